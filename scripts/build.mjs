@@ -1,0 +1,61 @@
+// Bundles the extension host, CLI and worker (node) and the inspector webview (browser) with esbuild.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const production = process.argv.includes('--production');
+mkdirSync(dist, { recursive: true });
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // tfjs-node is native and optional: loaded at run time when installed, never bundled.
+  external: ['vscode', '@tensorflow/tfjs-node'],
+  // tfjs backends register themselves on import, which their sideEffects lists do not all declare.
+  ignoreAnnotations: true,
+};
+
+const nodeEntries = [
+  ['src/extension/extension.ts', 'extension.js'],
+  ['src/cli/main.ts', 'cli.js'],
+  ['src/core/evaluate/worker.ts', 'worker.js'],
+  ['src/tools/makeSamples.ts', 'make-samples.js'],
+];
+
+await Promise.all([
+  ...nodeEntries
+    .filter(([entry]) => existsSync(join(root, entry)))
+    .map(([entry, out]) => build({ ...nodeCommon, entryPoints: [join(root, entry)], outfile: join(dist, out) })),
+  existsSync(join(root, 'webview/main.ts'))
+    ? build({
+        bundle: true,
+        platform: 'browser',
+        target: 'es2022',
+        format: 'iife',
+        sourcemap: !production,
+        minify: production,
+        logLevel: 'warning',
+        entryPoints: [join(root, 'webview/main.ts')],
+        outfile: join(dist, 'webview.js'),
+      })
+    : Promise.resolve(),
+]);
+
+// The wasm backend loads its binaries from disk next to the bundle (dist/wasm), so it works offline.
+const require = createRequire(import.meta.url);
+const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+mkdirSync(join(dist, 'wasm'), { recursive: true });
+for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, file), join(dist, 'wasm', file));
+
+if (existsSync(join(root, 'media'))) {
+  for (const file of readdirSync(join(root, 'media')).filter((f) => f.endsWith('.css'))) cpSync(join(root, 'media', file), join(dist, file));
+}

@@ -1,0 +1,25 @@
+// The README's test command after install: unit, property, reader, CLI and webview tests (node's test
+// runner), then the end-to-end test in a real VS Code; ends with one line that sums both.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(new URL('.', import.meta.url).pathname, '..');
+const totals = { passed: 0, failed: 0 };
+
+function run(label, command, args) {
+  console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
+  process.stdout.write(result.stdout ?? '');
+  const pass = /^ℹ pass (\d+)$/m.exec(result.stdout ?? '');
+  const fail = /^ℹ fail (\d+)$/m.exec(result.stdout ?? '');
+  totals.passed += pass ? Number(pass[1]) : 0;
+  totals.failed += fail ? Number(fail[1]) : 0;
+  if (result.status !== 0 && !(fail && Number(fail[1]) > 0)) totals.failed += 1; // a crash before any summary
+  return result.status === 0;
+}
+
+let ok = run('unit and integration tests', 'npm', ['test']);
+if (existsSync(join(root, '.ci', 'e2e.sh'))) ok = run('end-to-end in VS Code', 'bash', [join(root, '.ci', 'e2e.sh'), '--no-build']) && ok;
+console.log(`\nall: ${totals.passed} passed, ${totals.failed} failed`);
+process.exit(ok && totals.failed === 0 ? 0 : 1);

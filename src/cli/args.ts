@@ -1,0 +1,130 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS, type MetricOptions, type ReadOptions, type SoftLayout, type SoftValueKind } from '../core/options';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `Usage:
+  seglens eval PRED_DIR --labels LABEL_DIR [options]
+  seglens merge PART.jsonl... [--json] [--csv FILE]
+
+Options of eval:
+  --labels DIR           label folder (files paired by stem: NAME.png or NAME.npy)
+  --classes N            number of classes C (default ${DEFAULT_METRIC_OPTIONS.numClasses})
+  --ignore ID            ignore index (default ${DEFAULT_METRIC_OPTIONS.ignoreIndex})
+  --scales K,K,...       window sizes of the adaptive loss (default ${DEFAULT_METRIC_OPTIONS.scales.join(',')})
+  --weights W,W,...      weight of each scale (default equal)
+  --hard-eps E           smoothing of hard predictions (default ${DEFAULT_METRIC_OPTIONS.hardEpsilon})
+  --soft-values V        auto | logits | probabilities (default auto)
+  --layout L             auto | hwc | chw for .npy scores (default auto)
+  --color-table T        voc | cityscapes | FILE.json, for colour-coded PNGs
+  --max-megapixels N     refuse larger images unread (default ${DEFAULT_READ_OPTIONS.maxMegapixels})
+  --workers N            worker threads (default: one per core; 0 = main thread)
+  --compute M            exact (float64, default) | tensor (TensorFlow.js ops for soft predictions)
+  --shard I/N            evaluate only shard I of N (0-based) ...
+  --out FILE             ... and write it as JSON lines for 'seglens merge'
+  --top N                rows in the hardest-images table (default 10)
+  --json                 print one JSON object instead of the table
+  --csv FILE             also write one CSV row per image`;
+
+export interface EvalCommand {
+  readonly command: 'eval';
+  readonly predictionsDir: string;
+  readonly labelsDir: string;
+  readonly metric: MetricOptions;
+  readonly read: ReadOptions;
+  readonly colorTable?: string;
+  readonly workers?: number;
+  readonly compute: 'exact' | 'tensor';
+  readonly shard?: string;
+  readonly out?: string;
+  readonly output: OutputOptions;
+}
+
+export interface MergeCommand {
+  readonly command: 'merge';
+  readonly files: string[];
+  readonly output: OutputOptions;
+}
+
+export interface OutputOptions {
+  readonly json: boolean;
+  readonly csv?: string;
+  readonly top: number;
+}
+
+function numberList(text: string, flag: string): number[] {
+  const values = text.split(',').map((s) => Number(s.trim()));
+  if (values.some((v) => !Number.isFinite(v)) || values.length === 0) throw new UsageError(`${flag} wants numbers separated by commas, got ${JSON.stringify(text)}`);
+  return values;
+}
+
+function integer(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${flag} wants a non-negative integer, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function oneOf<T extends string>(text: string | undefined, flag: string, allowed: readonly T[], fallback: T): T {
+  if (text === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
+  return text as T;
+}
+
+export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCommand {
+  const [command, ...rest] = argv;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        labels: { type: 'string' }, classes: { type: 'string' }, ignore: { type: 'string' }, scales: { type: 'string' },
+        weights: { type: 'string' }, 'hard-eps': { type: 'string' }, 'soft-values': { type: 'string' }, layout: { type: 'string' },
+        'color-table': { type: 'string' }, 'max-megapixels': { type: 'string' }, workers: { type: 'string' }, compute: { type: 'string' },
+        shard: { type: 'string' }, out: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const output: OutputOptions = { json: values.json ?? false, csv: values.csv, top: integer(values.top, '--top', 10) };
+  if (command === 'merge') {
+    if (positionals.length === 0) throw new UsageError('merge needs at least one shard file');
+    return { command, files: positionals, output };
+  }
+  if (command !== 'eval') throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
+  if (positionals.length !== 1) throw new UsageError('eval needs exactly one prediction folder');
+  if (!values.labels) throw new UsageError('eval needs --labels LABEL_DIR');
+  if ((values.shard === undefined) !== (values.out === undefined)) throw new UsageError('--shard and --out go together');
+  const hardEpsilon = values['hard-eps'] === undefined ? DEFAULT_METRIC_OPTIONS.hardEpsilon : Number(values['hard-eps']);
+  const maxMegapixels = values['max-megapixels'] === undefined ? DEFAULT_READ_OPTIONS.maxMegapixels : Number(values['max-megapixels']);
+  if (!(maxMegapixels > 0)) throw new UsageError(`--max-megapixels wants a positive number, got ${JSON.stringify(values['max-megapixels'])}`);
+  const metric: MetricOptions = {
+    numClasses: integer(values.classes, '--classes', DEFAULT_METRIC_OPTIONS.numClasses),
+    ignoreIndex: integer(values.ignore, '--ignore', DEFAULT_METRIC_OPTIONS.ignoreIndex),
+    scales: values.scales ? numberList(values.scales, '--scales') : DEFAULT_METRIC_OPTIONS.scales,
+    ...(values.weights ? { scaleWeights: numberList(values.weights, '--weights') } : {}),
+    hardEpsilon,
+  };
+  return {
+    command,
+    predictionsDir: positionals[0]!,
+    labelsDir: values.labels,
+    metric,
+    read: {
+      softValues: oneOf<SoftValueKind>(values['soft-values'], '--soft-values', ['auto', 'logits', 'probabilities'], 'auto'),
+      softLayout: oneOf<SoftLayout>(values.layout, '--layout', ['auto', 'hwc', 'chw'], 'auto'),
+      maxMegapixels,
+    },
+    colorTable: values['color-table'],
+    workers: values.workers === undefined ? undefined : integer(values.workers, '--workers', 0),
+    compute: oneOf(values.compute, '--compute', ['exact', 'tensor'] as const, 'exact'),
+    shard: values.shard,
+    out: values.out,
+    output,
+  };
+}

@@ -1,0 +1,68 @@
+import type { FilePair } from '../io/pairing';
+import type { ConfusionMatrix, ImageMetrics } from '../types';
+
+/** One evaluated image as it is stored, streamed and exported: plain JSON. */
+export interface ImageRecord {
+  readonly name: string;
+  readonly predictionFile: string;
+  readonly labelFile: string;
+  readonly width: number;
+  readonly height: number;
+  readonly validPixels: number;
+  readonly ce: number | null;
+  readonly adaptive: number | null;
+  readonly perScale: Readonly<Record<string, number | null>>;
+  readonly mergeEffect: number | null;
+  readonly miou: number | null;
+  readonly pixelAccuracy: number | null;
+  readonly perClassIoU: readonly (number | null)[];
+  /** Class ids present in the label or the prediction (for filtering by class). */
+  readonly classesPresent: readonly number[];
+  /** Things that are legal under the spec but usually mean a wrong setting. */
+  readonly warnings: readonly string[];
+  readonly confusion: { readonly counts: readonly number[]; readonly unknown: readonly number[] };
+}
+
+export function serializeConfusion(matrix: ConfusionMatrix): ImageRecord['confusion'] {
+  return { counts: Array.from(matrix.counts), unknown: Array.from(matrix.unknown) };
+}
+
+export function classesPresent(matrix: ConfusionMatrix): number[] {
+  const n = matrix.numClasses;
+  const present: number[] = [];
+  for (let c = 0; c < n; c++) {
+    let total = matrix.unknown[c]!;
+    for (let j = 0; j < n; j++) total += matrix.counts[c * n + j]! + matrix.counts[j * n + c]!;
+    if (total > 0) present.push(c);
+  }
+  return present;
+}
+
+export function toRecord(pair: FilePair, metrics: ImageMetrics, warnings: readonly string[]): ImageRecord {
+  return {
+    name: pair.name,
+    predictionFile: pair.predictionFile,
+    labelFile: pair.labelFile,
+    width: metrics.width,
+    height: metrics.height,
+    validPixels: metrics.validPixels,
+    ce: metrics.ce,
+    adaptive: metrics.adaptive,
+    perScale: metrics.perScale,
+    mergeEffect: metrics.mergeEffect,
+    miou: metrics.miou,
+    pixelAccuracy: metrics.pixelAccuracy,
+    perClassIoU: metrics.perClassIoU,
+    classesPresent: classesPresent(metrics.confusion),
+    warnings,
+    confusion: serializeConfusion(metrics.confusion),
+  };
+}
+
+/** A record without its confusion matrix: what lists, tables and exports keep once the dataset has it. */
+export type ImageRow = Omit<ImageRecord, 'confusion'>;
+
+export function withoutConfusion(record: ImageRecord): ImageRow {
+  const { confusion: _confusion, ...row } = record;
+  return row;
+}

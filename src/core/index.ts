@@ -1,0 +1,14 @@
+/** The SegLens engine: no VS Code in here; shared by the extension, the CLI, the workers and the tests. */
+export * from './options';
+export * from './errors';
+export type * from './types';
+export { vocColormap, vocColorTable, cityscapesColorTable, loadColorTable, parseColorTable, VOC_CLASS_NAMES, ColorTableError, type ColorTable } from './io/colorTable';
+export { pairFiles, type FilePair, type SkippedFile, type PairingResult } from './io/pairing';
+export { readLabel, readPrediction, type EngineOptions } from './io/readFiles';
+export { evaluatePair, metricsFromTerms } from './metrics/imageMetrics';
+export { evaluateImage, evaluatePairOutcome, type PairOutcome } from './evaluate/evaluateImage';
+export { evaluatePairs, defaultWorkerCount, type EvaluatePairsControl } from './evaluate/evaluatePairs';
+export { DatasetAccumulator, type DatasetSummary } from './evaluate/datasetSummary';
+export type { ImageRecord } from './evaluate/record';
+export { tensorRuntime, type TensorRuntime, type TensorBackendName, type Tf } from './tensor/backend';
+export { locallyAdaptiveLoss, type LossFunctionOptions } from './tensor/adaptiveLossFunction';

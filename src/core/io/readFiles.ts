@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { InputError } from '../errors';
+import type { MetricOptions, ReadOptions } from '../options';
+import type { ClassMap, Prediction } from '../types';
+import type { ColorTable } from './colorTable';
+import { readNpy } from './npy';
+import { readPngClassMap } from './pngClassMap';
+import { classMapFromNpy, predictionFromNpy } from './softScores';
+
+/** Everything the engine needs to turn a pair of files into metrics; plain data, so it crosses to workers. */
+export interface EngineOptions {
+  readonly metric: MetricOptions;
+  readonly read: ReadOptions;
+  readonly colorTable?: ColorTable;
+  /**
+   * 'exact' (default): float64 kernels, matching the spec's golden values to 1e-6.
+   * 'tensor': soft predictions' per-pixel softmax/argmax as TensorFlow.js ops on the active backend (float32).
+   */
+  readonly compute?: 'exact' | 'tensor';
+}
+
+export const READABLE_EXTENSIONS = ['.png', '.npy'] as const;
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'file vanished or does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ELOOP: 'symbolic link loop',
+  EMFILE: 'too many open files',
+};
+
+async function readBytes(file: string, maxBytes: number): Promise<Buffer> {
+  try {
+    const buffer = await readFile(file);
+    if (buffer.length > maxBytes) throw new InputError(file, 'too-large', `file is ${buffer.length} bytes, above the ${maxBytes} byte limit`);
+    if (buffer.length === 0) throw new InputError(file, 'truncated', 'file is empty');
+    return buffer;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new InputError(file, 'unreadable', `cannot read: ${FS_REASONS[code] ?? code}`);
+  }
+}
+
+/** Soft scores are 8 bytes per value at most; anything larger than the pixel limit allows is refused unread. */
+function maxFileBytes(options: EngineOptions): number {
+  return Math.ceil(options.read.maxMegapixels * 1e6 * Math.max(options.metric.numClasses, 4) * 8 + 65536);
+}
+
+function maxValues(options: EngineOptions): number {
+  return Math.ceil(options.read.maxMegapixels * 1e6 * options.metric.numClasses);
+}
+
+function extensionOf(file: string): string {
+  const extension = extname(file).toLowerCase();
+  if (extension !== '.png' && extension !== '.npy') {
+    throw new InputError(file, 'unsupported-format', `unsupported file type ${JSON.stringify(extension)} (expected .png or .npy)`);
+  }
+  return extension;
+}
+
+export async function readLabel(file: string, options: EngineOptions): Promise<ClassMap> {
+  const extension = extensionOf(file);
+  const buffer = await readBytes(file, maxFileBytes(options));
+  if (extension === '.png') return readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable });
+  return classMapFromNpy(file, readNpy(file, buffer, Math.ceil(options.read.maxMegapixels * 1e6)));
+}
+
+export async function readPrediction(file: string, options: EngineOptions): Promise<Prediction> {
+  const extension = extensionOf(file);
+  const buffer = await readBytes(file, maxFileBytes(options));
+  if (extension === '.png') {
+    return { type: 'hard', map: readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable }) };
+  }
+  return predictionFromNpy(file, readNpy(file, buffer, maxValues(options)), options.metric.numClasses, options.read);
+}

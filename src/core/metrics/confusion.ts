@@ -1,0 +1,80 @@
+import type { ConfusionMatrix, PixelTerms } from '../types';
+
+export function emptyConfusion(numClasses: number): ConfusionMatrix {
+  return {
+    numClasses,
+    counts: new Float64Array(numClasses * numClasses),
+    unknown: new Float64Array(numClasses),
+  };
+}
+
+export function confusionOf(terms: PixelTerms, numClasses: number): ConfusionMatrix {
+  const matrix = emptyConfusion(numClasses);
+  const { label, predicted } = terms;
+  for (let p = 0; p < label.length; p++) {
+    const y = label[p]!;
+    if (y < 0) continue;
+    const predictedId = predicted[p]!;
+    if (predictedId >= 0 && predictedId < numClasses) matrix.counts[y * numClasses + predictedId]!++;
+    else matrix.unknown[y]!++;
+  }
+  return matrix;
+}
+
+/** Adds `source` into `target` in place: confusion matrices of disjoint pixel sets sum exactly. */
+export function addConfusion(target: ConfusionMatrix, source: ConfusionMatrix): void {
+  if (target.numClasses !== source.numClasses) {
+    throw new Error(`cannot add a ${source.numClasses}-class confusion matrix to a ${target.numClasses}-class one`);
+  }
+  for (let i = 0; i < target.counts.length; i++) target.counts[i]! += source.counts[i]!;
+  for (let i = 0; i < target.unknown.length; i++) target.unknown[i]! += source.unknown[i]!;
+}
+
+export interface IoUSummary {
+  /** IoU_c = TP / (TP + FP + FN); null when the class is absent from both label and prediction. */
+  readonly perClassIoU: (number | null)[];
+  /** Mean of the defined IoU_c; null when none is defined. */
+  readonly miou: number | null;
+  /** TP total / valid pixels; null when there are no valid pixels. */
+  readonly pixelAccuracy: number | null;
+}
+
+export function iouSummary(matrix: ConfusionMatrix): IoUSummary {
+  const n = matrix.numClasses;
+  const perClassIoU: (number | null)[] = [];
+  let truePositives = 0;
+  let validPixels = 0;
+  let iouSum = 0;
+  let defined = 0;
+  for (let c = 0; c < n; c++) {
+    const tp = matrix.counts[c * n + c]!;
+    let labelled = matrix.unknown[c]!;
+    let predictedAs = 0;
+    for (let j = 0; j < n; j++) {
+      labelled += matrix.counts[c * n + j]!;
+      predictedAs += matrix.counts[j * n + c]!;
+    }
+    const union = labelled + predictedAs - tp;
+    truePositives += tp;
+    validPixels += labelled;
+    if (union > 0) {
+      const iou = tp / union;
+      perClassIoU.push(iou);
+      iouSum += iou;
+      defined++;
+    } else {
+      perClassIoU.push(null);
+    }
+  }
+  return {
+    perClassIoU,
+    miou: defined > 0 ? iouSum / defined : null,
+    pixelAccuracy: validPixels > 0 ? truePositives / validPixels : null,
+  };
+}
+
+/** Square C x C rows for JSON output. */
+export function confusionRows(matrix: ConfusionMatrix): number[][] {
+  const n = matrix.numClasses;
+  return Array.from({ length: n }, (_, r) => Array.from(matrix.counts.subarray(r * n, (r + 1) * n)));
+}

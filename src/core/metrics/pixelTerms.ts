@@ -1,0 +1,80 @@
+import type { ClassMap, PixelTerms, Prediction, SoftScores } from '../types';
+import type { MetricOptions } from '../options';
+
+/** Label id when it counts, -1 when void (ignore index or id >= C). */
+export function validLabels(label: ClassMap, options: MetricOptions): { label: Int32Array; validPixels: number } {
+  const { numClasses, ignoreIndex } = options;
+  const out = new Int32Array(label.ids.length);
+  let validPixels = 0;
+  for (let p = 0; p < out.length; p++) {
+    const id = label.ids[p]!;
+    if (id === ignoreIndex || id >= numClasses) {
+      out[p] = -1;
+    } else {
+      out[p] = id;
+      validPixels++;
+    }
+  }
+  return { label: out, validPixels };
+}
+
+/** Hard class map as the spec's smoothed one-hot: only P(p, y_p) is ever needed. */
+export function hardPixelTerms(label: ClassMap, prediction: ClassMap, options: MetricOptions): PixelTerms {
+  const { numClasses, hardEpsilon } = options;
+  const { label: labels, validPixels } = validLabels(label, options);
+  const hit = 1 - hardEpsilon;
+  const miss = hardEpsilon / (numClasses - 1);
+  const outside = 1 / numClasses;
+  const predicted = new Int32Array(labels.length);
+  const truthProbability = new Float64Array(labels.length);
+  for (let p = 0; p < labels.length; p++) {
+    const predictedId = prediction.ids[p]!;
+    predicted[p] = predictedId;
+    const y = labels[p]!;
+    if (y < 0) continue;
+    truthProbability[p] = predictedId === y ? hit : predictedId < numClasses ? miss : outside;
+  }
+  return { width: label.width, height: label.height, label: labels, predicted, truthProbability, validPixels };
+}
+
+/**
+ * Soft scores to P(p, y_p) and argmax in one pass per pixel, in float64:
+ * softmax for logits (max-shifted), row renormalisation for probabilities.
+ */
+export function softPixelTerms(label: ClassMap, scores: SoftScores, options: MetricOptions): PixelTerms {
+  const { label: labels, validPixels } = validLabels(label, options);
+  const channels = scores.channels;
+  const values = scores.values;
+  const predicted = new Int32Array(labels.length);
+  const truthProbability = new Float64Array(labels.length);
+  const isLogits = scores.kind === 'logits';
+  for (let p = 0, offset = 0; p < labels.length; p++, offset += channels) {
+    let best = values[offset]!;
+    let bestClass = 0;
+    for (let c = 1; c < channels; c++) {
+      const v = values[offset + c]!;
+      if (v > best) {
+        best = v;
+        bestClass = c;
+      }
+    }
+    predicted[p] = bestClass;
+    const y = labels[p]!;
+    if (y < 0) continue;
+    let total = 0;
+    if (isLogits) {
+      for (let c = 0; c < channels; c++) total += Math.exp(values[offset + c]! - best);
+      truthProbability[p] = Math.exp(values[offset + y]! - best) / total;
+    } else {
+      for (let c = 0; c < channels; c++) total += values[offset + c]!;
+      truthProbability[p] = total > 0 ? values[offset + y]! / total : 1 / channels;
+    }
+  }
+  return { width: label.width, height: label.height, label: labels, predicted, truthProbability, validPixels };
+}
+
+export function pixelTerms(label: ClassMap, prediction: Prediction, options: MetricOptions): PixelTerms {
+  return prediction.type === 'hard'
+    ? hardPixelTerms(label, prediction.map, options)
+    : softPixelTerms(label, prediction.scores, options);
+}

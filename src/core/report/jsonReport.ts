@@ -1,0 +1,54 @@
+import type { DatasetSummary } from '../evaluate/datasetSummary';
+import type { ImageRow } from '../evaluate/record';
+import type { SkippedFile } from '../io/pairing';
+
+/** The CLI's --json document (and the extension's JSON export). */
+export interface JsonReport {
+  readonly backend: string;
+  readonly images: {
+    name: string;
+    prediction: string;
+    label: string;
+    ce: number | null;
+    adaptive: number | null;
+    perScale: Readonly<Record<string, number | null>>;
+    mergeEffect: number | null;
+    miou: number | null;
+    pixelAccuracy: number | null;
+    perClassIoU: readonly (number | null)[];
+    warnings?: readonly string[];
+  }[];
+  readonly dataset: {
+    images: number;
+    miou: number | null;
+    pixelAccuracy: number | null;
+    perClassIoU: (number | null)[];
+    confusion: number[][];
+    unknownPredictions: number[];
+    meanCe: number | null;
+    meanAdaptive: number | null;
+    meanMergeEffect: number | null;
+  };
+  readonly skipped: readonly SkippedFile[];
+}
+
+export function buildJsonReport(backend: string, records: readonly ImageRow[], dataset: DatasetSummary, skipped: readonly SkippedFile[]): JsonReport {
+  return {
+    backend,
+    images: records.map((r) => ({
+      name: r.name,
+      prediction: r.predictionFile,
+      label: r.labelFile,
+      ce: r.ce,
+      adaptive: r.adaptive,
+      perScale: r.perScale,
+      mergeEffect: r.mergeEffect,
+      miou: r.miou,
+      pixelAccuracy: r.pixelAccuracy,
+      perClassIoU: r.perClassIoU,
+      ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
+    })),
+    dataset,
+    skipped,
+  };
+}

@@ -1,0 +1,72 @@
+/** A class-index map: one id per pixel, row-major. Used for labels and hard predictions. */
+export interface ClassMap {
+  readonly width: number;
+  readonly height: number;
+  readonly ids: Uint16Array;
+}
+
+/** Soft model output: C values per pixel, already in HWC order. */
+export interface SoftScores {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly kind: 'logits' | 'probabilities';
+  /** HWC, row-major; Float64Array when the file held float64, else Float32Array. */
+  readonly values: Float32Array | Float64Array;
+}
+
+export type Prediction = { readonly type: 'hard'; readonly map: ClassMap } | { readonly type: 'soft'; readonly scores: SoftScores };
+
+export function predictionSize(prediction: Prediction): { width: number; height: number } {
+  return prediction.type === 'hard' ? prediction.map : prediction.scores;
+}
+
+/** Per-pixel quantities the metrics are built from (void pixels hold 0 / -1). */
+export interface PixelTerms {
+  readonly width: number;
+  readonly height: number;
+  /** Label id when valid, -1 when void. */
+  readonly label: Int32Array;
+  /** Predicted class id (argmax); ids outside 0..C-1 are kept as they are. */
+  readonly predicted: Int32Array;
+  /** P(p, y_p): probability of the true class, 0 on void pixels. */
+  readonly truthProbability: Float64Array;
+  readonly validPixels: number;
+}
+
+/** Everything SegLens reports for one image. */
+export interface ImageMetrics {
+  readonly width: number;
+  readonly height: number;
+  readonly validPixels: number;
+  /** Losses are null when the label has no valid pixel. */
+  readonly ce: number | null;
+  readonly adaptive: number | null;
+  readonly perScale: Readonly<Record<string, number | null>>;
+  readonly mergeEffect: number | null;
+  readonly miou: number | null;
+  readonly pixelAccuracy: number | null;
+  readonly perClassIoU: readonly (number | null)[];
+  readonly confusion: ConfusionMatrix;
+}
+
+/** Per-pixel maps for the inspector; void pixels are 0 in the float maps. */
+export interface ImageMaps {
+  readonly width: number;
+  readonly height: number;
+  readonly label: Int32Array;
+  readonly predicted: Int32Array;
+  readonly truthProbability: Float32Array;
+  readonly pixelCost: Float32Array;
+  readonly mergeEffect: Float32Array;
+}
+
+/**
+ * Counts over valid pixels: rows are labels, columns predictions.
+ * `unknown[c]` counts pixels labelled c whose predicted id is outside 0..C-1 (misses, never FP).
+ */
+export interface ConfusionMatrix {
+  readonly numClasses: number;
+  readonly counts: Float64Array;
+  readonly unknown: Float64Array;
+}

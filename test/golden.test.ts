@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { evaluateImage } from '../src/core/evaluate/evaluateImage';
+import { encodeNpy } from '../src/core/io/npy';
+import { encodeIndexPng } from '../src/core/io/pngChunks';
+import { adaptiveLoss } from '../src/core/metrics/adaptiveLoss';
+import { crossEntropy } from '../src/core/metrics/crossEntropy';
+import { evaluatePair } from '../src/core/metrics/imageMetrics';
+import { pixelTerms } from '../src/core/metrics/pixelTerms';
+import { DEFAULT_READ_OPTIONS } from '../src/core/options';
+import { classMap, goldenOptions, goldenPrediction } from './helpers/fixtures';
+import { GOLDEN_FILE, goldenCases, REPO_ROOT, relativeClose } from './helpers/golden';
+
+const TOLERANCE = 1e-6;
+
+function assertClose(actual: number | null, expected: number, what: string, tolerance = TOLERANCE): void {
+  assert.ok(actual !== null, `${what} is null`);
+  assert.ok(relativeClose(actual, expected, tolerance), `${what}: ${actual} vs golden ${expected}`);
+}
+
+test('the fixture copy of golden.json is the spec file itself', (t) => {
+  const spec = join(REPO_ROOT, '..', 'shared', 'spec', 'golden.json');
+  if (!existsSync(spec)) {
+    t.skip('shared/spec is not beside this checkout');
+    return;
+  }
+  assert.equal(readFileSync(GOLDEN_FILE, 'utf8'), readFileSync(spec, 'utf8'));
+});
+
+for (const c of goldenCases()) {
+  describe(`golden ${c.name}`, () => {
+    const label = classMap(c.label);
+    const prediction = goldenPrediction(c);
+    const options = goldenOptions(c);
+
+    test('losses, per-scale losses and the merge-effect map match to 1e-6', () => {
+      const terms = pixelTerms(label, prediction, options);
+      const { pixelCost, ce } = crossEntropy(terms);
+      const adaptive = adaptiveLoss(terms, pixelCost, options);
+      assertClose(ce, c.expect.ce, 'CE');
+      assertClose(adaptive.adaptive, c.expect.adaptive, 'adaptive');
+      c.scales.forEach((k, i) => assertClose(adaptive.perScale[i]!, c.expect.per_scale[String(k)]!, `L_${k}`));
+      c.expect.merge_effect_map.flat().forEach((expected, p) => {
+        // The golden map is printed to 10 decimals; zeros are exact there and within rounding here.
+        if (expected === 0) assert.ok(Math.abs(adaptive.mergeEffectMap[p]!) < 1e-10, `M[${p}] = ${adaptive.mergeEffectMap[p]} vs 0`);
+        else assertClose(adaptive.mergeEffectMap[p]!, expected, `M[${p}]`);
+      });
+    });
+
+    test('argmax, IoU, mIoU and accuracy match exactly (counts) and to 1e-6 (ratios)', () => {
+      const { metrics, maps } = evaluatePair(label, prediction, options);
+      if (c.expect.argmax) assert.deepEqual(Array.from(maps.predicted), c.expect.argmax.flat());
+      assert.equal(metrics.perClassIoU.length, c.expect.per_class_iou.length);
+      c.expect.per_class_iou.forEach((expected, k) => {
+        if (expected === null) assert.equal(metrics.perClassIoU[k], null);
+        else assertClose(metrics.perClassIoU[k]!, expected, `IoU_${k}`);
+      });
+      assertClose(metrics.miou, c.expect.miou, 'mIoU');
+      assertClose(metrics.pixelAccuracy, c.expect.pixel_acc, 'pixel accuracy');
+      assertClose(metrics.mergeEffect, c.expect.ce - c.expect.adaptive, 'image merge effect = CE - L_adapt');
+    });
+
+    test('the same numbers come out of real files read from disk', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'seglens-golden-'));
+      const labelFile = join(dir, 'label.png');
+      writeFileSync(labelFile, encodeIndexPng(label.width, label.height, label.ids, { kind: 'gray', bitDepth: 8 }));
+      let predictionFile: string;
+      if (prediction.type === 'hard') {
+        predictionFile = join(dir, 'pred.png');
+        writeFileSync(predictionFile, encodeIndexPng(label.width, label.height, prediction.map.ids, { kind: 'gray', bitDepth: 8 }));
+      } else {
+        predictionFile = join(dir, 'pred.npy');
+        const values = prediction.scores.values as Float64Array;
+        writeFileSync(predictionFile, encodeNpy([label.height, label.width, c.C], values));
+      }
+      const { record } = await evaluateImage(
+        { name: c.name, predictionFile, labelFile },
+        { metric: options, read: { ...DEFAULT_READ_OPTIONS, softValues: 'logits' } },
+      );
+      assertClose(record.ce, c.expect.ce, 'CE');
+      assertClose(record.adaptive, c.expect.adaptive, 'adaptive');
+      assertClose(record.miou, c.expect.miou, 'mIoU');
+      assertClose(record.pixelAccuracy, c.expect.pixel_acc, 'pixel accuracy');
+    });
+  });
+}

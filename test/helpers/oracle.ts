@@ -1,0 +1,111 @@
+/**
+ * A second, deliberately naive implementation of shared/spec/loss.md, written from the text alone:
+ * full probability vectors per pixel, windows enumerated explicitly, merged distributions averaged as
+ * vectors. Slow and obvious, so it can be trusted as an oracle for the engine on random inputs.
+ */
+export interface OracleInput {
+  width: number;
+  height: number;
+  numClasses: number;
+  ignore: number;
+  scales: number[];
+  weights?: number[];
+  label: number[];
+  /** Either a hard class map or per-pixel logits (HWC). */
+  hard?: number[];
+  hardEps?: number;
+  logits?: number[];
+}
+
+export interface OracleOutput {
+  ce: number;
+  perScale: number[];
+  adaptive: number;
+  merge: number[];
+  mergeMean: number;
+  iou: (number | null)[];
+  miou: number | null;
+  accuracy: number | null;
+  predicted: number[];
+}
+
+const DELTA = 1e-12;
+const negLog = (x: number): number => -Math.log(Math.max(x, DELTA));
+
+function distribution(input: OracleInput, p: number): number[] {
+  const C = input.numClasses;
+  if (input.hard) {
+    const predictedId = input.hard[p]!;
+    if (predictedId < 0 || predictedId >= C) return new Array<number>(C).fill(1 / C);
+    const eps = input.hardEps ?? 1e-3;
+    return Array.from({ length: C }, (_, c) => (c === predictedId ? 1 - eps : eps / (C - 1)));
+  }
+  const logits = input.logits!.slice(p * C, p * C + C);
+  const max = Math.max(...logits);
+  const exps = logits.map((v) => Math.exp(v - max));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / total);
+}
+
+export function oracle(input: OracleInput): OracleOutput {
+  const { width, height, numClasses: C, ignore } = input;
+  const isValid = (p: number): boolean => input.label[p] !== ignore && input.label[p]! < C;
+  const P = Array.from({ length: width * height }, (_, p) => distribution(input, p));
+  const valid = [...Array(width * height).keys()].filter(isValid);
+  const cost = (p: number): number => negLog(P[p]![input.label[p]!]!);
+  const ce = valid.reduce((s, p) => s + cost(p), 0) / valid.length;
+
+  const merge = new Array<number>(width * height).fill(0);
+  const perScale = input.scales.map((k) => {
+    let weighted = 0;
+    let count = 0;
+    for (let wy = 0; wy < height; wy += k) {
+      for (let wx = 0; wx < width; wx += k) {
+        const members: number[] = [];
+        for (let y = wy; y < Math.min(height, wy + k); y++) for (let x = wx; x < Math.min(width, wx + k); x++) members.push(y * width + x);
+        for (let c = 0; c < C; c++) {
+          const group = members.filter((p) => isValid(p) && input.label[p] === c);
+          if (group.length === 0) continue;
+          const merged = new Array<number>(C).fill(0);
+          for (const p of group) P[p]!.forEach((v, j) => (merged[j] += v / group.length));
+          const groupCost = negLog(merged[c]!);
+          weighted += group.length * groupCost;
+          count += group.length;
+          for (const p of group) merge[p] += (cost(p) - groupCost) / input.scales.length;
+        }
+      }
+    }
+    return weighted / count;
+  });
+  const weights = input.weights ?? input.scales.map(() => 1 / input.scales.length);
+  const adaptive = perScale.reduce((s, l, i) => s + weights[i]! * l, 0);
+
+  const predicted = P.map((row, p) => (input.hard ? input.hard[p]! : row.indexOf(Math.max(...row))));
+  const iou: (number | null)[] = [];
+  for (let c = 0; c < C; c++) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const p of valid) {
+      const y = input.label[p];
+      const q = predicted[p];
+      if (y === c && q === c) tp++;
+      else if (y === c) fn++;
+      else if (q === c) fp++;
+    }
+    iou.push(tp + fp + fn === 0 ? null : tp / (tp + fp + fn));
+  }
+  const defined = iou.filter((v): v is number => v !== null);
+  const correct = valid.filter((p) => predicted[p] === input.label[p]).length;
+  return {
+    ce,
+    perScale,
+    adaptive,
+    merge,
+    mergeMean: valid.reduce((s, p) => s + merge[p]!, 0) / valid.length,
+    iou,
+    miou: defined.length ? defined.reduce((a, b) => a + b, 0) / defined.length : null,
+    accuracy: valid.length ? correct / valid.length : null,
+    predicted,
+  };
+}

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { adaptiveLoss } from '../src/core/metrics/adaptiveLoss';
+import { crossEntropy } from '../src/core/metrics/crossEntropy';
+import { evaluatePair } from '../src/core/metrics/imageMetrics';
+import { pixelTerms } from '../src/core/metrics/pixelTerms';
+import type { MetricOptions } from '../src/core/options';
+import { seededRandom } from '../src/core/synthetic/scenes';
+import type { ClassMap, Prediction } from '../src/core/types';
+import { oracle, type OracleInput } from './helpers/oracle';
+
+const close = (a: number, b: number, tolerance = 1e-9): boolean => Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
+
+/** Random but spatially coherent cases: labels drawn on a coarse grid, so windows hold real groups. */
+function randomCase(seed: number): OracleInput {
+  const random = seededRandom(seed);
+  const width = 1 + Math.floor(random() * 13);
+  const height = 1 + Math.floor(random() * 11);
+  const numClasses = 2 + Math.floor(random() * 5);
+  const cell = 1 + Math.floor(random() * 4);
+  const ignore = 255;
+  const scales = [1, 2, 3, 4, 5, 8].filter(() => random() < 0.4);
+  if (scales.length === 0) scales.push(2);
+  const coarse = new Map<string, number>();
+  const label = Array.from({ length: width * height }, (_, p) => {
+    const key = `${Math.floor((p % width) / cell)},${Math.floor(p / width / cell)}`;
+    if (!coarse.has(key)) coarse.set(key, Math.floor(random() * numClasses));
+    const r = random();
+    return r < 0.08 ? ignore : r < 0.1 ? numClasses + 1 : coarse.get(key)!;
+  });
+  const base: OracleInput = { width, height, numClasses, ignore, scales, label };
+  if (random() < 0.5) {
+    const hard = label.map((y) => (random() < 0.7 && y < numClasses ? y : random() < 0.1 ? numClasses + 2 : Math.floor(random() * numClasses)));
+    return { ...base, hard, hardEps: random() < 0.2 ? 0 : 10 ** (-1 - random() * 4) };
+  }
+  const logits = Array.from({ length: width * height * numClasses }, () => (random() - 0.5) * 8);
+  return { ...base, logits };
+}
+
+function engineInputs(input: OracleInput): { label: ClassMap; prediction: Prediction; options: MetricOptions } {
+  const { width, height, numClasses } = input;
+  const label: ClassMap = { width, height, ids: Uint16Array.from(input.label) };
+  const prediction: Prediction = input.hard
+    ? { type: 'hard', map: { width, height, ids: Uint16Array.from(input.hard) } }
+    : { type: 'soft', scores: { width, height, channels: numClasses, kind: 'logits', values: Float64Array.from(input.logits!) } };
+  const options: MetricOptions = { numClasses, ignoreIndex: input.ignore, scales: input.scales, hardEpsilon: input.hardEps ?? 1e-3 };
+  return { label, prediction, options };
+}
+
+test('the engine agrees with the naive oracle on 300 random cases', () => {
+  for (let seed = 1; seed <= 300; seed++) {
+    const input = randomCase(seed);
+    const { label, prediction, options } = engineInputs(input);
+    const expected = oracle(input);
+    const { metrics, maps } = evaluatePair(label, prediction, options);
+    const terms = pixelTerms(label, prediction, options);
+    const { pixelCost } = crossEntropy(terms);
+    const adaptive = adaptiveLoss(terms, pixelCost, options);
+    const where = `seed ${seed}`;
+    if (metrics.validPixels === 0) {
+      assert.equal(metrics.ce, null, where);
+      continue;
+    }
+    assert.ok(close(metrics.ce!, expected.ce), `${where}: CE ${metrics.ce} vs ${expected.ce}`);
+    assert.ok(close(metrics.adaptive!, expected.adaptive), `${where}: adaptive ${metrics.adaptive} vs ${expected.adaptive}`);
+    input.scales.forEach((k, i) => assert.ok(close(metrics.perScale[String(k)]!, expected.perScale[i]!), `${where}: L_${k}`));
+    expected.merge.forEach((m, p) => assert.ok(close(adaptive.mergeEffectMap[p]!, m), `${where}: M[${p}] ${adaptive.mergeEffectMap[p]} vs ${m}`));
+    assert.ok(close(metrics.mergeEffect!, expected.mergeMean), `${where}: merge effect`);
+    assert.deepEqual(Array.from(maps.predicted), expected.predicted, `${where}: predicted ids`);
+    expected.iou.forEach((iou, c) => {
+      if (iou === null) assert.equal(metrics.perClassIoU[c], null, `${where}: IoU_${c} undefined`);
+      else assert.ok(close(metrics.perClassIoU[c]!, iou), `${where}: IoU_${c}`);
+    });
+    assert.ok(expected.miou === null ? metrics.miou === null : close(metrics.miou!, expected.miou), `${where}: mIoU`);
+    assert.ok(close(metrics.pixelAccuracy!, expected.accuracy!), `${where}: accuracy`);
+  }
+});
+
+test('at scale 1 the adaptive loss is the cross-entropy', () => {
+  for (let seed = 1000; seed < 1100; seed++) {
+    const { label, prediction, options } = engineInputs(randomCase(seed));
+    const { metrics } = evaluatePair(label, prediction, { ...options, scales: [1] });
+    if (metrics.ce === null) continue;
+    assert.ok(close(metrics.adaptive!, metrics.ce, 1e-12), `seed ${seed}: L_1 ${metrics.adaptive} vs CE ${metrics.ce}`);
+    assert.ok(Math.abs(metrics.mergeEffect!) < 1e-12);
+  }
+});
+
+test('within every (window, class) group the mean merge effect is >= 0 (Jensen gap)', () => {
+  for (let seed = 2000; seed < 2150; seed++) {
+    const input = randomCase(seed);
+    for (const k of input.scales) {
+      const { label, prediction, options } = engineInputs({ ...input, scales: [k] });
+      const terms = pixelTerms(label, prediction, options);
+      const { pixelCost } = crossEntropy(terms);
+      const { mergeEffectMap } = adaptiveLoss(terms, pixelCost, options);
+      const sums = new Map<string, { sum: number; n: number }>();
+      for (let p = 0; p < terms.label.length; p++) {
+        const y = terms.label[p]!;
+        if (y < 0) continue;
+        const key = `${Math.floor((p % input.width) / k)},${Math.floor(p / input.width / k)},${y}`;
+        const entry = sums.get(key) ?? { sum: 0, n: 0 };
+        entry.sum += mergeEffectMap[p]!;
+        entry.n++;
+        sums.set(key, entry);
+      }
+      for (const [key, { sum, n }] of sums) assert.ok(sum / n >= -1e-12, `seed ${seed} k=${k} group ${key}: mean ${sum / n}`);
+    }
+  }
+});
+
+test('permuting class ids permutes the per-class IoU and leaves the losses alone', () => {
+  for (let seed = 3000; seed < 3100; seed++) {
+    const input = randomCase(seed);
+    if (!input.hard) continue;
+    const C = input.numClasses;
+    const random = seededRandom(seed);
+    const permutation = [...Array(C).keys()].sort(() => random() - 0.5);
+    const permute = (id: number): number => (id < C ? permutation[id]! : id);
+    const original = evaluatePair(...Object.values(engineInputs(input)) as [ClassMap, Prediction, MetricOptions]);
+    const permuted = evaluatePair(
+      ...(Object.values(engineInputs({ ...input, label: input.label.map(permute), hard: input.hard.map(permute) })) as [ClassMap, Prediction, MetricOptions]),
+    );
+    for (let c = 0; c < C; c++) assert.equal(permuted.metrics.perClassIoU[permutation[c]!], original.metrics.perClassIoU[c], `seed ${seed} class ${c}`);
+    assert.equal(permuted.metrics.miou === null ? null : permuted.metrics.miou.toFixed(12), original.metrics.miou === null ? null : original.metrics.miou.toFixed(12));
+    assert.equal(permuted.metrics.ce, original.metrics.ce);
+    assert.equal(permuted.metrics.adaptive, original.metrics.adaptive);
+  }
+});
+
+test('a perfect prediction scores mIoU 1 and pixel accuracy 1', () => {
+  for (let seed = 4000; seed < 4050; seed++) {
+    const input = randomCase(seed);
+    const perfect = input.label.map((y) => (y < input.numClasses ? y : 0));
+    const { label, prediction, options } = engineInputs({ ...input, hard: perfect, logits: undefined });
+    const { metrics } = evaluatePair(label, prediction, options);
+    if (metrics.validPixels === 0) continue;
+    assert.equal(metrics.miou, 1, `seed ${seed}`);
+    assert.equal(metrics.pixelAccuracy, 1, `seed ${seed}`);
+    assert.ok(close(metrics.ce!, -Math.log(1 - options.hardEpsilon), 1e-12));
+  }
+});
