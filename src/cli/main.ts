@@ -12,7 +12,6 @@ import { recordsToCsv } from '../core/report/csv';
 import { buildJsonReport } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { inShard, parseShard, readShards, shardLine } from '../core/report/shards';
-import { tensorRuntime } from '../core/tensor/backend';
 import { parseCommandLine, USAGE, UsageError, type EvalCommand, type MergeCommand, type OutputOptions } from './args';
 import { formatTable } from './table';
 
@@ -21,6 +20,7 @@ class CommandFailure extends Error {}
 
 async function computeLabel(compute: EvalCommand['compute']): Promise<string> {
   if (compute === 'exact') return 'exact-float64';
+  const { tensorRuntime } = require('../core/tensor/backend') as typeof import('../core/tensor/backend');
   const runtime = await tensorRuntime();
   return `tfjs-${runtime.backend}`;
 }

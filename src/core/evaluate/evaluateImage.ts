@@ -2,8 +2,6 @@ import { InputError, isInputError } from '../errors';
 import type { FilePair, SkippedFile } from '../io/pairing';
 import { readLabel, readPrediction, type EngineOptions } from '../io/readFiles';
 import { checkSameSize, evaluatePair, metricsFromTerms, SizeMismatchError, type ImageEvaluation } from '../metrics/imageMetrics';
-import { tensorRuntime } from '../tensor/backend';
-import { tensorPixelTerms } from '../tensor/tensorPixelTerms';
 import type { ClassMap, ImageMaps, Prediction } from '../types';
 import { toRecord, type ImageRecord } from './record';
 
@@ -28,6 +26,9 @@ function labelWarnings(label: ClassMap, options: EngineOptions): string[] {
 async function computeMetrics(label: ClassMap, prediction: Prediction, options: EngineOptions): Promise<ImageEvaluation> {
   if (options.compute !== 'tensor' || prediction.type !== 'soft') return evaluatePair(label, prediction, options.metric);
   checkSameSize(label, prediction);
+  // Loaded on first use: starting TensorFlow.js costs time that exact evaluation never needs.
+  const { tensorRuntime } = require('../tensor/backend') as typeof import('../tensor/backend');
+  const { tensorPixelTerms } = require('../tensor/tensorPixelTerms') as typeof import('../tensor/tensorPixelTerms');
   const { tf } = await tensorRuntime();
   return metricsFromTerms(await tensorPixelTerms(tf, label, prediction.scores, options.metric), options.metric);
 }

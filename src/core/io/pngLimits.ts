@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
 import { PngFormatError, type PngChunk, type PngHeader } from './pngChunks';
 
 /**
@@ -11,6 +11,8 @@ import { PngFormatError, type PngChunk, type PngHeader } from './pngChunks';
 const MAX_DEFLATE_RATIO = 1032;
 /** zlib header, adler32 and block headers of a tiny stream. */
 const DEFLATE_SLACK_BYTES = 1024;
+/** Extra inflated bytes past a non-interlaced image that are ignored rather than refused. */
+const TRAILING_SLACK_BYTES = 1 << 20;
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
@@ -39,12 +41,37 @@ function idatBytes(buffer: Uint8Array, chunks: readonly PngChunk[]): Buffer {
   return Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => buffer.subarray(c.dataStart, c.dataStart + c.dataLength)));
 }
 
+/** Bit depths the PNG spec allows for each colour type. */
+const DEPTHS: Record<number, readonly number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+
 /**
- * Refuses a PNG whose compressed data could not possibly fill its declared size (a forged or
- * damaged header: decoding it would allocate the full image for nothing), and bounds the
- * inflated size of interlaced images, which pngjs inflates without a limit.
+ * pngjs reports a bad CRC or header field as "unrecognised content at end of stream" (its sync
+ * reader throws before the real error is rethrown), so these are checked here with clear words.
+ */
+function checkStructure(buffer: Uint8Array, chunks: readonly PngChunk[]): void {
+  for (const c of chunks) {
+    const stored = new DataView(buffer.buffer, buffer.byteOffset + c.dataStart + c.dataLength, 4).getUint32(0);
+    if (crc32(buffer.subarray(c.offset + 4, c.dataStart + c.dataLength)) !== stored) {
+      throw new PngFormatError('corrupt', `PNG chunk ${JSON.stringify(c.type)} at byte ${c.offset} fails its CRC check (damaged file)`);
+    }
+  }
+  const at = chunks[0]!.dataStart;
+  const [bitDepth, colorType, compression, filter, interlace] = [buffer[at + 8]!, buffer[at + 9]!, buffer[at + 10]!, buffer[at + 11]!, buffer[at + 12]!];
+  if (!DEPTHS[colorType]?.includes(bitDepth)) throw new PngFormatError('corrupt', `PNG header is invalid: bit depth ${bitDepth} with colour type ${colorType}`);
+  if (compression !== 0 || filter !== 0 || interlace > 1) {
+    throw new PngFormatError('corrupt', `PNG header is invalid: compression ${compression}, filter ${filter}, interlace ${interlace}`);
+  }
+}
+
+/**
+ * Checks a PNG before pngjs decodes it: CRCs and header fields; compressed data that could not
+ * possibly fill the declared size (a forged header: decoding would allocate the full image for
+ * nothing); and the image data inflated with a bound, because pngjs inflates interlaced images
+ * with no output limit, and its own bounded inflate swallows zlib errors on Node 20 (a damaged
+ * stream decodes to a silent all-zero class map).
  */
 export function checkDecodeBounds(buffer: Uint8Array, chunks: readonly PngChunk[], header: PngHeader): void {
+  checkStructure(buffer, chunks);
   const expected = inflatedSize(header);
   const compressed = chunks.reduce((sum, c) => sum + (c.type === 'IDAT' ? c.dataLength : 0), 0);
   if (expected > compressed * MAX_DEFLATE_RATIO + DEFLATE_SLACK_BYTES) {
@@ -53,14 +80,20 @@ export function checkDecodeBounds(buffer: Uint8Array, chunks: readonly PngChunk[
       `PNG declares ${header.width}x${header.height} (${expected} bytes of pixel data) but holds only ${compressed} compressed bytes, too few to fill it`,
     );
   }
-  if (!header.interlaced) return;
+  let inflated: Buffer;
   try {
-    inflateSync(idatBytes(buffer, chunks), { maxOutputLength: Math.max(expected, 1) });
+    // Non-interlaced decoders ignore trailing bytes past the image, so a little is tolerated; interlaced gets none.
+    inflated = inflateSync(idatBytes(buffer, chunks), { maxOutputLength: expected + (header.interlaced ? 0 : TRAILING_SLACK_BYTES) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
-      throw new PngFormatError('corrupt', `interlaced PNG image data inflates past its declared ${header.width}x${header.height} size`);
+      throw new PngFormatError('corrupt', `PNG image data inflates past its declared ${header.width}x${header.height} size`);
     }
-    // Other zlib failures are left to the decoder, which reports them with its own words.
+    const message = error instanceof Error ? error.message : String(error);
+    const truncated = code === 'Z_BUF_ERROR' || /unexpected end/i.test(message);
+    throw new PngFormatError(truncated ? 'truncated' : 'corrupt', `PNG image data cannot be inflated: ${message}`);
+  }
+  if (inflated.length < expected) {
+    throw new PngFormatError('truncated', `PNG image data ends early: ${inflated.length} of ${expected} bytes for ${header.width}x${header.height}`);
   }
 }

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { InputError } from '../errors';
 import type { MetricOptions, ReadOptions } from '../options';
@@ -31,16 +32,35 @@ const FS_REASONS: Record<string, string> = {
   EMFILE: 'too many open files',
 };
 
+/**
+ * Reads a whole regular file, checking its size before allocating. O_NONBLOCK keeps a FIFO or
+ * device that replaced a file after pairing from blocking the read forever; a file that shrinks
+ * while being read (a training job rewriting it) is reported instead of returning stale zeros.
+ */
 async function readBytes(file: string, maxBytes: number): Promise<Buffer> {
+  let handle: FileHandle | undefined;
   try {
-    const buffer = await readFile(file);
-    if (buffer.length > maxBytes) throw new InputError(file, 'too-large', `file is ${buffer.length} bytes, above the ${maxBytes} byte limit`);
-    if (buffer.length === 0) throw new InputError(file, 'truncated', 'file is empty');
+    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const info = await handle.stat();
+    if (!info.isFile()) throw new InputError(file, 'unreadable', 'cannot read: not a regular file');
+    if (info.size > maxBytes) throw new InputError(file, 'too-large', `file is ${info.size} bytes, above the ${maxBytes} byte limit`);
+    if (info.size === 0) throw new InputError(file, 'truncated', 'file is empty');
+    const buffer = Buffer.alloc(info.size);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    if (filled < buffer.length) throw new InputError(file, 'truncated', `file shrank while it was read (${filled} of ${buffer.length} bytes)`);
     return buffer;
   } catch (error) {
     if (error instanceof InputError) throw error;
+    if (error instanceof RangeError) throw new InputError(file, 'too-large', 'file is too large to hold in memory');
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
     throw new InputError(file, 'unreadable', `cannot read: ${FS_REASONS[code] ?? code}`);
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
 

@@ -18,7 +18,10 @@ function resolveLayout(file: string, dims: number[], numClasses: number, layout:
     }
     return layout;
   }
-  if (dims[0] === numClasses && dims[2] !== numClasses) return 'chw';
+  if (dims[0] === numClasses && dims[2] === numClasses) {
+    throw new InputError(file, 'unsupported-format', `.npy shape (${dims.join(', ')}) could be CHW or HWC with ${numClasses} classes: set the layout (hwc or chw)`);
+  }
+  if (dims[0] === numClasses) return 'chw';
   if (dims[2] === numClasses) return 'hwc';
   throw new InputError(file, 'class-count-mismatch', `.npy shape (${dims.join(', ')}) has no dimension of ${numClasses} classes at the start (CHW) or end (HWC)`);
 }

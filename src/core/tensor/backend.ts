@@ -33,7 +33,6 @@ function wasmDirectory(): string | undefined {
  */
 function loadNativeTf(): Tf | string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('@tensorflow/tfjs-node') as Tf;
   } catch (error) {
     return `@tensorflow/tfjs-node unavailable (${((error as Error).message ?? String(error)).split('\n')[0]})`;
