@@ -58,6 +58,7 @@ async function runEval(command: EvalCommand): Promise<void> {
   const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
   const out = command.out ? createWriteStream(command.out) : undefined;
   out?.write(shardLine({ type: 'header', version: 1, shard: command.shard ?? '0/1', backend, metric }));
+  for (const unpaired of skipped) out?.write(shardLine({ type: 'skipped', skipped: unpaired }));
 
   const accumulator = new DatasetAccumulator(metric.numClasses);
   const rows: ImageRow[] = [];

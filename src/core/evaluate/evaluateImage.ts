@@ -7,20 +7,34 @@ import { toRecord, type ImageRecord } from './record';
 
 export type PairOutcome = { readonly type: 'image'; readonly record: ImageRecord } | { readonly type: 'skipped'; readonly skipped: SkippedFile };
 
-function labelWarnings(label: ClassMap, options: EngineOptions): string[] {
-  const { numClasses, ignoreIndex } = options.metric;
-  let outOfRange = 0;
+/** Ids the spec tolerates (void in labels, misses in predictions) but that usually mean a wrong class count. */
+function outOfRangeIds(map: ClassMap, numClasses: number, allowed: number): { count: number; largest: number } {
+  let count = 0;
   let largest = 0;
-  for (let p = 0; p < label.ids.length; p++) {
-    const id = label.ids[p]!;
-    if (id >= numClasses && id !== ignoreIndex) {
-      outOfRange++;
+  for (let p = 0; p < map.ids.length; p++) {
+    const id = map.ids[p]!;
+    if (id >= numClasses && id !== allowed) {
+      count++;
       if (id > largest) largest = id;
     }
   }
-  return outOfRange > 0
-    ? [`label has ${outOfRange} pixels with ids >= ${numClasses} (up to ${largest}), counted as void: is the class count right?`]
-    : [];
+  return { count, largest };
+}
+
+function rangeWarnings(label: ClassMap, prediction: Prediction, options: EngineOptions): string[] {
+  const { numClasses, ignoreIndex } = options.metric;
+  const warnings: string[] = [];
+  const inLabel = outOfRangeIds(label, numClasses, ignoreIndex);
+  if (inLabel.count > 0) {
+    warnings.push(`label has ${inLabel.count} pixels with ids >= ${numClasses} (up to ${inLabel.largest}), counted as void: is the class count right?`);
+  }
+  if (prediction.type === 'hard') {
+    const inPrediction = outOfRangeIds(prediction.map, numClasses, -1);
+    if (inPrediction.count > 0) {
+      warnings.push(`prediction has ${inPrediction.count} pixels with ids >= ${numClasses} (up to ${inPrediction.largest}), counted as misses: is the class count right?`);
+    }
+  }
+  return warnings;
 }
 
 async function computeMetrics(label: ClassMap, prediction: Prediction, options: EngineOptions): Promise<ImageEvaluation> {
@@ -38,7 +52,7 @@ export async function evaluateImage(pair: FilePair, options: EngineOptions): Pro
   const [label, prediction] = await Promise.all([readLabel(pair.labelFile, options), readPrediction(pair.predictionFile, options)]);
   try {
     const { metrics, maps } = await computeMetrics(label, prediction, options);
-    return { record: toRecord(pair, metrics, labelWarnings(label, options)), maps };
+    return { record: toRecord(pair, metrics, rangeWarnings(label, prediction, options)), maps };
   } catch (error) {
     if (error instanceof SizeMismatchError) throw new InputError(pair.predictionFile, 'size-mismatch', error.message);
     if (error instanceof RangeError) throw new InputError(pair.predictionFile, 'class-count-mismatch', error.message);

@@ -3,6 +3,7 @@ import { InputError } from '../errors';
 import type { ClassMap } from '../types';
 import type { ColorTable } from './colorTable';
 import { packRgb } from './colorTable';
+import { decodeIndexPng } from './pngIndexDecode';
 import { checkDecodeBounds } from './pngLimits';
 import { listChunks, PngFormatError, readHeader, withIndexPalette, type PngHeader } from './pngChunks';
 
@@ -68,12 +69,15 @@ export function readPngClassMap(file: string, buffer: Buffer, options: PngReadOp
   if ((colorType === 2 || colorType === 6) && bitDepth === 16) {
     throw new InputError(file, 'unsupported-format', '16-bit colour PNGs are not supported as class maps');
   }
+  let inflated: Buffer;
   try {
-    checkDecodeBounds(buffer, chunks, header);
+    inflated = checkDecodeBounds(buffer, chunks, header);
   } catch (error) {
     if (error instanceof PngFormatError) throw new InputError(file, error.code, error.message);
     throw error;
   }
+  const fast = decodeIndexPng(inflated, chunks, header);
+  if (fast) return { width, height, ids: fast };
   const isPalette = colorType === 3;
   const pixels = decode(file, isPalette ? withIndexPalette(buffer, chunks) : buffer, header);
   const count = width * height;

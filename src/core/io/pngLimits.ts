@@ -68,9 +68,9 @@ function checkStructure(buffer: Uint8Array, chunks: readonly PngChunk[]): void {
  * possibly fill the declared size (a forged header: decoding would allocate the full image for
  * nothing); and the image data inflated with a bound, because pngjs inflates interlaced images
  * with no output limit, and its own bounded inflate swallows zlib errors on Node 20 (a damaged
- * stream decodes to a silent all-zero class map).
+ * stream decodes to a silent all-zero class map). Returns the inflated image data.
  */
-export function checkDecodeBounds(buffer: Uint8Array, chunks: readonly PngChunk[], header: PngHeader): void {
+export function checkDecodeBounds(buffer: Uint8Array, chunks: readonly PngChunk[], header: PngHeader): Buffer {
   checkStructure(buffer, chunks);
   const expected = inflatedSize(header);
   const compressed = chunks.reduce((sum, c) => sum + (c.type === 'IDAT' ? c.dataLength : 0), 0);
@@ -96,4 +96,6 @@ export function checkDecodeBounds(buffer: Uint8Array, chunks: readonly PngChunk[
   if (inflated.length < expected) {
     throw new PngFormatError('truncated', `PNG image data ends early: ${inflated.length} of ${expected} bytes for ${header.width}x${header.height}`);
   }
+  // Returned so the common 8-bit class-map case is unfiltered from it directly (pngIndexDecode), not inflated twice.
+  return inflated;
 }

@@ -1,0 +1,494 @@
+/**
+ * The one message contract between the extension host and the Inspector webview.
+ *
+ * Both sides import this file, so every message is a discriminated union the compiler checks at
+ * both ends. It has no `vscode` and no DOM imports so node tests (and the webview bundle) can use it.
+ *
+ * Trust model: the webview runs untrusted-ish content (it renders data from the user's folders), so
+ * the host accepts only what `parseWebviewMessage` lets through. Nothing the webview sends names a
+ * file path: at most an image *name* that the host must look up among the images it evaluated.
+ * The webview in turn checks host messages with `parseHostMessage` before drawing, so a host bug
+ * shows up as a clear error rather than a half-drawn canvas.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Shared vocabulary
+
+/** The drawable layers, bottom to top. `image` is the photo; the rest are overlays. */
+export const LAYER_NAMES = ['image', 'label', 'prediction', 'error', 'mergeEffect'] as const;
+export type LayerName = (typeof LAYER_NAMES)[number];
+
+export function isLayerName(value: unknown): value is LayerName {
+  return typeof value === 'string' && (LAYER_NAMES as readonly string[]).includes(value);
+}
+
+export const NAVIGATE_DIRECTIONS = ['next', 'previous'] as const;
+export type NavigateDirection = (typeof NAVIGATE_DIRECTIONS)[number];
+
+/** What `openSource` may ask the host to open for an image it already knows. */
+export const SOURCE_KINDS = ['image', 'label', 'prediction'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+export type Rgb = readonly [number, number, number];
+
+/** Upper bounds that keep a malformed message from allocating absurd amounts of memory. */
+export const PROTOCOL_LIMITS = {
+  maxSide: 16384,
+  maxPixels: 16384 * 16384,
+  maxClasses: 65536,
+  maxNameLength: 1024,
+  maxClassNameLength: 256,
+  maxUriLength: 8192,
+  maxTextLength: 10000,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Host → webview
+
+/** Image-level numbers; null where the spec leaves a quantity undefined (e.g. no valid pixel). */
+export interface InspectorMetrics {
+  readonly ce: number | null;
+  readonly adaptive: number | null;
+  readonly mergeEffect: number | null;
+  readonly miou: number | null;
+  readonly pixelAccuracy: number | null;
+  /** Adaptive loss per scale, keyed by the scale as text ("2", "4", "8"). */
+  readonly perScale: Readonly<Record<string, number | null>>;
+  /** Length numClasses; null where the class is absent from both label and prediction. */
+  readonly perClassIoU: readonly (number | null)[];
+}
+
+/**
+ * Per-pixel maps, row-major, width×height each, sent as binary so VS Code's postMessage transfers
+ * the buffers instead of serialising millions of numbers to JSON.
+ */
+export interface InspectorPixelLayers {
+  /** Label id, -1 on void pixels. */
+  readonly label: Int32Array;
+  /** Argmax class id; ids outside 0..numClasses-1 are kept as they are (they count as misses). */
+  readonly predicted: Int32Array;
+  /** P(p, y_p); 0 on void pixels. */
+  readonly truthProbability: Float32Array;
+  /** c(p) = -log P(p, y_p); 0 on void pixels. */
+  readonly pixelCost: Float32Array;
+  /** M(p) from the spec; 0 on void pixels. */
+  readonly mergeEffect: Float32Array;
+}
+
+export const PIXEL_LAYER_NAMES = ['label', 'predicted', 'truthProbability', 'pixelCost', 'mergeEffect'] as const;
+
+export interface ImageMessage {
+  readonly type: 'image';
+  /** The image's identity: the host looks it up again when the panel is restored. */
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly numClasses: number;
+  readonly classNames: readonly string[];
+  readonly classColors: readonly Rgb[];
+  readonly ignoreIndex: number;
+  /** A webview URI (from `asWebviewUri`) of the photo, or null when there is none. */
+  readonly imageUri: string | null;
+  readonly metrics: InspectorMetrics;
+  /** Where this image sits in the hard-example order; index is 0-based. */
+  readonly position: { readonly index: number; readonly total: number };
+  /**
+   * Half-width of the merge-effect colour scale; null means "use max |M| of this image" so the
+   * heatmap always spans its own extremes. A fixed value makes images comparable.
+   */
+  readonly mergeEffectRange: number | null;
+  readonly layers: InspectorPixelLayers;
+}
+
+export interface ErrorMessage {
+  readonly type: 'error';
+  readonly message: string;
+}
+
+/** Sent while the host computes an image, so the panel can say so instead of looking frozen. */
+export interface LoadingMessage {
+  readonly type: 'loading';
+  readonly name: string;
+}
+
+export type HostToWebviewMessage = ImageMessage | ErrorMessage | LoadingMessage;
+
+export function isImageMessage(message: HostToWebviewMessage): message is ImageMessage {
+  return message.type === 'image';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webview → host
+
+/**
+ * Posted once the script has loaded and listens. `restoredImageName` is the image the panel showed
+ * before it was hidden/reloaded (from getState), so the host can re-send that image; null on a
+ * fresh panel.
+ */
+export interface ReadyMessage {
+  readonly type: 'ready';
+  readonly restoredImageName: string | null;
+}
+
+export interface NavigateMessage {
+  readonly type: 'navigate';
+  readonly direction: NavigateDirection;
+}
+
+/** Ask the host to open one of the files behind an image it already sent (never a free path). */
+export interface OpenSourceMessage {
+  readonly type: 'openSource';
+  readonly which: SourceKind;
+  readonly imageName: string;
+}
+
+export type WebviewToHostMessage = ReadyMessage | NavigateMessage | OpenSourceMessage;
+
+// ---------------------------------------------------------------------------------------------
+// State the webview persists with setState (the host's WebviewPanelSerializer receives it)
+
+export interface PersistedLayerState {
+  readonly visible: boolean;
+  /** 0..1 */
+  readonly opacity: number;
+}
+
+/** Zoom and pan of the canvas; null means "fit the image to the panel". */
+export interface PersistedViewState {
+  readonly zoom: number;
+  readonly offsetX: number;
+  readonly offsetY: number;
+}
+
+export interface PersistedInspectorState {
+  readonly version: 1;
+  readonly imageName: string | null;
+  readonly layers: Readonly<Record<LayerName, PersistedLayerState>>;
+  readonly view: PersistedViewState | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+class ProtocolError extends Error {}
+
+function fail(path: string, expected: string): never {
+  throw new ProtocolError(`${path}: expected ${expected}`);
+}
+
+/** A plain object (JSON-like or structured-clone result), before its keys are checked. */
+function readPlainObject(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
+    fail(path, 'an object');
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    fail(path, 'a plain object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** A plain object whose keys are exactly the required ones plus, perhaps, some optional ones. */
+function readRecord(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+  const record = readPlainObject(value, path);
+  for (const key of Object.keys(record)) {
+    if (!required.includes(key) && !optional.includes(key)) {
+      fail(`${path}.${key}`, 'no such field');
+    }
+  }
+  for (const key of required) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) {
+      fail(`${path}.${key}`, 'a value (field is missing)');
+    }
+  }
+  return record;
+}
+
+function readString(value: unknown, path: string, maxLength: number): string {
+  if (typeof value !== 'string' || value.length > maxLength) {
+    fail(path, `a string of at most ${maxLength} characters`);
+  }
+  return value;
+}
+
+function readInteger(value: unknown, path: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(path, `an integer in ${min}..${max}`);
+  }
+  return value;
+}
+
+function readFiniteOrNull(value: unknown, path: string): number | null {
+  if (value === null) {
+    return null;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    fail(path, 'a finite number or null');
+  }
+  return value;
+}
+
+function readOneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    fail(path, `one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function readArray(value: unknown, path: string, length: number): readonly unknown[] {
+  if (!Array.isArray(value) || value.length !== length) {
+    fail(path, `an array of length ${length}`);
+  }
+  return value;
+}
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * An image name as the host reports it (a path relative to the evaluated folder, without
+ * extension). Rejects anything that looks like an attempt to escape that folder; the host still
+ * has to find the name among the images it evaluated.
+ */
+export function isSafeImageName(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > PROTOCOL_LIMITS.maxNameLength) {
+    return false;
+  }
+  if (CONTROL_CHARACTERS.test(value) || value.includes('\\') || value.startsWith('/') || /^[A-Za-z]:/.test(value)) {
+    return false;
+  }
+  return value.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+function readImageName(value: unknown, path: string): string {
+  if (!isSafeImageName(value)) {
+    fail(path, 'an image name (relative, no "..", no control characters)');
+  }
+  return value;
+}
+
+/**
+ * A typed array of exactly the expected kind and length. A bare ArrayBuffer is accepted as well
+ * because a transport may hand over the buffer rather than the view.
+ */
+function readTypedArray<T extends Int32Array | Float32Array>(
+  value: unknown,
+  path: string,
+  kind: { new (buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number; readonly name: string },
+  length: number,
+): T {
+  let array: unknown = value;
+  if (value instanceof ArrayBuffer) {
+    if (value.byteLength % kind.BYTES_PER_ELEMENT !== 0) {
+      fail(path, `a buffer holding ${kind.name} data`);
+    }
+    array = new kind(value);
+  }
+  if (!(array instanceof kind) || (array as T).length !== length) {
+    fail(path, `an ${kind.name} of length ${length}`);
+  }
+  return array as T;
+}
+
+function readColor(value: unknown, path: string): Rgb {
+  const channels = readArray(value, path, 3);
+  return [readInteger(channels[0], `${path}[0]`, 0, 255), readInteger(channels[1], `${path}[1]`, 0, 255), readInteger(channels[2], `${path}[2]`, 0, 255)];
+}
+
+function readMetrics(value: unknown, path: string, numClasses: number): InspectorMetrics {
+  const record = readRecord(value, path, ['ce', 'adaptive', 'mergeEffect', 'miou', 'pixelAccuracy', 'perScale', 'perClassIoU']);
+  const perScaleRecord = readPlainObject(record.perScale, `${path}.perScale`);
+  const perScale: Record<string, number | null> = {};
+  for (const [scale, loss] of Object.entries(perScaleRecord)) {
+    readString(scale, `${path}.perScale key`, 32);
+    perScale[scale] = readFiniteOrNull(loss, `${path}.perScale.${scale}`);
+  }
+  const perClassIoU = readArray(record.perClassIoU, `${path}.perClassIoU`, numClasses).map((iou, c) => {
+    const parsed = readFiniteOrNull(iou, `${path}.perClassIoU[${c}]`);
+    if (parsed !== null && (parsed < 0 || parsed > 1)) {
+      fail(`${path}.perClassIoU[${c}]`, 'a number in 0..1 or null');
+    }
+    return parsed;
+  });
+  return {
+    ce: readFiniteOrNull(record.ce, `${path}.ce`),
+    adaptive: readFiniteOrNull(record.adaptive, `${path}.adaptive`),
+    mergeEffect: readFiniteOrNull(record.mergeEffect, `${path}.mergeEffect`),
+    miou: readFiniteOrNull(record.miou, `${path}.miou`),
+    pixelAccuracy: readFiniteOrNull(record.pixelAccuracy, `${path}.pixelAccuracy`),
+    perScale,
+    perClassIoU,
+  };
+}
+
+function readImageMessage(record: Record<string, unknown>): ImageMessage {
+  const path = 'image';
+  readRecord(record, path, ['type', 'name', 'width', 'height', 'numClasses', 'classNames', 'classColors', 'ignoreIndex', 'imageUri', 'metrics', 'position', 'mergeEffectRange', 'layers']);
+  const width = readInteger(record.width, `${path}.width`, 1, PROTOCOL_LIMITS.maxSide);
+  const height = readInteger(record.height, `${path}.height`, 1, PROTOCOL_LIMITS.maxSide);
+  if (width * height > PROTOCOL_LIMITS.maxPixels) {
+    fail(path, `at most ${PROTOCOL_LIMITS.maxPixels} pixels`);
+  }
+  const numClasses = readInteger(record.numClasses, `${path}.numClasses`, 1, PROTOCOL_LIMITS.maxClasses);
+  const classNames = readArray(record.classNames, `${path}.classNames`, numClasses).map((name, c) => readString(name, `${path}.classNames[${c}]`, PROTOCOL_LIMITS.maxClassNameLength));
+  const classColors = readArray(record.classColors, `${path}.classColors`, numClasses).map((color, c) => readColor(color, `${path}.classColors[${c}]`));
+  const position = readRecord(record.position, `${path}.position`, ['index', 'total']);
+  const total = readInteger(position.total, `${path}.position.total`, 1, Number.MAX_SAFE_INTEGER);
+  const index = readInteger(position.index, `${path}.position.index`, 0, total - 1);
+  const range = readFiniteOrNull(record.mergeEffectRange, `${path}.mergeEffectRange`);
+  if (range !== null && range <= 0) {
+    fail(`${path}.mergeEffectRange`, 'a positive number or null');
+  }
+  const pixels = width * height;
+  const layers = readRecord(record.layers, `${path}.layers`, PIXEL_LAYER_NAMES);
+  return {
+    type: 'image',
+    name: readImageName(record.name, `${path}.name`),
+    width,
+    height,
+    numClasses,
+    classNames,
+    classColors,
+    ignoreIndex: readInteger(record.ignoreIndex, `${path}.ignoreIndex`, 0, 65535),
+    imageUri: record.imageUri === null ? null : readString(record.imageUri, `${path}.imageUri`, PROTOCOL_LIMITS.maxUriLength),
+    metrics: readMetrics(record.metrics, `${path}.metrics`, numClasses),
+    position: { index, total },
+    mergeEffectRange: range,
+    layers: {
+      label: readTypedArray(layers.label, `${path}.layers.label`, Int32Array, pixels),
+      predicted: readTypedArray(layers.predicted, `${path}.layers.predicted`, Int32Array, pixels),
+      truthProbability: readTypedArray(layers.truthProbability, `${path}.layers.truthProbability`, Float32Array, pixels),
+      pixelCost: readTypedArray(layers.pixelCost, `${path}.layers.pixelCost`, Float32Array, pixels),
+      mergeEffect: readTypedArray(layers.mergeEffect, `${path}.layers.mergeEffect`, Float32Array, pixels),
+    },
+  };
+}
+
+function readHostMessage(value: unknown): HostToWebviewMessage {
+  const record = readPlainObject(value, 'message');
+  switch (readOneOf(record.type, 'message.type', ['image', 'error', 'loading'] as const)) {
+    case 'image':
+      return readImageMessage(record);
+    case 'error':
+      readRecord(record, 'error', ['type', 'message']);
+      return { type: 'error', message: readString(record.message, 'error.message', PROTOCOL_LIMITS.maxTextLength) };
+    case 'loading':
+      readRecord(record, 'loading', ['type', 'name']);
+      return { type: 'loading', name: readImageName(record.name, 'loading.name') };
+  }
+}
+
+function readWebviewMessage(value: unknown): WebviewToHostMessage {
+  const record = readPlainObject(value, 'message');
+  switch (readOneOf(record.type, 'message.type', ['ready', 'navigate', 'openSource'] as const)) {
+    case 'ready':
+      readRecord(record, 'ready', ['type', 'restoredImageName']);
+      return { type: 'ready', restoredImageName: record.restoredImageName === null ? null : readImageName(record.restoredImageName, 'ready.restoredImageName') };
+    case 'navigate':
+      readRecord(record, 'navigate', ['type', 'direction']);
+      return { type: 'navigate', direction: readOneOf(record.direction, 'navigate.direction', NAVIGATE_DIRECTIONS) };
+    case 'openSource':
+      readRecord(record, 'openSource', ['type', 'which', 'imageName']);
+      return { type: 'openSource', which: readOneOf(record.which, 'openSource.which', SOURCE_KINDS), imageName: readImageName(record.imageName, 'openSource.imageName') };
+  }
+}
+
+function toResult<T>(read: () => T): ParseResult<T> {
+  try {
+    return { ok: true, value: read() };
+  } catch (error) {
+    if (error instanceof ProtocolError) {
+      return { ok: false, error: error.message };
+    }
+    throw error;
+  }
+}
+
+/** Host side: the message, or why it was refused (for the log). */
+export function checkWebviewMessage(value: unknown): ParseResult<WebviewToHostMessage> {
+  return toResult(() => readWebviewMessage(value));
+}
+
+/** Host side: a well-formed webview message, or undefined; anything unexpected is refused. */
+export function parseWebviewMessage(value: unknown): WebviewToHostMessage | undefined {
+  const result = checkWebviewMessage(value);
+  return result.ok ? result.value : undefined;
+}
+
+/** Webview side: a well-formed host message, or why not (shown to the user as an error). */
+export function parseHostMessage(value: unknown): ParseResult<HostToWebviewMessage> {
+  return toResult(() => readHostMessage(value));
+}
+
+function readLayerState(value: unknown, path: string): PersistedLayerState {
+  const record = readRecord(value, path, ['visible', 'opacity']);
+  if (typeof record.visible !== 'boolean') {
+    fail(`${path}.visible`, 'a boolean');
+  }
+  const opacity = readFiniteOrNull(record.opacity, `${path}.opacity`);
+  if (opacity === null || opacity < 0 || opacity > 1) {
+    fail(`${path}.opacity`, 'a number in 0..1');
+  }
+  return { visible: record.visible, opacity };
+}
+
+function readPersistedState(value: unknown): PersistedInspectorState {
+  const record = readRecord(value, 'state', ['version', 'imageName', 'layers', 'view']);
+  readInteger(record.version, 'state.version', 1, 1);
+  const layersRecord = readRecord(record.layers, 'state.layers', LAYER_NAMES);
+  const layers = Object.fromEntries(LAYER_NAMES.map((layer) => [layer, readLayerState(layersRecord[layer], `state.layers.${layer}`)])) as Record<LayerName, PersistedLayerState>;
+  let view: PersistedViewState | null = null;
+  if (record.view !== null) {
+    const viewRecord = readRecord(record.view, 'state.view', ['zoom', 'offsetX', 'offsetY']);
+    const zoom = readFiniteOrNull(viewRecord.zoom, 'state.view.zoom');
+    const offsetX = readFiniteOrNull(viewRecord.offsetX, 'state.view.offsetX');
+    const offsetY = readFiniteOrNull(viewRecord.offsetY, 'state.view.offsetY');
+    if (zoom === null || zoom <= 0 || offsetX === null || offsetY === null) {
+      fail('state.view', 'a positive zoom and finite offsets');
+    }
+    view = { zoom, offsetX, offsetY };
+  }
+  return {
+    version: 1,
+    imageName: record.imageName === null ? null : readImageName(record.imageName, 'state.imageName'),
+    layers,
+    view,
+  };
+}
+
+/** Either side: the persisted state if it is well formed (an older or corrupt state gives undefined). */
+export function parsePersistedState(value: unknown): PersistedInspectorState | undefined {
+  const result = toResult(() => readPersistedState(value));
+  return result.ok ? result.value : undefined;
+}
+
+/** Host side (WebviewPanelSerializer): which image the restored panel was showing, if any. */
+export function imageNameFromPersistedState(value: unknown): string | undefined {
+  return parsePersistedState(value)?.imageName ?? undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Default palette
+
+/**
+ * The Pascal VOC colour map (the bit-interleaving one from the VOC devkit) for one class id.
+ * The host uses it when the user configured no palette; ids 0..255 give distinct colours.
+ */
+export function pascalVocColor(classId: number): Rgb {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let id = classId;
+  for (let bit = 7; bit >= 0; bit--) {
+    r |= ((id >> 0) & 1) << bit;
+    g |= ((id >> 1) & 1) << bit;
+    b |= ((id >> 2) & 1) << bit;
+    id >>= 3;
+  }
+  return [r, g, b];
+}
+
+export function defaultClassColors(numClasses: number): Rgb[] {
+  return Array.from({ length: numClasses }, (_, c) => pascalVocColor(c));
+}

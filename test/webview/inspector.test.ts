@@ -1,0 +1,585 @@
+/**
+ * End-to-end test of the Inspector webview in headless Chromium.
+ *
+ * It serves the real page (inspectorHtml with its strict CSP), the built bundle dist/webview.js
+ * and media/inspector.css from a fake origin, stands in for VS Code's `acquireVsCodeApi`, posts a
+ * real `image` message made of small typed arrays, and then checks behaviour by reading canvas
+ * pixels and the DOM. `npm test` builds dist/webview.js first (pretest).
+ *
+ * The 8×8 fixture has four 4×4 quadrants:
+ *   top-left     label cat (1),  predicted cat (right),   M = +0.8, p = 0.9
+ *   top-right    label dog (2),  predicted cat (wrong),   M = -0.8, p = 0.2
+ *   bottom-left  label background (0), predicted 0,       M = 0,    p = 0.7
+ *   bottom-right void (-1),      predicted dog (2),       M = 0
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { inspectorHtml } from '../../src/shared/inspectorHtml';
+import { defaultClassColors, type PersistedInspectorState } from '../../src/shared/protocol';
+
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const ROOT = join(__dirname, '..', '..', '..');
+const BUNDLE_PATH = join(ROOT, 'dist', 'webview.js');
+const STYLE_PATH = join(ROOT, 'media', 'inspector.css');
+const ORIGIN = 'https://seglens-webview.test';
+const NONCE = 'dGVzdC1ub25jZS0xMjM0NTY3ODkw';
+
+const WIDTH = 8;
+const HEIGHT = 8;
+const CLASS_NAMES = ['background', 'cat', 'dog'];
+const COLORS = defaultClassColors(3); // VOC: [0,0,0], [128,0,0], [0,128,0]
+const GREY = [128, 128, 128] as const;
+const PHOTO_COLOR = [0, 0, 255] as const;
+
+type Quadrant = 'topLeft' | 'topRight' | 'bottomLeft' | 'bottomRight';
+/** The centre of a pixel well inside each quadrant, in image coordinates. */
+const QUADRANT_POINTS: Record<Quadrant, { x: number; y: number }> = {
+  topLeft: { x: 1.5, y: 1.5 },
+  topRight: { x: 5.5, y: 1.5 },
+  bottomLeft: { x: 1.5, y: 5.5 },
+  bottomRight: { x: 5.5, y: 5.5 },
+};
+
+interface FixtureArrays {
+  label: number[];
+  predicted: number[];
+  truthProbability: number[];
+  pixelCost: number[];
+  mergeEffect: number[];
+}
+
+function fixtureArrays(): FixtureArrays {
+  const arrays: FixtureArrays = { label: [], predicted: [], truthProbability: [], pixelCost: [], mergeEffect: [] };
+  for (let y = 0; y < HEIGHT; y++) {
+    for (let x = 0; x < WIDTH; x++) {
+      const top = y < 4;
+      const left = x < 4;
+      const [label, predicted, p, m] = top ? (left ? [1, 1, 0.9, 0.8] : [2, 1, 0.2, -0.8]) : left ? [0, 0, 0.7, 0] : [-1, 2, 0, 0];
+      arrays.label.push(label);
+      arrays.predicted.push(predicted);
+      arrays.truthProbability.push(p);
+      arrays.pixelCost.push(label < 0 ? 0 : -Math.log(p));
+      arrays.mergeEffect.push(m);
+    }
+  }
+  return arrays;
+}
+
+interface FixtureOptions {
+  name?: string;
+  imageUri?: string | null;
+  mergeEffectRange?: number | null;
+}
+
+/** Everything of the image message except the typed arrays, which are built inside the page. */
+function fixtureMessage(options: FixtureOptions = {}): Record<string, unknown> {
+  return {
+    type: 'image',
+    name: options.name ?? 'fixture/2007_000032',
+    width: WIDTH,
+    height: HEIGHT,
+    numClasses: 3,
+    classNames: CLASS_NAMES,
+    classColors: COLORS,
+    ignoreIndex: 255,
+    imageUri: options.imageUri ?? null,
+    metrics: { ce: 0.8123, adaptive: 0.5, mergeEffect: 0.3123, miou: 0.4444, pixelAccuracy: 0.6667, perScale: { '2': 0.4, '4': 0.5, '8': 0.6 }, perClassIoU: [1, 0.5, null] },
+    position: { index: 2, total: 10 },
+    mergeEffectRange: options.mergeEffectRange ?? null,
+  };
+}
+
+function solidPng(width: number, height: number, [r, g, b]: readonly number[]): Buffer {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < width * height; i++) {
+    png.data[i * 4] = r ?? 0;
+    png.data[i * 4 + 1] = g ?? 0;
+    png.data[i * 4 + 2] = b ?? 0;
+    png.data[i * 4 + 3] = 255;
+  }
+  return PNG.sync.write(png);
+}
+
+/** What the page-side stand-in for VS Code records. */
+interface Recorded {
+  posted: unknown[];
+  states: unknown[];
+  violations: string[];
+}
+
+declare global {
+  interface Window {
+    __seglensTest: Recorded;
+  }
+}
+
+interface Inspector {
+  page: Page;
+  posted(): Promise<unknown[]>;
+  lastState(): Promise<PersistedInspectorState>;
+  violations(): Promise<string[]>;
+  /** Requests the page made outside the fake origin (must stay empty: no remote content). */
+  foreignRequests: string[];
+}
+
+let browser: Browser | undefined;
+/** One context for all pages: a fresh page per test keeps them independent, a fresh context per test only costs time. */
+let context: BrowserContext | undefined;
+
+async function openInspector(savedState: unknown = undefined): Promise<Inspector> {
+  if (context === undefined) {
+    throw new Error('browser not launched');
+  }
+  const page = await context.newPage();
+  const foreignRequests: string[] = [];
+  const html = inspectorHtml({ cspSource: ORIGIN, nonce: NONCE, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/media/inspector.css` });
+  const photo = solidPng(WIDTH, HEIGHT, PHOTO_COLOR);
+  await page.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    const body: Record<string, [string, string | Buffer]> = {
+      '/index.html': ['text/html', html],
+      '/dist/webview.js': ['text/javascript', readFileSync(BUNDLE_PATH, 'utf8')],
+      '/media/inspector.css': ['text/css', readFileSync(STYLE_PATH, 'utf8')],
+      '/photo.png': ['image/png', photo],
+    };
+    const served = url.origin === ORIGIN ? body[url.pathname] : undefined;
+    if (served === undefined) {
+      foreignRequests.push(url.href);
+      await route.fulfill({ status: 404, body: '' });
+      return;
+    }
+    await route.fulfill({ status: 200, contentType: served[0], body: served[1] });
+  });
+  // Runs before any page script, like VS Code's injected API.
+  await page.addInitScript((saved: unknown) => {
+    const recorded: Recorded = { posted: [], states: [], violations: [] };
+    window.__seglensTest = recorded;
+    let state: unknown = saved === null ? undefined : saved;
+    let acquired = false;
+    document.addEventListener('securitypolicyviolation', (event) => recorded.violations.push(`${event.violatedDirective} ${event.blockedURI}`));
+    (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => {
+      if (acquired) {
+        throw new Error('acquireVsCodeApi may only be called once');
+      }
+      acquired = true;
+      return {
+        postMessage: (message: unknown) => recorded.posted.push(JSON.parse(JSON.stringify(message))),
+        getState: () => state,
+        setState: (next: unknown) => {
+          state = JSON.parse(JSON.stringify(next));
+          recorded.states.push(state);
+        },
+      };
+    };
+  }, savedState ?? null);
+  await page.goto(`${ORIGIN}/index.html`);
+  await page.waitForFunction(() => window.__seglensTest.posted.length > 0);
+  // Custom elements upgrade asynchronously; wait until the checkboxes rendered their shadow DOM.
+  await page.waitForFunction(() => document.querySelector('vscode-checkbox')?.shadowRoot !== null);
+  return {
+    page,
+    foreignRequests,
+    posted: () => page.evaluate(() => window.__seglensTest.posted),
+    lastState: async () => {
+      const states = await page.evaluate(() => window.__seglensTest.states);
+      assert.ok(states.length > 0, 'setState was never called');
+      return states[states.length - 1] as PersistedInspectorState;
+    },
+    violations: () => page.evaluate(() => window.__seglensTest.violations),
+  };
+}
+
+/** Posts the image message the way VS Code delivers it: a window message whose layers are typed arrays. */
+async function postImage(page: Page, options: FixtureOptions = {}): Promise<void> {
+  await page.evaluate(
+    ({ message, arrays }) => {
+      window.postMessage(
+        {
+          ...message,
+          layers: {
+            label: Int32Array.from(arrays.label),
+            predicted: Int32Array.from(arrays.predicted),
+            truthProbability: Float32Array.from(arrays.truthProbability),
+            pixelCost: Float32Array.from(arrays.pixelCost),
+            mergeEffect: Float32Array.from(arrays.mergeEffect),
+          },
+        },
+        '*',
+      );
+    },
+    { message: fixtureMessage(options), arrays: fixtureArrays() },
+  );
+  await page.waitForFunction((name) => document.getElementById('image-name')?.textContent === name, options.name ?? 'fixture/2007_000032');
+}
+
+interface View {
+  zoom: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+/** The fitted view the product promises: largest zoom showing the whole image, centred. */
+async function fittedView(page: Page): Promise<View> {
+  const size = await page.evaluate(() => {
+    const canvas = document.getElementById('canvas') as HTMLCanvasElement;
+    return { width: canvas.width, height: canvas.height };
+  });
+  const zoom = Math.min(size.width / WIDTH, size.height / HEIGHT);
+  return { zoom, offsetX: (size.width - WIDTH * zoom) / 2, offsetY: (size.height - HEIGHT * zoom) / 2 };
+}
+
+function toScreen(view: View, point: { x: number; y: number }): { x: number; y: number } {
+  return { x: view.offsetX + point.x * view.zoom, y: view.offsetY + point.y * view.zoom };
+}
+
+async function canvasPixel(page: Page, point: { x: number; y: number }): Promise<[number, number, number]> {
+  return page.evaluate(({ x, y }) => {
+    const canvas = document.getElementById('canvas') as HTMLCanvasElement;
+    const data = canvas.getContext('2d')?.getImageData(Math.floor(x), Math.floor(y), 1, 1).data;
+    if (data === undefined) {
+      throw new Error('no 2d context');
+    }
+    return [data[0] ?? -1, data[1] ?? -1, data[2] ?? -1] as [number, number, number];
+  }, point);
+}
+
+/** Reads the colour drawn at the centre of a quadrant, under the fitted view unless one is given. */
+async function quadrantColor(page: Page, quadrant: Quadrant, view?: View): Promise<[number, number, number]> {
+  return canvasPixel(page, toScreen(view ?? (await fittedView(page)), QUADRANT_POINTS[quadrant]));
+}
+
+function assertColor(actual: readonly number[], expected: readonly number[], message: string, tolerance = 2): void {
+  const close = actual.length === 3 && actual.every((value, i) => Math.abs(value - (expected[i] ?? NaN)) <= tolerance);
+  assert.ok(close, `${message}: expected rgb(${expected.join(', ')}) ±${tolerance}, got rgb(${actual.join(', ')})`);
+}
+
+function blend(under: readonly number[], over: readonly number[], alpha: number): number[] {
+  return under.map((value, i) => value * (1 - alpha) + (over[i] ?? 0) * alpha);
+}
+
+async function setLayer(page: Page, layer: string, visible: boolean, opacityPercent?: number): Promise<void> {
+  const checkbox = page.locator(`vscode-checkbox[data-layer="${layer}"]`);
+  const checked = await checkbox.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
+  if (checked !== visible) {
+    await checkbox.click();
+  }
+  assert.equal(await checkbox.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked), visible, `${layer} checkbox did not toggle`);
+  if (opacityPercent !== undefined) {
+    await page.locator(`input.opacity[data-layer="${layer}"]`).fill(String(opacityPercent));
+  }
+}
+
+/** Only the given overlays visible, at full opacity unless said otherwise; image layer on (no photo → grey). */
+async function showOnly(page: Page, layers: Record<string, number>): Promise<void> {
+  for (const layer of ['label', 'prediction', 'error', 'mergeEffect']) {
+    await setLayer(page, layer, layer in layers, layers[layer]);
+  }
+}
+
+describe('Inspector webview in Chromium', () => {
+  before(async () => {
+    if (!existsSync(CHROMIUM_PATH)) {
+      // Deliberately a failure, not a skip: CI installs Debian's chromium, and a silently skipped UI test proves nothing.
+      throw new Error(`Chromium not found at ${CHROMIUM_PATH}. Install it (Debian: apt-get install -y chromium); the Inspector test needs a real browser.`);
+    }
+    if (!existsSync(BUNDLE_PATH)) {
+      throw new Error(`${BUNDLE_PATH} is missing: run \`npm run build\` first (npm test does it in pretest).`);
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    // deviceScaleFactor 1 so canvas backing pixels equal CSS pixels and the expected coordinates stay simple.
+    context = await browser.newContext({ viewport: { width: 900, height: 600 }, deviceScaleFactor: 1 });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('posts ready at load, under the strict CSP, without remote requests', async () => {
+    const inspector = await openInspector();
+    try {
+      assert.deepEqual(await inspector.posted(), [{ type: 'ready', restoredImageName: null }]);
+      const csp = await inspector.page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+      assert.match(csp ?? '', /default-src 'none'/);
+      assert.match(csp ?? '', new RegExp(`script-src 'nonce-${NONCE}'`));
+      assert.doesNotMatch(csp ?? '', /unsafe-inline|unsafe-eval/);
+      await postImage(inspector.page);
+      assert.deepEqual(await inspector.violations(), [], 'CSP violations');
+      assert.deepEqual(inspector.foreignRequests, [], 'requests outside the webview resources');
+    } finally {
+      await inspector.page.close();
+    }
+  });
+
+  it('shows the image name, position, metrics and the class legend with IoU', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page);
+      assert.equal(await page.textContent('#position'), '3 of 10');
+      assert.equal(await page.textContent('[data-metric="ce"]'), '0.8123');
+      assert.equal(await page.textContent('[data-metric="adaptive"]'), '0.5000');
+      assert.equal(await page.textContent('[data-metric="mergeEffect"]'), '+0.3123');
+      assert.equal(await page.textContent('[data-metric="miou"]'), '44.4%');
+      assert.equal(await page.textContent('[data-metric="pixelAccuracy"]'), '66.7%');
+      const rows = await page.$$eval('.legend-row', (elements) => elements.map((row) => [row.querySelector('.class-name')?.textContent, row.querySelector('.iou')?.textContent]));
+      assert.deepEqual(rows, [
+        ['0 background', '1.000'],
+        ['1 cat', '0.500'],
+        ['2 dog', '—'],
+      ]);
+      const swatch = await page.$eval('.legend-row[data-class-id="1"] .swatch', (element) => getComputedStyle(element).backgroundColor);
+      assert.equal(swatch, 'rgb(128, 0, 0)');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws the label colour where the label is class k, and nothing over void', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page);
+      await showOnly(page, { label: 100 });
+      assertColor(await quadrantColor(page, 'topLeft'), COLORS[1] ?? [], 'cat pixel');
+      assertColor(await quadrantColor(page, 'topRight'), COLORS[2] ?? [], 'dog pixel');
+      assertColor(await quadrantColor(page, 'bottomLeft'), COLORS[0] ?? [], 'background pixel');
+      assertColor(await quadrantColor(page, 'bottomRight'), GREY, 'void pixel (neutral background, no photo)');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('removes a layer colour when its toggle is off', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page);
+      await showOnly(page, { label: 100 });
+      assertColor(await quadrantColor(page, 'topRight'), COLORS[2] ?? [], 'label on');
+      await setLayer(page, 'label', false);
+      assertColor(await quadrantColor(page, 'topRight'), GREY, 'label off');
+      await setLayer(page, 'prediction', true, 100);
+      assertColor(await quadrantColor(page, 'topRight'), COLORS[1] ?? [], 'prediction on (predicted cat)');
+      assertColor(await quadrantColor(page, 'bottomRight'), COLORS[2] ?? [], 'prediction covers void pixels too');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('blends a layer with its opacity', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page);
+      await showOnly(page, { label: 100 });
+      await setLayer(page, 'label', true, 50);
+      assertColor(await quadrantColor(page, 'topRight'), blend(GREY, COLORS[2] ?? [], 0.5), 'label at 50%');
+      await setLayer(page, 'label', true, 25);
+      assertColor(await quadrantColor(page, 'topRight'), blend(GREY, COLORS[2] ?? [], 0.25), 'label at 25%');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws the photo under the overlays and falls back to grey without it', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page, { imageUri: `${ORIGIN}/photo.png` });
+      await showOnly(page, {});
+      await page.waitForFunction(() => {
+        const canvas = document.getElementById('canvas') as HTMLCanvasElement;
+        const data = canvas.getContext('2d')?.getImageData(canvas.width / 2, canvas.height / 2, 1, 1).data;
+        return data !== undefined && data[2] === 255 && data[0] === 0;
+      });
+      assertColor(await quadrantColor(page, 'topLeft'), PHOTO_COLOR, 'photo');
+      await setLayer(page, 'image', true, 50);
+      assertColor(await quadrantColor(page, 'topLeft'), blend(GREY, PHOTO_COLOR, 0.5), 'photo at 50% over grey');
+      await setLayer(page, 'image', false);
+      assertColor(await quadrantColor(page, 'topLeft'), GREY, 'photo hidden');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws the error map: right green, wrong red, void grey', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page);
+      await showOnly(page, { error: 100 });
+      const right = await quadrantColor(page, 'topLeft');
+      const wrong = await quadrantColor(page, 'topRight');
+      const voidColor = await quadrantColor(page, 'bottomRight');
+      assert.ok(right[1] > right[0] + 60 && right[1] > right[2] + 60, `right should be green, got ${right.join(',')}`);
+      assert.ok(wrong[0] > wrong[1] + 100 && wrong[0] > wrong[2] + 100, `wrong should be red, got ${wrong.join(',')}`);
+      assert.ok(Math.max(...voidColor) - Math.min(...voidColor) <= 4 && voidColor[0] > 60, `void should be grey, got ${voidColor.join(',')}`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws the merge-effect heatmap red where M > 0, blue where M < 0, neutral at 0, with a legend', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page);
+      await showOnly(page, { mergeEffect: 100 });
+      const positive = await quadrantColor(page, 'topLeft');
+      const negative = await quadrantColor(page, 'topRight');
+      const zero = await quadrantColor(page, 'bottomLeft');
+      assert.ok(positive[0] > 150 && positive[0] > positive[2] + 100, `M>0 should be red-ish, got ${positive.join(',')}`);
+      assert.ok(negative[2] > 120 && negative[2] > negative[0] + 100, `M<0 should be blue-ish, got ${negative.join(',')}`);
+      assert.ok(Math.max(...zero) - Math.min(...zero) <= 10 && zero[0] > 200, `M=0 should be neutral, got ${zero.join(',')}`);
+      assertColor(await quadrantColor(page, 'bottomRight'), GREY, 'void has no heat');
+      // Symmetric range ±max|M| = ±0.8, shown on the colour bar.
+      assert.equal(await page.textContent('.color-bar .min'), '−0.800');
+      assert.equal(await page.textContent('.color-bar .max'), '+0.800');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('uses the host-sent merge-effect range when there is one', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page, { mergeEffectRange: 1.6 });
+      await showOnly(page, { mergeEffect: 100 });
+      const half = await quadrantColor(page, 'topLeft');
+      // M = 0.8 is half-way up a ±1.6 scale: a light red, not the saturated end.
+      assertColor(half, [244, 165, 130], 'M = +0.8 on a ±1.6 scale');
+      assert.equal(await page.textContent('.color-bar .max'), '+1.600');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows the hover readout for the pixel under the pointer', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page);
+      const box = await page.locator('#canvas').boundingBox();
+      assert.ok(box !== null);
+      const view = await fittedView(page);
+      const hover = async (quadrant: Quadrant): Promise<Record<string, string>> => {
+        const point = toScreen(view, QUADRANT_POINTS[quadrant]);
+        await page.mouse.move(box.x + point.x, box.y + point.y);
+        return page.$$eval('#readout dd[data-field]', (cells) => Object.fromEntries(cells.map((cell) => [(cell as HTMLElement).dataset.field ?? '', cell.textContent ?? ''])));
+      };
+      assert.deepEqual(await hover('topRight'), {
+        position: 'x 5, y 1',
+        label: 'dog (2)',
+        predicted: 'cat (1)',
+        truthProbability: '0.2000',
+        pixelCost: '1.6094',
+        mergeEffect: '−0.8000',
+      });
+      const onVoid = await hover('bottomRight');
+      assert.equal(onVoid.label, 'void (ignore 255)');
+      assert.equal(onVoid.predicted, 'dog (2)');
+      assert.equal(onVoid.mergeEffect, '—');
+      assert.equal((await hover('topLeft')).mergeEffect, '+0.8000');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('posts navigate for n/p, ←/→ and the buttons, but not for arrows on a slider', async () => {
+    const inspector = await openInspector();
+    const { page } = inspector;
+    try {
+      await postImage(page);
+      await page.locator('#canvas').focus();
+      await page.keyboard.press('n');
+      await page.keyboard.press('p');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowLeft');
+      await page.locator('#next').click();
+      await page.locator('#previous').click();
+      await page.locator('input.opacity[data-layer="image"]').focus();
+      await page.keyboard.press('ArrowLeft');
+      const navigations = (await inspector.posted()).slice(1);
+      assert.deepEqual(navigations, [
+        { type: 'navigate', direction: 'next' },
+        { type: 'navigate', direction: 'previous' },
+        { type: 'navigate', direction: 'next' },
+        { type: 'navigate', direction: 'previous' },
+        { type: 'navigate', direction: 'next' },
+        { type: 'navigate', direction: 'previous' },
+      ]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('saves its state with setState and restores it from getState', async () => {
+    const first = await openInspector();
+    let saved: PersistedInspectorState;
+    let zoomedView: View;
+    let box: { x: number; y: number } | null;
+    try {
+      await postImage(first.page);
+      await showOnly(first.page, { mergeEffect: 60 });
+      box = await first.page.locator('#canvas').boundingBox();
+      assert.ok(box !== null);
+      const fitted = await fittedView(first.page);
+      const anchor = toScreen(fitted, QUADRANT_POINTS.topLeft);
+      await first.page.mouse.move(box.x + anchor.x, box.y + anchor.y);
+      await first.page.mouse.wheel(0, -300);
+      await first.page.waitForFunction(() => {
+        const states = window.__seglensTest.states as { view: unknown }[];
+        return states[states.length - 1]?.view !== null;
+      });
+      saved = await first.lastState();
+      assert.equal(saved.imageName, 'fixture/2007_000032');
+      assert.deepEqual(saved.layers.mergeEffect, { visible: true, opacity: 0.6 });
+      assert.equal(saved.layers.label.visible, false);
+      assert.ok(saved.view !== null && saved.view.zoom > fitted.zoom, 'wheel up zooms in');
+      zoomedView = saved.view;
+      // Zooming keeps the image point under the pointer where it was.
+      const anchorAfter = toScreen(zoomedView, QUADRANT_POINTS.topLeft);
+      assert.ok(Math.hypot(anchorAfter.x - anchor.x, anchorAfter.y - anchor.y) < 1, `anchor moved from ${JSON.stringify(anchor)} to ${JSON.stringify(anchorAfter)}`);
+    } finally {
+      await first.page.close();
+    }
+
+    const second = await openInspector(saved);
+    try {
+      assert.deepEqual(await second.posted(), [{ type: 'ready', restoredImageName: 'fixture/2007_000032' }]);
+      const toggles = await second.page.$$eval('vscode-checkbox[data-layer]', (elements) =>
+        Object.fromEntries(elements.map((element) => [(element as HTMLElement).dataset.layer ?? '', (element as HTMLElement & { checked: boolean }).checked])),
+      );
+      assert.deepEqual(toggles, { image: true, label: false, prediction: false, error: false, mergeEffect: true });
+      assert.equal(await second.page.inputValue('input.opacity[data-layer="mergeEffect"]'), '60');
+      // The host re-sends the stored image; it comes back with the saved zoom and pan and layers.
+      await postImage(second.page);
+      const positive = await quadrantColor(second.page, 'topLeft', zoomedView);
+      assertColor(positive, blend(GREY, [202, 0, 32], 0.6), 'restored merge-effect layer at 60% under the restored view');
+      assert.deepEqual((await second.lastState()).view, zoomedView);
+      // Another image starts fitted again.
+      await postImage(second.page, { name: 'fixture/2007_000033' });
+      const next = await second.lastState();
+      assert.equal(next.imageName, 'fixture/2007_000033');
+      assert.equal(next.view, null);
+    } finally {
+      await second.page.close();
+    }
+  });
+
+  it('shows loading and error messages, and refuses malformed host messages', async () => {
+    const { page } = await openInspector();
+    try {
+      await page.evaluate(() => window.postMessage({ type: 'loading', name: 'fixture/a' }, '*'));
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Computing fixture/a…');
+      await page.evaluate(() => window.postMessage({ type: 'error', message: 'Prediction file is truncated' }, '*'));
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Prediction file is truncated');
+      assert.equal(await page.getAttribute('#status', 'class'), 'status error');
+      await page.evaluate(() => window.postMessage({ type: 'image', name: 'x', width: 2, height: 2 }, '*'));
+      await page.waitForFunction(() => /malformed/.test(document.getElementById('status')?.textContent ?? ''));
+      assert.equal(await page.textContent('#image-name'), 'No image yet');
+    } finally {
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,188 @@
+/** The message contract: what the host accepts from the webview, what the webview accepts from the host, and the page's CSP. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { contentSecurityPolicy, createNonce, inspectorHtml } from '../../src/shared/inspectorHtml';
+import {
+  checkWebviewMessage,
+  defaultClassColors,
+  imageNameFromPersistedState,
+  isSafeImageName,
+  parseHostMessage,
+  parsePersistedState,
+  parseWebviewMessage,
+  pascalVocColor,
+} from '../../src/shared/protocol';
+
+describe('parseWebviewMessage', () => {
+  it('accepts the three webview messages', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', restoredImageName: null }), { type: 'ready', restoredImageName: null });
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', restoredImageName: 'val/2007_000032' }), { type: 'ready', restoredImageName: 'val/2007_000032' });
+    assert.deepEqual(parseWebviewMessage({ type: 'navigate', direction: 'next' }), { type: 'navigate', direction: 'next' });
+    assert.deepEqual(parseWebviewMessage({ type: 'navigate', direction: 'previous' }), { type: 'navigate', direction: 'previous' });
+    assert.deepEqual(parseWebviewMessage({ type: 'openSource', which: 'label', imageName: '2007_000032' }), { type: 'openSource', which: 'label', imageName: '2007_000032' });
+  });
+
+  it('refuses anything else', () => {
+    const refused: unknown[] = [
+      undefined,
+      null,
+      'ready',
+      42,
+      [],
+      { type: 'ready' },
+      { type: 'ready', restoredImageName: null, extra: true },
+      { type: 'navigate', direction: 'up' },
+      { type: 'navigate', direction: 'next', steps: 3 },
+      { type: 'navigate' },
+      { type: 'openSource', which: 'file', imageName: 'a' },
+      { type: 'openSource', which: 'label', imageName: '../../etc/passwd' },
+      { type: 'openSource', which: 'label', imageName: '/etc/passwd' },
+      { type: 'openSource', which: 'label', imageName: 'C:/Windows/win.ini' },
+      { type: 'openSource', which: 'label', imageName: 'a\\..\\b' },
+      { type: 'openSource', which: 'label', imageName: 'a\u0000b' },
+      { type: 'openSource', which: 'label', imageName: '' },
+      { type: 'openSource', which: 'label', path: '/tmp/x' },
+      { type: 'unknown' },
+      Object.assign(Object.create({ inherited: 1 }) as object, { type: 'navigate', direction: 'next' }),
+      new Map([['type', 'ready']]),
+    ];
+    for (const value of refused) {
+      assert.equal(parseWebviewMessage(value), undefined, `accepted ${String(JSON.stringify(value))}`);
+    }
+  });
+
+  it('says why a message was refused', () => {
+    const result = checkWebviewMessage({ type: 'navigate', direction: 'sideways' });
+    assert.equal(result.ok, false);
+    assert.match(result.ok ? '' : result.error, /navigate\.direction/);
+  });
+});
+
+describe('isSafeImageName', () => {
+  it('allows relative names with subfolders and refuses escapes', () => {
+    assert.ok(isSafeImageName('2007_000032'));
+    assert.ok(isSafeImageName('city/frankfurt_000000_000294'));
+    for (const name of ['..', 'a/../b', './a', 'a//b', '/a', 'a/', 'C:x', 'a\nb', 'x'.repeat(2000)]) {
+      assert.equal(isSafeImageName(name), false, name);
+    }
+  });
+});
+
+function imageMessage(overrides: Record<string, unknown> = {}, layerOverrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const pixels = 6;
+  return {
+    type: 'image',
+    name: 'a/b',
+    width: 3,
+    height: 2,
+    numClasses: 2,
+    classNames: ['background', 'cat'],
+    classColors: defaultClassColors(2),
+    ignoreIndex: 255,
+    imageUri: null,
+    metrics: { ce: 1, adaptive: 0.5, mergeEffect: 0.5, miou: null, pixelAccuracy: 0.5, perScale: { '2': 0.5 }, perClassIoU: [0.5, null] },
+    position: { index: 0, total: 1 },
+    mergeEffectRange: null,
+    layers: {
+      label: new Int32Array(pixels),
+      predicted: new Int32Array(pixels),
+      truthProbability: new Float32Array(pixels),
+      pixelCost: new Float32Array(pixels),
+      mergeEffect: new Float32Array(pixels),
+      ...layerOverrides,
+    },
+    ...overrides,
+  };
+}
+
+describe('parseHostMessage', () => {
+  it('accepts a well-formed image message, with layers as typed arrays or bare buffers', () => {
+    const parsed = parseHostMessage(imageMessage({}, { mergeEffect: new Float32Array(6).buffer }));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+    assert.ok(parsed.value.type === 'image' && parsed.value.layers.mergeEffect instanceof Float32Array);
+    assert.deepEqual(parseHostMessage({ type: 'error', message: 'boom' }), { ok: true, value: { type: 'error', message: 'boom' } });
+    assert.deepEqual(parseHostMessage({ type: 'loading', name: 'a' }), { ok: true, value: { type: 'loading', name: 'a' } });
+  });
+
+  it('refuses wrong sizes, wrong array types, JSON number arrays and bad metrics', () => {
+    const refused: [string, unknown][] = [
+      ['short layer', imageMessage({}, { label: new Int32Array(5) })],
+      ['float label', imageMessage({}, { label: new Float32Array(6) })],
+      ['JSON numbers', imageMessage({}, { pixelCost: [0, 0, 0, 0, 0, 0] })],
+      ['extra layer', imageMessage({}, { logits: new Float32Array(6) })],
+      ['colour count', imageMessage({ classColors: [[0, 0, 0]] })],
+      ['colour range', imageMessage({ classColors: [[0, 0, 0], [0, 0, 256]] })],
+      ['IoU above 1', imageMessage({ metrics: { ce: 1, adaptive: 1, mergeEffect: 0, miou: 1, pixelAccuracy: 1, perScale: {}, perClassIoU: [2, null] } })],
+      ['NaN loss', imageMessage({ metrics: { ce: Number.NaN, adaptive: 1, mergeEffect: 0, miou: 1, pixelAccuracy: 1, perScale: {}, perClassIoU: [1, null] } })],
+      ['position', imageMessage({ position: { index: 1, total: 1 } })],
+      ['zero width', imageMessage({ width: 0 })],
+      ['range', imageMessage({ mergeEffectRange: -1 })],
+      ['unsafe name', imageMessage({ name: '../x' })],
+      ['extra field', imageMessage({ script: 'alert(1)' })],
+    ];
+    for (const [why, value] of refused) {
+      assert.equal(parseHostMessage(value).ok, false, why);
+    }
+  });
+});
+
+describe('persisted state', () => {
+  const state = {
+    version: 1,
+    imageName: 'a/b',
+    layers: {
+      image: { visible: true, opacity: 1 },
+      label: { visible: false, opacity: 0.5 },
+      prediction: { visible: true, opacity: 0.5 },
+      error: { visible: false, opacity: 0.6 },
+      mergeEffect: { visible: false, opacity: 0.75 },
+    },
+    view: { zoom: 2, offsetX: -10, offsetY: 5 },
+  };
+
+  it('round-trips and gives the host the image name', () => {
+    assert.deepEqual(parsePersistedState(JSON.parse(JSON.stringify(state))), state);
+    assert.equal(imageNameFromPersistedState(state), 'a/b');
+  });
+
+  it('refuses corrupt or foreign state', () => {
+    assert.equal(parsePersistedState(undefined), undefined);
+    assert.equal(parsePersistedState({ ...state, version: 2 }), undefined);
+    assert.equal(parsePersistedState({ ...state, view: { zoom: 0, offsetX: 0, offsetY: 0 } }), undefined);
+    assert.equal(imageNameFromPersistedState({ ...state, imageName: '../../x' }), undefined);
+  });
+});
+
+describe('palette', () => {
+  it('follows the Pascal VOC colour map', () => {
+    assert.deepEqual(pascalVocColor(0), [0, 0, 0]);
+    assert.deepEqual(pascalVocColor(1), [128, 0, 0]);
+    assert.deepEqual(pascalVocColor(15), [192, 128, 128]);
+    assert.deepEqual(pascalVocColor(255), [224, 224, 192]);
+  });
+});
+
+describe('inspectorHtml', () => {
+  it('writes a strict nonce CSP with no inline styles or remote sources', () => {
+    const nonce = createNonce();
+    const html = inspectorHtml({ cspSource: 'https://*.vscode-cdn.net', nonce, scriptUri: 'https://x/dist/webview.js', styleUri: 'https://x/dist/inspector.css' });
+    const csp = contentSecurityPolicy('https://*.vscode-cdn.net', nonce);
+    assert.ok(html.includes(`content="${csp}"`));
+    assert.match(csp, /^default-src 'none'/);
+    assert.ok(csp.includes(`script-src 'nonce-${nonce}'`));
+    assert.doesNotMatch(csp.replaceAll('https://*.vscode-cdn.net', ''), /unsafe-inline|unsafe-eval|https?:|\*/);
+    assert.equal(html.match(/<script /g)?.length, 1);
+    assert.ok(html.includes(`<script nonce="${nonce}" src="https://x/dist/webview.js">`));
+    assert.notEqual(createNonce(), nonce);
+  });
+
+  it('refuses a weak nonce or a csp source that would add directives', () => {
+    assert.throws(() => inspectorHtml({ cspSource: 'x', nonce: 'short', scriptUri: 'a', styleUri: 'b' }));
+    assert.throws(() => contentSecurityPolicy("x; script-src 'unsafe-inline'", createNonce()));
+  });
+
+  it('escapes URIs into attributes', () => {
+    const html = inspectorHtml({ cspSource: 'https://x', nonce: createNonce(), scriptUri: 'https://x/a.js"><script>alert(1)</script>', styleUri: 'b' });
+    assert.ok(!html.includes('<script>alert(1)'));
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * Turns the per-pixel maps of an image message into RGBA overlays, one per layer, at image
+ * resolution. They are computed once per image (the merge-effect one again when its range
+ * changes) and then only composited, so dragging an opacity slider costs a redraw, not a recolour.
+ */
+import type { ImageMessage, Rgb } from '../src/shared/protocol';
+import { divergingColor, ERROR_COLORS, INVALID_CLASS_COLOR } from './colormap';
+
+export type OverlayName = 'label' | 'prediction' | 'error' | 'mergeEffect';
+export const OVERLAY_NAMES: readonly OverlayName[] = ['label', 'prediction', 'error', 'mergeEffect'];
+
+/** RGBA bytes, width×height×4, transparent where the layer has nothing to say (e.g. void). */
+export type OverlayPixels = Uint8ClampedArray<ArrayBuffer>;
+
+function setPixel(rgba: OverlayPixels, pixel: number, color: Rgb): void {
+  const at = pixel * 4;
+  rgba[at] = color[0];
+  rgba[at + 1] = color[1];
+  rgba[at + 2] = color[2];
+  rgba[at + 3] = 255;
+}
+
+function classColor(image: ImageMessage, classId: number): Rgb {
+  return classId >= 0 && classId < image.numClasses ? (image.classColors[classId] ?? INVALID_CLASS_COLOR) : INVALID_CLASS_COLOR;
+}
+
+/** Class colours where the label is valid; void stays transparent so the photo shows through. */
+export function labelOverlay(image: ImageMessage): OverlayPixels {
+  const { label } = image.layers;
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  for (let p = 0; p < label.length; p++) {
+    const classId = label[p] ?? -1;
+    if (classId >= 0) {
+      setPixel(rgba, p, classColor(image, classId));
+    }
+  }
+  return rgba;
+}
+
+/** Predicted classes everywhere (the model predicts void pixels too); invalid ids in magenta. */
+export function predictionOverlay(image: ImageMessage): OverlayPixels {
+  const { predicted } = image.layers;
+  const rgba = new Uint8ClampedArray(predicted.length * 4);
+  for (let p = 0; p < predicted.length; p++) {
+    setPixel(rgba, p, classColor(image, predicted[p] ?? -1));
+  }
+  return rgba;
+}
+
+/** Right = green, wrong = red, void = grey. */
+export function errorOverlay(image: ImageMessage): OverlayPixels {
+  const { label, predicted } = image.layers;
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  for (let p = 0; p < label.length; p++) {
+    const classId = label[p] ?? -1;
+    setPixel(rgba, p, classId < 0 ? ERROR_COLORS.void : classId === predicted[p] ? ERROR_COLORS.correct : ERROR_COLORS.wrong);
+  }
+  return rgba;
+}
+
+/** Half-width of the merge-effect scale: the host's fixed range, else max |M| over valid pixels. */
+export function mergeEffectHalfRange(image: ImageMessage): number {
+  if (image.mergeEffectRange !== null) {
+    return image.mergeEffectRange;
+  }
+  const { label, mergeEffect } = image.layers;
+  let largest = 0;
+  for (let p = 0; p < mergeEffect.length; p++) {
+    if ((label[p] ?? -1) >= 0) {
+      largest = Math.max(largest, Math.abs(mergeEffect[p] ?? 0));
+    }
+  }
+  // An image with no merge effect at all still needs a scale; any positive value draws it neutral.
+  return largest > 0 ? largest : 1;
+}
+
+/** Diverging colours on valid pixels; void is transparent because M = 0 there means "undefined", not "no effect". */
+export function mergeEffectOverlay(image: ImageMessage, halfRange: number): OverlayPixels {
+  const { label, mergeEffect } = image.layers;
+  // A lookup table instead of interpolating per pixel: megapixel images recolour in a blink.
+  const steps = 1024;
+  const table = Array.from({ length: steps + 1 }, (_, i) => divergingColor(((2 * i) / steps - 1) * halfRange, halfRange));
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  for (let p = 0; p < label.length; p++) {
+    if ((label[p] ?? -1) >= 0) {
+      const t = Math.max(-1, Math.min(1, (mergeEffect[p] ?? 0) / halfRange));
+      setPixel(rgba, p, table[Math.round(((t + 1) / 2) * steps)] ?? table[steps / 2] ?? [0, 0, 0]);
+    }
+  }
+  return rgba;
+}
+
+export function overlayPixels(image: ImageMessage, overlay: OverlayName, mergeEffectRange: number): OverlayPixels {
+  switch (overlay) {
+    case 'label':
+      return labelOverlay(image);
+    case 'prediction':
+      return predictionOverlay(image);
+    case 'error':
+      return errorOverlay(image);
+    case 'mergeEffect':
+      return mergeEffectOverlay(image, mergeEffectRange);
+  }
+}
+
+/** The overlays as canvases the renderer can drawImage with a global alpha. */
+export function buildOverlayCanvases(image: ImageMessage, mergeEffectRange: number): Map<OverlayName, HTMLCanvasElement> {
+  const canvases = new Map<OverlayName, HTMLCanvasElement>();
+  for (const overlay of OVERLAY_NAMES) {
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    if (context !== null) {
+      context.putImageData(new ImageData(overlayPixels(image, overlay, mergeEffectRange), image.width, image.height), 0, 0);
+    }
+    canvases.set(overlay, canvas);
+  }
+  return canvases;
+}

@@ -1,0 +1,111 @@
+/** Fills the text parts of the page from an image message: header metrics, class legend, colour bar. */
+import type { ImageMessage } from '../src/shared/protocol';
+import { cssColor, divergingColor } from './colormap';
+import { formatIoU, formatLoss, formatPercent, formatSigned } from './format';
+import type { InspectorDom } from './dom';
+
+function metricEntry(list: HTMLElement, title: string, value: string, key: string, tooltip?: string): void {
+  const term = document.createElement('dt');
+  term.textContent = title;
+  const detail = document.createElement('dd');
+  detail.textContent = value;
+  detail.dataset.metric = key;
+  if (tooltip !== undefined) {
+    term.title = tooltip;
+    detail.title = tooltip;
+  }
+  list.append(term, detail);
+}
+
+export function showHeader(dom: InspectorDom, image: ImageMessage): void {
+  dom.imageName.textContent = image.name;
+  dom.imageName.title = image.name;
+  dom.position.textContent = `${image.position.index + 1} of ${image.position.total}`;
+  const { metrics } = image;
+  const perScale = Object.entries(metrics.perScale)
+    .map(([scale, loss]) => `L_${scale} = ${formatLoss(loss)}`)
+    .join(', ');
+  dom.metrics.replaceChildren();
+  metricEntry(dom.metrics, 'CE', formatLoss(metrics.ce), 'ce', 'Pixel-wise cross-entropy');
+  metricEntry(dom.metrics, 'Adaptive', formatLoss(metrics.adaptive), 'adaptive', perScale === '' ? 'Locally adaptive loss' : `Locally adaptive loss: ${perScale}`);
+  metricEntry(dom.metrics, 'Merge effect', formatSigned(metrics.mergeEffect), 'mergeEffect', 'CE − adaptive loss (mean of M over valid pixels)');
+  metricEntry(dom.metrics, 'mIoU', formatPercent(metrics.miou), 'miou', 'Mean IoU over classes defined in this image');
+  metricEntry(dom.metrics, 'Pixel acc.', formatPercent(metrics.pixelAccuracy), 'pixelAccuracy');
+}
+
+function classesInImage(image: ImageMessage): Set<number> {
+  const present = new Set<number>();
+  const { label, predicted } = image.layers;
+  for (let p = 0; p < label.length; p++) {
+    const labelId = label[p] ?? -1;
+    const predictedId = predicted[p] ?? -1;
+    if (labelId >= 0 && labelId < image.numClasses) {
+      present.add(labelId);
+    }
+    if (predictedId >= 0 && predictedId < image.numClasses) {
+      present.add(predictedId);
+    }
+  }
+  return present;
+}
+
+function legendRow(image: ImageMessage, classId: number): HTMLElement {
+  const row = document.createElement('div');
+  row.className = 'legend-row';
+  row.dataset.classId = String(classId);
+  const swatch = document.createElement('span');
+  swatch.className = 'swatch';
+  // CSSOM, not a style attribute: the strict CSP (no 'unsafe-inline') allows this.
+  swatch.style.backgroundColor = cssColor(image.classColors[classId] ?? [0, 0, 0]);
+  const name = document.createElement('span');
+  name.className = 'class-name';
+  name.textContent = `${classId} ${image.classNames[classId] ?? ''}`;
+  const iou = document.createElement('span');
+  iou.className = 'iou';
+  iou.textContent = formatIoU(image.metrics.perClassIoU[classId] ?? null);
+  row.append(swatch, name, iou);
+  return row;
+}
+
+/** Classes in this image first; the rest folded away so a 150-class dataset stays readable. */
+export function showLegend(dom: InspectorDom, image: ImageMessage): void {
+  const present = classesInImage(image);
+  const shown = document.createDocumentFragment();
+  const folded = document.createElement('details');
+  const summary = document.createElement('summary');
+  folded.append(summary);
+  let foldedCount = 0;
+  for (let classId = 0; classId < image.numClasses; classId++) {
+    if (present.has(classId)) {
+      shown.append(legendRow(image, classId));
+    } else {
+      folded.append(legendRow(image, classId));
+      foldedCount++;
+    }
+  }
+  summary.textContent = `${foldedCount} ${foldedCount === 1 ? 'class' : 'classes'} not in this image`;
+  dom.legend.replaceChildren(shown);
+  if (foldedCount > 0) {
+    dom.legend.append(folded);
+  }
+}
+
+export function showColorBar(dom: InspectorDom, halfRange: number): void {
+  const context = dom.colorBar.getContext('2d');
+  if (context !== null) {
+    const { width, height } = dom.colorBar;
+    for (let x = 0; x < width; x++) {
+      const value = ((x + 0.5) / width) * 2 * halfRange - halfRange;
+      context.fillStyle = cssColor(divergingColor(value, halfRange));
+      context.fillRect(x, 0, 1, height);
+    }
+  }
+  dom.colorBarMin.textContent = formatSigned(-halfRange, 3);
+  dom.colorBarMax.textContent = formatSigned(halfRange, 3);
+}
+
+export function showStatus(dom: InspectorDom, text: string | null, kind: 'info' | 'error' = 'info'): void {
+  dom.status.hidden = text === null;
+  dom.status.textContent = text ?? '';
+  dom.status.classList.toggle('error', kind === 'error');
+}
