@@ -5,6 +5,7 @@ import { loadColorTable, type ColorTable } from '../core/io/colorTable';
 import { pairFiles, type SkippedFile } from '../core/io/pairing';
 import type { EngineOptions } from '../core/io/readFiles';
 import { validateMetricOptions } from '../core/options';
+import { computeLabel } from '../core/evaluate/computeLabel';
 import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evaluate/record';
@@ -17,13 +18,6 @@ import { formatTable } from './table';
 
 /** A failure that ends the command with a one-line reason. */
 class CommandFailure extends Error {}
-
-async function computeLabel(compute: EvalCommand['compute']): Promise<string> {
-  if (compute === 'exact') return 'exact-float64';
-  const { tensorRuntime } = require('../core/tensor/backend') as typeof import('../core/tensor/backend');
-  const runtime = await tensorRuntime();
-  return `tfjs-${runtime.backend}`;
-}
 
 async function writeReport(
   output: OutputOptions,

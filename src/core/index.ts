@@ -9,6 +9,8 @@ export { evaluatePair, metricsFromTerms } from './metrics/imageMetrics';
 export { evaluateImage, evaluatePairOutcome, type PairOutcome } from './evaluate/evaluateImage';
 export { evaluatePairs, defaultWorkerCount, type EvaluatePairsControl } from './evaluate/evaluatePairs';
 export { DatasetAccumulator, type DatasetSummary } from './evaluate/datasetSummary';
+export { computeLabel } from './evaluate/computeLabel';
+export { hardestFirst, RANKING_KEYS, type RankingKey } from './report/ranking';
 export type { ImageRecord } from './evaluate/record';
 export { tensorRuntime, type TensorRuntime, type TensorBackendName, type Tf } from './tensor/backend';
 export { locallyAdaptiveLoss, type LossFunctionOptions } from './tensor/adaptiveLossFunction';

@@ -33,31 +33,49 @@ export function adaptiveLoss(terms: PixelTerms, pixelCost: Float64Array, options
     const groupCost = new Float64Array(windowsPerRow * numClasses);
     const columnKey = new Int32Array(width);
     for (let x = 0; x < width; x++) columnKey[x] = Math.floor(x / k) * numClasses;
+    // Groups of the current band in the order of their first pixel, so L_k sums them in exactly the
+    // order a per-pixel first-visit check would, without that unpredictable branch on every pixel.
+    const bandGroups = new Int32Array(Math.min(windowsPerRow * numClasses, k * width));
     let weightedCost = 0;
+    let lastMean = Number.NaN;
+    let lastLoss = 0;
 
     for (let bandTop = 0; bandTop < height; bandTop += k) {
-      const bandStart = bandTop * width;
       const bandEnd = Math.min(height, bandTop + k) * width;
-      for (let p = bandStart, x = 0; p < bandEnd; p++, x = x + 1 === width ? 0 : x + 1) {
-        const y = label[p]!;
-        if (y < 0) continue;
-        const key = columnKey[x]! + y;
-        groupSum[key]! += truthProbability[p]!;
-        groupCount[key]!++;
-      }
-      for (let p = bandStart, x = 0; p < bandEnd; p++, x = x + 1 === width ? 0 : x + 1) {
-        const y = label[p]!;
-        if (y < 0) continue;
-        const key = columnKey[x]! + y;
-        const n = groupCount[key]!;
-        if (n > 0) {
-          const groupLoss = cost(groupSum[key]! / n);
-          groupCost[key] = groupLoss;
-          weightedCost += n * groupLoss;
-          groupCount[key] = 0;
-          groupSum[key] = 0;
+      let groups = 0;
+      for (let rowStart = bandTop * width; rowStart < bandEnd; rowStart += width) {
+        for (let x = 0; x < width; x++) {
+          const y = label[rowStart + x]!;
+          if (y < 0) continue;
+          const key = columnKey[x]! + y;
+          const count = groupCount[key]!;
+          bandGroups[groups] = key;
+          groups += count === 0 ? 1 : 0;
+          groupCount[key] = count + 1;
+          groupSum[key]! += truthProbability[rowStart + x]!;
         }
-        mergeEffectMap[p]! += pixelCost[p]! - groupCost[key]!;
+      }
+      for (let g = 0; g < groups; g++) {
+        const key = bandGroups[g]!;
+        const n = groupCount[key]!;
+        const mean = groupSum[key]! / n;
+        // Uniform groups of a hard prediction share a handful of means: reuse the last log.
+        if (mean !== lastMean) {
+          lastMean = mean;
+          lastLoss = cost(mean);
+        }
+        groupCost[key] = lastLoss;
+        weightedCost += n * lastLoss;
+        groupCount[key] = 0;
+        groupSum[key] = 0;
+      }
+      for (let rowStart = bandTop * width; rowStart < bandEnd; rowStart += width) {
+        for (let x = 0; x < width; x++) {
+          const p = rowStart + x;
+          const y = label[p]!;
+          if (y < 0) continue;
+          mergeEffectMap[p]! += pixelCost[p]! - groupCost[columnKey[x]! + y]!;
+        }
       }
     }
     perScale.push(validPixels > 0 ? weightedCost / validPixels : Number.NaN);

@@ -9,12 +9,20 @@ export function cost(probability: number): number {
 /** Per-pixel cost c(p) (0 on void pixels) and its mean over valid pixels. */
 export function crossEntropy(terms: PixelTerms): { pixelCost: Float64Array; ce: number } {
   const pixelCost = new Float64Array(terms.label.length);
+  const { label, truthProbability } = terms;
   let sum = 0;
+  // Hard predictions have three probabilities in all (hit, miss, outside), so the last log is reused.
+  let lastProbability = Number.NaN;
+  let lastCost = 0;
   for (let p = 0; p < pixelCost.length; p++) {
-    if (terms.label[p]! < 0) continue;
-    const c = cost(terms.truthProbability[p]!);
-    pixelCost[p] = c;
-    sum += c;
+    if (label[p]! < 0) continue;
+    const probability = truthProbability[p]!;
+    if (probability !== lastProbability) {
+      lastProbability = probability;
+      lastCost = cost(probability);
+    }
+    pixelCost[p] = lastCost;
+    sum += lastCost;
   }
   return { pixelCost, ce: terms.validPixels > 0 ? sum / terms.validPixels : Number.NaN };
 }

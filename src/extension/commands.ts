@@ -1,0 +1,178 @@
+import { rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { pairFiles } from '../core';
+import { activeEditorFile } from './activeResource';
+import type { RunSettings } from './configuration';
+import type { EvaluationRunner } from './evaluationRunner';
+import { HARD_EXAMPLES_VIEW, OPEN_INSPECTOR_COMMAND } from './hardExamplesView';
+import type { InspectorPanels } from './inspectorPanel';
+import type { LabelFolderResolver } from './labelFolderResolver';
+import { recordsToCsv, resultsToJson } from './logic/exportResults';
+import { isSortKey, SORT_KEYS, type SortKey } from './logic/ranking';
+import type { ResultsStore } from './resultsStore';
+
+export const SORT_STATE_KEY = 'seglens.sortKey';
+
+export interface CommandServices {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly store: ResultsStore;
+  readonly runner: EvaluationRunner;
+  readonly inspector: InspectorPanels;
+  readonly labels: LabelFolderResolver;
+  readonly storageDir: string;
+  readonly loadSettings: (scope: vscode.Uri | undefined) => Promise<RunSettings>;
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Every command of the extension, registered in one place; failures become one error message and a log line. */
+export function registerCommands(services: CommandServices): void {
+  const { context, log } = services;
+  const register = (id: string, handler: (...args: unknown[]) => Promise<void>): void => {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          await handler(...args);
+        } catch (error) {
+          log.error(`${id}: ${errorText(error)}`);
+          void vscode.window.showErrorMessage(`SegLens: ${errorText(error)}`);
+        }
+      }),
+    );
+  };
+  register('seglens.evaluatePredictions', (arg) => evaluatePredictions(services, arg instanceof vscode.Uri ? arg : undefined));
+  register('seglens.rerunEvaluation', () => rerunEvaluation(services));
+  register('seglens.runLossOnCurrentImage', (arg) => runLossOnFile(services, arg instanceof vscode.Uri ? arg : activeEditorFile()));
+  register(OPEN_INSPECTOR_COMMAND, (arg) => openInspector(services, arg));
+  register('seglens.sortHardExamples', () => pickSort(services));
+  register('seglens.filterByClass', () => pickClassFilter(services));
+  register('seglens.exportResults', () => exportResults(services));
+  register('seglens.clearCache', () => clearCache(services));
+}
+
+async function pickFolder(title: string): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    ...(vscode.workspace.workspaceFolders?.[0] !== undefined ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+    openLabel: 'Evaluate',
+    title,
+  });
+  return picked?.[0];
+}
+
+async function evaluatePredictions(services: CommandServices, folder: vscode.Uri | undefined): Promise<void> {
+  const predictions = folder ?? (await pickFolder('SegLens: prediction folder to evaluate'));
+  if (predictions === undefined) return;
+  if (predictions.scheme !== 'file') throw new Error('SegLens evaluates folders on the local disk only');
+  const settings = await services.loadSettings(predictions);
+  const labelsDir = await services.labels.resolve(predictions.fsPath, settings.labelsFolder);
+  if (labelsDir === undefined) return; // the user dismissed the picker
+  await vscode.commands.executeCommand(`${HARD_EXAMPLES_VIEW}.focus`);
+  await services.runner.evaluate(predictions.fsPath, labelsDir, settings);
+}
+
+async function rerunEvaluation(services: CommandServices): Promise<void> {
+  const source = services.store.source;
+  if (source === undefined) return evaluatePredictions(services, undefined);
+  const settings = await services.loadSettings(vscode.Uri.file(source.predictionsDir));
+  await vscode.commands.executeCommand(`${HARD_EXAMPLES_VIEW}.focus`);
+  await services.runner.evaluate(source.predictionsDir, source.labelsDir, settings);
+}
+
+/** Single image: pair it with its label by the same folder logic as a whole folder, then inspect it. */
+async function runLossOnFile(services: CommandServices, file: vscode.Uri | undefined): Promise<void> {
+  if (file === undefined || file.scheme !== 'file' || !/\.(png|npy)$/i.test(file.fsPath)) {
+    void vscode.window.showWarningMessage('SegLens: open a prediction (.png or .npy) in the editor first.');
+    return;
+  }
+  const predictionsDir = path.dirname(file.fsPath);
+  const settings = await services.loadSettings(file);
+  const labelsDir = await services.labels.resolve(predictionsDir, settings.labelsFolder);
+  if (labelsDir === undefined) return;
+  const { pairs, unpaired } = await pairFiles(predictionsDir, labelsDir);
+  const pair = pairs.find((p) => p.predictionFile === file.fsPath);
+  if (pair === undefined) {
+    const reason = unpaired.find((u) => u.file === file.fsPath)?.reason ?? `no label with the same name in ${labelsDir}`;
+    throw new Error(`${path.basename(file.fsPath)}: ${reason}`);
+  }
+  services.log.info(`inspect ${pair.predictionFile} against ${pair.labelFile}`);
+  await services.inspector.show({ pair, predictionsDir, labelsDir, settings });
+}
+
+async function openInspector(services: CommandServices, arg: unknown): Promise<void> {
+  const source = services.store.source;
+  const record = typeof arg === 'string' ? services.store.find(arg) : undefined;
+  if (source === undefined || record === undefined) return;
+  await services.inspector.show({
+    pair: { name: record.name, predictionFile: record.predictionFile, labelFile: record.labelFile },
+    predictionsDir: source.predictionsDir,
+    labelsDir: source.labelsDir,
+    settings: source.settings,
+  });
+}
+
+async function pickSort(services: CommandServices): Promise<void> {
+  const items = (Object.keys(SORT_KEYS) as SortKey[]).map((key) => ({
+    key,
+    label: SORT_KEYS[key].label,
+    detail: SORT_KEYS[key].detail,
+    picked: key === services.store.sortKey,
+    description: key === services.store.sortKey ? 'current' : undefined,
+  }));
+  const choice = await vscode.window.showQuickPick(items, { title: 'SegLens: sort hard examples by' });
+  if (choice === undefined || !isSortKey(choice.key)) return;
+  services.store.setSort(choice.key);
+  await services.context.workspaceState.update(SORT_STATE_KEY, choice.key);
+}
+
+async function pickClassFilter(services: CommandServices): Promise<void> {
+  const names = services.store.source?.settings.classNames ?? [];
+  const records = services.store.all();
+  const counts = names.map((_, id) => records.filter((r) => r.classesPresent.includes(id)).length);
+  const items: (vscode.QuickPickItem & { classId: number | undefined })[] = [
+    { label: 'All classes', description: `${records.length} images`, classId: undefined },
+    ...names.map((name, id) => ({ label: name, description: `id ${id} · ${counts[id]} images`, classId: id })).filter((item) => counts[item.classId]! > 0),
+  ];
+  const choice = await vscode.window.showQuickPick(items, {
+    title: 'SegLens: show images whose label or prediction contains',
+    matchOnDescription: true,
+  });
+  if (choice !== undefined) services.store.setClassFilter(choice.classId);
+}
+
+/** The only place SegLens writes into the user's folders: where the save dialog says. */
+async function exportResults(services: CommandServices): Promise<void> {
+  const { store } = services;
+  const source = store.source;
+  if (source === undefined || store.imageCount === 0) {
+    void vscode.window.showInformationMessage('SegLens: nothing evaluated yet.');
+    return;
+  }
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.file(path.join(path.dirname(source.predictionsDir), `${path.basename(source.predictionsDir)}-seglens.csv`)),
+    filters: { CSV: ['csv'], JSON: ['json'] },
+    title: 'SegLens: export results',
+  });
+  if (target === undefined) return;
+  const records = store.ordered();
+  const text = target.fsPath.toLowerCase().endsWith('.json')
+    ? resultsToJson(store.summary(), records, store.skipped, {
+        predictionsDir: source.predictionsDir,
+        labelsDir: source.labelsDir,
+        options: source.settings.fingerprint,
+      })
+    : recordsToCsv(records, source.settings.classNames);
+  await writeFile(target.fsPath, text);
+  services.log.info(`exported ${records.length} images to ${target.fsPath}`);
+  void vscode.window.showInformationMessage(`SegLens: exported ${records.length} images to ${path.basename(target.fsPath)}`);
+}
+
+async function clearCache(services: CommandServices): Promise<void> {
+  await rm(path.join(services.storageDir, 'results'), { recursive: true, force: true });
+  services.log.info('cleared cached results');
+  void vscode.window.showInformationMessage('SegLens: cached results cleared.');
+}

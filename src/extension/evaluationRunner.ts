@@ -1,0 +1,173 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { computeLabel, evaluatePairs, pairFiles, type FilePair, type ImageRecord } from '../core';
+import { optionsHash, ResultCache, stampOf, type FileStamp } from './logic/resultCache';
+import type { RunSettings } from './configuration';
+import type { ResultsStore } from './resultsStore';
+
+interface ActiveRun {
+  readonly controller: AbortController;
+  readonly finished: Promise<void>;
+}
+
+interface StampedPair {
+  readonly pair: FilePair;
+  readonly stamps: { prediction: FileStamp; label: FileStamp } | undefined;
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** What computes the metrics, for the summary; failing to start TensorFlow.js is no reason to fail a run. */
+async function backendName(settings: RunSettings): Promise<string> {
+  try {
+    return await computeLabel(settings.engine.compute);
+  } catch (error) {
+    return `unavailable (${errorText(error)})`;
+  }
+}
+
+/**
+ * Runs one folder evaluation at a time under a cancellable progress notification. Cached results
+ * appear at once; only changed files go to the engine, and their results stream into the store.
+ */
+export class EvaluationRunner implements vscode.Disposable {
+  private active: ActiveRun | undefined;
+
+  constructor(
+    private readonly store: ResultsStore,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly storageDir: string,
+    private readonly engineVersion: string,
+  ) {}
+
+  /** Starts a run; a run already going (same folder or another) is cancelled first, since the view shows one. */
+  async evaluate(predictionsDir: string, labelsDir: string, settings: RunSettings): Promise<void> {
+    await this.cancelActive();
+    const controller = new AbortController();
+    let markFinished!: () => void;
+    const run: ActiveRun = { controller, finished: new Promise<void>((resolve) => (markFinished = resolve)) };
+    this.active = run;
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `SegLens: evaluating ${path.basename(predictionsDir)}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          await this.run(predictionsDir, labelsDir, settings, controller.signal, progress, () => this.active === run);
+        },
+      );
+    } finally {
+      if (this.active === run) this.active = undefined;
+      markFinished();
+    }
+  }
+
+  private async run(
+    predictionsDir: string,
+    labelsDir: string,
+    settings: RunSettings,
+    signal: AbortSignal,
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    ownsStore: () => boolean,
+  ): Promise<void> {
+    const log = this.log;
+    // A run superseded by a newer one may still be winding down: it must not touch the newer results.
+    const ifCurrent =
+      <A extends unknown[]>(write: (...args: A) => void) =>
+      (...args: A): void => {
+        if (ownsStore()) write(...args);
+      };
+    const store = {
+      begin: ifCurrent(this.store.begin.bind(this.store)),
+      add: ifCurrent(this.store.add.bind(this.store)),
+      skip: ifCurrent(this.store.skip.bind(this.store)),
+      finish: ifCurrent(this.store.finish.bind(this.store)),
+    };
+    log.info(`evaluate ${predictionsDir} against ${labelsDir}`);
+    const { pairs, unpaired } = await pairFiles(predictionsDir, labelsDir);
+    const source = { predictionsDir, labelsDir, settings };
+    store.begin(source, pairs.length);
+    unpaired.forEach((entry) => store.skip(entry));
+
+    const cache = await ResultCache.open(this.storageDir, predictionsDir, labelsDir);
+    if (cache.discardedBecause !== undefined) log.warn(`discarded the result cache: ${cache.discardedBecause}`);
+    const hash = optionsHash(settings.fingerprint, this.engineVersion);
+    cache.retainOnly(new Set(pairs.map((p) => p.predictionFile)));
+
+    let done = 0;
+    const step = (): void => {
+      done++;
+      progress.report({ message: `${done} of ${pairs.length}`, increment: 100 / Math.max(1, pairs.length) });
+    };
+    const stamped: StampedPair[] = await Promise.all(
+      pairs.map(async (pair) => {
+        const [prediction, label] = await Promise.all([stampOf(pair.predictionFile), stampOf(pair.labelFile)]);
+        return { pair, stamps: prediction !== undefined && label !== undefined ? { prediction, label } : undefined };
+      }),
+    );
+    const stale: StampedPair[] = [];
+    for (const item of stamped) {
+      const cached = item.stamps !== undefined ? cache.lookup(item.pair.predictionFile, item.pair.labelFile, item.stamps, hash) : undefined;
+      if (cached !== undefined) {
+        store.add(cached, true);
+        step();
+      } else {
+        stale.push(item);
+      }
+    }
+    log.info(`${pairs.length} pairs, ${pairs.length - stale.length} from cache, ${stale.length} to compute, ${unpaired.length} unpaired`);
+
+    const stampsByFile = new Map(stale.map((item) => [item.pair.predictionFile, item.stamps]));
+    const remember = (record: ImageRecord): void => {
+      const stamps = stampsByFile.get(record.predictionFile);
+      if (stamps !== undefined) cache.store(record, stamps, hash);
+    };
+    try {
+      const outcomes = evaluatePairs(stale.map((item) => item.pair), settings.engine, { signal, ...(settings.workers !== undefined ? { workers: settings.workers } : {}) });
+      for await (const outcome of outcomes) {
+        if (signal.aborted) break;
+        if (outcome.type === 'image') {
+          store.add(outcome.record);
+          remember(outcome.record);
+          outcome.record.warnings.forEach((warning) => log.warn(`${outcome.record.name}: ${warning}`));
+        } else {
+          store.skip(outcome.skipped);
+          log.warn(`skipped ${outcome.skipped.file}: ${outcome.skipped.reason}`);
+        }
+        step();
+      }
+      const state = signal.aborted ? 'cancelled' : 'done';
+      store.finish(state, await backendName(settings));
+      const status = this.store.status;
+      log.info(`${state}: ${this.store.imageCount} images, ${this.store.skipped.length} skipped, ${status?.elapsedMs ?? 0} ms, backend ${status?.backend ?? '?'}`);
+    } catch (error) {
+      if (signal.aborted) {
+        store.finish('cancelled', await backendName(settings));
+        log.info('cancelled');
+      } else {
+        store.finish('failed', await backendName(settings), errorText(error));
+        log.error(`evaluation failed: ${errorText(error)}`);
+        throw error;
+      }
+    } finally {
+      // Results computed before a cancel are still right; keep them for the next run.
+      await cache.save().catch((error: unknown) => log.warn(`could not write the result cache: ${errorText(error)}`));
+    }
+  }
+
+  /** Cancels the run in progress and waits (briefly) until it stops touching the store and the cache. */
+  async cancelActive(): Promise<void> {
+    const run = this.active;
+    if (run === undefined) return;
+    this.log.info('cancelling the previous evaluation');
+    run.controller.abort();
+    await Promise.race([run.finished, new Promise((resolve) => setTimeout(resolve, 3000))]);
+  }
+
+  get isRunning(): boolean {
+    return this.active !== undefined;
+  }
+
+  dispose(): void {
+    this.active?.controller.abort();
+  }
+}

@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import { registerCommands, SORT_STATE_KEY } from './commands';
+import { loadRunSettings } from './configuration';
+import { EvaluationRunner } from './evaluationRunner';
+import { HARD_EXAMPLES_VIEW, HardExamplesProvider } from './hardExamplesView';
+import { INSPECTOR_VIEW_TYPE, InspectorPanels } from './inspectorPanel';
+import { LabelFolderResolver } from './labelFolderResolver';
+import { isSortKey } from './logic/ranking';
+import { ResultsStore } from './resultsStore';
+
+/** Wires the engine to VS Code: one store, one view, one inspector, one runner, all disposed with the extension. */
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('SegLens', { log: true });
+  context.subscriptions.push(log);
+  // Results are cached in the extension's storage, never in the user's folders.
+  const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const engineVersion = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
+
+  const savedSort = context.workspaceState.get<unknown>(SORT_STATE_KEY);
+  const store = new ResultsStore(isSortKey(savedSort) ? savedSort : 'adaptive', undefined);
+  const loadSettings = (scope: vscode.Uri | undefined) => loadRunSettings(scope, log);
+  const tree = new HardExamplesProvider(store);
+  const view = vscode.window.createTreeView(HARD_EXAMPLES_VIEW, { treeDataProvider: tree, showCollapseAll: false });
+  tree.showProgressIn(view);
+  const runner = new EvaluationRunner(store, log, storageDir, engineVersion);
+  const inspector = new InspectorPanels(context.extensionUri, store, context.workspaceState, log, loadSettings);
+  const labels = new LabelFolderResolver(context.workspaceState, log);
+
+  let lastHasResults = false;
+  context.subscriptions.push(
+    store,
+    tree,
+    view,
+    runner,
+    inspector,
+    vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, inspector),
+    store.onDidChange(() => {
+      // setContext is a round trip to the workbench: send it only when the answer changes, not per image.
+      const hasResults = store.imageCount > 0;
+      if (hasResults !== lastHasResults) {
+        lastHasResults = hasResults;
+        void vscode.commands.executeCommand('setContext', 'seglens.hasResults', hasResults);
+      }
+    }),
+  );
+  registerCommands({ context, log, store, runner, inspector, labels, storageDir, loadSettings });
+  log.info(`SegLens activated (storage ${storageDir}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

@@ -1,0 +1,168 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ImageRecord } from '../core';
+import { describeRecord, SORT_KEYS } from './logic/ranking';
+import type { ResultsStore } from './resultsStore';
+
+export const HARD_EXAMPLES_VIEW = 'seglens.hardExamples';
+export const OPEN_INSPECTOR_COMMAND = 'seglens.openInspector';
+
+type Node =
+  | { readonly kind: 'summary' }
+  | { readonly kind: 'fact'; readonly label: string; readonly value: string }
+  | { readonly kind: 'skippedGroup' }
+  | { readonly kind: 'skipped'; readonly file: string; readonly reason: string }
+  | { readonly kind: 'image'; readonly record: ImageRecord };
+
+const percent = (value: number | null | undefined): string => (value === null || value === undefined ? 'n/a' : `${(value * 100).toFixed(1)}%`);
+const decimal = (value: number | null | undefined): string => (value === null || value === undefined ? 'n/a' : value.toFixed(4));
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** Refreshes at most this often while results stream in, so a big folder does not flood the tree. */
+const REFRESH_INTERVAL_MS = 150;
+
+/** The "Hard examples" tree: dataset summary first, then skipped files, then images hardest first. */
+export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private view: vscode.TreeView<Node> | undefined;
+
+  constructor(private readonly store: ResultsStore) {
+    this.subscription = store.onDidChange(() => this.scheduleRefresh());
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer !== undefined) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.changed.fire(undefined);
+      this.updateMessage();
+    }, REFRESH_INTERVAL_MS);
+  }
+
+  /** The view whose message line shows "Evaluating… n of N" while a run streams in. */
+  showProgressIn(view: vscode.TreeView<Node>): void {
+    this.view = view;
+  }
+
+  private updateMessage(): void {
+    if (this.view === undefined) return;
+    const status = this.store.status;
+    this.view.message = status?.state === 'running' ? `Evaluating… ${this.store.imageCount} of ${status.total} images done` : undefined;
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (node === undefined) return this.rootNodes();
+    if (node.kind === 'summary') return this.summaryFacts();
+    if (node.kind === 'skippedGroup') return this.store.skipped.map((s) => ({ kind: 'skipped', file: s.file, reason: s.reason }));
+    return [];
+  }
+
+  private rootNodes(): Node[] {
+    if (this.store.source === undefined) return []; // the welcome view explains what to do
+    const nodes: Node[] = [{ kind: 'summary' }];
+    if (this.store.skipped.length > 0) nodes.push({ kind: 'skippedGroup' });
+    for (const record of this.store.ordered()) nodes.push({ kind: 'image', record });
+    return nodes;
+  }
+
+  private summaryFacts(): Node[] {
+    const summary = this.store.summary();
+    const status = this.store.status;
+    const source = this.store.source;
+    const names = source?.settings.classNames ?? [];
+    const filter = this.store.filterClass;
+    const facts: [string, string][] = [
+      ['pixel accuracy', percent(summary?.pixelAccuracy)],
+      ['mean CE', decimal(summary?.meanCe)],
+      ['mean adaptive loss', decimal(summary?.meanAdaptive)],
+      ['mean merge effect', decimal(summary?.meanMergeEffect)],
+      ['backend', status?.backend ?? '…'],
+      ['time', status !== undefined ? seconds(status.state === 'running' ? Date.now() - status.startedAt : status.elapsedMs) : 'n/a'],
+      ['from cache', `${status?.fromCache ?? 0} of ${status?.total ?? 0}`],
+      ['skipped', String(this.store.skipped.length)],
+      ['sorted by', SORT_KEYS[this.store.sortKey].label],
+      ['class filter', filter === undefined ? 'none' : (names[filter] ?? `class ${filter}`)],
+      ['predictions', source?.predictionsDir ?? ''],
+      ['labels', source?.labelsDir ?? ''],
+    ];
+    return facts.map(([label, value]) => ({ kind: 'fact', label, value }));
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'summary':
+        return this.summaryItem();
+      case 'fact': {
+        const item = new vscode.TreeItem(node.label);
+        item.description = node.value;
+        return item;
+      }
+      case 'skippedGroup': {
+        const count = this.store.skipped.length;
+        const item = new vscode.TreeItem(`Skipped files (${count})`, count <= 5 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.iconPath = new vscode.ThemeIcon('warning');
+        return item;
+      }
+      case 'skipped': {
+        const item = new vscode.TreeItem(`skipped: ${path.basename(node.file)} — ${node.reason}`);
+        item.tooltip = `${node.file}\n${node.reason}`;
+        item.resourceUri = vscode.Uri.file(node.file);
+        item.iconPath = new vscode.ThemeIcon('circle-slash');
+        return item;
+      }
+      case 'image':
+        return this.imageItem(node.record);
+    }
+  }
+
+  private summaryItem(): vscode.TreeItem {
+    const summary = this.store.summary();
+    const status = this.store.status;
+    const item = new vscode.TreeItem(`Dataset mIoU ${percent(summary?.miou)}`, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = 'seglens.summary';
+    const state = status === undefined || status.state === 'done' ? '' : ` · ${status.state}`;
+    const parts = [
+      `${summary?.images ?? 0} images`,
+      status?.backend ?? undefined,
+      status !== undefined && status.state !== 'running' ? seconds(status.elapsedMs) : undefined,
+      `${this.store.skipped.length} skipped`,
+    ].filter((part): part is string => part !== undefined);
+    item.description = parts.join(' · ') + state;
+    item.tooltip = status?.error !== undefined ? `Evaluation failed: ${status.error}` : undefined;
+    item.iconPath = new vscode.ThemeIcon(status?.state === 'running' ? 'sync~spin' : status?.state === 'failed' ? 'error' : 'graph');
+    item.contextValue = 'summary';
+    return item;
+  }
+
+  private imageItem(record: ImageRecord): vscode.TreeItem {
+    const item = new vscode.TreeItem(record.name);
+    item.id = `image:${record.predictionFile}`;
+    item.description = describeRecord(record, this.store.sortKey);
+    const tooltip = new vscode.MarkdownString(undefined, false);
+    tooltip.appendText(`${record.name} (${record.width}×${record.height})\n\n`);
+    tooltip.appendText(
+      [
+        `adaptive ${decimal(record.adaptive)}`,
+        `CE ${decimal(record.ce)}`,
+        `merge effect ${decimal(record.mergeEffect)}`,
+        `mIoU ${percent(record.miou)}`,
+        `pixel accuracy ${percent(record.pixelAccuracy)}`,
+        ...record.warnings,
+      ].join('\n'),
+    );
+    item.tooltip = tooltip;
+    item.iconPath = new vscode.ThemeIcon(record.warnings.length > 0 ? 'warning' : 'file-media');
+    item.contextValue = 'image';
+    item.command = { command: OPEN_INSPECTOR_COMMAND, title: 'Open in Inspector', arguments: [record.predictionFile] };
+    return item;
+  }
+
+  dispose(): void {
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

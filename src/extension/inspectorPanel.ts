@@ -1,0 +1,282 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { evaluateImage, type FilePair } from '../core';
+import { createNonce, inspectorHtml } from '../shared/inspectorHtml';
+import {
+  checkWebviewMessage,
+  imageNameFromPersistedState,
+  type HostToWebviewMessage,
+  type NavigateDirection,
+  type SourceKind,
+} from '../shared/protocol';
+import type { RunSettings } from './configuration';
+import { findRgbImage } from './logic/folderDiscovery';
+import { imageMessage } from './logic/inspectorMessage';
+import type { ResultsStore } from './resultsStore';
+
+export const INSPECTOR_VIEW_TYPE = 'seglens.inspector';
+
+/** One image to show and everything needed to compute it again. */
+export interface InspectorTarget {
+  readonly pair: FilePair;
+  readonly predictionsDir: string;
+  readonly labelsDir: string;
+  readonly settings: RunSettings;
+}
+
+/** What survives a window reload (in workspaceState): files only, settings are read afresh. */
+export interface StoredTarget {
+  readonly pair: FilePair;
+  readonly predictionsDir: string;
+  readonly labelsDir: string;
+}
+
+const LAST_TARGET_KEY = 'seglens.inspector.lastTarget';
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * `webview.cspSource` is a list (VS Code 1.139: `'self' https://*.vscode-cdn.net`), but the shared
+ * HTML shell accepts a single source token. Every `asWebviewUri` resource is served from the
+ * `vscode-cdn.net` origin, so that token alone is enough and is the narrower policy.
+ */
+function resourceOriginForCsp(cspSource: string): string {
+  const tokens = cspSource.split(/\s+/).filter((token) => /^[^\s;,'"]+$/.test(token));
+  return tokens.find((token) => token.includes('vscode-cdn') || token.includes('vscode-resource')) ?? tokens[0] ?? cspSource;
+}
+
+function isStoredTarget(value: unknown): value is StoredTarget {
+  const v = value as { pair?: Partial<FilePair>; predictionsDir?: unknown; labelsDir?: unknown } | null;
+  return (
+    typeof v === 'object' && v !== null && typeof v.predictionsDir === 'string' && typeof v.labelsDir === 'string' &&
+    typeof v.pair === 'object' && v.pair !== null && typeof v.pair.name === 'string' &&
+    typeof v.pair.predictionFile === 'string' && typeof v.pair.labelFile === 'string'
+  );
+}
+
+/**
+ * The single Inspector panel: computes the per-pixel maps of one image on demand, sends them as
+ * binary, and walks the hard-example order on next/previous. Everything the webview sends is
+ * checked with the shared protocol validator; it never names a file, only an image we sent.
+ */
+export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private target: InspectorTarget | undefined;
+  private rgbImage: string | undefined;
+  private webviewReady = false;
+  private resourceRootsKey: string | undefined;
+  /** An error to show once the webview listens (messages posted earlier are lost). */
+  private pendingError: string | undefined;
+  /** Bumped per request so a slow earlier image never overwrites a later one. */
+  private generation = 0;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: ResultsStore,
+    private readonly workspaceState: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly loadSettings: (scope: vscode.Uri) => Promise<RunSettings>,
+  ) {}
+
+  /** Opens (or reuses) the panel on `target`. */
+  async show(target: InspectorTarget): Promise<void> {
+    if (this.panel === undefined) {
+      const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, `SegLens: ${target.pair.name}`, vscode.ViewColumn.Active, {
+        enableScripts: true,
+      });
+      this.adopt(panel);
+    } else {
+      this.panel.reveal(undefined, false);
+    }
+    await this.display(target);
+  }
+
+  /**
+   * Restores a panel VS Code kept across a reload. The image comes from workspaceState, which the
+   * host updates each time it shows an image; the webview's own state can lag behind it, so a
+   * different name there is only logged.
+   */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    if (this.panel !== undefined) {
+      panel.dispose(); // only one inspector at a time
+      return;
+    }
+    this.adopt(panel);
+    const stored = this.workspaceState.get<unknown>(LAST_TARGET_KEY);
+    const shownName = imageNameFromPersistedState(state);
+    if (!isStoredTarget(stored)) {
+      this.log.warn(`inspector: cannot restore ${shownName ?? 'the panel'}: no image recorded`);
+      this.pendingError = 'The image shown before the reload is no longer known. Open one from the Hard examples view.';
+      return;
+    }
+    this.log.info(`inspector: restoring ${stored.pair.name}${shownName !== undefined && shownName !== stored.pair.name ? ` (webview state said ${shownName})` : ''}`);
+    try {
+      const settings = await this.loadSettings(vscode.Uri.file(stored.predictionsDir));
+      await this.display({ ...stored, settings });
+    } catch (error) {
+      this.log.error(`inspector: restore failed: ${errorText(error)}`);
+      this.pendingError = `Could not restore the inspector: ${errorText(error)}`;
+    }
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.webviewReady = false;
+    this.resourceRootsKey = undefined;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'seglens.svg');
+    this.panelDisposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
+      panel.onDidDispose(() => this.forgetPanel()),
+    );
+    this.configureWebview([]);
+    panel.webview.html = this.html(panel.webview);
+  }
+
+  /** localResourceRoots: the extension's dist and media, and the folders of the image being shown. */
+  private configureWebview(dataFolders: readonly string[]): void {
+    if (this.panel === undefined) return;
+    // Reassigning options makes VS Code update the webview, so only do it when the roots change.
+    const key = dataFolders.join('\0');
+    if (key === this.resourceRootsKey) return;
+    this.resourceRootsKey = key;
+    this.panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.extensionUri, 'dist'),
+        vscode.Uri.joinPath(this.extensionUri, 'media'),
+        ...dataFolders.map((folder) => vscode.Uri.file(folder)),
+      ],
+    };
+  }
+
+  private html(webview: vscode.Webview): string {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    return inspectorHtml({
+      cspSource: resourceOriginForCsp(webview.cspSource),
+      nonce: createNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'inspector.css')).toString(),
+    });
+  }
+
+  private async display(target: InspectorTarget): Promise<void> {
+    this.target = target;
+    this.pendingError = undefined;
+    const stored: StoredTarget = { pair: target.pair, predictionsDir: target.predictionsDir, labelsDir: target.labelsDir };
+    await this.workspaceState.update(LAST_TARGET_KEY, stored);
+    if (this.panel !== undefined) this.panel.title = `SegLens: ${target.pair.name}`;
+    this.rgbImage = await findRgbImage(target.pair.name, {
+      ...(target.settings.imagesFolder !== undefined ? { imagesFolder: target.settings.imagesFolder } : {}),
+      predictionsDir: target.predictionsDir,
+      labelsDir: target.labelsDir,
+    });
+    const folders = [target.predictionsDir, target.labelsDir, ...(this.rgbImage !== undefined ? [path.dirname(this.rgbImage)] : [])];
+    this.configureWebview(folders);
+    if (this.webviewReady) await this.sendCurrent();
+  }
+
+  /** Computes the maps of the current target and posts them; no-op until the webview listens. */
+  private async sendCurrent(): Promise<void> {
+    const target = this.target;
+    const panel = this.panel;
+    if (target === undefined || panel === undefined) return;
+    const generation = ++this.generation;
+    await this.post({ type: 'loading', name: target.pair.name });
+    try {
+      const started = Date.now();
+      const { record, maps } = await evaluateImage(target.pair, target.settings.engine);
+      if (generation !== this.generation || this.panel !== panel) return; // superseded or closed meanwhile
+      const order = this.store.ordered();
+      const index = order.findIndex((r) => r.predictionFile === target.pair.predictionFile);
+      const imageUri = this.rgbImage !== undefined ? panel.webview.asWebviewUri(vscode.Uri.file(this.rgbImage)).toString() : null;
+      await this.post(
+        imageMessage({
+          record,
+          maps,
+          numClasses: target.settings.engine.metric.numClasses,
+          ignoreIndex: target.settings.engine.metric.ignoreIndex,
+          classNames: target.settings.classNames,
+          colorTable: target.settings.engine.colorTable,
+          imageUri,
+          position: index >= 0 ? { index, total: order.length } : { index: 0, total: 1 },
+        }),
+      );
+      this.log.info(`inspector: ${record.name} (${maps.width}×${maps.height}) in ${Date.now() - started} ms`);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.log.error(`inspector: ${target.pair.predictionFile}: ${errorText(error)}`);
+      await this.post({ type: 'error', message: `${target.pair.name}: ${errorText(error)}` });
+    }
+  }
+
+  private async post(message: HostToWebviewMessage): Promise<void> {
+    await this.panel?.webview.postMessage(message);
+  }
+
+  private onMessage(raw: unknown): void {
+    const checked = checkWebviewMessage(raw);
+    if (!checked.ok) {
+      this.log.warn(`inspector: refused a webview message (${checked.error})`);
+      return;
+    }
+    const message = checked.value;
+    switch (message.type) {
+      case 'ready':
+        this.log.info(`inspector: webview ready (restored image ${message.restoredImageName ?? 'none'})`);
+        this.webviewReady = true;
+        if (this.pendingError !== undefined && this.target === undefined) {
+          void this.post({ type: 'error', message: this.pendingError });
+          return;
+        }
+        void this.sendCurrent();
+        return;
+      case 'navigate':
+        void this.navigate(message.direction);
+        return;
+      case 'openSource':
+        if (this.target !== undefined && message.imageName === this.target.pair.name) void this.openSource(message.which);
+        return;
+    }
+  }
+
+  /** Next/previous in the current hard-example order, when the shown image belongs to it. */
+  private async navigate(direction: NavigateDirection): Promise<void> {
+    const target = this.target;
+    const source = this.store.source;
+    if (target === undefined || source === undefined || source.predictionsDir !== target.predictionsDir) {
+      void vscode.window.showInformationMessage('SegLens: evaluate this image\'s folder to step through its hard examples.');
+      return;
+    }
+    const next = this.store.neighbour(target.pair.predictionFile, direction === 'next' ? 1 : -1);
+    if (next === undefined) return;
+    await this.display({
+      pair: { name: next.name, predictionFile: next.predictionFile, labelFile: next.labelFile },
+      predictionsDir: source.predictionsDir,
+      labelsDir: source.labelsDir,
+      settings: source.settings,
+    });
+  }
+
+  private async openSource(which: SourceKind): Promise<void> {
+    const target = this.target;
+    if (target === undefined) return;
+    const file = which === 'image' ? this.rgbImage : which === 'label' ? target.pair.labelFile : target.pair.predictionFile;
+    if (file === undefined) return;
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  }
+
+  private forgetPanel(): void {
+    this.generation++; // drops any image still being computed for the closed panel
+    this.panelDisposables.forEach((d) => d.dispose());
+    this.panelDisposables = [];
+    this.panel = undefined;
+    this.target = undefined;
+    this.webviewReady = false;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.forgetPanel();
+  }
+}

@@ -1,0 +1,59 @@
+import type { ColorTable, ImageMaps, ImageRecord } from '../../core';
+import { defaultClassColors, type ImageMessage, type Rgb } from '../../shared/protocol';
+
+/** Colours for every class id: the colour table's where it has one, else the VOC palette. */
+export function classColorsFor(numClasses: number, table: ColorTable | undefined): Rgb[] {
+  const fallback = defaultClassColors(numClasses);
+  return fallback.map((color, id) => {
+    const fromTable = table?.classColors[id];
+    return fromTable !== undefined ? [fromTable[0], fromTable[1], fromTable[2]] : color;
+  });
+}
+
+export interface ImageMessageInput {
+  readonly record: ImageRecord;
+  readonly maps: ImageMaps;
+  readonly numClasses: number;
+  readonly ignoreIndex: number;
+  readonly classNames: readonly string[];
+  readonly colorTable: ColorTable | undefined;
+  readonly imageUri: string | null;
+  readonly position: { readonly index: number; readonly total: number };
+}
+
+/**
+ * The `image` message for the webview. The maps go as typed arrays, which VS Code transfers as
+ * binary instead of turning millions of numbers into JSON.
+ */
+export function imageMessage(input: ImageMessageInput): ImageMessage {
+  const { record, maps } = input;
+  return {
+    type: 'image',
+    name: record.name,
+    width: maps.width,
+    height: maps.height,
+    numClasses: input.numClasses,
+    classNames: Array.from({ length: input.numClasses }, (_, id) => (input.classNames[id] ?? `class ${id}`).slice(0, 256)),
+    classColors: classColorsFor(input.numClasses, input.colorTable),
+    ignoreIndex: input.ignoreIndex,
+    imageUri: input.imageUri,
+    metrics: {
+      ce: record.ce,
+      adaptive: record.adaptive,
+      mergeEffect: record.mergeEffect,
+      miou: record.miou,
+      pixelAccuracy: record.pixelAccuracy,
+      perScale: record.perScale,
+      perClassIoU: record.perClassIoU,
+    },
+    position: input.position,
+    mergeEffectRange: null,
+    layers: {
+      label: maps.label,
+      predicted: maps.predicted,
+      truthProbability: maps.truthProbability,
+      pixelCost: maps.pixelCost,
+      mergeEffect: maps.mergeEffect,
+    },
+  };
+}

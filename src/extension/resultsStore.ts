@@ -1,0 +1,144 @@
+import * as vscode from 'vscode';
+import { DatasetAccumulator, type DatasetSummary, type ImageRecord } from '../core';
+import type { SkippedEntry } from './logic/exportResults';
+import { filterByClass, rankRecords, type SortKey } from './logic/ranking';
+import type { RunSettings } from './configuration';
+
+/** Where the shown results come from. */
+export interface ResultSource {
+  readonly predictionsDir: string;
+  readonly labelsDir: string;
+  readonly settings: RunSettings;
+}
+
+export type RunState = 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface RunStatus {
+  readonly state: RunState;
+  readonly startedAt: number;
+  readonly elapsedMs: number;
+  readonly total: number;
+  readonly fromCache: number;
+  readonly backend: string | undefined;
+  readonly error?: string;
+}
+
+/**
+ * The results of the latest evaluation and how the user wants them ordered. The tree view and the
+ * inspector's next/previous both read the order from here, so they always agree.
+ */
+export class ResultsStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  private currentSource: ResultSource | undefined;
+  private readonly records = new Map<string, ImageRecord>();
+  private skippedFiles: SkippedEntry[] = [];
+  private runStatus: RunStatus | undefined;
+  private orderedCache: ImageRecord[] | undefined;
+
+  constructor(
+    private sort: SortKey,
+    private classFilter: number | undefined,
+  ) {}
+
+  get source(): ResultSource | undefined {
+    return this.currentSource;
+  }
+  get status(): RunStatus | undefined {
+    return this.runStatus;
+  }
+  get skipped(): readonly SkippedEntry[] {
+    return this.skippedFiles;
+  }
+  get sortKey(): SortKey {
+    return this.sort;
+  }
+  get filterClass(): number | undefined {
+    return this.classFilter;
+  }
+  get imageCount(): number {
+    return this.records.size;
+  }
+
+  begin(source: ResultSource, total: number): void {
+    this.currentSource = source;
+    this.records.clear();
+    this.skippedFiles = [];
+    this.runStatus = { state: 'running', startedAt: Date.now(), elapsedMs: 0, total, fromCache: 0, backend: undefined };
+    this.touch();
+  }
+
+  add(record: ImageRecord, fromCache = false): void {
+    this.records.set(record.predictionFile, record);
+    if (fromCache && this.runStatus !== undefined) this.runStatus = { ...this.runStatus, fromCache: this.runStatus.fromCache + 1 };
+    this.touch();
+  }
+
+  skip(entry: SkippedEntry): void {
+    this.skippedFiles.push(entry);
+    this.touch();
+  }
+
+  finish(state: Exclude<RunState, 'running'>, backend: string | undefined, error?: string): void {
+    if (this.runStatus === undefined) return;
+    this.runStatus = {
+      ...this.runStatus,
+      state,
+      backend,
+      elapsedMs: Date.now() - this.runStatus.startedAt,
+      ...(error !== undefined ? { error } : {}),
+    };
+    this.touch();
+  }
+
+  setSort(key: SortKey): void {
+    this.sort = key;
+    this.touch();
+  }
+
+  setClassFilter(classId: number | undefined): void {
+    this.classFilter = classId;
+    this.touch();
+  }
+
+  /** Hardest first under the current sort key, after the class filter. */
+  ordered(): readonly ImageRecord[] {
+    this.orderedCache ??= rankRecords(filterByClass([...this.records.values()], this.classFilter), this.sort);
+    return this.orderedCache;
+  }
+
+  all(): ImageRecord[] {
+    return [...this.records.values()];
+  }
+
+  find(predictionFile: string): ImageRecord | undefined {
+    return this.records.get(predictionFile);
+  }
+
+  /** The image `step` places away in the current order, wrapping at the ends. */
+  neighbour(predictionFile: string, step: 1 | -1): ImageRecord | undefined {
+    const order = this.ordered();
+    if (order.length === 0) return undefined;
+    const index = order.findIndex((r) => r.predictionFile === predictionFile);
+    if (index < 0) return order[0];
+    return order[(index + step + order.length) % order.length];
+  }
+
+  summary(): DatasetSummary | undefined {
+    const source = this.currentSource;
+    if (source === undefined) return undefined;
+    const accumulator = new DatasetAccumulator(source.settings.engine.metric.numClasses);
+    for (const record of this.records.values()) accumulator.add(record);
+    return accumulator.summary();
+  }
+
+  private touch(): void {
+    this.orderedCache = undefined;
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

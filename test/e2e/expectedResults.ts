@@ -1,0 +1,42 @@
+/** The reference answer for the e2e: what the lead's CLI computes for the same folders. */
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+export interface CliImage {
+  readonly name: string;
+  readonly adaptive: number | null;
+  readonly miou: number | null;
+}
+
+const isNullableNumber = (value: unknown): boolean => typeof value === 'number' || value === null;
+
+function isCliImage(value: unknown): value is CliImage {
+  const v = value as Partial<CliImage> | null;
+  return typeof v === 'object' && v !== null && typeof v.name === 'string' && isNullableNumber(v.adaptive) && isNullableNumber(v.miou);
+}
+
+/** Orders by `value` (descending or ascending), images without a value last, ties by name. */
+export function orderBy(images: readonly CliImage[], value: (image: CliImage) => number | null, direction: 'descending' | 'ascending'): CliImage[] {
+  const sign = direction === 'descending' ? -1 : 1;
+  return [...images].sort((a, b) => {
+    const va = value(a);
+    const vb = value(b);
+    if (va !== vb) {
+      if (va === null) return 1;
+      if (vb === null) return -1;
+      return sign * (va - vb);
+    }
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  });
+}
+
+/** Images hardest first: adaptive loss descending, ties by name, as the Hard examples view sorts them. */
+export function expectedHardestFirst(repo: string, predictionsDir: string, labelsDir: string): CliImage[] {
+  const stdout = execFileSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'eval', predictionsDir, '--labels', labelsDir, '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const parsed = JSON.parse(stdout) as { images?: unknown };
+  if (!Array.isArray(parsed.images) || !parsed.images.every(isCliImage)) throw new Error('unexpected CLI output: no images list');
+  return orderBy(parsed.images, (image) => image.adaptive, 'descending');
+}

@@ -1,0 +1,104 @@
+/**
+ * Shared waits for driving VS Code (code-server 4.139.1) in chromium, per the e2e recipe
+ * (shared/spec/e2e-vscode.md). Each retry below fixes a timing failure seen there:
+ * the palette lists only commands registered when it opened, a context-menu click made at once is
+ * ignored, and a right-click made as the explorer appears may open no menu.
+ */
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+
+/** In the repo (gitignored), wherever the compiled driver runs from. */
+export const SCREENSHOT_DIR = path.join(process.env['SEGLENS_E2E_REPO'] ?? process.cwd(), 'test', 'e2e', 'screenshots');
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['SEGLENS_E2E_CHROMIUM'] ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Opens the workbench and waits until the explorer lists the workspace. */
+export async function openWorkbench(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(url);
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
+  return page;
+}
+
+export async function sleep(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Retries `attempt` until it returns true or the deadline passes. */
+export async function retry(what: string, timeoutMs: number, attempt: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await attempt()) return;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw new Error(`timed out: ${what}${lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : ''}`);
+}
+
+/** Runs a command by its palette title; reopens the palette while the extension's commands are still arriving. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  const row = page.locator(`#quickInput_list [role="option"][aria-label^="${title}"]`).first();
+  await retry(`palette row "${title}"`, 45_000, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 5_000 });
+    await page.keyboard.type(title);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 2_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  await page.keyboard.press('Enter');
+}
+
+/** An explorer row whose name is exactly `name` (so `predictions` does not match `soft-predictions`). */
+export function explorerRow(page: Page, name: string): Locator {
+  return page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
+    .first();
+}
+
+/** Right-clicks `row` until the menu shows `item`, waits 500 ms (an immediate click is ignored), then clicks it. */
+export async function runFromContextMenu(page: Page, row: Locator, item: string): Promise<void> {
+  const menuItem = page.locator('.context-view .action-item', { hasText: item }).locator('a.action-menu-item').first();
+  await retry(`context menu item "${item}"`, 30_000, async () => {
+    await page.keyboard.press('Escape');
+    await row.click({ button: 'right' });
+    try {
+      await menuItem.waitFor({ state: 'visible', timeout: 2_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  await sleep(500);
+  await menuItem.click();
+}
+
+/**
+ * The document inside a webview: the workbench page holds `iframe.webview.ready`, which holds
+ * `iframe#active-frame` with the extension's HTML. With several webviews, pick by the outer title.
+ */
+export function webviewContent(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}

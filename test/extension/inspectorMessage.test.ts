@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ImageMaps } from '../../src/core';
+import { classColorsFor, imageMessage } from '../../src/extension/logic/inspectorMessage';
+import { parseHostMessage } from '../../src/shared/protocol';
+import { fakeRecord } from './records';
+
+const pixels = 8;
+const maps: ImageMaps = {
+  width: 4,
+  height: 2,
+  label: new Int32Array(pixels).fill(0),
+  predicted: new Int32Array(pixels).fill(2),
+  truthProbability: new Float32Array(pixels).fill(0.5),
+  pixelCost: new Float32Array(pixels).fill(0.69),
+  mergeEffect: new Float32Array(pixels).fill(0.01),
+};
+
+test('the host builds image messages the webview accepts', () => {
+  const message = imageMessage({
+    record: fakeRecord('2007_000032'),
+    maps,
+    numClasses: 3,
+    ignoreIndex: 255,
+    classNames: ['background', 'cat'],
+    colorTable: undefined,
+    imageUri: null,
+    position: { index: 1, total: 4 },
+  });
+  const parsed = parseHostMessage(message);
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  assert.deepEqual(message.classNames, ['background', 'cat', 'class 2']);
+  assert.equal(message.layers.predicted, maps.predicted, 'maps travel as the typed arrays themselves');
+});
+
+test('class colours come from the colour table where it has them', () => {
+  const table = { name: 't', classNames: ['a'], classColors: [[1, 2, 3] as const], idOfColor: new Map<number, number>() };
+  const colors = classColorsFor(3, table);
+  assert.deepEqual(colors[0], [1, 2, 3]);
+  assert.deepEqual(colors[1], [128, 0, 0], 'VOC colour for id 1');
+});

@@ -1,0 +1,24 @@
+import type { ImageRecord } from '../../src/core';
+
+/** A plausible record for tests of the extension's bookkeeping (values are not from a real image). */
+export function fakeRecord(name: string, overrides: Partial<ImageRecord> = {}): ImageRecord {
+  return {
+    name,
+    predictionFile: `/data/predictions/${name}.png`,
+    labelFile: `/data/labels/${name}.png`,
+    width: 4,
+    height: 2,
+    validPixels: 8,
+    ce: 0.5,
+    adaptive: 0.4,
+    perScale: { '2': 0.45, '4': 0.35 },
+    mergeEffect: 0.1,
+    miou: 0.6,
+    pixelAccuracy: 0.9,
+    perClassIoU: [0.8, null, 0.4],
+    classesPresent: [0, 2],
+    warnings: [],
+    confusion: { counts: [5, 0, 1, 0, 0, 0, 1, 0, 1], unknown: [0, 0, 0] },
+    ...overrides,
+  };
+}
