@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { FilePair } from '../io/pairing';
 import type { EngineOptions } from '../io/readFiles';
 import { evaluatePairOutcome, type PairOutcome } from './evaluateImage';
-import type { WorkerData, WorkerJob, WorkerReply } from './workerProtocol';
+import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
 export interface EvaluatePairsControl {
   readonly signal?: AbortSignal;
@@ -19,10 +19,22 @@ export function defaultWorkerCount(): number {
 /** The worker script sits next to the module that starts it, both in dist/ bundles and in tsc output. */
 const WORKER_SCRIPT = join(__dirname, 'worker.js');
 
+/** A worker still running this long after it was asked to stop is stuck in one file: end it. */
+const STOP_GRACE_MS = 30_000;
+
+function stopWorker(worker: Worker): void {
+  const request: WorkerRequest = { type: 'stop' };
+  worker.postMessage(request);
+  const deadline = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+  deadline.unref();
+  worker.once('exit', () => clearTimeout(deadline));
+}
+
 /**
  * Evaluates pairs and yields each outcome as soon as it is ready (completion order).
  * Each worker holds one image at a time, so memory is bounded by the worker count, not the folder size.
- * Aborting terminates the workers at once.
+ * Aborting stops handing out pairs and returns at once; workers finish the image in hand and exit.
+ * A worker that dies (out of memory, say) costs only its pair, reported as skipped, and is replaced.
  */
 export async function* evaluatePairs(
   pairs: readonly FilePair[],
@@ -41,7 +53,6 @@ export async function* evaluatePairs(
 
   const ready: PairOutcome[] = [];
   let wake: (() => void) | undefined;
-  let failure: Error | undefined;
   const notify = (): void => {
     const resume = wake;
     wake = undefined;
@@ -49,37 +60,53 @@ export async function* evaluatePairs(
   };
   let next = 0;
   let finished = 0;
-  const workers: Worker[] = [];
+  let closing = false;
+  const live = new Set<Worker>();
+  const inHand = new Map<Worker, number>();
   const data: WorkerData = { options };
 
   const dispatch = (worker: Worker): void => {
     if (next >= pairs.length || signal?.aborted) return;
-    const job: WorkerJob = { id: next, pair: pairs[next]! };
+    const request: WorkerRequest = { type: 'job', id: next, pair: pairs[next]! };
+    inHand.set(worker, next);
     next++;
-    worker.postMessage(job);
+    worker.postMessage(request);
   };
 
-  for (let i = 0; i < workerCount; i++) {
+  const spawn = (): void => {
     const worker = new Worker(WORKER_SCRIPT, { workerData: data });
+    live.add(worker);
     worker.on('message', (reply: WorkerReply) => {
+      inHand.delete(worker);
       ready.push(reply.outcome);
       finished++;
       dispatch(worker);
       notify();
     });
-    worker.on('error', (error) => {
-      failure = error;
+    worker.on('error', () => {
+      // 'exit' follows and does the bookkeeping; the listener keeps the error from being thrown.
+    });
+    worker.on('exit', (code) => {
+      live.delete(worker);
+      const lost = inHand.get(worker);
+      inHand.delete(worker);
+      if (closing || lost === undefined) return;
+      ready.push({ type: 'skipped', skipped: { file: pairs[lost]!.predictionFile, reason: `evaluation crashed (worker exit code ${code})` } });
+      finished++;
+      if (next < pairs.length && !signal?.aborted) {
+        spawn();
+      }
       notify();
     });
-    workers.push(worker);
-  }
+    dispatch(worker);
+  };
+
   const onAbort = (): void => notify();
   signal?.addEventListener('abort', onAbort);
   try {
-    workers.forEach(dispatch);
+    for (let i = 0; i < workerCount; i++) spawn();
     while (finished < pairs.length || ready.length > 0) {
       if (signal?.aborted) return;
-      if (failure) throw failure;
       const outcome = ready.shift();
       if (outcome) {
         yield outcome;
@@ -90,7 +117,8 @@ export async function* evaluatePairs(
       });
     }
   } finally {
+    closing = true;
     signal?.removeEventListener('abort', onAbort);
-    await Promise.all(workers.map((w) => w.terminate()));
+    live.forEach(stopWorker);
   }
 }

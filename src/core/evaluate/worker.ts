@@ -1,14 +1,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { evaluatePairOutcome } from './evaluateImage';
-import type { WorkerData, WorkerJob, WorkerReply } from './workerProtocol';
+import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
 /** One engine per worker thread: evaluates the pairs it is sent, one at a time. */
 const { options } = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
-port.on('message', (job: WorkerJob) => {
-  void evaluatePairOutcome(job.pair, options).then((outcome) => {
-    const reply: WorkerReply = { id: job.id, outcome };
+port.on('message', (request: WorkerRequest) => {
+  if (request.type === 'stop') {
+    // Closing the port lets the thread end on its own once the pair in hand is done; being
+    // terminated mid-compilation instead can abort the whole process on Node 20.
+    port.close();
+    return;
+  }
+  void evaluatePairOutcome(request.pair, options).then((outcome) => {
+    const reply: WorkerReply = { id: request.id, outcome };
     port.postMessage(reply);
   });
 });

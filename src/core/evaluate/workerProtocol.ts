@@ -5,10 +5,10 @@ import type { PairOutcome } from './evaluateImage';
 export interface WorkerData {
   readonly options: EngineOptions;
 }
-export interface WorkerJob {
-  readonly id: number;
-  readonly pair: FilePair;
-}
+
+/** Main thread → worker: evaluate one pair, or finish the current pair and exit. */
+export type WorkerRequest = { readonly type: 'job'; readonly id: number; readonly pair: FilePair } | { readonly type: 'stop' };
+
 export interface WorkerReply {
   readonly id: number;
   readonly outcome: PairOutcome;
