@@ -75,6 +75,12 @@ else
   node "$REPO/dist/make-samples.js" "$WORKSPACE" >/dev/null
 fi
 
+# A bigger folder for the soak scenario (rewritten while it is evaluated): large enough that a run
+# takes several seconds, made of 4 distinct scenes copied to the other names so it is written in seconds.
+# Its predictions sit in soak/soak-predictions (a name unique in the explorer) beside soak/labels.
+node "$REPO/dist/make-bench-data.js" --out "$WORKSPACE/soak" --count "${E2E_SOAK_COUNT:-150}" --unique 4 --width 1000 --height 750 >/dev/null
+mv "$WORKSPACE/soak/predictions" "$WORKSPACE/soak/soak-predictions"
+
 # ---- code-server with a throwaway profile ----
 mkdir -p "$RUN/udd/User" "$RUN/exts" "$RUN/xdg-config" "$RUN/xdg-data"
 printf 'auth: none\n' > "$RUN/config.yaml"   # --config + XDG_* keep code-server out of ~/.config and ~/.local/share
@@ -107,6 +113,7 @@ status=0
 SEGLENS_E2E_URL="http://127.0.0.1:$PORT/?folder=$WORKSPACE" \
 SEGLENS_E2E_WORKSPACE=$WORKSPACE \
 SEGLENS_E2E_REPO=$REPO \
+SEGLENS_E2E_LOGS=$RUN/udd/logs \
   node --test --test-reporter=spec out/e2e/test/e2e/seglens.e2e.test.js || status=$?
 if [ "$status" != 0 ]; then
   log "FAILED; server log tail:"; tail -n 40 "$RUN/server.log"

@@ -29,6 +29,7 @@ const nodeEntries = [
   ['src/cli/main.ts', 'cli.js'],
   ['src/core/evaluate/worker.ts', 'worker.js'],
   ['src/tools/makeSamples.ts', 'make-samples.js'],
+  ['src/tools/makeBenchData.ts', 'make-bench-data.js'],
 ];
 
 await Promise.all([

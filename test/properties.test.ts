@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { adaptiveLoss } from '../src/core/metrics/adaptiveLoss';
-import { crossEntropy } from '../src/core/metrics/crossEntropy';
+import { mergeEffectMap } from '../src/core/metrics/adaptiveLoss';
+import { pixelCostMap } from '../src/core/metrics/crossEntropy';
 import { evaluatePair } from '../src/core/metrics/imageMetrics';
 import { pixelTerms } from '../src/core/metrics/pixelTerms';
 import type { MetricOptions } from '../src/core/options';
@@ -54,8 +54,7 @@ test('the engine agrees with the naive oracle on 300 random cases', () => {
     const expected = oracle(input);
     const { metrics, maps } = evaluatePair(label, prediction, options);
     const terms = pixelTerms(label, prediction, options);
-    const { pixelCost } = crossEntropy(terms);
-    const adaptive = adaptiveLoss(terms, pixelCost, options);
+    const merge = mergeEffectMap(terms, pixelCostMap(terms), options);
     const where = `seed ${seed}`;
     if (metrics.validPixels === 0) {
       assert.equal(metrics.ce, null, where);
@@ -64,7 +63,7 @@ test('the engine agrees with the naive oracle on 300 random cases', () => {
     assert.ok(close(metrics.ce!, expected.ce), `${where}: CE ${metrics.ce} vs ${expected.ce}`);
     assert.ok(close(metrics.adaptive!, expected.adaptive), `${where}: adaptive ${metrics.adaptive} vs ${expected.adaptive}`);
     input.scales.forEach((k, i) => assert.ok(close(metrics.perScale[String(k)]!, expected.perScale[i]!), `${where}: L_${k}`));
-    expected.merge.forEach((m, p) => assert.ok(close(adaptive.mergeEffectMap[p]!, m), `${where}: M[${p}] ${adaptive.mergeEffectMap[p]} vs ${m}`));
+    expected.merge.forEach((m, p) => assert.ok(close(merge[p]!, m), `${where}: M[${p}] ${merge[p]} vs ${m}`));
     assert.ok(close(metrics.mergeEffect!, expected.mergeMean), `${where}: merge effect`);
     assert.deepEqual(Array.from(maps.predicted), expected.predicted, `${where}: predicted ids`);
     expected.iou.forEach((iou, c) => {
@@ -92,15 +91,14 @@ test('within every (window, class) group the mean merge effect is >= 0 (Jensen g
     for (const k of input.scales) {
       const { label, prediction, options } = engineInputs({ ...input, scales: [k] });
       const terms = pixelTerms(label, prediction, options);
-      const { pixelCost } = crossEntropy(terms);
-      const { mergeEffectMap } = adaptiveLoss(terms, pixelCost, options);
+      const merge = mergeEffectMap(terms, pixelCostMap(terms), options);
       const sums = new Map<string, { sum: number; n: number }>();
       for (let p = 0; p < terms.label.length; p++) {
         const y = terms.label[p]!;
         if (y < 0) continue;
         const key = `${Math.floor((p % input.width) / k)},${Math.floor(p / input.width / k)},${y}`;
         const entry = sums.get(key) ?? { sum: 0, n: 0 };
-        entry.sum += mergeEffectMap[p]!;
+        entry.sum += merge[p]!;
         entry.n++;
         sums.set(key, entry);
       }

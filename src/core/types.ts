@@ -27,8 +27,8 @@ export interface PixelTerms {
   readonly height: number;
   /** Label id when valid, -1 when void. */
   readonly label: Int32Array;
-  /** Predicted class id (argmax); ids outside 0..C-1 are kept as they are. */
-  readonly predicted: Int32Array;
+  /** Predicted class id (argmax); ids outside 0..C-1 are kept as they are. A hard map's own ids, uncopied. */
+  readonly predicted: Int32Array | Uint16Array;
   /** P(p, y_p): probability of the true class, 0 on void pixels. */
   readonly truthProbability: Float64Array;
   readonly validPixels: number;

@@ -10,6 +10,7 @@ import type { InspectorPanels } from './inspectorPanel';
 import type { LabelFolderResolver } from './labelFolderResolver';
 import { recordsToCsv, resultsToJson } from './logic/exportResults';
 import { isSortKey, SORT_KEYS, type SortKey } from './logic/ranking';
+import { rememberEvaluatedFolders } from './restoreResults';
 import type { ResultsStore } from './resultsStore';
 
 export const SORT_STATE_KEY = 'seglens.sortKey';
@@ -71,16 +72,20 @@ async function evaluatePredictions(services: CommandServices, folder: vscode.Uri
   const settings = await services.loadSettings(predictions);
   const labelsDir = await services.labels.resolve(predictions.fsPath, settings.labelsFolder);
   if (labelsDir === undefined) return; // the user dismissed the picker
+  await startRun(services, predictions.fsPath, labelsDir, settings);
+}
+
+async function startRun(services: CommandServices, predictionsDir: string, labelsDir: string, settings: RunSettings): Promise<void> {
+  await rememberEvaluatedFolders(services.context.workspaceState, { predictionsDir, labelsDir });
   await vscode.commands.executeCommand(`${HARD_EXAMPLES_VIEW}.focus`);
-  await services.runner.evaluate(predictions.fsPath, labelsDir, settings);
+  await services.runner.evaluate(predictionsDir, labelsDir, settings);
 }
 
 async function rerunEvaluation(services: CommandServices): Promise<void> {
   const source = services.store.source;
   if (source === undefined) return evaluatePredictions(services, undefined);
   const settings = await services.loadSettings(vscode.Uri.file(source.predictionsDir));
-  await vscode.commands.executeCommand(`${HARD_EXAMPLES_VIEW}.focus`);
-  await services.runner.evaluate(source.predictionsDir, source.labelsDir, settings);
+  await startRun(services, source.predictionsDir, source.labelsDir, settings);
 }
 
 /** Single image: pair it with its label by the same folder logic as a whole folder, then inspect it. */

@@ -4,6 +4,7 @@ import { computeLabel, evaluatePairs, pairFiles, type FilePair, type ImageRecord
 import { optionsHash, ResultCache, stampOf, type FileStamp } from './logic/resultCache';
 import type { RunSettings } from './configuration';
 import type { ResultsStore } from './resultsStore';
+import { WorkerCensus } from './workerCensus';
 
 interface ActiveRun {
   readonly controller: AbortController;
@@ -32,6 +33,7 @@ async function backendName(settings: RunSettings): Promise<string> {
  */
 export class EvaluationRunner implements vscode.Disposable {
   private active: ActiveRun | undefined;
+  private readonly census = new WorkerCensus();
 
   constructor(
     private readonly store: ResultsStore,
@@ -47,6 +49,7 @@ export class EvaluationRunner implements vscode.Disposable {
     let markFinished!: () => void;
     const run: ActiveRun = { controller, finished: new Promise<void>((resolve) => (markFinished = resolve)) };
     this.active = run;
+    const workers = this.census.open();
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `SegLens: evaluating ${path.basename(predictionsDir)}`, cancellable: true },
@@ -56,7 +59,11 @@ export class EvaluationRunner implements vscode.Disposable {
         },
       );
     } finally {
+      // The engine stops its workers when the run ends; they exit once the image in hand is done, so
+      // within the wait this must say 0 (the e2e checks it).
+      const alive = await workers.close(5000);
       if (this.active === run) this.active = undefined;
+      this.log.info(`runner idle: ${alive} worker threads alive`);
       markFinished();
     }
   }
@@ -169,5 +176,6 @@ export class EvaluationRunner implements vscode.Disposable {
 
   dispose(): void {
     this.active?.controller.abort();
+    this.census.dispose();
   }
 }

@@ -6,6 +6,7 @@ import { HARD_EXAMPLES_VIEW, HardExamplesProvider } from './hardExamplesView';
 import { INSPECTOR_VIEW_TYPE, InspectorPanels } from './inspectorPanel';
 import { LabelFolderResolver } from './labelFolderResolver';
 import { isSortKey } from './logic/ranking';
+import { restoreLastResults } from './restoreResults';
 import { ResultsStore } from './resultsStore';
 
 /** Wires the engine to VS Code: one store, one view, one inspector, one runner, all disposed with the extension. */
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   registerCommands({ context, log, store, runner, inspector, labels, storageDir, loadSettings });
+  void restoreLastResults({ workspaceState: context.workspaceState, log, store, runner, storageDir, engineVersion, loadSettings });
   log.info(`SegLens activated (storage ${storageDir}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
 }
 

@@ -50,7 +50,12 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
   private updateMessage(): void {
     if (this.view === undefined) return;
     const status = this.store.status;
-    this.view.message = status?.state === 'running' ? `Evaluating… ${this.store.imageCount} of ${status.total} images done` : undefined;
+    this.view.message =
+      status?.state === 'running'
+        ? `Evaluating… ${this.store.imageCount} of ${status.total} images done`
+        : status?.state === 'restored'
+          ? `Restored ${status.note ?? ''}`
+          : undefined;
   }
 
   getChildren(node?: Node): Node[] {
@@ -80,7 +85,7 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
       ['mean adaptive loss', decimal(summary?.meanAdaptive)],
       ['mean merge effect', decimal(summary?.meanMergeEffect)],
       ['backend', status?.backend ?? '…'],
-      ['time', status !== undefined ? seconds(status.state === 'running' ? Date.now() - status.startedAt : status.elapsedMs) : 'n/a'],
+      ['time', status === undefined || status.state === 'restored' ? 'n/a' : seconds(status.state === 'running' ? Date.now() - status.startedAt : status.elapsedMs)],
       ['from cache', `${status?.fromCache ?? 0} of ${status?.total ?? 0}`],
       ['skipped', String(this.store.skipped.length)],
       ['sorted by', SORT_KEYS[this.store.sortKey].label],
@@ -127,11 +132,11 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
     const parts = [
       `${summary?.images ?? 0} images`,
       status?.backend ?? undefined,
-      status !== undefined && status.state !== 'running' ? seconds(status.elapsedMs) : undefined,
+      status !== undefined && status.state !== 'running' && status.state !== 'restored' ? seconds(status.elapsedMs) : undefined,
       `${this.store.skipped.length} skipped`,
     ].filter((part): part is string => part !== undefined);
     item.description = parts.join(' · ') + state;
-    item.tooltip = status?.error !== undefined ? `Evaluation failed: ${status.error}` : undefined;
+    item.tooltip = status?.error !== undefined ? `Evaluation failed: ${status.error}` : status?.note;
     item.iconPath = new vscode.ThemeIcon(status?.state === 'running' ? 'sync~spin' : status?.state === 'failed' ? 'error' : 'graph');
     item.contextValue = 'summary';
     return item;

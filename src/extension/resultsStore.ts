@@ -11,7 +11,8 @@ export interface ResultSource {
   readonly settings: RunSettings;
 }
 
-export type RunState = 'running' | 'done' | 'cancelled' | 'failed';
+/** `restored`: read back from the result cache after a window reload, without a run. */
+export type RunState = 'running' | 'done' | 'cancelled' | 'failed' | 'restored';
 
 export interface RunStatus {
   readonly state: RunState;
@@ -21,6 +22,8 @@ export interface RunStatus {
   readonly fromCache: number;
   readonly backend: string | undefined;
   readonly error?: string;
+  /** Shown with a restored list, e.g. "12 of 14 from cache — re-run to refresh". */
+  readonly note?: string;
 }
 
 /**
@@ -80,7 +83,17 @@ export class ResultsStore implements vscode.Disposable {
     this.touch();
   }
 
-  finish(state: Exclude<RunState, 'running'>, backend: string | undefined, error?: string): void {
+  /** Shows results read back from the cache; `total` is how many the cache held, `records` the still-valid ones. */
+  restore(source: ResultSource, records: readonly ImageRecord[], total: number, note: string): void {
+    this.currentSource = source;
+    this.records.clear();
+    for (const record of records) this.records.set(record.predictionFile, record);
+    this.skippedFiles = [];
+    this.runStatus = { state: 'restored', startedAt: Date.now(), elapsedMs: 0, total, fromCache: records.length, backend: 'result cache', note };
+    this.touch();
+  }
+
+  finish(state: 'done' | 'cancelled' | 'failed', backend: string | undefined, error?: string): void {
     if (this.runStatus === undefined) return;
     this.runStatus = {
       ...this.runStatus,

@@ -6,6 +6,8 @@ export interface CliImage {
   readonly name: string;
   readonly adaptive: number | null;
   readonly miou: number | null;
+  /** IoU per class id; null where the class is in neither the label nor the prediction. */
+  readonly perClassIoU?: readonly (number | null)[];
 }
 
 const isNullableNumber = (value: unknown): boolean => typeof value === 'number' || value === null;

@@ -4,11 +4,29 @@
  * so a plain `node --test` over compiled tests does not need a VS Code.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { expectedHardestFirst, orderBy, type CliImage } from './expectedResults';
-import { explorerRow, launchBrowser, openWorkbench, retry, runFromContextMenu, runFromPalette, screenshot, sleep, webviewContent } from './workbench';
+import { segLensLogLines } from './extensionLog';
+import { churnFiles } from './fileChurn';
+import {
+  cancelProgressNotification,
+  errorNotifications,
+  expandExplorerFolder,
+  explorerRow,
+  launchBrowser,
+  openWorkbench,
+  retry,
+  runFromContextMenu,
+  runFromPalette,
+  screenshot,
+  showViewContainer,
+  sleep,
+  waitUntil,
+  webviewContent,
+} from './workbench';
 
 const url = process.env['SEGLENS_E2E_URL'];
 const workspace = process.env['SEGLENS_E2E_WORKSPACE'] ?? '';
@@ -27,6 +45,52 @@ async function rowLabels(page: Page): Promise<string[]> {
 /** The image rows of the view, in view order (summary, facts and skipped rows left out). */
 async function imageRowsIn(page: Page, images: readonly CliImage[]): Promise<string[]> {
   return (await rowLabels(page)).filter((label) => images.some((image) => image.name === label));
+}
+
+const SEGLENS_CONTAINER = 'workbench.view.extension.seglens';
+
+function summaryRow(page: Page): Locator {
+  return hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: /^Dataset mIoU/ }) });
+}
+
+async function summaryDescription(page: Page): Promise<string> {
+  return summaryRow(page).locator('.label-description').innerText({ timeout: 2_000 });
+}
+
+/** The summary of a run that finished normally: "N images · backend · time · K skipped", no state suffix. */
+const DONE = /^(\d+) images · .* · (\d+) skipped$/;
+
+/** Waits until the summary description matches `pattern` and returns the match. */
+async function waitForSummary(page: Page, what: string, pattern: RegExp, timeoutMs = 120_000): Promise<RegExpMatchArray> {
+  let text = '';
+  return waitUntil(what, timeoutMs, async () => {
+    text = await summaryDescription(page).catch(() => '');
+    return text.match(pattern) ?? undefined;
+  }, () => JSON.stringify(text));
+}
+
+/** Waits until the view's image rows are exactly `want`, in that order. */
+async function waitForImageRows(page: Page, what: string, images: readonly CliImage[], want: readonly string[]): Promise<void> {
+  let seen: string[] = [];
+  await waitUntil(what, 30_000, async () => {
+    seen = await imageRowsIn(page, images);
+    return JSON.stringify(seen) === JSON.stringify(want) ? true : undefined;
+  }, () => JSON.stringify(seen));
+}
+
+/** How many log lines match `pattern`, so a scenario can look only at what it caused. */
+function logCount(pattern: RegExp): number {
+  return segLensLogLines().filter((line) => pattern.test(line)).length;
+}
+
+async function waitForLog(what: string, pattern: RegExp, atLeast: number): Promise<void> {
+  await waitUntil(what, 30_000, async () => (logCount(pattern) >= atLeast ? true : undefined), () => `${logCount(pattern)} lines match ${pattern}`);
+}
+
+/** Number of siblings of the view's first top-level row: the summary, the skipped group (if any) and the images. */
+async function topLevelCount(page: Page): Promise<number> {
+  const size = await hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: /^Dataset mIoU/ }) }).getAttribute('aria-setsize');
+  return Number(size);
 }
 
 /** Waits until the inspector webview shows `name`, and returns its header metrics text. */
@@ -174,5 +238,130 @@ describe('SegLens in VS Code', { skip }, () => {
     }).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}; view shows ${JSON.stringify(seen)}`);
     });
+  });
+  it('shows the last results again after a window reload, without a run, leaving out a changed file', async () => {
+    // A new mtime with the same bytes: the cache stamp no longer matches, so this image must not be restored.
+    const touched = expected[0]!;
+    const touchedFile = path.join(workspace, 'predictions', `${touched.name}.png`);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(touchedFile, later, later);
+    const runsBefore = logCount(/\] evaluate /);
+
+    await page.reload();
+    await page.locator('.explorer-folders-view .monaco-list-row, [id="workbench.view.extension.seglens"]').first().waitFor({ timeout: 60_000 });
+    await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
+    const rest = expected.filter((image) => image !== touched);
+    // The sort key picked before the reload (mIoU) is kept too.
+    const want = orderBy(rest, (image) => image.miou, 'ascending').map((image) => image.name);
+    await waitForImageRows(page, 'restored hard examples', expected, want);
+    await waitForSummary(page, 'summary of restored results', /^\d+ images · result cache · 0 skipped · restored$/);
+    const note = `${rest.length} of ${expected.length} from cache — re-run to refresh`;
+    await page.locator(`[id="${SEGLENS_CONTAINER}"]`).getByText(note).first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(logCount(/\] evaluate /), runsBefore, 'nothing was evaluated: the list came from the cache');
+  });
+
+  it('filters the view to the images containing the class picked in the filter quick pick', async () => {
+    // Re-run from the restored list: the changed file is computed again and the list is complete.
+    await runFromPalette(page, 'SegLens: Re-run Evaluation');
+    await waitForSummary(page, 'the re-run to finish', new RegExp(`^${expected.length} images · .* · 0 skipped$`));
+    const byMiou = (images: readonly CliImage[]): string[] => orderBy(images, (image) => image.miou, 'ascending').map((image) => image.name);
+    await waitForImageRows(page, 'every image after the re-run', expected, byMiou(expected));
+
+    // The rarest foreground class present in some but not all images, so the filter visibly removes rows.
+    const containing = (id: number): CliImage[] => expected.filter((image) => (image.perClassIoU?.[id] ?? null) !== null);
+    const candidates = Array.from({ length: 20 }, (_, i) => i + 1).filter((id) => containing(id).length > 0 && containing(id).length < expected.length);
+    assert.ok(candidates.length > 0, 'the sample data has a class present in only some images');
+    const classId = candidates.sort((a, b) => containing(a).length - containing(b).length || a - b)[0]!;
+
+    const pickFilter = async (option: Locator): Promise<void> => {
+      await runFromPalette(page, 'SegLens: Filter Hard Examples by Class');
+      await option.waitFor({ state: 'visible', timeout: 10_000 });
+      await option.click();
+    };
+    const options = page.locator('#quickInput_list [role="option"]');
+    await pickFilter(options.filter({ has: page.locator('.label-description', { hasText: new RegExp(`^id ${classId} · `) }) }).first());
+    await waitForImageRows(page, `images containing class ${classId}`, expected, byMiou(containing(classId)));
+
+    await pickFilter(options.filter({ has: page.locator('.label-name', { hasText: /^All classes$/ }) }).first());
+    await waitForImageRows(page, 'every image again', expected, byMiou(expected));
+  });
+
+  it('evaluates a folder while its files are rewritten; a second run cancels the first and every file is accounted for', async () => {
+    const folder = path.join(workspace, 'soak', 'soak-predictions');
+    const names = readdirSync(folder).filter((name) => name.endsWith('.png')).sort();
+    assert.ok(names.length >= 80, `the soak folder has enough pairs (${names.length})`);
+    // Pairs are evaluated in name order: the last two are broken for good before any run reaches them.
+    const [truncated, garbage] = names.slice(-2) as [string, string];
+    const churned = names.slice(Math.floor(names.length / 3), -2).filter((_, i) => i % 5 === 0);
+    const cancels = logCount(/cancelling the previous evaluation/);
+    const cancelled = logCount(/\] cancelled\b/);
+    const idle = logCount(/runner idle: 0 worker threads alive/);
+    const pairsLogged = logCount(new RegExp(`\\] ${names.length} pairs, `));
+
+    await runFromPalette(page, 'View: Show Explorer');
+    await expandExplorerFolder(page, 'soak', 'soak-predictions');
+    await runFromContextMenu(page, explorerRow(page, 'soak-predictions'), 'Evaluate Predictions');
+    await waitForSummary(page, 'the soak run to start', / · running$/, 30_000);
+
+    const bytes = readFileSync(path.join(folder, truncated));
+    writeFileSync(path.join(folder, truncated), bytes.subarray(0, bytes.length >> 1));
+    writeFileSync(path.join(folder, garbage), Buffer.from('GIF89a, not a PNG at all'));
+    // Rewrites go on until the second run is done; the round cap (about a minute) only bounds a hung run.
+    const churn = churnFiles(folder, churned, { rounds: 1500, pauseMs: 40 });
+    let rounds = 0;
+    try {
+      // A second evaluation of the same folder while the first runs: the runner cancels the first.
+      await runFromPalette(page, 'SegLens: Re-run Evaluation');
+      await waitForLog('the first run to be cancelled', /cancelling the previous evaluation/, cancels + 1);
+      await waitForLog('the first run to stop', /\] cancelled\b/, cancelled + 1);
+      // Both runs have listed the folder (2 "N pairs" lines): from now on files may vanish from a listing.
+      await waitForLog('the second run to pair the files', new RegExp(`\\] ${names.length} pairs, `), pairsLogged + 2);
+      churn.allowDeletes();
+      const [, images, skipped] = await waitForSummary(page, 'the second run to finish', DONE);
+      rounds = await churn.stop();
+      assert.equal(Number(images) + Number(skipped), names.length, `images + skipped = pairs (${images} + ${skipped})`);
+    } finally {
+      rounds = await churn.stop();
+    }
+    console.log(`# soak: ${names.length} pairs, ${churned.length} files churned in ${rounds} rewrites`);
+    assert.ok(rounds > 0, 'files were rewritten during the run');
+    assert.equal(await topLevelCount(page), 1 + 1 + Number((await waitForSummary(page, 'summary', DONE))[1]), 'the view lists summary, skipped group and every image');
+
+    // The skipped group lists the files broken for good, each with a reason.
+    const group = hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: /^Skipped files \(\d+\)$/ }) });
+    if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();
+    const skippedRows = async (): Promise<string[]> => (await rowLabels(page)).filter((label) => label.startsWith('skipped: '));
+    let shown: string[] = [];
+    await waitUntil('the broken files listed as skipped', 15_000, async () => {
+      shown = await skippedRows();
+      return [truncated, garbage].every((name) => shown.some((row) => new RegExp(`^skipped: ${name} — \\S`).test(row))) ? true : undefined;
+    }, () => JSON.stringify(shown));
+    const skippedCount = Number(await group.locator('.label-name').innerText().then((text) => /\((\d+)\)/.exec(text)?.[1]));
+    assert.equal(Number((await waitForSummary(page, 'summary', DONE))[2]), skippedCount, 'the group holds every skipped file');
+    await screenshot(page, 'soak');
+
+    assert.deepEqual(await errorNotifications(page), [], 'no error notification');
+    await waitForLog('the runner to report no worker threads left', /runner idle: 0 worker threads alive/, idle + 2);
+    // The extension host still answers: the inspector opens on the top image of the soaked folder
+    // (collapse the skipped group first, so the image rows are inside the rendered part of the tree).
+    if ((await group.getAttribute('aria-expanded')) === 'true') await group.click();
+    const top = hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: /^img_\d+$/ }) }).first();
+    const name = await top.locator('.label-name').innerText();
+    await top.click();
+    await waitForInspector(page, name);
+  });
+
+  it('cancels a run from the progress notification and leaves no worker threads', async () => {
+    await runFromPalette(page, 'SegLens: Clear Cached Results');
+    const idle = logCount(/runner idle: 0 worker threads alive/);
+    const cancelled = logCount(/\] cancelled\b/);
+    await runFromPalette(page, 'View: Show Explorer');
+    await expandExplorerFolder(page, 'soak', 'soak-predictions');
+    await runFromContextMenu(page, explorerRow(page, 'soak-predictions'), 'Evaluate Predictions');
+    await cancelProgressNotification(page, 'SegLens: evaluating soak-predictions');
+    await waitForSummary(page, 'the summary to say cancelled', / · cancelled$/, 60_000);
+    await waitForLog('the cancelled run to be logged', /\] cancelled\b/, cancelled + 1);
+    await waitForLog('the runner to report no worker threads left', /runner idle: 0 worker threads alive/, idle + 1);
+    assert.deepEqual(await errorNotifications(page), [], 'no error notification');
   });
 });

@@ -102,3 +102,54 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/** Polls `probe` every 250 ms until it returns a value; the error names what was last seen. */
+export async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, lastSeen?: () => string): Promise<T> {
+  let value: T | undefined;
+  await retry(what, timeoutMs, async () => {
+    value = await probe();
+    if (value !== undefined) return true;
+    await sleep(250);
+    return false;
+  }).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}${lastSeen !== undefined ? `; last seen: ${lastSeen()}` : ''}`);
+  });
+  return value as T;
+}
+
+/** Shows a view container of the activity bar (clicking its icon when hidden; a click on a shown one would hide it). */
+export async function showViewContainer(page: Page, containerId: string, activityLabel: string): Promise<void> {
+  const container = page.locator(`[id="${containerId}"]`);
+  await retry(`view container ${containerId}`, 30_000, async () => {
+    if (await container.isVisible()) return true;
+    await page.locator(`.activitybar .action-item a[aria-label^="${activityLabel}"]`).first().click({ timeout: 5_000 });
+    await sleep(500);
+    return container.isVisible();
+  });
+}
+
+/** Expands the explorer folder `name` until its child `child` shows. */
+export async function expandExplorerFolder(page: Page, name: string, child: string): Promise<void> {
+  await retry(`explorer folder ${name} expanded`, 20_000, async () => {
+    if (await explorerRow(page, child).isVisible()) return true;
+    await explorerRow(page, name).click();
+    await sleep(500);
+    return explorerRow(page, child).isVisible();
+  });
+}
+
+/** Waits for the progress notification whose text contains `title` and clicks its Cancel button. */
+export async function cancelProgressNotification(page: Page, title: string): Promise<void> {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: title }).first();
+  await toast.waitFor({ state: 'visible', timeout: 30_000 });
+  await retry(`Cancel on "${title}"`, 15_000, async () => {
+    await toast.hover();
+    await toast.locator('.monaco-button', { hasText: 'Cancel' }).first().click({ timeout: 2_000 });
+    return true;
+  });
+}
+
+/** Error toasts currently shown (VS Code marks them with the error codicon). */
+export async function errorNotifications(page: Page): Promise<string[]> {
+  return page.locator('.notifications-toasts .notification-toast').filter({ has: page.locator('.codicon-error') }).allInnerTexts();
+}

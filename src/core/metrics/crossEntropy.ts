@@ -6,23 +6,39 @@ export function cost(probability: number): number {
   return -Math.log(probability > LOG_FLOOR ? probability : LOG_FLOOR);
 }
 
-/** Per-pixel cost c(p) (0 on void pixels) and its mean over valid pixels. */
-export function crossEntropy(terms: PixelTerms): { pixelCost: Float64Array; ce: number } {
-  const pixelCost = new Float64Array(terms.label.length);
+/**
+ * Visits c(p) of every valid pixel. Hard predictions have three probabilities in all (hit, miss,
+ * outside), so the last log is reused rather than recomputed per pixel.
+ */
+function forEachPixelCost(terms: PixelTerms, visit: (p: number, pixelCost: number) => void): void {
   const { label, truthProbability } = terms;
-  let sum = 0;
-  // Hard predictions have three probabilities in all (hit, miss, outside), so the last log is reused.
   let lastProbability = Number.NaN;
   let lastCost = 0;
-  for (let p = 0; p < pixelCost.length; p++) {
+  for (let p = 0; p < label.length; p++) {
     if (label[p]! < 0) continue;
     const probability = truthProbability[p]!;
     if (probability !== lastProbability) {
       lastProbability = probability;
       lastCost = cost(probability);
     }
-    pixelCost[p] = lastCost;
-    sum += lastCost;
+    visit(p, lastCost);
   }
-  return { pixelCost, ce: terms.validPixels > 0 ? sum / terms.validPixels : Number.NaN };
+}
+
+/** CE: the mean of c(p) over valid pixels (NaN when there is none). */
+export function crossEntropy(terms: PixelTerms): number {
+  let sum = 0;
+  forEachPixelCost(terms, (_, c) => {
+    sum += c;
+  });
+  return terms.validPixels > 0 ? sum / terms.validPixels : Number.NaN;
+}
+
+/** The per-pixel cost map c(p), 0 on void pixels: only the inspector needs it. */
+export function pixelCostMap(terms: PixelTerms): Float64Array {
+  const map = new Float64Array(terms.label.length);
+  forEachPixelCost(terms, (p, c) => {
+    map[p] = c;
+  });
+  return map;
 }

@@ -1,9 +1,9 @@
 import { validateMetricOptions, type MetricOptions } from '../options';
 import type { ClassMap, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
 import { predictionSize } from '../types';
-import { adaptiveLoss } from './adaptiveLoss';
+import { adaptiveLoss, meanMergeEffect, mergeEffectMap } from './adaptiveLoss';
 import { confusionOf, iouSummary } from './confusion';
-import { crossEntropy } from './crossEntropy';
+import { crossEntropy, pixelCostMap } from './crossEntropy';
 import { pixelTerms } from './pixelTerms';
 
 export class SizeMismatchError extends Error {
@@ -20,8 +20,8 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 /** All metrics of one image from its per-pixel terms. */
 export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): ImageEvaluation {
   validateMetricOptions(options);
-  const { pixelCost, ce } = crossEntropy(terms);
-  const adaptive = adaptiveLoss(terms, pixelCost, options);
+  const ce = crossEntropy(terms);
+  const adaptive = adaptiveLoss(terms, options);
   const confusion = confusionOf(terms, options.numClasses);
   const iou = iouSummary(confusion);
   const perScale: Record<string, number | null> = {};
@@ -35,37 +35,42 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
     ce: finiteOrNull(ce),
     adaptive: finiteOrNull(adaptive.adaptive),
     perScale,
-    mergeEffect: finiteOrNull(adaptive.mergeEffect),
+    mergeEffect: finiteOrNull(meanMergeEffect(ce, adaptive.perScale)),
     miou: iou.miou,
     pixelAccuracy: iou.pixelAccuracy,
     perClassIoU: iou.perClassIoU,
     confusion,
   };
-  return { metrics, maps: lazyMaps(terms, pixelCost, adaptive.mergeEffectMap) };
+  return { metrics, maps: lazyMaps(terms, options) };
 }
 
 /**
- * The float32 maps only the inspector reads, converted on first access: folder runs (CLI, workers)
- * never touch them, and converting three full-image arrays was a fifth of a hard image's metric time.
+ * The per-pixel maps only the inspector reads, computed on first access: folder runs (CLI, workers)
+ * never touch them, and the merge-effect map alone is a pass per scale over every pixel.
  * Getters are plain enumerable properties to spread, JSON and structured clone, so callers see no difference.
  */
-function lazyMaps(terms: PixelTerms, pixelCost: Float64Array, mergeEffectMap: Float64Array): ImageMaps {
+function lazyMaps(terms: PixelTerms, options: MetricOptions): ImageMaps {
+  let costs: Float64Array | undefined;
+  const pixelCost64 = (): Float64Array => (costs ??= pixelCostMap(terms));
+  let predicted: Int32Array | undefined;
   let truthProbability: Float32Array | undefined;
-  let cost: Float32Array | undefined;
+  let pixelCost: Float32Array | undefined;
   let mergeEffect: Float32Array | undefined;
   return {
     width: terms.width,
     height: terms.height,
     label: terms.label,
-    predicted: terms.predicted,
+    get predicted() {
+      return (predicted ??= terms.predicted instanceof Int32Array ? terms.predicted : Int32Array.from(terms.predicted));
+    },
     get truthProbability() {
       return (truthProbability ??= new Float32Array(terms.truthProbability));
     },
     get pixelCost() {
-      return (cost ??= new Float32Array(pixelCost));
+      return (pixelCost ??= new Float32Array(pixelCost64()));
     },
     get mergeEffect() {
-      return (mergeEffect ??= new Float32Array(mergeEffectMap));
+      return (mergeEffect ??= new Float32Array(mergeEffectMap(terms, pixelCost64(), options)));
     },
   };
 }

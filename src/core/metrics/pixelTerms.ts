@@ -18,20 +18,26 @@ export function validLabels(label: ClassMap, options: MetricOptions): { label: I
   return { label: out, validPixels };
 }
 
-/** Hard class map as the spec's smoothed one-hot: only P(p, y_p) is ever needed. */
+/** Hard class map as the spec's smoothed one-hot: only P(p, y_p) is ever needed. One pass, no copies. */
 export function hardPixelTerms(label: ClassMap, prediction: ClassMap, options: MetricOptions): PixelTerms {
-  const { numClasses, hardEpsilon } = options;
-  const { label: labels, validPixels } = validLabels(label, options);
+  const { numClasses, hardEpsilon, ignoreIndex } = options;
   const hit = 1 - hardEpsilon;
   const miss = hardEpsilon / (numClasses - 1);
   const outside = 1 / numClasses;
-  const predicted = new Int32Array(labels.length);
-  const truthProbability = new Float64Array(labels.length);
+  const labelIds = label.ids;
+  const predicted = prediction.ids;
+  const labels = new Int32Array(labelIds.length);
+  const truthProbability = new Float64Array(labelIds.length);
+  let validPixels = 0;
   for (let p = 0; p < labels.length; p++) {
-    const predictedId = prediction.ids[p]!;
-    predicted[p] = predictedId;
-    const y = labels[p]!;
-    if (y < 0) continue;
+    const y = labelIds[p]!;
+    if (y === ignoreIndex || y >= numClasses) {
+      labels[p] = -1;
+      continue;
+    }
+    labels[p] = y;
+    validPixels++;
+    const predictedId = predicted[p]!;
     truthProbability[p] = predictedId === y ? hit : predictedId < numClasses ? miss : outside;
   }
   return { width: label.width, height: label.height, label: labels, predicted, truthProbability, validPixels };

@@ -154,6 +154,11 @@ export class ResultCache {
     return this.entries.size;
   }
 
+  /** The file pairs with a stored result, for restoring a list without a run. */
+  pairs(): { predictionFile: string; labelFile: string }[] {
+    return [...this.entries.values()].map((entry) => ({ predictionFile: entry.record.predictionFile, labelFile: entry.record.labelFile }));
+  }
+
   lookup(predictionFile: string, labelFile: string, stamps: { prediction: FileStamp; label: FileStamp }, hash: string): ImageRecord | undefined {
     const entry = this.entries.get(predictionFile);
     if (entry === undefined || entry.optionsHash !== hash || entry.record.labelFile !== labelFile) return undefined;

@@ -1,0 +1,50 @@
+import type { ImageRecord } from '../../core';
+import { ResultCache, stampOf } from './resultCache';
+
+/** workspaceState key of the folder pair evaluated last, so a reloaded window can show its results again. */
+export const LAST_EVALUATED_KEY = 'seglens.lastEvaluated';
+
+export interface EvaluatedFolders {
+  readonly predictionsDir: string;
+  readonly labelsDir: string;
+}
+
+/** The stored folder pair, or undefined when workspaceState holds something else (older versions, edits). */
+export function parseEvaluatedFolders(value: unknown): EvaluatedFolders | undefined {
+  const v = value as Partial<EvaluatedFolders> | null | undefined;
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (typeof v.predictionsDir !== 'string' || typeof v.labelsDir !== 'string' || v.predictionsDir === '' || v.labelsDir === '') return undefined;
+  return { predictionsDir: v.predictionsDir, labelsDir: v.labelsDir };
+}
+
+export interface RestoredResults {
+  /** Records whose files still have the cached size and mtime, under the current options. */
+  readonly records: ImageRecord[];
+  /** How many results the cache held for the folder pair. */
+  readonly cached: number;
+  /** One line for the view, e.g. "12 of 14 from cache — re-run to refresh". */
+  readonly note: string;
+}
+
+export function restoreNote(restored: number, cached: number): string {
+  return restored === cached ? `${restored} of ${cached} from cache` : `${restored} of ${cached} from cache — re-run to refresh`;
+}
+
+/**
+ * Reads back the last run's results without evaluating anything. A result is shown only while both
+ * its files are unchanged and the options hash matches, the same rule a run uses to reuse it, so a
+ * restored list never shows a number a re-run would not. Undefined when there is nothing to show.
+ */
+export async function restoreFromCache(storageDir: string, folders: EvaluatedFolders, hash: string): Promise<RestoredResults | undefined> {
+  const cache = await ResultCache.open(storageDir, folders.predictionsDir, folders.labelsDir);
+  if (cache.size === 0) return undefined;
+  const found = await Promise.all(
+    cache.pairs().map(async ({ predictionFile, labelFile }) => {
+      const [prediction, label] = await Promise.all([stampOf(predictionFile), stampOf(labelFile)]);
+      return prediction !== undefined && label !== undefined ? cache.lookup(predictionFile, labelFile, { prediction, label }, hash) : undefined;
+    }),
+  );
+  const records = found.filter((record): record is ImageRecord => record !== undefined);
+  if (records.length === 0) return undefined;
+  return { records, cached: cache.size, note: restoreNote(records.length, cache.size) };
+}

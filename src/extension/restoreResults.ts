@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import type { RunSettings } from './configuration';
+import type { EvaluationRunner } from './evaluationRunner';
+import { optionsHash } from './logic/resultCache';
+import { LAST_EVALUATED_KEY, parseEvaluatedFolders, restoreFromCache, type EvaluatedFolders } from './logic/restoreResults';
+import type { ResultsStore } from './resultsStore';
+
+export interface RestoreServices {
+  readonly workspaceState: vscode.Memento;
+  readonly log: vscode.LogOutputChannel;
+  readonly store: ResultsStore;
+  readonly runner: EvaluationRunner;
+  readonly storageDir: string;
+  readonly engineVersion: string;
+  readonly loadSettings: (scope: vscode.Uri | undefined) => Promise<RunSettings>;
+}
+
+/** Remembers the folder pair a run is about to evaluate, for restoreLastResults after a reload. */
+export async function rememberEvaluatedFolders(workspaceState: vscode.Memento, folders: EvaluatedFolders): Promise<void> {
+  await workspaceState.update(LAST_EVALUATED_KEY, { predictionsDir: folders.predictionsDir, labelsDir: folders.labelsDir });
+}
+
+/**
+ * After a window reload the view would be empty until the next run: show the last folder's cached
+ * results instead. Nothing is computed; a run started meanwhile wins, since its results are newer.
+ */
+export async function restoreLastResults(services: RestoreServices): Promise<void> {
+  const { log, store, runner } = services;
+  const folders = parseEvaluatedFolders(services.workspaceState.get<unknown>(LAST_EVALUATED_KEY));
+  if (folders === undefined) return;
+  try {
+    const settings = await services.loadSettings(vscode.Uri.file(folders.predictionsDir));
+    const restored = await restoreFromCache(services.storageDir, folders, optionsHash(settings.fingerprint, services.engineVersion));
+    if (restored === undefined) {
+      log.info(`nothing to restore for ${folders.predictionsDir}: no cached result matches the files and options`);
+      return;
+    }
+    if (store.source !== undefined || runner.isRunning) return;
+    store.restore({ ...folders, settings }, restored.records, restored.cached, restored.note);
+    log.info(`restored ${folders.predictionsDir}: ${restored.note}`);
+  } catch (error) {
+    // A missing folder or a bad setting only means there is nothing to show until the next run.
+    log.warn(`could not restore the last results: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { PNG } from 'pngjs';
+import { evaluatePairs } from '../core/evaluate/evaluatePairs';
+import { pairFiles } from '../core/io/pairing';
+import { readPngClassMap } from '../core/io/pngClassMap';
+import type { EngineOptions } from '../core/io/readFiles';
+import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../core/options';
+
+/**
+ * Measurements the CLI cannot make from outside, for bench/run.mjs. Prints one JSON line.
+ *   bench-probe latency PRED LABELS WORKERS   time to the first outcome, and from abort() to the stream's end
+ *   bench-probe decode WORKERS DIR...         pngjs decode of every PNG in the folders (the decode-only floor)
+ *   bench-probe decode-engine WORKERS DIR...  the engine's own PNG reader (readPngClassMap) on every PNG
+ */
+
+const options: EngineOptions = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS, compute: 'exact' };
+
+async function latency(predictions: string, labels: string, workers: number): Promise<void> {
+  const { pairs } = await pairFiles(predictions, labels);
+  // Time to first result: from the call to the first outcome, workers started cold.
+  let started = performance.now();
+  let firstResultMs = Number.NaN;
+  for await (const outcome of evaluatePairs(pairs, options, { workers })) {
+    void outcome;
+    firstResultMs = performance.now() - started;
+    break; // leaving the loop runs the generator's cleanup (workers terminated)
+  }
+  // Cancel: abort mid-run, once the pool is busy, and time until the loop has ended and the workers are gone.
+  const abort = new AbortController();
+  let received = 0;
+  let abortedAt = 0;
+  started = performance.now();
+  for await (const outcome of evaluatePairs(pairs, options, { workers, signal: abort.signal })) {
+    void outcome;
+    received++;
+    if (received === 3 * workers) {
+      abortedAt = performance.now();
+      abort.abort();
+    }
+  }
+  const cancelMs = performance.now() - abortedAt;
+  // The stream ends at once; workers finish the image in hand and exit. Their CPU use (counted in this
+  // process) going quiet is when the cancelled work has really stopped.
+  const workersIdleMs = (await cpuQuiet()) - abortedAt;
+  process.stdout.write(`${JSON.stringify({ firstResultMs, cancelMs, workersIdleMs, receivedBeforeStop: received, pairs: pairs.length, workers })}\n`);
+}
+
+/** Resolves at the start of the first 50 ms in which this process (all threads) used under 5 ms of CPU. */
+async function cpuQuiet(): Promise<number> {
+  for (;;) {
+    const start = performance.now();
+    const before = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const used = process.cpuUsage(before);
+    if ((used.user + used.system) / 1000 < 5) return start;
+  }
+}
+
+function decodeFiles(files: readonly string[], reader: 'pngjs' | 'engine'): number {
+  let pixels = 0;
+  for (const file of files) {
+    const png = reader === 'pngjs' ? PNG.sync.read(readFileSync(file)) : readPngClassMap(file, readFileSync(file), { maxMegapixels: 64 });
+    pixels += png.width * png.height;
+  }
+  return pixels;
+}
+
+async function decode(reader: 'pngjs' | 'engine', workers: number, dirs: readonly string[]): Promise<void> {
+  const files = dirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.png')).map((f) => join(dir, f)));
+  const started = performance.now();
+  const parts = Array.from({ length: workers }, (_, w) => files.filter((_, i) => i % workers === w));
+  const pixels = await Promise.all(
+    parts.map(
+      (part) =>
+        new Promise<number>((resolve, reject) => {
+          const worker = new Worker(__filename, { workerData: { files: part, reader } });
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`${JSON.stringify({ files: files.length, seconds, pixels: pixels.reduce((a, b) => a + b, 0), workers })}\n`);
+}
+
+if (!isMainThread) {
+  const { files, reader } = workerData as { files: string[]; reader: 'pngjs' | 'engine' };
+  parentPort!.postMessage(decodeFiles(files, reader));
+} else {
+  const [mode, ...rest] = process.argv.slice(2);
+  const run =
+    mode === 'latency'
+      ? latency(rest[0]!, rest[1]!, Number(rest[2] ?? 2))
+      : mode === 'decode' || mode === 'decode-engine'
+        ? decode(mode === 'decode' ? 'pngjs' : 'engine', Number(rest[0]), rest.slice(1))
+        : Promise.reject(new Error('usage: bench-probe latency PRED LABELS WORKERS | decode WORKERS DIR... | decode-engine WORKERS DIR...'));
+  run.catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
