@@ -2,20 +2,10 @@ import type { FilePair } from '../io/pairing';
 import type { ConfusionMatrix, ImageMetrics } from '../types';
 
 /** One evaluated image as it is stored, streamed and exported: plain JSON. */
-export interface ImageRecord {
+export interface ImageRecord extends Omit<ImageMetrics, 'confusion'> {
   readonly name: string;
   readonly predictionFile: string;
   readonly labelFile: string;
-  readonly width: number;
-  readonly height: number;
-  readonly validPixels: number;
-  readonly ce: number | null;
-  readonly adaptive: number | null;
-  readonly perScale: Readonly<Record<string, number | null>>;
-  readonly mergeEffect: number | null;
-  readonly miou: number | null;
-  readonly pixelAccuracy: number | null;
-  readonly perClassIoU: readonly (number | null)[];
   /** Class ids present in the label or the prediction (for filtering by class). */
   readonly classesPresent: readonly number[];
   /** Things that are legal under the spec but usually mean a wrong setting. */
@@ -39,23 +29,15 @@ export function classesPresent(matrix: ConfusionMatrix): number[] {
 }
 
 export function toRecord(pair: FilePair, metrics: ImageMetrics, warnings: readonly string[]): ImageRecord {
+  const { confusion, ...figures } = metrics;
   return {
     name: pair.name,
     predictionFile: pair.predictionFile,
     labelFile: pair.labelFile,
-    width: metrics.width,
-    height: metrics.height,
-    validPixels: metrics.validPixels,
-    ce: metrics.ce,
-    adaptive: metrics.adaptive,
-    perScale: metrics.perScale,
-    mergeEffect: metrics.mergeEffect,
-    miou: metrics.miou,
-    pixelAccuracy: metrics.pixelAccuracy,
-    perClassIoU: metrics.perClassIoU,
-    classesPresent: classesPresent(metrics.confusion),
+    ...figures,
+    classesPresent: classesPresent(confusion),
     warnings,
-    confusion: serializeConfusion(metrics.confusion),
+    confusion: serializeConfusion(confusion),
   };
 }
 
