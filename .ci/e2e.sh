@@ -76,9 +76,11 @@ else
 fi
 
 # A bigger folder for the soak scenario (rewritten while it is evaluated): large enough that a run
-# takes several seconds, made of 4 distinct scenes copied to the other names so it is written in seconds.
+# takes well over the few seconds a second run needs to be started from the palette (the scenario
+# checks that the second run cancels the first), made of 4 distinct scenes copied to the other names
+# so it is written in seconds. With one worker (settings below) a run takes about 10 s here.
 # Its predictions sit in soak/soak-predictions (a name unique in the explorer) beside soak/labels.
-node "$REPO/dist/make-bench-data.js" --out "$WORKSPACE/soak" --count "${E2E_SOAK_COUNT:-150}" --unique 4 --width 1000 --height 750 >/dev/null
+node "$REPO/dist/make-bench-data.js" --out "$WORKSPACE/soak" --count "${E2E_SOAK_COUNT:-150}" --unique 4 --width 1500 --height 1125 >/dev/null
 mv "$WORKSPACE/soak/predictions" "$WORKSPACE/soak/soak-predictions"
 
 # ---- code-server with a throwaway profile ----
@@ -88,7 +90,8 @@ cat > "$RUN/udd/User/settings.json" <<'JSON'
 {"workbench.startupEditor":"none","security.workspace.trust.enabled":false,"telemetry.telemetryLevel":"off",
  "update.mode":"none","extensions.autoCheckUpdates":false,"extensions.autoUpdate":false,
  "extensions.ignoreRecommendations":true,"chat.disableAIFeatures":true,"git.enabled":false,
- "workbench.tips.enabled":false,"window.commandCenter":false,"workbench.secondarySideBar.defaultVisibility":"hidden"}
+ "workbench.tips.enabled":false,"window.commandCenter":false,"workbench.secondarySideBar.defaultVisibility":"hidden",
+ "seglens.workers":1}
 JSON
 CS=(env "PATH=$N24/bin:$PATH" "XDG_CONFIG_HOME=$RUN/xdg-config" "XDG_DATA_HOME=$RUN/xdg-data"
     "$CS_BIN" --config "$RUN/config.yaml" --user-data-dir "$RUN/udd" --extensions-dir "$RUN/exts")

@@ -179,8 +179,11 @@ describe('SegLens in VS Code', { skip }, () => {
     await webviewContent(page).locator('#next').click();
     await waitForInspector(page, expected[1]!.name);
 
-    // After a window reload the serializer brings the panel back on the same image.
-    await page.reload();
+    // After a window reload the serializer brings the panel back on the same image. The workbench's
+    // own reload runs its shutdown (which saves the open editors); a bare page reload may not finish it.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runFromPalette(page, 'Developer: Reload Window');
+    await reloaded;
     await page.locator('.explorer-folders-view .monaco-list-row, [id="workbench.view.extension.seglens"]').first().waitFor({ timeout: 60_000 });
     await waitForInspector(page, expected[1]!.name);
   });

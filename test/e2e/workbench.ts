@@ -130,9 +130,23 @@ export async function showViewContainer(page: Page, containerId: string, activit
 
 /** Expands the explorer folder `name` until its child `child` shows. */
 export async function expandExplorerFolder(page: Page, name: string, child: string): Promise<void> {
-  await retry(`explorer folder ${name} expanded`, 20_000, async () => {
+  await retry(`explorer folder ${name} expanded`, 30_000, async () => {
     if (await explorerRow(page, child).isVisible()) return true;
-    await explorerRow(page, name).click();
+    const parent = explorerRow(page, name);
+    if (!(await parent.isVisible())) {
+      // Either the explorer is not showing (a palette command typed while a webview had the focus can
+      // be lost) or it renders only the rows in view and an earlier scenario left it scrolled down a
+      // long folder: show it again and scroll back to the top, where the workspace's own folders are.
+      await runFromPalette(page, 'View: Show Explorer');
+      const list = page.locator('.explorer-folders-view .monaco-list').first();
+      if (await list.isVisible()) {
+        await list.hover({ timeout: 2_000 });
+        await page.mouse.wheel(0, -100_000);
+      }
+      await sleep(300);
+      return false;
+    }
+    await parent.click({ timeout: 5_000 });
     await sleep(500);
     return explorerRow(page, child).isVisible();
   });
