@@ -367,4 +367,51 @@ describe('SegLens in VS Code', { skip }, () => {
     await waitForLog('the runner to report no worker threads left', /runner idle: 0 worker threads alive/, idle + 1);
     assert.deepEqual(await errorNotifications(page), [], 'no error notification');
   });
+  it('shows the merge-effect heatmap in the inspector when its layer is switched on', async () => {
+    await runFromPalette(page, 'View: Close All Editors');
+    await runFromPalette(page, 'View: Show Explorer');
+    const hardest = expected[0]!;
+    const file = explorerRow(page, `${hardest.name}.png`);
+    await retry('prediction file visible in the explorer', 20_000, async () => {
+      if (await file.isVisible()) return true;
+      await explorerRow(page, 'predictions').click();
+      await sleep(500);
+      return file.isVisible();
+    });
+    await file.dblclick();
+    await page.locator('.tabs-container .tab', { hasText: `${hardest.name}.png` }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await runFromPalette(page, 'SegLens: Run Loss on Current Image');
+    await waitForInspector(page, hardest.name);
+
+    const frame = webviewContent(page);
+    const canvasPixels = (): Promise<number[]> =>
+      frame.locator('#canvas').evaluate((element) => {
+        const canvas = element as HTMLCanvasElement;
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        return data === undefined ? [] : Array.from(data.filter((_, i) => i % (4 * 13) < 3));
+      });
+    const setLayer = async (layer: string, visible: boolean): Promise<void> => {
+      const checkbox = frame.locator(`vscode-checkbox[data-layer="${layer}"]`);
+      const isChecked = (): Promise<boolean> => checkbox.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
+      if ((await isChecked()) !== visible) await checkbox.click();
+      assert.equal(await isChecked(), visible, `the ${layer} layer is ${visible ? 'on' : 'off'}`);
+    };
+    const before = await canvasPixels();
+    await setLayer('prediction', false);
+    await setLayer('mergeEffect', true);
+    let changed = 0;
+    await retry('the canvas to show the heatmap', 15_000, async () => {
+      const after = await canvasPixels();
+      changed = after.filter((value, i) => Math.abs(value - (before[i] ?? value)) > 8).length;
+      if (changed > before.length / 50) return true;
+      await sleep(250);
+      return false;
+    });
+    assert.ok(changed > before.length / 50, `switching layers redrew the canvas (${changed} of ${before.length} channel samples changed)`);
+    // The colour bar is symmetric about 0: its ends read -x and +x for the same x > 0.
+    const [low, high] = await Promise.all([frame.locator('.color-bar .ticks .min').innerText(), frame.locator('.color-bar .ticks .max').innerText()]);
+    const magnitude = (text: string): number => Math.abs(Number(text.replace(/[^\d.]/g, '')));
+    assert.ok(magnitude(high) > 0 && magnitude(low) === magnitude(high), `colour bar runs from ${low} to ${high}`);
+    await screenshot(page, 'inspector-heatmap');
+  });
 });
