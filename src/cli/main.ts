@@ -30,7 +30,7 @@ async function writeReport(
 ): Promise<void> {
   const ranked = [...rows].sort(hardestFirst('adaptive'));
   const dataset = accumulator.summary();
-  if (output.csv) await writeFile(output.csv, recordsToCsv(ranked, scales, accumulator.numClasses));
+  if (output.csv) await writeFile(output.csv, recordsToCsv(ranked, scales, Array.from({ length: accumulator.numClasses }, (_, c) => String(c))));
   process.stdout.write(
     output.json
       ? `${JSON.stringify(buildJsonReport(backend, ranked, dataset, skipped))}\n`

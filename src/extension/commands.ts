@@ -8,7 +8,8 @@ import type { EvaluationRunner } from './evaluationRunner';
 import { HARD_EXAMPLES_VIEW, OPEN_INSPECTOR_COMMAND } from './hardExamplesView';
 import type { InspectorPanels } from './inspectorPanel';
 import type { LabelFolderResolver } from './labelFolderResolver';
-import { recordsToCsv, resultsToJson } from './logic/exportResults';
+import { recordsToCsv } from '../core/report/csv';
+import { resultsToJson } from './logic/exportResults';
 import { isSortKey, SORT_KEYS, type SortKey } from './logic/ranking';
 import { rememberEvaluatedFolders } from './restoreResults';
 import type { ResultsStore } from './resultsStore';
@@ -170,7 +171,7 @@ async function exportResults(services: CommandServices): Promise<void> {
         labelsDir: source.labelsDir,
         options: source.settings.fingerprint,
       })
-    : recordsToCsv(records, source.settings.classNames);
+    : recordsToCsv(records, source.settings.engine.metric.scales, source.settings.classNames);
   await writeFile(target.fsPath, text);
   services.log.info(`exported ${records.length} images to ${target.fsPath}`);
   void vscode.window.showInformationMessage(`SegLens: exported ${records.length} images to ${path.basename(target.fsPath)}`);

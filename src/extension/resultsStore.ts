@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { DatasetAccumulator, type DatasetSummary, type ImageRecord } from '../core';
-import type { SkippedEntry } from './logic/exportResults';
+import { DatasetAccumulator, type DatasetSummary, type ImageRecord, type SkippedFile } from '../core';
 import { filterByClass, rankRecords, type SortKey } from './logic/ranking';
 import type { RunSettings } from './configuration';
 
@@ -36,7 +35,7 @@ export class ResultsStore implements vscode.Disposable {
 
   private currentSource: ResultSource | undefined;
   private readonly records = new Map<string, ImageRecord>();
-  private skippedFiles: SkippedEntry[] = [];
+  private skippedFiles: SkippedFile[] = [];
   private runStatus: RunStatus | undefined;
   private orderedCache: ImageRecord[] | undefined;
 
@@ -51,7 +50,7 @@ export class ResultsStore implements vscode.Disposable {
   get status(): RunStatus | undefined {
     return this.runStatus;
   }
-  get skipped(): readonly SkippedEntry[] {
+  get skipped(): readonly SkippedFile[] {
     return this.skippedFiles;
   }
   get sortKey(): SortKey {
@@ -78,7 +77,7 @@ export class ResultsStore implements vscode.Disposable {
     this.touch();
   }
 
-  skip(entry: SkippedEntry): void {
+  skip(entry: SkippedFile): void {
     this.skippedFiles.push(entry);
     this.touch();
   }

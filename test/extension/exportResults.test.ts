@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { recordsToCsv, resultsToJson } from '../../src/extension/logic/exportResults';
+import { recordsToCsv } from '../../src/core/report/csv';
+import { resultsToJson } from '../../src/extension/logic/exportResults';
 import { fakeRecord } from './records';
 
 test('CSV has one row per image, per-scale and per-class columns, and quotes awkward names', () => {
-  const csv = recordsToCsv([fakeRecord('a,"b"'), fakeRecord('c', { ce: null })], ['bg', 'cat', 'dog']).trimEnd().split('\n');
+  const csv = recordsToCsv([fakeRecord('a,"b"'), fakeRecord('c', { ce: null })], [2, 4], ['bg', 'cat', 'dog']).trimEnd().split('\n');
   assert.equal(csv.length, 3);
   assert.equal(csv[0], 'name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,merge_effect,miou,pixel_accuracy,iou_bg,iou_cat,iou_dog');
   assert.ok(csv[1]!.startsWith('"a,""b""",'));

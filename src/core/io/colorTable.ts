@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { pascalVocColor } from '../../shared/protocol';
 
 /** Maps RGB colours of colour-coded label/prediction PNGs to class ids (255 or any id >= C is void). */
 export interface ColorTable {
@@ -13,22 +14,8 @@ export interface ColorTable {
 export const packRgb = (r: number, g: number, b: number): number => (r << 16) | (g << 8) | b;
 
 /** The Pascal VOC colour map: id bits spread over the high bits of R, G and B. */
-export function vocColormap(size = 256): [number, number, number][] {
-  const colors: [number, number, number][] = [];
-  for (let id = 0; id < size; id++) {
-    let r = 0;
-    let g = 0;
-    let b = 0;
-    let c = id;
-    for (let bit = 7; bit >= 0; bit--) {
-      r |= (c & 1) << bit;
-      g |= ((c >> 1) & 1) << bit;
-      b |= ((c >> 2) & 1) << bit;
-      c >>= 3;
-    }
-    colors.push([r, g, b]);
-  }
-  return colors;
+export function vocColormap(size = 256): (readonly [number, number, number])[] {
+  return Array.from({ length: size }, (_, id) => pascalVocColor(id));
 }
 
 export const VOC_CLASS_NAMES: readonly string[] = [

@@ -1,19 +1,25 @@
 import type { ImageRow } from '../evaluate/record';
 
-const quote = (value: string): string => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-const num = (value: number | null): string => (value === null ? '' : String(value));
+const cell = (value: string | number | null): string => {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
 
-/** One row per image; per-scale losses and per-class IoU get a column each. */
-export function recordsToCsv(records: readonly ImageRow[], scales: readonly number[], numClasses: number): string {
+/**
+ * One row per image; per-scale losses and per-class IoU get a column each. `classColumns` names the
+ * IoU columns (`iou_<name>`), one per class: class ids for the CLI, display names in the extension.
+ */
+export function recordsToCsv(records: readonly ImageRow[], scales: readonly number[], classColumns: readonly string[]): string {
   const header = [
     'name', 'prediction', 'label', 'width', 'height', 'valid_pixels', 'ce', 'adaptive',
     ...scales.map((k) => `adaptive_k${k}`), 'merge_effect', 'miou', 'pixel_accuracy',
-    ...Array.from({ length: numClasses }, (_, c) => `iou_${c}`),
+    ...classColumns.map((name) => `iou_${name}`),
   ];
   const rows = records.map((r) => [
-    quote(r.name), quote(r.predictionFile), quote(r.labelFile), String(r.width), String(r.height), String(r.validPixels),
-    num(r.ce), num(r.adaptive), ...scales.map((k) => num(r.perScale[String(k)] ?? null)), num(r.mergeEffect),
-    num(r.miou), num(r.pixelAccuracy), ...Array.from({ length: numClasses }, (_, c) => num(r.perClassIoU[c] ?? null)),
-  ].join(','));
-  return [header.join(','), ...rows].join('\n') + '\n';
+    r.name, r.predictionFile, r.labelFile, r.width, r.height, r.validPixels, r.ce, r.adaptive,
+    ...scales.map((k) => r.perScale[String(k)] ?? null), r.mergeEffect, r.miou, r.pixelAccuracy,
+    ...classColumns.map((_, c) => r.perClassIoU[c] ?? null),
+  ]);
+  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\n') + '\n';
 }
