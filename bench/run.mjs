@@ -41,11 +41,20 @@ function fail(message) {
 function run(command, args, { capture = true, rss = false } = {}) {
   const argv = rss && HAS_TIME ? ['/usr/bin/time', ['-v', command, ...args]] : [command, args];
   const started = performance.now();
-  const result = spawnSync(argv[0], argv[1], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'pipe'] });
+  const result = spawnSync(argv[0], argv[1], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', capture ? 'pipe' : 'inherit', 'pipe'],
+  });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) fail(`${command} ${args.join(' ')} exited with ${result.status}\n${result.stderr}`);
   const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? '');
-  return { stdout: result.stdout ?? '', stderr: result.stderr ?? '', seconds, peakRssMb: peak ? Number(peak[1]) / 1024 : null };
+  return {
+    stdout: result.stdout ?? '',
+    stderr: result.stderr ?? '',
+    seconds,
+    peakRssMb: peak ? Number(peak[1]) / 1024 : null,
+  };
 }
 
 const lastJsonLine = (text) => JSON.parse(text.trim().split('\n').pop());
@@ -65,7 +74,17 @@ async function ensureTools() {
   ];
   await Promise.all(
     tools.map(([entry, out]) =>
-      build({ bundle: true, platform: 'node', target: 'node18', format: 'cjs', logLevel: 'warning', entryPoints: [join(root, entry)], outfile: join(dist, out), external: ['vscode', '@tensorflow/tfjs-node'], ignoreAnnotations: true }),
+      build({
+        bundle: true,
+        platform: 'node',
+        target: 'node18',
+        format: 'cjs',
+        logLevel: 'warning',
+        entryPoints: [join(root, entry)],
+        outfile: join(dist, out),
+        external: ['vscode', '@tensorflow/tfjs-node'],
+        ignoreAnnotations: true,
+      }),
     ),
   );
 }
@@ -81,10 +100,15 @@ function ensurePython() {
   if (pythonHas('numpy, PIL') && wanted.length === 2) return;
   log(`installing ${wanted.join(' ')} with apt-get`);
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  const apt = (args) => spawnSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (args) =>
+    spawnSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   apt(['update']);
   apt(['install', '-y', ...wanted]);
-  if (!pythonHas('numpy, PIL')) fail(`the numpy baseline needs ${PYTHON} with numpy and Pillow: apt-get install -y python3-numpy python3-pil`);
+  if (!pythonHas('numpy, PIL'))
+    fail(`the numpy baseline needs ${PYTHON} with numpy and Pillow: apt-get install -y python3-numpy python3-pil`);
 }
 
 /**
@@ -98,16 +122,39 @@ async function dataset(name, { count, width, height, classes = 21, unique, soft 
   const spec = JSON.stringify({ count, width, height, classes, unique, soft, seed });
   if (existsSync(marker) && readFileSync(marker, 'utf8') === spec) return info;
   rmSync(dir, { recursive: true, force: true });
-  log(`generating ${name}: ${count} ${soft ? 'soft' : 'hard'} pairs ${width}x${height}, ${classes} classes${unique ? `, ${unique} distinct scenes copied` : ''}`);
-  const args = ['--out', dir, '--width', String(width), '--height', String(height), '--classes', String(classes), '--seed', String(seed)];
+  log(
+    `generating ${name}: ${count} ${soft ? 'soft' : 'hard'} pairs ${width}x${height}, ${classes} classes${unique ? `, ${unique} distinct scenes copied` : ''}`,
+  );
+  const args = [
+    '--out',
+    dir,
+    '--width',
+    String(width),
+    '--height',
+    String(height),
+    '--classes',
+    String(classes),
+    '--seed',
+    String(seed),
+  ];
   if (unique) args.push('--unique', String(unique));
   if (soft) args.push('--soft');
   const spawnParts = (total) =>
     Promise.all(
-      Array.from({ length: WORKERS }, (_, i) => new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [join(dist, 'make-bench-data.js'), ...args, '--count', String(total), '--part', `${i}/${WORKERS}`], { stdio: 'inherit' });
-        child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`make-bench-data exited with ${code}`))));
-      })),
+      Array.from(
+        { length: WORKERS },
+        (_, i) =>
+          new Promise((resolve, reject) => {
+            const child = spawn(
+              process.execPath,
+              [join(dist, 'make-bench-data.js'), ...args, '--count', String(total), '--part', `${i}/${WORKERS}`],
+              { stdio: 'inherit' },
+            );
+            child.on('exit', (code) =>
+              code === 0 ? resolve() : reject(new Error(`make-bench-data exited with ${code}`)),
+            );
+          }),
+      ),
     );
   // Distinct scenes first, split over the cores; then the copies, which then never wait on a scene.
   if (unique && unique < count) await spawnParts(unique);
@@ -123,20 +170,61 @@ const PROBE = join(dist, 'bench-probe.js');
 
 /** One CLI run over a dataset, as a user would run it (process start to exit), with its peak RSS. */
 function engineEval(data, extra = []) {
-  const args = [CLI, 'eval', join(data.dir, 'predictions'), '--labels', join(data.dir, 'labels'), '--classes', String(data.classes), '--workers', String(WORKERS), '--json', ...extra];
+  const args = [
+    CLI,
+    'eval',
+    join(data.dir, 'predictions'),
+    '--labels',
+    join(data.dir, 'labels'),
+    '--classes',
+    String(data.classes),
+    '--workers',
+    String(WORKERS),
+    '--json',
+    ...extra,
+  ];
   const result = run(process.execPath, args, { rss: true });
   const report = JSON.parse(result.stdout);
-  if (report.skipped.length > 0) fail(`engine skipped files in ${data.dir}: ${JSON.stringify(report.skipped.slice(0, 3))}`);
+  if (report.skipped.length > 0)
+    fail(`engine skipped files in ${data.dir}: ${JSON.stringify(report.skipped.slice(0, 3))}`);
   return { ...result, report, images: report.images.length };
 }
 
 function numpyEval(predictions, labels, jsonOut, classes = 21) {
-  const result = run(PYTHON, [join(root, 'bench', 'baseline_numpy.py'), predictions, labels, '--classes', String(classes), '--workers', String(WORKERS), '--json', jsonOut], { rss: true });
+  const result = run(
+    PYTHON,
+    [
+      join(root, 'bench', 'baseline_numpy.py'),
+      predictions,
+      labels,
+      '--classes',
+      String(classes),
+      '--workers',
+      String(WORKERS),
+      '--json',
+      jsonOut,
+    ],
+    { rss: true },
+  );
   return { ...result, timing: lastJsonLine(result.stdout), report: JSON.parse(readFileSync(jsonOut, 'utf8')) };
 }
 
 function torchEval(data, jsonOut) {
-  const result = run(PYTHON, [join(root, 'bench', 'baseline_torch.py'), join(data.dir, 'predictions'), join(data.dir, 'labels'), '--classes', String(data.classes), '--threads', String(WORKERS), '--json', jsonOut], { rss: true });
+  const result = run(
+    PYTHON,
+    [
+      join(root, 'bench', 'baseline_torch.py'),
+      join(data.dir, 'predictions'),
+      join(data.dir, 'labels'),
+      '--classes',
+      String(data.classes),
+      '--threads',
+      String(WORKERS),
+      '--json',
+      jsonOut,
+    ],
+    { rss: true },
+  );
   return { ...result, timing: lastJsonLine(result.stdout), report: JSON.parse(readFileSync(jsonOut, 'utf8')) };
 }
 
@@ -156,20 +244,30 @@ function agreement(engine, other, { iou = true } = {}) {
       where = label;
     }
   };
-  if (engine.images.length !== other.images.length) fail(`agreement: ${engine.images.length} images in the engine, ${other.images.length} in the baseline`);
+  if (engine.images.length !== other.images.length)
+    fail(`agreement: ${engine.images.length} images in the engine, ${other.images.length} in the baseline`);
   for (const image of engine.images) {
     const theirs = byName.get(image.name);
     if (!theirs) fail(`agreement: ${image.name} missing from the baseline`);
-    for (const key of ['ce', 'adaptive', ...(iou ? ['miou', 'pixelAccuracy'] : [])]) compare(image[key], theirs[key], `${image.name}.${key}`);
+    for (const key of ['ce', 'adaptive', ...(iou ? ['miou', 'pixelAccuracy'] : [])])
+      compare(image[key], theirs[key], `${image.name}.${key}`);
     // The merge effect is a difference of means of costs (about CE - L_adapt) and can be tiny, so it is
     // compared relative to CE, the size of what cancels: both sides round at that scale (numpy sums pairwise).
-    compare(image.mergeEffect, theirs.mergeEffect, `${image.name}.mergeEffect`, Math.max(Math.abs(theirs.mergeEffect ?? 0), Math.abs(theirs.ce ?? 0)));
-    for (const k of Object.keys(image.perScale)) compare(image.perScale[k], theirs.perScale[k], `${image.name}.perScale.${k}`);
+    compare(
+      image.mergeEffect,
+      theirs.mergeEffect,
+      `${image.name}.mergeEffect`,
+      Math.max(Math.abs(theirs.mergeEffect ?? 0), Math.abs(theirs.ce ?? 0)),
+    );
+    for (const k of Object.keys(image.perScale))
+      compare(image.perScale[k], theirs.perScale[k], `${image.name}.perScale.${k}`);
     if (iou) image.perClassIoU.forEach((v, c) => compare(v, theirs.perClassIoU[c], `${image.name}.perClassIoU[${c}]`));
   }
   if (iou) {
-    if (JSON.stringify(engine.dataset.confusion) !== JSON.stringify(other.dataset.confusion)) fail('agreement: dataset confusion matrices differ');
-    if (JSON.stringify(engine.dataset.unknownPredictions) !== JSON.stringify(other.dataset.unknownPredictions)) fail('agreement: unknown-prediction counts differ');
+    if (JSON.stringify(engine.dataset.confusion) !== JSON.stringify(other.dataset.confusion))
+      fail('agreement: dataset confusion matrices differ');
+    if (JSON.stringify(engine.dataset.unknownPredictions) !== JSON.stringify(other.dataset.unknownPredictions))
+      fail('agreement: unknown-prediction counts differ');
     compare(engine.dataset.miou, other.dataset.miou, 'dataset.miou');
   }
   return { worst, where };
@@ -181,7 +279,14 @@ const rows = [];
 const notes = [];
 const fmt = (x, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
 const row = (what, backend, images, seconds, baselineSeconds, extra = '') =>
-  rows.push({ what, backend, images, seconds, ratio: baselineSeconds ? `${fmt(baselineSeconds / seconds)}x faster` : '', extra });
+  rows.push({
+    what,
+    backend,
+    images,
+    seconds,
+    ratio: baselineSeconds ? `${fmt(baselineSeconds / seconds)}x faster` : '',
+    extra,
+  });
 
 await ensureTools();
 ensurePython();
@@ -193,24 +298,64 @@ const hasTorch = pythonHas('torch');
 
 const voc = await dataset('voc-hard', { count: n(1449, 60), width: 500, height: 375, unique: n(483, 60) });
 const soft = await dataset('voc-soft', { count: n(24, 4), width: 500, height: 375, soft: true, seed: 2 });
-const hardSizes = [await dataset('hard-250', { count: n(400, 20), width: 250, height: 188, seed: 3 }), voc, await dataset('hard-1000', { count: n(100, 6), width: 1000, height: 750, unique: n(34, 3), seed: 4 })];
+const hardSizes = [
+  await dataset('hard-250', { count: n(400, 20), width: 250, height: 188, seed: 3 }),
+  voc,
+  await dataset('hard-1000', { count: n(100, 6), width: 1000, height: 750, unique: n(34, 3), seed: 4 }),
+];
 const hardClasses = [
   await dataset('hard-c60', { count: n(300, 20), width: 500, height: 375, classes: 60, unique: n(150, 10), seed: 5 }),
   await dataset('hard-c150', { count: n(300, 20), width: 500, height: 375, classes: 150, unique: n(150, 10), seed: 6 }),
 ];
-const softSizes = [await dataset('soft-250', { count: n(48, 4), width: 250, height: 188, soft: true, seed: 7 }), soft, await dataset('soft-1000', { count: n(8, 2), width: 1000, height: 750, soft: true, unique: 2, seed: 8 })];
-const softClasses = [await dataset('soft-c60', { count: n(12, 2), width: 500, height: 375, classes: 60, soft: true, unique: n(6, 1), seed: 9 })];
-const city = await dataset('cityscapes-hard', { count: n(500, 8), width: 2048, height: 1024, classes: 19, unique: n(16, 2), seed: 10 });
+const softSizes = [
+  await dataset('soft-250', { count: n(48, 4), width: 250, height: 188, soft: true, seed: 7 }),
+  soft,
+  await dataset('soft-1000', { count: n(8, 2), width: 1000, height: 750, soft: true, unique: 2, seed: 8 }),
+];
+const softClasses = [
+  await dataset('soft-c60', {
+    count: n(12, 2),
+    width: 500,
+    height: 375,
+    classes: 60,
+    soft: true,
+    unique: n(6, 1),
+    seed: 9,
+  }),
+];
+const city = await dataset('cityscapes-hard', {
+  count: n(500, 8),
+  width: 2048,
+  height: 1024,
+  classes: 19,
+  unique: n(16, 2),
+  seed: 10,
+});
 if (process.argv.includes('--data-only')) process.exit(0);
 
 // 1. Agreement before any timing: the numpy baseline must compute exactly what the engine computes.
 {
   const sample = join(root, 'samples', 'voc-mini');
-  const engine = JSON.parse(run(process.execPath, [CLI, 'eval', join(sample, 'predictions'), '--labels', join(sample, 'SegmentationClass'), '--json']).stdout);
-  const numpy = numpyEval(join(sample, 'predictions'), join(sample, 'SegmentationClass'), join(tmp, 'numpy-sample.json'));
+  const engine = JSON.parse(
+    run(process.execPath, [
+      CLI,
+      'eval',
+      join(sample, 'predictions'),
+      '--labels',
+      join(sample, 'SegmentationClass'),
+      '--json',
+    ]).stdout,
+  );
+  const numpy = numpyEval(
+    join(sample, 'predictions'),
+    join(sample, 'SegmentationClass'),
+    join(tmp, 'numpy-sample.json'),
+  );
   const { worst, where } = agreement(engine, numpy.report);
   if (worst > 1e-6) fail(`numpy baseline disagrees with the engine on samples/voc-mini: relative ${worst} at ${where}`);
-  notes.push(`Before timing, the numpy baseline was checked against the engine on samples/voc-mini: max relative difference ${worst.toExponential(1)} (limit 1e-6), confusion matrices identical.`);
+  notes.push(
+    `Before timing, the numpy baseline was checked against the engine on samples/voc-mini: max relative difference ${worst.toExponential(1)} (limit 1e-6), confusion matrices identical.`,
+  );
   log('numpy baseline agrees with the engine on the sample');
 }
 
@@ -220,27 +365,82 @@ log('hard PNG folder: numpy, engine, decode-only');
 // contender the same chance of a quiet moment.
 const roundsFlag = process.argv.indexOf('--rounds');
 const ROUNDS = roundsFlag > 0 ? Math.max(1, Number(process.argv[roundsFlag + 1]) || 1) : 1;
-const fastest = (a, b) => (a && a.seconds <= b.seconds ? { ...a, peakRssMb: Math.max(a.peakRssMb ?? 0, b.peakRssMb ?? 0) } : { ...b, peakRssMb: Math.max(a?.peakRssMb ?? 0, b.peakRssMb ?? 0) });
+const fastest = (a, b) =>
+  a && a.seconds <= b.seconds
+    ? { ...a, peakRssMb: Math.max(a.peakRssMb ?? 0, b.peakRssMb ?? 0) }
+    : { ...b, peakRssMb: Math.max(a?.peakRssMb ?? 0, b.peakRssMb ?? 0) };
 let numpyVoc;
 let engineVoc;
 let decodeVoc;
 let decodeEngine;
 for (let round = 0; round < ROUNDS; round++) {
-  numpyVoc = fastest(numpyVoc, numpyEval(join(voc.dir, 'predictions'), join(voc.dir, 'labels'), join(tmp, 'numpy-voc.json')));
+  numpyVoc = fastest(
+    numpyVoc,
+    numpyEval(join(voc.dir, 'predictions'), join(voc.dir, 'labels'), join(tmp, 'numpy-voc.json')),
+  );
   engineVoc = fastest(engineVoc, engineEval(voc));
-  decodeVoc = fastest(decodeVoc, lastJsonLine(run(process.execPath, [PROBE, 'decode', String(WORKERS), join(voc.dir, 'predictions'), join(voc.dir, 'labels')]).stdout));
-  decodeEngine = fastest(decodeEngine, lastJsonLine(run(process.execPath, [PROBE, 'decode-engine', String(WORKERS), join(voc.dir, 'predictions'), join(voc.dir, 'labels')]).stdout));
-  log(`round ${round + 1}: numpy ${fmt(numpyVoc.seconds)} s, engine ${fmt(engineVoc.seconds)} s, decode ${fmt(decodeVoc.seconds)} s (fastest so far)`);
+  decodeVoc = fastest(
+    decodeVoc,
+    lastJsonLine(
+      run(process.execPath, [PROBE, 'decode', String(WORKERS), join(voc.dir, 'predictions'), join(voc.dir, 'labels')])
+        .stdout,
+    ),
+  );
+  decodeEngine = fastest(
+    decodeEngine,
+    lastJsonLine(
+      run(process.execPath, [
+        PROBE,
+        'decode-engine',
+        String(WORKERS),
+        join(voc.dir, 'predictions'),
+        join(voc.dir, 'labels'),
+      ]).stdout,
+    ),
+  );
+  log(
+    `round ${round + 1}: numpy ${fmt(numpyVoc.seconds)} s, engine ${fmt(engineVoc.seconds)} s, decode ${fmt(decodeVoc.seconds)} s (fastest so far)`,
+  );
 }
 {
   const { worst, where } = agreement(engineVoc.report, numpyVoc.report);
   if (worst > 1e-6) fail(`numpy baseline disagrees with the engine on the VOC-like folder: ${worst} at ${where}`);
-  notes.push(`The timed numpy run agrees with the timed engine run on all ${engineVoc.images} pairs to ${worst.toExponential(1)} relative, same dataset confusion.`);
+  notes.push(
+    `The timed numpy run agrees with the timed engine run on all ${engineVoc.images} pairs to ${worst.toExponential(1)} relative, same dataset confusion.`,
+  );
 }
-row(`VOC-like hard PNG ${voc.width}x${voc.height}, whole eval`, `engine exact-float64, ${WORKERS} worker threads`, engineVoc.images, engineVoc.seconds, numpyVoc.seconds, 'ratio vs numpy + Pillow');
-row('  baseline: numpy + Pillow, same spec', `numpy ${numpyVoc.timing.numpy}, ${WORKERS} processes`, numpyVoc.timing.images, numpyVoc.seconds, null, '');
-row('  floor: decode every PNG only', `pngjs, ${WORKERS} worker threads`, decodeVoc.files / 2, decodeVoc.seconds, null, `${decodeVoc.files} PNGs; engine takes ${fmt(engineVoc.seconds / decodeVoc.seconds)}x the decode time (target <= 2x)`);
-row('  decode only, with the engine\'s PNG reader', `readPngClassMap, ${WORKERS} worker threads`, decodeEngine.files / 2, decodeEngine.seconds, null, `bounded inflate + unfilter to ids; engine takes ${fmt(engineVoc.seconds / decodeEngine.seconds)}x this`);
+row(
+  `VOC-like hard PNG ${voc.width}x${voc.height}, whole eval`,
+  `engine exact-float64, ${WORKERS} worker threads`,
+  engineVoc.images,
+  engineVoc.seconds,
+  numpyVoc.seconds,
+  'ratio vs numpy + Pillow',
+);
+row(
+  '  baseline: numpy + Pillow, same spec',
+  `numpy ${numpyVoc.timing.numpy}, ${WORKERS} processes`,
+  numpyVoc.timing.images,
+  numpyVoc.seconds,
+  null,
+  '',
+);
+row(
+  '  floor: decode every PNG only',
+  `pngjs, ${WORKERS} worker threads`,
+  decodeVoc.files / 2,
+  decodeVoc.seconds,
+  null,
+  `${decodeVoc.files} PNGs; engine takes ${fmt(engineVoc.seconds / decodeVoc.seconds)}x the decode time (target <= 2x)`,
+);
+row(
+  "  decode only, with the engine's PNG reader",
+  `readPngClassMap, ${WORKERS} worker threads`,
+  decodeEngine.files / 2,
+  decodeEngine.seconds,
+  null,
+  `bounded inflate + unfilter to ids; engine takes ${fmt(engineVoc.seconds / decodeEngine.seconds)}x this`,
+);
 
 // 3. Soft predictions.
 log('soft .npy folder');
@@ -250,15 +450,47 @@ if (hasTorch) {
   const torchSoft = torchEval(soft, join(tmp, 'torch-soft.json'));
   const { worst, where } = agreement(engineSoft.report, torchSoft.report, { iou: false });
   if (worst > 1e-4) fail(`torch baseline disagrees with the engine: ${worst} at ${where}`);
-  notes.push(`PyTorch ${torchSoft.timing.torch} (float32, ${WORKERS} intra-op threads) agrees with the engine (float64) to ${worst.toExponential(1)} relative on the soft folder.`);
-  row(softLabel, `engine exact-float64, ${WORKERS} worker threads`, engineSoft.images, engineSoft.seconds, torchSoft.seconds, 'ratio vs PyTorch avg_pool2d');
-  row('  baseline: PyTorch CPU avg_pool2d formulation', `torch ${torchSoft.timing.torch} float32, ${WORKERS} threads`, torchSoft.timing.images, torchSoft.seconds, null, '');
+  notes.push(
+    `PyTorch ${torchSoft.timing.torch} (float32, ${WORKERS} intra-op threads) agrees with the engine (float64) to ${worst.toExponential(1)} relative on the soft folder.`,
+  );
+  row(
+    softLabel,
+    `engine exact-float64, ${WORKERS} worker threads`,
+    engineSoft.images,
+    engineSoft.seconds,
+    torchSoft.seconds,
+    'ratio vs PyTorch avg_pool2d',
+  );
+  row(
+    '  baseline: PyTorch CPU avg_pool2d formulation',
+    `torch ${torchSoft.timing.torch} float32, ${WORKERS} threads`,
+    torchSoft.timing.images,
+    torchSoft.seconds,
+    null,
+    '',
+  );
 } else {
-  notes.push('PyTorch is not installed (Debian: apt-get install python3-torch, or `node bench/run.mjs --torch`): the soft row has no PyTorch baseline in this run.');
-  row(softLabel, `engine exact-float64, ${WORKERS} worker threads`, engineSoft.images, engineSoft.seconds, null, 'no PyTorch in this run');
+  notes.push(
+    'PyTorch is not installed (Debian: apt-get install python3-torch, or `node bench/run.mjs --torch`): the soft row has no PyTorch baseline in this run.',
+  );
+  row(
+    softLabel,
+    `engine exact-float64, ${WORKERS} worker threads`,
+    engineSoft.images,
+    engineSoft.seconds,
+    null,
+    'no PyTorch in this run',
+  );
 }
 const tensorSoft = engineEval(soft, ['--compute', 'tensor']);
-row('  same, engine --compute tensor', `engine ${tensorSoft.report.backend}, ${WORKERS} worker threads`, tensorSoft.images, tensorSoft.seconds, null, `exact takes ${fmt(engineSoft.seconds / tensorSoft.seconds)}x the tensor time`);
+row(
+  '  same, engine --compute tensor',
+  `engine ${tensorSoft.report.backend}, ${WORKERS} worker threads`,
+  tensorSoft.images,
+  tensorSoft.seconds,
+  null,
+  `exact takes ${fmt(engineSoft.seconds / tensorSoft.seconds)}x the tensor time`,
+);
 
 // 4. Scaling with image size and class count.
 log('scaling');
@@ -271,40 +503,69 @@ for (const data of softClasses) scaling.push({ data, r: engineEval(data) });
 // 5. Memory on Cityscapes-sized pairs, first-result and cancel latency.
 log('memory and latency');
 const engineCity = engineEval(city);
-const latency = lastJsonLine(run(process.execPath, [PROBE, 'latency', join(voc.dir, 'predictions'), join(voc.dir, 'labels'), String(WORKERS)]).stdout);
-const latencyCity = lastJsonLine(run(process.execPath, [PROBE, 'latency', join(city.dir, 'predictions'), join(city.dir, 'labels'), String(WORKERS)]).stdout);
+const latency = lastJsonLine(
+  run(process.execPath, [PROBE, 'latency', join(voc.dir, 'predictions'), join(voc.dir, 'labels'), String(WORKERS)])
+    .stdout,
+);
+const latencyCity = lastJsonLine(
+  run(process.execPath, [PROBE, 'latency', join(city.dir, 'predictions'), join(city.dir, 'labels'), String(WORKERS)])
+    .stdout,
+);
 
 // ---------------------------------------------------------------------------------------------- report
 
 const lines = [];
-lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores, ${fmt(totalmem() / 2 ** 30, 0)} GB; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end. Times are process start to exit, all measured in this bench run; the first four rows are the fastest of ${ROUNDS} interleaved round(s), the rest one run each.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`);
+lines.push(
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores, ${fmt(totalmem() / 2 ** 30, 0)} GB; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end. Times are process start to exit, all measured in this bench run; the first four rows are the fastest of ${ROUNDS} interleaved round(s), the rest one run each.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`,
+);
 lines.push('');
 lines.push('| Workload | Backend | Images | Time (s) | Images/s | Ratio | Note |');
 lines.push('|---|---|---:|---:|---:|---:|---|');
-for (const r of rows) lines.push(`| ${r.what} | ${r.backend} | ${r.images} | ${fmt(r.seconds)} | ${fmt(r.images / r.seconds, 1)} | ${r.ratio} | ${r.extra} |`);
+for (const r of rows)
+  lines.push(
+    `| ${r.what} | ${r.backend} | ${r.images} | ${fmt(r.seconds)} | ${fmt(r.images / r.seconds, 1)} | ${r.ratio} | ${r.extra} |`,
+  );
 lines.push('');
 lines.push(`Scaling (engine CLI, ${WORKERS} workers, start-up included; ns/pixel = wall time / pixels evaluated):`);
 lines.push('');
 lines.push('| Prediction | Size | Classes | Images | Time (s) | Images/s | ns/pixel |');
 lines.push('|---|---|---:|---:|---:|---:|---:|');
 for (const { data, r } of scaling) {
-  lines.push(`| ${data.soft ? 'soft .npy' : 'hard PNG'} | ${data.width}x${data.height} | ${data.classes} | ${r.images} | ${fmt(r.seconds)} | ${fmt(r.images / r.seconds, 1)} | ${fmt((r.seconds * 1e9) / (r.images * data.width * data.height), 1)} |`);
+  lines.push(
+    `| ${data.soft ? 'soft .npy' : 'hard PNG'} | ${data.width}x${data.height} | ${data.classes} | ${r.images} | ${fmt(r.seconds)} | ${fmt(r.images / r.seconds, 1)} | ${fmt((r.seconds * 1e9) / (r.images * data.width * data.height), 1)} |`,
+  );
 }
 lines.push('');
 lines.push('| Resource figure | Measured | Target |');
 lines.push('|---|---:|---|');
-lines.push(`| Peak RSS, ${engineVoc.images} VOC-like pairs (CLI process, all threads) | ${fmt(engineVoc.peakRssMb, 0)} MB | < 500 MB |`);
-lines.push(`| Peak RSS, ${engineCity.images} Cityscapes-sized pairs ${city.width}x${city.height}, ${city.classes} classes | ${fmt(engineCity.peakRssMb, 0)} MB | < 500 MB |`);
-lines.push(`| Peak RSS, ${engineSoft.images} soft .npy ${soft.classes}x${soft.height}x${soft.width} | ${fmt(engineSoft.peakRssMb, 0)} MB | |`);
+lines.push(
+  `| Peak RSS, ${engineVoc.images} VOC-like pairs (CLI process, all threads) | ${fmt(engineVoc.peakRssMb, 0)} MB | < 500 MB |`,
+);
+lines.push(
+  `| Peak RSS, ${engineCity.images} Cityscapes-sized pairs ${city.width}x${city.height}, ${city.classes} classes | ${fmt(engineCity.peakRssMb, 0)} MB | < 500 MB |`,
+);
+lines.push(
+  `| Peak RSS, ${engineSoft.images} soft .npy ${soft.classes}x${soft.height}x${soft.width} | ${fmt(engineSoft.peakRssMb, 0)} MB | |`,
+);
 lines.push(`| Cityscapes-sized throughput | ${fmt(engineCity.images / engineCity.seconds, 1)} images/s | |`);
-lines.push(`| Time to first result (evaluatePairs, ${WORKERS} workers started cold) | ${fmt(latency.firstResultMs, 0)} ms | < 1000 ms |`);
+lines.push(
+  `| Time to first result (evaluatePairs, ${WORKERS} workers started cold) | ${fmt(latency.firstResultMs, 0)} ms | < 1000 ms |`,
+);
 lines.push(`| Cancel: abort() to end of the result stream | ${fmt(latency.cancelMs, 0)} ms | < 1000 ms |`);
-lines.push(`| Cancel: abort() to workers idle (image in hand finished, CPU quiet) | ${fmt(latency.workersIdleMs, 0)} ms | < 1000 ms |`);
-lines.push(`| Same two, Cityscapes-sized pairs | ${fmt(latencyCity.cancelMs, 0)} ms / ${fmt(latencyCity.workersIdleMs, 0)} ms | < 1000 ms |`);
+lines.push(
+  `| Cancel: abort() to workers idle (image in hand finished, CPU quiet) | ${fmt(latency.workersIdleMs, 0)} ms | < 1000 ms |`,
+);
+lines.push(
+  `| Same two, Cityscapes-sized pairs | ${fmt(latencyCity.cancelMs, 0)} ms / ${fmt(latencyCity.workersIdleMs, 0)} ms | < 1000 ms |`,
+);
 lines.push('');
 for (const note of notes) lines.push(`- ${note}`);
-lines.push(`- Datasets: generated by src/core/synthetic/scenes.ts into ${dataRoot}. To keep a first run's generation short, sets repeat fewer distinct scenes as file copies: VOC-like 1449 pairs = 483 scenes x 3, 1000x750 = 34 scenes, 60/150 classes = 150 scenes, Cityscapes-sized 500 pairs = 16 scenes, soft sets 2-24 scenes. No stage caches anything by content, so copies cost what distinct files cost.`);
-lines.push(`- Bench wall time: ${fmt((performance.now() - benchStarted) / 1000, 0)} s (dataset generation included on a first run).`);
+lines.push(
+  `- Datasets: generated by src/core/synthetic/scenes.ts into ${dataRoot}. To keep a first run's generation short, sets repeat fewer distinct scenes as file copies: VOC-like 1449 pairs = 483 scenes x 3, 1000x750 = 34 scenes, 60/150 classes = 150 scenes, Cityscapes-sized 500 pairs = 16 scenes, soft sets 2-24 scenes. No stage caches anything by content, so copies cost what distinct files cost.`,
+);
+lines.push(
+  `- Bench wall time: ${fmt((performance.now() - benchStarted) / 1000, 0)} s (dataset generation included on a first run).`,
+);
 
 const text = lines.join('\n');
 process.stdout.write(`${text}\n`);

@@ -55,8 +55,10 @@ await Promise.all([
 const require = createRequire(import.meta.url);
 const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 mkdirSync(join(dist, 'wasm'), { recursive: true });
-for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, file), join(dist, 'wasm', file));
+for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')))
+  cpSync(join(wasmDir, file), join(dist, 'wasm', file));
 
 if (existsSync(join(root, 'media'))) {
-  for (const file of readdirSync(join(root, 'media')).filter((f) => f.endsWith('.css'))) cpSync(join(root, 'media', file), join(dist, file));
+  for (const file of readdirSync(join(root, 'media')).filter((f) => f.endsWith('.css')))
+    cpSync(join(root, 'media', file), join(dist, file));
 }

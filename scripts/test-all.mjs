@@ -9,7 +9,12 @@ const totals = { passed: 0, failed: 0 };
 
 function run(label, command, args) {
   console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 28,
+  });
   process.stdout.write(result.stdout ?? '');
   const pass = /^ℹ pass (\d+)$/m.exec(result.stdout ?? '');
   const fail = /^ℹ fail (\d+)$/m.exec(result.stdout ?? '');
@@ -20,6 +25,7 @@ function run(label, command, args) {
 }
 
 let ok = run('unit and integration tests', 'npm', ['test']);
-if (existsSync(join(root, '.ci', 'e2e.sh'))) ok = run('end-to-end in VS Code', 'bash', [join(root, '.ci', 'e2e.sh'), '--no-build']) && ok;
+if (existsSync(join(root, '.ci', 'e2e.sh')))
+  ok = run('end-to-end in VS Code', 'bash', [join(root, '.ci', 'e2e.sh'), '--no-build']) && ok;
 console.log(`\nall: ${totals.passed} passed, ${totals.failed} failed`);
 process.exit(ok && totals.failed === 0 ? 0 : 1);

@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
@@ -43,7 +55,13 @@ const scratch = mkdtempSync(join(tmpdir(), 'seglens-broken-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** An 8x6 palette map, the size every broken file declares (or is paired against). */
-const goodSmallPng = (): Buffer => encodeIndexPng(8, 6, Uint16Array.from({ length: 48 }, (_, i) => (i * 5) % 21), { kind: 'palette', palette: vocColormap() });
+const goodSmallPng = (): Buffer =>
+  encodeIndexPng(
+    8,
+    6,
+    Uint16Array.from({ length: 48 }, (_, i) => (i * 5) % 21),
+    { kind: 'palette', palette: vocColormap() },
+  );
 
 /** Copies the good sample pairs into `predictions/` and `labels/` of `dir`; returns their stems. */
 function copyGoodPairs(dir: string): string[] {
@@ -99,10 +117,17 @@ function assertSkips(skipped: readonly SkippedFile[], expected: Map<string, stri
   for (const [file, reason] of expected) {
     const hits = skipped.filter((s) => s.file === file);
     assert.equal(hits.length, 1, `${where}: ${file} must be skipped exactly once, got ${JSON.stringify(hits)}`);
-    assert.ok(hits[0]!.reason.includes(reason), `${where}: ${file}: reason ${JSON.stringify(hits[0]!.reason)} lacks ${JSON.stringify(reason)}`);
+    assert.ok(
+      hits[0]!.reason.includes(reason),
+      `${where}: ${file}: reason ${JSON.stringify(hits[0]!.reason)} lacks ${JSON.stringify(reason)}`,
+    );
     assert.ok(!/[\r\n]/.test(hits[0]!.reason), `${where}: ${file}: the reason must be one line`);
   }
-  assert.equal(skipped.length, expected.size, `${where}: unexpected skips ${JSON.stringify(skipped.filter((s) => !expected.has(s.file)))}`);
+  assert.equal(
+    skipped.length,
+    expected.size,
+    `${where}: unexpected skips ${JSON.stringify(skipped.filter((s) => !expected.has(s.file)))}`,
+  );
 }
 
 /** The numbers of a record, without the paths (which differ between folders). */
@@ -111,7 +136,11 @@ function numbers(record: ImageRecord): Omit<ImageRecord, 'predictionFile' | 'lab
   return rest;
 }
 
-async function engineRun(predictions: string, labels: string, workers: number): Promise<{ records: Map<string, ImageRecord>; skipped: SkippedFile[] }> {
+async function engineRun(
+  predictions: string,
+  labels: string,
+  workers: number,
+): Promise<{ records: Map<string, ImageRecord>; skipped: SkippedFile[] }> {
   const pairing = await pairFiles(predictions, labels);
   const skipped = [...pairing.unpaired];
   const records = new Map<string, ImageRecord>();
@@ -150,7 +179,10 @@ test('each corpus file is reported with its code and reason when read on its own
       assert.ok(error instanceof InputError, `${entry.file}: not an InputError: ${String(error)}`);
       assert.equal(error.file, file);
       assert.equal(error.code, entry.code, `${entry.file}: ${error.reason}`);
-      assert.ok(error.reason.includes(entry.reason!), `${entry.file}: ${JSON.stringify(error.reason)} lacks ${JSON.stringify(entry.reason)}`);
+      assert.ok(
+        error.reason.includes(entry.reason!),
+        `${entry.file}: ${JSON.stringify(error.reason)} lacks ${JSON.stringify(entry.reason)}`,
+      );
       return true;
     });
   }
@@ -170,22 +202,38 @@ test('a folder mixing good pairs with the corpus: every broken file skipped once
   for (const workers of [0, 2]) {
     const { records, skipped } = await engineRun(mixed.predictions, mixed.labels, workers);
     assertSkips(skipped, skips, `engine, workers ${workers}`);
-    for (const name of goodStems) assert.deepEqual(numbers(records.get(name)!), numbers(alone.records.get(name)!), `workers ${workers}: ${name}`);
+    for (const name of goodStems)
+      assert.deepEqual(numbers(records.get(name)!), numbers(alone.records.get(name)!), `workers ${workers}: ${name}`);
     for (const entry of EXPECTED.filter((e) => e.code === null)) {
       const record = records.get(stem(entry.file));
       assert.ok(record, `${entry.file} must be evaluated (spec: out-of-range ids are void / misses)`);
-      if (entry.warning) assert.ok(record.warnings.some((w) => w.includes(entry.warning!)), `${entry.file}: warnings ${JSON.stringify(record.warnings)}`);
+      if (entry.warning)
+        assert.ok(
+          record.warnings.some((w) => w.includes(entry.warning!)),
+          `${entry.file}: warnings ${JSON.stringify(record.warnings)}`,
+        );
     }
   }
 
-  const { stdout } = await run(process.execPath, [CLI, 'eval', mixed.predictions, '--labels', mixed.labels, '--json', '--workers', '2'], { maxBuffer: 64 << 20 });
-  const report = JSON.parse(stdout) as { images: { name: string; ce: number | null; adaptive: number | null; miou: number | null; perClassIoU: unknown }[]; skipped: SkippedFile[] };
+  const { stdout } = await run(
+    process.execPath,
+    [CLI, 'eval', mixed.predictions, '--labels', mixed.labels, '--json', '--workers', '2'],
+    { maxBuffer: 64 << 20 },
+  );
+  const report = JSON.parse(stdout) as {
+    images: { name: string; ce: number | null; adaptive: number | null; miou: number | null; perClassIoU: unknown }[];
+    skipped: SkippedFile[];
+  };
   assertSkips(report.skipped, skips, 'CLI');
   for (const name of goodStems) {
     const image = report.images.find((i) => i.name === name);
     const expected = alone.records.get(name)!;
     assert.ok(image, `CLI: ${name} missing`);
-    assert.deepEqual([image.ce, image.adaptive, image.miou, image.perClassIoU], [expected.ce, expected.adaptive, expected.miou, expected.perClassIoU], `CLI: ${name}`);
+    assert.deepEqual(
+      [image.ce, image.adaptive, image.miou, image.perClassIoU],
+      [expected.ce, expected.adaptive, expected.miou, expected.perClassIoU],
+      `CLI: ${name}`,
+    );
   }
 
   // The engine only reads: nothing in the input folders changed, appeared or disappeared.
@@ -194,14 +242,17 @@ test('a folder mixing good pairs with the corpus: every broken file skipped once
 
 test('an empty folder ends the CLI with a non-zero exit and a one-line reason', async () => {
   const empty = makeFolders('empty');
-  await assert.rejects(run(process.execPath, [CLI, 'eval', empty.predictions, '--labels', empty.labels, '--json']), (error: unknown) => {
-    const failure = error as { code: number; stderr: string };
-    assert.notEqual(failure.code, 0);
-    const lines = failure.stderr.trim().split('\n');
-    assert.equal(lines.length, 1, `stderr: ${failure.stderr}`);
-    assert.match(lines[0]!, /^seglens: no image could be evaluated/);
-    return true;
-  });
+  await assert.rejects(
+    run(process.execPath, [CLI, 'eval', empty.predictions, '--labels', empty.labels, '--json']),
+    (error: unknown) => {
+      const failure = error as { code: number; stderr: string };
+      assert.notEqual(failure.code, 0);
+      const lines = failure.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `stderr: ${failure.stderr}`);
+      assert.match(lines[0]!, /^seglens: no image could be evaluated/);
+      return true;
+    },
+  );
 });
 
 test('symlink loops and dangling links are reported by pairing, never followed', async () => {
@@ -214,9 +265,17 @@ test('symlink loops and dangling links are reported by pairing, never followed',
   symlinkSync('gone.png', join(folders.labels, 'dangling.png'));
   symlinkSync('..', join(folders.predictions, 'up.png'));
   const { pairs, unpaired } = await pairFiles(folders.predictions, folders.labels);
-  assert.deepEqual(pairs.map((p) => p.name), ['real']);
+  assert.deepEqual(
+    pairs.map((p) => p.name),
+    ['real'],
+  );
   const reasons = Object.fromEntries(unpaired.map((s) => [basename(s.file), s.reason]));
-  assert.deepEqual(reasons, { 'loop.png': 'symbolic link loop', 'a.png': 'symbolic link loop', 'b.png': 'symbolic link loop', 'dangling.png': 'dangling symbolic link' });
+  assert.deepEqual(reasons, {
+    'loop.png': 'symbolic link loop',
+    'a.png': 'symbolic link loop',
+    'b.png': 'symbolic link loop',
+    'dangling.png': 'dangling symbolic link',
+  });
 });
 
 test('a prediction deleted between pairing and evaluation is skipped as vanished', async () => {
@@ -231,7 +290,11 @@ test('a prediction deleted between pairing and evaluation is skipped as vanished
     const outcomes = [];
     for await (const outcome of evaluatePairs(pairs, OPTIONS, { workers })) outcomes.push(outcome);
     const skipped = outcomes.flatMap((o) => (o.type === 'skipped' ? [o.skipped] : []));
-    assert.deepEqual(skipped.map((s) => basename(s.file)), ['gone.png'], `workers ${workers}`);
+    assert.deepEqual(
+      skipped.map((s) => basename(s.file)),
+      ['gone.png'],
+      `workers ${workers}`,
+    );
     assert.match(skipped[0]!.reason, /vanished/);
     assert.equal(outcomes.filter((o) => o.type === 'image').length, 1);
   }

@@ -29,17 +29,39 @@ test('eval --json prints the documented object, hardest first, equal to the engi
   assert.equal(report.images.length, 12);
   assert.deepEqual(report.skipped, []);
   for (const image of report.images) {
-    assert.deepEqual(Object.keys(image).sort(), ['adaptive', 'ce', 'label', 'mergeEffect', 'miou', 'name', 'perClassIoU', 'perScale', 'pixelAccuracy', 'prediction'].sort());
+    assert.deepEqual(
+      Object.keys(image).sort(),
+      [
+        'adaptive',
+        'ce',
+        'label',
+        'mergeEffect',
+        'miou',
+        'name',
+        'perClassIoU',
+        'perScale',
+        'pixelAccuracy',
+        'prediction',
+      ].sort(),
+    );
     assert.deepEqual(Object.keys(image.perScale), ['2', '4', '8']);
     assert.equal(image.perClassIoU.length, 21);
   }
   const adaptive = report.images.map((i) => i.adaptive!);
-  assert.deepEqual(adaptive, [...adaptive].sort((a, b) => b - a), 'hardest first');
+  assert.deepEqual(
+    adaptive,
+    [...adaptive].sort((a, b) => b - a),
+    'hardest first',
+  );
 
   const { pairs } = await pairFiles(PREDICTIONS, LABELS);
   const accumulator = new DatasetAccumulator(21);
   const byName = new Map<string, ImageRecord>();
-  for await (const outcome of evaluatePairs(pairs, { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS }, { workers: 0 })) {
+  for await (const outcome of evaluatePairs(
+    pairs,
+    { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS },
+    { workers: 0 },
+  )) {
     assert.equal(outcome.type, 'image');
     if (outcome.type !== 'image') continue;
     accumulator.add(outcome.record);
@@ -53,8 +75,13 @@ test('eval --json prints the documented object, hardest first, equal to the engi
   }
   const dataset = accumulator.summary();
   assert.deepEqual(report.dataset, JSON.parse(JSON.stringify(dataset)));
-  const confusionTotal = dataset.confusion.flat().reduce((a, b) => a + b, 0) + dataset.unknownPredictions.reduce((a, b) => a + b, 0);
-  assert.equal(confusionTotal, [...byName.values()].reduce((sum, r) => sum + r.validPixels, 0), 'the confusion matrix counts every valid pixel once');
+  const confusionTotal =
+    dataset.confusion.flat().reduce((a, b) => a + b, 0) + dataset.unknownPredictions.reduce((a, b) => a + b, 0);
+  assert.equal(
+    confusionTotal,
+    [...byName.values()].reduce((sum, r) => sum + r.validPixels, 0),
+    'the confusion matrix counts every valid pixel once',
+  );
 });
 
 test('the table lists the hardest images, the dataset summary and writes the CSV', () => {
@@ -68,7 +95,11 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
   assert.match(run.stdout, /Dataset: 12 images, mIoU 0\.\d{4}/);
   const rows = readFileSync(csv, 'utf8').trim().split('\n');
   assert.equal(rows.length, 13);
-  assert.ok(rows[0]!.startsWith('name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,adaptive_k8,merge_effect,miou,pixel_accuracy,iou_0'));
+  assert.ok(
+    rows[0]!.startsWith(
+      'name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,adaptive_k8,merge_effect,miou,pixel_accuracy,iou_0',
+    ),
+  );
   assert.equal(rows[1]!.split(',')[0], lines[2]!.split(/\s+/)[0], 'CSV is in the same hardest-first order');
 });
 

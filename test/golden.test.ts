@@ -49,8 +49,13 @@ for (const c of goldenCases()) {
         if (expected === 0) assert.ok(Math.abs(merge[p]!) < 1e-10, `M[${p}] = ${merge[p]} vs 0`);
         else assertClose(merge[p]!, expected, `M[${p}]`);
       });
-      const validMean = merge.reduce((sum, m) => sum + m, 0) / c.label.flat().filter((y) => y !== c.ignore && y < c.C).length;
-      assertClose(meanMergeEffect(ce, adaptive.perScale), validMean, 'image merge effect = mean of M over valid pixels');
+      const validMean =
+        merge.reduce((sum, m) => sum + m, 0) / c.label.flat().filter((y) => y !== c.ignore && y < c.C).length;
+      assertClose(
+        meanMergeEffect(ce, adaptive.perScale),
+        validMean,
+        'image merge effect = mean of M over valid pixels',
+      );
     });
 
     test('argmax, IoU, mIoU and accuracy match exactly (counts) and to 1e-6 (ratios)', () => {
@@ -73,7 +78,10 @@ for (const c of goldenCases()) {
       let predictionFile: string;
       if (prediction.type === 'hard') {
         predictionFile = join(dir, 'pred.png');
-        writeFileSync(predictionFile, encodeIndexPng(label.width, label.height, prediction.map.ids, { kind: 'gray', bitDepth: 8 }));
+        writeFileSync(
+          predictionFile,
+          encodeIndexPng(label.width, label.height, prediction.map.ids, { kind: 'gray', bitDepth: 8 }),
+        );
       } else {
         predictionFile = join(dir, 'pred.npy');
         const values = prediction.scores.values as Float64Array;

@@ -25,7 +25,9 @@ test('the tfjs loss reproduces the golden adaptive loss and CE + L_adapt', async
     } else {
       const eps = options.hardEpsilon;
       const rows = Array.from(prediction.map.ids).flatMap((id) =>
-        id >= c.C ? new Array<number>(c.C).fill(1 / c.C) : Array.from({ length: c.C }, (_, k) => (k === id ? 1 - eps : eps / (c.C - 1))),
+        id >= c.C
+          ? new Array<number>(c.C).fill(1 / c.C)
+          : Array.from({ length: c.C }, (_, k) => (k === id ? 1 - eps : eps / (c.C - 1))),
       );
       yPred = tf.tensor4d(rows, [1, height, width, c.C]);
     }
@@ -33,9 +35,15 @@ test('the tfjs loss reproduces the golden adaptive loss and CE + L_adapt', async
     const combined = locallyAdaptiveLoss(tf, { scales: c.scales, lambda: 0.5 })(yTrue, yPred);
     const adaptive = (await adaptiveOnly.data())[0]!;
     const total = (await combined.data())[0]!;
-    assert.ok(Math.abs(adaptive - c.expect.adaptive) <= FLOAT32_TOLERANCE * c.expect.adaptive, `${c.name}: ${adaptive} vs ${c.expect.adaptive}`);
+    assert.ok(
+      Math.abs(adaptive - c.expect.adaptive) <= FLOAT32_TOLERANCE * c.expect.adaptive,
+      `${c.name}: ${adaptive} vs ${c.expect.adaptive}`,
+    );
     const expectedTotal = c.expect.ce + 0.5 * c.expect.adaptive;
-    assert.ok(Math.abs(total - expectedTotal) <= FLOAT32_TOLERANCE * expectedTotal, `${c.name}: ${total} vs ${expectedTotal}`);
+    assert.ok(
+      Math.abs(total - expectedTotal) <= FLOAT32_TOLERANCE * expectedTotal,
+      `${c.name}: ${total} vs ${expectedTotal}`,
+    );
     tf.dispose([yTrue, yPred, adaptiveOnly, combined]);
   }
 });
@@ -44,7 +52,9 @@ test('the gradient of the tfjs loss matches central finite differences', async (
   const { tf } = await tensorRuntime();
   const random = seededRandom(7);
   const [height, width, classes] = [5, 7, 3];
-  const labels = Array.from({ length: height * width }, (_, p) => (p % 11 === 0 ? 255 : Math.floor(((p % width) / width) * classes + random() * 0.8) % classes));
+  const labels = Array.from({ length: height * width }, (_, p) =>
+    p % 11 === 0 ? 255 : Math.floor(((p % width) / width) * classes + random() * 0.8) % classes,
+  );
   const logits = Array.from({ length: height * width * classes }, () => (random() - 0.5) * 3);
   const yTrue = tf.reshape(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), [1, height, width, classes]);
   const loss = locallyAdaptiveLoss(tf, { scales: [2, 3] });
@@ -61,9 +71,15 @@ test('the gradient of the tfjs loss matches central finite differences', async (
     const lossPlus = (await objective(tf.tensor4d(plus, [1, height, width, classes])).data())[0]!;
     const lossMinus = (await objective(tf.tensor4d(minus, [1, height, width, classes])).data())[0]!;
     const numeric = (lossPlus - lossMinus) / (2 * step);
-    assert.ok(Math.abs(numeric - analytic[i]!) <= 2e-3 + 2e-2 * Math.abs(numeric), `d/dx[${i}]: analytic ${analytic[i]} vs numeric ${numeric}`);
+    assert.ok(
+      Math.abs(numeric - analytic[i]!) <= 2e-3 + 2e-2 * Math.abs(numeric),
+      `d/dx[${i}]: analytic ${analytic[i]} vs numeric ${numeric}`,
+    );
     checked++;
   }
   assert.ok(checked > 20);
-  assert.ok(analytic.some((g) => Math.abs(g) > 1e-3), 'the gradient is not identically zero');
+  assert.ok(
+    analytic.some((g) => Math.abs(g) > 1e-3),
+    'the gradient is not identically zero',
+  );
 });

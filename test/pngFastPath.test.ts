@@ -39,7 +39,12 @@ test('every PNG row filter (none, sub, up, average, Paeth) decodes to the same i
     const png = new PNG({ width: 97, height: 61, colorType: 0, inputColorType: 0, bitDepth: 8 });
     // Spread ids over the byte range so the filters see large differences, not only small ids.
     const gray = Buffer.from(scene.label.map((id) => (id * 37) % 256));
-    const encoded = PNG.sync.write(Object.assign(png, { data: gray }), { colorType: 0, inputColorType: 0, filterType, bitDepth: 8 });
+    const encoded = PNG.sync.write(Object.assign(png, { data: gray }), {
+      colorType: 0,
+      inputColorType: 0,
+      filterType,
+      bitDepth: 8,
+    });
     const ids = readPngClassMap(`filter-${filterType}.png`, encoded, LIMITS).ids;
     assert.deepEqual(ids, idsByPngjs(encoded), `filter ${filterType}`);
     assert.deepEqual(ids, Uint16Array.from(gray), `filter ${filterType} round trip`);

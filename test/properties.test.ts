@@ -9,7 +9,8 @@ import { seededRandom } from '../src/core/synthetic/scenes';
 import type { ClassMap, Prediction } from '../src/core/types';
 import { oracle, type OracleInput } from './helpers/oracle';
 
-const close = (a: number, b: number, tolerance = 1e-9): boolean => Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
+const close = (a: number, b: number, tolerance = 1e-9): boolean =>
+  Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
 
 /** Random but spatially coherent cases: labels drawn on a coarse grid, so windows hold real groups. */
 function randomCase(seed: number): OracleInput {
@@ -30,7 +31,9 @@ function randomCase(seed: number): OracleInput {
   });
   const base: OracleInput = { width, height, numClasses, ignore, scales, label };
   if (random() < 0.5) {
-    const hard = label.map((y) => (random() < 0.7 && y < numClasses ? y : random() < 0.1 ? numClasses + 2 : Math.floor(random() * numClasses)));
+    const hard = label.map((y) =>
+      random() < 0.7 && y < numClasses ? y : random() < 0.1 ? numClasses + 2 : Math.floor(random() * numClasses),
+    );
     return { ...base, hard, hardEps: random() < 0.2 ? 0 : 10 ** (-1 - random() * 4) };
   }
   const logits = Array.from({ length: width * height * numClasses }, () => (random() - 0.5) * 8);
@@ -42,8 +45,16 @@ function engineInputs(input: OracleInput): { label: ClassMap; prediction: Predic
   const label: ClassMap = { width, height, ids: Uint16Array.from(input.label) };
   const prediction: Prediction = input.hard
     ? { type: 'hard', map: { width, height, ids: Uint16Array.from(input.hard) } }
-    : { type: 'soft', scores: { width, height, channels: numClasses, kind: 'logits', values: Float64Array.from(input.logits!) } };
-  const options: MetricOptions = { numClasses, ignoreIndex: input.ignore, scales: input.scales, hardEpsilon: input.hardEps ?? 1e-3 };
+    : {
+        type: 'soft',
+        scores: { width, height, channels: numClasses, kind: 'logits', values: Float64Array.from(input.logits!) },
+      };
+  const options: MetricOptions = {
+    numClasses,
+    ignoreIndex: input.ignore,
+    scales: input.scales,
+    hardEpsilon: input.hardEps ?? 1e-3,
+  };
   return { label, prediction, options };
 }
 
@@ -61,8 +72,13 @@ test('the engine agrees with the naive oracle on 300 random cases', () => {
       continue;
     }
     assert.ok(close(metrics.ce!, expected.ce), `${where}: CE ${metrics.ce} vs ${expected.ce}`);
-    assert.ok(close(metrics.adaptive!, expected.adaptive), `${where}: adaptive ${metrics.adaptive} vs ${expected.adaptive}`);
-    input.scales.forEach((k, i) => assert.ok(close(metrics.perScale[String(k)]!, expected.perScale[i]!), `${where}: L_${k}`));
+    assert.ok(
+      close(metrics.adaptive!, expected.adaptive),
+      `${where}: adaptive ${metrics.adaptive} vs ${expected.adaptive}`,
+    );
+    input.scales.forEach((k, i) =>
+      assert.ok(close(metrics.perScale[String(k)]!, expected.perScale[i]!), `${where}: L_${k}`),
+    );
     expected.merge.forEach((m, p) => assert.ok(close(merge[p]!, m), `${where}: M[${p}] ${merge[p]} vs ${m}`));
     assert.ok(close(metrics.mergeEffect!, expected.mergeMean), `${where}: merge effect`);
     assert.deepEqual(Array.from(maps.predicted), expected.predicted, `${where}: predicted ids`);
@@ -102,7 +118,8 @@ test('within every (window, class) group the mean merge effect is >= 0 (Jensen g
         entry.n++;
         sums.set(key, entry);
       }
-      for (const [key, { sum, n }] of sums) assert.ok(sum / n >= -1e-12, `seed ${seed} k=${k} group ${key}: mean ${sum / n}`);
+      for (const [key, { sum, n }] of sums)
+        assert.ok(sum / n >= -1e-12, `seed ${seed} k=${k} group ${key}: mean ${sum / n}`);
     }
   }
 });
@@ -115,12 +132,24 @@ test('permuting class ids permutes the per-class IoU and leaves the losses alone
     const random = seededRandom(seed);
     const permutation = [...Array(C).keys()].sort(() => random() - 0.5);
     const permute = (id: number): number => (id < C ? permutation[id]! : id);
-    const original = evaluatePair(...Object.values(engineInputs(input)) as [ClassMap, Prediction, MetricOptions]);
+    const original = evaluatePair(...(Object.values(engineInputs(input)) as [ClassMap, Prediction, MetricOptions]));
     const permuted = evaluatePair(
-      ...(Object.values(engineInputs({ ...input, label: input.label.map(permute), hard: input.hard.map(permute) })) as [ClassMap, Prediction, MetricOptions]),
+      ...(Object.values(engineInputs({ ...input, label: input.label.map(permute), hard: input.hard.map(permute) })) as [
+        ClassMap,
+        Prediction,
+        MetricOptions,
+      ]),
     );
-    for (let c = 0; c < C; c++) assert.equal(permuted.metrics.perClassIoU[permutation[c]!], original.metrics.perClassIoU[c], `seed ${seed} class ${c}`);
-    assert.equal(permuted.metrics.miou === null ? null : permuted.metrics.miou.toFixed(12), original.metrics.miou === null ? null : original.metrics.miou.toFixed(12));
+    for (let c = 0; c < C; c++)
+      assert.equal(
+        permuted.metrics.perClassIoU[permutation[c]!],
+        original.metrics.perClassIoU[c],
+        `seed ${seed} class ${c}`,
+      );
+    assert.equal(
+      permuted.metrics.miou === null ? null : permuted.metrics.miou.toFixed(12),
+      original.metrics.miou === null ? null : original.metrics.miou.toFixed(12),
+    );
     assert.equal(permuted.metrics.ce, original.metrics.ce);
     assert.equal(permuted.metrics.adaptive, original.metrics.adaptive);
   }

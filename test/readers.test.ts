@@ -29,7 +29,12 @@ async function rejectsWith(promise: Promise<unknown>, code: string, file: string
   });
 }
 
-function writeRgb(file: string, width: number, height: number, color: (p: number) => readonly [number, number, number]): void {
+function writeRgb(
+  file: string,
+  width: number,
+  height: number,
+  color: (p: number) => readonly [number, number, number],
+): void {
   const png = new PNG({ width, height });
   for (let p = 0; p < width * height; p++) {
     const [r, g, b] = color(p);
@@ -92,18 +97,55 @@ test('colour-coded PNGs go through the VOC, Cityscapes or a custom colour table'
   const voc = vocColormap();
   const vocFile = join(dir, 'voc.png');
   writeRgb(vocFile, 3, 1, (p) => [voc[15]!, voc[0]!, voc[255]!][p]!);
-  assert.deepEqual(Array.from((await readLabel(vocFile, { ...OPTIONS, colorTable: vocColorTable() })).ids), [15, 0, 255]);
+  assert.deepEqual(
+    Array.from((await readLabel(vocFile, { ...OPTIONS, colorTable: vocColorTable() })).ids),
+    [15, 0, 255],
+  );
 
   const cityFile = join(dir, 'city.png');
-  writeRgb(cityFile, 2, 1, (p) => ([[128, 64, 128], [0, 0, 142]] as const)[p]!);
-  assert.deepEqual(Array.from((await readLabel(cityFile, { ...OPTIONS, colorTable: cityscapesColorTable() })).ids), [0, 13]);
+  writeRgb(
+    cityFile,
+    2,
+    1,
+    (p) =>
+      (
+        [
+          [128, 64, 128],
+          [0, 0, 142],
+        ] as const
+      )[p]!,
+  );
+  assert.deepEqual(
+    Array.from((await readLabel(cityFile, { ...OPTIONS, colorTable: cityscapesColorTable() })).ids),
+    [0, 13],
+  );
 
-  const custom = parseColorTable('{"classes": [{"name": "sea", "color": [0, 0, 200]}, {"name": "land", "color": [0, 200, 0]}], "void": [[9, 9, 9]]}', 'custom.json');
+  const custom = parseColorTable(
+    '{"classes": [{"name": "sea", "color": [0, 0, 200]}, {"name": "land", "color": [0, 200, 0]}], "void": [[9, 9, 9]]}',
+    'custom.json',
+  );
   const customFile = join(dir, 'custom.png');
-  writeRgb(customFile, 3, 1, (p) => ([[0, 200, 0], [9, 9, 9], [0, 0, 200]] as const)[p]!);
+  writeRgb(
+    customFile,
+    3,
+    1,
+    (p) =>
+      (
+        [
+          [0, 200, 0],
+          [9, 9, 9],
+          [0, 0, 200],
+        ] as const
+      )[p]!,
+  );
   assert.deepEqual(Array.from((await readLabel(customFile, { ...OPTIONS, colorTable: custom })).ids), [1, 255, 0]);
 
-  await rejectsWith(readLabel(customFile, { ...OPTIONS, colorTable: cityscapesColorTable() }), 'unknown-colour', customFile, /rgb\(0, 200, 0\) at \(0, 0\)/);
+  await rejectsWith(
+    readLabel(customFile, { ...OPTIONS, colorTable: cityscapesColorTable() }),
+    'unknown-colour',
+    customFile,
+    /rgb\(0, 200, 0\) at \(0, 0\)/,
+  );
   await rejectsWith(readLabel(customFile, OPTIONS), 'unsupported-format', customFile, /no colour table/);
 });
 
@@ -135,9 +177,17 @@ test('a prediction whose size differs from its label is skipped with both sizes 
   const predictionFile = join(dir, 'p.png');
   writeFileSync(labelFile, encodeIndexPng(4, 3, new Array(12).fill(1), { kind: 'gray', bitDepth: 8 }));
   writeFileSync(predictionFile, encodeIndexPng(3, 4, new Array(12).fill(1), { kind: 'gray', bitDepth: 8 }));
-  await rejectsWith(evaluateImage({ name: 'x', predictionFile, labelFile }, OPTIONS), 'size-mismatch', predictionFile, /3x4 but its label is 4x3/);
+  await rejectsWith(
+    evaluateImage({ name: 'x', predictionFile, labelFile }, OPTIONS),
+    'size-mismatch',
+    predictionFile,
+    /3x4 but its label is 4x3/,
+  );
   const outcome = await evaluatePairOutcome({ name: 'x', predictionFile, labelFile }, OPTIONS);
-  assert.deepEqual(outcome, { type: 'skipped', skipped: { file: predictionFile, reason: 'prediction is 3x4 but its label is 4x3' } });
+  assert.deepEqual(outcome, {
+    type: 'skipped',
+    skipped: { file: predictionFile, reason: 'prediction is 3x4 but its label is 4x3' },
+  });
 });
 
 test('.npy soft predictions: CHW and HWC, float16/32/64, logits and probabilities give the same metrics', async () => {
@@ -165,16 +215,35 @@ test('.npy soft predictions: CHW and HWC, float16/32/64, logits and probabilitie
   const f16 = Buffer.from(encodeNpy([C, H, W], Float32Array.from(chw)));
   const half = encodeHalf(chw);
   const headerEnd = f16.length - chw.length * 4;
-  variants.push(['chw16.npy', Buffer.concat([Buffer.from(f16.subarray(0, headerEnd).toString('latin1').replace("'<f4'", "'<f2'"), 'latin1'), half])]);
+  variants.push([
+    'chw16.npy',
+    Buffer.concat([
+      Buffer.from(f16.subarray(0, headerEnd).toString('latin1').replace("'<f4'", "'<f2'"), 'latin1'),
+      half,
+    ]),
+  ]);
   const results = [];
   for (const [name, bytes] of variants) {
     writeFileSync(join(dir, name), bytes);
-    results.push((await evaluateImage({ name, predictionFile: join(dir, name), labelFile }, { ...OPTIONS, metric: { ...DEFAULT_METRIC_OPTIONS, numClasses: C } })).record);
+    results.push(
+      (
+        await evaluateImage(
+          { name, predictionFile: join(dir, name), labelFile },
+          { ...OPTIONS, metric: { ...DEFAULT_METRIC_OPTIONS, numClasses: C } },
+        )
+      ).record,
+    );
   }
   for (const r of results.slice(1)) {
     const tolerance = r.name === 'chw16.npy' ? 1e-3 : r.name === 'chw32.npy' ? 1e-6 : 1e-12;
-    assert.ok(Math.abs(r.ce! - results[0]!.ce!) <= tolerance * results[0]!.ce!, `${r.name}: CE ${r.ce} vs ${results[0]!.ce}`);
-    assert.ok(Math.abs(r.adaptive! - results[0]!.adaptive!) <= tolerance * results[0]!.adaptive!, `${r.name}: adaptive`);
+    assert.ok(
+      Math.abs(r.ce! - results[0]!.ce!) <= tolerance * results[0]!.ce!,
+      `${r.name}: CE ${r.ce} vs ${results[0]!.ce}`,
+    );
+    assert.ok(
+      Math.abs(r.adaptive! - results[0]!.adaptive!) <= tolerance * results[0]!.adaptive!,
+      `${r.name}: adaptive`,
+    );
     assert.equal(r.miou, results[0]!.miou, `${r.name}: mIoU`);
   }
 });
@@ -202,10 +271,33 @@ test('.npy files with the wrong class count, Fortran order or missing data are r
   const dir = scratch();
   const cases: [string, Buffer, string, RegExp][] = [
     ['classes.npy', encodeNpy([5, 4, 3], new Float32Array(60)), 'class-count-mismatch', /no dimension of 21 classes/],
-    ['fortran.npy', Buffer.from(encodeNpy([21, 2, 2], new Float32Array(84)).toString('latin1').replace("'fortran_order': False", "'fortran_order': True "), 'latin1'), 'bad-npy-header', /Fortran order/],
-    ['short.npy', encodeNpy([21, 4, 4], new Float32Array(21 * 16)).subarray(0, 300), 'truncated', /needs 1344 data bytes/],
+    [
+      'fortran.npy',
+      Buffer.from(
+        encodeNpy([21, 2, 2], new Float32Array(84))
+          .toString('latin1')
+          .replace("'fortran_order': False", "'fortran_order': True "),
+        'latin1',
+      ),
+      'bad-npy-header',
+      /Fortran order/,
+    ],
+    [
+      'short.npy',
+      encodeNpy([21, 4, 4], new Float32Array(21 * 16)).subarray(0, 300),
+      'truncated',
+      /needs 1344 data bytes/,
+    ],
     ['square.npy', encodeNpy([21, 5, 21], new Float32Array(21 * 5 * 21)), 'unsupported-format', /could be CHW or HWC/],
-    ['nan.npy', encodeNpy([21, 1, 1], Float32Array.from({ length: 21 }, (_, i) => (i === 4 ? Number.NaN : 0))), 'invalid-values', /non-finite/],
+    [
+      'nan.npy',
+      encodeNpy(
+        [21, 1, 1],
+        Float32Array.from({ length: 21 }, (_, i) => (i === 4 ? Number.NaN : 0)),
+      ),
+      'invalid-values',
+      /non-finite/,
+    ],
   ];
   for (const [name, bytes, code, reason] of cases) {
     writeFileSync(join(dir, name), bytes);
@@ -227,10 +319,13 @@ test('pairing by stem reports predictions without a label and counts labels with
   writeFileSync(join(labels, 'b.png'), tiny);
   writeFileSync(join(labels, 'extra.png'), tiny);
   const result = await pairFiles(predictions, labels);
-  assert.deepEqual(result.pairs.map((p) => [p.name, p.predictionFile, p.labelFile]), [
-    ['a', join(predictions, 'a.png'), join(labels, 'a.png')],
-    ['b', join(predictions, 'b.npy'), join(labels, 'b.png')],
-  ]);
+  assert.deepEqual(
+    result.pairs.map((p) => [p.name, p.predictionFile, p.labelFile]),
+    [
+      ['a', join(predictions, 'a.png'), join(labels, 'a.png')],
+      ['b', join(predictions, 'b.npy'), join(labels, 'b.png')],
+    ],
+  );
   assert.equal(result.unpaired.length, 1);
   assert.equal(result.unpaired[0]!.file, join(predictions, 'orphan.png'));
   assert.match(result.unpaired[0]!.reason, /no label orphan\.png or orphan\.npy/);
@@ -239,11 +334,18 @@ test('pairing by stem reports predictions without a label and counts labels with
 });
 
 test('--compute tensor (TensorFlow.js) agrees with the exact float64 path on real soft predictions', async () => {
-  const pair = { name: 'soft_000', predictionFile: join(SAMPLES, 'soft-predictions', 'soft_000.npy'), labelFile: join(SAMPLES, 'soft-labels', 'soft_000.png') };
+  const pair = {
+    name: 'soft_000',
+    predictionFile: join(SAMPLES, 'soft-predictions', 'soft_000.npy'),
+    labelFile: join(SAMPLES, 'soft-labels', 'soft_000.png'),
+  };
   const exact = (await evaluateImage(pair, OPTIONS)).record;
   const tensor = (await evaluateImage(pair, { ...OPTIONS, compute: 'tensor' })).record;
   for (const key of ['ce', 'adaptive', 'mergeEffect'] as const) {
-    assert.ok(Math.abs(tensor[key]! - exact[key]!) <= 1e-5 * Math.abs(exact[key]!) + 1e-7, `${key}: ${tensor[key]} vs ${exact[key]}`);
+    assert.ok(
+      Math.abs(tensor[key]! - exact[key]!) <= 1e-5 * Math.abs(exact[key]!) + 1e-7,
+      `${key}: ${tensor[key]} vs ${exact[key]}`,
+    );
   }
   assert.deepEqual(tensor.confusion, exact.confusion, 'argmax is identical');
 });

@@ -37,15 +37,26 @@ function makeFolder(root: string): { predictions: string; labels: string } {
     const height = 40;
     const scene = generateScene(200 + i, { width, height, numClasses: 21, ignoreIndex: 255, voidBand: 1 });
     const name = `img_${String(i).padStart(3, '0')}`;
-    writeFileSync(join(labels, `${name}.png`), encodeIndexPng(width, height, scene.label, { kind: 'palette', palette }));
+    writeFileSync(
+      join(labels, `${name}.png`),
+      encodeIndexPng(width, height, scene.label, { kind: 'palette', palette }),
+    );
     const prediction = encodeIndexPng(width, height, scene.prediction, { kind: 'palette', palette });
     // Two broken predictions: one cut short, one that is not a PNG at all.
-    const bytes = i === 7 ? prediction.subarray(0, Math.floor(prediction.length / 2)) : i === 19 ? Buffer.from('not a png') : prediction;
+    const bytes =
+      i === 7
+        ? prediction.subarray(0, Math.floor(prediction.length / 2))
+        : i === 19
+          ? Buffer.from('not a png')
+          : prediction;
     writeFileSync(join(predictions, `${name}.png`), bytes);
   }
   // A prediction without a label.
   const orphan = generateScene(999, { width: 32, height: 32, numClasses: 21, ignoreIndex: 255, voidBand: 1 });
-  writeFileSync(join(predictions, 'orphan.png'), encodeIndexPng(32, 32, orphan.prediction, { kind: 'palette', palette }));
+  writeFileSync(
+    join(predictions, 'orphan.png'),
+    encodeIndexPng(32, 32, orphan.prediction, { kind: 'palette', palette }),
+  );
   return { predictions, labels };
 }
 
@@ -60,7 +71,19 @@ test('eval in 3 shards then merge equals one eval exactly', () => {
     const parts: string[] = [];
     for (let i = 0; i < SHARDS; i++) {
       const part = join(root, `part-${i}.jsonl`);
-      seglens(['eval', predictions, '--labels', labels, '--shard', `${i}/${SHARDS}`, '--out', part, '--json', '--workers', '2']);
+      seglens([
+        'eval',
+        predictions,
+        '--labels',
+        labels,
+        '--shard',
+        `${i}/${SHARDS}`,
+        '--out',
+        part,
+        '--json',
+        '--workers',
+        '2',
+      ]);
       parts.push(part);
     }
     const merged = seglens(['merge', ...parts, '--json']);

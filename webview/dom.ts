@@ -31,7 +31,11 @@ export interface InspectorDom {
   readonly readout: HTMLElement;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const created = document.createElement(tag);
   if (className !== undefined) {
     created.className = className;
@@ -42,7 +46,9 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   return created;
 }
 
-function buildHeader(): Pick<InspectorDom, 'imageName' | 'position' | 'metrics' | 'previous' | 'next' | 'resetView'> & { header: HTMLElement } {
+function buildHeader(): Pick<InspectorDom, 'imageName' | 'position' | 'metrics' | 'previous' | 'next' | 'resetView'> & {
+  header: HTMLElement;
+} {
   const header = element('header', 'inspector-header');
   const title = element('div', 'title');
   const imageName = element('h1', 'image-name', 'No image yet');
@@ -57,7 +63,10 @@ function buildHeader(): Pick<InspectorDom, 'imageName' | 'position' | 'metrics' 
   previous.id = 'previous';
   const next = createButton('Next', { title: 'Next hard example (n or →)' });
   next.id = 'next';
-  const resetView = createButton('Reset view', { secondary: true, title: 'Fit the image to the panel (r or double-click)' });
+  const resetView = createButton('Reset view', {
+    secondary: true,
+    title: 'Fit the image to the panel (r or double-click)',
+  });
   resetView.id = 'reset-view';
   navigation.append(previous, next, resetView);
   header.append(title, metrics, navigation);
@@ -87,7 +96,12 @@ function buildLayerControls(): { section: HTMLElement; controls: Map<LayerName, 
   return { section, controls };
 }
 
-function buildColorBar(): { section: HTMLElement; colorBar: HTMLCanvasElement; colorBarMin: HTMLElement; colorBarMax: HTMLElement } {
+function buildColorBar(): {
+  section: HTMLElement;
+  colorBar: HTMLCanvasElement;
+  colorBarMin: HTMLElement;
+  colorBarMax: HTMLElement;
+} {
   const section = element('section', 'color-bar');
   section.append(element('h2', undefined, 'Merge effect M'));
   const colorBar = element('canvas');
@@ -100,7 +114,11 @@ function buildColorBar(): { section: HTMLElement; colorBar: HTMLCanvasElement; c
   const zero = element('span', 'zero', '0');
   const colorBarMax = element('span', 'max');
   ticks.append(colorBarMin, zero, colorBarMax);
-  const explanation = element('p', 'hint', 'Red: worse than its same-class neighbourhood (merging forgives it). Blue: right but dragged by its group.');
+  const explanation = element(
+    'p',
+    'hint',
+    'Red: worse than its same-class neighbourhood (merging forgives it). Blue: right but dragged by its group.',
+  );
   section.append(colorBar, ticks, explanation);
   return { section, colorBar, colorBarMin, colorBarMax };
 }

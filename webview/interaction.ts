@@ -69,7 +69,12 @@ export function attachViewInteraction(canvas: HTMLCanvasElement, callbacks: View
 
 /** Typing in a form control (e.g. arrow keys on an opacity slider) must not change the image. */
 function isEditingControl(target: EventTarget | null): boolean {
-  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || (target instanceof HTMLElement && target.isContentEditable);
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
+  );
 }
 
 export const NAVIGATION_KEYS: Readonly<Record<string, NavigateDirection>> = {
@@ -79,7 +84,10 @@ export const NAVIGATION_KEYS: Readonly<Record<string, NavigateDirection>> = {
   ArrowLeft: 'previous',
 };
 
-export function attachKeyboard(target: Document, handlers: { navigate(direction: NavigateDirection): void; resetView(): void }): void {
+export function attachKeyboard(
+  target: Document,
+  handlers: { navigate(direction: NavigateDirection): void; resetView(): void },
+): void {
   target.addEventListener('keydown', (event) => {
     // Leave chords to VS Code (its keybindings reach the webview first only without modifiers).
     if (event.ctrlKey || event.metaKey || event.altKey || isEditingControl(event.target)) {

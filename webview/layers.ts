@@ -21,7 +21,9 @@ function setPixel(rgba: OverlayPixels, pixel: number, color: Rgb): void {
 }
 
 function classColor(image: ImageMessage, classId: number): Rgb {
-  return classId >= 0 && classId < image.numClasses ? (image.classColors[classId] ?? INVALID_CLASS_COLOR) : INVALID_CLASS_COLOR;
+  return classId >= 0 && classId < image.numClasses
+    ? (image.classColors[classId] ?? INVALID_CLASS_COLOR)
+    : INVALID_CLASS_COLOR;
 }
 
 /** Class colours where the label is valid; void stays transparent so the photo shows through. */
@@ -53,7 +55,11 @@ export function errorOverlay(image: ImageMessage): OverlayPixels {
   const rgba = new Uint8ClampedArray(label.length * 4);
   for (let p = 0; p < label.length; p++) {
     const classId = label[p] ?? -1;
-    setPixel(rgba, p, classId < 0 ? ERROR_COLORS.void : classId === predicted[p] ? ERROR_COLORS.correct : ERROR_COLORS.wrong);
+    setPixel(
+      rgba,
+      p,
+      classId < 0 ? ERROR_COLORS.void : classId === predicted[p] ? ERROR_COLORS.correct : ERROR_COLORS.wrong,
+    );
   }
   return rgba;
 }
@@ -79,7 +85,9 @@ export function mergeEffectOverlay(image: ImageMessage, halfRange: number): Over
   const { label, mergeEffect } = image.layers;
   // A lookup table instead of interpolating per pixel: megapixel images recolour in a blink.
   const steps = 1024;
-  const table = Array.from({ length: steps + 1 }, (_, i) => divergingColor(((2 * i) / steps - 1) * halfRange, halfRange));
+  const table = Array.from({ length: steps + 1 }, (_, i) =>
+    divergingColor(((2 * i) / steps - 1) * halfRange, halfRange),
+  );
   const rgba = new Uint8ClampedArray(label.length * 4);
   for (let p = 0; p < label.length; p++) {
     if ((label[p] ?? -1) >= 0) {
@@ -104,7 +112,10 @@ export function overlayPixels(image: ImageMessage, overlay: OverlayName, mergeEf
 }
 
 /** The overlays as canvases the renderer can drawImage with a global alpha. */
-export function buildOverlayCanvases(image: ImageMessage, mergeEffectRange: number): Map<OverlayName, HTMLCanvasElement> {
+export function buildOverlayCanvases(
+  image: ImageMessage,
+  mergeEffectRange: number,
+): Map<OverlayName, HTMLCanvasElement> {
   const canvases = new Map<OverlayName, HTMLCanvasElement>();
   for (const overlay of OVERLAY_NAMES) {
     const canvas = document.createElement('canvas');
@@ -112,7 +123,11 @@ export function buildOverlayCanvases(image: ImageMessage, mergeEffectRange: numb
     canvas.height = image.height;
     const context = canvas.getContext('2d');
     if (context !== null) {
-      context.putImageData(new ImageData(overlayPixels(image, overlay, mergeEffectRange), image.width, image.height), 0, 0);
+      context.putImageData(
+        new ImageData(overlayPixels(image, overlay, mergeEffectRange), image.width, image.height),
+        0,
+        0,
+      );
     }
     canvases.set(overlay, canvas);
   }

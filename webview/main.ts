@@ -2,7 +2,13 @@
  * Entry point of the Inspector webview (bundled to dist/webview.js). Wires the host channel, the
  * persisted state, the page and the canvas together; each of those lives in its own module.
  */
-import { LAYER_NAMES, parseHostMessage, type HostToWebviewMessage, type ImageMessage, type NavigateDirection } from '../src/shared/protocol';
+import {
+  LAYER_NAMES,
+  parseHostMessage,
+  type HostToWebviewMessage,
+  type ImageMessage,
+  type NavigateDirection,
+} from '../src/shared/protocol';
 import { buildInspectorDom } from './dom';
 import { attachKeyboard, attachViewInteraction } from './interaction';
 import { buildOverlayCanvases, mergeEffectHalfRange, type OverlayName } from './layers';
@@ -28,7 +34,17 @@ const dom = buildInspectorDom(document.getElementById('inspector') ?? document.b
 const renderer = new CanvasRenderer(dom.canvas);
 
 function redraw(): void {
-  renderer.draw(current === null ? null : { image: current.image, photo: current.photo, overlays: current.overlays, layers: state.layers, view: state.view });
+  renderer.draw(
+    current === null
+      ? null
+      : {
+          image: current.image,
+          photo: current.photo,
+          overlays: current.overlays,
+          layers: state.layers,
+          view: state.view,
+        },
+  );
 }
 
 /** Reflect the state in the controls (needed after a restore; harmless after a user change). */
@@ -112,7 +128,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 
 for (const [layer, control] of dom.layerControls) {
   control.toggle.addEventListener('change', () => update(withLayer(state, layer, { visible: control.toggle.checked })));
-  control.opacity.addEventListener('input', () => update(withLayer(state, layer, { opacity: Number(control.opacity.value) / 100 })));
+  control.opacity.addEventListener('input', () =>
+    update(withLayer(state, layer, { opacity: Number(control.opacity.value) / 100 })),
+  );
 }
 dom.previous.addEventListener('click', () => navigate('previous'));
 dom.next.addEventListener('click', () => navigate('next'));
@@ -120,10 +138,15 @@ dom.resetView.addEventListener('click', resetView);
 
 attachKeyboard(document, { navigate, resetView });
 attachViewInteraction(dom.canvas, {
-  currentView: (): ViewTransform | null => (current === null ? null : renderer.effectiveView(current.image, state.view)),
+  currentView: (): ViewTransform | null =>
+    current === null ? null : renderer.effectiveView(current.image, state.view),
   changeView: (view) => update(withView(state, view)),
   resetView,
-  hover: (point) => showReadout(dom.readout, current === null || point === null ? null : describePixel(current.image, point.x, point.y)),
+  hover: (point) =>
+    showReadout(
+      dom.readout,
+      current === null || point === null ? null : describePixel(current.image, point.x, point.y),
+    ),
 });
 
 new ResizeObserver(() => {

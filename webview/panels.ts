@@ -27,8 +27,20 @@ export function showHeader(dom: InspectorDom, image: ImageMessage): void {
     .join(', ');
   dom.metrics.replaceChildren();
   metricEntry(dom.metrics, 'CE', formatLoss(metrics.ce), 'ce', 'Pixel-wise cross-entropy');
-  metricEntry(dom.metrics, 'Adaptive', formatLoss(metrics.adaptive), 'adaptive', perScale === '' ? 'Locally adaptive loss' : `Locally adaptive loss: ${perScale}`);
-  metricEntry(dom.metrics, 'Merge effect', formatSigned(metrics.mergeEffect), 'mergeEffect', 'CE − adaptive loss (mean of M over valid pixels)');
+  metricEntry(
+    dom.metrics,
+    'Adaptive',
+    formatLoss(metrics.adaptive),
+    'adaptive',
+    perScale === '' ? 'Locally adaptive loss' : `Locally adaptive loss: ${perScale}`,
+  );
+  metricEntry(
+    dom.metrics,
+    'Merge effect',
+    formatSigned(metrics.mergeEffect),
+    'mergeEffect',
+    'CE − adaptive loss (mean of M over valid pixels)',
+  );
   metricEntry(dom.metrics, 'mIoU', formatPercent(metrics.miou), 'miou', 'Mean IoU over classes defined in this image');
   metricEntry(dom.metrics, 'Pixel acc.', formatPercent(metrics.pixelAccuracy), 'pixelAccuracy');
 }

@@ -3,7 +3,12 @@
  * Saved with setState on every change so a hidden or restored panel looks the same; the host's
  * WebviewPanelSerializer reads `imageName` from it to re-send that image.
  */
-import { parsePersistedState, type LayerName, type PersistedInspectorState, type PersistedLayerState } from '../src/shared/protocol';
+import {
+  parsePersistedState,
+  type LayerName,
+  type PersistedInspectorState,
+  type PersistedLayerState,
+} from '../src/shared/protocol';
 import type { ViewTransform } from './view';
 
 export type InspectorState = PersistedInspectorState;
@@ -25,7 +30,11 @@ export function restoreState(saved: unknown): InspectorState {
   return parsePersistedState(saved) ?? defaultState();
 }
 
-export function withLayer(state: InspectorState, layer: LayerName, change: Partial<PersistedLayerState>): InspectorState {
+export function withLayer(
+  state: InspectorState,
+  layer: LayerName,
+  change: Partial<PersistedLayerState>,
+): InspectorState {
   const current = state.layers[layer];
   const opacity = Math.max(0, Math.min(1, change.opacity ?? current.opacity));
   return { ...state, layers: { ...state.layers, [layer]: { visible: change.visible ?? current.visible, opacity } } };

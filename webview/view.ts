@@ -9,7 +9,12 @@ export type ViewTransform = PersistedViewState;
 export const ZOOM_LIMITS = { min: 0.02, max: 256 } as const;
 
 /** The largest zoom that shows the whole image, centred: what "reset view" and a new image give. */
-export function fitView(imageWidth: number, imageHeight: number, canvasWidth: number, canvasHeight: number): ViewTransform {
+export function fitView(
+  imageWidth: number,
+  imageHeight: number,
+  canvasWidth: number,
+  canvasHeight: number,
+): ViewTransform {
   const zoom = Math.max(ZOOM_LIMITS.min, Math.min(canvasWidth / imageWidth, canvasHeight / imageHeight));
   return { zoom, offsetX: (canvasWidth - imageWidth * zoom) / 2, offsetY: (canvasHeight - imageHeight * zoom) / 2 };
 }

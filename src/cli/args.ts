@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS, type MetricOptions, type ReadOptions, type SoftLayout, type SoftValueKind } from '../core/options';
+import {
+  DEFAULT_METRIC_OPTIONS,
+  DEFAULT_READ_OPTIONS,
+  type MetricOptions,
+  type ReadOptions,
+  type SoftLayout,
+  type SoftValueKind,
+} from '../core/options';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -56,20 +63,23 @@ export interface OutputOptions {
 
 function numberList(text: string, flag: string): number[] {
   const values = text.split(',').map((s) => Number(s.trim()));
-  if (values.some((v) => !Number.isFinite(v)) || values.length === 0) throw new UsageError(`${flag} wants numbers separated by commas, got ${JSON.stringify(text)}`);
+  if (values.some((v) => !Number.isFinite(v)) || values.length === 0)
+    throw new UsageError(`${flag} wants numbers separated by commas, got ${JSON.stringify(text)}`);
   return values;
 }
 
 function integer(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${flag} wants a non-negative integer, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new UsageError(`${flag} wants a non-negative integer, got ${JSON.stringify(text)}`);
   return value;
 }
 
 function oneOf<T extends string>(text: string | undefined, flag: string, allowed: readonly T[], fallback: T): T {
   if (text === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
+  if (!(allowed as readonly string[]).includes(text))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
   return text as T;
 }
 
@@ -81,10 +91,23 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
       args: rest,
       allowPositionals: true,
       options: {
-        labels: { type: 'string' }, classes: { type: 'string' }, ignore: { type: 'string' }, scales: { type: 'string' },
-        weights: { type: 'string' }, 'hard-eps': { type: 'string' }, 'soft-values': { type: 'string' }, layout: { type: 'string' },
-        'color-table': { type: 'string' }, 'max-megapixels': { type: 'string' }, workers: { type: 'string' }, compute: { type: 'string' },
-        shard: { type: 'string' }, out: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'string' },
+        labels: { type: 'string' },
+        classes: { type: 'string' },
+        ignore: { type: 'string' },
+        scales: { type: 'string' },
+        weights: { type: 'string' },
+        'hard-eps': { type: 'string' },
+        'soft-values': { type: 'string' },
+        layout: { type: 'string' },
+        'color-table': { type: 'string' },
+        'max-megapixels': { type: 'string' },
+        workers: { type: 'string' },
+        compute: { type: 'string' },
+        shard: { type: 'string' },
+        out: { type: 'string' },
+        top: { type: 'string' },
+        json: { type: 'boolean' },
+        csv: { type: 'string' },
       },
     });
   } catch (error) {
@@ -96,13 +119,18 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
     if (positionals.length === 0) throw new UsageError('merge needs at least one shard file');
     return { command, files: positionals, output };
   }
-  if (command !== 'eval') throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
+  if (command !== 'eval')
+    throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
   if (positionals.length !== 1) throw new UsageError('eval needs exactly one prediction folder');
   if (!values.labels) throw new UsageError('eval needs --labels LABEL_DIR');
-  if ((values.shard === undefined) !== (values.out === undefined)) throw new UsageError('--shard and --out go together');
-  const hardEpsilon = values['hard-eps'] === undefined ? DEFAULT_METRIC_OPTIONS.hardEpsilon : Number(values['hard-eps']);
-  const maxMegapixels = values['max-megapixels'] === undefined ? DEFAULT_READ_OPTIONS.maxMegapixels : Number(values['max-megapixels']);
-  if (!(maxMegapixels > 0)) throw new UsageError(`--max-megapixels wants a positive number, got ${JSON.stringify(values['max-megapixels'])}`);
+  if ((values.shard === undefined) !== (values.out === undefined))
+    throw new UsageError('--shard and --out go together');
+  const hardEpsilon =
+    values['hard-eps'] === undefined ? DEFAULT_METRIC_OPTIONS.hardEpsilon : Number(values['hard-eps']);
+  const maxMegapixels =
+    values['max-megapixels'] === undefined ? DEFAULT_READ_OPTIONS.maxMegapixels : Number(values['max-megapixels']);
+  if (!(maxMegapixels > 0))
+    throw new UsageError(`--max-megapixels wants a positive number, got ${JSON.stringify(values['max-megapixels'])}`);
   const metric: MetricOptions = {
     numClasses: integer(values.classes, '--classes', DEFAULT_METRIC_OPTIONS.numClasses),
     ignoreIndex: integer(values.ignore, '--ignore', DEFAULT_METRIC_OPTIONS.ignoreIndex),
@@ -116,7 +144,12 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
     labelsDir: values.labels,
     metric,
     read: {
-      softValues: oneOf<SoftValueKind>(values['soft-values'], '--soft-values', ['auto', 'logits', 'probabilities'], 'auto'),
+      softValues: oneOf<SoftValueKind>(
+        values['soft-values'],
+        '--soft-values',
+        ['auto', 'logits', 'probabilities'],
+        'auto',
+      ),
       softLayout: oneOf<SoftLayout>(values.layout, '--layout', ['auto', 'hwc', 'chw'], 'auto'),
       maxMegapixels,
     },

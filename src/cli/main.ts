@@ -30,7 +30,15 @@ async function writeReport(
 ): Promise<void> {
   const ranked = [...rows].sort(hardestFirst('adaptive'));
   const dataset = accumulator.summary();
-  if (output.csv) await writeFile(output.csv, recordsToCsv(ranked, scales, Array.from({ length: accumulator.numClasses }, (_, c) => String(c))));
+  if (output.csv)
+    await writeFile(
+      output.csv,
+      recordsToCsv(
+        ranked,
+        scales,
+        Array.from({ length: accumulator.numClasses }, (_, c) => String(c)),
+      ),
+    );
   process.stdout.write(
     output.json
       ? `${JSON.stringify(buildJsonReport(backend, ranked, dataset, skipped))}\n`
@@ -72,10 +80,21 @@ async function runEval(command: EvalCommand): Promise<void> {
     }
   } finally {
     process.off('SIGINT', onSignal);
-    if (out) await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    if (out)
+      await new Promise<void>((resolve, reject) =>
+        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
   }
   if (abort.signal.aborted) throw new CommandFailure('interrupted');
-  await writeReport(command.output, backend, rows, accumulator, skipped, metric.scales, (performance.now() - started) / 1000);
+  await writeReport(
+    command.output,
+    backend,
+    rows,
+    accumulator,
+    skipped,
+    metric.scales,
+    (performance.now() - started) / 1000,
+  );
 }
 
 async function runMerge(command: MergeCommand): Promise<void> {
@@ -86,7 +105,15 @@ async function runMerge(command: MergeCommand): Promise<void> {
     accumulator.add(record);
     return withoutConfusion(record);
   });
-  await writeReport(command.output, merged.backend, rows, accumulator, merged.skipped, merged.metric.scales, (performance.now() - started) / 1000);
+  await writeReport(
+    command.output,
+    merged.backend,
+    rows,
+    accumulator,
+    merged.skipped,
+    merged.metric.scales,
+    (performance.now() - started) / 1000,
+  );
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -104,7 +131,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (require.main === module || process.env.SEGLENS_CLI === '1' || /cli\.js$/.test(process.argv[1] ?? '') || /seglens(\.js)?$/.test(process.argv[1] ?? '')) {
+if (
+  require.main === module ||
+  process.env.SEGLENS_CLI === '1' ||
+  /cli\.js$/.test(process.argv[1] ?? '') ||
+  /seglens(\.js)?$/.test(process.argv[1] ?? '')
+) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -9,11 +9,29 @@ function pad(cells: readonly string[], widths: readonly number[]): string {
 }
 
 /** The human-readable report: hardest images first, then the dataset summary and what was skipped. */
-export function formatTable(rows: readonly ImageRow[], dataset: DatasetSummary, skipped: readonly SkippedFile[], backend: string, seconds: number): string {
+export function formatTable(
+  rows: readonly ImageRow[],
+  dataset: DatasetSummary,
+  skipped: readonly SkippedFile[],
+  backend: string,
+  seconds: number,
+): string {
   const header = ['image', 'adaptive', 'CE', 'merge', 'mIoU', 'pix.acc'];
-  const body = rows.map((r) => [r.name, fixed(r.adaptive), fixed(r.ce), fixed(r.mergeEffect), fixed(r.miou), fixed(r.pixelAccuracy)]);
+  const body = rows.map((r) => [
+    r.name,
+    fixed(r.adaptive),
+    fixed(r.ce),
+    fixed(r.mergeEffect),
+    fixed(r.miou),
+    fixed(r.pixelAccuracy),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const lines = [`Hardest ${rows.length} of ${dataset.images} images by adaptive loss:`, pad(header, widths), ...body.map((row) => pad(row, widths)), ''];
+  const lines = [
+    `Hardest ${rows.length} of ${dataset.images} images by adaptive loss:`,
+    pad(header, widths),
+    ...body.map((row) => pad(row, widths)),
+    '',
+  ];
   lines.push(
     `Dataset: ${dataset.images} images, mIoU ${fixed(dataset.miou)}, pixel accuracy ${fixed(dataset.pixelAccuracy)}, ` +
       `mean CE ${fixed(dataset.meanCe)}, mean adaptive ${fixed(dataset.meanAdaptive)}, mean merge effect ${fixed(dataset.meanMergeEffect)}`,

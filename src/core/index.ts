@@ -2,7 +2,16 @@
 export * from './options';
 export * from './errors';
 export type * from './types';
-export { vocColormap, vocColorTable, cityscapesColorTable, loadColorTable, parseColorTable, VOC_CLASS_NAMES, ColorTableError, type ColorTable } from './io/colorTable';
+export {
+  vocColormap,
+  vocColorTable,
+  cityscapesColorTable,
+  loadColorTable,
+  parseColorTable,
+  VOC_CLASS_NAMES,
+  ColorTableError,
+  type ColorTable,
+} from './io/colorTable';
 export { pairFiles, type FilePair, type SkippedFile, type PairingResult } from './io/pairing';
 export { readLabel, readPrediction, type EngineOptions } from './io/readFiles';
 export { evaluatePair, metricsFromTerms } from './metrics/imageMetrics';

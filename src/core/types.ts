@@ -15,7 +15,8 @@ export interface SoftScores {
   readonly values: Float32Array | Float64Array;
 }
 
-export type Prediction = { readonly type: 'hard'; readonly map: ClassMap } | { readonly type: 'soft'; readonly scores: SoftScores };
+export type Prediction =
+  { readonly type: 'hard'; readonly map: ClassMap } | { readonly type: 'soft'; readonly scores: SoftScores };
 
 export function predictionSize(prediction: Prediction): { width: number; height: number } {
   return prediction.type === 'hard' ? prediction.map : prediction.scores;

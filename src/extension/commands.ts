@@ -44,9 +44,13 @@ export function registerCommands(services: CommandServices): void {
       }),
     );
   };
-  register('seglens.evaluatePredictions', (arg) => evaluatePredictions(services, arg instanceof vscode.Uri ? arg : undefined));
+  register('seglens.evaluatePredictions', (arg) =>
+    evaluatePredictions(services, arg instanceof vscode.Uri ? arg : undefined),
+  );
   register('seglens.rerunEvaluation', () => rerunEvaluation(services));
-  register('seglens.runLossOnCurrentImage', (arg) => runLossOnFile(services, arg instanceof vscode.Uri ? arg : activeEditorFile()));
+  register('seglens.runLossOnCurrentImage', (arg) =>
+    runLossOnFile(services, arg instanceof vscode.Uri ? arg : activeEditorFile()),
+  );
   register(OPEN_INSPECTOR_COMMAND, (arg) => openInspector(services, arg));
   register('seglens.sortHardExamples', () => pickSort(services));
   register('seglens.filterByClass', () => pickClassFilter(services));
@@ -59,7 +63,9 @@ async function pickFolder(title: string): Promise<vscode.Uri | undefined> {
     canSelectFolders: true,
     canSelectFiles: false,
     canSelectMany: false,
-    ...(vscode.workspace.workspaceFolders?.[0] !== undefined ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+    ...(vscode.workspace.workspaceFolders?.[0] !== undefined
+      ? { defaultUri: vscode.workspace.workspaceFolders[0].uri }
+      : {}),
     openLabel: 'Evaluate',
     title,
   });
@@ -76,7 +82,12 @@ async function evaluatePredictions(services: CommandServices, folder: vscode.Uri
   await startRun(services, predictions.fsPath, labelsDir, settings);
 }
 
-async function startRun(services: CommandServices, predictionsDir: string, labelsDir: string, settings: RunSettings): Promise<void> {
+async function startRun(
+  services: CommandServices,
+  predictionsDir: string,
+  labelsDir: string,
+  settings: RunSettings,
+): Promise<void> {
   await rememberEvaluatedFolders(services.context.workspaceState, { predictionsDir, labelsDir });
   await vscode.commands.executeCommand(`${HARD_EXAMPLES_VIEW}.focus`);
   await services.runner.evaluate(predictionsDir, labelsDir, settings);
@@ -102,7 +113,8 @@ async function runLossOnFile(services: CommandServices, file: vscode.Uri | undef
   const { pairs, unpaired } = await pairFiles(predictionsDir, labelsDir);
   const pair = pairs.find((p) => p.predictionFile === file.fsPath);
   if (pair === undefined) {
-    const reason = unpaired.find((u) => u.file === file.fsPath)?.reason ?? `no label with the same name in ${labelsDir}`;
+    const reason =
+      unpaired.find((u) => u.file === file.fsPath)?.reason ?? `no label with the same name in ${labelsDir}`;
     throw new Error(`${path.basename(file.fsPath)}: ${reason}`);
   }
   services.log.info(`inspect ${pair.predictionFile} against ${pair.labelFile}`);
@@ -141,7 +153,9 @@ async function pickClassFilter(services: CommandServices): Promise<void> {
   const counts = names.map((_, id) => records.filter((r) => r.classesPresent.includes(id)).length);
   const items: (vscode.QuickPickItem & { classId: number | undefined })[] = [
     { label: 'All classes', description: `${records.length} images`, classId: undefined },
-    ...names.map((name, id) => ({ label: name, description: `id ${id} · ${counts[id]} images`, classId: id })).filter((item) => counts[item.classId]! > 0),
+    ...names
+      .map((name, id) => ({ label: name, description: `id ${id} · ${counts[id]} images`, classId: id }))
+      .filter((item) => counts[item.classId]! > 0),
   ];
   const choice = await vscode.window.showQuickPick(items, {
     title: 'SegLens: show images whose label or prediction contains',
@@ -159,7 +173,9 @@ async function exportResults(services: CommandServices): Promise<void> {
     return;
   }
   const target = await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.file(path.join(path.dirname(source.predictionsDir), `${path.basename(source.predictionsDir)}-seglens.csv`)),
+    defaultUri: vscode.Uri.file(
+      path.join(path.dirname(source.predictionsDir), `${path.basename(source.predictionsDir)}-seglens.csv`),
+    ),
     filters: { CSV: ['csv'], JSON: ['json'] },
     title: 'SegLens: export results',
   });
@@ -174,7 +190,9 @@ async function exportResults(services: CommandServices): Promise<void> {
     : recordsToCsv(records, source.settings.engine.metric.scales, source.settings.classNames);
   await writeFile(target.fsPath, text);
   services.log.info(`exported ${records.length} images to ${target.fsPath}`);
-  void vscode.window.showInformationMessage(`SegLens: exported ${records.length} images to ${path.basename(target.fsPath)}`);
+  void vscode.window.showInformationMessage(
+    `SegLens: exported ${records.length} images to ${path.basename(target.fsPath)}`,
+  );
 }
 
 async function clearCache(services: CommandServices): Promise<void> {

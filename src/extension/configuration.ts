@@ -26,7 +26,10 @@ function trustedPath(value: string | undefined, name: string, log: vscode.LogOut
 }
 
 /** Reads `seglens.*` for `scope` (a file or folder, so folder-level settings apply). Throws on invalid options. */
-export async function loadRunSettings(scope: vscode.Uri | undefined, log: vscode.LogOutputChannel): Promise<RunSettings> {
+export async function loadRunSettings(
+  scope: vscode.Uri | undefined,
+  log: vscode.LogOutputChannel,
+): Promise<RunSettings> {
   const config = vscode.workspace.getConfiguration('seglens', scope);
   const settings: SegLensSettings = readSettings((key) => config.get(key));
   validateMetricOptions(settings.metric);
@@ -36,8 +39,18 @@ export async function loadRunSettings(scope: vscode.Uri | undefined, log: vscode
       : trustedPath(settings.colorTable, 'colorTable', log);
   const colorTable = tableSetting !== undefined ? await loadColorTable(tableSetting) : undefined;
   return {
-    engine: { metric: settings.metric, read: settings.read, compute: settings.compute, ...(colorTable !== undefined ? { colorTable } : {}) },
-    fingerprint: { metric: settings.metric, read: settings.read, colorTable: tableSetting ?? null, compute: settings.compute },
+    engine: {
+      metric: settings.metric,
+      read: settings.read,
+      compute: settings.compute,
+      ...(colorTable !== undefined ? { colorTable } : {}),
+    },
+    fingerprint: {
+      metric: settings.metric,
+      read: settings.read,
+      colorTable: tableSetting ?? null,
+      compute: settings.compute,
+    },
     classNames: classNamesFor(settings.metric.numClasses, settings.classNames, colorTable?.classNames, VOC_CLASS_NAMES),
     labelsFolder: trustedPath(settings.labelsFolder, 'labelsFolder', log),
     imagesFolder: trustedPath(settings.imagesFolder, 'imagesFolder', log),

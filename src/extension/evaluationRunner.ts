@@ -52,7 +52,11 @@ export class EvaluationRunner implements vscode.Disposable {
     const workers = this.census.open();
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `SegLens: evaluating ${path.basename(predictionsDir)}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `SegLens: evaluating ${path.basename(predictionsDir)}`,
+          cancellable: true,
+        },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           await this.run(predictionsDir, labelsDir, settings, controller.signal, progress, () => this.active === run);
@@ -113,7 +117,10 @@ export class EvaluationRunner implements vscode.Disposable {
     );
     const stale: StampedPair[] = [];
     for (const item of stamped) {
-      const cached = item.stamps !== undefined ? cache.lookup(item.pair.predictionFile, item.pair.labelFile, item.stamps, hash) : undefined;
+      const cached =
+        item.stamps !== undefined
+          ? cache.lookup(item.pair.predictionFile, item.pair.labelFile, item.stamps, hash)
+          : undefined;
       if (cached !== undefined) {
         store.add(cached, true);
         step();
@@ -121,7 +128,9 @@ export class EvaluationRunner implements vscode.Disposable {
         stale.push(item);
       }
     }
-    log.info(`${pairs.length} pairs, ${pairs.length - stale.length} from cache, ${stale.length} to compute, ${unpaired.length} unpaired`);
+    log.info(
+      `${pairs.length} pairs, ${pairs.length - stale.length} from cache, ${stale.length} to compute, ${unpaired.length} unpaired`,
+    );
 
     const stampsByFile = new Map(stale.map((item) => [item.pair.predictionFile, item.stamps]));
     const remember = (record: ImageRecord): void => {
@@ -129,7 +138,11 @@ export class EvaluationRunner implements vscode.Disposable {
       if (stamps !== undefined) cache.store(record, stamps, hash);
     };
     try {
-      const outcomes = evaluatePairs(stale.map((item) => item.pair), settings.engine, { signal, ...(settings.workers !== undefined ? { workers: settings.workers } : {}) });
+      const outcomes = evaluatePairs(
+        stale.map((item) => item.pair),
+        settings.engine,
+        { signal, ...(settings.workers !== undefined ? { workers: settings.workers } : {}) },
+      );
       for await (const outcome of outcomes) {
         if (signal.aborted) break;
         if (outcome.type === 'image') {
@@ -145,7 +158,9 @@ export class EvaluationRunner implements vscode.Disposable {
       const state = signal.aborted ? 'cancelled' : 'done';
       store.finish(state, await backendName(settings));
       const status = this.store.status;
-      log.info(`${state}: ${this.store.imageCount} images, ${this.store.skipped.length} skipped, ${status?.elapsedMs ?? 0} ms, backend ${status?.backend ?? '?'}`);
+      log.info(
+        `${state}: ${this.store.imageCount} images, ${this.store.skipped.length} skipped, ${status?.elapsedMs ?? 0} ms, backend ${status?.backend ?? '?'}`,
+      );
     } catch (error) {
       if (signal.aborted) {
         store.finish('cancelled', await backendName(settings));

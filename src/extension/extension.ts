@@ -45,8 +45,18 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   registerCommands({ context, log, store, runner, inspector, labels, storageDir, loadSettings });
-  void restoreLastResults({ workspaceState: context.workspaceState, log, store, runner, storageDir, engineVersion, loadSettings });
-  log.info(`SegLens activated (storage ${storageDir}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
+  void restoreLastResults({
+    workspaceState: context.workspaceState,
+    log,
+    store,
+    runner,
+    storageDir,
+    engineVersion,
+    loadSettings,
+  });
+  log.info(
+    `SegLens activated (storage ${storageDir}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`,
+  );
 }
 
 export function deactivate(): void {

@@ -14,8 +14,10 @@ type Node =
   | { readonly kind: 'skipped'; readonly file: string; readonly reason: string }
   | { readonly kind: 'image'; readonly record: ImageRecord };
 
-const percent = (value: number | null | undefined): string => (value === null || value === undefined ? 'n/a' : `${(value * 100).toFixed(1)}%`);
-const decimal = (value: number | null | undefined): string => (value === null || value === undefined ? 'n/a' : value.toFixed(4));
+const percent = (value: number | null | undefined): string =>
+  value === null || value === undefined ? 'n/a' : `${(value * 100).toFixed(1)}%`;
+const decimal = (value: number | null | undefined): string =>
+  value === null || value === undefined ? 'n/a' : value.toFixed(4);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** Refreshes at most this often while results stream in, so a big folder does not flood the tree. */
@@ -61,7 +63,8 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
   getChildren(node?: Node): Node[] {
     if (node === undefined) return this.rootNodes();
     if (node.kind === 'summary') return this.summaryFacts();
-    if (node.kind === 'skippedGroup') return this.store.skipped.map((s) => ({ kind: 'skipped', file: s.file, reason: s.reason }));
+    if (node.kind === 'skippedGroup')
+      return this.store.skipped.map((s) => ({ kind: 'skipped', file: s.file, reason: s.reason }));
     return [];
   }
 
@@ -85,7 +88,12 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
       ['mean adaptive loss', decimal(summary?.meanAdaptive)],
       ['mean merge effect', decimal(summary?.meanMergeEffect)],
       ['backend', status?.backend ?? '…'],
-      ['time', status === undefined || status.state === 'restored' ? 'n/a' : seconds(status.state === 'running' ? Date.now() - status.startedAt : status.elapsedMs)],
+      [
+        'time',
+        status === undefined || status.state === 'restored'
+          ? 'n/a'
+          : seconds(status.state === 'running' ? Date.now() - status.startedAt : status.elapsedMs),
+      ],
       ['from cache', `${status?.fromCache ?? 0} of ${status?.total ?? 0}`],
       ['skipped', String(this.store.skipped.length)],
       ['sorted by', SORT_KEYS[this.store.sortKey].label],
@@ -107,7 +115,10 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
       }
       case 'skippedGroup': {
         const count = this.store.skipped.length;
-        const item = new vscode.TreeItem(`Skipped files (${count})`, count <= 5 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          `Skipped files (${count})`,
+          count <= 5 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.iconPath = new vscode.ThemeIcon('warning');
         return item;
       }
@@ -126,18 +137,25 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
   private summaryItem(): vscode.TreeItem {
     const summary = this.store.summary();
     const status = this.store.status;
-    const item = new vscode.TreeItem(`Dataset mIoU ${percent(summary?.miou)}`, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      `Dataset mIoU ${percent(summary?.miou)}`,
+      vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = 'seglens.summary';
     const state = status === undefined || status.state === 'done' ? '' : ` · ${status.state}`;
     const parts = [
       `${summary?.images ?? 0} images`,
       status?.backend ?? undefined,
-      status !== undefined && status.state !== 'running' && status.state !== 'restored' ? seconds(status.elapsedMs) : undefined,
+      status !== undefined && status.state !== 'running' && status.state !== 'restored'
+        ? seconds(status.elapsedMs)
+        : undefined,
       `${this.store.skipped.length} skipped`,
     ].filter((part): part is string => part !== undefined);
     item.description = parts.join(' · ') + state;
     item.tooltip = status?.error !== undefined ? `Evaluation failed: ${status.error}` : status?.note;
-    item.iconPath = new vscode.ThemeIcon(status?.state === 'running' ? 'sync~spin' : status?.state === 'failed' ? 'error' : 'graph');
+    item.iconPath = new vscode.ThemeIcon(
+      status?.state === 'running' ? 'sync~spin' : status?.state === 'failed' ? 'error' : 'graph',
+    );
     item.contextValue = 'summary';
     return item;
   }

@@ -42,15 +42,23 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
  */
 function resourceOriginForCsp(cspSource: string): string {
   const tokens = cspSource.split(/\s+/).filter((token) => /^[^\s;,'"]+$/.test(token));
-  return tokens.find((token) => token.includes('vscode-cdn') || token.includes('vscode-resource')) ?? tokens[0] ?? cspSource;
+  return (
+    tokens.find((token) => token.includes('vscode-cdn') || token.includes('vscode-resource')) ?? tokens[0] ?? cspSource
+  );
 }
 
 function isStoredTarget(value: unknown): value is StoredTarget {
   const v = value as { pair?: Partial<FilePair>; predictionsDir?: unknown; labelsDir?: unknown } | null;
   return (
-    typeof v === 'object' && v !== null && typeof v.predictionsDir === 'string' && typeof v.labelsDir === 'string' &&
-    typeof v.pair === 'object' && v.pair !== null && typeof v.pair.name === 'string' &&
-    typeof v.pair.predictionFile === 'string' && typeof v.pair.labelFile === 'string'
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.predictionsDir === 'string' &&
+    typeof v.labelsDir === 'string' &&
+    typeof v.pair === 'object' &&
+    v.pair !== null &&
+    typeof v.pair.name === 'string' &&
+    typeof v.pair.predictionFile === 'string' &&
+    typeof v.pair.labelFile === 'string'
   );
 }
 
@@ -82,9 +90,14 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
   /** Opens (or reuses) the panel on `target`. */
   async show(target: InspectorTarget): Promise<void> {
     if (this.panel === undefined) {
-      const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, `SegLens: ${target.pair.name}`, vscode.ViewColumn.Active, {
-        enableScripts: true,
-      });
+      const panel = vscode.window.createWebviewPanel(
+        INSPECTOR_VIEW_TYPE,
+        `SegLens: ${target.pair.name}`,
+        vscode.ViewColumn.Active,
+        {
+          enableScripts: true,
+        },
+      );
       this.adopt(panel);
     } else {
       this.panel.reveal(undefined, false);
@@ -110,7 +123,9 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
       this.pendingError = 'The image shown before the reload is no longer known. Open one from the Hard examples view.';
       return;
     }
-    this.log.info(`inspector: restoring ${stored.pair.name}${shownName !== undefined && shownName !== stored.pair.name ? ` (webview state said ${shownName})` : ''}`);
+    this.log.info(
+      `inspector: restoring ${stored.pair.name}${shownName !== undefined && shownName !== stored.pair.name ? ` (webview state said ${shownName})` : ''}`,
+    );
     try {
       const settings = await this.loadSettings(vscode.Uri.file(stored.predictionsDir));
       await this.display({ ...stored, settings });
@@ -163,7 +178,11 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
   private async display(target: InspectorTarget): Promise<void> {
     this.target = target;
     this.pendingError = undefined;
-    const stored: StoredTarget = { pair: target.pair, predictionsDir: target.predictionsDir, labelsDir: target.labelsDir };
+    const stored: StoredTarget = {
+      pair: target.pair,
+      predictionsDir: target.predictionsDir,
+      labelsDir: target.labelsDir,
+    };
     await this.workspaceState.update(LAST_TARGET_KEY, stored);
     if (this.panel !== undefined) this.panel.title = `SegLens: ${target.pair.name}`;
     this.rgbImage = await findRgbImage(target.pair.name, {
@@ -171,7 +190,11 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
       predictionsDir: target.predictionsDir,
       labelsDir: target.labelsDir,
     });
-    const folders = [target.predictionsDir, target.labelsDir, ...(this.rgbImage !== undefined ? [path.dirname(this.rgbImage)] : [])];
+    const folders = [
+      target.predictionsDir,
+      target.labelsDir,
+      ...(this.rgbImage !== undefined ? [path.dirname(this.rgbImage)] : []),
+    ];
     this.configureWebview(folders);
     if (this.webviewReady) await this.sendCurrent();
   }
@@ -189,7 +212,8 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
       if (generation !== this.generation || this.panel !== panel) return; // superseded or closed meanwhile
       const order = this.store.ordered();
       const index = order.findIndex((r) => r.predictionFile === target.pair.predictionFile);
-      const imageUri = this.rgbImage !== undefined ? panel.webview.asWebviewUri(vscode.Uri.file(this.rgbImage)).toString() : null;
+      const imageUri =
+        this.rgbImage !== undefined ? panel.webview.asWebviewUri(vscode.Uri.file(this.rgbImage)).toString() : null;
       await this.post(
         imageMessage({
           record,
@@ -235,7 +259,8 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
         void this.navigate(message.direction);
         return;
       case 'openSource':
-        if (this.target !== undefined && message.imageName === this.target.pair.name) void this.openSource(message.which);
+        if (this.target !== undefined && message.imageName === this.target.pair.name)
+          void this.openSource(message.which);
         return;
     }
   }
@@ -245,7 +270,9 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
     const target = this.target;
     const source = this.store.source;
     if (target === undefined || source === undefined || source.predictionsDir !== target.predictionsDir) {
-      void vscode.window.showInformationMessage('SegLens: evaluate this image\'s folder to step through its hard examples.');
+      void vscode.window.showInformationMessage(
+        "SegLens: evaluate this image's folder to step through its hard examples.",
+      );
       return;
     }
     const next = this.store.neighbour(target.pair.predictionFile, direction === 'next' ? 1 : -1);
@@ -261,9 +288,13 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
   private async openSource(which: SourceKind): Promise<void> {
     const target = this.target;
     if (target === undefined) return;
-    const file = which === 'image' ? this.rgbImage : which === 'label' ? target.pair.labelFile : target.pair.predictionFile;
+    const file =
+      which === 'image' ? this.rgbImage : which === 'label' ? target.pair.labelFile : target.pair.predictionFile;
     if (file === undefined) return;
-    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.Beside, preview: true });
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), {
+      viewColumn: vscode.ViewColumn.Beside,
+      preview: true,
+    });
   }
 
   private forgetPanel(): void {

@@ -2,7 +2,12 @@ import * as vscode from 'vscode';
 import type { RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
 import { optionsHash } from './logic/resultCache';
-import { LAST_EVALUATED_KEY, parseEvaluatedFolders, restoreFromCache, type EvaluatedFolders } from './logic/restoreResults';
+import {
+  LAST_EVALUATED_KEY,
+  parseEvaluatedFolders,
+  restoreFromCache,
+  type EvaluatedFolders,
+} from './logic/restoreResults';
 import type { ResultsStore } from './resultsStore';
 
 export interface RestoreServices {
@@ -16,8 +21,14 @@ export interface RestoreServices {
 }
 
 /** Remembers the folder pair a run is about to evaluate, for restoreLastResults after a reload. */
-export async function rememberEvaluatedFolders(workspaceState: vscode.Memento, folders: EvaluatedFolders): Promise<void> {
-  await workspaceState.update(LAST_EVALUATED_KEY, { predictionsDir: folders.predictionsDir, labelsDir: folders.labelsDir });
+export async function rememberEvaluatedFolders(
+  workspaceState: vscode.Memento,
+  folders: EvaluatedFolders,
+): Promise<void> {
+  await workspaceState.update(LAST_EVALUATED_KEY, {
+    predictionsDir: folders.predictionsDir,
+    labelsDir: folders.labelsDir,
+  });
 }
 
 /**
@@ -30,7 +41,11 @@ export async function restoreLastResults(services: RestoreServices): Promise<voi
   if (folders === undefined) return;
   try {
     const settings = await services.loadSettings(vscode.Uri.file(folders.predictionsDir));
-    const restored = await restoreFromCache(services.storageDir, folders, optionsHash(settings.fingerprint, services.engineVersion));
+    const restored = await restoreFromCache(
+      services.storageDir,
+      folders,
+      optionsHash(settings.fingerprint, services.engineVersion),
+    );
     if (restored === undefined) {
       log.info(`nothing to restore for ${folders.predictionsDir}: no cached result matches the files and options`);
       return;

@@ -73,7 +73,8 @@ export class ResultsStore implements vscode.Disposable {
 
   add(record: ImageRecord, fromCache = false): void {
     this.records.set(record.predictionFile, record);
-    if (fromCache && this.runStatus !== undefined) this.runStatus = { ...this.runStatus, fromCache: this.runStatus.fromCache + 1 };
+    if (fromCache && this.runStatus !== undefined)
+      this.runStatus = { ...this.runStatus, fromCache: this.runStatus.fromCache + 1 };
     this.touch();
   }
 
@@ -88,7 +89,15 @@ export class ResultsStore implements vscode.Disposable {
     this.records.clear();
     for (const record of records) this.records.set(record.predictionFile, record);
     this.skippedFiles = [];
-    this.runStatus = { state: 'restored', startedAt: Date.now(), elapsedMs: 0, total, fromCache: records.length, backend: 'result cache', note };
+    this.runStatus = {
+      state: 'restored',
+      startedAt: Date.now(),
+      elapsedMs: 0,
+      total,
+      fromCache: records.length,
+      backend: 'result cache',
+      note,
+    };
     this.touch();
   }
 

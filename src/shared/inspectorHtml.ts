@@ -71,7 +71,9 @@ export function inspectorHtml(options: InspectorHtmlOptions): string {
   const csp = escapeHtml(contentSecurityPolicy(options.cspSource, options.nonce));
   const title = escapeHtml(options.title ?? 'SegLens Inspector');
   const elementsScript =
-    options.elementsScriptUri === undefined ? '' : `\n    <script nonce="${nonce}" type="module" src="${escapeHtml(options.elementsScriptUri)}"></script>`;
+    options.elementsScriptUri === undefined
+      ? ''
+      : `\n    <script nonce="${nonce}" type="module" src="${escapeHtml(options.elementsScriptUri)}"></script>`;
   return `<!DOCTYPE html>
 <html lang="en">
   <head>

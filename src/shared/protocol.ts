@@ -191,7 +191,12 @@ function readPlainObject(value: unknown, path: string): Record<string, unknown> 
 }
 
 /** A plain object whose keys are exactly the required ones plus, perhaps, some optional ones. */
-function readRecord(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+function readRecord(
+  value: unknown,
+  path: string,
+  required: readonly string[],
+  optional: readonly string[] = [],
+): Record<string, unknown> {
   const record = readPlainObject(value, path);
   for (const key of Object.keys(record)) {
     if (!required.includes(key) && !optional.includes(key)) {
@@ -293,11 +298,23 @@ function readTypedArray<T extends Int32Array | Float32Array>(
 
 function readColor(value: unknown, path: string): Rgb {
   const channels = readArray(value, path, 3);
-  return [readInteger(channels[0], `${path}[0]`, 0, 255), readInteger(channels[1], `${path}[1]`, 0, 255), readInteger(channels[2], `${path}[2]`, 0, 255)];
+  return [
+    readInteger(channels[0], `${path}[0]`, 0, 255),
+    readInteger(channels[1], `${path}[1]`, 0, 255),
+    readInteger(channels[2], `${path}[2]`, 0, 255),
+  ];
 }
 
 function readMetrics(value: unknown, path: string, numClasses: number): InspectorMetrics {
-  const record = readRecord(value, path, ['ce', 'adaptive', 'mergeEffect', 'miou', 'pixelAccuracy', 'perScale', 'perClassIoU']);
+  const record = readRecord(value, path, [
+    'ce',
+    'adaptive',
+    'mergeEffect',
+    'miou',
+    'pixelAccuracy',
+    'perScale',
+    'perClassIoU',
+  ]);
   const perScaleRecord = readPlainObject(record.perScale, `${path}.perScale`);
   const perScale: Record<string, number | null> = {};
   for (const [scale, loss] of Object.entries(perScaleRecord)) {
@@ -324,15 +341,33 @@ function readMetrics(value: unknown, path: string, numClasses: number): Inspecto
 
 function readImageMessage(record: Record<string, unknown>): ImageMessage {
   const path = 'image';
-  readRecord(record, path, ['type', 'name', 'width', 'height', 'numClasses', 'classNames', 'classColors', 'ignoreIndex', 'imageUri', 'metrics', 'position', 'mergeEffectRange', 'layers']);
+  readRecord(record, path, [
+    'type',
+    'name',
+    'width',
+    'height',
+    'numClasses',
+    'classNames',
+    'classColors',
+    'ignoreIndex',
+    'imageUri',
+    'metrics',
+    'position',
+    'mergeEffectRange',
+    'layers',
+  ]);
   const width = readInteger(record.width, `${path}.width`, 1, PROTOCOL_LIMITS.maxSide);
   const height = readInteger(record.height, `${path}.height`, 1, PROTOCOL_LIMITS.maxSide);
   if (width * height > PROTOCOL_LIMITS.maxPixels) {
     fail(path, `at most ${PROTOCOL_LIMITS.maxPixels} pixels`);
   }
   const numClasses = readInteger(record.numClasses, `${path}.numClasses`, 1, PROTOCOL_LIMITS.maxClasses);
-  const classNames = readArray(record.classNames, `${path}.classNames`, numClasses).map((name, c) => readString(name, `${path}.classNames[${c}]`, PROTOCOL_LIMITS.maxClassNameLength));
-  const classColors = readArray(record.classColors, `${path}.classColors`, numClasses).map((color, c) => readColor(color, `${path}.classColors[${c}]`));
+  const classNames = readArray(record.classNames, `${path}.classNames`, numClasses).map((name, c) =>
+    readString(name, `${path}.classNames[${c}]`, PROTOCOL_LIMITS.maxClassNameLength),
+  );
+  const classColors = readArray(record.classColors, `${path}.classColors`, numClasses).map((color, c) =>
+    readColor(color, `${path}.classColors[${c}]`),
+  );
   const position = readRecord(record.position, `${path}.position`, ['index', 'total']);
   const total = readInteger(position.total, `${path}.position.total`, 1, Number.MAX_SAFE_INTEGER);
   const index = readInteger(position.index, `${path}.position.index`, 0, total - 1);
@@ -351,14 +386,20 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     classNames,
     classColors,
     ignoreIndex: readInteger(record.ignoreIndex, `${path}.ignoreIndex`, 0, 65535),
-    imageUri: record.imageUri === null ? null : readString(record.imageUri, `${path}.imageUri`, PROTOCOL_LIMITS.maxUriLength),
+    imageUri:
+      record.imageUri === null ? null : readString(record.imageUri, `${path}.imageUri`, PROTOCOL_LIMITS.maxUriLength),
     metrics: readMetrics(record.metrics, `${path}.metrics`, numClasses),
     position: { index, total },
     mergeEffectRange: range,
     layers: {
       label: readTypedArray(layers.label, `${path}.layers.label`, Int32Array, pixels),
       predicted: readTypedArray(layers.predicted, `${path}.layers.predicted`, Int32Array, pixels),
-      truthProbability: readTypedArray(layers.truthProbability, `${path}.layers.truthProbability`, Float32Array, pixels),
+      truthProbability: readTypedArray(
+        layers.truthProbability,
+        `${path}.layers.truthProbability`,
+        Float32Array,
+        pixels,
+      ),
       pixelCost: readTypedArray(layers.pixelCost, `${path}.layers.pixelCost`, Float32Array, pixels),
       mergeEffect: readTypedArray(layers.mergeEffect, `${path}.layers.mergeEffect`, Float32Array, pixels),
     },
@@ -384,13 +425,21 @@ function readWebviewMessage(value: unknown): WebviewToHostMessage {
   switch (readOneOf(record.type, 'message.type', ['ready', 'navigate', 'openSource'] as const)) {
     case 'ready':
       readRecord(record, 'ready', ['type', 'restoredImageName']);
-      return { type: 'ready', restoredImageName: record.restoredImageName === null ? null : readImageName(record.restoredImageName, 'ready.restoredImageName') };
+      return {
+        type: 'ready',
+        restoredImageName:
+          record.restoredImageName === null ? null : readImageName(record.restoredImageName, 'ready.restoredImageName'),
+      };
     case 'navigate':
       readRecord(record, 'navigate', ['type', 'direction']);
       return { type: 'navigate', direction: readOneOf(record.direction, 'navigate.direction', NAVIGATE_DIRECTIONS) };
     case 'openSource':
       readRecord(record, 'openSource', ['type', 'which', 'imageName']);
-      return { type: 'openSource', which: readOneOf(record.which, 'openSource.which', SOURCE_KINDS), imageName: readImageName(record.imageName, 'openSource.imageName') };
+      return {
+        type: 'openSource',
+        which: readOneOf(record.which, 'openSource.which', SOURCE_KINDS),
+        imageName: readImageName(record.imageName, 'openSource.imageName'),
+      };
   }
 }
 
@@ -437,7 +486,9 @@ function readPersistedState(value: unknown): PersistedInspectorState {
   const record = readRecord(value, 'state', ['version', 'imageName', 'layers', 'view']);
   readInteger(record.version, 'state.version', 1, 1);
   const layersRecord = readRecord(record.layers, 'state.layers', LAYER_NAMES);
-  const layers = Object.fromEntries(LAYER_NAMES.map((layer) => [layer, readLayerState(layersRecord[layer], `state.layers.${layer}`)])) as Record<LayerName, PersistedLayerState>;
+  const layers = Object.fromEntries(
+    LAYER_NAMES.map((layer) => [layer, readLayerState(layersRecord[layer], `state.layers.${layer}`)]),
+  ) as Record<LayerName, PersistedLayerState>;
   let view: PersistedViewState | null = null;
   if (record.view !== null) {
     const viewRecord = readRecord(record.view, 'state.view', ['zoom', 'offsetX', 'offsetY']);

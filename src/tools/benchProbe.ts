@@ -45,7 +45,9 @@ async function latency(predictions: string, labels: string, workers: number): Pr
   // The stream ends at once; workers finish the image in hand and exit. Their CPU use (counted in this
   // process) going quiet is when the cancelled work has really stopped.
   const workersIdleMs = (await cpuQuiet()) - abortedAt;
-  process.stdout.write(`${JSON.stringify({ firstResultMs, cancelMs, workersIdleMs, receivedBeforeStop: received, pairs: pairs.length, workers })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ firstResultMs, cancelMs, workersIdleMs, receivedBeforeStop: received, pairs: pairs.length, workers })}\n`,
+  );
 }
 
 /** Resolves at the start of the first 50 ms in which this process (all threads) used under 5 ms of CPU. */
@@ -62,14 +64,21 @@ async function cpuQuiet(): Promise<number> {
 function decodeFiles(files: readonly string[], reader: 'pngjs' | 'engine'): number {
   let pixels = 0;
   for (const file of files) {
-    const png = reader === 'pngjs' ? PNG.sync.read(readFileSync(file)) : readPngClassMap(file, readFileSync(file), { maxMegapixels: 64 });
+    const png =
+      reader === 'pngjs'
+        ? PNG.sync.read(readFileSync(file))
+        : readPngClassMap(file, readFileSync(file), { maxMegapixels: 64 });
     pixels += png.width * png.height;
   }
   return pixels;
 }
 
 async function decode(reader: 'pngjs' | 'engine', workers: number, dirs: readonly string[]): Promise<void> {
-  const files = dirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.png')).map((f) => join(dir, f)));
+  const files = dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.png'))
+      .map((f) => join(dir, f)),
+  );
   const started = performance.now();
   const parts = Array.from({ length: workers }, (_, w) => files.filter((_, i) => i % workers === w));
   const pixels = await Promise.all(
@@ -83,7 +92,9 @@ async function decode(reader: 'pngjs' | 'engine', workers: number, dirs: readonl
     ),
   );
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(`${JSON.stringify({ files: files.length, seconds, pixels: pixels.reduce((a, b) => a + b, 0), workers })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ files: files.length, seconds, pixels: pixels.reduce((a, b) => a + b, 0), workers })}\n`,
+  );
 }
 
 if (!isMainThread) {
@@ -96,7 +107,11 @@ if (!isMainThread) {
       ? latency(rest[0]!, rest[1]!, Number(rest[2] ?? 2))
       : mode === 'decode' || mode === 'decode-engine'
         ? decode(mode === 'decode' ? 'pngjs' : 'engine', Number(rest[0]), rest.slice(1))
-        : Promise.reject(new Error('usage: bench-probe latency PRED LABELS WORKERS | decode WORKERS DIR... | decode-engine WORKERS DIR...'));
+        : Promise.reject(
+            new Error(
+              'usage: bench-probe latency PRED LABELS WORKERS | decode WORKERS DIR... | decode-engine WORKERS DIR...',
+            ),
+          );
   run.catch((error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;

@@ -30,7 +30,9 @@ const { values } = parseArgs({
 });
 
 if (!values.out || !values.count) {
-  process.stderr.write('usage: make-bench-data --out DIR --count N [--width W --height H --classes C --seed S --unique U --soft --part i/n]\n');
+  process.stderr.write(
+    'usage: make-bench-data --out DIR --count N [--width W --height H --classes C --seed S --unique U --soft --part i/n]\n',
+  );
   process.exit(2);
 }
 const out = resolve(values.out);
@@ -79,7 +81,9 @@ function writeScene(i: number): void {
     ? encodeNpy([numClasses, height, width], logitsFor(scene, numClasses, seed * 7919 + i))
     : encodeIndexPng(width, height, scene.prediction, { kind: 'palette', palette });
   writeAtomic(predictionFile, (tmp) => writeFileSync(tmp, predictionBytes));
-  writeAtomic(labelFile, (tmp) => writeFileSync(tmp, encodeIndexPng(width, height, scene.label, { kind: 'palette', palette })));
+  writeAtomic(labelFile, (tmp) =>
+    writeFileSync(tmp, encodeIndexPng(width, height, scene.label, { kind: 'palette', palette })),
+  );
 }
 
 for (let i = partIndex; i < count; i += partCount) writeScene(i);

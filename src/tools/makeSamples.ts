@@ -12,7 +12,12 @@ import { generateScene, logitsFor } from '../core/synthetic/scenes';
  */
 const NUM_CLASSES = 21;
 const IGNORE = 255;
-const SIZES: readonly (readonly [number, number])[] = [[200, 150], [240, 180], [160, 160], [180, 240]];
+const SIZES: readonly (readonly [number, number])[] = [
+  [200, 150],
+  [240, 180],
+  [160, 160],
+  [180, 240],
+];
 
 function writeRgbPng(file: string, width: number, height: number, rgb: Uint8Array): void {
   const png = new PNG({ width, height, colorType: 2 });
@@ -39,16 +44,28 @@ export function makeSamples(root: string, imageCount = 12, softCount = 3): void 
     const [width, height] = SIZES[i % SIZES.length]!;
     const name = `2007_${String(100 + i * 7).padStart(6, '0')}`;
     const scene = generateScene(1000 + i, { width, height, numClasses: NUM_CLASSES, ignoreIndex: IGNORE, voidBand: 2 });
-    writeFileSync(join(dirs.labels, `${name}.png`), encodeIndexPng(width, height, scene.label, { kind: 'palette', palette }));
-    writeFileSync(join(dirs.predictions, `${name}.png`), encodeIndexPng(width, height, scene.prediction, { kind: 'palette', palette }));
+    writeFileSync(
+      join(dirs.labels, `${name}.png`),
+      encodeIndexPng(width, height, scene.label, { kind: 'palette', palette }),
+    );
+    writeFileSync(
+      join(dirs.predictions, `${name}.png`),
+      encodeIndexPng(width, height, scene.prediction, { kind: 'palette', palette }),
+    );
     writeRgbPng(join(dirs.images, `${name}.png`), width, height, scene.image);
   }
   for (let i = 0; i < softCount; i++) {
     const [width, height] = [80, 60];
     const name = `soft_${String(i).padStart(3, '0')}`;
     const scene = generateScene(5000 + i, { width, height, numClasses: NUM_CLASSES, ignoreIndex: IGNORE, voidBand: 1 });
-    writeFileSync(join(dirs.softLabels, `${name}.png`), encodeIndexPng(width, height, scene.label, { kind: 'palette', palette }));
-    writeFileSync(join(dirs.soft, `${name}.npy`), encodeNpy([NUM_CLASSES, height, width], logitsFor(scene, NUM_CLASSES, 7000 + i)));
+    writeFileSync(
+      join(dirs.softLabels, `${name}.png`),
+      encodeIndexPng(width, height, scene.label, { kind: 'palette', palette }),
+    );
+    writeFileSync(
+      join(dirs.soft, `${name}.npy`),
+      encodeNpy([NUM_CLASSES, height, width], logitsFor(scene, NUM_CLASSES, 7000 + i)),
+    );
   }
 }
 

@@ -14,11 +14,21 @@ const isNullableNumber = (value: unknown): boolean => typeof value === 'number' 
 
 function isCliImage(value: unknown): value is CliImage {
   const v = value as Partial<CliImage> | null;
-  return typeof v === 'object' && v !== null && typeof v.name === 'string' && isNullableNumber(v.adaptive) && isNullableNumber(v.miou);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.name === 'string' &&
+    isNullableNumber(v.adaptive) &&
+    isNullableNumber(v.miou)
+  );
 }
 
 /** Orders by `value` (descending or ascending), images without a value last, ties by name. */
-export function orderBy(images: readonly CliImage[], value: (image: CliImage) => number | null, direction: 'descending' | 'ascending'): CliImage[] {
+export function orderBy(
+  images: readonly CliImage[],
+  value: (image: CliImage) => number | null,
+  direction: 'descending' | 'ascending',
+): CliImage[] {
   const sign = direction === 'descending' ? -1 : 1;
   return [...images].sort((a, b) => {
     const va = value(a);
@@ -34,11 +44,16 @@ export function orderBy(images: readonly CliImage[], value: (image: CliImage) =>
 
 /** Images hardest first: adaptive loss descending, ties by name, as the Hard examples view sorts them. */
 export function expectedHardestFirst(repo: string, predictionsDir: string, labelsDir: string): CliImage[] {
-  const stdout = execFileSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'eval', predictionsDir, '--labels', labelsDir, '--json'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const stdout = execFileSync(
+    process.execPath,
+    [path.join(repo, 'dist', 'cli.js'), 'eval', predictionsDir, '--labels', labelsDir, '--json'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const parsed = JSON.parse(stdout) as { images?: unknown };
-  if (!Array.isArray(parsed.images) || !parsed.images.every(isCliImage)) throw new Error('unexpected CLI output: no images list');
+  if (!Array.isArray(parsed.images) || !parsed.images.every(isCliImage))
+    throw new Error('unexpected CLI output: no images list');
   return orderBy(parsed.images, (image) => image.adaptive, 'descending');
 }

@@ -61,21 +61,41 @@ async function summaryDescription(page: Page): Promise<string> {
 const DONE = /^(\d+) images · .* · (\d+) skipped$/;
 
 /** Waits until the summary description matches `pattern` and returns the match. */
-async function waitForSummary(page: Page, what: string, pattern: RegExp, timeoutMs = 120_000): Promise<RegExpMatchArray> {
+async function waitForSummary(
+  page: Page,
+  what: string,
+  pattern: RegExp,
+  timeoutMs = 120_000,
+): Promise<RegExpMatchArray> {
   let text = '';
-  return waitUntil(what, timeoutMs, async () => {
-    text = await summaryDescription(page).catch(() => '');
-    return text.match(pattern) ?? undefined;
-  }, () => JSON.stringify(text));
+  return waitUntil(
+    what,
+    timeoutMs,
+    async () => {
+      text = await summaryDescription(page).catch(() => '');
+      return text.match(pattern) ?? undefined;
+    },
+    () => JSON.stringify(text),
+  );
 }
 
 /** Waits until the view's image rows are exactly `want`, in that order. */
-async function waitForImageRows(page: Page, what: string, images: readonly CliImage[], want: readonly string[]): Promise<void> {
+async function waitForImageRows(
+  page: Page,
+  what: string,
+  images: readonly CliImage[],
+  want: readonly string[],
+): Promise<void> {
   let seen: string[] = [];
-  await waitUntil(what, 30_000, async () => {
-    seen = await imageRowsIn(page, images);
-    return JSON.stringify(seen) === JSON.stringify(want) ? true : undefined;
-  }, () => JSON.stringify(seen));
+  await waitUntil(
+    what,
+    30_000,
+    async () => {
+      seen = await imageRowsIn(page, images);
+      return JSON.stringify(seen) === JSON.stringify(want) ? true : undefined;
+    },
+    () => JSON.stringify(seen),
+  );
 }
 
 /** How many log lines match `pattern`, so a scenario can look only at what it caused. */
@@ -84,12 +104,19 @@ function logCount(pattern: RegExp): number {
 }
 
 async function waitForLog(what: string, pattern: RegExp, atLeast: number): Promise<void> {
-  await waitUntil(what, 30_000, async () => (logCount(pattern) >= atLeast ? true : undefined), () => `${logCount(pattern)} lines match ${pattern}`);
+  await waitUntil(
+    what,
+    30_000,
+    async () => (logCount(pattern) >= atLeast ? true : undefined),
+    () => `${logCount(pattern)} lines match ${pattern}`,
+  );
 }
 
 /** Number of siblings of the view's first top-level row: the summary, the skipped group (if any) and the images. */
 async function topLevelCount(page: Page): Promise<number> {
-  const size = await hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: /^Dataset mIoU/ }) }).getAttribute('aria-setsize');
+  const size = await hardExampleRows(page)
+    .filter({ has: page.locator('.label-name', { hasText: /^Dataset mIoU/ }) })
+    .getAttribute('aria-setsize');
   return Number(size);
 }
 
@@ -110,7 +137,8 @@ async function waitForInspector(page: Page, name: string): Promise<string> {
     const canvas = element as HTMLCanvasElement;
     const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
     const colours = new Set<number>();
-    for (let i = 0; data !== undefined && i < data.length && colours.size < 50; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+    for (let i = 0; data !== undefined && i < data.length && colours.size < 50; i += 4 * 97)
+      colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
     return { width: canvas.width, height: canvas.height, colours: colours.size };
   });
   assert.ok(drawn.width > 0 && drawn.height > 0, `canvas has a size (${drawn.width}×${drawn.height})`);
@@ -138,7 +166,11 @@ describe('SegLens in VS Code', { skip }, () => {
 
   before(async () => {
     const started = Date.now();
-    expected = expectedHardestFirst(repo, path.join(workspace, 'predictions'), path.join(workspace, 'SegmentationClass'));
+    expected = expectedHardestFirst(
+      repo,
+      path.join(workspace, 'predictions'),
+      path.join(workspace, 'SegmentationClass'),
+    );
     assert.ok(expected.length >= 3, 'the sample data has images');
     browser = await launchBrowser();
     page = await openWorkbench(browser, url ?? '');
@@ -169,9 +201,14 @@ describe('SegLens in VS Code', { skip }, () => {
 
   it('opens the hardest image in the inspector from the view', async () => {
     const hardest = expected[0]!;
-    await hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${hardest.name}$`) }) }).click();
+    await hardExampleRows(page)
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${hardest.name}$`) }) })
+      .click();
     const metrics = await waitForInspector(page, hardest.name);
-    assert.ok(hardest.adaptive !== null && metrics.includes(hardest.adaptive.toFixed(4)), `inspector shows adaptive ${hardest.adaptive} in "${metrics}"`);
+    assert.ok(
+      hardest.adaptive !== null && metrics.includes(hardest.adaptive.toFixed(4)),
+      `inspector shows adaptive ${hardest.adaptive} in "${metrics}"`,
+    );
     assert.match(await readoutAtCentre(page), /\(\d+\)$|^void/, 'the readout names the class under the pointer');
     await screenshot(page, 'inspector');
 
@@ -184,7 +221,10 @@ describe('SegLens in VS Code', { skip }, () => {
     const reloaded = page.waitForEvent('load', { timeout: 60_000 });
     await runFromPalette(page, 'Developer: Reload Window');
     await reloaded;
-    await page.locator('.explorer-folders-view .monaco-list-row, [id="workbench.view.extension.seglens"]').first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row, [id="workbench.view.extension.seglens"]')
+      .first()
+      .waitFor({ timeout: 60_000 });
     await waitForInspector(page, expected[1]!.name);
   });
 
@@ -201,10 +241,16 @@ describe('SegLens in VS Code', { skip }, () => {
       return file.isVisible();
     });
     await file.dblclick();
-    await page.locator('.tabs-container .tab', { hasText: `${target.name}.png` }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page
+      .locator('.tabs-container .tab', { hasText: `${target.name}.png` })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
     await runFromPalette(page, 'SegLens: Run Loss on Current Image');
     const metrics = await waitForInspector(page, target.name);
-    assert.ok(target.adaptive !== null && metrics.includes(target.adaptive.toFixed(4)), `inspector shows adaptive ${target.adaptive} in "${metrics}"`);
+    assert.ok(
+      target.adaptive !== null && metrics.includes(target.adaptive.toFixed(4)),
+      `inspector shows adaptive ${target.adaptive} in "${metrics}"`,
+    );
     await screenshot(page, 'run-on-current-image');
   });
 
@@ -213,7 +259,9 @@ describe('SegLens in VS Code', { skip }, () => {
     const summary = hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: /^Dataset mIoU/ }) });
     await summary.waitFor({ state: 'visible', timeout: 30_000 });
     if ((await summary.getAttribute('aria-expanded')) !== 'true') await summary.click();
-    const fromCache = hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: /^from cache$/ }) }).locator('.label-description');
+    const fromCache = hardExampleRows(page)
+      .filter({ has: page.locator('.label-name', { hasText: /^from cache$/ }) })
+      .locator('.label-description');
     let text = '';
     await retry('every image served from the cache', 30_000, async () => {
       text = await fromCache.innerText({ timeout: 2_000 });
@@ -223,7 +271,10 @@ describe('SegLens in VS Code', { skip }, () => {
     }).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}; summary says from cache "${text}"`);
     });
-    assert.deepEqual(await imageRowsIn(page, expected), expected.map((image) => image.name));
+    assert.deepEqual(
+      await imageRowsIn(page, expected),
+      expected.map((image) => image.name),
+    );
   });
 
   it('re-sorts the view by mIoU from the sort quick pick', async () => {
@@ -251,7 +302,10 @@ describe('SegLens in VS Code', { skip }, () => {
     const runsBefore = logCount(/\] evaluate /);
 
     await page.reload();
-    await page.locator('.explorer-folders-view .monaco-list-row, [id="workbench.view.extension.seglens"]').first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row, [id="workbench.view.extension.seglens"]')
+      .first()
+      .waitFor({ timeout: 60_000 });
     await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
     const rest = expected.filter((image) => image !== touched);
     // The sort key picked before the reload (mIoU) is kept too.
@@ -259,7 +313,11 @@ describe('SegLens in VS Code', { skip }, () => {
     await waitForImageRows(page, 'restored hard examples', expected, want);
     await waitForSummary(page, 'summary of restored results', /^\d+ images · result cache · 0 skipped · restored$/);
     const note = `${rest.length} of ${expected.length} from cache — re-run to refresh`;
-    await page.locator(`[id="${SEGLENS_CONTAINER}"]`).getByText(note).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page
+      .locator(`[id="${SEGLENS_CONTAINER}"]`)
+      .getByText(note)
+      .first()
+      .waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(logCount(/\] evaluate /), runsBefore, 'nothing was evaluated: the list came from the cache');
   });
 
@@ -267,12 +325,16 @@ describe('SegLens in VS Code', { skip }, () => {
     // Re-run from the restored list: the changed file is computed again and the list is complete.
     await runFromPalette(page, 'SegLens: Re-run Evaluation');
     await waitForSummary(page, 'the re-run to finish', new RegExp(`^${expected.length} images · .* · 0 skipped$`));
-    const byMiou = (images: readonly CliImage[]): string[] => orderBy(images, (image) => image.miou, 'ascending').map((image) => image.name);
+    const byMiou = (images: readonly CliImage[]): string[] =>
+      orderBy(images, (image) => image.miou, 'ascending').map((image) => image.name);
     await waitForImageRows(page, 'every image after the re-run', expected, byMiou(expected));
 
     // The rarest foreground class present in some but not all images, so the filter visibly removes rows.
-    const containing = (id: number): CliImage[] => expected.filter((image) => (image.perClassIoU?.[id] ?? null) !== null);
-    const candidates = Array.from({ length: 20 }, (_, i) => i + 1).filter((id) => containing(id).length > 0 && containing(id).length < expected.length);
+    const containing = (id: number): CliImage[] =>
+      expected.filter((image) => (image.perClassIoU?.[id] ?? null) !== null);
+    const candidates = Array.from({ length: 20 }, (_, i) => i + 1).filter(
+      (id) => containing(id).length > 0 && containing(id).length < expected.length,
+    );
     assert.ok(candidates.length > 0, 'the sample data has a class present in only some images');
     const classId = candidates.sort((a, b) => containing(a).length - containing(b).length || a - b)[0]!;
 
@@ -282,7 +344,9 @@ describe('SegLens in VS Code', { skip }, () => {
       await option.click();
     };
     const options = page.locator('#quickInput_list [role="option"]');
-    await pickFilter(options.filter({ has: page.locator('.label-description', { hasText: new RegExp(`^id ${classId} · `) }) }).first());
+    await pickFilter(
+      options.filter({ has: page.locator('.label-description', { hasText: new RegExp(`^id ${classId} · `) }) }).first(),
+    );
     await waitForImageRows(page, `images containing class ${classId}`, expected, byMiou(containing(classId)));
 
     await pickFilter(options.filter({ has: page.locator('.label-name', { hasText: /^All classes$/ }) }).first());
@@ -291,7 +355,9 @@ describe('SegLens in VS Code', { skip }, () => {
 
   it('evaluates a folder while its files are rewritten; a second run cancels the first and every file is accounted for', async () => {
     const folder = path.join(workspace, 'soak', 'soak-predictions');
-    const names = readdirSync(folder).filter((name) => name.endsWith('.png')).sort();
+    const names = readdirSync(folder)
+      .filter((name) => name.endsWith('.png'))
+      .sort();
     assert.ok(names.length >= 80, `the soak folder has enough pairs (${names.length})`);
     // Pairs are evaluated in name order: the last two are broken for good before any run reaches them.
     const [truncated, garbage] = names.slice(-2) as [string, string];
@@ -328,19 +394,44 @@ describe('SegLens in VS Code', { skip }, () => {
     }
     console.log(`# soak: ${names.length} pairs, ${churned.length} files churned in ${rounds} rewrites`);
     assert.ok(rounds > 0, 'files were rewritten during the run');
-    assert.equal(await topLevelCount(page), 1 + 1 + Number((await waitForSummary(page, 'summary', DONE))[1]), 'the view lists summary, skipped group and every image');
+    assert.equal(
+      await topLevelCount(page),
+      1 + 1 + Number((await waitForSummary(page, 'summary', DONE))[1]),
+      'the view lists summary, skipped group and every image',
+    );
 
     // The skipped group lists the files broken for good, each with a reason.
-    const group = hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: /^Skipped files \(\d+\)$/ }) });
+    const group = hardExampleRows(page).filter({
+      has: page.locator('.label-name', { hasText: /^Skipped files \(\d+\)$/ }),
+    });
     if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();
-    const skippedRows = async (): Promise<string[]> => (await rowLabels(page)).filter((label) => label.startsWith('skipped: '));
+    const skippedRows = async (): Promise<string[]> =>
+      (await rowLabels(page)).filter((label) => label.startsWith('skipped: '));
     let shown: string[] = [];
-    await waitUntil('the broken files listed as skipped', 15_000, async () => {
-      shown = await skippedRows();
-      return [truncated, garbage].every((name) => shown.some((row) => new RegExp(`^skipped: ${name} — \\S`).test(row))) ? true : undefined;
-    }, () => JSON.stringify(shown));
-    const skippedCount = Number(await group.locator('.label-name').innerText().then((text) => /\((\d+)\)/.exec(text)?.[1]));
-    assert.equal(Number((await waitForSummary(page, 'summary', DONE))[2]), skippedCount, 'the group holds every skipped file');
+    await waitUntil(
+      'the broken files listed as skipped',
+      15_000,
+      async () => {
+        shown = await skippedRows();
+        return [truncated, garbage].every((name) =>
+          shown.some((row) => new RegExp(`^skipped: ${name} — \\S`).test(row)),
+        )
+          ? true
+          : undefined;
+      },
+      () => JSON.stringify(shown),
+    );
+    const skippedCount = Number(
+      await group
+        .locator('.label-name')
+        .innerText()
+        .then((text) => /\((\d+)\)/.exec(text)?.[1]),
+    );
+    assert.equal(
+      Number((await waitForSummary(page, 'summary', DONE))[2]),
+      skippedCount,
+      'the group holds every skipped file',
+    );
     await screenshot(page, 'soak');
 
     assert.deepEqual(await errorNotifications(page), [], 'no error notification');
@@ -348,7 +439,9 @@ describe('SegLens in VS Code', { skip }, () => {
     // The extension host still answers: the inspector opens on the top image of the soaked folder
     // (collapse the skipped group first, so the image rows are inside the rendered part of the tree).
     if ((await group.getAttribute('aria-expanded')) === 'true') await group.click();
-    const top = hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: /^img_\d+$/ }) }).first();
+    const top = hardExampleRows(page)
+      .filter({ has: page.locator('.label-name', { hasText: /^img_\d+$/ }) })
+      .first();
     const name = await top.locator('.label-name').innerText();
     await top.click();
     await waitForInspector(page, name);
@@ -379,7 +472,10 @@ describe('SegLens in VS Code', { skip }, () => {
       return file.isVisible();
     });
     await file.dblclick();
-    await page.locator('.tabs-container .tab', { hasText: `${hardest.name}.png` }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page
+      .locator('.tabs-container .tab', { hasText: `${hardest.name}.png` })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
     await runFromPalette(page, 'SegLens: Run Loss on Current Image');
     await waitForInspector(page, hardest.name);
 
@@ -392,7 +488,8 @@ describe('SegLens in VS Code', { skip }, () => {
       });
     const setLayer = async (layer: string, visible: boolean): Promise<void> => {
       const checkbox = frame.locator(`vscode-checkbox[data-layer="${layer}"]`);
-      const isChecked = (): Promise<boolean> => checkbox.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
+      const isChecked = (): Promise<boolean> =>
+        checkbox.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
       if ((await isChecked()) !== visible) await checkbox.click();
       assert.equal(await isChecked(), visible, `the ${layer} layer is ${visible ? 'on' : 'off'}`);
     };
@@ -407,9 +504,15 @@ describe('SegLens in VS Code', { skip }, () => {
       await sleep(250);
       return false;
     });
-    assert.ok(changed > before.length / 50, `switching layers redrew the canvas (${changed} of ${before.length} channel samples changed)`);
+    assert.ok(
+      changed > before.length / 50,
+      `switching layers redrew the canvas (${changed} of ${before.length} channel samples changed)`,
+    );
     // The colour bar is symmetric about 0: its ends read -x and +x for the same x > 0.
-    const [low, high] = await Promise.all([frame.locator('.color-bar .ticks .min').innerText(), frame.locator('.color-bar .ticks .max').innerText()]);
+    const [low, high] = await Promise.all([
+      frame.locator('.color-bar .ticks .min').innerText(),
+      frame.locator('.color-bar .ticks .max').innerText(),
+    ]);
     const magnitude = (text: string): number => Math.abs(Number(text.replace(/[^\d.]/g, '')));
     assert.ok(magnitude(high) > 0 && magnitude(low) === magnitude(high), `colour bar runs from ${low} to ${high}`);
     await screenshot(page, 'inspector-heatmap');

@@ -15,7 +15,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['SEGLENS_E2E_CHROMIUM'] ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -42,7 +50,9 @@ export async function retry(what: string, timeoutMs: number, attempt: () => Prom
       lastError = error;
     }
   }
-  throw new Error(`timed out: ${what}${lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : ''}`);
+  throw new Error(
+    `timed out: ${what}${lastError instanceof Error ? ` (last error: ${lastError.message.split('\n')[0]})` : ''}`,
+  );
 }
 
 /** Runs a command by its palette title; reopens the palette while the extension's commands are still arriving. */
@@ -67,7 +77,9 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
 export function explorerRow(page: Page, name: string): Locator {
   return page
     .locator('.explorer-folders-view .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
+    .filter({
+      has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+    })
     .first();
 }
 
@@ -104,7 +116,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Polls `probe` every 250 ms until it returns a value; the error names what was last seen. */
-export async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, lastSeen?: () => string): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  lastSeen?: () => string,
+): Promise<T> {
   let value: T | undefined;
   await retry(what, timeoutMs, async () => {
     value = await probe();
@@ -165,5 +182,8 @@ export async function cancelProgressNotification(page: Page, title: string): Pro
 
 /** Error toasts currently shown (VS Code marks them with the error codicon). */
 export async function errorNotifications(page: Page): Promise<string[]> {
-  return page.locator('.notifications-toasts .notification-toast').filter({ has: page.locator('.codicon-error') }).allInnerTexts();
+  return page
+    .locator('.notifications-toasts .notification-toast')
+    .filter({ has: page.locator('.codicon-error') })
+    .allInnerTexts();
 }

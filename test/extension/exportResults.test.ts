@@ -5,16 +5,27 @@ import { resultsToJson } from '../../src/extension/logic/exportResults';
 import { fakeRecord } from './records';
 
 test('CSV has one row per image, per-scale and per-class columns, and quotes awkward names', () => {
-  const csv = recordsToCsv([fakeRecord('a,"b"'), fakeRecord('c', { ce: null })], [2, 4], ['bg', 'cat', 'dog']).trimEnd().split('\n');
+  const csv = recordsToCsv([fakeRecord('a,"b"'), fakeRecord('c', { ce: null })], [2, 4], ['bg', 'cat', 'dog'])
+    .trimEnd()
+    .split('\n');
   assert.equal(csv.length, 3);
-  assert.equal(csv[0], 'name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,merge_effect,miou,pixel_accuracy,iou_bg,iou_cat,iou_dog');
+  assert.equal(
+    csv[0],
+    'name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,merge_effect,miou,pixel_accuracy,iou_bg,iou_cat,iou_dog',
+  );
   assert.ok(csv[1]!.startsWith('"a,""b""",'));
   assert.match(csv[1]!, /,0\.8,,0\.4$/, 'undefined IoU is an empty cell');
   assert.match(csv[2]!, /^c,[^,]+,[^,]+,4,2,8,,0\.4,/, 'a missing loss is an empty cell');
 });
 
 test('JSON keeps summary, images and skipped files together', () => {
-  const json = JSON.parse(resultsToJson({ miou: 0.5 }, [fakeRecord('a')], [{ file: 'b.png', reason: 'truncated' }], { predictionsDir: '/p', labelsDir: '/l', options: {} }));
+  const json = JSON.parse(
+    resultsToJson({ miou: 0.5 }, [fakeRecord('a')], [{ file: 'b.png', reason: 'truncated' }], {
+      predictionsDir: '/p',
+      labelsDir: '/l',
+      options: {},
+    }),
+  );
   assert.equal(json.summary.miou, 0.5);
   assert.equal(json.images[0].name, 'a');
   assert.deepEqual(json.skipped, [{ file: 'b.png', reason: 'truncated' }]);

@@ -37,8 +37,18 @@ test('finds the RGB image in JPEGImages by stem, or in the configured folder fir
   const labels = dir('rgb', 'SegmentationClass');
   writeFileSync(path.join(dir('rgb', 'JPEGImages'), 'a.jpg'), '');
   writeFileSync(path.join(dir('photos'), 'a.png'), '');
-  assert.equal(await findRgbImage('a', { predictionsDir: predictions, labelsDir: labels }), path.join(root, 'rgb', 'JPEGImages', 'a.jpg'));
-  assert.equal(await findRgbImage('a', { imagesFolder: path.join(root, 'photos'), predictionsDir: predictions, labelsDir: labels }), path.join(root, 'photos', 'a.png'));
+  assert.equal(
+    await findRgbImage('a', { predictionsDir: predictions, labelsDir: labels }),
+    path.join(root, 'rgb', 'JPEGImages', 'a.jpg'),
+  );
+  assert.equal(
+    await findRgbImage('a', {
+      imagesFolder: path.join(root, 'photos'),
+      predictionsDir: predictions,
+      labelsDir: labels,
+    }),
+    path.join(root, 'photos', 'a.png'),
+  );
   assert.equal(await findRgbImage('missing', { predictionsDir: predictions, labelsDir: labels }), undefined);
 });
 

@@ -34,7 +34,12 @@ test('the host builds image messages the webview accepts', () => {
 });
 
 test('class colours come from the colour table where it has them', () => {
-  const table = { name: 't', classNames: ['a'], classColors: [[1, 2, 3] as const], idOfColor: new Map<number, number>() };
+  const table = {
+    name: 't',
+    classNames: ['a'],
+    classColors: [[1, 2, 3] as const],
+    idOfColor: new Map<number, number>(),
+  };
   const colors = classColorsFor(3, table);
   assert.deepEqual(colors[0], [1, 2, 3]);
   assert.deepEqual(colors[1], [128, 0, 0], 'VOC colour for id 1');

@@ -11,15 +11,24 @@ const records = [
 ];
 
 test('losses rank highest first, ties by name, images without a value last', () => {
-  assert.deepEqual(rankRecords(records, 'adaptive').map((r) => r.name), ['b', 'd', 'a', 'c']);
+  assert.deepEqual(
+    rankRecords(records, 'adaptive').map((r) => r.name),
+    ['b', 'd', 'a', 'c'],
+  );
 });
 
 test('scores rank lowest first', () => {
-  assert.deepEqual(rankRecords(records, 'miou').map((r) => r.name), ['a', 'd', 'b', 'c']);
+  assert.deepEqual(
+    rankRecords(records, 'miou').map((r) => r.name),
+    ['a', 'd', 'b', 'c'],
+  );
 });
 
 test('class filter keeps images whose label or prediction holds the class', () => {
-  assert.deepEqual(filterByClass(records, 0).map((r) => r.name), ['b', 'a']);
+  assert.deepEqual(
+    filterByClass(records, 0).map((r) => r.name),
+    ['b', 'a'],
+  );
   assert.equal(filterByClass(records, undefined).length, 4);
   assert.equal(filterByClass(records, 7).length, 0);
 });

@@ -32,7 +32,10 @@ async function evaluatedFolder(name: string, images: readonly string[], hash: st
 }
 
 test('the stored folder pair is read back only when it has the expected shape', () => {
-  assert.deepEqual(parseEvaluatedFolders({ predictionsDir: '/p', labelsDir: '/l', extra: 1 }), { predictionsDir: '/p', labelsDir: '/l' });
+  assert.deepEqual(parseEvaluatedFolders({ predictionsDir: '/p', labelsDir: '/l', extra: 1 }), {
+    predictionsDir: '/p',
+    labelsDir: '/l',
+  });
   assert.equal(parseEvaluatedFolders(undefined), undefined);
   assert.equal(parseEvaluatedFolders('/p'), undefined);
   assert.equal(parseEvaluatedFolders({ predictionsDir: '/p' }), undefined);
@@ -66,9 +69,18 @@ test('files rewritten, touched or deleted since the run are left out, and the no
 test('nothing is restored under other options, for an unknown folder, or when no file is unchanged', async () => {
   const hash = optionsHash({ metric: { numClasses: 3 } }, '1.0.0');
   const { storage, folders } = await evaluatedFolder('options', ['a'], hash);
-  assert.equal(await restoreFromCache(storage, folders, optionsHash({ metric: { numClasses: 4 } }, '1.0.0')), undefined);
-  assert.equal(await restoreFromCache(storage, folders, optionsHash({ metric: { numClasses: 3 } }, '1.0.1')), undefined);
-  assert.equal(await restoreFromCache(storage, { predictionsDir: '/nowhere/p', labelsDir: '/nowhere/l' }, hash), undefined);
+  assert.equal(
+    await restoreFromCache(storage, folders, optionsHash({ metric: { numClasses: 4 } }, '1.0.0')),
+    undefined,
+  );
+  assert.equal(
+    await restoreFromCache(storage, folders, optionsHash({ metric: { numClasses: 3 } }, '1.0.1')),
+    undefined,
+  );
+  assert.equal(
+    await restoreFromCache(storage, { predictionsDir: '/nowhere/p', labelsDir: '/nowhere/l' }, hash),
+    undefined,
+  );
   rmSync(path.join(folders.labelsDir, 'a.png'));
   assert.equal(await restoreFromCache(storage, folders, hash), undefined);
 });

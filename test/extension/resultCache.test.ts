@@ -21,9 +21,28 @@ test('a stored result is reused only while files and options are unchanged', asy
   const reopened = await ResultCache.open(storage, '/p', '/l');
   assert.equal(reopened.discardedBecause, undefined);
   assert.deepEqual(reopened.lookup(record.predictionFile, record.labelFile, stamps, hash), record);
-  assert.equal(reopened.lookup(record.predictionFile, record.labelFile, { ...stamps, label: { size: 20, mtimeMs: 2001 } }, hash), undefined);
-  assert.equal(reopened.lookup(record.predictionFile, record.labelFile, { ...stamps, prediction: { size: 11, mtimeMs: 1000 } }, hash), undefined);
-  assert.equal(reopened.lookup(record.predictionFile, record.labelFile, stamps, optionsHash({ metric: { numClasses: 4 } }, '1.0.0')), undefined);
+  assert.equal(
+    reopened.lookup(record.predictionFile, record.labelFile, { ...stamps, label: { size: 20, mtimeMs: 2001 } }, hash),
+    undefined,
+  );
+  assert.equal(
+    reopened.lookup(
+      record.predictionFile,
+      record.labelFile,
+      { ...stamps, prediction: { size: 11, mtimeMs: 1000 } },
+      hash,
+    ),
+    undefined,
+  );
+  assert.equal(
+    reopened.lookup(
+      record.predictionFile,
+      record.labelFile,
+      stamps,
+      optionsHash({ metric: { numClasses: 4 } }, '1.0.0'),
+    ),
+    undefined,
+  );
   assert.equal(reopened.lookup(record.predictionFile, '/other/label.png', stamps, hash), undefined);
 });
 
@@ -38,7 +57,12 @@ test('a corrupt cache is discarded and then overwritten', async () => {
   const cache = await ResultCache.open(storage, '/p2', '/l2');
   cache.store(record, stamps, 'h');
   await cache.save();
-  writeFileSync(file, '{"version":1,"predictionsDir":"/p2","labelsDir":"/l2","entries":{"' + record.predictionFile + '":{"record":{"name":3}}}}');
+  writeFileSync(
+    file,
+    '{"version":1,"predictionsDir":"/p2","labelsDir":"/l2","entries":{"' +
+      record.predictionFile +
+      '":{"record":{"name":3}}}}',
+  );
   const damaged = await ResultCache.open(storage, '/p2', '/l2');
   assert.match(damaged.discardedBecause ?? '', /damaged entry/);
   assert.equal(damaged.size, 0);

@@ -12,7 +12,15 @@ test('defaults follow the spec', () => {
 });
 
 test('values of the wrong type fall back to defaults; good ones are kept', () => {
-  const values: Record<string, unknown> = { classes: 19, scales: 'big', scaleWeights: [0.5, 0.5], softLayout: 'chw', softValues: 'nonsense', colorTable: ' cityscapes ', labelsFolder: '' };
+  const values: Record<string, unknown> = {
+    classes: 19,
+    scales: 'big',
+    scaleWeights: [0.5, 0.5],
+    softLayout: 'chw',
+    softValues: 'nonsense',
+    colorTable: ' cityscapes ',
+    labelsFolder: '',
+  };
   const settings = readSettings((key) => values[key]);
   assert.equal(settings.metric.numClasses, 19);
   assert.deepEqual(settings.metric.scales, [2, 4, 8]);

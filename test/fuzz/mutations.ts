@@ -44,7 +44,7 @@ interface ChunkSpan {
 /** Chunks of a well-formed PNG (the seeds are well formed, so no validation here). */
 export function chunkSpans(png: Buffer): ChunkSpan[] {
   const spans: ChunkSpan[] = [];
-  for (let offset = 8; offset + 12 <= png.length; ) {
+  for (let offset = 8; offset + 12 <= png.length;) {
     const dataLength = png.readUInt32BE(offset);
     spans.push({ type: png.toString('latin1', offset + 4, offset + 8), offset, dataStart: offset + 8, dataLength });
     offset += 12 + dataLength;
@@ -95,11 +95,24 @@ export function rewriteIhdr(random: Random, input: Buffer): Buffer {
   const dimension = (): number =>
     pick(random, [() => pick(random, HUGE_U32), () => 1 + int(random, 9000), () => 1 + int(random, 64), () => 0])();
   switch (int(random, 5)) {
-    case 0: out.writeUInt32BE(dimension(), at); break;
-    case 1: out.writeUInt32BE(dimension(), at + 4); break;
-    case 2: out.writeUInt32BE(dimension(), at); out.writeUInt32BE(dimension(), at + 4); break;
-    case 3: out[at + 8] = pick(random, [1, 2, 4, 8, 16, 3, 32, 0]); out[at + 9] = pick(random, [0, 2, 3, 4, 6, 1, 7]); break;
-    default: out[at + 12] = pick(random, [0, 1, 2]); out[at + 10] = random() < 0.8 ? 0 : 1; out[at + 11] = random() < 0.8 ? 0 : 1;
+    case 0:
+      out.writeUInt32BE(dimension(), at);
+      break;
+    case 1:
+      out.writeUInt32BE(dimension(), at + 4);
+      break;
+    case 2:
+      out.writeUInt32BE(dimension(), at);
+      out.writeUInt32BE(dimension(), at + 4);
+      break;
+    case 3:
+      out[at + 8] = pick(random, [1, 2, 4, 8, 16, 3, 32, 0]);
+      out[at + 9] = pick(random, [0, 2, 3, 4, 6, 1, 7]);
+      break;
+    default:
+      out[at + 12] = pick(random, [0, 1, 2]);
+      out[at + 10] = random() < 0.8 ? 0 : 1;
+      out[at + 11] = random() < 0.8 ? 0 : 1;
   }
   fixCrc(out, ihdr);
   return out;
@@ -126,7 +139,11 @@ function npyParts(npy: Buffer): { version: number; text: string; data: Buffer } 
   const version = npy[6]!;
   const headerStart = version === 1 ? 10 : 12;
   const length = version === 1 ? npy.readUInt16LE(8) : npy.readUInt32LE(8);
-  return { version, text: npy.toString('latin1', headerStart, headerStart + length), data: npy.subarray(headerStart + length) };
+  return {
+    version,
+    text: npy.toString('latin1', headerStart, headerStart + length),
+    data: npy.subarray(headerStart + length),
+  };
 }
 
 export function npyWithHeader(version: number, text: string, data: Buffer, lengthOverride?: number): Buffer {
@@ -140,25 +157,73 @@ export function npyWithHeader(version: number, text: string, data: Buffer, lengt
 }
 
 const SHAPE_TEXTS = [
-  '(99999999999, 3)', '(4294967296, 4294967296)', '(9999999999, 9999999999, 21)', '(0, 5)', '(-1, 8)', '(2.5, 4)', '((2, 3), 4)',
-  '()', '(3,)', '(1, 1, 1, 1, 1, 21, 2, 2)', '(21, 0, 9999999999)', '(2L, 3L)', '(1e9, 21)', '(0x10, 4)', '(21, 6, 8, )', '(6,8,21)',
-  '(21, 60, 80)', '(65536, 65536)',
+  '(99999999999, 3)',
+  '(4294967296, 4294967296)',
+  '(9999999999, 9999999999, 21)',
+  '(0, 5)',
+  '(-1, 8)',
+  '(2.5, 4)',
+  '((2, 3), 4)',
+  '()',
+  '(3,)',
+  '(1, 1, 1, 1, 1, 21, 2, 2)',
+  '(21, 0, 9999999999)',
+  '(2L, 3L)',
+  '(1e9, 21)',
+  '(0x10, 4)',
+  '(21, 6, 8, )',
+  '(6,8,21)',
+  '(21, 60, 80)',
+  '(65536, 65536)',
 ];
-const DESCRS = ['<f4', '>f4', '<f2', '<f8', '|u1', '<u2', '<i8', '<u8', '|b1', '<U10', '|O', '<c8', '<f16', "[('a', '<f4')]", '', '<f'];
+const DESCRS = [
+  '<f4',
+  '>f4',
+  '<f2',
+  '<f8',
+  '|u1',
+  '<u2',
+  '<i8',
+  '<u8',
+  '|b1',
+  '<U10',
+  '|O',
+  '<c8',
+  '<f16',
+  "[('a', '<f4')]",
+  '',
+  '<f',
+];
 
 /** Rewrites the header dict the way hostile or foreign files do: shapes, dtypes, order, keys, length field. */
 export function mutateNpyHeader(random: Random, input: Buffer): Buffer {
   if (input.length < 12) return flipBits(random, input); // an earlier truncation left no header to edit
   const { version, text, data } = npyParts(input);
   switch (int(random, 9)) {
-    case 0: return npyWithHeader(version, text.replace(/'shape'\s*:\s*\([^)]*\)/, `'shape': ${pick(random, SHAPE_TEXTS)}`), data);
-    case 1: return npyWithHeader(version, text.replace(/'descr'\s*:\s*'[^']*'/, `'descr': '${pick(random, DESCRS)}'`), data);
-    case 2: return npyWithHeader(version, text.replace('False', 'True'), data);
-    case 3: return npyWithHeader(version, text, data, pick(random, HUGE_U32));
-    case 4: return npyWithHeader(version, text.replace(pick(random, ["'descr'", "'shape'", "'fortran_order'"]), "'other'"), data);
-    case 5: return npyWithHeader(random() < 0.5 ? 2 : 3, text, data);
-    case 6: return npyWithHeader(version, text, data.subarray(0, int(random, data.length)));
-    case 7: return npyWithHeader(version, text.slice(0, int(random, text.length)), data);
+    case 0:
+      return npyWithHeader(
+        version,
+        text.replace(/'shape'\s*:\s*\([^)]*\)/, `'shape': ${pick(random, SHAPE_TEXTS)}`),
+        data,
+      );
+    case 1:
+      return npyWithHeader(version, text.replace(/'descr'\s*:\s*'[^']*'/, `'descr': '${pick(random, DESCRS)}'`), data);
+    case 2:
+      return npyWithHeader(version, text.replace('False', 'True'), data);
+    case 3:
+      return npyWithHeader(version, text, data, pick(random, HUGE_U32));
+    case 4:
+      return npyWithHeader(
+        version,
+        text.replace(pick(random, ["'descr'", "'shape'", "'fortran_order'"]), "'other'"),
+        data,
+      );
+    case 5:
+      return npyWithHeader(random() < 0.5 ? 2 : 3, text, data);
+    case 6:
+      return npyWithHeader(version, text, data.subarray(0, int(random, data.length)));
+    case 7:
+      return npyWithHeader(version, text.slice(0, int(random, text.length)), data);
     default: {
       const bytes = Buffer.from(text, 'latin1');
       bytes[int(random, bytes.length)] = pick(random, [0x28, 0x29, 0x2c, 0x27, 0x3a, 0x00, 0x0a, 0x39, 0x2d]); // ( ) , ' : NUL LF 9 -

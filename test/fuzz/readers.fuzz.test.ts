@@ -16,8 +16,20 @@ import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../../src/core/opt
 import { seededRandom } from '../../src/core/synthetic/scenes';
 import type { ClassMap, Prediction } from '../../src/core/types';
 import {
-  chunkSpans, fixCrc, flipBits, hugeChunkLength, int, mutateChunkData, mutateNpyHeader, npyWithHeader, overwriteBytes, pick,
-  reshuffleChunks, rewriteIhdr, truncate, type Random,
+  chunkSpans,
+  fixCrc,
+  flipBits,
+  hugeChunkLength,
+  int,
+  mutateChunkData,
+  mutateNpyHeader,
+  npyWithHeader,
+  overwriteBytes,
+  pick,
+  reshuffleChunks,
+  rewriteIhdr,
+  truncate,
+  type Random,
 } from './mutations';
 
 /**
@@ -37,8 +49,18 @@ const COLOR_TABLE = vocColorTable();
 
 // A Record over the union makes the compiler complain when a code is added to errors.ts and not here.
 const CODES: Record<InputErrorCode, true> = {
-  unreadable: true, 'not-png': true, truncated: true, corrupt: true, 'too-large': true, 'unsupported-format': true,
-  'bad-npy-header': true, 'size-mismatch': true, 'class-count-mismatch': true, 'invalid-values': true, 'unknown-colour': true, unpaired: true,
+  unreadable: true,
+  'not-png': true,
+  truncated: true,
+  corrupt: true,
+  'too-large': true,
+  'unsupported-format': true,
+  'bad-npy-header': true,
+  'size-mismatch': true,
+  'class-count-mismatch': true,
+  'invalid-values': true,
+  'unknown-colour': true,
+  unpaired: true,
 };
 
 interface Seed {
@@ -50,7 +72,8 @@ interface Seed {
 
 function cropRgba(png: PNG, width: number, height: number): PNG {
   const out = new PNG({ width, height });
-  for (let y = 0; y < height; y++) png.data.copy(out.data, y * width * 4, y * png.width * 4, (y * png.width + width) * 4);
+  for (let y = 0; y < height; y++)
+    png.data.copy(out.data, y * width * 4, y * png.width * 4, (y * png.width + width) * 4);
   return out;
 }
 
@@ -72,7 +95,15 @@ function colourCodedPng(ids: Uint16Array, width: number, height: number): Buffer
 
 /** An Adam7-interlaced 8-bit gray PNG (pngjs cannot write one): exercises the interlaced inflate path. */
 function interlacedGrayPng(width: number, height: number, value: (x: number, y: number) => number): Buffer {
-  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
+  const passes = [
+    [0, 0, 8, 8],
+    [4, 0, 8, 8],
+    [0, 4, 4, 8],
+    [2, 0, 4, 4],
+    [0, 2, 2, 4],
+    [1, 0, 2, 2],
+    [0, 1, 1, 2],
+  ] as const;
   const rows: number[] = [];
   for (const [x0, y0, dx, dy] of passes) {
     for (let y = y0; y < height; y += dy) {
@@ -104,11 +135,22 @@ function pngSeeds(): Seed[] {
   return [
     { name: 'real-palette-label', bytes: readFileSync(join(SAMPLES, 'soft-labels/soft_000.png')) },
     { name: 'real-palette-prediction', bytes: readFileSync(join(SAMPLES, 'predictions/2007_000107.png')) },
-    { name: 'cropped-palette-label', bytes: encodeIndexPng(32, 24, labelIds, { kind: 'palette', palette: vocColormap() }) },
+    {
+      name: 'cropped-palette-label',
+      bytes: encodeIndexPng(32, 24, labelIds, { kind: 'palette', palette: vocColormap() }),
+    },
     { name: 'colour-coded-label', bytes: colourCodedPng(labelIds, 32, 24) },
     { name: 'cropped-rgb-image', bytes: PNG.sync.write(cropRgba(rgb, 24, 16)) },
     { name: 'gray8', bytes: encodeIndexPng(24, 16, ids, { kind: 'gray', bitDepth: 8 }) },
-    { name: 'gray16', bytes: encodeIndexPng(24, 16, ids.map((v) => v * 1000), { kind: 'gray', bitDepth: 16 }) },
+    {
+      name: 'gray16',
+      bytes: encodeIndexPng(
+        24,
+        16,
+        ids.map((v) => v * 1000),
+        { kind: 'gray', bitDepth: 16 },
+      ),
+    },
     { name: 'interlaced-gray8', bytes: interlacedGrayPng(19, 13, (x, y) => (x + y) % NUM_CLASSES) },
   ];
 }
@@ -118,16 +160,36 @@ function npySeeds(): Seed[] {
   const [c, h, w] = [NUM_CLASSES, 6, 8];
   const logits = Float32Array.from({ length: c * h * w }, () => random() * 8 - 4);
   const probabilities = new Float64Array(h * w * c);
-  for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) probabilities[p * c + k] = k === p % c ? 0.8 : 0.2 / (c - 1);
+  for (let p = 0; p < h * w; p++)
+    for (let k = 0; k < c; k++) probabilities[p * c + k] = k === p % c ? 0.8 : 0.2 / (c - 1);
   const realText = "{'descr': '<f4', 'fortran_order': False, 'shape': (21, 6, 8), }";
   return [
     { name: 'real-soft-prediction', bytes: readFileSync(join(SAMPLES, 'soft-predictions/soft_000.npy')) },
     { name: 'chw-f4-logits', bytes: encodeNpy([c, h, w], logits) },
     { name: 'hwc-f8-probabilities', bytes: encodeNpy([h, w, c], probabilities) },
-    { name: 'u1-class-map', bytes: encodeNpy([h, w], Uint8Array.from({ length: h * w }, (_, i) => i % c)) },
-    { name: 'v2-header-batch', bytes: npyWithHeader(2, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 21, 6, 8), }\n", Buffer.from(logits.buffer)) },
-    { name: 'big-endian-f4', bytes: npyWithHeader(1, realText.replace('<f4', '>f4') + '\n', Buffer.from(logits.buffer.slice(0)).swap32()) },
-    { name: 'f2-scores', bytes: npyWithHeader(1, realText.replace('<f4', '<f2') + '\n', Buffer.alloc(c * h * w * 2, 0x3c)) },
+    {
+      name: 'u1-class-map',
+      bytes: encodeNpy(
+        [h, w],
+        Uint8Array.from({ length: h * w }, (_, i) => i % c),
+      ),
+    },
+    {
+      name: 'v2-header-batch',
+      bytes: npyWithHeader(
+        2,
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 21, 6, 8), }\n",
+        Buffer.from(logits.buffer),
+      ),
+    },
+    {
+      name: 'big-endian-f4',
+      bytes: npyWithHeader(1, realText.replace('<f4', '>f4') + '\n', Buffer.from(logits.buffer.slice(0)).swap32()),
+    },
+    {
+      name: 'f2-scores',
+      bytes: npyWithHeader(1, realText.replace('<f4', '<f2') + '\n', Buffer.alloc(c * h * w * 2, 0x3c)),
+    },
   ];
 }
 
@@ -156,11 +218,15 @@ function expectValueOrInputError(run: () => void, where: string): string {
   } catch (error) {
     if (error instanceof assert.AssertionError) throw error;
     if (!(error instanceof InputError)) {
-      const kind = error instanceof Error ? `${error.name}: ${error.message}` : `non-Error ${typeof error}: ${String(error)}`;
+      const kind =
+        error instanceof Error ? `${error.name}: ${error.message}` : `non-Error ${typeof error}: ${String(error)}`;
       assert.fail(`${where}: escaped ${kind}`);
     }
     assert.ok(Object.hasOwn(CODES, error.code), `${where}: unknown code ${error.code}`);
-    assert.ok(error.reason.length > 0 && !/[\r\n]/.test(error.reason), `${where}: reason must be one line: ${JSON.stringify(error.reason)}`);
+    assert.ok(
+      error.reason.length > 0 && !/[\r\n]/.test(error.reason),
+      `${where}: reason must be one line: ${JSON.stringify(error.reason)}`,
+    );
     return error.code;
   }
 }
@@ -211,8 +277,10 @@ test(`PNG reader: ${PNG_CASES} mutated real and hand-made PNGs end in a class ma
   const seeds = pngSeeds();
   for (const seed of seeds) {
     // The unmutated seeds must read (the photo only as far as its colours): otherwise the fuzz would only test the error path.
-    const read = (): ClassMap => readPngClassMap(seed.name, seed.bytes, { maxMegapixels: MAX_MEGAPIXELS, colorTable: COLOR_TABLE });
-    if (seed.name === 'cropped-rgb-image') assert.throws(read, (e: unknown) => e instanceof InputError && e.code === 'unknown-colour');
+    const read = (): ClassMap =>
+      readPngClassMap(seed.name, seed.bytes, { maxMegapixels: MAX_MEGAPIXELS, colorTable: COLOR_TABLE });
+    if (seed.name === 'cropped-rgb-image')
+      assert.throws(read, (e: unknown) => e instanceof InputError && e.code === 'unknown-colour');
     else checkClassMap(read(), seed.name);
   }
   const random = seededRandom(20240501);
@@ -222,9 +290,18 @@ test(`PNG reader: ${PNG_CASES} mutated real and hand-made PNGs end in a class ma
     const { name, bytes } = mutate(random, seed, PNG_MUTATIONS);
     const where = `png case ${i} (${seed.name}, ${name})`;
     const withTable = random() < 0.5;
-    tally(outcomes, expectValueOrInputError(() => {
-      checkClassMap(readPngClassMap(where, bytes, { maxMegapixels: MAX_MEGAPIXELS, colorTable: withTable ? COLOR_TABLE : undefined }), where);
-    }, where));
+    tally(
+      outcomes,
+      expectValueOrInputError(() => {
+        checkClassMap(
+          readPngClassMap(where, bytes, {
+            maxMegapixels: MAX_MEGAPIXELS,
+            colorTable: withTable ? COLOR_TABLE : undefined,
+          }),
+          where,
+        );
+      }, where),
+    );
   }
   // The mutations must reach past the cheap checks: decoding failures, the size limit and successes all occur.
   for (const code of ['ok', 'truncated', 'corrupt', 'too-large', 'not-png']) {
@@ -246,14 +323,20 @@ test(`.npy reader: ${NPY_CASES} mutated soft predictions and class maps end in a
     const { name, bytes } = mutate(random, seed, NPY_MUTATIONS);
     const where = `npy case ${i} (${seed.name}, ${name})`;
     const asLabel = random() < 0.2;
-    tally(outcomes, expectValueOrInputError(() => {
-      if (asLabel) {
-        checkClassMap(classMapFromNpy(where, readNpy(where, bytes, MAX_PIXELS)), where);
-      } else {
-        const options = { softValues: pick(random, ['auto', 'logits', 'probabilities'] as const), softLayout: pick(random, ['auto', 'hwc', 'chw'] as const) };
-        checkPrediction(predictionFromNpy(where, readNpy(where, bytes, MAX_VALUES), NUM_CLASSES, options), where);
-      }
-    }, where));
+    tally(
+      outcomes,
+      expectValueOrInputError(() => {
+        if (asLabel) {
+          checkClassMap(classMapFromNpy(where, readNpy(where, bytes, MAX_PIXELS)), where);
+        } else {
+          const options = {
+            softValues: pick(random, ['auto', 'logits', 'probabilities'] as const),
+            softLayout: pick(random, ['auto', 'hwc', 'chw'] as const),
+          };
+          checkPrediction(predictionFromNpy(where, readNpy(where, bytes, MAX_VALUES), NUM_CLASSES, options), where);
+        }
+      }, where),
+    );
   }
   for (const code of ['ok', 'bad-npy-header', 'truncated', 'too-large', 'unsupported-format', 'class-count-mismatch']) {
     assert.ok((outcomes.get(code) ?? 0) > 0, `no .npy case ended in ${code}: ${JSON.stringify([...outcomes])}`);
@@ -262,8 +345,15 @@ test(`.npy reader: ${NPY_CASES} mutated soft predictions and class maps end in a
 
 test(`file readers: ${FILE_CASES} mutated files read from disk through readLabel and readPrediction`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'seglens-fuzz-'));
-  const options: EngineOptions = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS, colorTable: COLOR_TABLE };
-  const seeds = [...pngSeeds().map((s) => ({ ...s, extension: '.png' })), ...npySeeds().map((s) => ({ ...s, extension: '.npy' }))];
+  const options: EngineOptions = {
+    metric: DEFAULT_METRIC_OPTIONS,
+    read: DEFAULT_READ_OPTIONS,
+    colorTable: COLOR_TABLE,
+  };
+  const seeds = [
+    ...pngSeeds().map((s) => ({ ...s, extension: '.png' })),
+    ...npySeeds().map((s) => ({ ...s, extension: '.npy' })),
+  ];
   const random = seededRandom(99);
   try {
     for (let i = 0; i < FILE_CASES; i++) {

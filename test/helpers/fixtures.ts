@@ -13,7 +13,13 @@ export function goldenPrediction(c: GoldenCase): Prediction {
   const logits = c.logits_hwc!;
   return {
     type: 'soft',
-    scores: { width: logits[0]!.length, height: logits.length, channels: c.C, kind: 'logits', values: Float64Array.from(logits.flat(2)) },
+    scores: {
+      width: logits[0]!.length,
+      height: logits.length,
+      channels: c.C,
+      kind: 'logits',
+      values: Float64Array.from(logits.flat(2)),
+    },
   };
 }
 

@@ -62,16 +62,17 @@ export function oracle(input: OracleInput): OracleOutput {
     for (let wy = 0; wy < height; wy += k) {
       for (let wx = 0; wx < width; wx += k) {
         const members: number[] = [];
-        for (let y = wy; y < Math.min(height, wy + k); y++) for (let x = wx; x < Math.min(width, wx + k); x++) members.push(y * width + x);
+        for (let y = wy; y < Math.min(height, wy + k); y++)
+          for (let x = wx; x < Math.min(width, wx + k); x++) members.push(y * width + x);
         for (let c = 0; c < C; c++) {
           const group = members.filter((p) => isValid(p) && input.label[p] === c);
           if (group.length === 0) continue;
           const merged = new Array<number>(C).fill(0);
-          for (const p of group) P[p]!.forEach((v, j) => (merged[j] += v / group.length));
+          for (const p of group) P[p]!.forEach((v, j) => (merged[j] = merged[j]! + v / group.length));
           const groupCost = negLog(merged[c]!);
           weighted += group.length * groupCost;
           count += group.length;
-          for (const p of group) merge[p] += (cost(p) - groupCost) / input.scales.length;
+          for (const p of group) merge[p] = merge[p]! + (cost(p) - groupCost) / input.scales.length;
         }
       }
     }

@@ -58,7 +58,13 @@ function fixtureArrays(): FixtureArrays {
     for (let x = 0; x < WIDTH; x++) {
       const top = y < 4;
       const left = x < 4;
-      const [label, predicted, p, m] = top ? (left ? [1, 1, 0.9, 0.8] : [2, 1, 0.2, -0.8]) : left ? [0, 0, 0.7, 0] : [-1, 2, 0, 0];
+      const [label, predicted, p, m] = top
+        ? left
+          ? [1, 1, 0.9, 0.8]
+          : [2, 1, 0.2, -0.8]
+        : left
+          ? [0, 0, 0.7, 0]
+          : [-1, 2, 0, 0];
       arrays.label.push(label);
       arrays.predicted.push(predicted);
       arrays.truthProbability.push(p);
@@ -87,7 +93,15 @@ function fixtureMessage(options: FixtureOptions = {}): Record<string, unknown> {
     classColors: COLORS,
     ignoreIndex: 255,
     imageUri: options.imageUri ?? null,
-    metrics: { ce: 0.8123, adaptive: 0.5, mergeEffect: 0.3123, miou: 0.4444, pixelAccuracy: 0.6667, perScale: { '2': 0.4, '4': 0.5, '8': 0.6 }, perClassIoU: [1, 0.5, null] },
+    metrics: {
+      ce: 0.8123,
+      adaptive: 0.5,
+      mergeEffect: 0.3123,
+      miou: 0.4444,
+      pixelAccuracy: 0.6667,
+      perScale: { '2': 0.4, '4': 0.5, '8': 0.6 },
+      perClassIoU: [1, 0.5, null],
+    },
     position: { index: 2, total: 10 },
     mergeEffectRange: options.mergeEffectRange ?? null,
   };
@@ -136,7 +150,12 @@ async function openInspector(savedState: unknown = undefined): Promise<Inspector
   }
   const page = await context.newPage();
   const foreignRequests: string[] = [];
-  const html = inspectorHtml({ cspSource: ORIGIN, nonce: NONCE, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/media/inspector.css` });
+  const html = inspectorHtml({
+    cspSource: ORIGIN,
+    nonce: NONCE,
+    scriptUri: `${ORIGIN}/dist/webview.js`,
+    styleUri: `${ORIGIN}/media/inspector.css`,
+  });
   const photo = solidPng(WIDTH, HEIGHT, PHOTO_COLOR);
   await page.route('**/*', async (route) => {
     const url = new URL(route.request().url());
@@ -160,7 +179,9 @@ async function openInspector(savedState: unknown = undefined): Promise<Inspector
     window.__seglensTest = recorded;
     let state: unknown = saved === null ? undefined : saved;
     let acquired = false;
-    document.addEventListener('securitypolicyviolation', (event) => recorded.violations.push(`${event.violatedDirective} ${event.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (event) =>
+      recorded.violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
     (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => {
       if (acquired) {
         throw new Error('acquireVsCodeApi may only be called once');
@@ -213,7 +234,10 @@ async function postImage(page: Page, options: FixtureOptions = {}): Promise<void
     },
     { message: fixtureMessage(options), arrays: fixtureArrays() },
   );
-  await page.waitForFunction((name) => document.getElementById('image-name')?.textContent === name, options.name ?? 'fixture/2007_000032');
+  await page.waitForFunction(
+    (name) => document.getElementById('image-name')?.textContent === name,
+    options.name ?? 'fixture/2007_000032',
+  );
 }
 
 interface View {
@@ -267,7 +291,11 @@ async function setLayer(page: Page, layer: string, visible: boolean, opacityPerc
   if (checked !== visible) {
     await checkbox.click();
   }
-  assert.equal(await checkbox.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked), visible, `${layer} checkbox did not toggle`);
+  assert.equal(
+    await checkbox.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked),
+    visible,
+    `${layer} checkbox did not toggle`,
+  );
   if (opacityPercent !== undefined) {
     await page.locator(`input.opacity[data-layer="${layer}"]`).fill(String(opacityPercent));
   }
@@ -284,7 +312,9 @@ describe('Inspector webview in Chromium', () => {
   before(async () => {
     if (!existsSync(CHROMIUM_PATH)) {
       // Deliberately a failure, not a skip: CI installs Debian's chromium, and a silently skipped UI test proves nothing.
-      throw new Error(`Chromium not found at ${CHROMIUM_PATH}. Install it (Debian: apt-get install -y chromium); the Inspector test needs a real browser.`);
+      throw new Error(
+        `Chromium not found at ${CHROMIUM_PATH}. Install it (Debian: apt-get install -y chromium); the Inspector test needs a real browser.`,
+      );
     }
     if (!existsSync(BUNDLE_PATH)) {
       throw new Error(`${BUNDLE_PATH} is missing: run \`npm run build\` first (npm test does it in pretest).`);
@@ -292,7 +322,15 @@ describe('Inspector webview in Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     // deviceScaleFactor 1 so canvas backing pixels equal CSS pixels and the expected coordinates stay simple.
     context = await browser.newContext({ viewport: { width: 900, height: 600 }, deviceScaleFactor: 1 });
@@ -328,13 +366,18 @@ describe('Inspector webview in Chromium', () => {
       assert.equal(await page.textContent('[data-metric="mergeEffect"]'), '+0.3123');
       assert.equal(await page.textContent('[data-metric="miou"]'), '44.4%');
       assert.equal(await page.textContent('[data-metric="pixelAccuracy"]'), '66.7%');
-      const rows = await page.$$eval('.legend-row', (elements) => elements.map((row) => [row.querySelector('.class-name')?.textContent, row.querySelector('.iou')?.textContent]));
+      const rows = await page.$$eval('.legend-row', (elements) =>
+        elements.map((row) => [row.querySelector('.class-name')?.textContent, row.querySelector('.iou')?.textContent]),
+      );
       assert.deepEqual(rows, [
         ['0 background', '1.000'],
         ['1 cat', '0.500'],
         ['2 dog', '—'],
       ]);
-      const swatch = await page.$eval('.legend-row[data-class-id="1"] .swatch', (element) => getComputedStyle(element).backgroundColor);
+      const swatch = await page.$eval(
+        '.legend-row[data-class-id="1"] .swatch',
+        (element) => getComputedStyle(element).backgroundColor,
+      );
       assert.equal(swatch, 'rgb(128, 0, 0)');
     } finally {
       await page.close();
@@ -415,7 +458,10 @@ describe('Inspector webview in Chromium', () => {
       const voidColor = await quadrantColor(page, 'bottomRight');
       assert.ok(right[1] > right[0] + 60 && right[1] > right[2] + 60, `right should be green, got ${right.join(',')}`);
       assert.ok(wrong[0] > wrong[1] + 100 && wrong[0] > wrong[2] + 100, `wrong should be red, got ${wrong.join(',')}`);
-      assert.ok(Math.max(...voidColor) - Math.min(...voidColor) <= 4 && voidColor[0] > 60, `void should be grey, got ${voidColor.join(',')}`);
+      assert.ok(
+        Math.max(...voidColor) - Math.min(...voidColor) <= 4 && voidColor[0] > 60,
+        `void should be grey, got ${voidColor.join(',')}`,
+      );
     } finally {
       await page.close();
     }
@@ -429,9 +475,18 @@ describe('Inspector webview in Chromium', () => {
       const positive = await quadrantColor(page, 'topLeft');
       const negative = await quadrantColor(page, 'topRight');
       const zero = await quadrantColor(page, 'bottomLeft');
-      assert.ok(positive[0] > 150 && positive[0] > positive[2] + 100, `M>0 should be red-ish, got ${positive.join(',')}`);
-      assert.ok(negative[2] > 120 && negative[2] > negative[0] + 100, `M<0 should be blue-ish, got ${negative.join(',')}`);
-      assert.ok(Math.max(...zero) - Math.min(...zero) <= 10 && zero[0] > 200, `M=0 should be neutral, got ${zero.join(',')}`);
+      assert.ok(
+        positive[0] > 150 && positive[0] > positive[2] + 100,
+        `M>0 should be red-ish, got ${positive.join(',')}`,
+      );
+      assert.ok(
+        negative[2] > 120 && negative[2] > negative[0] + 100,
+        `M<0 should be blue-ish, got ${negative.join(',')}`,
+      );
+      assert.ok(
+        Math.max(...zero) - Math.min(...zero) <= 10 && zero[0] > 200,
+        `M=0 should be neutral, got ${zero.join(',')}`,
+      );
       assertColor(await quadrantColor(page, 'bottomRight'), GREY, 'void has no heat');
       // Symmetric range ±max|M| = ±0.8, shown on the colour bar.
       assert.equal(await page.textContent('.color-bar .min'), '−0.800');
@@ -465,7 +520,9 @@ describe('Inspector webview in Chromium', () => {
       const hover = async (quadrant: Quadrant): Promise<Record<string, string>> => {
         const point = toScreen(view, QUADRANT_POINTS[quadrant]);
         await page.mouse.move(box.x + point.x, box.y + point.y);
-        return page.$$eval('#readout dd[data-field]', (cells) => Object.fromEntries(cells.map((cell) => [(cell as HTMLElement).dataset.field ?? '', cell.textContent ?? ''])));
+        return page.$$eval('#readout dd[data-field]', (cells) =>
+          Object.fromEntries(cells.map((cell) => [(cell as HTMLElement).dataset.field ?? '', cell.textContent ?? ''])),
+        );
       };
       assert.deepEqual(await hover('topRight'), {
         position: 'x 5, y 1',
@@ -539,7 +596,10 @@ describe('Inspector webview in Chromium', () => {
       zoomedView = saved.view;
       // Zooming keeps the image point under the pointer where it was.
       const anchorAfter = toScreen(zoomedView, QUADRANT_POINTS.topLeft);
-      assert.ok(Math.hypot(anchorAfter.x - anchor.x, anchorAfter.y - anchor.y) < 1, `anchor moved from ${JSON.stringify(anchor)} to ${JSON.stringify(anchorAfter)}`);
+      assert.ok(
+        Math.hypot(anchorAfter.x - anchor.x, anchorAfter.y - anchor.y) < 1,
+        `anchor moved from ${JSON.stringify(anchor)} to ${JSON.stringify(anchorAfter)}`,
+      );
     } finally {
       await first.page.close();
     }
@@ -548,14 +608,23 @@ describe('Inspector webview in Chromium', () => {
     try {
       assert.deepEqual(await second.posted(), [{ type: 'ready', restoredImageName: 'fixture/2007_000032' }]);
       const toggles = await second.page.$$eval('vscode-checkbox[data-layer]', (elements) =>
-        Object.fromEntries(elements.map((element) => [(element as HTMLElement).dataset.layer ?? '', (element as HTMLElement & { checked: boolean }).checked])),
+        Object.fromEntries(
+          elements.map((element) => [
+            (element as HTMLElement).dataset.layer ?? '',
+            (element as HTMLElement & { checked: boolean }).checked,
+          ]),
+        ),
       );
       assert.deepEqual(toggles, { image: true, label: false, prediction: false, error: false, mergeEffect: true });
       assert.equal(await second.page.inputValue('input.opacity[data-layer="mergeEffect"]'), '60');
       // The host re-sends the stored image; it comes back with the saved zoom and pan and layers.
       await postImage(second.page);
       const positive = await quadrantColor(second.page, 'topLeft', zoomedView);
-      assertColor(positive, blend(GREY, [202, 0, 32], 0.6), 'restored merge-effect layer at 60% under the restored view');
+      assertColor(
+        positive,
+        blend(GREY, [202, 0, 32], 0.6),
+        'restored merge-effect layer at 60% under the restored view',
+      );
       assert.deepEqual((await second.lastState()).view, zoomedView);
       // Another image starts fitted again.
       await postImage(second.page, { name: 'fixture/2007_000033' });
@@ -573,7 +642,9 @@ describe('Inspector webview in Chromium', () => {
       await page.evaluate(() => window.postMessage({ type: 'loading', name: 'fixture/a' }, '*'));
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Computing fixture/a…');
       await page.evaluate(() => window.postMessage({ type: 'error', message: 'Prediction file is truncated' }, '*'));
-      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Prediction file is truncated');
+      await page.waitForFunction(
+        () => document.getElementById('status')?.textContent === 'Prediction file is truncated',
+      );
       assert.equal(await page.getAttribute('#status', 'class'), 'status error');
       await page.evaluate(() => window.postMessage({ type: 'image', name: 'x', width: 2, height: 2 }, '*'));
       await page.waitForFunction(() => /malformed/.test(document.getElementById('status')?.textContent ?? ''));

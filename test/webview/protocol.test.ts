@@ -15,11 +15,27 @@ import {
 
 describe('parseWebviewMessage', () => {
   it('accepts the three webview messages', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'ready', restoredImageName: null }), { type: 'ready', restoredImageName: null });
-    assert.deepEqual(parseWebviewMessage({ type: 'ready', restoredImageName: 'val/2007_000032' }), { type: 'ready', restoredImageName: 'val/2007_000032' });
-    assert.deepEqual(parseWebviewMessage({ type: 'navigate', direction: 'next' }), { type: 'navigate', direction: 'next' });
-    assert.deepEqual(parseWebviewMessage({ type: 'navigate', direction: 'previous' }), { type: 'navigate', direction: 'previous' });
-    assert.deepEqual(parseWebviewMessage({ type: 'openSource', which: 'label', imageName: '2007_000032' }), { type: 'openSource', which: 'label', imageName: '2007_000032' });
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', restoredImageName: null }), {
+      type: 'ready',
+      restoredImageName: null,
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', restoredImageName: 'val/2007_000032' }), {
+      type: 'ready',
+      restoredImageName: 'val/2007_000032',
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'navigate', direction: 'next' }), {
+      type: 'navigate',
+      direction: 'next',
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'navigate', direction: 'previous' }), {
+      type: 'navigate',
+      direction: 'previous',
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'openSource', which: 'label', imageName: '2007_000032' }), {
+      type: 'openSource',
+      which: 'label',
+      imageName: '2007_000032',
+    });
   });
 
   it('refuses anything else', () => {
@@ -68,7 +84,10 @@ describe('isSafeImageName', () => {
   });
 });
 
-function imageMessage(overrides: Record<string, unknown> = {}, layerOverrides: Record<string, unknown> = {}): Record<string, unknown> {
+function imageMessage(
+  overrides: Record<string, unknown> = {},
+  layerOverrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const pixels = 6;
   return {
     type: 'image',
@@ -80,7 +99,15 @@ function imageMessage(overrides: Record<string, unknown> = {}, layerOverrides: R
     classColors: defaultClassColors(2),
     ignoreIndex: 255,
     imageUri: null,
-    metrics: { ce: 1, adaptive: 0.5, mergeEffect: 0.5, miou: null, pixelAccuracy: 0.5, perScale: { '2': 0.5 }, perClassIoU: [0.5, null] },
+    metrics: {
+      ce: 1,
+      adaptive: 0.5,
+      mergeEffect: 0.5,
+      miou: null,
+      pixelAccuracy: 0.5,
+      perScale: { '2': 0.5 },
+      perClassIoU: [0.5, null],
+    },
     position: { index: 0, total: 1 },
     mergeEffectRange: null,
     layers: {
@@ -100,8 +127,14 @@ describe('parseHostMessage', () => {
     const parsed = parseHostMessage(imageMessage({}, { mergeEffect: new Float32Array(6).buffer }));
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
     assert.ok(parsed.value.type === 'image' && parsed.value.layers.mergeEffect instanceof Float32Array);
-    assert.deepEqual(parseHostMessage({ type: 'error', message: 'boom' }), { ok: true, value: { type: 'error', message: 'boom' } });
-    assert.deepEqual(parseHostMessage({ type: 'loading', name: 'a' }), { ok: true, value: { type: 'loading', name: 'a' } });
+    assert.deepEqual(parseHostMessage({ type: 'error', message: 'boom' }), {
+      ok: true,
+      value: { type: 'error', message: 'boom' },
+    });
+    assert.deepEqual(parseHostMessage({ type: 'loading', name: 'a' }), {
+      ok: true,
+      value: { type: 'loading', name: 'a' },
+    });
   });
 
   it('refuses wrong sizes, wrong array types, JSON number arrays and bad metrics', () => {
@@ -111,9 +144,43 @@ describe('parseHostMessage', () => {
       ['JSON numbers', imageMessage({}, { pixelCost: [0, 0, 0, 0, 0, 0] })],
       ['extra layer', imageMessage({}, { logits: new Float32Array(6) })],
       ['colour count', imageMessage({ classColors: [[0, 0, 0]] })],
-      ['colour range', imageMessage({ classColors: [[0, 0, 0], [0, 0, 256]] })],
-      ['IoU above 1', imageMessage({ metrics: { ce: 1, adaptive: 1, mergeEffect: 0, miou: 1, pixelAccuracy: 1, perScale: {}, perClassIoU: [2, null] } })],
-      ['NaN loss', imageMessage({ metrics: { ce: Number.NaN, adaptive: 1, mergeEffect: 0, miou: 1, pixelAccuracy: 1, perScale: {}, perClassIoU: [1, null] } })],
+      [
+        'colour range',
+        imageMessage({
+          classColors: [
+            [0, 0, 0],
+            [0, 0, 256],
+          ],
+        }),
+      ],
+      [
+        'IoU above 1',
+        imageMessage({
+          metrics: {
+            ce: 1,
+            adaptive: 1,
+            mergeEffect: 0,
+            miou: 1,
+            pixelAccuracy: 1,
+            perScale: {},
+            perClassIoU: [2, null],
+          },
+        }),
+      ],
+      [
+        'NaN loss',
+        imageMessage({
+          metrics: {
+            ce: Number.NaN,
+            adaptive: 1,
+            mergeEffect: 0,
+            miou: 1,
+            pixelAccuracy: 1,
+            perScale: {},
+            perClassIoU: [1, null],
+          },
+        }),
+      ],
       ['position', imageMessage({ position: { index: 1, total: 1 } })],
       ['zero width', imageMessage({ width: 0 })],
       ['range', imageMessage({ mergeEffectRange: -1 })],
@@ -165,7 +232,12 @@ describe('palette', () => {
 describe('inspectorHtml', () => {
   it('writes a strict nonce CSP with no inline styles or remote sources', () => {
     const nonce = createNonce();
-    const html = inspectorHtml({ cspSource: 'https://*.vscode-cdn.net', nonce, scriptUri: 'https://x/dist/webview.js', styleUri: 'https://x/dist/inspector.css' });
+    const html = inspectorHtml({
+      cspSource: 'https://*.vscode-cdn.net',
+      nonce,
+      scriptUri: 'https://x/dist/webview.js',
+      styleUri: 'https://x/dist/inspector.css',
+    });
     const csp = contentSecurityPolicy('https://*.vscode-cdn.net', nonce);
     assert.ok(html.includes(`content="${csp}"`));
     assert.match(csp, /^default-src 'none'/);
@@ -182,7 +254,12 @@ describe('inspectorHtml', () => {
   });
 
   it('escapes URIs into attributes', () => {
-    const html = inspectorHtml({ cspSource: 'https://x', nonce: createNonce(), scriptUri: 'https://x/a.js"><script>alert(1)</script>', styleUri: 'b' });
+    const html = inspectorHtml({
+      cspSource: 'https://x',
+      nonce: createNonce(),
+      scriptUri: 'https://x/a.js"><script>alert(1)</script>',
+      styleUri: 'b',
+    });
     assert.ok(!html.includes('<script>alert(1)'));
   });
 });

@@ -30,12 +30,23 @@ export class DatasetAccumulator {
   add(record: ImageRecord): void {
     const { counts, unknown } = record.confusion;
     if (counts.length !== this.numClasses * this.numClasses) {
-      throw new Error(`${record.name}: confusion matrix is for ${Math.sqrt(counts.length)} classes, not ${this.numClasses}`);
+      throw new Error(
+        `${record.name}: confusion matrix is for ${Math.sqrt(counts.length)} classes, not ${this.numClasses}`,
+      );
     }
-    addConfusion(this.confusion, { numClasses: this.numClasses, counts: Float64Array.from(counts), unknown: Float64Array.from(unknown) });
+    addConfusion(this.confusion, {
+      numClasses: this.numClasses,
+      counts: Float64Array.from(counts),
+      unknown: Float64Array.from(unknown),
+    });
     this.images++;
     if (record.ce !== null && record.adaptive !== null && record.mergeEffect !== null) {
-      this.losses.push({ name: record.name, ce: record.ce, adaptive: record.adaptive, mergeEffect: record.mergeEffect });
+      this.losses.push({
+        name: record.name,
+        ce: record.ce,
+        adaptive: record.adaptive,
+        mergeEffect: record.mergeEffect,
+      });
     }
   }
 

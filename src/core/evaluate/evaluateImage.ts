@@ -1,11 +1,19 @@
 import { InputError, isInputError } from '../errors';
 import type { FilePair, SkippedFile } from '../io/pairing';
 import { readLabel, readPrediction, type EngineOptions } from '../io/readFiles';
-import { checkSameSize, evaluatePair, metricsFromTerms, SizeMismatchError, type ImageEvaluation } from '../metrics/imageMetrics';
+import {
+  checkSameSize,
+  evaluatePair,
+  metricsFromTerms,
+  SizeMismatchError,
+  type ImageEvaluation,
+} from '../metrics/imageMetrics';
 import type { ClassMap, ImageMaps, Prediction } from '../types';
 import { toRecord, type ImageRecord } from './record';
 
-export type PairOutcome = { readonly type: 'image'; readonly record: ImageRecord } | { readonly type: 'skipped'; readonly skipped: SkippedFile };
+export type PairOutcome =
+  | { readonly type: 'image'; readonly record: ImageRecord }
+  | { readonly type: 'skipped'; readonly skipped: SkippedFile };
 
 /** Ids the spec tolerates (void in labels, misses in predictions) but that usually mean a wrong class count. */
 function outOfRangeIds(map: ClassMap, numClasses: number, allowed: number): { count: number; largest: number } {
@@ -26,19 +34,28 @@ function rangeWarnings(label: ClassMap, prediction: Prediction, options: EngineO
   const warnings: string[] = [];
   const inLabel = outOfRangeIds(label, numClasses, ignoreIndex);
   if (inLabel.count > 0) {
-    warnings.push(`label has ${inLabel.count} pixels with ids >= ${numClasses} (up to ${inLabel.largest}), counted as void: is the class count right?`);
+    warnings.push(
+      `label has ${inLabel.count} pixels with ids >= ${numClasses} (up to ${inLabel.largest}), counted as void: is the class count right?`,
+    );
   }
   if (prediction.type === 'hard') {
     const inPrediction = outOfRangeIds(prediction.map, numClasses, -1);
     if (inPrediction.count > 0) {
-      warnings.push(`prediction has ${inPrediction.count} pixels with ids >= ${numClasses} (up to ${inPrediction.largest}), counted as misses: is the class count right?`);
+      warnings.push(
+        `prediction has ${inPrediction.count} pixels with ids >= ${numClasses} (up to ${inPrediction.largest}), counted as misses: is the class count right?`,
+      );
     }
   }
   return warnings;
 }
 
-async function computeMetrics(label: ClassMap, prediction: Prediction, options: EngineOptions): Promise<ImageEvaluation> {
-  if (options.compute !== 'tensor' || prediction.type !== 'soft') return evaluatePair(label, prediction, options.metric);
+async function computeMetrics(
+  label: ClassMap,
+  prediction: Prediction,
+  options: EngineOptions,
+): Promise<ImageEvaluation> {
+  if (options.compute !== 'tensor' || prediction.type !== 'soft')
+    return evaluatePair(label, prediction, options.metric);
   checkSameSize(label, prediction);
   // Loaded on first use: starting TensorFlow.js costs time that exact evaluation never needs.
   const { tensorRuntime } = require('../tensor/backend') as typeof import('../tensor/backend');
@@ -48,8 +65,14 @@ async function computeMetrics(label: ClassMap, prediction: Prediction, options: 
 }
 
 /** Reads and evaluates one pair; the maps are for the inspector. */
-export async function evaluateImage(pair: FilePair, options: EngineOptions): Promise<{ record: ImageRecord; maps: ImageMaps }> {
-  const [label, prediction] = await Promise.all([readLabel(pair.labelFile, options), readPrediction(pair.predictionFile, options)]);
+export async function evaluateImage(
+  pair: FilePair,
+  options: EngineOptions,
+): Promise<{ record: ImageRecord; maps: ImageMaps }> {
+  const [label, prediction] = await Promise.all([
+    readLabel(pair.labelFile, options),
+    readPrediction(pair.predictionFile, options),
+  ]);
   try {
     const { metrics, maps } = await computeMetrics(label, prediction, options);
     return { record: toRecord(pair, metrics, rangeWarnings(label, prediction, options)), maps };
@@ -67,6 +90,9 @@ export async function evaluatePairOutcome(pair: FilePair, options: EngineOptions
     return { type: 'image', record };
   } catch (error) {
     if (isInputError(error)) return { type: 'skipped', skipped: { file: error.file, reason: error.reason } };
-    return { type: 'skipped', skipped: { file: pair.predictionFile, reason: `internal error: ${(error as Error).message ?? String(error)}` } };
+    return {
+      type: 'skipped',
+      skipped: { file: pair.predictionFile, reason: `internal error: ${(error as Error).message ?? String(error)}` },
+    };
   }
 }

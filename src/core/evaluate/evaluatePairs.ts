@@ -91,7 +91,10 @@ export async function* evaluatePairs(
       const lost = inHand.get(worker);
       inHand.delete(worker);
       if (closing || lost === undefined) return;
-      ready.push({ type: 'skipped', skipped: { file: pairs[lost]!.predictionFile, reason: `evaluation crashed (worker exit code ${code})` } });
+      ready.push({
+        type: 'skipped',
+        skipped: { file: pairs[lost]!.predictionFile, reason: `evaluation crashed (worker exit code ${code})` },
+      });
       finished++;
       if (next < pairs.length && !signal?.aborted) {
         spawn();

@@ -7,7 +7,8 @@ export interface WorkerData {
 }
 
 /** Main thread → worker: evaluate one pair, or finish the current pair and exit. */
-export type WorkerRequest = { readonly type: 'job'; readonly id: number; readonly pair: FilePair } | { readonly type: 'stop' };
+export type WorkerRequest =
+  { readonly type: 'job'; readonly id: number; readonly pair: FilePair } | { readonly type: 'stop' };
 
 export interface WorkerReply {
   readonly id: number;

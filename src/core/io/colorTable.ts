@@ -19,16 +19,48 @@ export function vocColormap(size = 256): (readonly [number, number, number])[] {
 }
 
 export const VOC_CLASS_NAMES: readonly string[] = [
-  'background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow',
-  'diningtable', 'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor',
+  'background',
+  'aeroplane',
+  'bicycle',
+  'bird',
+  'boat',
+  'bottle',
+  'bus',
+  'car',
+  'cat',
+  'chair',
+  'cow',
+  'diningtable',
+  'dog',
+  'horse',
+  'motorbike',
+  'person',
+  'pottedplant',
+  'sheep',
+  'sofa',
+  'train',
+  'tvmonitor',
 ];
 
 export const CITYSCAPES_CLASSES: readonly (readonly [string, readonly [number, number, number]])[] = [
-  ['road', [128, 64, 128]], ['sidewalk', [244, 35, 232]], ['building', [70, 70, 70]], ['wall', [102, 102, 156]],
-  ['fence', [190, 153, 153]], ['pole', [153, 153, 153]], ['traffic light', [250, 170, 30]],
-  ['traffic sign', [220, 220, 0]], ['vegetation', [107, 142, 35]], ['terrain', [152, 251, 152]],
-  ['sky', [70, 130, 180]], ['person', [220, 20, 60]], ['rider', [255, 0, 0]], ['car', [0, 0, 142]],
-  ['truck', [0, 0, 70]], ['bus', [0, 60, 100]], ['train', [0, 80, 100]], ['motorcycle', [0, 0, 230]],
+  ['road', [128, 64, 128]],
+  ['sidewalk', [244, 35, 232]],
+  ['building', [70, 70, 70]],
+  ['wall', [102, 102, 156]],
+  ['fence', [190, 153, 153]],
+  ['pole', [153, 153, 153]],
+  ['traffic light', [250, 170, 30]],
+  ['traffic sign', [220, 220, 0]],
+  ['vegetation', [107, 142, 35]],
+  ['terrain', [152, 251, 152]],
+  ['sky', [70, 130, 180]],
+  ['person', [220, 20, 60]],
+  ['rider', [255, 0, 0]],
+  ['car', [0, 0, 142]],
+  ['truck', [0, 0, 70]],
+  ['bus', [0, 60, 100]],
+  ['train', [0, 80, 100]],
+  ['motorcycle', [0, 0, 230]],
   ['bicycle', [119, 11, 32]],
 ];
 
@@ -109,7 +141,9 @@ export async function loadColorTable(nameOrPath: string): Promise<ColorTable> {
   try {
     text = await readFile(nameOrPath, 'utf8');
   } catch (error) {
-    throw new ColorTableError(`${nameOrPath}: cannot read colour table (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new ColorTableError(
+      `${nameOrPath}: cannot read colour table (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   return parseColorTable(text, nameOrPath);
 }

@@ -56,21 +56,30 @@ function parseHeader(file: string, buffer: Uint8Array): ParsedHeader {
   const descrText = /'descr'\s*:\s*'([^']*)'/.exec(text);
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text);
   const shapeMatch = /'shape'\s*:\s*\(([^)]*)\)/.exec(text);
-  if (!descrText || !fortran || !shapeMatch) throw bad(file, `.npy header is not a numpy header dict: ${JSON.stringify(text.trim().slice(0, 80))}`);
+  if (!descrText || !fortran || !shapeMatch)
+    throw bad(file, `.npy header is not a numpy header dict: ${JSON.stringify(text.trim().slice(0, 80))}`);
   // Structured, string and object dtypes ('<U10', '|O', "[('a', '<f4')]") are named in the reason rather than called a broken header.
   const descr = /^([<>|=])([a-z])(\d+)$/.exec(descrText[1]!);
   const dtype = (descr ? `${descr[2]}${descr[3]}` : '') as NpyDtype;
   if (!descr || !Object.hasOwn(ITEM_SIZE, dtype)) {
-    throw new InputError(file, 'unsupported-format', `.npy dtype ${JSON.stringify(descrText[1]!.slice(0, 40))} is not supported (float16/32/64 or integers)`);
+    throw new InputError(
+      file,
+      'unsupported-format',
+      `.npy dtype ${JSON.stringify(descrText[1]!.slice(0, 40))} is not supported (float16/32/64 or integers)`,
+    );
   }
   if (fortran[1] === 'True') throw bad(file, '.npy is in Fortran order; save it C-contiguous (np.ascontiguousarray)');
-  const dims = shapeMatch[1]!.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const dims = shapeMatch[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const shape = dims.map((d) => {
     if (!/^\d{1,10}$/.test(d)) throw bad(file, `.npy shape has a bad dimension ${JSON.stringify(d)}`);
     return Number(d);
   });
   // A zero-sized array has no pixels to score, and its other dimensions could be anything.
-  if (shape.some((d) => d === 0)) throw new InputError(file, 'unsupported-format', `.npy shape (${shape.join(', ')}) is empty`);
+  if (shape.some((d) => d === 0))
+    throw new InputError(file, 'unsupported-format', `.npy shape (${shape.join(', ')}) is empty`);
   return { dtype, littleEndian: descr[1] !== '>', shape, dataOffset: headerStart + headerLength };
 }
 
@@ -80,12 +89,21 @@ export function readNpy(file: string, buffer: Uint8Array, maxElements: number): 
   let count = 1;
   for (const d of shape) {
     count *= d;
-    if (count > maxElements) throw new InputError(file, 'too-large', `.npy shape (${shape.join(', ')}) holds more than the ${maxElements} values allowed`);
+    if (count > maxElements)
+      throw new InputError(
+        file,
+        'too-large',
+        `.npy shape (${shape.join(', ')}) holds more than the ${maxElements} values allowed`,
+      );
   }
   const itemSize = ITEM_SIZE[dtype];
   const available = buffer.length - dataOffset;
   if (available < count * itemSize) {
-    throw new InputError(file, 'truncated', `.npy truncated: shape (${shape.join(', ')}) needs ${count * itemSize} data bytes, file has ${available}`);
+    throw new InputError(
+      file,
+      'truncated',
+      `.npy truncated: shape (${shape.join(', ')}) needs ${count * itemSize} data bytes, file has ${available}`,
+    );
   }
   const view = new DataView(buffer.buffer, buffer.byteOffset + dataOffset, count * itemSize);
   let values: Float32Array | Float64Array;
@@ -93,7 +111,8 @@ export function readNpy(file: string, buffer: Uint8Array, maxElements: number): 
     values = dtype === 'f4' || dtype === 'f2' ? new Float32Array(count) : new Float64Array(count);
   } catch (error) {
     // Within the limits but beyond this machine's memory: a skipped file, not a crashed run.
-    if (error instanceof RangeError) throw new InputError(file, 'too-large', `.npy shape (${shape.join(', ')}) needs more memory than is available`);
+    if (error instanceof RangeError)
+      throw new InputError(file, 'too-large', `.npy shape (${shape.join(', ')}) needs more memory than is available`);
     throw error;
   }
   const le = littleEndian;
@@ -102,16 +121,36 @@ export function readNpy(file: string, buffer: Uint8Array, maxElements: number): 
     return { dtype, shape, values };
   }
   switch (dtype) {
-    case 'f4': for (let i = 0; i < count; i++) values[i] = view.getFloat32(i * 4, le); break;
-    case 'f8': for (let i = 0; i < count; i++) values[i] = view.getFloat64(i * 8, le); break;
-    case 'f2': for (let i = 0; i < count; i++) values[i] = halfToFloat(view.getUint16(i * 2, le)); break;
-    case 'u1': for (let i = 0; i < count; i++) values[i] = view.getUint8(i); break;
-    case 'i1': for (let i = 0; i < count; i++) values[i] = view.getInt8(i); break;
-    case 'u2': for (let i = 0; i < count; i++) values[i] = view.getUint16(i * 2, le); break;
-    case 'i2': for (let i = 0; i < count; i++) values[i] = view.getInt16(i * 2, le); break;
-    case 'u4': for (let i = 0; i < count; i++) values[i] = view.getUint32(i * 4, le); break;
-    case 'i4': for (let i = 0; i < count; i++) values[i] = view.getInt32(i * 4, le); break;
-    case 'i8': for (let i = 0; i < count; i++) values[i] = Number(view.getBigInt64(i * 8, le)); break;
+    case 'f4':
+      for (let i = 0; i < count; i++) values[i] = view.getFloat32(i * 4, le);
+      break;
+    case 'f8':
+      for (let i = 0; i < count; i++) values[i] = view.getFloat64(i * 8, le);
+      break;
+    case 'f2':
+      for (let i = 0; i < count; i++) values[i] = halfToFloat(view.getUint16(i * 2, le));
+      break;
+    case 'u1':
+      for (let i = 0; i < count; i++) values[i] = view.getUint8(i);
+      break;
+    case 'i1':
+      for (let i = 0; i < count; i++) values[i] = view.getInt8(i);
+      break;
+    case 'u2':
+      for (let i = 0; i < count; i++) values[i] = view.getUint16(i * 2, le);
+      break;
+    case 'i2':
+      for (let i = 0; i < count; i++) values[i] = view.getInt16(i * 2, le);
+      break;
+    case 'u4':
+      for (let i = 0; i < count; i++) values[i] = view.getUint32(i * 4, le);
+      break;
+    case 'i4':
+      for (let i = 0; i < count; i++) values[i] = view.getInt32(i * 4, le);
+      break;
+    case 'i8':
+      for (let i = 0; i < count; i++) values[i] = Number(view.getBigInt64(i * 8, le));
+      break;
   }
   return { dtype, shape, values };
 }
@@ -128,5 +167,9 @@ export function encodeNpy(shape: readonly number[], values: Float32Array | Float
   head[6] = 1;
   head[7] = 0;
   head.writeUInt16LE(header.length, 8);
-  return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(values.buffer, values.byteOffset, values.byteLength)]);
+  return Buffer.concat([
+    head,
+    Buffer.from(header, 'latin1'),
+    Buffer.from(values.buffer, values.byteOffset, values.byteLength),
+  ]);
 }

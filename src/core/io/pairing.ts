@@ -23,7 +23,8 @@ export interface PairingResult {
   readonly labelsWithoutPrediction: number;
 }
 
-const isReadable = (file: string): boolean => (READABLE_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
+const isReadable = (file: string): boolean =>
+  (READABLE_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
 
 /** Regular files of a folder (symlinks followed once; loops and dangling links reported, never followed). */
 async function listDataFiles(dir: string, skipped: SkippedFile[]): Promise<Map<string, string[]>> {
@@ -32,7 +33,15 @@ async function listDataFiles(dir: string, skipped: SkippedFile[]): Promise<Map<s
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new InputError(dir, 'unreadable', code === 'ENOENT' ? 'folder does not exist' : code === 'ENOTDIR' ? 'is not a folder' : `cannot list folder (${code})`);
+    throw new InputError(
+      dir,
+      'unreadable',
+      code === 'ENOENT'
+        ? 'folder does not exist'
+        : code === 'ENOTDIR'
+          ? 'is not a folder'
+          : `cannot list folder (${code})`,
+    );
   }
   const byStem = new Map<string, string[]>();
   for (const entry of entries) {
@@ -67,7 +76,10 @@ export async function pairFiles(predictionsDir: string, labelsDir: string): Prom
     const predictionFiles = predictions.get(stem)!;
     const labelFiles = labels.get(stem);
     if (predictionFiles.length > 1) {
-      unpaired.push({ file: predictionFiles[0]!, reason: `two predictions share the name ${stem}: ${predictionFiles.map((f) => extname(f)).join(' and ')}` });
+      unpaired.push({
+        file: predictionFiles[0]!,
+        reason: `two predictions share the name ${stem}: ${predictionFiles.map((f) => extname(f)).join(' and ')}`,
+      });
       continue;
     }
     if (!labelFiles) {

@@ -39,18 +39,28 @@ export function listChunks(buffer: Uint8Array): PngChunk[] {
   const chunks: PngChunk[] = [];
   let offset = 8;
   while (offset < buffer.length) {
-    if (offset + 12 > buffer.length) throw new PngFormatError('truncated', `PNG truncated inside a chunk header at byte ${offset}`);
+    if (offset + 12 > buffer.length)
+      throw new PngFormatError('truncated', `PNG truncated inside a chunk header at byte ${offset}`);
     const dataLength = view.getUint32(offset);
-    const type = String.fromCharCode(buffer[offset + 4]!, buffer[offset + 5]!, buffer[offset + 6]!, buffer[offset + 7]!);
+    const type = String.fromCharCode(
+      buffer[offset + 4]!,
+      buffer[offset + 5]!,
+      buffer[offset + 6]!,
+      buffer[offset + 7]!,
+    );
     const dataStart = offset + 8;
     if (dataStart + dataLength + 4 > buffer.length) {
-      throw new PngFormatError('truncated', `PNG truncated: chunk ${JSON.stringify(type)} needs ${dataLength} bytes past byte ${dataStart}`);
+      throw new PngFormatError(
+        'truncated',
+        `PNG truncated: chunk ${JSON.stringify(type)} needs ${dataLength} bytes past byte ${dataStart}`,
+      );
     }
     chunks.push({ type, offset, dataStart, dataLength });
     offset = dataStart + dataLength + 4;
     if (type === 'IEND') break;
   }
-  if (chunks[0]?.type !== 'IHDR' || chunks[0].dataLength !== 13) throw new PngFormatError('corrupt', 'PNG does not start with a valid IHDR chunk');
+  if (chunks[0]?.type !== 'IHDR' || chunks[0].dataLength !== 13)
+    throw new PngFormatError('corrupt', 'PNG does not start with a valid IHDR chunk');
   if (!chunks.some((c) => c.type === 'IDAT')) throw new PngFormatError('truncated', 'PNG has no image data (IDAT)');
   if (chunks[chunks.length - 1]!.type !== 'IEND') throw new PngFormatError('truncated', 'PNG truncated: no IEND chunk');
   return chunks;
@@ -66,7 +76,8 @@ export function readHeader(buffer: Uint8Array, chunks: readonly PngChunk[]): Png
     colorType: view.getUint8(9),
     interlaced: view.getUint8(12) === 1,
   };
-  if (header.width === 0 || header.height === 0) throw new PngFormatError('corrupt', `PNG declares an empty ${header.width}x${header.height} image`);
+  if (header.width === 0 || header.height === 0)
+    throw new PngFormatError('corrupt', `PNG declares an empty ${header.width}x${header.height} image`);
   return header;
 }
 
@@ -106,7 +117,8 @@ export function encodeIndexPng(
   width: number,
   height: number,
   ids: ArrayLike<number>,
-  format: { kind: 'palette'; palette: readonly (readonly [number, number, number])[] } | { kind: 'gray'; bitDepth: 8 | 16 },
+  format:
+    { kind: 'palette'; palette: readonly (readonly [number, number, number])[] } | { kind: 'gray'; bitDepth: 8 | 16 },
 ): Buffer {
   const bytesPerPixel = format.kind === 'gray' && format.bitDepth === 16 ? 2 : 1;
   const stride = width * bytesPerPixel + 1;

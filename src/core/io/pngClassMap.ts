@@ -35,7 +35,11 @@ function decode(file: string, buffer: Buffer, header: PngHeader): DecodedPixels 
     const message = describe(error);
     // Only a stream that ends early is "truncated"; bad zlib data (invalid distance, header check) is corruption.
     const truncated = /unexpected end|ran out of data|truncated|not enough|waitng on finished stream/i.test(message);
-    throw new InputError(file, truncated ? 'truncated' : 'corrupt', `PNG ${header.width}x${header.height} could not be decoded: ${message}`);
+    throw new InputError(
+      file,
+      truncated ? 'truncated' : 'corrupt',
+      `PNG ${header.width}x${header.height} could not be decoded: ${message}`,
+    );
   }
   // pngjs returns fewer pixels than declared for some damaged streams instead of throwing.
   if (!pixels || pixels.length < header.width * header.height * 4) {
@@ -88,7 +92,11 @@ export function readPngClassMap(file: string, buffer: Buffer, options: PngReadOp
   }
   const table = options.colorTable;
   if (!table) {
-    throw new InputError(file, 'unsupported-format', 'colour-coded PNG but no colour table is set (e.g. voc, cityscapes or a JSON file)');
+    throw new InputError(
+      file,
+      'unsupported-format',
+      'colour-coded PNG but no colour table is set (e.g. voc, cityscapes or a JSON file)',
+    );
   }
   for (let p = 0; p < count; p++) {
     const at = p * 4;

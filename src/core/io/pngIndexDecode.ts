@@ -13,7 +13,11 @@ import type { PngChunk, PngHeader } from './pngChunks';
  * caller then decodes with pngjs as before, so accepted files give the ids pngjs gives and broken
  * files the same errors as without this path.
  */
-export function decodeIndexPng(inflated: Uint8Array, chunks: readonly PngChunk[], header: PngHeader): Uint16Array | undefined {
+export function decodeIndexPng(
+  inflated: Uint8Array,
+  chunks: readonly PngChunk[],
+  header: PngHeader,
+): Uint16Array | undefined {
   const { width, height, colorType, bitDepth, interlaced } = header;
   if (bitDepth !== 8 || interlaced || (colorType !== 0 && colorType !== 3)) return undefined;
   let paletteEntries = 0;
@@ -71,7 +75,8 @@ function unfilterToIds(raw: Uint8Array, width: number, height: number, limit: nu
         break;
       case 4:
         current[0] = raw[start]! + previous[0]!; // Paeth with a = c = 0 picks b
-        for (let x = 1; x < width; x++) current[x] = raw[start + x]! + paeth(current[x - 1]!, previous[x]!, previous[x - 1]!);
+        for (let x = 1; x < width; x++)
+          current[x] = raw[start + x]! + paeth(current[x - 1]!, previous[x]!, previous[x - 1]!);
         break;
       default:
         return undefined;

@@ -18,7 +18,13 @@ const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 /** Adam7 passes as [xStart, yStart, xStep, yStep]. */
 const ADAM7: readonly (readonly [number, number, number, number])[] = [
-  [0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2],
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
 ];
 
 function filteredSize(width: number, height: number, bitsPerPixel: number): number {
@@ -38,11 +44,19 @@ export function inflatedSize(header: PngHeader): number {
 }
 
 function idatBytes(buffer: Uint8Array, chunks: readonly PngChunk[]): Buffer {
-  return Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => buffer.subarray(c.dataStart, c.dataStart + c.dataLength)));
+  return Buffer.concat(
+    chunks.filter((c) => c.type === 'IDAT').map((c) => buffer.subarray(c.dataStart, c.dataStart + c.dataLength)),
+  );
 }
 
 /** Bit depths the PNG spec allows for each colour type. */
-const DEPTHS: Record<number, readonly number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+const DEPTHS: Record<number, readonly number[]> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
 
 /**
  * pngjs reports a bad CRC or header field as "unrecognised content at end of stream" (its sync
@@ -52,14 +66,27 @@ function checkStructure(buffer: Uint8Array, chunks: readonly PngChunk[]): void {
   for (const c of chunks) {
     const stored = new DataView(buffer.buffer, buffer.byteOffset + c.dataStart + c.dataLength, 4).getUint32(0);
     if (crc32(buffer.subarray(c.offset + 4, c.dataStart + c.dataLength)) !== stored) {
-      throw new PngFormatError('corrupt', `PNG chunk ${JSON.stringify(c.type)} at byte ${c.offset} fails its CRC check (damaged file)`);
+      throw new PngFormatError(
+        'corrupt',
+        `PNG chunk ${JSON.stringify(c.type)} at byte ${c.offset} fails its CRC check (damaged file)`,
+      );
     }
   }
   const at = chunks[0]!.dataStart;
-  const [bitDepth, colorType, compression, filter, interlace] = [buffer[at + 8]!, buffer[at + 9]!, buffer[at + 10]!, buffer[at + 11]!, buffer[at + 12]!];
-  if (!DEPTHS[colorType]?.includes(bitDepth)) throw new PngFormatError('corrupt', `PNG header is invalid: bit depth ${bitDepth} with colour type ${colorType}`);
+  const [bitDepth, colorType, compression, filter, interlace] = [
+    buffer[at + 8]!,
+    buffer[at + 9]!,
+    buffer[at + 10]!,
+    buffer[at + 11]!,
+    buffer[at + 12]!,
+  ];
+  if (!DEPTHS[colorType]?.includes(bitDepth))
+    throw new PngFormatError('corrupt', `PNG header is invalid: bit depth ${bitDepth} with colour type ${colorType}`);
   if (compression !== 0 || filter !== 0 || interlace > 1) {
-    throw new PngFormatError('corrupt', `PNG header is invalid: compression ${compression}, filter ${filter}, interlace ${interlace}`);
+    throw new PngFormatError(
+      'corrupt',
+      `PNG header is invalid: compression ${compression}, filter ${filter}, interlace ${interlace}`,
+    );
   }
 }
 
@@ -83,18 +110,26 @@ export function checkDecodeBounds(buffer: Uint8Array, chunks: readonly PngChunk[
   let inflated: Buffer;
   try {
     // Non-interlaced decoders ignore trailing bytes past the image, so a little is tolerated; interlaced gets none.
-    inflated = inflateSync(idatBytes(buffer, chunks), { maxOutputLength: expected + (header.interlaced ? 0 : TRAILING_SLACK_BYTES) });
+    inflated = inflateSync(idatBytes(buffer, chunks), {
+      maxOutputLength: expected + (header.interlaced ? 0 : TRAILING_SLACK_BYTES),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
-      throw new PngFormatError('corrupt', `PNG image data inflates past its declared ${header.width}x${header.height} size`);
+      throw new PngFormatError(
+        'corrupt',
+        `PNG image data inflates past its declared ${header.width}x${header.height} size`,
+      );
     }
     const message = error instanceof Error ? error.message : String(error);
     const truncated = code === 'Z_BUF_ERROR' || /unexpected end/i.test(message);
     throw new PngFormatError(truncated ? 'truncated' : 'corrupt', `PNG image data cannot be inflated: ${message}`);
   }
   if (inflated.length < expected) {
-    throw new PngFormatError('truncated', `PNG image data ends early: ${inflated.length} of ${expected} bytes for ${header.width}x${header.height}`);
+    throw new PngFormatError(
+      'truncated',
+      `PNG image data ends early: ${inflated.length} of ${expected} bytes for ${header.width}x${header.height}`,
+    );
   }
   // Returned so the common 8-bit class-map case is unfiltered from it directly (pngIndexDecode), not inflated twice.
   return inflated;

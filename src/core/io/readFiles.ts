@@ -43,7 +43,8 @@ async function readBytes(file: string, maxBytes: number): Promise<Buffer> {
     handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const info = await handle.stat();
     if (!info.isFile()) throw new InputError(file, 'unreadable', 'cannot read: not a regular file');
-    if (info.size > maxBytes) throw new InputError(file, 'too-large', `file is ${info.size} bytes, above the ${maxBytes} byte limit`);
+    if (info.size > maxBytes)
+      throw new InputError(file, 'too-large', `file is ${info.size} bytes, above the ${maxBytes} byte limit`);
     if (info.size === 0) throw new InputError(file, 'truncated', 'file is empty');
     const buffer = Buffer.alloc(info.size);
     let filled = 0;
@@ -52,7 +53,8 @@ async function readBytes(file: string, maxBytes: number): Promise<Buffer> {
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    if (filled < buffer.length) throw new InputError(file, 'truncated', `file shrank while it was read (${filled} of ${buffer.length} bytes)`);
+    if (filled < buffer.length)
+      throw new InputError(file, 'truncated', `file shrank while it was read (${filled} of ${buffer.length} bytes)`);
     return buffer;
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -76,7 +78,11 @@ function maxValues(options: EngineOptions): number {
 function extensionOf(file: string): string {
   const extension = extname(file).toLowerCase();
   if (extension !== '.png' && extension !== '.npy') {
-    throw new InputError(file, 'unsupported-format', `unsupported file type ${JSON.stringify(extension)} (expected .png or .npy)`);
+    throw new InputError(
+      file,
+      'unsupported-format',
+      `unsupported file type ${JSON.stringify(extension)} (expected .png or .npy)`,
+    );
   }
   return extension;
 }
@@ -84,7 +90,8 @@ function extensionOf(file: string): string {
 export async function readLabel(file: string, options: EngineOptions): Promise<ClassMap> {
   const extension = extensionOf(file);
   const buffer = await readBytes(file, maxFileBytes(options));
-  if (extension === '.png') return readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable });
+  if (extension === '.png')
+    return readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable });
   return classMapFromNpy(file, readNpy(file, buffer, Math.ceil(options.read.maxMegapixels * 1e6)));
 }
 
@@ -92,7 +99,10 @@ export async function readPrediction(file: string, options: EngineOptions): Prom
   const extension = extensionOf(file);
   const buffer = await readBytes(file, maxFileBytes(options));
   if (extension === '.png') {
-    return { type: 'hard', map: readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable }) };
+    return {
+      type: 'hard',
+      map: readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable }),
+    };
   }
   return predictionFromNpy(file, readNpy(file, buffer, maxValues(options)), options.metric.numClasses, options.read);
 }

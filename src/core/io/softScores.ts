@@ -14,16 +14,28 @@ function resolveLayout(file: string, dims: number[], numClasses: number, layout:
   if (layout !== 'auto') {
     const channels = layout === 'hwc' ? dims[2] : dims[0];
     if (channels !== numClasses) {
-      throw new InputError(file, 'class-count-mismatch', `.npy shape (${dims.join(', ')}) in ${layout.toUpperCase()} layout has ${channels} channels, expected ${numClasses} classes`);
+      throw new InputError(
+        file,
+        'class-count-mismatch',
+        `.npy shape (${dims.join(', ')}) in ${layout.toUpperCase()} layout has ${channels} channels, expected ${numClasses} classes`,
+      );
     }
     return layout;
   }
   if (dims[0] === numClasses && dims[2] === numClasses) {
-    throw new InputError(file, 'unsupported-format', `.npy shape (${dims.join(', ')}) could be CHW or HWC with ${numClasses} classes: set the layout (hwc or chw)`);
+    throw new InputError(
+      file,
+      'unsupported-format',
+      `.npy shape (${dims.join(', ')}) could be CHW or HWC with ${numClasses} classes: set the layout (hwc or chw)`,
+    );
   }
   if (dims[0] === numClasses) return 'chw';
   if (dims[2] === numClasses) return 'hwc';
-  throw new InputError(file, 'class-count-mismatch', `.npy shape (${dims.join(', ')}) has no dimension of ${numClasses} classes at the start (CHW) or end (HWC)`);
+  throw new InputError(
+    file,
+    'class-count-mismatch',
+    `.npy shape (${dims.join(', ')}) has no dimension of ${numClasses} classes at the start (CHW) or end (HWC)`,
+  );
 }
 
 /** Probabilities when every value is in [0, 1] and every pixel's values sum to about 1. */
@@ -61,8 +73,18 @@ export function predictionFromNpy(
   if (dims.length === 2 || (isInteger && dims.length === 3 && dims[0] === 1)) {
     return { type: 'hard', map: classMapFromNpy(file, array) };
   }
-  if (dims.length !== 3) throw new InputError(file, 'unsupported-format', `.npy shape (${array.shape.join(', ')}) is neither H×W class ids nor C×H×W / H×W×C scores`);
-  if (isInteger) throw new InputError(file, 'unsupported-format', `.npy of integers with shape (${array.shape.join(', ')}): soft scores must be float16/32/64`);
+  if (dims.length !== 3)
+    throw new InputError(
+      file,
+      'unsupported-format',
+      `.npy shape (${array.shape.join(', ')}) is neither H×W class ids nor C×H×W / H×W×C scores`,
+    );
+  if (isInteger)
+    throw new InputError(
+      file,
+      'unsupported-format',
+      `.npy of integers with shape (${array.shape.join(', ')}): soft scores must be float16/32/64`,
+    );
   const layout = resolveLayout(file, dims, numClasses, options.softLayout);
   const [height, width] = layout === 'chw' ? [dims[1]!, dims[2]!] : [dims[0]!, dims[1]!];
   const pixels = width * height;
@@ -72,10 +94,20 @@ export function predictionFromNpy(
       throw new InputError(file, 'invalid-values', `.npy holds a non-finite value (${values[i]}) at flat index ${i}`);
     }
   }
-  const kind = options.softValues === 'auto' ? (looksLikeProbabilities(values, numClasses) ? 'probabilities' : 'logits') : options.softValues;
+  const kind =
+    options.softValues === 'auto'
+      ? looksLikeProbabilities(values, numClasses)
+        ? 'probabilities'
+        : 'logits'
+      : options.softValues;
   if (kind === 'probabilities') {
     for (let i = 0; i < values.length; i++) {
-      if (values[i]! < 0) throw new InputError(file, 'invalid-values', `probabilities set, but value ${values[i]} at flat index ${i} is negative`);
+      if (values[i]! < 0)
+        throw new InputError(
+          file,
+          'invalid-values',
+          `probabilities set, but value ${values[i]} at flat index ${i} is negative`,
+        );
     }
   }
   const scores: SoftScores = { width, height, channels: numClasses, kind, values };
@@ -85,13 +117,22 @@ export function predictionFromNpy(
 /** A 2-D integer .npy as class ids (labels or hard predictions). */
 export function classMapFromNpy(file: string, array: NpyArray): ClassMap {
   const dims = array.shape.filter((d, i) => !(d === 1 && i < array.shape.length - 2));
-  if (dims.length !== 2) throw new InputError(file, 'unsupported-format', `.npy class map must be H×W, got shape (${array.shape.join(', ')})`);
+  if (dims.length !== 2)
+    throw new InputError(
+      file,
+      'unsupported-format',
+      `.npy class map must be H×W, got shape (${array.shape.join(', ')})`,
+    );
   const [height, width] = dims as [number, number];
   const ids = new Uint16Array(width * height);
   for (let p = 0; p < ids.length; p++) {
     const v = array.values[p]!;
     if (!Number.isInteger(v) || v < 0 || v > 65535) {
-      throw new InputError(file, 'invalid-values', `class map value ${v} at (${p % width}, ${Math.floor(p / width)}) is not an id 0..65535`);
+      throw new InputError(
+        file,
+        'invalid-values',
+        `class map value ${v} at (${p % width}, ${Math.floor(p / width)}) is not an id 0..65535`,
+      );
     }
     ids[p] = v;
   }

@@ -16,7 +16,12 @@ export interface AdaptiveLossResult {
  * so memory stays O(width / k * C) whatever the image size. With `merge`, also adds
  * c(p) - l(w(p), y_p) of every valid pixel into it (the merge-effect map before averaging over scales).
  */
-function scaleLoss(terms: PixelTerms, k: number, numClasses: number, merge?: { map: Float64Array; pixelCost: Float64Array }): number {
+function scaleLoss(
+  terms: PixelTerms,
+  k: number,
+  numClasses: number,
+  merge?: { map: Float64Array; pixelCost: Float64Array },
+): number {
   const { width, height, label, truthProbability, validPixels } = terms;
   const windowsPerRow = Math.ceil(width / k);
   const groupSum = new Float64Array(windowsPerRow * numClasses);

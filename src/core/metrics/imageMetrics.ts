@@ -88,7 +88,9 @@ export function checkSameSize(label: ClassMap, prediction: Prediction): void {
 export function evaluatePair(label: ClassMap, prediction: Prediction, options: MetricOptions): ImageEvaluation {
   checkSameSize(label, prediction);
   if (prediction.type === 'soft' && prediction.scores.channels !== options.numClasses) {
-    throw new RangeError(`prediction has ${prediction.scores.channels} channels but ${options.numClasses} classes are set`);
+    throw new RangeError(
+      `prediction has ${prediction.scores.channels} channels but ${options.numClasses} classes are set`,
+    );
   }
   return metricsFromTerms(pixelTerms(label, prediction, options), options);
 }

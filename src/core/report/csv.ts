@@ -10,15 +10,39 @@ const cell = (value: string | number | null): string => {
  * One row per image; per-scale losses and per-class IoU get a column each. `classColumns` names the
  * IoU columns (`iou_<name>`), one per class: class ids for the CLI, display names in the extension.
  */
-export function recordsToCsv(records: readonly ImageRow[], scales: readonly number[], classColumns: readonly string[]): string {
+export function recordsToCsv(
+  records: readonly ImageRow[],
+  scales: readonly number[],
+  classColumns: readonly string[],
+): string {
   const header = [
-    'name', 'prediction', 'label', 'width', 'height', 'valid_pixels', 'ce', 'adaptive',
-    ...scales.map((k) => `adaptive_k${k}`), 'merge_effect', 'miou', 'pixel_accuracy',
+    'name',
+    'prediction',
+    'label',
+    'width',
+    'height',
+    'valid_pixels',
+    'ce',
+    'adaptive',
+    ...scales.map((k) => `adaptive_k${k}`),
+    'merge_effect',
+    'miou',
+    'pixel_accuracy',
     ...classColumns.map((name) => `iou_${name}`),
   ];
   const rows = records.map((r) => [
-    r.name, r.predictionFile, r.labelFile, r.width, r.height, r.validPixels, r.ce, r.adaptive,
-    ...scales.map((k) => r.perScale[String(k)] ?? null), r.mergeEffect, r.miou, r.pixelAccuracy,
+    r.name,
+    r.predictionFile,
+    r.labelFile,
+    r.width,
+    r.height,
+    r.validPixels,
+    r.ce,
+    r.adaptive,
+    ...scales.map((k) => r.perScale[String(k)] ?? null),
+    r.mergeEffect,
+    r.miou,
+    r.pixelAccuracy,
     ...classColumns.map((_, c) => r.perClassIoU[c] ?? null),
   ]);
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\n') + '\n';

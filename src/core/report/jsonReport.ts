@@ -32,7 +32,12 @@ export interface JsonReport {
   readonly skipped: readonly SkippedFile[];
 }
 
-export function buildJsonReport(backend: string, records: readonly ImageRow[], dataset: DatasetSummary, skipped: readonly SkippedFile[]): JsonReport {
+export function buildJsonReport(
+  backend: string,
+  records: readonly ImageRow[],
+  dataset: DatasetSummary,
+  skipped: readonly SkippedFile[],
+): JsonReport {
   return {
     backend,
     images: records.map((r) => ({

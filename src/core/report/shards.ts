@@ -6,7 +6,13 @@ import type { EngineOptions } from '../io/readFiles';
 
 /** A shard file is JSON lines: one header, then one line per image or skipped file. */
 export type ShardLine =
-  | { readonly type: 'header'; readonly version: 1; readonly shard: string; readonly backend: string; readonly metric: EngineOptions['metric'] }
+  | {
+      readonly type: 'header';
+      readonly version: 1;
+      readonly shard: string;
+      readonly backend: string;
+      readonly metric: EngineOptions['metric'];
+    }
   | { readonly type: 'image'; readonly record: ImageRecord }
   | { readonly type: 'skipped'; readonly skipped: SkippedFile };
 
@@ -24,7 +30,8 @@ export function parseShard(text: string): ShardSpec {
   const match = /^(\d+)\/(\d+)$/.exec(text);
   const index = match ? Number(match[1]) : Number.NaN;
   const count = match ? Number(match[2]) : Number.NaN;
-  if (!match || count < 1 || index >= count) throw new ShardError(`--shard wants i/n with 0 <= i < n, got ${JSON.stringify(text)}`);
+  if (!match || count < 1 || index >= count)
+    throw new ShardError(`--shard wants i/n with 0 <= i < n, got ${JSON.stringify(text)}`);
   return { index, count };
 }
 
@@ -44,7 +51,8 @@ export interface MergedShards {
   readonly skipped: SkippedFile[];
 }
 
-const sameMetric = (a: EngineOptions['metric'], b: EngineOptions['metric']): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sameMetric = (a: EngineOptions['metric'], b: EngineOptions['metric']): boolean =>
+  JSON.stringify(a) === JSON.stringify(b);
 
 /** Reads shard files back; refuses mixed settings and images counted twice. */
 export async function readShards(files: readonly string[]): Promise<MergedShards> {
@@ -67,13 +75,15 @@ export async function readShards(files: readonly string[]): Promise<MergedShards
           throw new ShardError(`${file}:${lineNumber}: not a JSON line`);
         }
         if (line.type === 'header') {
-          if (header && !sameMetric(header.metric, line.metric)) throw new ShardError(`${file}: evaluated with different settings than ${files[0]}`);
+          if (header && !sameMetric(header.metric, line.metric))
+            throw new ShardError(`${file}: evaluated with different settings than ${files[0]}`);
           header ??= line;
           sawHeader = true;
         } else if (!sawHeader) {
           throw new ShardError(`${file}:${lineNumber}: shard has no header line`);
         } else if (line.type === 'image') {
-          if (seen.has(line.record.name)) throw new ShardError(`${file}: image ${line.record.name} is in more than one shard`);
+          if (seen.has(line.record.name))
+            throw new ShardError(`${file}: image ${line.record.name} is in more than one shard`);
           seen.add(line.record.name);
           records.push(line.record);
         } else if (line.type === 'skipped') {
@@ -84,7 +94,9 @@ export async function readShards(files: readonly string[]): Promise<MergedShards
       }
     } catch (error) {
       if (error instanceof ShardError) throw error;
-      throw new ShardError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new ShardError(
+        `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
     if (!sawHeader) throw new ShardError(`${file}: empty or not a SegLens shard`);
   }

@@ -123,7 +123,8 @@ export function generateScene(seed: number, options: SceneOptions): Scene {
   const { width, height, numClasses, ignoreIndex, voidBand } = options;
   const objectCount = 1 + Math.floor(random() * 4);
   const shapes: Shape[] = [];
-  for (let i = 0; i < objectCount; i++) shapes.push(randomShape(random, width, height, 1 + Math.floor(random() * (numClasses - 1))));
+  for (let i = 0; i < objectCount; i++)
+    shapes.push(randomShape(random, width, height, 1 + Math.floor(random() * (numClasses - 1))));
   const cleanLabel = render(shapes, width, height, () => 0);
   const label = addVoidBand(cleanLabel, width, height, voidBand, ignoreIndex);
 
@@ -131,10 +132,27 @@ export function generateScene(seed: number, options: SceneOptions): Scene {
   const boundaryShift = shapes.map(() => (random() - 0.5) * Math.min(width, height) * 0.06);
   const confusedIndex = random() < 0.5 ? Math.floor(random() * shapes.length) : -1;
   const predictedShapes = shapes
-    .map((shape, i) => ({ ...shape, classId: i === confusedIndex ? 1 + ((shape.classId + Math.floor(random() * (numClasses - 2))) % (numClasses - 1)) : shape.classId, phase: shape.phase + (random() - 0.5) * 0.6 }))
+    .map((shape, i) => ({
+      ...shape,
+      classId:
+        i === confusedIndex
+          ? 1 + ((shape.classId + Math.floor(random() * (numClasses - 2))) % (numClasses - 1))
+          : shape.classId,
+      phase: shape.phase + (random() - 0.5) * 0.6,
+    }))
     .filter((shape) => Math.min(shape.rx, shape.ry) > Math.min(width, height) * 0.1 || random() < 0.5);
-  if (random() < 0.4) predictedShapes.push({ ...randomShape(random, width, height, 1 + Math.floor(random() * (numClasses - 1))), rx: Math.min(width, height) * 0.06, ry: Math.min(width, height) * 0.05 });
-  const prediction = render(predictedShapes, width, height, (shape) => boundaryShift[shapes.findIndex((s) => s.cx === shape.cx)] ?? 0);
+  if (random() < 0.4)
+    predictedShapes.push({
+      ...randomShape(random, width, height, 1 + Math.floor(random() * (numClasses - 1))),
+      rx: Math.min(width, height) * 0.06,
+      ry: Math.min(width, height) * 0.05,
+    });
+  const prediction = render(
+    predictedShapes,
+    width,
+    height,
+    (shape) => boundaryShift[shapes.findIndex((s) => s.cx === shape.cx)] ?? 0,
+  );
 
   const image = new Uint8Array(width * height * 3);
   const tint = (id: number, channel: number): number => 60 + ((id * (53 + channel * 37)) % 160);
@@ -160,10 +178,16 @@ export function logitsFor(scene: Scene, numClasses: number, seed: number): Float
       const p = y * width + x;
       const id = prediction[p]!;
       let neighbour = -1;
-      for (const [dx, dy] of [[-2, 0], [2, 0], [0, -2], [0, 2]] as const) {
+      for (const [dx, dy] of [
+        [-2, 0],
+        [2, 0],
+        [0, -2],
+        [0, 2],
+      ] as const) {
         const xx = x + dx;
         const yy = y + dy;
-        if (xx >= 0 && xx < width && yy >= 0 && yy < height && prediction[yy * width + xx] !== id) neighbour = prediction[yy * width + xx]!;
+        if (xx >= 0 && xx < width && yy >= 0 && yy < height && prediction[yy * width + xx] !== id)
+          neighbour = prediction[yy * width + xx]!;
       }
       // Near a predicted boundary the model hesitates between the two regions, as real models do.
       for (let c = 0; c < numClasses; c++) {

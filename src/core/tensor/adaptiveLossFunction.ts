@@ -19,7 +19,10 @@ export interface LossFunctionOptions {
  * up to the same factor, and zero padding at the bottom/right keeps windows anchored top-left and
  * clipped at the edges, as the spec requires.
  */
-export function locallyAdaptiveLoss(tf: Tf, options: LossFunctionOptions = {}): (yTrue: Tensor, yPred: Tensor) => Scalar {
+export function locallyAdaptiveLoss(
+  tf: Tf,
+  options: LossFunctionOptions = {},
+): (yTrue: Tensor, yPred: Tensor) => Scalar {
   const scales = options.scales ?? [2, 4, 8];
   const weights = options.scaleWeights ?? scales.map(() => 1 / scales.length);
   const lambda = options.lambda ?? 1;
@@ -33,7 +36,12 @@ export function locallyAdaptiveLoss(tf: Tf, options: LossFunctionOptions = {}): 
       let adaptive: Scalar = tf.scalar(0);
       scales.forEach((k, i) => {
         const [, height, width] = target.shape;
-        const padding: [number, number][] = [[0, 0], [0, (k - (height % k)) % k], [0, (k - (width % k)) % k], [0, 0]];
+        const padding: [number, number][] = [
+          [0, 0],
+          [0, (k - (height % k)) % k],
+          [0, (k - (width % k)) % k],
+          [0, 0],
+        ];
         const groupSize = tf.avgPool(tf.pad(target, padding), k, k, 'valid');
         const groupMass = tf.avgPool(tf.pad(truthMass, padding), k, k, 'valid');
         const merged = tf.div(groupMass, tf.maximum(groupSize, 1e-30));
@@ -42,7 +50,10 @@ export function locallyAdaptiveLoss(tf: Tf, options: LossFunctionOptions = {}): 
         adaptive = tf.add(adaptive, tf.mul(scaleLoss, weights[i]!));
       });
       if (!includeCrossEntropy) return tf.mul(adaptive, lambda) as Scalar;
-      const crossEntropy = tf.div(tf.sum(tf.mul(target, tf.neg(tf.log(tf.maximum(probabilities, LOG_FLOOR))))), validPixels);
+      const crossEntropy = tf.div(
+        tf.sum(tf.mul(target, tf.neg(tf.log(tf.maximum(probabilities, LOG_FLOOR))))),
+        validPixels,
+      );
       return tf.add(crossEntropy, tf.mul(adaptive, lambda)) as Scalar;
     });
 }

@@ -8,12 +8,20 @@ import type { Tf } from './backend';
  * tfjs ops on the active backend. float32 throughout, so values agree with the float64 kernel to
  * float32 precision only.
  */
-export async function tensorPixelTerms(tf: Tf, label: ClassMap, scores: SoftScores, options: MetricOptions): Promise<PixelTerms> {
+export async function tensorPixelTerms(
+  tf: Tf,
+  label: ClassMap,
+  scores: SoftScores,
+  options: MetricOptions,
+): Promise<PixelTerms> {
   const { label: labels, validPixels } = validLabels(label, options);
   const pixels = scores.width * scores.height;
   const channels = scores.channels;
   const [truth, argmax] = tf.tidy(() => {
-    const values = tf.tensor2d(scores.values instanceof Float32Array ? scores.values : Float32Array.from(scores.values), [pixels, channels]);
+    const values = tf.tensor2d(
+      scores.values instanceof Float32Array ? scores.values : Float32Array.from(scores.values),
+      [pixels, channels],
+    );
     const probabilities =
       scores.kind === 'logits' ? tf.softmax(values) : tf.div(values, tf.maximum(tf.sum(values, 1, true), 1e-30));
     const target = tf.oneHot(tf.tensor1d(labels, 'int32'), channels);

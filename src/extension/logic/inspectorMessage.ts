@@ -33,7 +33,9 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
     width: maps.width,
     height: maps.height,
     numClasses: input.numClasses,
-    classNames: Array.from({ length: input.numClasses }, (_, id) => (input.classNames[id] ?? `class ${id}`).slice(0, 256)),
+    classNames: Array.from({ length: input.numClasses }, (_, id) =>
+      (input.classNames[id] ?? `class ${id}`).slice(0, 256),
+    ),
     classColors: classColorsFor(input.numClasses, input.colorTable),
     ignoreIndex: input.ignoreIndex,
     imageUri: input.imageUri,

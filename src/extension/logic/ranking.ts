@@ -22,7 +22,12 @@ export const SORT_KEYS: Readonly<Record<SortKey, SortKeyInfo>> = {
     value: (r) => r.adaptive,
     format: fixed(4),
   },
-  ce: { label: 'Cross-entropy', detail: 'pixel-wise cross-entropy, highest first', value: (r) => r.ce, format: fixed(4) },
+  ce: {
+    label: 'Cross-entropy',
+    detail: 'pixel-wise cross-entropy, highest first',
+    value: (r) => r.ce,
+    format: fixed(4),
+  },
   mergeEffect: {
     label: 'Merge effect',
     detail: 'CE minus adaptive loss: isolated errors, highest first',

@@ -13,7 +13,13 @@ export interface EvaluatedFolders {
 export function parseEvaluatedFolders(value: unknown): EvaluatedFolders | undefined {
   const v = value as Partial<EvaluatedFolders> | null | undefined;
   if (typeof v !== 'object' || v === null) return undefined;
-  if (typeof v.predictionsDir !== 'string' || typeof v.labelsDir !== 'string' || v.predictionsDir === '' || v.labelsDir === '') return undefined;
+  if (
+    typeof v.predictionsDir !== 'string' ||
+    typeof v.labelsDir !== 'string' ||
+    v.predictionsDir === '' ||
+    v.labelsDir === ''
+  )
+    return undefined;
   return { predictionsDir: v.predictionsDir, labelsDir: v.labelsDir };
 }
 
@@ -27,7 +33,9 @@ export interface RestoredResults {
 }
 
 export function restoreNote(restored: number, cached: number): string {
-  return restored === cached ? `${restored} of ${cached} from cache` : `${restored} of ${cached} from cache — re-run to refresh`;
+  return restored === cached
+    ? `${restored} of ${cached} from cache`
+    : `${restored} of ${cached} from cache — re-run to refresh`;
 }
 
 /**
@@ -35,13 +43,19 @@ export function restoreNote(restored: number, cached: number): string {
  * its files are unchanged and the options hash matches, the same rule a run uses to reuse it, so a
  * restored list never shows a number a re-run would not. Undefined when there is nothing to show.
  */
-export async function restoreFromCache(storageDir: string, folders: EvaluatedFolders, hash: string): Promise<RestoredResults | undefined> {
+export async function restoreFromCache(
+  storageDir: string,
+  folders: EvaluatedFolders,
+  hash: string,
+): Promise<RestoredResults | undefined> {
   const cache = await ResultCache.open(storageDir, folders.predictionsDir, folders.labelsDir);
   if (cache.size === 0) return undefined;
   const found = await Promise.all(
     cache.pairs().map(async ({ predictionFile, labelFile }) => {
       const [prediction, label] = await Promise.all([stampOf(predictionFile), stampOf(labelFile)]);
-      return prediction !== undefined && label !== undefined ? cache.lookup(predictionFile, labelFile, { prediction, label }, hash) : undefined;
+      return prediction !== undefined && label !== undefined
+        ? cache.lookup(predictionFile, labelFile, { prediction, label }, hash)
+        : undefined;
     }),
   );
   const records = found.filter((record): record is ImageRecord => record !== undefined);

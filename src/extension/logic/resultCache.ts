@@ -74,20 +74,30 @@ export function isImageRecord(value: unknown): value is ImageRecord {
     isNumber(r['height']) &&
     isNumber(r['validPixels']) &&
     ['ce', 'adaptive', 'mergeEffect', 'miou', 'pixelAccuracy'].every((k) => isNullableNumber(r[k])) &&
-    typeof perScale === 'object' && perScale !== null && Object.values(perScale).every(isNullableNumber) &&
-    Array.isArray(r['perClassIoU']) && (r['perClassIoU'] as unknown[]).every(isNullableNumber) &&
+    typeof perScale === 'object' &&
+    perScale !== null &&
+    Object.values(perScale).every(isNullableNumber) &&
+    Array.isArray(r['perClassIoU']) &&
+    (r['perClassIoU'] as unknown[]).every(isNullableNumber) &&
     isNumberArray(r['classesPresent']) &&
-    Array.isArray(r['warnings']) && (r['warnings'] as unknown[]).every((w) => typeof w === 'string') &&
-    typeof confusion === 'object' && confusion !== null &&
-    isNumberArray(confusion['counts']) && isNumberArray(confusion['unknown'])
+    Array.isArray(r['warnings']) &&
+    (r['warnings'] as unknown[]).every((w) => typeof w === 'string') &&
+    typeof confusion === 'object' &&
+    confusion !== null &&
+    isNumberArray(confusion['counts']) &&
+    isNumberArray(confusion['unknown'])
   );
 }
 
 function isCacheEntry(value: unknown): value is CacheEntry {
   const v = value as Partial<CacheEntry> | null;
   return (
-    typeof v === 'object' && v !== null && isStamp(v.prediction) && isStamp(v.label) &&
-    typeof v.optionsHash === 'string' && isImageRecord(v.record)
+    typeof v === 'object' &&
+    v !== null &&
+    isStamp(v.prediction) &&
+    isStamp(v.label) &&
+    typeof v.optionsHash === 'string' &&
+    isImageRecord(v.record)
   );
 }
 
@@ -109,7 +119,9 @@ export class ResultCache {
   ) {}
 
   static fileFor(storageDir: string, predictionsDir: string, labelsDir: string): string {
-    const key = createHash('sha256').update(`${path.resolve(predictionsDir)}\0${path.resolve(labelsDir)}`).digest('hex');
+    const key = createHash('sha256')
+      .update(`${path.resolve(predictionsDir)}\0${path.resolve(labelsDir)}`)
+      .digest('hex');
     return path.join(storageDir, 'results', `${key.slice(0, 24)}.json`);
   }
 
@@ -156,10 +168,18 @@ export class ResultCache {
 
   /** The file pairs with a stored result, for restoring a list without a run. */
   pairs(): { predictionFile: string; labelFile: string }[] {
-    return [...this.entries.values()].map((entry) => ({ predictionFile: entry.record.predictionFile, labelFile: entry.record.labelFile }));
+    return [...this.entries.values()].map((entry) => ({
+      predictionFile: entry.record.predictionFile,
+      labelFile: entry.record.labelFile,
+    }));
   }
 
-  lookup(predictionFile: string, labelFile: string, stamps: { prediction: FileStamp; label: FileStamp }, hash: string): ImageRecord | undefined {
+  lookup(
+    predictionFile: string,
+    labelFile: string,
+    stamps: { prediction: FileStamp; label: FileStamp },
+    hash: string,
+  ): ImageRecord | undefined {
     const entry = this.entries.get(predictionFile);
     if (entry === undefined || entry.optionsHash !== hash || entry.record.labelFile !== labelFile) return undefined;
     const same = (a: FileStamp, b: FileStamp) => a.size === b.size && a.mtimeMs === b.mtimeMs;
@@ -167,7 +187,12 @@ export class ResultCache {
   }
 
   store(record: ImageRecord, stamps: { prediction: FileStamp; label: FileStamp }, hash: string): void {
-    this.entries.set(record.predictionFile, { prediction: stamps.prediction, label: stamps.label, optionsHash: hash, record });
+    this.entries.set(record.predictionFile, {
+      prediction: stamps.prediction,
+      label: stamps.label,
+      optionsHash: hash,
+      record,
+    });
     this.dirty = true;
   }
 

@@ -1,5 +1,12 @@
 // The options module directly, not the core index: settings need no image readers or TensorFlow.js.
-import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS, type MetricOptions, type ReadOptions, type SoftLayout, type SoftValueKind } from '../../core/options';
+import {
+  DEFAULT_METRIC_OPTIONS,
+  DEFAULT_READ_OPTIONS,
+  type MetricOptions,
+  type ReadOptions,
+  type SoftLayout,
+  type SoftValueKind,
+} from '../../core/options';
 
 /** Reads one `seglens.*` setting; the VS Code layer passes `workspace.getConfiguration('seglens').get`. */
 export type SettingReader = (key: string) => unknown;
@@ -64,7 +71,8 @@ export function readSettings(get: SettingReader): SegLensSettings {
       maxMegapixels: finiteNumber(get('maxMegapixels'), DEFAULT_READ_OPTIONS.maxMegapixels),
     },
     colorTable: optionalString(get('colorTable')),
-    classNames: Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string') ? names : undefined,
+    classNames:
+      Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string') ? names : undefined,
     labelsFolder: optionalString(get('labelsFolder')),
     imagesFolder: optionalString(get('imagesFolder')),
     workers: Math.max(0, integer(get('workers'), 0)),
@@ -73,7 +81,12 @@ export function readSettings(get: SettingReader): SegLensSettings {
 }
 
 /** Display names: the setting, else the colour table's, else VOC's when C is 21, else `class N`. */
-export function classNamesFor(numClasses: number, fromSetting?: readonly string[], fromTable?: readonly string[], voc?: readonly string[]): string[] {
+export function classNamesFor(
+  numClasses: number,
+  fromSetting?: readonly string[],
+  fromTable?: readonly string[],
+  voc?: readonly string[],
+): string[] {
   const source = fromSetting ?? fromTable ?? (voc !== undefined && voc.length === numClasses ? voc : undefined);
   return Array.from({ length: numClasses }, (_, id) => source?.[id] ?? `class ${id}`);
 }
