@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import '@tensorflow/tfjs';
 import { tensorRuntime } from '../src/core/tensor/backend';
 import { locallyAdaptiveLoss } from '../src/core/tensor/adaptiveLossFunction';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { seededRandom } from '../src/core/synthetic/scenes';
 import { classMap, goldenOptions, goldenPrediction } from './helpers/fixtures';
 import { goldenCases } from './helpers/golden';
@@ -58,7 +59,7 @@ test('the gradient of the tfjs loss matches central finite differences', async (
   const logits = Array.from({ length: height * width * classes }, () => (random() - 0.5) * 3);
   const yTrue = tf.reshape(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), [1, height, width, classes]);
   const loss = locallyAdaptiveLoss(tf, { scales: [2, 3] });
-  const objective = (x: import('@tensorflow/tfjs-core').Tensor) => loss(yTrue, tf.softmax(x));
+  const objective = (x: Tensor) => loss(yTrue, tf.softmax(x));
   const x = tf.tensor4d(logits, [1, height, width, classes]);
   const analytic = await tf.grad(objective)(x).data();
   const step = 1e-2;

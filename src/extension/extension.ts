@@ -15,7 +15,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   // Results are cached in the extension's storage, never in the user's folders.
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
-  const engineVersion = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
+  const packageVersion = (context.extension.packageJSON as { version?: unknown }).version;
+  const engineVersion = typeof packageVersion === 'string' ? packageVersion : '0';
 
   const savedSort = context.workspaceState.get<unknown>(SORT_STATE_KEY);
   const store = new ResultsStore(isSortKey(savedSort) ? savedSort : 'adaptive', undefined);

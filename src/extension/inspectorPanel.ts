@@ -299,7 +299,7 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
 
   private forgetPanel(): void {
     this.generation++; // drops any image still being computed for the closed panel
-    this.panelDisposables.forEach((d) => d.dispose());
+    for (const disposable of this.panelDisposables) disposable.dispose();
     this.panelDisposables = [];
     this.panel = undefined;
     this.target = undefined;

@@ -249,6 +249,7 @@ function readArray(value: unknown, path: string, length: number): readonly unkno
   return value;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /**
@@ -290,10 +291,10 @@ function readTypedArray<T extends Int32Array | Float32Array>(
     }
     array = new kind(value);
   }
-  if (!(array instanceof kind) || (array as T).length !== length) {
+  if (!(array instanceof kind) || array.length !== length) {
     fail(path, `an ${kind.name} of length ${length}`);
   }
-  return array as T;
+  return array;
 }
 
 function readColor(value: unknown, path: string): Rgb {

@@ -107,7 +107,7 @@ async function waitForLog(what: string, pattern: RegExp, atLeast: number): Promi
   await waitUntil(
     what,
     30_000,
-    async () => (logCount(pattern) >= atLeast ? true : undefined),
+    () => Promise.resolve(logCount(pattern) >= atLeast ? true : undefined),
     () => `${logCount(pattern)} lines match ${pattern}`,
   );
 }

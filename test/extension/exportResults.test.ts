@@ -25,8 +25,8 @@ test('JSON keeps summary, images and skipped files together', () => {
       labelsDir: '/l',
       options: {},
     }),
-  );
+  ) as { summary: { miou: number }; images: { name: string }[]; skipped: unknown[] };
   assert.equal(json.summary.miou, 0.5);
-  assert.equal(json.images[0].name, 'a');
+  assert.equal(json.images[0]?.name, 'a');
   assert.deepEqual(json.skipped, [{ file: 'b.png', reason: 'truncated' }]);
 });

@@ -67,7 +67,7 @@ test('a corrupt cache is discarded and then overwritten', async () => {
   assert.match(damaged.discardedBecause ?? '', /damaged entry/);
   assert.equal(damaged.size, 0);
   await damaged.save();
-  assert.equal(JSON.parse(readFileSync(file, 'utf8')).version, 1);
+  assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version, 1);
 
   writeFileSync(file, '{not json');
   assert.equal((await ResultCache.open(storage, '/p2', '/l2')).discardedBecause, 'not valid JSON');

@@ -1,4 +1,5 @@
 import type { EngineOptions } from '../io/readFiles';
+import type * as TensorBackend from '../tensor/backend';
 
 /**
  * What computes the metrics, for reports and logs: `exact-float64`, or `tfjs-<backend>` when soft
@@ -6,6 +7,7 @@ import type { EngineOptions } from '../io/readFiles';
  */
 export async function computeLabel(compute: EngineOptions['compute']): Promise<string> {
   if (compute !== 'tensor') return 'exact-float64';
-  const { tensorRuntime } = require('../tensor/backend') as typeof import('../tensor/backend');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: starting TensorFlow.js is slow
+  const { tensorRuntime } = require('../tensor/backend') as typeof TensorBackend;
   return `tfjs-${(await tensorRuntime()).backend}`;
 }

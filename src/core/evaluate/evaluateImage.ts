@@ -9,6 +9,8 @@ import {
   type ImageEvaluation,
 } from '../metrics/imageMetrics';
 import type { ClassMap, ImageMaps, Prediction } from '../types';
+import type * as TensorBackend from '../tensor/backend';
+import type * as TensorPixelTerms from '../tensor/tensorPixelTerms';
 import { toRecord, type ImageRecord } from './record';
 
 export type PairOutcome =
@@ -58,8 +60,10 @@ async function computeMetrics(
     return evaluatePair(label, prediction, options.metric);
   checkSameSize(label, prediction);
   // Loaded on first use: starting TensorFlow.js costs time that exact evaluation never needs.
-  const { tensorRuntime } = require('../tensor/backend') as typeof import('../tensor/backend');
-  const { tensorPixelTerms } = require('../tensor/tensorPixelTerms') as typeof import('../tensor/tensorPixelTerms');
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { tensorRuntime } = require('../tensor/backend') as typeof TensorBackend;
+  const { tensorPixelTerms } = require('../tensor/tensorPixelTerms') as typeof TensorPixelTerms;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const { tf } = await tensorRuntime();
   return metricsFromTerms(await tensorPixelTerms(tf, label, prediction.scores, options.metric), options.metric);
 }

@@ -30,7 +30,7 @@ function decode(file: string, buffer: Buffer, header: PngHeader): DecodedPixels 
   let pixels: DecodedPixels;
   try {
     const png = PNG.sync.read(buffer, { skipRescale: true, checkCRC: true });
-    pixels = png.data as unknown as DecodedPixels;
+    pixels = png.data;
   } catch (error) {
     const message = describe(error);
     // Only a stream that ends early is "truncated"; bad zlib data (invalid distance, header check) is corruption.

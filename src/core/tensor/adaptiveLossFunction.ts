@@ -29,9 +29,9 @@ export function locallyAdaptiveLoss(
   const includeCrossEntropy = options.includeCrossEntropy ?? true;
   return (yTrue, yPred) =>
     tf.tidy(() => {
-      const target = tf.cast(yTrue, 'float32') as Tensor4D;
-      const probabilities = tf.cast(yPred, 'float32') as Tensor4D;
-      const truthMass = tf.mul(target, probabilities) as Tensor4D;
+      const target = tf.cast(yTrue as Tensor4D, 'float32');
+      const probabilities = tf.cast(yPred as Tensor4D, 'float32');
+      const truthMass = tf.mul<Tensor4D>(target, probabilities);
       const validPixels = tf.maximum(tf.sum(target), 1);
       let adaptive: Scalar = tf.scalar(0);
       scales.forEach((k, i) => {
@@ -49,11 +49,11 @@ export function locallyAdaptiveLoss(
         const scaleLoss = tf.div(tf.sum(tf.mul(tf.mul(groupSize, k * k), groupCost)), validPixels);
         adaptive = tf.add(adaptive, tf.mul(scaleLoss, weights[i]!));
       });
-      if (!includeCrossEntropy) return tf.mul(adaptive, lambda) as Scalar;
+      if (!includeCrossEntropy) return tf.mul<Scalar>(adaptive, lambda);
       const crossEntropy = tf.div(
         tf.sum(tf.mul(target, tf.neg(tf.log(tf.maximum(probabilities, LOG_FLOOR))))),
         validPixels,
       );
-      return tf.add(crossEntropy, tf.mul(adaptive, lambda)) as Scalar;
+      return tf.add<Scalar>(crossEntropy, tf.mul(adaptive, lambda));
     });
 }

@@ -33,6 +33,7 @@ function wasmDirectory(): string | undefined {
  */
 function loadNativeTf(): Tf | string {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional native module, absent on most machines
     return require('@tensorflow/tfjs-node') as Tf;
   } catch (error) {
     return `@tensorflow/tfjs-node unavailable (${((error as Error).message ?? String(error)).split('\n')[0]})`;

@@ -1,6 +1,7 @@
 import { validLabels } from '../metrics/pixelTerms';
 import type { MetricOptions } from '../options';
 import type { ClassMap, PixelTerms, SoftScores } from '../types';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
 
 /**
@@ -17,7 +18,7 @@ export async function tensorPixelTerms(
   const { label: labels, validPixels } = validLabels(label, options);
   const pixels = scores.width * scores.height;
   const channels = scores.channels;
-  const [truth, argmax] = tf.tidy(() => {
+  const [truth, argmax] = tf.tidy((): [Tensor, Tensor] => {
     const values = tf.tensor2d(
       scores.values instanceof Float32Array ? scores.values : Float32Array.from(scores.values),
       [pixels, channels],
