@@ -28,6 +28,21 @@ export default tseslint.config(
     },
   },
   {
+    // The engine is shared by the extension, the CLI, the workers and the tests: no VS Code, no webview protocol.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/core is the engine: no VS Code in here.' }],
+          patterns: [
+            { group: ['**/shared/*', '**/extension/*', '**/webview/*'], message: 'src/core imports no host code.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -11,6 +11,22 @@
  * shows up as a clear error rather than a half-drawn canvas.
  */
 
+import {
+  type ParseResult,
+  fail,
+  readPlainObject,
+  readRecord,
+  readString,
+  readInteger,
+  readFiniteOrNull,
+  readOneOf,
+  readArray,
+  readTypedArray,
+  toResult,
+} from './validation';
+
+export type { ParseResult } from './validation';
+
 // ---------------------------------------------------------------------------------------------
 // Shared vocabulary
 
@@ -29,7 +45,10 @@ export type NavigateDirection = (typeof NAVIGATE_DIRECTIONS)[number];
 export const SOURCE_KINDS = ['image', 'label', 'prediction'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-export type Rgb = readonly [number, number, number];
+import type { Rgb } from '../core/colors';
+
+export type { Rgb } from '../core/colors';
+export { pascalVocColor, defaultClassColors } from '../core/colors';
 
 /** Upper bounds that keep a malformed message from allocating absurd amounts of memory. */
 export const PROTOCOL_LIMITS = {
@@ -170,85 +189,6 @@ export interface PersistedInspectorState {
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-class ProtocolError extends Error {}
-
-function fail(path: string, expected: string): never {
-  throw new ProtocolError(`${path}: expected ${expected}`);
-}
-
-/** A plain object (JSON-like or structured-clone result), before its keys are checked. */
-function readPlainObject(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    fail(path, 'an object');
-  }
-  const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
-    fail(path, 'a plain object');
-  }
-  return value as Record<string, unknown>;
-}
-
-/** A plain object whose keys are exactly the required ones plus, perhaps, some optional ones. */
-function readRecord(
-  value: unknown,
-  path: string,
-  required: readonly string[],
-  optional: readonly string[] = [],
-): Record<string, unknown> {
-  const record = readPlainObject(value, path);
-  for (const key of Object.keys(record)) {
-    if (!required.includes(key) && !optional.includes(key)) {
-      fail(`${path}.${key}`, 'no such field');
-    }
-  }
-  for (const key of required) {
-    if (!Object.prototype.hasOwnProperty.call(record, key)) {
-      fail(`${path}.${key}`, 'a value (field is missing)');
-    }
-  }
-  return record;
-}
-
-function readString(value: unknown, path: string, maxLength: number): string {
-  if (typeof value !== 'string' || value.length > maxLength) {
-    fail(path, `a string of at most ${maxLength} characters`);
-  }
-  return value;
-}
-
-function readInteger(value: unknown, path: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(path, `an integer in ${min}..${max}`);
-  }
-  return value;
-}
-
-function readFiniteOrNull(value: unknown, path: string): number | null {
-  if (value === null) {
-    return null;
-  }
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    fail(path, 'a finite number or null');
-  }
-  return value;
-}
-
-function readOneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    fail(path, `one of ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
-
-function readArray(value: unknown, path: string, length: number): readonly unknown[] {
-  if (!Array.isArray(value) || value.length !== length) {
-    fail(path, `an array of length ${length}`);
-  }
-  return value;
-}
-
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
@@ -272,29 +212,6 @@ function readImageName(value: unknown, path: string): string {
     fail(path, 'an image name (relative, no "..", no control characters)');
   }
   return value;
-}
-
-/**
- * A typed array of exactly the expected kind and length. A bare ArrayBuffer is accepted as well
- * because a transport may hand over the buffer rather than the view.
- */
-function readTypedArray<T extends Int32Array | Float32Array>(
-  value: unknown,
-  path: string,
-  kind: { new (buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number; readonly name: string },
-  length: number,
-): T {
-  let array: unknown = value;
-  if (value instanceof ArrayBuffer) {
-    if (value.byteLength % kind.BYTES_PER_ELEMENT !== 0) {
-      fail(path, `a buffer holding ${kind.name} data`);
-    }
-    array = new kind(value);
-  }
-  if (!(array instanceof kind) || array.length !== length) {
-    fail(path, `an ${kind.name} of length ${length}`);
-  }
-  return array;
 }
 
 function readColor(value: unknown, path: string): Rgb {
@@ -444,17 +361,6 @@ function readWebviewMessage(value: unknown): WebviewToHostMessage {
   }
 }
 
-function toResult<T>(read: () => T): ParseResult<T> {
-  try {
-    return { ok: true, value: read() };
-  } catch (error) {
-    if (error instanceof ProtocolError) {
-      return { ok: false, error: error.message };
-    }
-    throw error;
-  }
-}
-
 /** Host side: the message, or why it was refused (for the log). */
 export function checkWebviewMessage(value: unknown): ParseResult<WebviewToHostMessage> {
   return toResult(() => readWebviewMessage(value));
@@ -518,29 +424,4 @@ export function parsePersistedState(value: unknown): PersistedInspectorState | u
 /** Host side (WebviewPanelSerializer): which image the restored panel was showing, if any. */
 export function imageNameFromPersistedState(value: unknown): string | undefined {
   return parsePersistedState(value)?.imageName ?? undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Default palette
-
-/**
- * The Pascal VOC colour map (the bit-interleaving one from the VOC devkit) for one class id.
- * The host uses it when the user configured no palette; ids 0..255 give distinct colours.
- */
-export function pascalVocColor(classId: number): Rgb {
-  let r = 0;
-  let g = 0;
-  let b = 0;
-  let id = classId;
-  for (let bit = 7; bit >= 0; bit--) {
-    r |= ((id >> 0) & 1) << bit;
-    g |= ((id >> 1) & 1) << bit;
-    b |= ((id >> 2) & 1) << bit;
-    id >>= 3;
-  }
-  return [r, g, b];
-}
-
-export function defaultClassColors(numClasses: number): Rgb[] {
-  return Array.from({ length: numClasses }, (_, c) => pascalVocColor(c));
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { pascalVocColor } from '../../shared/protocol';
+import { pascalVocColor } from '../colors';
 
 /** Maps RGB colours of colour-coded label/prediction PNGs to class ids (255 or any id >= C is void). */
 export interface ColorTable {
