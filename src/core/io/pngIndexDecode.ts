@@ -48,48 +48,61 @@ export function decodeIndexPng(
   return unfilterToIds(inflated, width, height, colorType === 3 ? paletteEntries : 256);
 }
 
-/** PNG row filters for 1 byte per pixel; undefined on an unknown filter type or an index >= `limit`. */
+/**
+ * PNG row filters for 1 byte per pixel, undone straight into the class-id array: the row above is read
+ * back from the ids already written (each id is the byte itself), so there is no row buffer and no
+ * second copy. Unfiltered rows (filter 0, what most label writers emit) are one widening copy.
+ * Undefined on an unknown filter type or an index >= `limit` (checked only when the palette has fewer
+ * than 256 entries: a byte cannot reach 256).
+ */
 function unfilterToIds(raw: Uint8Array, width: number, height: number, limit: number): Uint16Array | undefined {
   const stride = width + 1;
   const ids = new Uint16Array(width * height);
-  let previous = new Uint8Array(width); // the row above the first is zeros
-  let current = new Uint8Array(width);
-  let largest = 0;
   for (let y = 0; y < height; y++) {
     const start = y * stride + 1;
+    const row = y * width;
+    const above = row - width; // the row above the first is zeros
     const filter = raw[start - 1]!;
-    switch (filter) {
-      case 0:
-        for (let x = 0; x < width; x++) current[x] = raw[start + x]!;
-        break;
-      case 1:
-        current[0] = raw[start]!;
-        for (let x = 1; x < width; x++) current[x] = raw[start + x]! + current[x - 1]!;
-        break;
-      case 2:
-        for (let x = 0; x < width; x++) current[x] = raw[start + x]! + previous[x]!;
-        break;
-      case 3:
-        current[0] = raw[start]! + (previous[0]! >> 1);
-        for (let x = 1; x < width; x++) current[x] = raw[start + x]! + ((current[x - 1]! + previous[x]!) >> 1);
-        break;
-      case 4:
-        current[0] = raw[start]! + previous[0]!; // Paeth with a = c = 0 picks b
-        for (let x = 1; x < width; x++)
-          current[x] = raw[start + x]! + paeth(current[x - 1]!, previous[x]!, previous[x - 1]!);
-        break;
-      default:
-        return undefined;
+    if (filter === 0 || (filter === 2 && y === 0)) {
+      ids.set(raw.subarray(start, start + width), row);
+    } else if (filter === 1) {
+      let left = 0;
+      for (let x = 0; x < width; x++) ids[row + x] = left = (raw[start + x]! + left) & 255;
+    } else if (filter === 2) {
+      for (let x = 0; x < width; x++) ids[row + x] = (raw[start + x]! + ids[above + x]!) & 255;
+    } else if (filter === 3 || filter === 4) {
+      unfilterAveragePaeth(raw, start, ids, row, y === 0 ? -1 : above, width, filter);
+    } else {
+      return undefined;
     }
-    const rowStart = y * width;
-    for (let x = 0; x < width; x++) {
-      const v = current[x]!;
-      ids[rowStart + x] = v;
-      if (v > largest) largest = v;
-    }
-    [previous, current] = [current, previous];
   }
-  return largest < limit ? ids : undefined;
+  return limit >= 256 || largestBelow(ids, limit) ? ids : undefined;
+}
+
+/** Average (3) and Paeth (4) rows; `above` is -1 on the first row (zeros above). */
+function unfilterAveragePaeth(
+  raw: Uint8Array,
+  start: number,
+  ids: Uint16Array,
+  row: number,
+  above: number,
+  width: number,
+  filter: 3 | 4,
+): void {
+  let left = 0;
+  let upperLeft = 0;
+  for (let x = 0; x < width; x++) {
+    const up = above < 0 ? 0 : ids[above + x]!;
+    const predictor = filter === 3 ? (left + up) >> 1 : paeth(left, up, upperLeft);
+    left = (raw[start + x]! + predictor) & 255;
+    ids[row + x] = left;
+    upperLeft = up;
+  }
+}
+
+function largestBelow(ids: Uint16Array, limit: number): boolean {
+  for (let p = 0; p < ids.length; p++) if (ids[p]! >= limit) return false;
+  return true;
 }
 
 function paeth(a: number, b: number, c: number): number {

@@ -14,6 +14,8 @@ const MAX_DEFLATE_RATIO = 1032;
 const DEFLATE_SLACK_BYTES = 1024;
 /** Extra inflated bytes past a non-interlaced image that are ignored rather than refused. */
 const TRAILING_SLACK_BYTES = 1 << 20;
+/** zlib's smallest output chunk. */
+const MIN_CHUNK_BYTES = 64;
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
@@ -44,10 +46,12 @@ export function inflatedSize(header: PngHeader): number {
   return total;
 }
 
-function idatBytes(buffer: Uint8Array, chunks: readonly PngChunk[]): Buffer {
-  return Buffer.concat(
-    chunks.filter((c) => c.type === 'IDAT').map((c) => buffer.subarray(c.dataStart, c.dataStart + c.dataLength)),
-  );
+/** The compressed image data; a view, not a copy, when it sits in one IDAT chunk (the usual case). */
+function idatBytes(buffer: Uint8Array, chunks: readonly PngChunk[]): Uint8Array {
+  const parts = chunks
+    .filter((c) => c.type === 'IDAT')
+    .map((c) => buffer.subarray(c.dataStart, c.dataStart + c.dataLength));
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 /** Bit depths the PNG spec allows for each colour type. */
@@ -111,8 +115,11 @@ export function checkDecodeBounds(buffer: Uint8Array, chunks: readonly PngChunk[
   let inflated: Buffer;
   try {
     // Non-interlaced decoders ignore trailing bytes past the image, so a little is tolerated; interlaced gets none.
+    // One output chunk of the declared size (+1 byte, so that a stream ending exactly there needs no
+    // second chunk): zlib then writes the image data once, with no 16 KB chunks to concatenate after.
     inflated = inflateSync(idatBytes(buffer, chunks), {
       maxOutputLength: expected + (header.interlaced ? 0 : TRAILING_SLACK_BYTES),
+      chunkSize: Math.max(MIN_CHUNK_BYTES, expected + 1),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
