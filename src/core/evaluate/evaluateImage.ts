@@ -31,17 +31,22 @@ function outOfRangeIds(map: ClassMap, numClasses: number, allowed: number): { co
   return { count, largest };
 }
 
-function rangeWarnings(label: ClassMap, prediction: Prediction, options: EngineOptions): string[] {
+function rangeWarnings(
+  label: ClassMap,
+  prediction: Prediction,
+  options: EngineOptions,
+  counted: ImageEvaluation['outOfRange'],
+): string[] {
   const { numClasses, ignoreIndex } = options.metric;
   const warnings: string[] = [];
-  const inLabel = outOfRangeIds(label, numClasses, ignoreIndex);
+  const inLabel = counted?.label ?? outOfRangeIds(label, numClasses, ignoreIndex);
   if (inLabel.count > 0) {
     warnings.push(
       `label has ${inLabel.count} pixels with ids >= ${numClasses} (up to ${inLabel.largest}), counted as void: is the class count right?`,
     );
   }
   if (prediction.type === 'hard') {
-    const inPrediction = outOfRangeIds(prediction.map, numClasses, -1);
+    const inPrediction = counted?.prediction ?? outOfRangeIds(prediction.map, numClasses, -1);
     if (inPrediction.count > 0) {
       warnings.push(
         `prediction has ${inPrediction.count} pixels with ids >= ${numClasses} (up to ${inPrediction.largest}), counted as misses: is the class count right?`,
@@ -78,8 +83,8 @@ export async function evaluateImage(
     readPrediction(pair.predictionFile, options),
   ]);
   try {
-    const { metrics, maps } = await computeMetrics(label, prediction, options);
-    return { record: toRecord(pair, metrics, rangeWarnings(label, prediction, options)), maps };
+    const { metrics, maps, outOfRange } = await computeMetrics(label, prediction, options);
+    return { record: toRecord(pair, metrics, rangeWarnings(label, prediction, options, outOfRange)), maps };
   } catch (error) {
     if (error instanceof SizeMismatchError) throw new InputError(pair.predictionFile, 'size-mismatch', error.message);
     if (error instanceof RangeError) throw new InputError(pair.predictionFile, 'class-count-mismatch', error.message);

@@ -1,10 +1,11 @@
 import { validateMetricOptions, type MetricOptions } from '../options';
-import type { ClassMap, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
+import type { ClassMap, ConfusionMatrix, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
 import { predictionSize } from '../types';
-import { adaptiveLoss, meanMergeEffect, mergeEffectMap } from './adaptiveLoss';
+import { adaptiveLoss, meanMergeEffect, mergeEffectMap, type AdaptiveLossResult } from './adaptiveLoss';
 import { confusionOf, iouSummary } from './confusion';
 import { crossEntropy, pixelCostMap } from './crossEntropy';
-import { pixelTerms } from './pixelTerms';
+import { fusedHardApplies, fusedHardMetrics, type FusedHardResult } from './fusedHard';
+import { hardPixelTerms, pixelTerms } from './pixelTerms';
 
 export class SizeMismatchError extends Error {
   override readonly name = 'SizeMismatchError';
@@ -13,6 +14,8 @@ export class SizeMismatchError extends Error {
 export interface ImageEvaluation {
   readonly metrics: ImageMetrics;
   readonly maps: ImageMaps;
+  /** Out-of-range ids, when the kernel counted them on its way (the fused hard kernel does). */
+  readonly outOfRange?: FusedHardResult['outOfRange'];
 }
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -23,15 +26,45 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
   const ce = crossEntropy(terms);
   const adaptive = adaptiveLoss(terms, options);
   const confusion = confusionOf(terms, options.numClasses);
+  return {
+    metrics: assembleMetrics(terms, ce, adaptive, confusion, options),
+    maps: lazyMaps(terms, () => terms, options),
+  };
+}
+
+/**
+ * A hard prediction through the fused kernel (fusedHard.ts): the same metrics without per-pixel terms,
+ * which only the inspector's maps need, so they are built on first access.
+ */
+function fusedHardEvaluation(label: ClassMap, prediction: ClassMap, options: MetricOptions): ImageEvaluation {
+  validateMetricOptions(options);
+  const fused = fusedHardMetrics(label, prediction, options);
+  let terms: PixelTerms | undefined;
+  const lazyTerms = (): PixelTerms => (terms ??= hardPixelTerms(label, prediction, options));
+  const size = { width: label.width, height: label.height, validPixels: fused.validPixels };
+  return {
+    metrics: assembleMetrics(size, fused.ce, fused.adaptive, fused.confusion, options),
+    maps: lazyMaps(label, lazyTerms, options),
+    outOfRange: fused.outOfRange,
+  };
+}
+
+function assembleMetrics(
+  size: { readonly width: number; readonly height: number; readonly validPixels: number },
+  ce: number,
+  adaptive: AdaptiveLossResult,
+  confusion: ConfusionMatrix,
+  options: MetricOptions,
+): ImageMetrics {
   const iou = iouSummary(confusion);
   const perScale: Record<string, number | null> = {};
   options.scales.forEach((k, i) => {
     perScale[String(k)] = finiteOrNull(adaptive.perScale[i]!);
   });
-  const metrics: ImageMetrics = {
-    width: terms.width,
-    height: terms.height,
-    validPixels: terms.validPixels,
+  return {
+    width: size.width,
+    height: size.height,
+    validPixels: size.validPixels,
     ce: finiteOrNull(ce),
     adaptive: finiteOrNull(adaptive.adaptive),
     perScale,
@@ -41,7 +74,6 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
     perClassIoU: iou.perClassIoU,
     confusion,
   };
-  return { metrics, maps: lazyMaps(terms, options) };
 }
 
 /**
@@ -49,28 +81,35 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
  * never touch them, and the merge-effect map alone is a pass per scale over every pixel.
  * Getters are plain enumerable properties to spread, JSON and structured clone, so callers see no difference.
  */
-function lazyMaps(terms: PixelTerms, options: MetricOptions): ImageMaps {
+function lazyMaps(
+  { width, height }: { readonly width: number; readonly height: number },
+  termsOf: () => PixelTerms,
+  options: MetricOptions,
+): ImageMaps {
   let costs: Float64Array | undefined;
-  const pixelCost64 = (): Float64Array => (costs ??= pixelCostMap(terms));
+  const pixelCost64 = (): Float64Array => (costs ??= pixelCostMap(termsOf()));
   let predicted: Int32Array | undefined;
   let truthProbability: Float32Array | undefined;
   let pixelCost: Float32Array | undefined;
   let mergeEffect: Float32Array | undefined;
   return {
-    width: terms.width,
-    height: terms.height,
-    label: terms.label,
+    width,
+    height,
+    get label() {
+      return termsOf().label;
+    },
     get predicted() {
+      const terms = termsOf();
       return (predicted ??= terms.predicted instanceof Int32Array ? terms.predicted : Int32Array.from(terms.predicted));
     },
     get truthProbability() {
-      return (truthProbability ??= new Float32Array(terms.truthProbability));
+      return (truthProbability ??= new Float32Array(termsOf().truthProbability));
     },
     get pixelCost() {
       return (pixelCost ??= new Float32Array(pixelCost64()));
     },
     get mergeEffect() {
-      return (mergeEffect ??= new Float32Array(mergeEffectMap(terms, pixelCost64(), options)));
+      return (mergeEffect ??= new Float32Array(mergeEffectMap(termsOf(), pixelCost64(), options)));
     },
   };
 }
@@ -92,5 +131,7 @@ export function evaluatePair(label: ClassMap, prediction: Prediction, options: M
       `prediction has ${prediction.scores.channels} channels but ${options.numClasses} classes are set`,
     );
   }
+  if (prediction.type === 'hard' && fusedHardApplies(options))
+    return fusedHardEvaluation(label, prediction.map, options);
   return metricsFromTerms(pixelTerms(label, prediction, options), options);
 }

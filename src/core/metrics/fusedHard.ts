@@ -1,0 +1,417 @@
+import { effectiveScaleWeights, type MetricOptions } from '../options';
+import type { ClassMap, ConfusionMatrix } from '../types';
+import type { AdaptiveLossResult } from './adaptiveLoss';
+import { emptyConfusion } from './confusion';
+import { cost } from './crossEntropy';
+
+/**
+ * The fused kernel for hard predictions: CE, the confusion matrix and every scale of the adaptive loss
+ * from one pass over the two id maps, with no per-pixel float map.
+ *
+ * A hard prediction gives P(p, y_p) one of three values (hit 1-ε, miss ε/(C-1), outside 1/C), so a
+ * (window, class) group is fully described by three counts: its pixels, its misses and its
+ * predictions outside 0..C-1. The pass counts them for the smallest scale's windows, one band of rows
+ * at a time, and adds to the confusion matrix (whose diagonal, unknown column and the rest give CE's
+ * hits, outside predictions and misses). When scales are nested (each divides the next: 2, 4, 8), a
+ * k-window's groups are the unions of the groups of the smaller scale's windows inside it, so each
+ * larger scale is built from the smaller scale's groups as their bands are finished: work per group,
+ * not per pixel. Only the group cost -log(mean) is float work, and the costs of pure groups (all
+ * hits) are one number.
+ *
+ * Same definitions as the general path (pixelTerms + adaptiveLoss + confusionOf), summed in another
+ * order: results agree to rounding (test/fusedHard.test.ts checks 1e-12).
+ */
+
+/** Ids outside 0..C-1 in a map (other than the ignore index, in labels): legal, but usually a wrong class count. */
+export interface IdRange {
+  readonly count: number;
+  readonly largest: number;
+}
+
+/** The metrics the fused pass yields, in the general path's types. */
+export interface FusedHardResult {
+  readonly validPixels: number;
+  readonly ce: number;
+  readonly adaptive: AdaptiveLossResult;
+  readonly confusion: ConfusionMatrix;
+  /** Found in the same pass: label ids >= C other than the ignore index, prediction ids >= C (all pixels). */
+  readonly outOfRange: { readonly label: IdRange; readonly prediction: IdRange };
+}
+
+/** Scales in increasing order when each divides the next (2, 4, 8; 1, 3, 6; a single scale), else undefined. */
+export function nestedScales(scales: readonly number[]): number[] | undefined {
+  const sorted = [...scales].sort((a, b) => a - b);
+  for (let i = 1; i < sorted.length; i++) if (sorted[i]! % sorted[i - 1]! !== 0) return undefined;
+  return sorted;
+}
+
+/**
+ * When the fused kernel computes exactly what the spec says: a hard prediction (the caller's check),
+ * nested scales, and the v1 loss (uniform pooling, Minkowski exponent 1: today's only loss).
+ * Everything else takes the general path.
+ */
+export function fusedHardApplies(options: MetricOptions): boolean {
+  return nestedScales(options.scales) !== undefined;
+}
+
+/** Counts kept per group: pixels, misses (predicted another class), outside (predicted id >= C). */
+const SLOTS = 3;
+
+/** One scale's running state: counts of the current band's groups, by slot = (window column * C + class) * 3. */
+interface Scale {
+  readonly k: number;
+  readonly counts: Int32Array;
+  /** Slot of pixel column x's window, class 0: floor(x / k) * C * 3. */
+  readonly columnSlot: Int32Array;
+  /**
+   * The current band's groups in order of first touch, so a flush visits only those: a column x inside
+   * the group's window and the class, from which every scale's slot follows without a division.
+   */
+  readonly touchedX: Int32Array;
+  readonly touchedClass: Int32Array;
+  groups: number;
+  /** Pixels of pure groups (all hits), whose cost is -log(1-ε): summed as a count, multiplied once. */
+  purePixels: number;
+  /** Σ n·ℓ over the other groups. */
+  mixedCost: number;
+}
+
+interface Costs {
+  readonly numClasses: number;
+  readonly hit: number;
+  readonly miss: number;
+  readonly outside: number;
+  readonly hitCost: number;
+}
+
+/**
+ * Buffers reused from image to image (one engine per worker thread, one image at a time): every count
+ * is back to 0 when an image is done, so only growth allocates.
+ */
+let scratch = new Int32Array(0);
+
+function takeScratch(length: number): Int32Array {
+  if (scratch.length < length) scratch = new Int32Array(length);
+  return scratch;
+}
+
+function makeScales(sorted: readonly number[], width: number, numClasses: number): Scale[] {
+  const sizes = sorted.map((k) => Math.ceil(width / k) * numClasses * SLOTS);
+  const buffer = takeScratch(sizes.reduce((a, b) => a + b, 0));
+  let at = 0;
+  return sorted.map((k, i) => {
+    const columnSlot = new Int32Array(width);
+    for (let x = 0; x < width; x++) columnSlot[x] = Math.floor(x / k) * numClasses * SLOTS;
+    const capacity = Math.min(sizes[i]! / SLOTS, k * width);
+    const scale: Scale = {
+      k,
+      counts: buffer.subarray(at, at + sizes[i]!),
+      columnSlot,
+      touchedX: new Int32Array(capacity),
+      touchedClass: new Int32Array(capacity),
+      groups: 0,
+      purePixels: 0,
+      mixedCost: 0,
+    };
+    at += sizes[i]!;
+    return scale;
+  });
+}
+
+/**
+ * Finishes the current band of scale `index`: adds its groups' costs, hands the groups to the next
+ * scale, zeroes its counts; then finishes the next scale's band too when this one ends it. The
+ * smallest scale also adds its hits to the confusion matrix's diagonal and counts valid pixels here,
+ * once per group rather than once per pixel. Returns the valid pixels of the smallest scale's band.
+ */
+function flushBand(
+  scales: Scale[],
+  index: number,
+  bandEnd: number,
+  height: number,
+  costs: Costs,
+  confusion: ConfusionMatrix,
+): number {
+  const scale = scales[index]!;
+  const { counts, columnSlot, touchedX, touchedClass } = scale;
+  const next = scales[index + 1];
+  const C = costs.numClasses;
+  const diagonal = index === 0 ? confusion.counts : undefined;
+  let valid = 0;
+  let purePixels = 0;
+  let mixedCost = 0;
+  let nextGroups = next ? next.groups : 0;
+  let lastMean = Number.NaN;
+  let lastCost = 0;
+  for (let g = 0; g < scale.groups; g++) {
+    const x = touchedX[g]!;
+    const c = touchedClass[g]!;
+    const slot = columnSlot[x]! + c * SLOTS;
+    const n = counts[slot]!;
+    const misses = counts[slot + 1]!;
+    const outside = counts[slot + 2]!;
+    counts[slot] = 0;
+    valid += n;
+    if (diagonal) diagonal[c * C + c]! += n - misses - outside;
+    const pure = misses === 0 && outside === 0;
+    if (pure) {
+      purePixels += n;
+    } else {
+      counts[slot + 1] = 0;
+      counts[slot + 2] = 0;
+      const mean = ((n - misses - outside) * costs.hit + misses * costs.miss + outside * costs.outside) / n;
+      if (mean !== lastMean) {
+        lastMean = mean;
+        lastCost = cost(mean);
+      }
+      mixedCost += n * lastCost;
+    }
+    if (next) {
+      const target = next.columnSlot[x]! + c * SLOTS;
+      const count = next.counts[target]!;
+      next.touchedX[nextGroups] = x;
+      next.touchedClass[nextGroups] = c;
+      nextGroups += count === 0 ? 1 : 0;
+      next.counts[target] = count + n;
+      if (!pure) {
+        next.counts[target + 1]! += misses;
+        next.counts[target + 2]! += outside;
+      }
+    }
+  }
+  scale.groups = 0;
+  // Accumulated through locals: fields that change from small integers to floats cost V8 a deoptimisation.
+  scale.purePixels += purePixels;
+  scale.mixedCost += mixedCost;
+  if (next) next.groups = nextGroups;
+  if (next && (bandEnd % next.k === 0 || bandEnd === height))
+    flushBand(scales, index + 1, bandEnd, height, costs, confusion);
+  return valid;
+}
+
+/** Adds a pure group of n pixels (column x inside its window, class c) to a scale's current band. */
+function addToScale(scale: Scale, slot: number, x: number, c: number, n: number): void {
+  const count = scale.counts[slot]!;
+  scale.touchedX[scale.groups] = x;
+  scale.touchedClass[scale.groups] = c;
+  scale.groups += count === 0 ? 1 : 0;
+  scale.counts[slot] = count + n;
+}
+
+/** Running counts of out-of-range ids (see FusedHardResult.outOfRange). */
+class RangeCounter {
+  count = 0;
+  largest = 0;
+  add(id: number): void {
+    this.count++;
+    if (id > this.largest) this.largest = id;
+  }
+}
+
+/**
+ * The per-pixel pass over the smallest scale, one band at a time: group counts (pixels, misses,
+ * outside) and the confusion matrix's off-diagonal cells (hits reach the diagonal through their
+ * group's count, in flushBand). With k = 2, a full 2×2 window whose four labels and four predictions
+ * are one valid class (the usual case inside objects) skips its own group: it is a pure group of 4,
+ * handed straight to the next scale.
+ */
+class BasePass {
+  private readonly C: number;
+  private readonly ignoreIndex: number;
+  private readonly counts: Int32Array;
+  private readonly columnSlot: Int32Array;
+  private readonly touchedX: Int32Array;
+  private readonly touchedClass: Int32Array;
+  private readonly matrix: Float64Array;
+  private readonly unknown: Float64Array;
+  readonly labelRange = new RangeCounter();
+  readonly predictionRange = new RangeCounter();
+  /** Valid pixels of the pure 2×2 windows (the others are counted by flushBand). */
+  pureWindowPixels = 0;
+
+  constructor(
+    private readonly label: Uint16Array,
+    private readonly predicted: Uint16Array,
+    private readonly width: number,
+    private readonly base: Scale,
+    private readonly next: Scale | undefined,
+    options: MetricOptions,
+    confusion: ConfusionMatrix,
+  ) {
+    this.C = options.numClasses;
+    this.ignoreIndex = options.ignoreIndex;
+    this.counts = base.counts;
+    this.columnSlot = base.columnSlot;
+    this.touchedX = base.touchedX;
+    this.touchedClass = base.touchedClass;
+    this.matrix = confusion.counts;
+    this.unknown = confusion.unknown;
+  }
+
+  /** Pixel p (column x) into its group of the smallest scale. */
+  private pixel(p: number, x: number): void {
+    const C = this.C;
+    const y = this.label[p]!;
+    const guess = this.predicted[p]!;
+    if (y >= C || y === this.ignoreIndex) {
+      if (y !== this.ignoreIndex) this.labelRange.add(y);
+      if (guess >= C) this.predictionRange.add(guess);
+      return;
+    }
+    const counts = this.counts;
+    const slot = this.columnSlot[x]! + y * SLOTS;
+    const n = counts[slot]!;
+    const groups = this.base.groups;
+    this.touchedX[groups] = x;
+    this.touchedClass[groups] = y;
+    this.base.groups = groups + (n === 0 ? 1 : 0);
+    counts[slot] = n + 1;
+    if (guess !== y) {
+      if (guess < C) {
+        this.matrix[y * C + guess]!++;
+        counts[slot + 1]!++;
+      } else {
+        this.unknown[y]!++;
+        counts[slot + 2]!++;
+        this.predictionRange.add(guess);
+      }
+    }
+  }
+
+  band(top: number, end: number): void {
+    const width = this.width;
+    if (this.base.k === 2 && end - top === 2) {
+      this.band2x2(top);
+      return;
+    }
+    for (let row = top; row < end; row++) {
+      const rowStart = row * width;
+      for (let x = 0; x < width; x++) this.pixel(rowStart + x, x);
+    }
+  }
+
+  /**
+   * A band of two rows at k = 2: pure windows in a few comparisons, the rest pixel by pixel. Runs of
+   * pure windows of one class in one window of the next scale reach it as one addition.
+   */
+  private band2x2(top: number): void {
+    const { label, predicted, width, C, ignoreIndex, next } = this;
+    const upper = top * width;
+    const lower = upper + width;
+    let pure = 0;
+    let pendingSlot = -1;
+    let pendingX = 0;
+    let pendingClass = 0;
+    let pendingCount = 0;
+    for (let x = 0; x + 1 < width; x += 2) {
+      const a = upper + x;
+      const b = lower + x;
+      const y = label[a]!;
+      if (
+        y < C &&
+        y !== ignoreIndex &&
+        label[a + 1] === y &&
+        label[b] === y &&
+        label[b + 1] === y &&
+        predicted[a] === y &&
+        predicted[a + 1] === y &&
+        predicted[b] === y &&
+        predicted[b + 1] === y
+      ) {
+        pure += 4;
+        this.matrix[y * C + y]! += 4;
+        if (next) {
+          const slot = next.columnSlot[x]! + y * SLOTS;
+          if (slot === pendingSlot) {
+            pendingCount += 4;
+          } else {
+            if (pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingClass, pendingCount);
+            pendingSlot = slot;
+            pendingX = x;
+            pendingClass = y;
+            pendingCount = 4;
+          }
+        }
+      } else {
+        this.pixel(a, x);
+        this.pixel(a + 1, x + 1);
+        this.pixel(b, x);
+        this.pixel(b + 1, x + 1);
+      }
+    }
+    if (next && pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingClass, pendingCount);
+    if (width % 2 === 1) {
+      this.pixel(lower - 1, width - 1);
+      this.pixel(lower + width - 1, width - 1);
+    }
+    this.pureWindowPixels += pure;
+    this.base.purePixels += pure;
+  }
+}
+
+/**
+ * CE, every L_k and the confusion matrix of a hard prediction in one pass (see the top of this file).
+ * The caller has checked the sizes and fusedHardApplies(options).
+ */
+export function fusedHardMetrics(label: ClassMap, prediction: ClassMap, options: MetricOptions): FusedHardResult {
+  const { width, height } = label;
+  const { numClasses: C, hardEpsilon } = options;
+  const sorted = nestedScales(options.scales);
+  if (!sorted) throw new RangeError(`scales ${options.scales.join(',')} are not nested: use the general path`);
+  const costs: Costs = {
+    numClasses: C,
+    hit: 1 - hardEpsilon,
+    miss: hardEpsilon / (C - 1),
+    outside: 1 / C,
+    hitCost: cost(1 - hardEpsilon),
+  };
+  const confusion = emptyConfusion(C);
+  const scales = makeScales(sorted, width, C);
+  const base = scales[0]!;
+  const pass = new BasePass(label.ids, prediction.ids, width, base, scales[1], options, confusion);
+  let validPixels = 0;
+  for (let bandTop = 0; bandTop < height; bandTop += base.k) {
+    const bandEnd = Math.min(height, bandTop + base.k);
+    pass.band(bandTop, bandEnd);
+    validPixels += flushBand(scales, 0, bandEnd, height, costs, confusion);
+  }
+  validPixels += pass.pureWindowPixels;
+  return {
+    validPixels,
+    ce: crossEntropyOf(confusion, validPixels, costs),
+    adaptive: lossOf(scales, options, validPixels, costs),
+    confusion,
+    outOfRange: {
+      label: { count: pass.labelRange.count, largest: pass.labelRange.largest },
+      prediction: { count: pass.predictionRange.count, largest: pass.predictionRange.largest },
+    },
+  };
+}
+
+/** CE from the confusion matrix: hits are its diagonal, outside predictions its unknown column. */
+function crossEntropyOf(confusion: ConfusionMatrix, validPixels: number, costs: Costs): number {
+  if (validPixels === 0) return Number.NaN;
+  const C = costs.numClasses;
+  let hits = 0;
+  let outside = 0;
+  for (let c = 0; c < C; c++) {
+    hits += confusion.counts[c * C + c]!;
+    outside += confusion.unknown[c]!;
+  }
+  const misses = validPixels - hits - outside;
+  return (hits * costs.hitCost + misses * cost(costs.miss) + outside * cost(costs.outside)) / validPixels;
+}
+
+function lossOf(
+  scales: readonly Scale[],
+  options: MetricOptions,
+  validPixels: number,
+  costs: Costs,
+): AdaptiveLossResult {
+  const byK = new Map(
+    scales.map((s) => [s.k, validPixels > 0 ? (s.purePixels * costs.hitCost + s.mixedCost) / validPixels : Number.NaN]),
+  );
+  const perScale = options.scales.map((k) => byK.get(k)!);
+  const weights = effectiveScaleWeights(options);
+  return { perScale, adaptive: perScale.reduce((acc, l, i) => acc + weights[i]! * l, 0) };
+}

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fusedHardApplies, fusedHardMetrics, nestedScales } from '../src/core/metrics/fusedHard';
+import { evaluatePair, metricsFromTerms } from '../src/core/metrics/imageMetrics';
+import { hardPixelTerms } from '../src/core/metrics/pixelTerms';
+import type { MetricOptions } from '../src/core/options';
+import { seededRandom } from '../src/core/synthetic/scenes';
+import type { ClassMap, ImageMetrics } from '../src/core/types';
+
+const SCALE_SETS: readonly (readonly number[])[] = [
+  [2, 4, 8],
+  [8, 2, 4],
+  [1],
+  [1, 2],
+  [3, 6, 12],
+  [5],
+  [2, 6],
+  [4, 8, 16, 32],
+];
+
+/** Random hard case: coherent label blobs, void (ignore and ids >= C), predictions right, wrong or out of range. */
+function randomCase(seed: number): { label: ClassMap; prediction: ClassMap; options: MetricOptions } {
+  const random = seededRandom(seed);
+  const width = 1 + Math.floor(random() * 70);
+  const height = 1 + Math.floor(random() * 50);
+  const numClasses = 2 + Math.floor(random() * (random() < 0.2 ? 200 : 20));
+  const ignoreIndex = random() < 0.15 ? Math.floor(random() * numClasses) : 255;
+  const cell = 1 + Math.floor(random() * 9);
+  const errorRate = random() * 0.6;
+  const blobs = new Map<number, number>();
+  const label = new Uint16Array(width * height);
+  const predicted = new Uint16Array(width * height);
+  for (let p = 0; p < label.length; p++) {
+    const blob = Math.floor((p % width) / cell) * 1000 + Math.floor(p / width / cell);
+    if (!blobs.has(blob)) blobs.set(blob, Math.floor(random() * numClasses));
+    const r = random();
+    label[p] = r < 0.07 ? ignoreIndex : r < 0.1 ? numClasses + Math.floor(random() * 40) : blobs.get(blob)!;
+    const q = random();
+    predicted[p] =
+      q > errorRate
+        ? Math.min(label[p]!, numClasses - 1)
+        : q < errorRate * 0.15
+          ? numClasses + Math.floor(random() * 300)
+          : Math.floor(random() * numClasses);
+  }
+  let options: MetricOptions = {
+    numClasses,
+    ignoreIndex,
+    scales: SCALE_SETS[seed % SCALE_SETS.length]!,
+    hardEpsilon: random() < 0.15 ? 0 : 10 ** (-1 - random() * 4),
+  };
+  if (random() < 0.25) options = { ...options, scaleWeights: options.scales.map(() => random()) };
+  return { label: { width, height, ids: label }, prediction: { width, height, ids: predicted }, options };
+}
+
+function naiveRange(ids: Uint16Array, numClasses: number, allowed: number): { count: number; largest: number } {
+  const outside = Array.from(ids).filter((id) => id >= numClasses && id !== allowed);
+  return { count: outside.length, largest: Math.max(0, ...outside) };
+}
+
+const close = (a: number | null, b: number | null, where: string): void => {
+  if (a === null || b === null) {
+    assert.equal(a, b, where);
+    return;
+  }
+  assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${where}: fused ${a} vs general ${b}`);
+};
+
+function assertSameMetrics(fused: ImageMetrics, general: ImageMetrics, where: string): void {
+  assert.equal(fused.validPixels, general.validPixels, `${where}: valid pixels`);
+  for (const key of ['ce', 'adaptive', 'mergeEffect', 'miou', 'pixelAccuracy'] as const)
+    close(fused[key], general[key], `${where}: ${key}`);
+  assert.deepEqual(Object.keys(fused.perScale), Object.keys(general.perScale));
+  for (const k of Object.keys(general.perScale)) close(fused.perScale[k]!, general.perScale[k]!, `${where}: L_${k}`);
+  fused.perClassIoU.forEach((v, c) => close(v, general.perClassIoU[c]!, `${where}: IoU[${c}]`));
+  assert.deepEqual(fused.confusion, general.confusion, `${where}: confusion`);
+}
+
+test('the fused hard kernel equals the general path to 1e-12 (odd sizes, void, out-of-range ids, scale sets)', () => {
+  let fusedCases = 0;
+  for (let seed = 1; seed <= 600; seed++) {
+    const { label, prediction, options } = randomCase(seed);
+    const general = metricsFromTerms(hardPixelTerms(label, prediction, options), options).metrics;
+    const viaPair = evaluatePair(label, { type: 'hard', map: prediction }, options).metrics;
+    assertSameMetrics(viaPair, general, `seed ${seed} (evaluatePair)`);
+    if (!fusedHardApplies(options)) continue;
+    fusedCases++;
+    const fused = fusedHardMetrics(label, prediction, options);
+    assert.equal(fused.validPixels, general.validPixels);
+    close(fused.ce, general.ce, `seed ${seed}: ce`);
+    assert.deepEqual(fused.outOfRange, {
+      label: naiveRange(label.ids, options.numClasses, options.ignoreIndex),
+      prediction: naiveRange(prediction.ids, options.numClasses, -1),
+    });
+  }
+  assert.ok(fusedCases > 400, `${fusedCases} cases took the fused kernel`);
+});
+
+test('a second image reuses the kernel buffers without carrying counts over', () => {
+  const big = randomCase(7);
+  const first = evaluatePair(big.label, { type: 'hard', map: big.prediction }, big.options).metrics;
+  for (let seed = 100; seed < 140; seed++) {
+    const { label, prediction, options } = randomCase(seed);
+    evaluatePair(label, { type: 'hard', map: prediction }, options);
+  }
+  assertSameMetrics(
+    evaluatePair(big.label, { type: 'hard', map: big.prediction }, big.options).metrics,
+    first,
+    'again',
+  );
+});
+
+test('the inspector maps of a fused evaluation are those of the general path', () => {
+  const { label, prediction, options } = randomCase(11);
+  const fused = evaluatePair(label, { type: 'hard', map: prediction }, options).maps;
+  const general = metricsFromTerms(hardPixelTerms(label, prediction, options), options).maps;
+  assert.deepEqual({ ...fused }, { ...general });
+});
+
+test('only nested scale sets take the fused kernel', () => {
+  assert.deepEqual(nestedScales([8, 2, 4]), [2, 4, 8]);
+  assert.deepEqual(nestedScales([3]), [3]);
+  assert.equal(nestedScales([2, 3]), undefined);
+  assert.equal(nestedScales([2, 4, 6]), undefined);
+  const options: MetricOptions = { numClasses: 21, ignoreIndex: 255, scales: [2, 4, 8], hardEpsilon: 1e-3 };
+  assert.equal(fusedHardApplies(options), true);
+  assert.equal(fusedHardApplies({ ...options, scales: [2, 3] }), false);
+});
