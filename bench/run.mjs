@@ -2,14 +2,17 @@
 // Generates its datasets once into .bench-data/ (or $SEGLENS_BENCH_DATA) with the deterministic scene
 // generator, checks that the numpy baseline agrees with the engine, then times the engine and every
 // baseline in this same run on this machine and prints ratios. Writes bench/results/latest.md.
-//   node bench/run.mjs [--quick] [--data-only] [--torch] [--rounds N]
+//   node bench/run.mjs [--quick] [--data-only] [--torch] [--no-torch-venv] [--rounds N]
 //     --quick: small datasets, for checking the bench itself (numbers not meaningful)
 //     --data-only: generate the datasets and stop;  --torch: apt-get install Debian's python3-torch if missing
+//     PyTorch: the newest one pip installs on this machine (its configured wheel folders and indexes), in a
+//       venv outside the repo ($SEGLENS_TORCH_VENV, default ~/.cache/seglens-bench/torch-venv), made on the
+//       first run; else Debian's python3-torch when installed. --no-torch-venv: Debian's only.
 //     --rounds N: repeat the engine / numpy / decode comparison N times interleaved and keep the fastest of each
 //       (default 1, to stay within 10 minutes; use 2-3 on a shared or noisy machine)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { availableParallelism, cpus, homedir, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -89,8 +92,39 @@ async function ensureTools() {
   );
 }
 
-function pythonHas(modules) {
-  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${modules}`], { stdio: 'ignore' }).status === 0;
+function pythonHas(modules, python = PYTHON) {
+  return existsSync(python) && spawnSync(python, ['-c', `import ${modules}`], { stdio: 'ignore' }).status === 0;
+}
+
+const TORCH_VENV = process.env.SEGLENS_TORCH_VENV ?? join(homedir(), '.cache', 'seglens-bench', 'torch-venv');
+
+/**
+ * The python to run the PyTorch baseline with: the newest PyTorch pip can install here, in a venv outside
+ * the repo (made once: `python3 -m venv`, then `pip install torch numpy pillow`, which finds whatever wheel
+ * folders and indexes pip is configured with; no network index is reachable, so retries are off), else
+ * Debian's python3-torch. Returns { python, how } or null when there is no PyTorch at all.
+ */
+function torchPython() {
+  const venvPython = join(TORCH_VENV, 'bin', 'python');
+  const ready = () => pythonHas('torch, numpy, PIL', venvPython);
+  if (!process.argv.includes('--no-torch-venv')) {
+    if (!ready()) {
+      log(`making a PyTorch venv in ${TORCH_VENV} (pip install torch numpy pillow)`);
+      for (const python of ['python3', '/usr/bin/python3']) {
+        if (spawnSync(python, ['-m', 'venv', TORCH_VENV], { stdio: 'ignore' }).status !== 0) continue;
+        const pip = spawnSync(
+          join(TORCH_VENV, 'bin', 'pip'),
+          ['install', '--disable-pip-version-check', '--retries', '0', '--timeout', '5', 'torch', 'numpy', 'pillow'],
+          { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+        );
+        if (pip.status === 0) break;
+        log(`pip could not install torch with ${python}: ${(pip.stderr ?? '').trim().split('\n').pop()}`);
+      }
+    }
+    if (ready()) return { python: venvPython, how: `pip wheel in ${TORCH_VENV}` };
+  }
+  if (pythonHas('torch')) return { python: PYTHON, how: "Debian's python3-torch" };
+  return null;
 }
 
 /** numpy and Pillow come from Debian (PyPI is not reachable here); torch only if Debian's is already installed or --torch asks. */
@@ -115,15 +149,18 @@ function ensurePython() {
  * Generates a dataset once (one process per core); a `.complete` marker holding its spec makes later runs
  * reuse it. Returns { dir, width, height, classes, count, soft }.
  */
-async function dataset(name, { count, width, height, classes = 21, unique, soft = false, seed = 1 }) {
+async function dataset(name, { count, width, height, sizes, classes = 21, unique, soft = false, seed = 1 }) {
   const dir = join(dataRoot, name);
-  const info = { dir, width, height, classes, count, soft };
+  // Pixels of all pairs: scene i has sizes[i % n]; a copy (i >= unique) is a copy of scene i % unique.
+  const sizeOf = (i) => (sizes ? sizes[(unique && i >= unique ? i % unique : i) % sizes.length] : [width, height]);
+  const pixels = Array.from({ length: count }, (_, i) => sizeOf(i)[0] * sizeOf(i)[1]).reduce((a, b) => a + b, 0);
+  const info = { dir, width, height, sizes, classes, count, soft, pixels };
   const marker = join(dir, '.complete');
-  const spec = JSON.stringify({ count, width, height, classes, unique, soft, seed });
+  const spec = JSON.stringify({ count, width, height, sizes, classes, unique, soft, seed });
   if (existsSync(marker) && readFileSync(marker, 'utf8') === spec) return info;
   rmSync(dir, { recursive: true, force: true });
   log(
-    `generating ${name}: ${count} ${soft ? 'soft' : 'hard'} pairs ${width}x${height}, ${classes} classes${unique ? `, ${unique} distinct scenes copied` : ''}`,
+    `generating ${name}: ${count} ${soft ? 'soft' : 'hard'} pairs ${sizes ? sizes.map((s) => s.join('x')).join('/') : `${width}x${height}`}, ${classes} classes${unique ? `, ${unique} distinct scenes copied` : ''}`,
   );
   const args = [
     '--out',
@@ -139,6 +176,7 @@ async function dataset(name, { count, width, height, classes = 21, unique, soft 
   ];
   if (unique) args.push('--unique', String(unique));
   if (soft) args.push('--soft');
+  if (sizes) args.push('--sizes', sizes.map((s) => s.join('x')).join(','));
   const spawnParts = (total) =>
     Promise.all(
       Array.from(
@@ -209,9 +247,9 @@ function numpyEval(predictions, labels, jsonOut, classes = 21) {
   return { ...result, timing: lastJsonLine(result.stdout), report: JSON.parse(readFileSync(jsonOut, 'utf8')) };
 }
 
-function torchEval(data, jsonOut) {
+function torchEval(data, jsonOut, python) {
   const result = run(
-    PYTHON,
+    python,
     [
       join(root, 'bench', 'baseline_torch.py'),
       join(data.dir, 'predictions'),
@@ -294,7 +332,6 @@ mkdirSync(dataRoot, { recursive: true });
 mkdirSync(resultsDir, { recursive: true });
 const tmp = join(dataRoot, 'tmp');
 mkdirSync(tmp, { recursive: true });
-const hasTorch = pythonHas('torch');
 
 const voc = await dataset('voc-hard', { count: n(1449, 60), width: 500, height: 375, unique: n(483, 60) });
 const soft = await dataset('voc-soft', { count: n(24, 4), width: 500, height: 375, soft: true, seed: 2 });
@@ -331,7 +368,22 @@ const city = await dataset('cityscapes-hard', {
   unique: n(16, 2),
   seed: 10,
 });
+// ADE20K-like: 150 classes, mixed sizes around ADE's (shorter side 512 and less).
+const ade = await dataset('ade-like-hard', {
+  count: n(2000, 40),
+  sizes: [
+    [683, 512],
+    [512, 512],
+    [512, 683],
+    [640, 480],
+    [384, 512],
+  ],
+  classes: 150,
+  unique: n(400, 20),
+  seed: 11,
+});
 if (process.argv.includes('--data-only')) process.exit(0);
+const torch = torchPython();
 
 // 1. Agreement before any timing: the numpy baseline must compute exactly what the engine computes.
 {
@@ -360,7 +412,27 @@ if (process.argv.includes('--data-only')) process.exit(0);
 }
 
 // 2. Hard predictions, VOC-like folder: engine vs numpy + Pillow vs decode-only, all on every core.
-log('hard PNG folder: numpy, engine, decode-only');
+// The Pillow decode-only floor must read the ids the engine reads: checksums of the first files agree.
+function pillowDecode(dirs) {
+  const result = run(PYTHON, [join(root, 'bench', 'decode_pillow.py'), ...dirs, '--workers', String(WORKERS)]);
+  const timing = lastJsonLine(result.stdout);
+  return { ...timing, inScriptSeconds: timing.seconds, seconds: result.seconds };
+}
+function checkPillowReadsTheEngineIds(dirs, first) {
+  const pillow = lastJsonLine(
+    run(PYTHON, [join(root, 'bench', 'decode_pillow.py'), ...dirs, '--checksum', String(first)]).stdout,
+  );
+  const engine = lastJsonLine(run(process.execPath, [PROBE, 'checksum', String(first), ...dirs]).stdout);
+  if (JSON.stringify(pillow) !== JSON.stringify(engine) || Object.keys(engine).length !== first * dirs.length)
+    fail(`Pillow and the engine read different class ids: ${JSON.stringify({ pillow, engine }).slice(0, 400)}`);
+  return first * dirs.length;
+}
+const vocDirs = [join(voc.dir, 'predictions'), join(voc.dir, 'labels')];
+const checkedFiles = checkPillowReadsTheEngineIds(vocDirs, n(100, 10));
+notes.push(
+  `Before timing, Pillow's decode was checked to read the engine's class ids: checksums of the first ${checkedFiles} PNGs identical.`,
+);
+log('hard PNG folder: numpy, engine, decode-only (Pillow, pngjs, own reader)');
 // Interleaved rounds, fastest of each kept: the machine may be shared, and a round-robin gives every
 // contender the same chance of a quiet moment.
 const roundsFlag = process.argv.indexOf('--rounds');
@@ -373,7 +445,9 @@ let numpyVoc;
 let engineVoc;
 let decodeVoc;
 let decodeEngine;
+let decodePillow;
 for (let round = 0; round < ROUNDS; round++) {
+  decodePillow = fastest(decodePillow, pillowDecode(vocDirs));
   numpyVoc = fastest(
     numpyVoc,
     numpyEval(join(voc.dir, 'predictions'), join(voc.dir, 'labels'), join(tmp, 'numpy-voc.json')),
@@ -399,7 +473,7 @@ for (let round = 0; round < ROUNDS; round++) {
     ),
   );
   log(
-    `round ${round + 1}: numpy ${fmt(numpyVoc.seconds)} s, engine ${fmt(engineVoc.seconds)} s, decode ${fmt(decodeVoc.seconds)} s (fastest so far)`,
+    `round ${round + 1}: numpy ${fmt(numpyVoc.seconds)} s, engine ${fmt(engineVoc.seconds)} s, Pillow decode ${fmt(decodePillow.seconds)} s, pngjs decode ${fmt(decodeVoc.seconds)} s (fastest so far)`,
   );
 }
 {
@@ -415,7 +489,7 @@ row(
   engineVoc.images,
   engineVoc.seconds,
   numpyVoc.seconds,
-  'ratio vs numpy + Pillow',
+  `ratio vs numpy + Pillow (target >= 8x); ${fmt(engineVoc.seconds / decodePillow.seconds)}x Pillow's decode-only time (target <= 2x)`,
 );
 row(
   '  baseline: numpy + Pillow, same spec',
@@ -426,12 +500,20 @@ row(
   '',
 );
 row(
-  '  floor: decode every PNG only',
+  '  floor: Pillow decodes every PNG, nothing else',
+  `Pillow ${decodePillow.pillow} (zlib + C unfilter), ${WORKERS} processes`,
+  decodePillow.files / 2,
+  decodePillow.seconds,
+  null,
+  `${decodePillow.files} PNGs, whole process (${fmt(decodePillow.inScriptSeconds)} s in its pool); engine takes ${fmt(engineVoc.seconds / decodePillow.seconds)}x this (target <= 2x)`,
+);
+row(
+  '  decode only, pngjs (the design card PNG library)',
   `pngjs, ${WORKERS} worker threads`,
   decodeVoc.files / 2,
   decodeVoc.seconds,
   null,
-  `${decodeVoc.files} PNGs; engine takes ${fmt(engineVoc.seconds / decodeVoc.seconds)}x the decode time (target <= 2x)`,
+  `${decodeVoc.files} PNGs, in-process time; engine takes ${fmt(engineVoc.seconds / decodeVoc.seconds)}x this`,
 );
 row(
   "  decode only, with the engine's PNG reader",
@@ -439,19 +521,25 @@ row(
   decodeEngine.files / 2,
   decodeEngine.seconds,
   null,
-  `bounded inflate + unfilter to ids; engine takes ${fmt(engineVoc.seconds / decodeEngine.seconds)}x this`,
+  `bounded inflate + unfilter to ids, in-process time; engine takes ${fmt(engineVoc.seconds / decodeEngine.seconds)}x this`,
 );
 
 // 3. Soft predictions.
 log('soft .npy folder');
 const engineSoft = engineEval(soft);
 const softLabel = `Soft .npy ${soft.classes}x${soft.height}x${soft.width} f32, CE+adaptive+merge map+IoU`;
-if (hasTorch) {
-  const torchSoft = torchEval(soft, join(tmp, 'torch-soft.json'));
+let engineSoftSmall;
+if (torch) {
+  // Agreement first, on the small soft set (untimed); then the timed run, checked again.
+  engineSoftSmall = engineEval(softSizes[0]);
+  const check = torchEval(softSizes[0], join(tmp, 'torch-check.json'), torch.python);
+  const before = agreement(engineSoftSmall.report, check.report, { iou: false });
+  if (before.worst > 1e-4) fail(`torch baseline disagrees with the engine: ${before.worst} at ${before.where}`);
+  const torchSoft = torchEval(soft, join(tmp, 'torch-soft.json'), torch.python);
   const { worst, where } = agreement(engineSoft.report, torchSoft.report, { iou: false });
   if (worst > 1e-4) fail(`torch baseline disagrees with the engine: ${worst} at ${where}`);
   notes.push(
-    `PyTorch ${torchSoft.timing.torch} (float32, ${WORKERS} intra-op threads) agrees with the engine (float64) to ${worst.toExponential(1)} relative on the soft folder.`,
+    `PyTorch ${torchSoft.timing.torch} (${torch.how}; float32, ${WORKERS} intra-op threads) agrees with the engine (float64) to ${before.worst.toExponential(1)} relative on ${softSizes[0].count} small soft images before timing, and to ${worst.toExponential(1)} on the timed soft folder. Its loop over the images alone (no interpreter start, no torch import) took ${fmt(torchSoft.timing.seconds)} s: the engine's whole process is ${fmt(torchSoft.timing.seconds / engineSoft.seconds)}x faster than that.`,
   );
   row(
     softLabel,
@@ -459,15 +547,15 @@ if (hasTorch) {
     engineSoft.images,
     engineSoft.seconds,
     torchSoft.seconds,
-    'ratio vs PyTorch avg_pool2d',
+    `ratio vs PyTorch avg_pool2d (whole processes; vs its loop alone: ${fmt(torchSoft.timing.seconds / engineSoft.seconds)}x)`,
   );
   row(
     '  baseline: PyTorch CPU avg_pool2d formulation',
-    `torch ${torchSoft.timing.torch} float32, ${WORKERS} threads`,
+    `torch ${torchSoft.timing.torch} float32, ${WORKERS} threads (${torch.how})`,
     torchSoft.timing.images,
     torchSoft.seconds,
     null,
-    '',
+    `${fmt(torchSoft.timing.seconds)} s in its loop`,
   );
 } else {
   notes.push(
@@ -497,12 +585,39 @@ log('scaling');
 const scaling = [];
 for (const data of hardSizes) scaling.push({ data, r: data === voc ? engineVoc : engineEval(data) });
 for (const data of hardClasses) scaling.push({ data, r: engineEval(data) });
-for (const data of softSizes) scaling.push({ data, r: data === soft ? engineSoft : engineEval(data) });
+for (const data of softSizes)
+  scaling.push({
+    data,
+    r: data === soft ? engineSoft : data === softSizes[0] && engineSoftSmall ? engineSoftSmall : engineEval(data),
+  });
 for (const data of softClasses) scaling.push({ data, r: engineEval(data) });
 
-// 5. Memory on Cityscapes-sized pairs, first-result and cancel latency.
-log('memory and latency');
+// 5. Large and many-class hard folders: throughput and cost per pixel (the class count should not
+// show beyond the C x C confusion matrix each image carries).
+log('Cityscapes-sized and ADE-like folders');
 const engineCity = engineEval(city);
+const engineAde = engineEval(ade);
+const nsPerPixel = (r, data) => (r.seconds * 1e9) / data.pixels;
+row(
+  `Cityscapes-sized hard PNG ${city.width}x${city.height}, ${city.classes} classes, whole eval`,
+  `engine exact-float64, ${WORKERS} worker threads`,
+  engineCity.images,
+  engineCity.seconds,
+  null,
+  `${fmt(nsPerPixel(engineCity, city), 1)} ns/pixel`,
+);
+row(
+  `ADE-like hard PNG, ${ade.classes} classes, ${ade.sizes.map((s) => s.join('x')).join(' / ')}, whole eval`,
+  `engine exact-float64, ${WORKERS} worker threads`,
+  engineAde.images,
+  engineAde.seconds,
+  null,
+  `${fmt(nsPerPixel(engineAde, ade), 1)} ns/pixel (VOC-like, 21 classes: ${fmt(nsPerPixel(engineVoc, voc), 1)})`,
+);
+scaling.push({ data: city, r: engineCity }, { data: ade, r: engineAde });
+
+// 6. Memory on Cityscapes-sized pairs, first-result and cancel latency.
+log('memory and latency');
 const latency = lastJsonLine(
   run(process.execPath, [PROBE, 'latency', join(voc.dir, 'predictions'), join(voc.dir, 'labels'), String(WORKERS)])
     .stdout,
@@ -516,7 +631,7 @@ const latencyCity = lastJsonLine(
 
 const lines = [];
 lines.push(
-  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores, ${fmt(totalmem() / 2 ** 30, 0)} GB; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end. Times are process start to exit, all measured in this bench run; the first four rows are the fastest of ${ROUNDS} interleaved round(s), the rest one run each.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`,
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores, ${fmt(totalmem() / 2 ** 30, 0)} GB; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end. Times are process start to exit, all measured in this bench run; the first five rows are the fastest of ${ROUNDS} interleaved round(s), the rest one run each.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`,
 );
 lines.push('');
 lines.push('| Workload | Backend | Images | Time (s) | Images/s | Ratio | Note |');
@@ -532,7 +647,7 @@ lines.push('| Prediction | Size | Classes | Images | Time (s) | Images/s | ns/pi
 lines.push('|---|---|---:|---:|---:|---:|---:|');
 for (const { data, r } of scaling) {
   lines.push(
-    `| ${data.soft ? 'soft .npy' : 'hard PNG'} | ${data.width}x${data.height} | ${data.classes} | ${r.images} | ${fmt(r.seconds)} | ${fmt(r.images / r.seconds, 1)} | ${fmt((r.seconds * 1e9) / (r.images * data.width * data.height), 1)} |`,
+    `| ${data.soft ? 'soft .npy' : 'hard PNG'} | ${data.sizes ? `mixed, ${data.sizes.length} sizes` : `${data.width}x${data.height}`} | ${data.classes} | ${r.images} | ${fmt(r.seconds)} | ${fmt(r.images / r.seconds, 1)} | ${fmt((r.seconds * 1e9) / data.pixels, 1)} |`,
   );
 }
 lines.push('');

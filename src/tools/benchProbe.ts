@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { PNG } from 'pngjs';
@@ -14,6 +14,8 @@ import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../core/options';
  *   bench-probe latency PRED LABELS WORKERS   time to the first outcome, and from abort() to the stream's end
  *   bench-probe decode WORKERS DIR...         pngjs decode of every PNG in the folders (the decode-only floor)
  *   bench-probe decode-engine WORKERS DIR...  the engine's own PNG reader (readPngClassMap) on every PNG
+ *   bench-probe checksum FIRST DIR...         per file of the first FIRST PNGs of each folder, the class ids'
+ *                                             checksum sum(id[p] * (p % 65521 + 1)), as bench/decode_pillow.py prints it
  */
 
 const options: EngineOptions = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS, compute: 'exact' };
@@ -97,21 +99,42 @@ async function decode(reader: 'pngjs' | 'engine', workers: number, dirs: readonl
   );
 }
 
+/** The first `first` PNGs of each folder by name, each as "folder/file": checksum of its ids. */
+function checksums(first: number, dirs: readonly string[]): void {
+  const files = dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.png'))
+      .sort()
+      .slice(0, first)
+      .map((f) => join(dir, f)),
+  );
+  const out: Record<string, number> = {};
+  for (const file of files) {
+    const { ids } = readPngClassMap(file, readFileSync(file), { maxMegapixels: 64 });
+    let sum = 0;
+    for (let p = 0; p < ids.length; p++) sum += ids[p]! * ((p % 65521) + 1);
+    out[`${basename(dirname(file))}/${basename(file)}`] = sum;
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
 if (!isMainThread) {
   const { files, reader } = workerData as { files: string[]; reader: 'pngjs' | 'engine' };
   parentPort!.postMessage(decodeFiles(files, reader));
 } else {
   const [mode, ...rest] = process.argv.slice(2);
   const run =
-    mode === 'latency'
-      ? latency(rest[0]!, rest[1]!, Number(rest[2] ?? 2))
-      : mode === 'decode' || mode === 'decode-engine'
-        ? decode(mode === 'decode' ? 'pngjs' : 'engine', Number(rest[0]), rest.slice(1))
-        : Promise.reject(
-            new Error(
-              'usage: bench-probe latency PRED LABELS WORKERS | decode WORKERS DIR... | decode-engine WORKERS DIR...',
-            ),
-          );
+    mode === 'checksum'
+      ? Promise.resolve(checksums(Number(rest[0]), rest.slice(1)))
+      : mode === 'latency'
+        ? latency(rest[0]!, rest[1]!, Number(rest[2] ?? 2))
+        : mode === 'decode' || mode === 'decode-engine'
+          ? decode(mode === 'decode' ? 'pngjs' : 'engine', Number(rest[0]), rest.slice(1))
+          : Promise.reject(
+              new Error(
+                'usage: bench-probe latency PRED LABELS WORKERS | decode WORKERS DIR... | decode-engine WORKERS DIR... | checksum FIRST DIR...',
+              ),
+            );
   run.catch((error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;

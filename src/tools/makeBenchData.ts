@@ -14,6 +14,7 @@ import { generateScene, logitsFor } from '../core/synthetic/scenes';
  * `--unique U` renders only U distinct scenes and copies them to the remaining names: enough for memory
  * and throughput runs on large images, where rendering is far slower than evaluating.
  * `--part i/n` writes every n-th image, so the bench can generate on all cores; existing files are kept.
+ * `--sizes WxH,WxH,...` gives scene i the size sizes[i % n] instead of --width x --height (mixed sizes, as in ADE20K).
  */
 const { values } = parseArgs({
   options: {
@@ -26,19 +27,22 @@ const { values } = parseArgs({
     unique: { type: 'string' },
     soft: { type: 'boolean', default: false },
     part: { type: 'string', default: '0/1' },
+    sizes: { type: 'string' },
   },
 });
 
 if (!values.out || !values.count) {
   process.stderr.write(
-    'usage: make-bench-data --out DIR --count N [--width W --height H --classes C --seed S --unique U --soft --part i/n]\n',
+    'usage: make-bench-data --out DIR --count N [--width W --height H | --sizes WxH,...] [--classes C --seed S --unique U --soft --part i/n]\n',
   );
   process.exit(2);
 }
 const out = resolve(values.out);
 const count = Number(values.count);
-const width = Number(values.width);
-const height = Number(values.height);
+const sizes = (values.sizes ?? `${values.width}x${values.height}`).split(',').map((size) => {
+  const [w, h] = size.split('x').map(Number) as [number, number];
+  return { width: w, height: h };
+});
 const numClasses = Number(values.classes);
 const seed = Number(values.seed);
 const unique = values.unique === undefined ? count : Number(values.unique);
@@ -74,6 +78,7 @@ function writeScene(i: number): void {
     writeAtomic(labelFile, (tmp) => copyFileSync(join(labelsDir, `${source}.png`), tmp));
     return;
   }
+  const { width, height } = sizes[i % sizes.length]!;
   // Void bands scale with the image, like VOC's band of a few pixels at 500x375.
   const voidBand = Math.max(1, Math.round(Math.min(width, height) / 125));
   const scene = generateScene(seed * 100_003 + i, { width, height, numClasses, ignoreIndex: IGNORE, voidBand });

@@ -189,11 +189,12 @@ function flushBand(
   return valid;
 }
 
-/** Adds a pure group of n pixels (column x inside its window, class c) to a scale's current band. */
-function addToScale(scale: Scale, slot: number, x: number, c: number, n: number): void {
+/** Adds a pure group of n pixels (column x inside its window) to a scale's current band at `slot`. */
+function addToScale(scale: Scale, slot: number, x: number, n: number): void {
   const count = scale.counts[slot]!;
+  const columnSlot = scale.columnSlot[x]!;
   scale.touchedX[scale.groups] = x;
-  scale.touchedClass[scale.groups] = c;
+  scale.touchedClass[scale.groups] = (slot - columnSlot) / SLOTS;
   scale.groups += count === 0 ? 1 : 0;
   scale.counts[slot] = count + n;
 }
@@ -295,13 +296,17 @@ class BasePass {
    * pure windows of one class in one window of the next scale reach it as one addition.
    */
   private band2x2(top: number): void {
-    const { label, predicted, width, C, ignoreIndex, next } = this;
+    const { label, predicted, width, C, ignoreIndex, next, matrix } = this;
+    const nextColumnSlot = next?.columnSlot;
     const upper = top * width;
     const lower = upper + width;
     let pure = 0;
+    // The run of pure windows of one class (its hits reach the diagonal at once) and, within it, the
+    // part in one window of the next scale.
+    let runClass = -1;
+    let runCount = 0;
     let pendingSlot = -1;
     let pendingX = 0;
-    let pendingClass = 0;
     let pendingCount = 0;
     for (let x = 0; x + 1 < width; x += 2) {
       const a = upper + x;
@@ -319,16 +324,20 @@ class BasePass {
         predicted[b + 1] === y
       ) {
         pure += 4;
-        this.matrix[y * C + y]! += 4;
-        if (next) {
-          const slot = next.columnSlot[x]! + y * SLOTS;
+        if (y !== runClass) {
+          if (runClass >= 0) matrix[runClass * C + runClass]! += runCount;
+          runClass = y;
+          runCount = 0;
+        }
+        runCount += 4;
+        if (next && nextColumnSlot) {
+          const slot = nextColumnSlot[x]! + y * SLOTS;
           if (slot === pendingSlot) {
             pendingCount += 4;
           } else {
-            if (pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingClass, pendingCount);
+            if (pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingCount);
             pendingSlot = slot;
             pendingX = x;
-            pendingClass = y;
             pendingCount = 4;
           }
         }
@@ -339,7 +348,8 @@ class BasePass {
         this.pixel(b + 1, x + 1);
       }
     }
-    if (next && pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingClass, pendingCount);
+    if (runClass >= 0) matrix[runClass * C + runClass]! += runCount;
+    if (next && pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingCount);
     if (width % 2 === 1) {
       this.pixel(lower - 1, width - 1);
       this.pixel(lower + width - 1, width - 1);
