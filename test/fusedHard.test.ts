@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fusedHardApplies, fusedHardMetrics, nestedScales } from '../src/core/metrics/fusedHard';
+import { cost } from '../src/core/metrics/crossEntropy';
+import {
+  fusedHardApplies,
+  fusedHardMetrics,
+  nestedScales,
+  NEGLIGIBLE_EFFECT_PER_PIXEL,
+} from '../src/core/metrics/fusedHard';
 import { evaluatePair, metricsFromTerms } from '../src/core/metrics/imageMetrics';
 import { hardPixelTerms } from '../src/core/metrics/pixelTerms';
 import type { MetricOptions } from '../src/core/options';
@@ -115,6 +121,65 @@ test('the inspector maps of a fused evaluation are those of the general path', (
   const fused = evaluatePair(label, { type: 'hard', map: prediction }, options).maps;
   const general = metricsFromTerms(hardPixelTerms(label, prediction, options), options).maps;
   assert.deepEqual({ ...fused }, { ...general });
+});
+
+/** Every (scale, band, window, class) group's merge effect, window by window from the definitions. */
+function naiveGroupEffects(label: ClassMap, prediction: ClassMap, options: MetricOptions): Map<string, number> {
+  const { width, height } = label;
+  const { numClasses: C, ignoreIndex, hardEpsilon } = options;
+  const truth = (p: number): number => {
+    const guess = prediction.ids[p]!;
+    return guess === label.ids[p] ? 1 - hardEpsilon : guess < C ? hardEpsilon / (C - 1) : 1 / C;
+  };
+  const effects = new Map<string, number>();
+  for (const k of options.scales) {
+    for (let top = 0; top < height; top += k) {
+      for (let left = 0; left < width; left += k) {
+        for (let c = 0; c < C; c++) {
+          let n = 0;
+          let costs = 0;
+          let probability = 0;
+          for (let y = top; y < Math.min(height, top + k); y++) {
+            for (let x = left; x < Math.min(width, left + k); x++) {
+              const p = y * width + x;
+              if (label.ids[p] !== c || c === ignoreIndex) continue;
+              n++;
+              costs += cost(truth(p));
+              probability += truth(p);
+            }
+          }
+          const effect = costs - n * cost(probability / n);
+          if (n > 0 && Math.abs(effect) > NEGLIGIBLE_EFFECT_PER_PIXEL * n)
+            effects.set(`${k}:${top}:${(left / k) * C + c}`, effect);
+        }
+      }
+    }
+  }
+  return effects;
+}
+
+test('the group effects handed to the sinks (for the hot spots) are those of the definitions', () => {
+  let groups = 0;
+  for (let seed = 1; seed <= 200; seed++) {
+    const { label, prediction, options } = randomCase(seed);
+    if (!fusedHardApplies(options) || label.width * label.height > 1500) continue;
+    const seen = new Map<string, number>();
+    const bands = new Map<number, number[]>();
+    fusedHardMetrics(label, prediction, options, (k) => ({
+      group: (bandTop, key, _n, effect) => void seen.set(`${k}:${bandTop}:${key}`, effect),
+      bandDone: (bandTop) => void bands.set(k, [...(bands.get(k) ?? []), bandTop]),
+    }));
+    const expected = naiveGroupEffects(label, prediction, options);
+    assert.deepEqual([...seen.keys()].sort(), [...expected.keys()].sort(), `seed ${seed}`);
+    for (const [key, effect] of expected) close(seen.get(key)!, effect, `seed ${seed} group ${key}`);
+    for (const k of options.scales)
+      assert.deepEqual(
+        bands.get(k),
+        Array.from({ length: Math.ceil(label.height / k) }, (_, i) => i * k),
+      );
+    groups += seen.size;
+  }
+  assert.ok(groups > 500, `only ${groups} groups with an effect`);
 });
 
 test('only nested scale sets take the fused kernel', () => {

@@ -74,6 +74,7 @@ interface Scale {
   purePixels: number;
   /** Σ n·ℓ over the other groups. */
   mixedCost: number;
+  readonly sink: GroupSink | undefined;
 }
 
 interface Costs {
@@ -82,7 +83,23 @@ interface Costs {
   readonly miss: number;
   readonly outside: number;
   readonly hitCost: number;
+  readonly missCost: number;
+  readonly outsideCost: number;
 }
+
+/**
+ * Receives every (window, class) group of one scale whose merge effect n·(mean c(p) − ℓ(w,c)) is above
+ * NEGLIGIBLE_EFFECT_PER_PIXEL per pixel, band by band from the top (`key` = floor(x / k)·C + c within
+ * the band starting at row `bandTop`); `bandDone` follows each band. Pure groups have no effect and
+ * are never handed over.
+ */
+export interface GroupSink {
+  group(bandTop: number, key: number, n: number, effect: number): void;
+  bandDone(bandTop: number): void;
+}
+
+/** Group effects below this many nats per pixel are rounding residue, not reported. */
+export const NEGLIGIBLE_EFFECT_PER_PIXEL = 1e-9;
 
 /**
  * Buffers reused from image to image (one engine per worker thread, one image at a time): every count
@@ -95,7 +112,12 @@ function takeScratch(length: number): Int32Array {
   return scratch;
 }
 
-function makeScales(sorted: readonly number[], width: number, numClasses: number): Scale[] {
+function makeScales(
+  sorted: readonly number[],
+  width: number,
+  numClasses: number,
+  sinkFor: ((k: number) => GroupSink) | undefined,
+): Scale[] {
   const sizes = sorted.map((k) => Math.ceil(width / k) * numClasses * SLOTS);
   const buffer = takeScratch(sizes.reduce((a, b) => a + b, 0));
   let at = 0;
@@ -112,6 +134,7 @@ function makeScales(sorted: readonly number[], width: number, numClasses: number
       groups: 0,
       purePixels: 0,
       mixedCost: 0,
+      sink: sinkFor?.(k),
     };
     at += sizes[i]!;
     return scale;
@@ -133,8 +156,9 @@ function flushBand(
   confusion: ConfusionMatrix,
 ): number {
   const scale = scales[index]!;
-  const { counts, columnSlot, touchedX, touchedClass } = scale;
+  const { counts, columnSlot, touchedX, touchedClass, sink } = scale;
   const next = scales[index + 1];
+  const bandTop = Math.floor((bandEnd - 1) / scale.k) * scale.k;
   const C = costs.numClasses;
   const diagonal = index === 0 ? confusion.counts : undefined;
   let valid = 0;
@@ -159,12 +183,17 @@ function flushBand(
     } else {
       counts[slot + 1] = 0;
       counts[slot + 2] = 0;
-      const mean = ((n - misses - outside) * costs.hit + misses * costs.miss + outside * costs.outside) / n;
+      const hits = n - misses - outside;
+      const mean = (hits * costs.hit + misses * costs.miss + outside * costs.outside) / n;
       if (mean !== lastMean) {
         lastMean = mean;
         lastCost = cost(mean);
       }
       mixedCost += n * lastCost;
+      if (sink) {
+        const effect = hits * costs.hitCost + misses * costs.missCost + outside * costs.outsideCost - n * lastCost;
+        if (Math.abs(effect) > NEGLIGIBLE_EFFECT_PER_PIXEL * n) sink.group(bandTop, slot / SLOTS, n, effect);
+      }
     }
     if (next) {
       const target = next.columnSlot[x]! + c * SLOTS;
@@ -180,6 +209,7 @@ function flushBand(
     }
   }
   scale.groups = 0;
+  sink?.bandDone(bandTop);
   // Accumulated through locals: fields that change from small integers to floats cost V8 a deoptimisation.
   scale.purePixels += purePixels;
   scale.mixedCost += mixedCost;
@@ -361,9 +391,15 @@ class BasePass {
 
 /**
  * CE, every L_k and the confusion matrix of a hard prediction in one pass (see the top of this file).
- * The caller has checked the sizes and fusedHardApplies(options).
+ * The caller has checked the sizes and fusedHardApplies(options). With `sinkFor`, each scale also hands
+ * its groups with a merge effect to the sink made for it (see GroupSink), in the same pass.
  */
-export function fusedHardMetrics(label: ClassMap, prediction: ClassMap, options: MetricOptions): FusedHardResult {
+export function fusedHardMetrics(
+  label: ClassMap,
+  prediction: ClassMap,
+  options: MetricOptions,
+  sinkFor?: (k: number) => GroupSink,
+): FusedHardResult {
   const { width, height } = label;
   const { numClasses: C, hardEpsilon } = options;
   const sorted = nestedScales(options.scales);
@@ -374,9 +410,11 @@ export function fusedHardMetrics(label: ClassMap, prediction: ClassMap, options:
     miss: hardEpsilon / (C - 1),
     outside: 1 / C,
     hitCost: cost(1 - hardEpsilon),
+    missCost: cost(hardEpsilon / (C - 1)),
+    outsideCost: cost(1 / C),
   };
   const confusion = emptyConfusion(C);
-  const scales = makeScales(sorted, width, C);
+  const scales = makeScales(sorted, width, C, sinkFor);
   const base = scales[0]!;
   const pass = new BasePass(label.ids, prediction.ids, width, base, scales[1], options, confusion);
   let validPixels = 0;
@@ -409,7 +447,7 @@ function crossEntropyOf(confusion: ConfusionMatrix, validPixels: number, costs: 
     outside += confusion.unknown[c]!;
   }
   const misses = validPixels - hits - outside;
-  return (hits * costs.hitCost + misses * cost(costs.miss) + outside * cost(costs.outside)) / validPixels;
+  return (hits * costs.hitCost + misses * costs.missCost + outside * costs.outsideCost) / validPixels;
 }
 
 function lossOf(
