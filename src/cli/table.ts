@@ -1,6 +1,7 @@
 import type { DatasetSummary } from '../core/evaluate/datasetSummary';
 import type { ImageRow } from '../core/evaluate/record';
 import type { SkippedFile } from '../core/io/pairing';
+import type { DatasetInfo } from '../core/report/jsonReport';
 
 const fixed = (value: number | null, digits = 4): string => (value === null ? '—' : value.toFixed(digits));
 
@@ -15,6 +16,7 @@ export function formatTable(
   skipped: readonly SkippedFile[],
   backend: string,
   seconds: number,
+  info?: DatasetInfo,
 ): string {
   const header = ['image', 'adaptive', 'CE', 'merge', 'mIoU', 'pix.acc'];
   const body = rows.map((r) => [
@@ -27,6 +29,7 @@ export function formatTable(
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const lines = [
+    ...(info ? [info.detection] : []),
     `Hardest ${rows.length} of ${dataset.images} images by adaptive loss:`,
     pad(header, widths),
     ...body.map((row) => pad(row, widths)),
@@ -38,5 +41,6 @@ export function formatTable(
   );
   lines.push(`Compute: ${backend}, ${seconds.toFixed(2)} s`);
   for (const s of skipped) lines.push(`skipped: ${s.file} — ${s.reason}`);
+  for (const s of info?.ignored ?? []) lines.push(`ignored: ${s.file} — ${s.reason}`);
   return lines.join('\n') + '\n';
 }
