@@ -69,15 +69,19 @@ function stringList(source: string, root: Json, key: string): string[] {
   return value as string[];
 }
 
+/** Label suffixes in the dataset's label ids, label suffixes in train ids, prediction and image suffixes. */
 function parseSuffixes(source: string, root: Json): SuffixRule[] {
   const value = root.suffixes ?? {};
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    fail(source, '"suffixes" must be {"label": [...], "prediction": [...], "image": [...]}');
+    fail(source, '"suffixes" must be {"label": [...], "trainIdLabel": [...], "prediction": [...], "image": [...]}');
+  const unknown = Object.keys(value).filter((k) => !['label', 'trainIdLabel', 'prediction', 'image'].includes(k));
+  if (unknown.length > 0) fail(source, `"suffixes" has unknown key "${unknown[0]}"`);
   const rules: SuffixRule[] = [];
-  for (const role of ['label', 'prediction', 'image'] as const) {
-    for (const suffix of stringList(source, value as Json, role))
-      rules.push(role === 'label' ? { suffix, role, rank: 0 } : { suffix, role });
-  }
+  for (const suffix of stringList(source, value as Json, 'trainIdLabel'))
+    rules.push({ suffix, role: 'label', ids: 'train', rank: 0 });
+  for (const suffix of stringList(source, value as Json, 'label')) rules.push({ suffix, role: 'label', rank: 1 });
+  for (const suffix of stringList(source, value as Json, 'prediction')) rules.push({ suffix, role: 'prediction' });
+  for (const suffix of stringList(source, value as Json, 'image')) rules.push({ suffix, role: 'image' });
   return rules;
 }
 
