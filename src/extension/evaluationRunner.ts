@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { computeLabel, evaluatePairs, pairFiles, type FilePair, type ImageRecord } from '../core';
+import { computeLabel, evaluatePairs, type FilePair, type ImageRecord } from '../core';
 import { optionsHash, ResultCache, stampOf, type FileStamp } from './logic/resultCache';
-import type { RunSettings } from './configuration';
+import { settingsForFolders, type RunSettings } from './configuration';
 import type { ResultsStore } from './resultsStore';
 import { WorkerCensus } from './workerCensus';
 
@@ -75,7 +75,7 @@ export class EvaluationRunner implements vscode.Disposable {
   private async run(
     predictionsDir: string,
     labelsDir: string,
-    settings: RunSettings,
+    requested: RunSettings,
     signal: AbortSignal,
     progress: vscode.Progress<{ message?: string; increment?: number }>,
     ownsStore: () => boolean,
@@ -94,7 +94,10 @@ export class EvaluationRunner implements vscode.Disposable {
       finish: ifCurrent(this.store.finish.bind(this.store)),
     };
     log.info(`evaluate ${predictionsDir} against ${labelsDir}`);
-    const { pairs, unpaired } = await pairFiles(predictionsDir, labelsDir);
+    const { settings, prepared } = await settingsForFolders(requested, predictionsDir, labelsDir);
+    const { pairs, unpaired, ignored } = prepared.pairing;
+    log.info(prepared.description);
+    ignored.forEach((entry) => log.info(`ignored: ${entry.file} — ${entry.reason}`));
     const source = { predictionsDir, labelsDir, settings };
     store.begin(source, pairs.length);
     unpaired.forEach((entry) => store.skip(entry));

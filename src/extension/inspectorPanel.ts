@@ -185,7 +185,7 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
     };
     await this.workspaceState.update(LAST_TARGET_KEY, stored);
     if (this.panel !== undefined) this.panel.title = `SegLens: ${target.pair.name}`;
-    this.rgbImage = await findRgbImage(target.pair.name, {
+    this.rgbImage = await findRgbImage(target.pair, {
       ...(target.settings.imagesFolder !== undefined ? { imagesFolder: target.settings.imagesFolder } : {}),
       predictionsDir: target.predictionsDir,
       labelsDir: target.labelsDir,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RunSettings } from './configuration';
+import { settingsForFolders, type RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
 import { optionsHash } from './logic/resultCache';
 import {
@@ -40,7 +40,9 @@ export async function restoreLastResults(services: RestoreServices): Promise<voi
   const folders = parseEvaluatedFolders(services.workspaceState.get<unknown>(LAST_EVALUATED_KEY));
   if (folders === undefined) return;
   try {
-    const settings = await services.loadSettings(vscode.Uri.file(folders.predictionsDir));
+    const requested = await services.loadSettings(vscode.Uri.file(folders.predictionsDir));
+    // The same dataset decision as the run that filled the cache, so its fingerprint matches.
+    const { settings } = await settingsForFolders(requested, folders.predictionsDir, folders.labelsDir);
     const restored = await restoreFromCache(
       services.storageDir,
       folders,
