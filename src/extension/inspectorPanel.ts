@@ -226,7 +226,9 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
           position: index >= 0 ? { index, total: order.length } : { index: 0, total: 1 },
         }),
       );
-      this.log.info(`inspector: ${record.name} (${maps.width}×${maps.height}) in ${Date.now() - started} ms`);
+      this.log.info(
+        `inspector: ${record.name} (${maps.width}×${maps.height}) in ${Date.now() - started} ms, photo ${this.rgbImage ?? 'none'}`,
+      );
     } catch (error) {
       if (generation !== this.generation) return;
       this.log.error(`inspector: ${target.pair.predictionFile}: ${errorText(error)}`);
