@@ -186,6 +186,7 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
     await this.workspaceState.update(LAST_TARGET_KEY, stored);
     if (this.panel !== undefined) this.panel.title = `SegLens: ${target.pair.name}`;
     this.rgbImage = await findRgbImage(target.pair, {
+      ...(target.settings.imageFolderNames !== undefined ? { folderNames: target.settings.imageFolderNames } : {}),
       ...(target.settings.imagesFolder !== undefined ? { imagesFolder: target.settings.imagesFolder } : {}),
       predictionsDir: target.predictionsDir,
       labelsDir: target.labelsDir,

@@ -11,6 +11,8 @@ export interface DatasetDependent {
   readonly explicit: { readonly classes: boolean; readonly ignore: boolean; readonly classNames: boolean };
   /** What was detected, for the view's summary and the log. */
   readonly datasetDescription?: string;
+  /** The dataset's own photo folder names (a dataset JSON's `imageFolders`), searched for the inspector. */
+  readonly imageFolderNames?: readonly string[];
 }
 
 /**
@@ -45,5 +47,6 @@ export function applyDataset<T extends DatasetDependent>(settings: T, prepared: 
     classNames,
     fingerprint: { base: settings.fingerprint, dataset: preset.name, predictionIds: prepared.predictionIds, metric },
     datasetDescription: prepared.description,
+    imageFolderNames: preset.imageFolders,
   };
 }

@@ -194,13 +194,19 @@ async function besideFile(file: string, stem: string): Promise<string | undefine
  */
 export async function findRgbImage(
   pair: { readonly name: string; readonly predictionFile?: string; readonly labelFile?: string },
-  places: { readonly imagesFolder?: string; readonly predictionsDir: string; readonly labelsDir: string },
+  places: {
+    readonly imagesFolder?: string;
+    readonly predictionsDir: string;
+    readonly labelsDir: string;
+    /** The dataset's own photo folder names, tried after the usual ones. */
+    readonly folderNames?: readonly string[];
+  },
 ): Promise<string | undefined> {
   const stem = pair.name.split('/').at(-1) ?? pair.name;
   const folders: string[] = [];
   if (places.imagesFolder !== undefined) folders.push(places.imagesFolder);
   for (const base of [places.predictionsDir, places.labelsDir]) {
-    const sibling = await findSiblingFolder(base, IMAGE_FOLDER_NAMES);
+    const sibling = await findSiblingFolder(base, [...IMAGE_FOLDER_NAMES, ...(places.folderNames ?? [])]);
     if (sibling !== undefined && !folders.includes(sibling)) folders.push(sibling);
   }
   for (const folder of folders) {
