@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { loadColorTable, type ColorTable } from '../core/io/colorTable';
-import { pairFiles, type SkippedFile } from '../core/io/pairing';
+import type { SkippedFile } from '../core/io/pairing';
+import { prepareDataset } from '../core/datasets/prepareDataset';
 import type { EngineOptions } from '../core/io/readFiles';
 import { errorText } from '../core/errors';
 import { validateMetricOptions } from '../core/options';
@@ -11,7 +12,7 @@ import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evaluate/record';
 import { recordsToCsv } from '../core/report/csv';
-import { buildJsonReport } from '../core/report/jsonReport';
+import { buildJsonReport, type DatasetInfo } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { inShard, parseShard, readShards, shardLine } from '../core/report/shards';
 import { parseCommandLine, USAGE, UsageError, type EvalCommand, type MergeCommand, type OutputOptions } from './args';
@@ -28,6 +29,7 @@ async function writeReport(
   skipped: SkippedFile[],
   scales: readonly number[],
   seconds: number,
+  info?: DatasetInfo,
 ): Promise<void> {
   const ranked = [...rows].sort(hardestFirst('adaptive'));
   const dataset = accumulator.summary();
@@ -42,20 +44,41 @@ async function writeReport(
     );
   process.stdout.write(
     output.json
-      ? `${JSON.stringify(buildJsonReport(backend, ranked, dataset, skipped))}\n`
-      : formatTable(ranked.slice(0, output.top), dataset, skipped, backend, seconds),
+      ? `${JSON.stringify(buildJsonReport(backend, ranked, dataset, skipped, info))}\n`
+      : formatTable(ranked.slice(0, output.top), dataset, skipped, backend, seconds, info),
   );
   if (rows.length === 0) throw new CommandFailure(`no image could be evaluated (${skipped.length} skipped)`);
 }
 
 async function runEval(command: EvalCommand): Promise<void> {
   const started = performance.now();
-  const metric = validateMetricOptions(command.metric);
   let colorTable: ColorTable | undefined;
   if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
-  const options: EngineOptions = { metric, read: command.read, colorTable, compute: command.compute };
+  const prepared = await prepareDataset(command.predictionsDir, command.labelsDir, command.dataset, {
+    read: command.read,
+    ...(colorTable ? { colorTable } : {}),
+  });
+  const { preset, pairing } = prepared;
+  // The dataset sets the class count and void; an explicit --classes / --ignore still wins.
+  const metric = validateMetricOptions({
+    ...command.metric,
+    ...(preset && !command.explicit.classes ? { numClasses: preset.classNames.length } : {}),
+    ...(preset && !command.explicit.ignore ? { ignoreIndex: preset.ignoreIndex } : {}),
+  });
+  const options: EngineOptions = {
+    metric,
+    read: command.read,
+    colorTable: colorTable ?? preset?.colorTable,
+    compute: command.compute,
+    ...(prepared.ids ? { ids: prepared.ids } : {}),
+  };
+  const info = {
+    preset: preset?.name ?? null,
+    predictionIds: prepared.predictionIds,
+    detection: prepared.description,
+    ignored: pairing.ignored,
+  };
   const backend = await computeLabel(command.compute);
-  const pairing = await pairFiles(command.predictionsDir, command.labelsDir);
   const shard = command.shard ? parseShard(command.shard) : undefined;
   const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;
   const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
@@ -95,6 +118,7 @@ async function runEval(command: EvalCommand): Promise<void> {
     skipped,
     metric.scales,
     (performance.now() - started) / 1000,
+    info,
   );
 }
 
