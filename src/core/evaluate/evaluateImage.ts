@@ -1,6 +1,6 @@
 import { InputError, isInputError } from '../errors';
 import type { FilePair, SkippedFile } from '../io/pairing';
-import { readLabel, readPrediction, type EngineOptions } from '../io/readFiles';
+import { readLabelSync, readPredictionSync, type EngineOptions } from '../io/readFiles';
 import {
   checkSameSize,
   evaluatePair,
@@ -78,10 +78,8 @@ export async function evaluateImage(
   pair: FilePair,
   options: EngineOptions,
 ): Promise<{ record: ImageRecord; maps: ImageMaps }> {
-  const [label, prediction] = await Promise.all([
-    readLabel(pair.labelFile, options, pair.labelIds),
-    readPrediction(pair.predictionFile, options),
-  ]);
+  const label = readLabelSync(pair.labelFile, options, pair.labelIds);
+  const prediction = readPredictionSync(pair.predictionFile, options);
   try {
     const { metrics, maps, outOfRange } = await computeMetrics(label, prediction, options);
     return { record: toRecord(pair, metrics, rangeWarnings(label, prediction, options, outOfRange)), maps };

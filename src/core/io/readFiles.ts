@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InputError } from '../errors';
 import type { MetricOptions, ReadOptions } from '../options';
@@ -40,12 +39,23 @@ const FS_REASONS: Record<string, string> = {
  * Reads a whole regular file, checking its size before allocating. O_NONBLOCK keeps a FIFO or
  * device that replaced a file after pairing from blocking the read forever; a file that shrinks
  * while being read (a training job rewriting it) is reported instead of returning stale zeros.
+ * Synchronous: the engine reads one pair at a time per worker thread, and the four asynchronous
+ * round trips through libuv's thread pool per file (open, stat, read, close) left the worker idle
+ * for a sixth of its time on VOC-sized pairs.
  */
-async function readBytes(file: string, maxBytes: number): Promise<Buffer> {
-  let handle: FileHandle | undefined;
+function closeQuietly(fd: number): void {
   try {
-    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const info = await handle.stat();
+    closeSync(fd);
+  } catch {
+    // nothing was written: a failed close loses nothing
+  }
+}
+
+function readBytes(file: string, maxBytes: number): Buffer {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const info = fstatSync(fd);
     if (!info.isFile()) throw new InputError(file, 'unreadable', 'cannot read: not a regular file');
     if (info.size > maxBytes)
       throw new InputError(file, 'too-large', `file is ${info.size} bytes, above the ${maxBytes} byte limit`);
@@ -53,7 +63,7 @@ async function readBytes(file: string, maxBytes: number): Promise<Buffer> {
     const buffer = Buffer.allocUnsafe(info.size); // every byte is read into, or the read fails below
     let filled = 0;
     while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
@@ -66,7 +76,7 @@ async function readBytes(file: string, maxBytes: number): Promise<Buffer> {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
     throw new InputError(file, 'unreadable', `cannot read: ${FS_REASONS[code] ?? code}`);
   } finally {
-    await handle?.close().catch(() => undefined);
+    if (fd !== undefined) closeQuietly(fd);
   }
 }
 
@@ -92,9 +102,9 @@ function extensionOf(file: string): string {
 }
 
 /** `encoding` comes from the label's name (`_gtFine_labelIds`); the dataset's default otherwise. */
-export async function readLabel(file: string, options: EngineOptions, encoding?: LabelIds): Promise<ClassMap> {
+export function readLabelSync(file: string, options: EngineOptions, encoding?: LabelIds): ClassMap {
   const extension = extensionOf(file);
-  const buffer = await readBytes(file, maxFileBytes(options));
+  const buffer = readBytes(file, maxFileBytes(options));
   const map =
     extension === '.png'
       ? readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable })
@@ -102,9 +112,9 @@ export async function readLabel(file: string, options: EngineOptions, encoding?:
   return mapToTrain(map, encoding ?? options.ids?.labelIds ?? 'train', options.ids);
 }
 
-export async function readPrediction(file: string, options: EngineOptions): Promise<Prediction> {
+export function readPredictionSync(file: string, options: EngineOptions): Prediction {
   const extension = extensionOf(file);
-  const buffer = await readBytes(file, maxFileBytes(options));
+  const buffer = readBytes(file, maxFileBytes(options));
   if (extension === '.png') {
     const map = readPngClassMap(file, buffer, {
       maxMegapixels: options.read.maxMegapixels,
@@ -113,4 +123,15 @@ export async function readPrediction(file: string, options: EngineOptions): Prom
     return { type: 'hard', map: mapToTrain(map, options.ids?.predictionIds ?? 'train', options.ids) };
   }
   return predictionFromNpy(file, readNpy(file, buffer, maxValues(options)), options.metric.numClasses, options.read);
+}
+
+/** A synchronous read as a promise: its errors reject instead of throwing. */
+const promised = <T>(read: () => T): Promise<T> => new Promise((resolve) => resolve(read()));
+
+export function readLabel(file: string, options: EngineOptions, encoding?: LabelIds): Promise<ClassMap> {
+  return promised(() => readLabelSync(file, options, encoding));
+}
+
+export function readPrediction(file: string, options: EngineOptions): Promise<Prediction> {
+  return promised(() => readPredictionSync(file, options));
 }
