@@ -219,12 +219,11 @@ function flushBand(
   return valid;
 }
 
-/** Adds a pure group of n pixels (column x inside its window) to a scale's current band at `slot`. */
-function addToScale(scale: Scale, slot: number, x: number, n: number): void {
+/** Adds a pure group of n pixels (column x inside its window, class c) to a scale's current band at `slot`. */
+function addToScale(scale: Scale, slot: number, x: number, c: number, n: number): void {
   const count = scale.counts[slot]!;
-  const columnSlot = scale.columnSlot[x]!;
   scale.touchedX[scale.groups] = x;
-  scale.touchedClass[scale.groups] = (slot - columnSlot) / SLOTS;
+  scale.touchedClass[scale.groups] = c;
   scale.groups += count === 0 ? 1 : 0;
   scale.counts[slot] = count + n;
 }
@@ -242,9 +241,12 @@ class RangeCounter {
 /**
  * The per-pixel pass over the smallest scale, one band at a time: group counts (pixels, misses,
  * outside) and the confusion matrix's off-diagonal cells (hits reach the diagonal through their
- * group's count, in flushBand). With k = 2, a full 2×2 window whose four labels and four predictions
- * are one valid class (the usual case inside objects) skips its own group: it is a pure group of 4,
- * handed straight to the next scale.
+ * group's count, in flushBand). Two shortcuts for the usual case inside objects, where label and
+ * prediction agree on one class over a whole window:
+ * - a pure window of the largest scale K (all its pixels one valid class, predicted right) is a pure
+ *   group at every scale, since every smaller window inside it is pure too: it is added to every
+ *   scale's pure pixels and the diagonal at once, and the band passes skip its columns;
+ * - with k = 2, a pure 2×2 window skips its own group and is handed straight to the next scale.
  */
 class BasePass {
   private readonly C: number;
@@ -255,28 +257,67 @@ class BasePass {
   private readonly touchedClass: Int32Array;
   private readonly matrix: Float64Array;
   private readonly unknown: Float64Array;
+  private readonly base: Scale;
+  private readonly next: Scale | undefined;
+  /** The largest scale K, and per K-window of the current K-band its class when pure, else -1. */
+  private readonly largest: number;
+  private readonly pureClass: Int32Array;
   readonly labelRange = new RangeCounter();
   readonly predictionRange = new RangeCounter();
-  /** Valid pixels of the pure 2×2 windows (the others are counted by flushBand). */
+  /** Valid pixels of the pure windows (the others are counted by flushBand). */
   pureWindowPixels = 0;
 
   constructor(
     private readonly label: Uint16Array,
     private readonly predicted: Uint16Array,
     private readonly width: number,
-    private readonly base: Scale,
-    private readonly next: Scale | undefined,
+    private readonly scales: readonly Scale[],
     options: MetricOptions,
     confusion: ConfusionMatrix,
   ) {
     this.C = options.numClasses;
     this.ignoreIndex = options.ignoreIndex;
-    this.counts = base.counts;
-    this.columnSlot = base.columnSlot;
-    this.touchedX = base.touchedX;
-    this.touchedClass = base.touchedClass;
+    this.base = scales[0]!;
+    this.next = scales[1];
+    this.counts = this.base.counts;
+    this.columnSlot = this.base.columnSlot;
+    this.touchedX = this.base.touchedX;
+    this.touchedClass = this.base.touchedClass;
     this.matrix = confusion.counts;
     this.unknown = confusion.unknown;
+    this.largest = scales[scales.length - 1]!.k;
+    this.pureClass = new Int32Array(Math.ceil(width / this.largest));
+  }
+
+  /**
+   * Finds the pure windows of the largest scale in rows [top, end) and adds them to every scale
+   * (see the class comment). Called once per band of the largest scale, before its smaller bands.
+   */
+  largeBand(top: number, end: number): void {
+    const { label, predicted, width, C, ignoreIndex, largest: K, pureClass, matrix } = this;
+    let pure = 0;
+    for (let w = 0, left = 0; left < width; w++, left += K) {
+      const right = Math.min(width, left + K);
+      const y = label[top * width + left]!;
+      let same = y < C && y !== ignoreIndex;
+      for (let row = top; same && row < end; row++) {
+        const rowStart = row * width;
+        for (let p = rowStart + left, stop = rowStart + right; p < stop; p++) {
+          if (label[p] !== y || predicted[p] !== y) {
+            same = false;
+            break;
+          }
+        }
+      }
+      pureClass[w] = same ? y : -1;
+      if (same) {
+        const n = (right - left) * (end - top);
+        pure += n;
+        matrix[y * C + y]! += n;
+      }
+    }
+    this.pureWindowPixels += pure;
+    for (const scale of this.scales) scale.purePixels += pure;
   }
 
   /** Pixel p (column x) into its group of the smallest scale. */
@@ -309,36 +350,41 @@ class BasePass {
     }
   }
 
+  /** Rows [top, end) of the smallest scale, outside the pure windows of the largest. */
   band(top: number, end: number): void {
-    const width = this.width;
-    if (this.base.k === 2 && end - top === 2) {
-      this.band2x2(top);
-      return;
-    }
-    for (let row = top; row < end; row++) {
-      const rowStart = row * width;
-      for (let x = 0; x < width; x++) this.pixel(rowStart + x, x);
+    const { width, largest: K, pureClass } = this;
+    for (let w = 0, left = 0; left < width; w++, left += K) {
+      if (pureClass[w]! >= 0) continue;
+      const right = Math.min(width, left + K);
+      if (this.base.k === 2 && end - top === 2) {
+        this.band2x2(top, left, right);
+        continue;
+      }
+      for (let row = top; row < end; row++) {
+        const rowStart = row * width;
+        for (let x = left; x < right; x++) this.pixel(rowStart + x, x);
+      }
     }
   }
 
   /**
-   * A band of two rows at k = 2: pure windows in a few comparisons, the rest pixel by pixel. Runs of
-   * pure windows of one class in one window of the next scale reach it as one addition.
+   * Columns [left, right) of a band of two rows at k = 2 (left even): pure 2×2 windows in a few
+   * comparisons, the rest pixel by pixel. Runs of pure windows of one class reach the diagonal, and
+   * the next scale's window they lie in, as one addition.
    */
-  private band2x2(top: number): void {
+  private band2x2(top: number, left: number, right: number): void {
     const { label, predicted, width, C, ignoreIndex, next, matrix } = this;
     const nextColumnSlot = next?.columnSlot;
     const upper = top * width;
     const lower = upper + width;
     let pure = 0;
-    // The run of pure windows of one class (its hits reach the diagonal at once) and, within it, the
-    // part in one window of the next scale.
     let runClass = -1;
     let runCount = 0;
     let pendingSlot = -1;
     let pendingX = 0;
+    let pendingClass = 0;
     let pendingCount = 0;
-    for (let x = 0; x + 1 < width; x += 2) {
+    for (let x = left; x + 1 < right; x += 2) {
       const a = upper + x;
       const b = lower + x;
       const y = label[a]!;
@@ -365,9 +411,10 @@ class BasePass {
           if (slot === pendingSlot) {
             pendingCount += 4;
           } else {
-            if (pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingCount);
+            if (pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingClass, pendingCount);
             pendingSlot = slot;
             pendingX = x;
+            pendingClass = y;
             pendingCount = 4;
           }
         }
@@ -379,10 +426,10 @@ class BasePass {
       }
     }
     if (runClass >= 0) matrix[runClass * C + runClass]! += runCount;
-    if (next && pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingCount);
-    if (width % 2 === 1) {
-      this.pixel(lower - 1, width - 1);
-      this.pixel(lower + width - 1, width - 1);
+    if (next && pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingClass, pendingCount);
+    if ((right - left) % 2 === 1) {
+      this.pixel(lower - width + right - 1, right - 1);
+      this.pixel(lower + right - 1, right - 1);
     }
     this.pureWindowPixels += pure;
     this.base.purePixels += pure;
@@ -416,12 +463,17 @@ export function fusedHardMetrics(
   const confusion = emptyConfusion(C);
   const scales = makeScales(sorted, width, C, sinkFor);
   const base = scales[0]!;
-  const pass = new BasePass(label.ids, prediction.ids, width, base, scales[1], options, confusion);
+  const largest = scales[scales.length - 1]!.k;
+  const pass = new BasePass(label.ids, prediction.ids, width, scales, options, confusion);
   let validPixels = 0;
-  for (let bandTop = 0; bandTop < height; bandTop += base.k) {
-    const bandEnd = Math.min(height, bandTop + base.k);
-    pass.band(bandTop, bandEnd);
-    validPixels += flushBand(scales, 0, bandEnd, height, costs, confusion);
+  for (let largeTop = 0; largeTop < height; largeTop += largest) {
+    const largeEnd = Math.min(height, largeTop + largest);
+    pass.largeBand(largeTop, largeEnd);
+    for (let bandTop = largeTop; bandTop < largeEnd; bandTop += base.k) {
+      const bandEnd = Math.min(height, bandTop + base.k);
+      pass.band(bandTop, bandEnd);
+      validPixels += flushBand(scales, 0, bandEnd, height, costs, confusion);
+    }
   }
   validPixels += pass.pureWindowPixels;
   return {
