@@ -16,11 +16,13 @@ import type { ClassMap, ImageMetrics } from '../src/core/types';
 const SCALE_SETS: readonly (readonly number[])[] = [
   [2, 4, 8],
   [8, 2, 4],
+  [2],
   [1],
   [1, 2],
   [3, 6, 12],
   [5],
   [2, 6],
+  [3],
   [4, 8, 16, 32],
 ];
 

@@ -239,13 +239,21 @@ class RangeCounter {
 }
 
 /**
+ * Side of the windows checked whole for purity: a multiple of the largest scale (so of every scale),
+ * at least 8 when that is a multiple (2 -> 8, 3 -> 6): a pure window of it is pure at every scale.
+ */
+function checkedWindow(largestScale: number): number {
+  return largestScale * Math.max(1, Math.floor(8 / largestScale));
+}
+
+/**
  * The per-pixel pass over the smallest scale, one band at a time: group counts (pixels, misses,
  * outside) and the confusion matrix's off-diagonal cells (hits reach the diagonal through their
  * group's count, in flushBand). Two shortcuts for the usual case inside objects, where label and
  * prediction agree on one class over a whole window:
- * - a pure window of the largest scale K (all its pixels one valid class, predicted right) is a pure
- *   group at every scale, since every smaller window inside it is pure too: it is added to every
- *   scale's pure pixels and the diagonal at once, and the band passes skip its columns;
+ * - a pure K×K window (all its pixels one valid class, predicted right; K a multiple of the largest
+ *   scale, see checkedWindow) holds only pure groups at every scale: it is added to every scale's
+ *   pure pixels and the diagonal at once, and the band passes skip its columns;
  * - with k = 2, a pure 2×2 window skips its own group and is handed straight to the next scale.
  */
 class BasePass {
@@ -259,9 +267,11 @@ class BasePass {
   private readonly unknown: Float64Array;
   private readonly base: Scale;
   private readonly next: Scale | undefined;
-  /** The largest scale K, and per K-window of the current K-band its class when pure, else -1. */
-  private readonly largest: number;
+  /** K (checkedWindow), and per K-window of the current K-band its class when pure, else -1. */
+  private readonly checked: number;
   private readonly pureClass: Int32Array;
+  /** 32-bit views of both maps (two ids a word) when the width and K are even and the arrays aligned. */
+  private readonly pairs: { readonly label: Uint32Array; readonly predicted: Uint32Array } | undefined;
   readonly labelRange = new RangeCounter();
   readonly predictionRange = new RangeCounter();
   /** Valid pixels of the pure windows (the others are counted by flushBand). */
@@ -285,27 +295,48 @@ class BasePass {
     this.touchedClass = this.base.touchedClass;
     this.matrix = confusion.counts;
     this.unknown = confusion.unknown;
-    this.largest = scales[scales.length - 1]!.k;
-    this.pureClass = new Int32Array(Math.ceil(width / this.largest));
+    this.checked = checkedWindow(scales[scales.length - 1]!.k);
+    this.pureClass = new Int32Array(Math.ceil(width / this.checked)).fill(-1);
+    const aligned = (ids: Uint16Array): boolean => ids.byteOffset % 4 === 0 && ids.length % 2 === 0;
+    this.pairs =
+      width % 2 === 0 && this.checked % 2 === 0 && aligned(label) && aligned(predicted)
+        ? {
+            label: new Uint32Array(label.buffer, label.byteOffset, label.length / 2),
+            predicted: new Uint32Array(predicted.buffer, predicted.byteOffset, predicted.length / 2),
+          }
+        : undefined;
   }
 
   /**
-   * Finds the pure windows of the largest scale in rows [top, end) and adds them to every scale
-   * (see the class comment). Called once per band of the largest scale, before its smaller bands.
+   * Finds the pure K×K windows in rows [top, end) and adds them to every scale (see the class
+   * comment). Called once per band of K rows, before the smallest scale's bands in it.
    */
   largeBand(top: number, end: number): void {
-    const { label, predicted, width, C, ignoreIndex, largest: K, pureClass, matrix } = this;
+    const { label, predicted, width, C, ignoreIndex, checked: K, pureClass, matrix, pairs } = this;
     let pure = 0;
     for (let w = 0, left = 0; left < width; w++, left += K) {
       const right = Math.min(width, left + K);
       const y = label[top * width + left]!;
       let same = y < C && y !== ignoreIndex;
-      for (let row = top; same && row < end; row++) {
-        const rowStart = row * width;
-        for (let p = rowStart + left, stop = rowStart + right; p < stop; p++) {
-          if (label[p] !== y || predicted[p] !== y) {
-            same = false;
-            break;
+      if (pairs && same) {
+        // Two ids per 32-bit word (even width, even K: every row segment starts on a word).
+        const word = (y | (y << 16)) >>> 0;
+        for (let row = top; same && row < end; row++) {
+          for (let i = (row * width + left) >> 1, stop = (row * width + right) >> 1; i < stop; i++) {
+            if (pairs.label[i] !== word || pairs.predicted[i] !== word) {
+              same = false;
+              break;
+            }
+          }
+        }
+      } else {
+        for (let row = top; same && row < end; row++) {
+          const rowStart = row * width;
+          for (let p = rowStart + left, stop = rowStart + right; p < stop; p++) {
+            if (label[p] !== y || predicted[p] !== y) {
+              same = false;
+              break;
+            }
           }
         }
       }
@@ -350,9 +381,9 @@ class BasePass {
     }
   }
 
-  /** Rows [top, end) of the smallest scale, outside the pure windows of the largest. */
+  /** Rows [top, end) of the smallest scale, outside the pure K×K windows. */
   band(top: number, end: number): void {
-    const { width, largest: K, pureClass } = this;
+    const { width, checked: K, pureClass } = this;
     for (let w = 0, left = 0; left < width; w++, left += K) {
       if (pureClass[w]! >= 0) continue;
       const right = Math.min(width, left + K);
@@ -463,11 +494,11 @@ export function fusedHardMetrics(
   const confusion = emptyConfusion(C);
   const scales = makeScales(sorted, width, C, sinkFor);
   const base = scales[0]!;
-  const largest = scales[scales.length - 1]!.k;
+  const checked = checkedWindow(scales[scales.length - 1]!.k);
   const pass = new BasePass(label.ids, prediction.ids, width, scales, options, confusion);
   let validPixels = 0;
-  for (let largeTop = 0; largeTop < height; largeTop += largest) {
-    const largeEnd = Math.min(height, largeTop + largest);
+  for (let largeTop = 0; largeTop < height; largeTop += checked) {
+    const largeEnd = Math.min(height, largeTop + checked);
     pass.largeBand(largeTop, largeEnd);
     for (let bandTop = largeTop; bandTop < largeEnd; bandTop += base.k) {
       const bandEnd = Math.min(height, bandTop + base.k);
