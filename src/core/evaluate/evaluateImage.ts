@@ -11,11 +11,19 @@ import {
 import type { ClassMap, ImageMaps, Prediction } from '../types';
 import type * as TensorBackend from '../tensor/backend';
 import type * as TensorPixelTerms from '../tensor/tensorPixelTerms';
-import { toRecord, type ImageRecord } from './record';
+import { fromWireRecord, toWireRecord, type ImageRecord, type WireRecord } from './record';
 
 export type PairOutcome =
   | { readonly type: 'image'; readonly record: ImageRecord }
   | { readonly type: 'skipped'; readonly skipped: SkippedFile };
+
+/** A PairOutcome as a worker posts it (see WireRecord). */
+export type WirePairOutcome =
+  { readonly type: 'image'; readonly record: WireRecord } | { readonly type: 'skipped'; readonly skipped: SkippedFile };
+
+export function fromWireOutcome(outcome: WirePairOutcome): PairOutcome {
+  return outcome.type === 'image' ? { type: 'image', record: fromWireRecord(outcome.record) } : outcome;
+}
 
 /** Ids the spec tolerates (void in labels, misses in predictions) but that usually mean a wrong class count. */
 function outOfRangeIds(map: ClassMap, numClasses: number, allowed: number): { count: number; largest: number } {
@@ -73,16 +81,12 @@ async function computeMetrics(
   return metricsFromTerms(await tensorPixelTerms(tf, label, prediction.scores, options.metric), options.metric);
 }
 
-/** Reads and evaluates one pair; the maps are for the inspector. */
-export async function evaluateImage(
-  pair: FilePair,
-  options: EngineOptions,
-): Promise<{ record: ImageRecord; maps: ImageMaps }> {
+async function evaluateWire(pair: FilePair, options: EngineOptions): Promise<{ record: WireRecord; maps: ImageMaps }> {
   const label = readLabelSync(pair.labelFile, options, pair.labelIds);
   const prediction = readPredictionSync(pair.predictionFile, options);
   try {
     const { metrics, maps, outOfRange } = await computeMetrics(label, prediction, options);
-    return { record: toRecord(pair, metrics, rangeWarnings(label, prediction, options, outOfRange)), maps };
+    return { record: toWireRecord(pair, metrics, rangeWarnings(label, prediction, options, outOfRange)), maps };
   } catch (error) {
     if (error instanceof SizeMismatchError) throw new InputError(pair.predictionFile, 'size-mismatch', error.message);
     if (error instanceof RangeError) throw new InputError(pair.predictionFile, 'class-count-mismatch', error.message);
@@ -90,10 +94,19 @@ export async function evaluateImage(
   }
 }
 
-/** Never throws for a bad file: the reason becomes a skipped line and the folder goes on. */
-export async function evaluatePairOutcome(pair: FilePair, options: EngineOptions): Promise<PairOutcome> {
+/** Reads and evaluates one pair; the maps are for the inspector. */
+export async function evaluateImage(
+  pair: FilePair,
+  options: EngineOptions,
+): Promise<{ record: ImageRecord; maps: ImageMaps }> {
+  const { record, maps } = await evaluateWire(pair, options);
+  return { record: fromWireRecord(record), maps };
+}
+
+/** Never throws for a bad file: the reason becomes a skipped line and the folder goes on. As a worker posts it. */
+export async function evaluatePairWireOutcome(pair: FilePair, options: EngineOptions): Promise<WirePairOutcome> {
   try {
-    const { record } = await evaluateImage(pair, options);
+    const { record } = await evaluateWire(pair, options);
     return { type: 'image', record };
   } catch (error) {
     if (isInputError(error)) return { type: 'skipped', skipped: { file: error.file, reason: error.reason } };
@@ -102,4 +115,9 @@ export async function evaluatePairOutcome(pair: FilePair, options: EngineOptions
       skipped: { file: pair.predictionFile, reason: `internal error: ${(error as Error).message ?? String(error)}` },
     };
   }
+}
+
+/** Never throws for a bad file: the reason becomes a skipped line and the folder goes on. */
+export async function evaluatePairOutcome(pair: FilePair, options: EngineOptions): Promise<PairOutcome> {
+  return fromWireOutcome(await evaluatePairWireOutcome(pair, options));
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FilePair } from '../io/pairing';
 import type { EngineOptions } from '../io/readFiles';
-import { evaluatePairOutcome, type PairOutcome } from './evaluateImage';
+import { evaluatePairOutcome, fromWireOutcome, type PairOutcome } from './evaluateImage';
 import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
 export interface EvaluatePairsControl {
@@ -93,7 +93,7 @@ export async function* evaluatePairs(
     live.add(worker);
     worker.on('message', (reply: WorkerReply) => {
       inHand.get(worker)?.shift();
-      ready.push(reply.outcome);
+      ready.push(fromWireOutcome(reply.outcome));
       finished++;
       dispatch(worker);
       notify();

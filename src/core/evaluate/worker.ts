@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { evaluatePairOutcome } from './evaluateImage';
+import { evaluatePairWireOutcome } from './evaluateImage';
 import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
 /** One engine per worker thread: evaluates the pairs it is sent, one at a time. */
@@ -13,7 +13,7 @@ port.on('message', (request: WorkerRequest) => {
     port.close();
     return;
   }
-  void evaluatePairOutcome(request.pair, options).then((outcome) => {
+  void evaluatePairWireOutcome(request.pair, options).then((outcome) => {
     const reply: WorkerReply = { id: request.id, outcome };
     port.postMessage(reply);
   });

@@ -1,6 +1,6 @@
 import type { FilePair } from '../io/pairing';
 import type { EngineOptions } from '../io/readFiles';
-import type { PairOutcome } from './evaluateImage';
+import type { WirePairOutcome } from './evaluateImage';
 
 export interface WorkerData {
   readonly options: EngineOptions;
@@ -12,5 +12,5 @@ export type WorkerRequest =
 
 export interface WorkerReply {
   readonly id: number;
-  readonly outcome: PairOutcome;
+  readonly outcome: WirePairOutcome;
 }
