@@ -52,13 +52,35 @@ function looksLikeProbabilities(values: Float32Array | Float64Array, channels: n
   return true;
 }
 
-function toHwc(values: Float32Array | Float64Array, channels: number, pixels: number): Float32Array | Float64Array {
+/**
+ * CHW to HWC. Also says whether every value is finite, from the values it moves anyway (v - v is 0
+ * only for finite v): a separate pass over C·H·W values cost a tenth of a soft evaluation.
+ */
+function toHwc(
+  values: Float32Array | Float64Array,
+  channels: number,
+  pixels: number,
+): { values: Float32Array | Float64Array; knownFinite: boolean } {
   const out = values instanceof Float64Array ? new Float64Array(values.length) : new Float32Array(values.length);
+  let finite = true;
   for (let c = 0; c < channels; c++) {
     const plane = c * pixels;
-    for (let p = 0; p < pixels; p++) out[p * channels + c] = values[plane + p]!;
+    for (let p = 0; p < pixels; p++) {
+      const v = values[plane + p]!;
+      if (v - v !== 0) finite = false;
+      out[p * channels + c] = v;
+    }
   }
-  return out;
+  return { values: out, knownFinite: finite };
+}
+
+/** Throws for the first non-finite value, by its flat index in HWC order. */
+function checkFinite(file: string, values: Float32Array | Float64Array): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) {
+      throw new InputError(file, 'invalid-values', `.npy holds a non-finite value (${values[i]}) at flat index ${i}`);
+    }
+  }
 }
 
 /** Turns a decoded .npy into a prediction: 2-D integer arrays are class maps, 3-D float arrays soft scores. */
@@ -88,12 +110,9 @@ export function predictionFromNpy(
   const layout = resolveLayout(file, dims, numClasses, options.softLayout);
   const [height, width] = layout === 'chw' ? [dims[1]!, dims[2]!] : [dims[0]!, dims[1]!];
   const pixels = width * height;
-  const values = layout === 'chw' ? toHwc(array.values, numClasses, pixels) : array.values;
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) {
-      throw new InputError(file, 'invalid-values', `.npy holds a non-finite value (${values[i]}) at flat index ${i}`);
-    }
-  }
+  const hwc = layout === 'chw' ? toHwc(array.values, numClasses, pixels) : { values: array.values, knownFinite: false };
+  const values = hwc.values;
+  if (!hwc.knownFinite) checkFinite(file, values); // finds and names the first bad value (HWC files: checks them all)
   const kind =
     options.softValues === 'auto'
       ? looksLikeProbabilities(values, numClasses)
