@@ -129,3 +129,55 @@ test('options reach the metric: one scale of 1 makes the adaptive loss equal CE'
   const report = JSON.parse(run.stdout) as JsonReport;
   for (const image of report.images) assert.ok(Math.abs(image.adaptive! - image.ce!) < 1e-12);
 });
+
+test('--loss paper reports the v2 loss, the same numbers as its settings spelled out, and not v1', () => {
+  const paper = seglens('eval', PREDICTIONS, '--labels', LABELS, '--json', '--loss', 'paper', '--workers', '0');
+  const spelled = seglens(
+    'eval',
+    PREDICTIONS,
+    '--labels',
+    LABELS,
+    '--json',
+    '--pooling',
+    'gaussian',
+    '--pooling-sigma',
+    '0.5',
+    '--minkowski',
+    '5',
+    '--workers',
+    '0',
+  );
+  const v1 = seglens('eval', PREDICTIONS, '--labels', LABELS, '--json', '--workers', '0');
+  for (const run of [paper, spelled, v1]) assert.equal(run.status, 0, run.stderr);
+  const [a, b, c] = [paper, spelled, v1].map((run) => JSON.parse(run.stdout) as JsonReport);
+  assert.deepEqual(a!.loss, {
+    variant: 'paper',
+    pooling: 'gaussian',
+    poolingSigma: 0.5,
+    minkowski: 5,
+    scales: [2, 4, 8],
+  });
+  assert.deepEqual(b!.loss, a!.loss);
+  assert.equal(c!.loss.variant, 'v1');
+  assert.deepEqual(b!.images, a!.images);
+  const v1ByName = new Map(c!.images.map((image) => [image.name, image]));
+  for (const image of a!.images) {
+    const old = v1ByName.get(image.name)!;
+    assert.equal(image.ce, old.ce, 'CE does not depend on the loss variant');
+    assert.notEqual(image.adaptive, old.adaptive, `${image.name}: paper and v1 differ`);
+  }
+  const table = seglens('eval', PREDICTIONS, '--labels', LABELS, '--loss', 'paper', '--top', '1');
+  assert.match(table.stdout, /loss paper/);
+});
+
+test('bad loss flags are usage errors', () => {
+  for (const flags of [
+    ['--loss', 'v3'],
+    ['--pooling', 'max'],
+    ['--minkowski', '0.5'],
+    ['--pooling-sigma', '0'],
+  ]) {
+    const run = seglens('eval', PREDICTIONS, '--labels', LABELS, ...flags);
+    assert.equal(run.status, 2, `${flags.join(' ')}: ${run.stderr}`);
+  }
+});

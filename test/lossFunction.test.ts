@@ -7,14 +7,14 @@ import { locallyAdaptiveLoss } from '../src/core/tensor/adaptiveLossFunction';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { seededRandom } from '../src/core/synthetic/scenes';
 import { classMap, goldenOptions, goldenPrediction } from './helpers/fixtures';
-import { goldenCases } from './helpers/golden';
+import { GOLDEN_FILE, goldenCases } from './helpers/golden';
 
 /** tfjs is float32: agreement with the float64 golden values is to float32 precision. */
 const FLOAT32_TOLERANCE = 2e-5;
 
 test('the tfjs loss reproduces the golden adaptive loss and CE + L_adapt', async () => {
   const { tf } = await tensorRuntime();
-  for (const c of goldenCases()) {
+  for (const c of goldenCases([GOLDEN_FILE])) {
     const label = classMap(c.label);
     const prediction = goldenPrediction(c);
     const options = goldenOptions(c);

@@ -54,6 +54,9 @@ function engineInputs(input: OracleInput): { label: ClassMap; prediction: Predic
     ignoreIndex: input.ignore,
     scales: input.scales,
     hardEpsilon: input.hardEps ?? 1e-3,
+    ...(input.pooling !== undefined ? { pooling: input.pooling } : {}),
+    ...(input.poolingSigma !== undefined ? { poolingSigma: input.poolingSigma } : {}),
+    ...(input.minkowski !== undefined ? { minkowski: input.minkowski } : {}),
   };
   return { label, prediction, options };
 }
@@ -88,6 +91,92 @@ test('the engine agrees with the naive oracle on 300 random cases', () => {
     });
     assert.ok(expected.miou === null ? metrics.miou === null : close(metrics.miou!, expected.miou), `${where}: mIoU`);
     assert.ok(close(metrics.pixelAccuracy!, expected.accuracy!), `${where}: accuracy`);
+  }
+});
+
+/** A random case under a random v2 loss variant (Gaussian or uniform pooling, m from 1 to 7). */
+function randomV2Case(seed: number): OracleInput {
+  const random = seededRandom(seed * 7919);
+  const input = randomCase(seed);
+  return {
+    ...input,
+    pooling: random() < 0.7 ? 'gaussian' : 'uniform',
+    poolingSigma: 0.05 + random() * 2,
+    minkowski: random() < 0.3 ? 1 : 1 + random() * 6,
+  };
+}
+
+test('v2: the engine agrees with the naive oracle under Gaussian pooling and Minkowski exponents', () => {
+  for (let seed = 5000; seed < 5300; seed++) {
+    const input = randomV2Case(seed);
+    const { label, prediction, options } = engineInputs(input);
+    const expected = oracle(input);
+    const { metrics } = evaluatePair(label, prediction, options);
+    const terms = pixelTerms(label, prediction, options);
+    const merge = mergeEffectMap(terms, pixelCostMap(terms), options);
+    const where = `seed ${seed} (${input.pooling} σ=${input.poolingSigma} m=${input.minkowski})`;
+    if (metrics.validPixels === 0) continue;
+    assert.ok(
+      close(metrics.adaptive!, expected.adaptive),
+      `${where}: adaptive ${metrics.adaptive} vs ${expected.adaptive}`,
+    );
+    input.scales.forEach((k, i) =>
+      assert.ok(close(metrics.perScale[String(k)]!, expected.perScale[i]!), `${where}: L_${k}`),
+    );
+    expected.merge.forEach((m, p) => assert.ok(close(merge[p]!, m), `${where}: M[${p}] ${merge[p]} vs ${m}`));
+    assert.ok(close(metrics.mergeEffect!, expected.mergeMean), `${where}: merge effect ${metrics.mergeEffect}`);
+  }
+});
+
+test('v2: uniform pooling with m = 1 reproduces v1 bit for bit', () => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const { label, prediction, options } = engineInputs(randomCase(seed));
+    const v1 = evaluatePair(label, prediction, options).metrics;
+    const spelled = evaluatePair(label, prediction, { ...options, pooling: 'uniform', poolingSigma: 3, minkowski: 1 });
+    assert.deepEqual(spelled.metrics, v1, `seed ${seed}`);
+    assert.deepEqual(
+      Array.from(spelled.maps.mergeEffect),
+      Array.from(evaluatePair(label, prediction, options).maps.mergeEffect),
+    );
+  }
+});
+
+test('v2: every L_k grows with the Minkowski exponent', () => {
+  for (let seed = 6000; seed < 6100; seed++) {
+    const input = randomV2Case(seed);
+    const { label, prediction, options } = engineInputs(input);
+    let previous: Readonly<Record<string, number | null>> | undefined;
+    for (const m of [1, 1.5, 2, 3, 5, 8]) {
+      const { perScale } = evaluatePair(label, prediction, { ...options, minkowski: m }).metrics;
+      if (previous)
+        for (const k of input.scales) {
+          const [before, now] = [previous[String(k)], perScale[String(k)]];
+          if (before === null || now === null || before === undefined || now === undefined) continue;
+          assert.ok(now >= before * (1 - 1e-12), `seed ${seed} L_${k}: m=${m} gives ${now} < ${before}`);
+        }
+      previous = perScale;
+    }
+  }
+});
+
+test('v2: Gaussian pooling tends to uniform pooling as sigma grows', () => {
+  for (let seed = 7000; seed < 7100; seed++) {
+    const input = randomV2Case(seed);
+    const { label, prediction, options } = engineInputs(input);
+    const uniform = evaluatePair(label, prediction, { ...options, pooling: 'uniform' }).metrics;
+    if (uniform.adaptive === null) continue;
+    let lastGap = Number.POSITIVE_INFINITY;
+    for (const sigma of [1, 10, 100, 1e4]) {
+      const gaussian = evaluatePair(label, prediction, {
+        ...options,
+        pooling: 'gaussian',
+        poolingSigma: sigma,
+      }).metrics;
+      const gap = Math.abs(gaussian.adaptive! - uniform.adaptive);
+      assert.ok(gap <= lastGap + 1e-12, `seed ${seed}: gap ${gap} at σ=${sigma} after ${lastGap}`);
+      lastGap = gap;
+    }
+    assert.ok(lastGap <= 1e-6 * Math.max(1, uniform.adaptive), `seed ${seed}: σ=1e4 still ${lastGap} from uniform`);
   }
 });
 

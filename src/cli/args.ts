@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_METRIC_OPTIONS,
+  DEFAULT_POOLING_SIGMA,
   DEFAULT_READ_OPTIONS,
+  LOSS_PRESETS,
+  POOLINGS,
+  type LossPreset,
   type MetricOptions,
   type ReadOptions,
   type SoftLayout,
@@ -23,6 +27,11 @@ Options of eval:
   --scales K,K,...       window sizes of the adaptive loss (default ${DEFAULT_METRIC_OPTIONS.scales.join(',')})
   --weights W,W,...      weight of each scale (default equal)
   --hard-eps E           smoothing of hard predictions (default ${DEFAULT_METRIC_OPTIONS.hardEpsilon})
+  --loss V               v1 (default: uniform pooling, m = 1) | paper (gaussian pooling, m = 5);
+                         --pooling / --minkowski given too override the preset
+  --pooling P            uniform | gaussian: how a group's distributions merge (default uniform)
+  --pooling-sigma S      Gaussian width as a fraction of the window size (default ${DEFAULT_POOLING_SIGMA})
+  --minkowski M          Minkowski exponent of L_k over the groups, >= 1 (default 1)
   --soft-values V        auto | logits | probabilities (default auto)
   --layout L             auto | hwc | chw for .npy scores (default auto)
   --color-table T        voc | cityscapes | FILE.json, for colour-coded PNGs
@@ -83,6 +92,31 @@ function oneOf<T extends string>(text: string | undefined, flag: string, allowed
   return text as T;
 }
 
+function positiveNumber(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UsageError(`${flag} wants a positive number, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** --loss picks a preset; --pooling, --pooling-sigma and --minkowski spell out or override it. */
+function lossOptions(values: {
+  loss?: string;
+  pooling?: string;
+  'pooling-sigma'?: string;
+  minkowski?: string;
+}): Pick<MetricOptions, 'pooling' | 'poolingSigma' | 'minkowski'> {
+  const preset = LOSS_PRESETS[oneOf<LossPreset>(values.loss, '--loss', ['v1', 'paper'], 'v1')];
+  const minkowski = positiveNumber(values.minkowski, '--minkowski') ?? preset.minkowski;
+  if (minkowski < 1) throw new UsageError(`--minkowski wants a number >= 1, got ${JSON.stringify(values.minkowski)}`);
+  return {
+    pooling: oneOf(values.pooling, '--pooling', POOLINGS, preset.pooling),
+    poolingSigma: positiveNumber(values['pooling-sigma'], '--pooling-sigma') ?? DEFAULT_POOLING_SIGMA,
+    minkowski,
+  };
+}
+
 export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCommand {
   const [command, ...rest] = argv;
   let parsed;
@@ -97,6 +131,10 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
         scales: { type: 'string' },
         weights: { type: 'string' },
         'hard-eps': { type: 'string' },
+        loss: { type: 'string' },
+        pooling: { type: 'string' },
+        'pooling-sigma': { type: 'string' },
+        minkowski: { type: 'string' },
         'soft-values': { type: 'string' },
         layout: { type: 'string' },
         'color-table': { type: 'string' },
@@ -137,6 +175,7 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
     scales: values.scales ? numberList(values.scales, '--scales') : DEFAULT_METRIC_OPTIONS.scales,
     ...(values.weights ? { scaleWeights: numberList(values.weights, '--weights') } : {}),
     hardEpsilon,
+    ...lossOptions(values),
   };
   return {
     command,

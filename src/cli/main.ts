@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { loadColorTable, type ColorTable } from '../core/io/colorTable';
 import { pairFiles, type SkippedFile } from '../core/io/pairing';
 import type { EngineOptions } from '../core/io/readFiles';
-import { validateMetricOptions } from '../core/options';
+import { lossVariantName, validateMetricOptions, type MetricOptions } from '../core/options';
 import { computeLabel } from '../core/evaluate/computeLabel';
 import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
@@ -25,9 +25,10 @@ async function writeReport(
   rows: ImageRow[],
   accumulator: DatasetAccumulator,
   skipped: SkippedFile[],
-  scales: readonly number[],
+  metric: MetricOptions,
   seconds: number,
 ): Promise<void> {
+  const scales = metric.scales;
   const ranked = [...rows].sort(hardestFirst('adaptive'));
   const dataset = accumulator.summary();
   if (output.csv)
@@ -41,8 +42,14 @@ async function writeReport(
     );
   process.stdout.write(
     output.json
-      ? `${JSON.stringify(buildJsonReport(backend, ranked, dataset, skipped))}\n`
-      : formatTable(ranked.slice(0, output.top), dataset, skipped, backend, seconds),
+      ? `${JSON.stringify(buildJsonReport(backend, metric, ranked, dataset, skipped))}\n`
+      : formatTable(
+          ranked.slice(0, output.top),
+          dataset,
+          skipped,
+          `${backend}, loss ${lossVariantName(metric)}`,
+          seconds,
+        ),
   );
   if (rows.length === 0) throw new CommandFailure(`no image could be evaluated (${skipped.length} skipped)`);
 }
@@ -86,15 +93,7 @@ async function runEval(command: EvalCommand): Promise<void> {
       );
   }
   if (abort.signal.aborted) throw new CommandFailure('interrupted');
-  await writeReport(
-    command.output,
-    backend,
-    rows,
-    accumulator,
-    skipped,
-    metric.scales,
-    (performance.now() - started) / 1000,
-  );
+  await writeReport(command.output, backend, rows, accumulator, skipped, metric, (performance.now() - started) / 1000);
 }
 
 async function runMerge(command: MergeCommand): Promise<void> {
@@ -111,7 +110,7 @@ async function runMerge(command: MergeCommand): Promise<void> {
     rows,
     accumulator,
     merged.skipped,
-    merged.metric.scales,
+    merged.metric,
     (performance.now() - started) / 1000,
   );
 }

@@ -35,7 +35,7 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
     ce: finiteOrNull(ce),
     adaptive: finiteOrNull(adaptive.adaptive),
     perScale,
-    mergeEffect: finiteOrNull(meanMergeEffect(ce, adaptive.perScale)),
+    mergeEffect: finiteOrNull(meanMergeEffect(ce, adaptive.meanGroupCost)),
     miou: iou.miou,
     pixelAccuracy: iou.pixelAccuracy,
     perClassIoU: iou.perClassIoU,

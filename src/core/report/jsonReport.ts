@@ -1,10 +1,13 @@
 import type { DatasetSummary } from '../evaluate/datasetSummary';
 import type { ImageRow } from '../evaluate/record';
 import type { SkippedFile } from '../io/pairing';
+import { lossVariant, lossVariantName, type MetricOptions, type Pooling } from '../options';
 
 /** The CLI's --json document (and the extension's JSON export). */
 export interface JsonReport {
   readonly backend: string;
+  /** Which locally adaptive loss the numbers are (loss.md v2): `v1`, `paper` or the settings spelled out. */
+  readonly loss: LossDescription;
   readonly images: {
     name: string;
     prediction: string;
@@ -32,14 +35,28 @@ export interface JsonReport {
   readonly skipped: readonly SkippedFile[];
 }
 
+export interface LossDescription {
+  readonly variant: string;
+  readonly pooling: Pooling;
+  readonly poolingSigma: number;
+  readonly minkowski: number;
+  readonly scales: readonly number[];
+}
+
+export function describeLoss(metric: MetricOptions): LossDescription {
+  return { variant: lossVariantName(metric), ...lossVariant(metric), scales: metric.scales };
+}
+
 export function buildJsonReport(
   backend: string,
+  metric: MetricOptions,
   records: readonly ImageRow[],
   dataset: DatasetSummary,
   skipped: readonly SkippedFile[],
 ): JsonReport {
   return {
     backend,
+    loss: describeLoss(metric),
     images: records.map((r) => ({
       name: r.name,
       prediction: r.predictionFile,
