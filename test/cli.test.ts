@@ -35,6 +35,7 @@ test('eval --json prints the documented object, hardest first, equal to the engi
         'adaptive',
         'ce',
         'label',
+        'largestHotSpot',
         'mergeEffect',
         'miou',
         'name',
@@ -101,6 +102,18 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
     ),
   );
   assert.equal(rows[1]!.split(',')[0], lines[2]!.split(/\s+/)[0], 'CSV is in the same hardest-first order');
+  assert.ok(
+    rows[0]!.endsWith(
+      ',hotspot_class,hotspot_scale,hotspot_effect,hotspot_share,hotspot_pixels,hotspot_x,hotspot_y,hotspot_width,hotspot_height',
+    ),
+    rows[0],
+  );
+  for (const row of rows.slice(1)) {
+    const cells = row.split(',');
+    const [scale, effect, , pixels, x, y, width, height] = cells.slice(-8).map(Number);
+    assert.ok([2, 4, 8].includes(scale!), `hot spot scale of ${cells[0]}`);
+    assert.ok(effect !== 0 && pixels! > 0 && width! > 0 && height! > 0 && x! >= 0 && y! >= 0, row);
+  }
 });
 
 test('nothing to evaluate exits 1 with a one-line reason; bad usage exits 2', () => {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { loadColorTable, validateMetricOptions, VOC_CLASS_NAMES, type EngineOptions } from '../core';
+import { loadColorTable, lossVariantName, validateMetricOptions, VOC_CLASS_NAMES, type EngineOptions } from '../core';
 import { resolvePathSetting } from './logic/pathPolicy';
 import { classNamesFor, readSettings, type SegLensSettings } from './logic/settings';
 
@@ -46,6 +46,8 @@ export async function loadRunSettings(
       ...(colorTable !== undefined ? { colorTable } : {}),
     },
     fingerprint: {
+      // The loss variant by name as well: results of one variant are never served for another.
+      loss: lossVariantName(settings.metric),
       metric: settings.metric,
       read: settings.read,
       colorTable: tableSetting ?? null,

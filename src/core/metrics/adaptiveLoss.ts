@@ -14,6 +14,23 @@ export interface AdaptiveLossResult {
   readonly meanGroupCost: number[];
 }
 
+/**
+ * Receives every (window, class) group whose merge effect n·(mean c(p) − l(w,c)) is not negligible:
+ * `key` is `floor(x / k) * C + c` within the band of k rows starting at `bandTop`. Calls come band by
+ * band, top to bottom. `done` follows each band.
+ */
+export interface GroupEffectSink {
+  readonly pixelCost: Float64Array;
+  group(bandTop: number, key: number, n: number, effect: number): void;
+  bandDone(bandTop: number): void;
+}
+
+/**
+ * Groups whose |effect| is below this many nats per pixel are not reported: a correct hard prediction
+ * leaves rounding residue of ~1e-16 in every group.
+ */
+export const NEGLIGIBLE_EFFECT_PER_PIXEL = 1e-9;
+
 /** What one scale yields: L_k with the Minkowski exponent, and the plain pixel-weighted mean of group costs. */
 interface ScaleResult {
   readonly loss: number;
@@ -51,6 +68,7 @@ function scaleLoss(
   k: number,
   options: MetricOptions,
   merge?: { map: Float64Array; pixelCost: Float64Array },
+  sink?: GroupEffectSink,
 ): ScaleResult {
   const { width, height, label, truthProbability, validPixels } = terms;
   const numClasses = options.numClasses;
@@ -62,6 +80,9 @@ function scaleLoss(
   const groupWeight = new Float64Array(columnWeight ? windowsPerRow * numClasses : 0);
   const groupCount = new Int32Array(windowsPerRow * numClasses);
   const groupCost = new Float64Array(windowsPerRow * numClasses);
+  // Sum of c(p) per group, only when the group effects are wanted.
+  const costSum = sink ? new Float64Array(windowsPerRow * numClasses) : undefined;
+  const pixelCost = sink?.pixelCost;
   const columnKey = new Int32Array(width);
   for (let x = 0; x < width; x++) columnKey[x] = Math.floor(x / k) * numClasses;
   // Groups of the current band in the order of their first pixel, so L_k sums them in a fixed order
@@ -90,6 +111,7 @@ function scaleLoss(
           groupCount[key] = count + 1;
           groupSum[key]! += g * truthProbability[rowStart + x]!;
           groupWeight[key]! += g;
+          if (costSum) costSum[key]! += pixelCost![rowStart + x]!;
         }
       }
     } else {
@@ -103,6 +125,7 @@ function scaleLoss(
           groups += count === 0 ? 1 : 0;
           groupCount[key] = count + 1;
           groupSum[key]! += truthProbability[rowStart + x]!;
+          if (costSum) costSum[key]! += pixelCost![rowStart + x]!;
         }
       }
     }
@@ -118,6 +141,11 @@ function scaleLoss(
       groupCost[key] = lastLoss;
       weightedCost += n * lastLoss;
       if (minkowski !== 1) poweredCost += n * lastLoss ** minkowski;
+      if (costSum) {
+        const effect = costSum[key]! - n * lastLoss;
+        if (Math.abs(effect) > NEGLIGIBLE_EFFECT_PER_PIXEL * n) sink!.group(bandTop, key, n, effect);
+        costSum[key] = 0;
+      }
       groupCount[key] = 0;
       groupSum[key] = 0;
       if (columnWeight) groupWeight[key] = 0;
@@ -132,6 +160,7 @@ function scaleLoss(
         }
       }
     }
+    sink?.bandDone(bandTop);
   }
   if (validPixels === 0) return { loss: Number.NaN, meanGroupCost: Number.NaN };
   const meanGroupCost = weightedCost / validPixels;
@@ -141,10 +170,18 @@ function scaleLoss(
   };
 }
 
-/** The locally adaptive loss of Guo et al. as the spec defines it: L_k per scale and sum_k alpha_k L_k. */
-export function adaptiveLoss(terms: PixelTerms, options: MetricOptions): AdaptiveLossResult {
+/**
+ * The locally adaptive loss of Guo et al. as the spec defines it: L_k per scale and sum_k alpha_k L_k.
+ * With `sinkFor`, every scale also hands its non-negligible group effects to the sink made for it (the
+ * hot spots are built from them) in the same pass; the numbers are the same.
+ */
+export function adaptiveLoss(
+  terms: PixelTerms,
+  options: MetricOptions,
+  sinkFor?: (k: number) => GroupEffectSink,
+): AdaptiveLossResult {
   const weights = effectiveScaleWeights(options);
-  const scales = options.scales.map((k) => scaleLoss(terms, k, options));
+  const scales = options.scales.map((k) => scaleLoss(terms, k, options, undefined, sinkFor?.(k)));
   const perScale = scales.map((s) => s.loss);
   return {
     perScale,

@@ -42,3 +42,13 @@ export function pixelCostMap(terms: PixelTerms): Float64Array {
   });
   return map;
 }
+
+/**
+ * CE from the cost map: the same sum in the same order as crossEntropy (void pixels add +0, which
+ * changes no sum), so the same number, without a second log per pixel.
+ */
+export function meanCost(pixelCost: Float64Array, validPixels: number): number {
+  let sum = 0;
+  for (let p = 0; p < pixelCost.length; p++) sum += pixelCost[p]!;
+  return validPixels > 0 ? sum / validPixels : Number.NaN;
+}

@@ -1,9 +1,10 @@
 import { validateMetricOptions, type MetricOptions } from '../options';
-import type { ClassMap, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
+import type { ClassMap, HotSpot, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
 import { predictionSize } from '../types';
-import { adaptiveLoss, meanMergeEffect, mergeEffectMap } from './adaptiveLoss';
+import { meanMergeEffect, mergeEffectMap } from './adaptiveLoss';
 import { confusionOf, iouSummary } from './confusion';
-import { crossEntropy, pixelCostMap } from './crossEntropy';
+import { meanCost, pixelCostMap } from './crossEntropy';
+import { adaptiveLossAndHotSpots } from './hotSpots';
 import { pixelTerms } from './pixelTerms';
 
 export class SizeMismatchError extends Error {
@@ -20,8 +21,9 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 /** All metrics of one image from its per-pixel terms. */
 export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): ImageEvaluation {
   validateMetricOptions(options);
-  const ce = crossEntropy(terms);
-  const adaptive = adaptiveLoss(terms, options);
+  const pixelCost = pixelCostMap(terms);
+  const ce = meanCost(pixelCost, terms.validPixels);
+  const { loss: adaptive, hotSpots: spots } = adaptiveLossAndHotSpots(terms, pixelCost, options);
   const confusion = confusionOf(terms, options.numClasses);
   const iou = iouSummary(confusion);
   const perScale: Record<string, number | null> = {};
@@ -39,19 +41,24 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
     miou: iou.miou,
     pixelAccuracy: iou.pixelAccuracy,
     perClassIoU: iou.perClassIoU,
+    largestHotSpot: spots[0] ?? null,
     confusion,
   };
-  return { metrics, maps: lazyMaps(terms, options) };
+  return { metrics, maps: lazyMaps(terms, options, pixelCost, spots) };
 }
 
 /**
  * The per-pixel maps only the inspector reads, computed on first access: folder runs (CLI, workers)
- * never touch them, and the merge-effect map alone is a pass per scale over every pixel.
+ * never touch them, and the merge-effect map alone is a pass per scale over every pixel. c(p) is computed
+ * anyway (the hot spots need it), so it is shared.
  * Getters are plain enumerable properties to spread, JSON and structured clone, so callers see no difference.
  */
-function lazyMaps(terms: PixelTerms, options: MetricOptions): ImageMaps {
-  let costs: Float64Array | undefined;
-  const pixelCost64 = (): Float64Array => (costs ??= pixelCostMap(terms));
+function lazyMaps(
+  terms: PixelTerms,
+  options: MetricOptions,
+  pixelCost64: Float64Array,
+  spots: readonly HotSpot[],
+): ImageMaps {
   let predicted: Int32Array | undefined;
   let truthProbability: Float32Array | undefined;
   let pixelCost: Float32Array | undefined;
@@ -67,10 +74,11 @@ function lazyMaps(terms: PixelTerms, options: MetricOptions): ImageMaps {
       return (truthProbability ??= new Float32Array(terms.truthProbability));
     },
     get pixelCost() {
-      return (pixelCost ??= new Float32Array(pixelCost64()));
+      return (pixelCost ??= new Float32Array(pixelCost64));
     },
+    hotSpots: spots,
     get mergeEffect() {
-      return (mergeEffect ??= new Float32Array(mergeEffectMap(terms, pixelCost64(), options)));
+      return (mergeEffect ??= new Float32Array(mergeEffectMap(terms, pixelCost64, options)));
     },
   };
 }

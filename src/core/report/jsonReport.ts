@@ -1,6 +1,7 @@
 import type { DatasetSummary } from '../evaluate/datasetSummary';
 import type { ImageRow } from '../evaluate/record';
 import type { SkippedFile } from '../io/pairing';
+import type { HotSpot } from '../types';
 import { lossVariant, lossVariantName, type MetricOptions, type Pooling } from '../options';
 
 /** The CLI's --json document (and the extension's JSON export). */
@@ -19,6 +20,8 @@ export interface JsonReport {
     miou: number | null;
     pixelAccuracy: number | null;
     perClassIoU: readonly (number | null)[];
+    /** Where merging changes the cost most: the image's largest hot spot. */
+    largestHotSpot: HotSpot | null;
     warnings?: readonly string[];
   }[];
   readonly dataset: {
@@ -68,6 +71,7 @@ export function buildJsonReport(
       miou: r.miou,
       pixelAccuracy: r.pixelAccuracy,
       perClassIoU: r.perClassIoU,
+      largestHotSpot: r.largestHotSpot ?? null,
       ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     })),
     dataset,
