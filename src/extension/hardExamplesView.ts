@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ImageRecord } from '../core';
+import { lossVariantName, type ImageRecord } from '../core';
 import { describeRecord, SORT_KEYS } from './logic/ranking';
 import type { ResultsStore } from './resultsStore';
 
@@ -85,6 +85,7 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
     const facts: [string, string][] = [
       ['pixel accuracy', percent(summary?.pixelAccuracy)],
       ['mean CE', decimal(summary?.meanCe)],
+      ['loss variant', source === undefined ? '…' : lossVariantName(source.settings.engine.metric)],
       ['mean adaptive loss', decimal(summary?.meanAdaptive)],
       ['mean merge effect', decimal(summary?.meanMergeEffect)],
       ['backend', status?.backend ?? '…'],

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { evaluateImage, type FilePair } from '../core';
+import { evaluateImage, lossVariantName, type FilePair } from '../core';
 import { createNonce, inspectorHtml } from '../shared/inspectorHtml';
 import {
   checkWebviewMessage,
@@ -224,6 +224,7 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
           colorTable: target.settings.engine.colorTable,
           imageUri,
           position: index >= 0 ? { index, total: order.length } : { index: 0, total: 1 },
+          lossVariant: lossVariantName(target.settings.engine.metric),
         }),
       );
       this.log.info(`inspector: ${record.name} (${maps.width}×${maps.height}) in ${Date.now() - started} ms`);
