@@ -4,7 +4,7 @@
  * so a plain `node --test` over compiled tests does not need a VS Code.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -516,5 +516,69 @@ describe('SegLens in VS Code', { skip }, () => {
     const magnitude = (text: string): number => Math.abs(Number(text.replace(/[^\d.]/g, '')));
     assert.ok(magnitude(high) > 0 && magnitude(low) === magnitude(high), `colour bar runs from ${low} to ${high}`);
     await screenshot(page, 'inspector-heatmap');
+  });
+
+  it('shows the hot spots of a real VOC prediction and zooms to one when it is clicked', async (t) => {
+    const realPrediction = path.join(workspace, 'real', 'real-predictions', '2007_000129.png');
+    if (!existsSync(realPrediction)) {
+      t.skip('shared/data/real is not beside this checkout');
+      return;
+    }
+    await runFromPalette(page, 'View: Close All Editors');
+    await expandExplorerFolder(page, 'real', 'real-predictions');
+    const file = explorerRow(page, '2007_000129.png');
+    await retry('real prediction visible in the explorer', 20_000, async () => {
+      if (await file.isVisible()) return true;
+      await explorerRow(page, 'real-predictions').click();
+      await sleep(500);
+      return file.isVisible();
+    });
+    await file.dblclick();
+    await page
+      .locator('.tabs-container .tab', { hasText: '2007_000129.png' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
+    await runFromPalette(page, 'SegLens: Run Loss on Current Image');
+    const metrics = await waitForInspector(page, '2007_000129');
+    assert.match(metrics, /Loss\s+v1/, 'the header names the loss variant');
+
+    const frame = webviewContent(page);
+    const checkbox = frame.locator('vscode-checkbox[data-layer="mergeEffect"]');
+    const isChecked = (): Promise<boolean> =>
+      checkbox.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
+    if (!(await isChecked())) await checkbox.click();
+    const spots = frame.locator('#hot-spots button.hot-spot');
+    await retry('the hot spots to be listed', 15_000, async () => (await spots.count()) > 0);
+    const count = await spots.count();
+    assert.ok(count >= 3, `a real prediction has several hot spots (${count})`);
+    const first = (await spots.nth(0).innerText()).trim();
+    assert.match(first, /^\S.* · k=\d+ · \d+ px · merging (removes|adds) [\d.]+/, `hot spot row: ${first}`);
+    assert.match(
+      (await frame.locator('#color-scale').innerText()).trim(),
+      /^Robust: 99th percentile/,
+      'the robust colour scale is the default',
+    );
+    const canvasPixels = (): Promise<number[]> =>
+      frame.locator('#canvas').evaluate((element) => {
+        const canvas = element as HTMLCanvasElement;
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        return data === undefined ? [] : Array.from(data.filter((_, i) => i % (4 * 13) < 3));
+      });
+    const before = await canvasPixels();
+    await spots.nth(0).click();
+    await retry('the first hot spot to be selected', 10_000, async () => {
+      return (await spots.nth(0).getAttribute('aria-pressed')) === 'true';
+    });
+    let changed = 0;
+    await retry('the canvas to zoom to the hot spot', 15_000, async () => {
+      const after = await canvasPixels();
+      changed = after.filter((value, i) => Math.abs(value - (before[i] ?? value)) > 8).length;
+      if (changed > before.length / 10) return true;
+      await sleep(250);
+      return false;
+    });
+    assert.ok(changed > before.length / 10, `clicking the hot spot zoomed the view (${changed} samples changed)`);
+    // A real photo: this screenshot stays in the gitignored screenshots folder, never in docs/.
+    await screenshot(page, 'real-hot-spots');
   });
 });
