@@ -90,8 +90,14 @@ function scaleLoss(
   const bandGroups = new Int32Array(Math.min(windowsPerRow * numClasses, k * width));
   let weightedCost = 0;
   let poweredCost = 0;
+  // The last two distinct group means with their cost and powered cost: neighbouring groups of two
+  // classes alternate, and a hard prediction's groups share a handful of means.
   let lastMean = Number.NaN;
   let lastLoss = 0;
+  let lastPowered = 0;
+  let otherMean = Number.NaN;
+  let otherLoss = 0;
+  let otherPowered = 0;
 
   for (let bandTop = 0; bandTop < height; bandTop += k) {
     const bandEnd = Math.min(height, bandTop + k) * width;
@@ -133,14 +139,26 @@ function scaleLoss(
       const key = bandGroups[g]!;
       const n = groupCount[key]!;
       const mean = columnWeight ? groupSum[key]! / groupWeight[key]! : groupSum[key]! / n;
-      // Uniform groups of a hard prediction share a handful of means: reuse the last log.
       if (mean !== lastMean) {
-        lastMean = mean;
-        lastLoss = cost(mean);
+        const previousMean = lastMean;
+        const previousLoss = lastLoss;
+        const previousPowered = lastPowered;
+        if (mean === otherMean) {
+          lastMean = otherMean;
+          lastLoss = otherLoss;
+          lastPowered = otherPowered;
+        } else {
+          lastMean = mean;
+          lastLoss = cost(mean);
+          lastPowered = minkowski === 1 ? lastLoss : lastLoss ** minkowski;
+        }
+        otherMean = previousMean;
+        otherLoss = previousLoss;
+        otherPowered = previousPowered;
       }
       groupCost[key] = lastLoss;
       weightedCost += n * lastLoss;
-      if (minkowski !== 1) poweredCost += n * lastLoss ** minkowski;
+      poweredCost += n * lastPowered;
       if (costSum) {
         const effect = costSum[key]! - n * lastLoss;
         if (Math.abs(effect) > NEGLIGIBLE_EFFECT_PER_PIXEL * n) sink!.group(bandTop, key, n, effect);
