@@ -144,7 +144,8 @@ export function showColorBar(dom: InspectorDom, scale: MergeEffectScale): void {
 function hotSpotText(image: ImageMessage, spot: HotSpot): string {
   const name = image.classNames[spot.classId] ?? `class ${spot.classId}`;
   const verb = spot.effect > 0 ? 'removes' : 'adds';
-  return `${name} · k=${spot.scale} · ${spot.pixels} px · merging ${verb} ${Math.abs(spot.effect).toFixed(1)} (${formatSigned(spot.share * 100, 2)}% of M̄)`;
+  // share = effect / (valid pixels · scales): what this region adds to the image's merge effect M̄.
+  return `${name} · k=${spot.scale} · ${spot.pixels} px · merging ${verb} ${Math.abs(spot.effect).toFixed(1)} nats (${formatSigned(spot.share, 4)} of M̄)`;
 }
 
 /** The engine's hot spots as a list; a click (or h / H) selects one. */
