@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { loadColorTable, type ColorTable } from '../core/io/colorTable';
-import { pairFiles, type SkippedFile } from '../core/io/pairing';
+import type { SkippedFile } from '../core/io/pairing';
+import { prepareDataset } from '../core/datasets/prepareDataset';
 import type { EngineOptions } from '../core/io/readFiles';
 import { errorText } from '../core/errors';
 import { lossVariantName, validateMetricOptions, type MetricOptions } from '../core/options';
@@ -11,7 +12,7 @@ import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evaluate/record';
 import { recordsToCsv } from '../core/report/csv';
-import { buildJsonReport } from '../core/report/jsonReport';
+import { buildJsonReport, type DatasetInfo } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { inShard, parseShard, readShards, shardLine } from '../core/report/shards';
 import { parseCommandLine, USAGE, UsageError, type EvalCommand, type MergeCommand, type OutputOptions } from './args';
@@ -28,6 +29,7 @@ async function writeReport(
   skipped: SkippedFile[],
   metric: MetricOptions,
   seconds: number,
+  info?: DatasetInfo,
 ): Promise<void> {
   const scales = metric.scales;
   const ranked = [...rows].sort(hardestFirst('adaptive'));
@@ -43,13 +45,15 @@ async function writeReport(
     );
   process.stdout.write(
     output.json
-      ? `${JSON.stringify(buildJsonReport(backend, metric, ranked, dataset, skipped))}\n`
+      ? `${JSON.stringify(buildJsonReport(backend, metric, ranked, dataset, skipped, info))}
+`
       : formatTable(
           ranked.slice(0, output.top),
           dataset,
           skipped,
           `${backend}, loss ${lossVariantName(metric)}`,
           seconds,
+          info,
         ),
   );
   if (rows.length === 0) throw new CommandFailure(`no image could be evaluated (${skipped.length} skipped)`);
@@ -57,12 +61,33 @@ async function writeReport(
 
 async function runEval(command: EvalCommand): Promise<void> {
   const started = performance.now();
-  const metric = validateMetricOptions(command.metric);
   let colorTable: ColorTable | undefined;
   if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
-  const options: EngineOptions = { metric, read: command.read, colorTable, compute: command.compute };
+  const prepared = await prepareDataset(command.predictionsDir, command.labelsDir, command.dataset, {
+    read: command.read,
+    ...(colorTable ? { colorTable } : {}),
+  });
+  const { preset, pairing } = prepared;
+  // The dataset sets the class count and void; an explicit --classes / --ignore still wins.
+  const metric = validateMetricOptions({
+    ...command.metric,
+    ...(preset && !command.explicit.classes ? { numClasses: preset.classNames.length } : {}),
+    ...(preset && !command.explicit.ignore ? { ignoreIndex: preset.ignoreIndex } : {}),
+  });
+  const options: EngineOptions = {
+    metric,
+    read: command.read,
+    colorTable: colorTable ?? preset?.colorTable,
+    compute: command.compute,
+    ...(prepared.ids ? { ids: prepared.ids } : {}),
+  };
+  const info = {
+    preset: preset?.name ?? null,
+    predictionIds: prepared.predictionIds,
+    detection: prepared.description,
+    ignored: pairing.ignored,
+  };
   const backend = await computeLabel(command.compute);
-  const pairing = await pairFiles(command.predictionsDir, command.labelsDir);
   const shard = command.shard ? parseShard(command.shard) : undefined;
   const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;
   const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
@@ -94,7 +119,16 @@ async function runEval(command: EvalCommand): Promise<void> {
       );
   }
   if (abort.signal.aborted) throw new CommandFailure('interrupted');
-  await writeReport(command.output, backend, rows, accumulator, skipped, metric, (performance.now() - started) / 1000);
+  await writeReport(
+    command.output,
+    backend,
+    rows,
+    accumulator,
+    skipped,
+    metric,
+    (performance.now() - started) / 1000,
+    info,
+  );
 }
 
 async function runMerge(command: MergeCommand): Promise<void> {
