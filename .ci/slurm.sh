@@ -57,7 +57,7 @@ teardown() {
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
   if [ "$status" -ne 0 ]; then
-    for log in "$TMP"/log/*.log "$TMP"/munge/munged.log; do
+    for log in "$TMP"/log/*.log "$TMP"/munge/munged.log "$TMP"/work/*/logs/*.log; do
       [ -f "$log" ] || continue
       echo "----- $log (last 60 lines)"
       tail -n 60 "$log"
@@ -127,4 +127,9 @@ if [ "${1:-}" = "--" ]; then # bash .ci/slurm.sh -- COMMAND...: run COMMAND on t
   exit $?
 fi
 
-timeout "${SLURM_TEST_TIMEOUT:-300}" node --test --test-reporter=spec out/test/slurm/slurmCluster.js
+[ -f out/test/slurm/slurmCluster.js ] && [ -f dist/cli.js ] || npm run pretest --silent
+limit=${SLURM_TEST_TIMEOUT:-300}
+status=0
+timeout "$limit" node --test --test-reporter=spec out/test/slurm/slurmCluster.js || status=$?
+[ "$status" -eq 124 ] && echo "slurm.sh: the test did not finish within $limit s" >&2
+exit "$status"
