@@ -1,5 +1,5 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadColorTable, type ColorTable } from '../core/io/colorTable';
 import { pairFiles, type SkippedFile } from '../core/io/pairing';
@@ -98,6 +98,8 @@ async function runEval(command: EvalCommand): Promise<void> {
           run: runHash(options, command.predictionsDir, command.labelsDir),
           backend,
           metric,
+          predictionsDir: resolve(command.predictionsDir),
+          labelsDir: resolve(command.labelsDir),
         })
       : undefined;
   for (const unpaired of skipped) out?.addSkipped(unpaired);
@@ -158,6 +160,8 @@ async function writeMerged(file: string, merged: MergedShards): Promise<void> {
     run: merged.run ?? 'version 1 parts',
     backend: merged.backend,
     metric: merged.metric,
+    ...(merged.predictionsDir !== undefined ? { predictionsDir: merged.predictionsDir } : {}),
+    ...(merged.labelsDir !== undefined ? { labelsDir: merged.labelsDir } : {}),
   });
   for (const skipped of merged.skipped) out.addSkipped(skipped);
   for (const record of [...merged.records].sort(byName)) out.addImage(record);

@@ -27,6 +27,9 @@ export interface ShardHeader {
   readonly metric: EngineOptions['metric'];
   /** Hash of the options and the two folders (runHash): parts of one run share it. */
   readonly run?: string;
+  /** The folders evaluated, resolved (version 2), so a merged result can be opened where they are. */
+  readonly predictionsDir?: string;
+  readonly labelsDir?: string;
 }
 
 export interface ShardSpec {
@@ -103,6 +106,8 @@ export interface MergedShards {
   readonly backend: string;
   /** The run hash the parts share (undefined for version 1 parts). */
   readonly run: string | undefined;
+  readonly predictionsDir: string | undefined;
+  readonly labelsDir: string | undefined;
   readonly records: ImageRecord[];
   readonly skipped: SkippedFile[];
 }
@@ -215,7 +220,8 @@ function combine(parts: readonly Part[]): MergedShards {
     }
     skipped.push(...part.skipped);
   }
-  return { metric: first.header.metric, backend: first.header.backend, run: first.header.run, records, skipped };
+  const { metric, backend, run, predictionsDir, labelsDir } = first.header;
+  return { metric, backend, run, predictionsDir, labelsDir, records, skipped };
 }
 
 /** Reads shard files named one by one (any names, version 1 or 2). */
