@@ -1,8 +1,7 @@
 import type { DatasetSummary } from '../core/evaluate/datasetSummary';
 import type { ImageRow } from '../core/evaluate/record';
 import type { SkippedFile } from '../core/io/pairing';
-
-const fixed = (value: number | null, digits = 4): string => (value === null ? '—' : value.toFixed(digits));
+import { formatFixed as fixed } from '../core/report/format';
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');

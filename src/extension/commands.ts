@@ -1,11 +1,11 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pairFiles, VOC_CLASS_NAMES } from '../core';
+import { errorText, pairFiles, VOC_CLASS_NAMES } from '../core';
 import { activeEditorFile } from './activeResource';
 import type { RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
-import { HARD_EXAMPLES_VIEW, OPEN_INSPECTOR_COMMAND } from './hardExamplesView';
+import { COMMANDS, STATE_KEYS, VIEWS, type CommandName } from './ids';
 import type { InspectorPanels } from './inspectorPanel';
 import type { LabelFolderResolver } from './labelFolderResolver';
 import { recordsToCsv } from '../core/report/csv';
@@ -15,8 +15,6 @@ import { classNamesFor } from './logic/settings';
 import { isSortKey, SORT_KEYS, type SortKey } from './logic/ranking';
 import { rememberEvaluatedFolders } from './restoreResults';
 import type { ResultsStore } from './resultsStore';
-
-export const SORT_STATE_KEY = 'seglens.sortKey';
 
 export interface CommandServices {
   readonly context: vscode.ExtensionContext;
@@ -29,36 +27,43 @@ export interface CommandServices {
   readonly loadSettings: (scope: vscode.Uri | undefined) => Promise<RunSettings>;
 }
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+type Handler = (services: CommandServices, ...args: unknown[]) => Promise<void>;
+
+/**
+ * What each command does, keyed like `COMMANDS`: the type makes the table complete and registration
+ * goes through it, so every id in `COMMANDS` (and `package.json`, see test/extension/ids.test.ts) is
+ * registered exactly once, and nothing else is.
+ */
+const HANDLERS: { readonly [Name in CommandName]: Handler } = {
+  evaluatePredictions: (services, arg) => evaluatePredictions(services, arg instanceof vscode.Uri ? arg : undefined),
+  runLossOnCurrentImage: (services, arg) =>
+    runLossOnFile(services, arg instanceof vscode.Uri ? arg : activeEditorFile()),
+  rerunEvaluation: (services) => rerunEvaluation(services),
+  sortHardExamples: (services) => pickSort(services),
+  filterByClass: (services) => pickClassFilter(services),
+  exportResults: (services) => exportResults(services),
+  openResults: (services, arg) => openResults(services, arg instanceof vscode.Uri ? arg : undefined),
+  clearCache: (services) => clearCache(services),
+  openInspector: (services, arg) => openInspector(services, arg),
+};
 
 /** Every command of the extension, registered in one place; failures become one error message and a log line. */
 export function registerCommands(services: CommandServices): void {
   const { context, log } = services;
-  const register = (id: string, handler: (...args: unknown[]) => Promise<void>): void => {
+  for (const name of Object.keys(HANDLERS) as CommandName[]) {
+    const id = COMMANDS[name];
+    const handler = HANDLERS[name];
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
-          await handler(...args);
+          await handler(services, ...args);
         } catch (error) {
           log.error(`${id}: ${errorText(error)}`);
           void vscode.window.showErrorMessage(`SegLens: ${errorText(error)}`);
         }
       }),
     );
-  };
-  register('seglens.evaluatePredictions', (arg) =>
-    evaluatePredictions(services, arg instanceof vscode.Uri ? arg : undefined),
-  );
-  register('seglens.rerunEvaluation', () => rerunEvaluation(services));
-  register('seglens.runLossOnCurrentImage', (arg) =>
-    runLossOnFile(services, arg instanceof vscode.Uri ? arg : activeEditorFile()),
-  );
-  register(OPEN_INSPECTOR_COMMAND, (arg) => openInspector(services, arg));
-  register('seglens.sortHardExamples', () => pickSort(services));
-  register('seglens.filterByClass', () => pickClassFilter(services));
-  register('seglens.exportResults', () => exportResults(services));
-  register('seglens.openResults', (arg) => openResults(services, arg instanceof vscode.Uri ? arg : undefined));
-  register('seglens.clearCache', () => clearCache(services));
+  }
 }
 
 async function pickFolder(title: string): Promise<vscode.Uri | undefined> {
@@ -92,7 +97,7 @@ async function startRun(
   settings: RunSettings,
 ): Promise<void> {
   await rememberEvaluatedFolders(services.context.workspaceState, { predictionsDir, labelsDir });
-  await vscode.commands.executeCommand(`${HARD_EXAMPLES_VIEW}.focus`);
+  await vscode.commands.executeCommand(`${VIEWS.hardExamples}.focus`);
   await services.runner.evaluate(predictionsDir, labelsDir, settings);
 }
 
@@ -147,7 +152,7 @@ async function pickSort(services: CommandServices): Promise<void> {
   const choice = await vscode.window.showQuickPick(items, { title: 'SegLens: sort hard examples by' });
   if (choice === undefined || !isSortKey(choice.key)) return;
   services.store.setSort(choice.key);
-  await services.context.workspaceState.update(SORT_STATE_KEY, choice.key);
+  await services.context.workspaceState.update(STATE_KEYS.sortKey, choice.key);
 }
 
 async function pickClassFilter(services: CommandServices): Promise<void> {
@@ -238,7 +243,7 @@ async function openResults(services: CommandServices, given: vscode.Uri | undefi
     note,
   );
   services.log.info(`${note}: ${opened.records.length} images, ${opened.skipped.length} skipped (${file.fsPath})`);
-  await vscode.commands.executeCommand(`${HARD_EXAMPLES_VIEW}.focus`);
+  await vscode.commands.executeCommand(`${VIEWS.hardExamples}.focus`);
 }
 
 async function clearCache(services: CommandServices): Promise<void> {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DatasetAccumulator, type DatasetSummary, type ImageRecord, type SkippedFile } from '../core';
+import { Disposable } from './logic/dispose';
 import { filterByClass, rankRecords, type SortKey } from './logic/ranking';
 import type { RunSettings } from './configuration';
 
@@ -29,8 +30,8 @@ export interface RunStatus {
  * The results of the latest evaluation and how the user wants them ordered. The tree view and the
  * inspector's next/previous both read the order from here, so they always agree.
  */
-export class ResultsStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class ResultsStore extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
 
   private currentSource: ResultSource | undefined;
@@ -42,7 +43,9 @@ export class ResultsStore implements vscode.Disposable {
   constructor(
     private sort: SortKey,
     private classFilter: number | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
   get source(): ResultSource | undefined {
     return this.currentSource;
@@ -181,9 +184,5 @@ export class ResultsStore implements vscode.Disposable {
   private touch(): void {
     this.orderedCache = undefined;
     this.changed.fire();
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }
