@@ -45,7 +45,7 @@ teardown() {
   local status=$?
   set +e
   # Jobs first, so slurmd does not leave job steps behind; then the daemons this script started, by PID.
-  if [ -n "${SLURMCTLD_PID:-}" ]; then scancel --full --quiet --user=root >/dev/null 2>&1; fi
+  if [ -n "${SLURMCTLD_PID:-}" ]; then timeout 10 scancel --full --quiet --user=root >/dev/null 2>&1; fi
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill "${PIDS[i]}" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -92,7 +92,7 @@ export function parseSbatchId(stdout: string): string {
 }
 
 function sbatch(args: readonly string[]): string {
-  const result = spawnSync('sbatch', ['--parsable', ...args], { encoding: 'utf8' });
+  const result = spawnSync('sbatch', ['--parsable', ...args], { encoding: 'utf8', timeout: 120_000 });
   if (result.error) throw new Error(`cannot run sbatch (${(result.error as NodeJS.ErrnoException).code ?? ''})`);
   if (result.status !== 0) throw new Error(`sbatch ${args.join(' ')} failed: ${result.stderr.trim()}`);
   return parseSbatchId(result.stdout);

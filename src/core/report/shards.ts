@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ImageRecord } from '../evaluate/record';
@@ -87,18 +87,6 @@ export function runHash(options: EngineOptions, predictionsDir: string, labelsDi
     labelsDir: resolve(labelsDir),
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
-}
-
-/** Writes `text` to `file` through a temporary file in the same folder and a rename: all or nothing. */
-export async function writeFileAtomic(file: string, text: string | Uint8Array): Promise<void> {
-  const temp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    await writeFile(temp, text);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 export interface MergedShards {
