@@ -79,9 +79,10 @@ su -s /bin/sh munge -c "/usr/sbin/munged --socket=$MUNGE_SOCKET --pid-file=$TMP/
   --log-file=$TMP/munge/munged.log --seed-file=$TMP/munge/munged.seed" || fail "munged did not start"
 munge -n --socket="$MUNGE_SOCKET" | unmunge --socket="$MUNGE_SOCKET" >/dev/null || fail "munge round trip failed"
 
+# Addresses pinned to 127.0.0.1: a CI machine whose host name does not resolve still runs the cluster.
 cat >"$SLURM_CONF" <<EOF
 ClusterName=seglens-ci
-SlurmctldHost=$NODE_NAME
+SlurmctldHost=$NODE_NAME(127.0.0.1)
 SlurmUser=root
 AuthType=auth/munge
 AuthInfo=socket=$MUNGE_SOCKET
@@ -101,7 +102,7 @@ SlurmctldPidFile=$TMP/slurmctld.pid
 SlurmdPidFile=$TMP/slurmd.pid
 SlurmctldLogFile=$TMP/log/slurmctld.log
 SlurmdLogFile=$TMP/log/slurmd.log
-NodeName=$NODE_NAME CPUs=$CPUS RealMemory=1000 State=UNKNOWN
+NodeName=$NODE_NAME NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=1000 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 
