@@ -187,6 +187,9 @@ test('eval --shard auto without a scheduler fails with the reason; --shards must
   );
   assert.equal(k8s.status, 0, k8s.stderr);
   assert.deepEqual(readdirSync(join(root, 'k8s')), ['part-2-of-3.jsonl']);
+  const unwritable = seglens(['eval', PREDICTIONS, '--labels', LABELS, '--out', join(root, 'no', 'such', 'x.jsonl')]);
+  assert.equal(unwritable.status, 1);
+  assert.match(unwritable.stderr, /cannot write .*x\.jsonl \(ENOENT\)/);
 });
 
 test('seglens slurm writes an array script and a merge script with the eval options passed on', () => {

@@ -282,6 +282,8 @@ function byPartIndex(a: string, b: string): number {
 export class PartWriter {
   private images = 0;
   private skippedCount = 0;
+  /** The first write error (a missing folder, a full disk): reported by commit, after the run. */
+  private failure: Error | undefined;
 
   private constructor(
     private readonly file: string,
@@ -292,6 +294,7 @@ export class PartWriter {
   static open(file: string, header: ShardHeader): PartWriter {
     const temp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.tmp`);
     const writer = new PartWriter(file, temp, createWriteStream(temp));
+    writer.stream.on('error', (error) => (writer.failure ??= error));
     writer.stream.write(shardLine(header));
     return writer;
   }
@@ -308,7 +311,14 @@ export class PartWriter {
 
   async commit(): Promise<void> {
     this.stream.write(shardLine({ type: 'end', images: this.images, skipped: this.skippedCount }));
-    await new Promise<void>((done, fail) => this.stream.end((error?: Error | null) => (error ? fail(error) : done())));
+    await new Promise<void>((done) => this.stream.end(() => done()));
+    if (!this.stream.closed) await new Promise<void>((done) => this.stream.once('close', () => done()));
+    if (this.failure !== undefined) {
+      await rm(this.temp, { force: true });
+      throw new ShardError(
+        `cannot write ${this.file} (${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message})`,
+      );
+    }
     await rename(this.temp, this.file);
   }
 
