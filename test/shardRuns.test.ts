@@ -203,7 +203,9 @@ test('seglens slurm writes an array script and a merge script with the eval opti
     cli: '/opt/seglens/dist/cli.js',
     partition: 'gpu',
     time: '30:00',
+    workdir: '/home/me',
   });
+  assert.match(scripts.eval, /^#SBATCH --chdir=\/home\/me$/m);
   assert.match(scripts.eval, /^#SBATCH --array=0-3$/m);
   assert.match(scripts.eval, /^#SBATCH --partition=gpu$/m);
   assert.match(scripts.eval, /^#SBATCH --time=30:00$/m);

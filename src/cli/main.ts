@@ -2,7 +2,8 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadColorTable, type ColorTable } from '../core/io/colorTable';
-import { pairFiles, type SkippedFile } from '../core/io/pairing';
+import type { SkippedFile } from '../core/io/pairing';
+import { prepareDataset } from '../core/datasets/prepareDataset';
 import type { EngineOptions } from '../core/io/readFiles';
 import { errorText } from '../core/errors';
 import { validateMetricOptions } from '../core/options';
@@ -11,7 +12,7 @@ import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evaluate/record';
 import { recordsToCsv } from '../core/report/csv';
-import { buildJsonReport } from '../core/report/jsonReport';
+import { buildJsonReport, type DatasetInfo } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { shardFromEnvironment } from '../core/report/shardEnvironment';
 import {
@@ -42,6 +43,7 @@ async function writeReport(
   skipped: SkippedFile[],
   scales: readonly number[],
   seconds: number,
+  info?: DatasetInfo,
 ): Promise<void> {
   const ranked = [...rows].sort(hardestFirst('adaptive'));
   const dataset = accumulator.summary();
@@ -56,8 +58,8 @@ async function writeReport(
     );
   process.stdout.write(
     output.json
-      ? `${JSON.stringify(buildJsonReport(backend, ranked, dataset, skipped))}\n`
-      : formatTable(ranked.slice(0, output.top), dataset, skipped, backend, seconds),
+      ? `${JSON.stringify(buildJsonReport(backend, ranked, dataset, skipped, info))}\n`
+      : formatTable(ranked.slice(0, output.top), dataset, skipped, backend, seconds, info),
   );
   if (rows.length === 0) throw new CommandFailure(`no image could be evaluated (${skipped.length} skipped)`);
 }
@@ -81,13 +83,34 @@ async function partFile(out: string, spec: ShardSpec): Promise<string> {
 
 async function runEval(command: EvalCommand): Promise<void> {
   const started = performance.now();
-  const metric = validateMetricOptions(command.metric);
+  const shard = resolveShard(command);
   let colorTable: ColorTable | undefined;
   if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
-  const options: EngineOptions = { metric, read: command.read, colorTable, compute: command.compute };
-  const shard = resolveShard(command);
+  const prepared = await prepareDataset(command.predictionsDir, command.labelsDir, command.dataset, {
+    read: command.read,
+    ...(colorTable ? { colorTable } : {}),
+  });
+  const { preset, pairing } = prepared;
+  // The dataset sets the class count and void; an explicit --classes / --ignore still wins.
+  const metric = validateMetricOptions({
+    ...command.metric,
+    ...(preset && !command.explicit.classes ? { numClasses: preset.classNames.length } : {}),
+    ...(preset && !command.explicit.ignore ? { ignoreIndex: preset.ignoreIndex } : {}),
+  });
+  const options: EngineOptions = {
+    metric,
+    read: command.read,
+    colorTable: colorTable ?? preset?.colorTable,
+    compute: command.compute,
+    ...(prepared.ids ? { ids: prepared.ids } : {}),
+  };
+  const info = {
+    preset: preset?.name ?? null,
+    predictionIds: prepared.predictionIds,
+    detection: prepared.description,
+    ignored: pairing.ignored,
+  };
   const backend = await computeLabel(command.compute);
-  const pairing = await pairFiles(command.predictionsDir, command.labelsDir);
   const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;
   const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
   const out =
@@ -99,6 +122,7 @@ async function runEval(command: EvalCommand): Promise<void> {
           run: runHash(options, command.predictionsDir, command.labelsDir),
           backend,
           metric,
+          info,
           predictionsDir: resolve(command.predictionsDir),
           labelsDir: resolve(command.labelsDir),
         })
@@ -139,6 +163,7 @@ async function runEval(command: EvalCommand): Promise<void> {
     skipped,
     metric.scales,
     (performance.now() - started) / 1000,
+    info,
   );
 }
 
@@ -163,6 +188,7 @@ async function writeMerged(file: string, merged: MergedShards): Promise<void> {
     metric: merged.metric,
     ...(merged.predictionsDir !== undefined ? { predictionsDir: merged.predictionsDir } : {}),
     ...(merged.labelsDir !== undefined ? { labelsDir: merged.labelsDir } : {}),
+    ...(merged.info !== undefined ? { info: merged.info } : {}),
   });
   for (const skipped of merged.skipped) out.addSkipped(skipped);
   for (const record of [...merged.records].sort(byName)) out.addImage(record);
@@ -186,6 +212,7 @@ async function runMerge(command: MergeCommand): Promise<void> {
     merged.skipped,
     merged.metric.scales,
     (performance.now() - started) / 1000,
+    merged.info,
   );
 }
 

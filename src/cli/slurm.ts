@@ -32,12 +32,15 @@ export interface SlurmPlan {
   readonly partition?: string;
   readonly time?: string;
   readonly cpusPerTask?: number;
+  /** Where the tasks start, so relative paths in the options (a --dataset or --color-table file) resolve as here. */
+  readonly workdir?: string;
 }
 
 function directives(plan: SlurmPlan, name: string, output: string): string[] {
   return [
     `#SBATCH --job-name=${name}`,
     `#SBATCH --output=${output}`,
+    ...(plan.workdir !== undefined ? [`#SBATCH --chdir=${plan.workdir}`] : []),
     ...(plan.partition !== undefined ? [`#SBATCH --partition=${plan.partition}`] : []),
     ...(plan.time !== undefined ? [`#SBATCH --time=${plan.time}`] : []),
   ];
@@ -125,6 +128,7 @@ export async function runSlurm(command: SlurmCommand): Promise<void> {
     ...(command.partition !== undefined ? { partition: command.partition } : {}),
     ...(command.time !== undefined ? { time: command.time } : {}),
     ...(workers !== undefined && workers > 0 ? { cpusPerTask: workers } : {}),
+    workdir: process.cwd(),
   };
   const scripts = slurmScripts(plan);
   const evalScript = join(out, SLURM_FILES.evalScript);

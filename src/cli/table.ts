@@ -1,6 +1,7 @@
 import type { DatasetSummary } from '../core/evaluate/datasetSummary';
 import type { ImageRow } from '../core/evaluate/record';
 import type { SkippedFile } from '../core/io/pairing';
+import type { DatasetInfo } from '../core/report/jsonReport';
 import { formatFixed as fixed } from '../core/report/format';
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
@@ -14,6 +15,7 @@ export function formatTable(
   skipped: readonly SkippedFile[],
   backend: string,
   seconds: number,
+  info?: DatasetInfo,
 ): string {
   const header = ['image', 'adaptive', 'CE', 'merge', 'mIoU', 'pix.acc'];
   const body = rows.map((r) => [
@@ -26,6 +28,7 @@ export function formatTable(
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const lines = [
+    ...(info ? [info.detection] : []),
     `Hardest ${rows.length} of ${dataset.images} images by adaptive loss:`,
     pad(header, widths),
     ...body.map((row) => pad(row, widths)),
@@ -37,5 +40,6 @@ export function formatTable(
   );
   lines.push(`Compute: ${backend}, ${seconds.toFixed(2)} s`);
   for (const s of skipped) lines.push(`skipped: ${s.file} — ${s.reason}`);
+  for (const s of info?.ignored ?? []) lines.push(`ignored: ${s.file} — ${s.reason}`);
   return lines.join('\n') + '\n';
 }

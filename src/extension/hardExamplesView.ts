@@ -97,6 +97,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
       ['skipped', String(this.store.skipped.length)],
       ['sorted by', SORT_KEYS[this.store.sortKey].label],
       ['class filter', filter === undefined ? 'none' : (names[filter] ?? `class ${filter}`)],
+      ['dataset', source?.settings.datasetDescription ?? '…'],
       ['predictions', source?.predictionsDir ?? ''],
       ['labels', source?.labelsDir ?? ''],
     ];

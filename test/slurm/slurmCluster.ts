@@ -113,6 +113,7 @@ test('seglens slurm --submit: a 4-task array and its merge job equal one local r
   assert.deepEqual(merged.dataset, local.dataset);
   assert.deepEqual(byName(merged.images), byName(local.images));
   assert.deepEqual(merged.skipped, local.skipped);
+  assert.deepEqual(merged.ignored, local.ignored);
   assert.equal(merged.backend, local.backend);
 
   // The full records (per-image confusion matrices included) and the run hash agree too.

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import type { ImageRecord } from '../evaluate/record';
 import type { SkippedFile } from '../io/pairing';
 import type { EngineOptions } from '../io/readFiles';
+import type { DatasetInfo } from './jsonReport';
 
 /**
  * A shard file is JSON lines: one header, one line per image or skipped file, then an end line that
@@ -30,6 +31,8 @@ export interface ShardHeader {
   /** The folders evaluated, resolved (version 2), so a merged result can be opened where they are. */
   readonly predictionsDir?: string;
   readonly labelsDir?: string;
+  /** What the dataset detection found (the same in every part: it looks at whole folders). */
+  readonly info?: DatasetInfo;
 }
 
 export interface ShardSpec {
@@ -76,6 +79,7 @@ export function runHash(options: EngineOptions, predictionsDir: string, labelsDi
     metric: options.metric,
     read: options.read,
     compute: options.compute ?? 'exact',
+    ids: options.ids ?? null,
     colorTable: table
       ? {
           name: table.name,
@@ -96,6 +100,7 @@ export interface MergedShards {
   readonly run: string | undefined;
   readonly predictionsDir: string | undefined;
   readonly labelsDir: string | undefined;
+  readonly info: DatasetInfo | undefined;
   readonly records: ImageRecord[];
   readonly skipped: SkippedFile[];
 }
@@ -208,8 +213,8 @@ function combine(parts: readonly Part[]): MergedShards {
     }
     skipped.push(...part.skipped);
   }
-  const { metric, backend, run, predictionsDir, labelsDir } = first.header;
-  return { metric, backend, run, predictionsDir, labelsDir, records, skipped };
+  const { metric, backend, run, predictionsDir, labelsDir, info } = first.header;
+  return { metric, backend, run, predictionsDir, labelsDir, info, records, skipped };
 }
 
 /** Reads shard files named one by one (any names, version 1 or 2). */
