@@ -4,6 +4,7 @@
  * so a plain `node --test` over compiled tests does not need a VS Code.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -580,6 +581,47 @@ describe('SegLens in VS Code', { skip }, () => {
     assert.ok(changed > before.length / 10, `clicking the hot spot zoomed the view (${changed} samples changed)`);
     // A real photo: this screenshot stays in the gitignored screenshots folder, never in docs/.
     await screenshot(page, 'real-hot-spots');
+  });
+
+  it('opens a merged cluster result (seglens merge --out) into the Hard examples view from the explorer', async () => {
+    // What a SLURM or Kubernetes run leaves behind: parts of 2 shards, merged into merged.jsonl.
+    const run = path.join(workspace, 'cluster-run');
+    const cli = path.join(repo, 'dist', 'cli.js');
+    const predictions = path.join(workspace, 'predictions');
+    const labels = path.join(workspace, 'SegmentationClass');
+    for (const shard of ['0/2', '1/2'])
+      execFileSync(process.execPath, [
+        cli,
+        'eval',
+        predictions,
+        '--labels',
+        labels,
+        '--shard',
+        shard,
+        '--out',
+        `${run}/`,
+      ]);
+    execFileSync(process.execPath, [cli, 'merge', run, '--out', path.join(run, 'merged.jsonl')]);
+    const runsBefore = logCount(/\] evaluate /);
+
+    await runFromPalette(page, 'View: Close All Editors');
+    await expandExplorerFolder(page, 'cluster-run', 'merged.jsonl');
+    await runFromContextMenu(page, explorerRow(page, 'merged.jsonl'), 'Open Results…');
+    await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
+    await waitForSummary(
+      page,
+      'the summary of the opened file',
+      new RegExp(`^${expected.length} images · exact-float64 · 0 skipped · restored$`),
+    );
+    // The sort key picked earlier (mIoU) applies to the opened results as to a run.
+    const want = orderBy(expected, (image) => image.miou, 'ascending').map((image) => image.name);
+    await waitForImageRows(page, 'the opened images', expected, want);
+    assert.equal(logCount(/\] evaluate /), runsBefore, 'nothing was evaluated: the list came from the file');
+    await hardExampleRows(page)
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${want[0]!}$`) }) })
+      .click();
+    await waitForInspector(page, want[0]!);
+    assert.deepEqual(await errorNotifications(page), [], 'no error notification');
   });
 
   it('evaluates a Cityscapes-style prediction folder with city sub-folders: labels found, names relative, the photo under the overlays', async (t) => {
