@@ -94,6 +94,19 @@ fi
 node "$REPO/dist/make-bench-data.js" --out "$WORKSPACE/soak" --count "${E2E_SOAK_COUNT:-150}" --unique 4 --width 1500 --height 1125 >/dev/null
 mv "$WORKSPACE/soak/predictions" "$WORKSPACE/soak/soak-predictions"
 
+# One real VOC val image (VOC 2012 2007_000129 with an AtrousFCN-ResNet50-16s prediction) for the hot-spot
+# scenario, copied into this throwaway workspace only (never into the repository: research-only terms).
+# Its prediction sits in real/real-predictions (unique in the explorer) beside real/SegmentationClass.
+REAL="$REPO/../shared/data/real/voc-aurora95-keras-fcn/doc"
+if [ -f "$REAL/AtrousFCN_Resnet50_16s_2007_000129.png" ]; then
+  mkdir -p "$WORKSPACE/real/real-predictions" "$WORKSPACE/real/SegmentationClass" "$WORKSPACE/real/JPEGImages"
+  cp "$REAL/AtrousFCN_Resnet50_16s_2007_000129.png" "$WORKSPACE/real/real-predictions/2007_000129.png"
+  cp "$REAL/2007_000129.png" "$WORKSPACE/real/SegmentationClass/2007_000129.png"
+  cp "$REAL/2007_000129.jpg" "$WORKSPACE/real/JPEGImages/2007_000129.jpg"
+else
+  log "shared/data/real missing: the real-data hot-spot scenario will be skipped"
+fi
+
 # ---- code-server with a throwaway profile ----
 mkdir -p "$RUN/udd/User" "$RUN/exts" "$RUN/xdg-config" "$RUN/xdg-data"
 printf 'auth: none\n' > "$RUN/config.yaml"   # --config + XDG_* keep code-server out of ~/.config and ~/.local/share

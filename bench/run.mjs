@@ -10,6 +10,8 @@
 //       first run; else Debian's python3-torch when installed. --no-torch-venv: Debian's only.
 //     --rounds N: repeat the engine / numpy / decode comparison N times interleaved and keep the fastest of each
 //       (default 1, to stay within 10 minutes; use 2-3 on a shared or noisy machine)
+//     --loss-only: only the loss-variant rows (uniform v1 vs --loss paper, Gaussian pooling) on the VOC-like
+//       and soft folders; writes bench/results/loss-variants.md
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, homedir, loadavg, totalmem } from 'node:os';
@@ -22,6 +24,7 @@ const dist = join(root, 'dist');
 const dataRoot = process.env.SEGLENS_BENCH_DATA ?? join(root, '.bench-data');
 const resultsDir = join(root, 'bench', 'results');
 const quick = process.argv.includes('--quick');
+const lossOnly = process.argv.includes('--loss-only');
 const WORKERS = availableParallelism();
 const PYTHON = '/usr/bin/python3'; // Debian's python, where apt installs numpy, Pillow and torch
 const HAS_TIME = existsSync('/usr/bin/time');
@@ -311,10 +314,53 @@ function agreement(engine, other, { iou = true } = {}) {
   return { worst, where };
 }
 
+/**
+ * The cost of the paper's loss (Gaussian pooling, Minkowski m = 5) next to v1's uniform pooling, on the
+ * same folders, interleaved and fastest of ROUNDS_LOSS each (they are close, so noise matters). Both runs
+ * compute the same CE and IoU; only the pooling weights and the exponent differ.
+ */
+function lossVariantRows() {
+  log('loss variants: uniform (v1) vs --loss paper (gaussian, m = 5)');
+  for (const data of [voc, soft]) {
+    let uniform;
+    let gaussian;
+    for (let round = 0; round < Math.max(2, ROUNDS); round++) {
+      uniform = fastest(uniform, engineEval(data));
+      gaussian = fastest(gaussian, engineEval(data, ['--loss', 'paper']));
+    }
+    const kind = data.soft
+      ? `soft .npy ${data.classes}x${data.height}x${data.width}`
+      : `hard PNG ${data.width}x${data.height}`;
+    row(
+      `Loss v1 (uniform pooling), ${kind}`,
+      `engine exact-float64, ${WORKERS} worker threads`,
+      uniform.images,
+      uniform.seconds,
+      null,
+      `fastest of ${Math.max(2, ROUNDS)}`,
+    );
+    row(
+      `  same, --loss paper (Gaussian pooling, m = 5)`,
+      `engine exact-float64, ${WORKERS} worker threads`,
+      gaussian.images,
+      gaussian.seconds,
+      null,
+      `takes ${fmt(gaussian.seconds / uniform.seconds)}x the uniform time; adaptive loss ${gaussian.report.loss.variant}`,
+    );
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- main
 
 const rows = [];
 const notes = [];
+const roundsFlag = process.argv.indexOf('--rounds');
+const ROUNDS = roundsFlag > 0 ? Math.max(1, Number(process.argv[roundsFlag + 1]) || 1) : 1;
+const fastest = (a, b) =>
+  a && a.seconds <= b.seconds
+    ? { ...a, peakRssMb: Math.max(a.peakRssMb ?? 0, b.peakRssMb ?? 0) }
+    : { ...b, peakRssMb: Math.max(a?.peakRssMb ?? 0, b.peakRssMb ?? 0) };
+
 const fmt = (x, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
 const row = (what, backend, images, seconds, baselineSeconds, extra = '') =>
   rows.push({
@@ -327,7 +373,7 @@ const row = (what, backend, images, seconds, baselineSeconds, extra = '') =>
   });
 
 await ensureTools();
-ensurePython();
+if (!lossOnly) ensurePython();
 mkdirSync(dataRoot, { recursive: true });
 mkdirSync(resultsDir, { recursive: true });
 const tmp = join(dataRoot, 'tmp');
@@ -335,6 +381,25 @@ mkdirSync(tmp, { recursive: true });
 
 const voc = await dataset('voc-hard', { count: n(1449, 60), width: 500, height: 375, unique: n(483, 60) });
 const soft = await dataset('voc-soft', { count: n(24, 4), width: 500, height: 375, soft: true, seed: 2 });
+if (lossOnly) {
+  lossVariantRows();
+  const text = [
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`,
+    '',
+    '| Workload | Backend | Images | Time (s) | Images/s | Ratio | Note |',
+    '|---|---|---:|---:|---:|---:|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.what} | ${r.backend} | ${r.images} | ${fmt(r.seconds)} | ${fmt(r.images / r.seconds, 1)} | ${r.ratio} | ${r.extra} |`,
+    ),
+  ].join('\n');
+  process.stdout.write(`${text}\n`);
+  writeFileSync(
+    join(resultsDir, 'loss-variants.md'),
+    `# SegLens loss variants, ${new Date().toISOString()}\n\n${text}\n`,
+  );
+  process.exit(0);
+}
 const hardSizes = [
   await dataset('hard-250', { count: n(400, 20), width: 250, height: 188, seed: 3 }),
   voc,
@@ -435,12 +500,6 @@ notes.push(
 log('hard PNG folder: numpy, engine, decode-only (Pillow, pngjs, own reader)');
 // Interleaved rounds, fastest of each kept: the machine may be shared, and a round-robin gives every
 // contender the same chance of a quiet moment.
-const roundsFlag = process.argv.indexOf('--rounds');
-const ROUNDS = roundsFlag > 0 ? Math.max(1, Number(process.argv[roundsFlag + 1]) || 1) : 1;
-const fastest = (a, b) =>
-  a && a.seconds <= b.seconds
-    ? { ...a, peakRssMb: Math.max(a.peakRssMb ?? 0, b.peakRssMb ?? 0) }
-    : { ...b, peakRssMb: Math.max(a?.peakRssMb ?? 0, b.peakRssMb ?? 0) };
 let numpyVoc;
 let engineVoc;
 let decodeVoc;
@@ -579,6 +638,8 @@ row(
   null,
   `exact takes ${fmt(engineSoft.seconds / tensorSoft.seconds)}x the tensor time`,
 );
+
+lossVariantRows();
 
 // 4. Scaling with image size and class count.
 log('scaling');

@@ -1,5 +1,6 @@
 // The README's test command after install: unit, property, reader, CLI and webview tests (node's test
-// runner), then the end-to-end test in a real VS Code; ends with one line that sums both.
+// runner), the SLURM test on a one-node cluster, then the end-to-end test in a real VS Code; ends with one
+// line that sums them.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,9 @@ function run(label, command, args) {
 }
 
 let ok = run('unit and integration tests', 'npm', ['test']);
+// A real one-node SLURM cluster (installed and started by the script, stopped at the end): root only.
+if (process.getuid?.() === 0) ok = run('SLURM cluster', 'bash', [join(root, '.ci', 'slurm.sh')]) && ok;
+else console.log('\n=== SLURM cluster: not run (needs root to install and start the daemons; CI runs it)');
 if (existsSync(join(root, '.ci', 'e2e.sh')))
   ok = run('end-to-end in VS Code', 'bash', [join(root, '.ci', 'e2e.sh'), '--no-build']) && ok;
 console.log(`\nall: ${totals.passed} passed, ${totals.failed} failed`);

@@ -35,6 +35,7 @@ test('eval --json prints the documented object, hardest first, equal to the engi
         'adaptive',
         'ce',
         'label',
+        'largestHotSpot',
         'mergeEffect',
         'miou',
         'name',
@@ -107,6 +108,18 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
     ),
   );
   assert.equal(rows[1]!.split(',')[0], lines[2]!.split(/\s+/)[0], 'CSV is in the same hardest-first order');
+  assert.ok(
+    rows[0]!.endsWith(
+      ',hotspot_class,hotspot_scale,hotspot_effect,hotspot_share,hotspot_pixels,hotspot_x,hotspot_y,hotspot_width,hotspot_height',
+    ),
+    rows[0],
+  );
+  for (const row of rows.slice(1)) {
+    const cells = row.split(',');
+    const [scale, effect, , pixels, x, y, width, height] = cells.slice(-8).map(Number);
+    assert.ok([2, 4, 8].includes(scale!), `hot spot scale of ${cells[0]}`);
+    assert.ok(effect !== 0 && pixels! > 0 && width! > 0 && height! > 0 && x! >= 0 && y! >= 0, row);
+  }
 });
 
 test('nothing to evaluate exits 1 with a one-line reason; bad usage exits 2', () => {
@@ -134,4 +147,58 @@ test('options reach the metric: one scale of 1 makes the adaptive loss equal CE'
   assert.equal(run.status, 0, run.stderr);
   const report = JSON.parse(run.stdout) as JsonReport;
   for (const image of report.images) assert.ok(Math.abs(image.adaptive! - image.ce!) < 1e-12);
+});
+
+test('--loss paper reports the v2 loss, the same numbers as its settings spelled out, and not v1', () => {
+  const paper = seglens('eval', PREDICTIONS, '--labels', LABELS, '--json', '--loss', 'paper', '--workers', '0');
+  const spelled = seglens(
+    'eval',
+    PREDICTIONS,
+    '--labels',
+    LABELS,
+    '--json',
+    '--pooling',
+    'gaussian',
+    '--pooling-sigma',
+    '0.5',
+    '--minkowski',
+    '5',
+    '--workers',
+    '0',
+  );
+  const v1 = seglens('eval', PREDICTIONS, '--labels', LABELS, '--json', '--workers', '0');
+  for (const run of [paper, spelled, v1]) assert.equal(run.status, 0, run.stderr);
+  const [a, b, c] = [paper, spelled, v1].map((run) => JSON.parse(run.stdout) as JsonReport);
+  assert.deepEqual(a!.loss, {
+    variant: 'paper',
+    pooling: 'gaussian',
+    poolingSigma: 0.5,
+    minkowski: 5,
+    scales: [2, 4, 8],
+  });
+  assert.deepEqual(b!.loss, a!.loss);
+  assert.equal(c!.loss.variant, 'v1');
+  assert.deepEqual(b!.images, a!.images);
+  const v1ByName = new Map(c!.images.map((image) => [image.name, image]));
+  for (const image of a!.images) {
+    const old = v1ByName.get(image.name)!;
+    // v1 runs the fused hard kernel (CE from hit / miss / outside counts), v2 the general path (a
+    // compensated sum over the pixels): the same number to rounding.
+    assert.ok(Math.abs(image.ce! - old.ce!) <= 1e-14 * Math.abs(old.ce!), 'CE does not depend on the loss variant');
+    assert.notEqual(image.adaptive, old.adaptive, `${image.name}: paper and v1 differ`);
+  }
+  const table = seglens('eval', PREDICTIONS, '--labels', LABELS, '--loss', 'paper', '--top', '1');
+  assert.match(table.stdout, /loss paper/);
+});
+
+test('bad loss flags are usage errors', () => {
+  for (const flags of [
+    ['--loss', 'v3'],
+    ['--pooling', 'max'],
+    ['--minkowski', '0.5'],
+    ['--pooling-sigma', '0'],
+  ]) {
+    const run = seglens('eval', PREDICTIONS, '--labels', LABELS, ...flags);
+    assert.equal(run.status, 2, `${flags.join(' ')}: ${run.stderr}`);
+  }
 });

@@ -8,7 +8,7 @@ import { CITYSCAPES_LABELS } from '../src/core/datasets/cityscapesLabels';
 import { DatasetFileError, parseDatasetFile } from '../src/core/datasets/datasetFile';
 import { detectFromContent, detectFromNames } from '../src/core/datasets/detect';
 import { toTrainIds } from '../src/core/datasets/idMap';
-import { decidePredictionIds } from '../src/core/datasets/predictionIds';
+import { decidePredictionIds, type PredictionSample } from '../src/core/datasets/predictionIds';
 import { prepareDataset } from '../src/core/datasets/prepareDataset';
 import { KNOWN_SUFFIXES, orderRules, parseName, parsePairPattern, PairPatternError } from '../src/core/io/fileRoles';
 import { cityscapesColorTable, packRgb, vocColormap } from '../src/core/io/colorTable';
@@ -364,25 +364,56 @@ test('auto detection from content: a VOC palette is certain, colours of a map ar
   assert.equal(await detectFromContent(join(dir, 'missing.png'), 64), undefined);
 });
 
-test('prediction ids: decided once from the ids present; train below the class count is a guess', () => {
+const idsOnly = (ids: number[]): PredictionSample => ({
+  ids: new Set(ids),
+  validPixels: 0,
+  hitsAsTrain: 0,
+  hitsAsLabel: 0,
+});
+
+test('prediction ids: ids past the class count settle it; below it, train is a guess without labels to compare', () => {
   const cityscapes = cityscapesPreset();
-  assert.deepEqual(decidePredictionIds(new Set([7, 26, 255]), cityscapes), {
+  assert.deepEqual(decidePredictionIds(idsOnly([7, 26, 255]), cityscapes), {
     predictionIds: 'label',
     evidence: 'ids up to 26, past the 19 train ids',
     certain: true,
   });
-  assert.deepEqual(decidePredictionIds(new Set([0, 13, 255]), cityscapes), {
+  assert.deepEqual(decidePredictionIds(idsOnly([0, 13, 255]), cityscapes), {
     predictionIds: 'train',
     evidence: 'ids 0–13, all below 19',
     certain: false,
   });
-  assert.equal(decidePredictionIds(new Set(), cityscapes).certain, false);
-  assert.equal(decidePredictionIds(new Set([150]), ade20kPreset()).predictionIds, 'label');
-  assert.deepEqual(decidePredictionIds(new Set([40]), vocPreset()), {
+  assert.equal(decidePredictionIds(idsOnly([]), cityscapes).certain, false);
+  assert.equal(decidePredictionIds(idsOnly([150]), ade20kPreset()).predictionIds, 'label');
+  assert.deepEqual(decidePredictionIds(idsOnly([40]), vocPreset()), {
     predictionIds: 'train',
     evidence: 'the dataset has no id map',
     certain: true,
   });
+});
+
+test('prediction ids: below the class count, the reading that agrees with the labels far more often wins', () => {
+  const ade = ade20kPreset();
+  const sample = (hitsAsTrain: number, hitsAsLabel: number): PredictionSample => ({
+    ids: new Set([0, 1, 12]),
+    validPixels: 1000,
+    hitsAsTrain,
+    hitsAsLabel,
+  });
+  assert.deepEqual(decidePredictionIds(sample(20, 900), ade), {
+    predictionIds: 'label',
+    evidence: 'ids 0–12, all below 150; right on 2.0% of labelled pixels as train ids, 90.0% as label ids',
+    certain: true,
+  });
+  assert.deepEqual(
+    [decidePredictionIds(sample(800, 30), ade).predictionIds, decidePredictionIds(sample(800, 30), ade).certain],
+    ['train', true],
+  );
+  // Neither reading clearly better (a poor model, or classes that happen to line up): still a guess.
+  assert.deepEqual(
+    [decidePredictionIds(sample(300, 400), ade).predictionIds, decidePredictionIds(sample(300, 400), ade).certain],
+    ['train', false],
+  );
 });
 
 test('prepareDataset: explicit presets win, a JSON file is loaded, and the description says what was decided', async () => {

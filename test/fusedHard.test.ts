@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cost } from '../src/core/metrics/crossEntropy';
-import {
-  fusedHardApplies,
-  fusedHardMetrics,
-  nestedScales,
-  NEGLIGIBLE_EFFECT_PER_PIXEL,
-} from '../src/core/metrics/fusedHard';
+import { NEGLIGIBLE_EFFECT_PER_PIXEL } from '../src/core/metrics/adaptiveLoss';
+import { fusedHardApplies, fusedHardMetrics, nestedScales } from '../src/core/metrics/fusedHard';
 import { evaluatePair, metricsFromTerms } from '../src/core/metrics/imageMetrics';
 import { hardPixelTerms } from '../src/core/metrics/pixelTerms';
 import type { MetricOptions } from '../src/core/options';
 import { seededRandom } from '../src/core/synthetic/scenes';
-import type { ClassMap, ImageMetrics } from '../src/core/types';
+import type { ClassMap, HotSpot, ImageMetrics } from '../src/core/types';
 
 const SCALE_SETS: readonly (readonly number[])[] = [
   [2, 4, 8],
@@ -82,6 +78,27 @@ function assertSameMetrics(fused: ImageMetrics, general: ImageMetrics, where: st
   for (const k of Object.keys(general.perScale)) close(fused.perScale[k]!, general.perScale[k]!, `${where}: L_${k}`);
   fused.perClassIoU.forEach((v, c) => close(v, general.perClassIoU[c]!, `${where}: IoU[${c}]`));
   assert.deepEqual(fused.confusion, general.confusion, `${where}: confusion`);
+  // Regions of equal effect are ties that the general path breaks by rounding noise (its sums run
+  // pixel by pixel), so the largest is compared by its size only.
+  const [a, b] = [fused.largestHotSpot, general.largestHotSpot];
+  assert.equal(a === null, b === null, `${where}: largest hot spot`);
+  if (a && b) close(Math.abs(a.effect), Math.abs(b.effect), `${where}: largest hot spot effect`);
+}
+
+const byPlace = (a: HotSpot, b: HotSpot): number =>
+  a.scale - b.scale || a.box.y - b.box.y || a.box.x - b.box.x || a.classId - b.classId || a.pixels - b.pixels;
+
+/** Same regions (as sets: ties in |effect| may order differently), effects and shares to 1e-12. */
+function assertSameSpots(fused: readonly HotSpot[], general: readonly HotSpot[], where: string): void {
+  assert.equal(fused.length, general.length, `${where}: hot spots`);
+  const [a, b] = [[...fused].sort(byPlace), [...general].sort(byPlace)];
+  a.forEach((spot, i) => {
+    const { effect, share, ...rest } = spot;
+    const { effect: generalEffect, share: generalShare, ...generalRest } = b[i]!;
+    assert.deepEqual(rest, generalRest, `${where}: hot spot ${i}`);
+    close(effect, generalEffect, `${where}: hot spot ${i} effect`);
+    close(share, generalShare, `${where}: hot spot ${i} share`);
+  });
 }
 
 test('the fused hard kernel equals the general path to 1e-12 (odd sizes, void, out-of-range ids, scale sets)', () => {
@@ -118,11 +135,40 @@ test('a second image reuses the kernel buffers without carrying counts over', ()
   );
 });
 
+test('the hot spots of a fused evaluation are those of the general path', () => {
+  let spots = 0;
+  for (let seed = 1; seed <= 300; seed++) {
+    const { label, prediction, options } = randomCase(seed);
+    if (!fusedHardApplies(options)) continue;
+    const general = metricsFromTerms(hardPixelTerms(label, prediction, options), options).maps.hotSpots;
+    const fused = evaluatePair(label, { type: 'hard', map: prediction }, options).maps.hotSpots;
+    // Only ties in |effect| at the limit could pick different regions; compare the full sets when below it.
+    if (general.length < 12) assertSameSpots(fused, general, `seed ${seed}`);
+    spots += fused.length;
+  }
+  assert.ok(spots > 300, `only ${spots} hot spots`);
+});
+
+test('v2 loss settings (Gaussian pooling, a Minkowski exponent) take the general path', () => {
+  const options: MetricOptions = { numClasses: 21, ignoreIndex: 255, scales: [2, 4, 8], hardEpsilon: 1e-3 };
+  assert.equal(fusedHardApplies({ ...options, pooling: 'uniform', minkowski: 1 }), true);
+  assert.equal(fusedHardApplies({ ...options, pooling: 'gaussian' }), false);
+  assert.equal(fusedHardApplies({ ...options, minkowski: 5 }), false);
+  assert.equal(fusedHardApplies({ ...options, pooling: 'gaussian', minkowski: 5 }), false);
+  for (let seed = 1; seed <= 40; seed++) {
+    const { label, prediction, options: random } = randomCase(seed);
+    const v2 = { ...random, pooling: 'gaussian' as const, minkowski: 2.5 };
+    const general = metricsFromTerms(hardPixelTerms(label, prediction, v2), v2).metrics;
+    assertSameMetrics(evaluatePair(label, { type: 'hard', map: prediction }, v2).metrics, general, `seed ${seed} v2`);
+  }
+});
+
 test('the inspector maps of a fused evaluation are those of the general path', () => {
   const { label, prediction, options } = randomCase(11);
-  const fused = evaluatePair(label, { type: 'hard', map: prediction }, options).maps;
-  const general = metricsFromTerms(hardPixelTerms(label, prediction, options), options).maps;
+  const { hotSpots: fusedSpots, ...fused } = evaluatePair(label, { type: 'hard', map: prediction }, options).maps;
+  const { hotSpots, ...general } = metricsFromTerms(hardPixelTerms(label, prediction, options), options).maps;
   assert.deepEqual({ ...fused }, { ...general });
+  assertSameSpots(fusedSpots, hotSpots, 'maps');
 });
 
 /** Every (scale, band, window, class) group's merge effect, window by window from the definitions. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { evaluateImage } from '../src/core/evaluate/evaluateImage';
 import { encodeNpy } from '../src/core/io/npy';
@@ -12,7 +12,7 @@ import { evaluatePair } from '../src/core/metrics/imageMetrics';
 import { pixelTerms } from '../src/core/metrics/pixelTerms';
 import { DEFAULT_READ_OPTIONS } from '../src/core/options';
 import { classMap, goldenOptions, goldenPrediction } from './helpers/fixtures';
-import { GOLDEN_FILE, goldenCases, REPO_ROOT, relativeClose } from './helpers/golden';
+import { GOLDEN_FILES, goldenCases, REPO_ROOT, relativeClose } from './helpers/golden';
 
 const TOLERANCE = 1e-6;
 
@@ -21,14 +21,16 @@ function assertClose(actual: number | null, expected: number, what: string, tole
   assert.ok(relativeClose(actual, expected, tolerance), `${what}: ${actual} vs golden ${expected}`);
 }
 
-test('the fixture copy of golden.json is the spec file itself', (t) => {
-  const spec = join(REPO_ROOT, '..', 'shared', 'spec', 'golden.json');
-  if (!existsSync(spec)) {
-    t.skip('shared/spec is not beside this checkout');
-    return;
-  }
-  assert.equal(readFileSync(GOLDEN_FILE, 'utf8'), readFileSync(spec, 'utf8'));
-});
+for (const file of GOLDEN_FILES) {
+  test(`the fixture copy of ${basename(file)} is the spec file itself`, (t) => {
+    const spec = join(REPO_ROOT, '..', 'shared', 'spec', basename(file));
+    if (!existsSync(spec)) {
+      t.skip('shared/spec is not beside this checkout');
+      return;
+    }
+    assert.equal(readFileSync(file, 'utf8'), readFileSync(spec, 'utf8'));
+  });
+}
 
 for (const c of goldenCases()) {
   describe(`golden ${c.name}`, () => {
@@ -52,10 +54,13 @@ for (const c of goldenCases()) {
       const validMean =
         merge.reduce((sum, m) => sum + m, 0) / c.label.flat().filter((y) => y !== c.ignore && y < c.C).length;
       assertClose(
-        meanMergeEffect(ce, adaptive.perScale),
+        meanMergeEffect(ce, adaptive.meanGroupCost),
         validMean,
         'image merge effect = mean of M over valid pixels',
       );
+      if (c.expect.merge_effect_mean !== undefined) {
+        assertClose(meanMergeEffect(ce, adaptive.meanGroupCost), c.expect.merge_effect_mean, 'merge_effect_mean');
+      }
     });
 
     test('argmax, IoU, mIoU and accuracy match exactly (counts) and to 1e-6 (ratios)', () => {
@@ -68,7 +73,9 @@ for (const c of goldenCases()) {
       });
       assertClose(metrics.miou, c.expect.miou, 'mIoU');
       assertClose(metrics.pixelAccuracy, c.expect.pixel_acc, 'pixel accuracy');
-      assertClose(metrics.mergeEffect, c.expect.ce - c.expect.adaptive, 'image merge effect = CE - L_adapt');
+      // v1: the image merge effect is CE - L_adapt; v2 states it (it differs for Gaussian pooling or m > 1).
+      const mergeMean = c.expect.merge_effect_mean ?? c.expect.ce - c.expect.adaptive;
+      assertClose(metrics.mergeEffect, mergeMean, 'image merge effect');
     });
 
     test('the same numbers come out of real files read from disk', async () => {
@@ -93,6 +100,9 @@ for (const c of goldenCases()) {
       );
       assertClose(record.ce, c.expect.ce, 'CE');
       assertClose(record.adaptive, c.expect.adaptive, 'adaptive');
+      c.scales.forEach((k) =>
+        assertClose(record.perScale[String(k)] ?? null, c.expect.per_scale[String(k)]!, `L_${k}`),
+      );
       assertClose(record.miou, c.expect.miou, 'mIoU');
       assertClose(record.pixelAccuracy, c.expect.pixel_acc, 'pixel accuracy');
     });

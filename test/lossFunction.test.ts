@@ -3,7 +3,7 @@ import { test } from 'node:test';
 // A training loop's tf: the full @tensorflow/tfjs registers the gradients that tfjs-core alone lacks.
 import '@tensorflow/tfjs';
 import { tensorRuntime } from '../src/core/tensor/backend';
-import { locallyAdaptiveLoss } from '../src/core/tensor/adaptiveLossFunction';
+import { locallyAdaptiveLoss, type LossFunctionOptions } from '../src/core/tensor/adaptiveLossFunction';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { seededRandom } from '../src/core/synthetic/scenes';
 import { classMap, goldenOptions, goldenPrediction } from './helpers/fixtures';
@@ -32,8 +32,12 @@ test('the tfjs loss reproduces the golden adaptive loss and CE + L_adapt', async
       );
       yPred = tf.tensor4d(rows, [1, height, width, c.C]);
     }
-    const adaptiveOnly = locallyAdaptiveLoss(tf, { scales: c.scales, includeCrossEntropy: false })(yTrue, yPred);
-    const combined = locallyAdaptiveLoss(tf, { scales: c.scales, lambda: 0.5 })(yTrue, yPred);
+    const variant = { pooling: options.pooling, poolingSigma: options.poolingSigma, minkowski: options.minkowski };
+    const adaptiveOnly = locallyAdaptiveLoss(tf, { scales: c.scales, includeCrossEntropy: false, ...variant })(
+      yTrue,
+      yPred,
+    );
+    const combined = locallyAdaptiveLoss(tf, { scales: c.scales, lambda: 0.5, ...variant })(yTrue, yPred);
     const adaptive = (await adaptiveOnly.data())[0]!;
     const total = (await combined.data())[0]!;
     assert.ok(
@@ -49,7 +53,17 @@ test('the tfjs loss reproduces the golden adaptive loss and CE + L_adapt', async
   }
 });
 
-test('the gradient of the tfjs loss matches central finite differences', async () => {
+for (const variant of [
+  { name: 'v1', options: {} },
+  { name: 'gaussian pooling, m = 5', options: { pooling: 'gaussian', minkowski: 5 } },
+  { name: 'gaussian pooling σ = 0.25, m = 2.5', options: { pooling: 'gaussian', poolingSigma: 0.25, minkowski: 2.5 } },
+] as const) {
+  test(`the gradient of the tfjs loss matches central finite differences (${variant.name})`, async () => {
+    await checkGradient(variant.options);
+  });
+}
+
+async function checkGradient(variant: LossFunctionOptions): Promise<void> {
   const { tf } = await tensorRuntime();
   const random = seededRandom(7);
   const [height, width, classes] = [5, 7, 3];
@@ -58,7 +72,7 @@ test('the gradient of the tfjs loss matches central finite differences', async (
   );
   const logits = Array.from({ length: height * width * classes }, () => (random() - 0.5) * 3);
   const yTrue = tf.reshape(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), [1, height, width, classes]);
-  const loss = locallyAdaptiveLoss(tf, { scales: [2, 3] });
+  const loss = locallyAdaptiveLoss(tf, { scales: [2, 3], ...variant });
   const objective = (x: Tensor) => loss(yTrue, tf.softmax(x));
   const x = tf.tensor4d(logits, [1, height, width, classes]);
   const analytic = await tf.grad(objective)(x).data();
@@ -83,4 +97,4 @@ test('the gradient of the tfjs loss matches central finite differences', async (
     analytic.some((g) => Math.abs(g) > 1e-3),
     'the gradient is not identically zero',
   );
-});
+}

@@ -7,56 +7,11 @@ import { pixelTerms } from '../src/core/metrics/pixelTerms';
 import type { MetricOptions } from '../src/core/options';
 import { seededRandom } from '../src/core/synthetic/scenes';
 import type { ClassMap, Prediction } from '../src/core/types';
-import { oracle, type OracleInput } from './helpers/oracle';
+import { oracle } from './helpers/oracle';
+import { engineInputs, randomCase, randomV2Case } from './helpers/randomCases';
 
 const close = (a: number, b: number, tolerance = 1e-9): boolean =>
   Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
-
-/** Random but spatially coherent cases: labels drawn on a coarse grid, so windows hold real groups. */
-function randomCase(seed: number): OracleInput {
-  const random = seededRandom(seed);
-  const width = 1 + Math.floor(random() * 13);
-  const height = 1 + Math.floor(random() * 11);
-  const numClasses = 2 + Math.floor(random() * 5);
-  const cell = 1 + Math.floor(random() * 4);
-  const ignore = 255;
-  const scales = [1, 2, 3, 4, 5, 8].filter(() => random() < 0.4);
-  if (scales.length === 0) scales.push(2);
-  const coarse = new Map<string, number>();
-  const label = Array.from({ length: width * height }, (_, p) => {
-    const key = `${Math.floor((p % width) / cell)},${Math.floor(p / width / cell)}`;
-    if (!coarse.has(key)) coarse.set(key, Math.floor(random() * numClasses));
-    const r = random();
-    return r < 0.08 ? ignore : r < 0.1 ? numClasses + 1 : coarse.get(key)!;
-  });
-  const base: OracleInput = { width, height, numClasses, ignore, scales, label };
-  if (random() < 0.5) {
-    const hard = label.map((y) =>
-      random() < 0.7 && y < numClasses ? y : random() < 0.1 ? numClasses + 2 : Math.floor(random() * numClasses),
-    );
-    return { ...base, hard, hardEps: random() < 0.2 ? 0 : 10 ** (-1 - random() * 4) };
-  }
-  const logits = Array.from({ length: width * height * numClasses }, () => (random() - 0.5) * 8);
-  return { ...base, logits };
-}
-
-function engineInputs(input: OracleInput): { label: ClassMap; prediction: Prediction; options: MetricOptions } {
-  const { width, height, numClasses } = input;
-  const label: ClassMap = { width, height, ids: Uint16Array.from(input.label) };
-  const prediction: Prediction = input.hard
-    ? { type: 'hard', map: { width, height, ids: Uint16Array.from(input.hard) } }
-    : {
-        type: 'soft',
-        scores: { width, height, channels: numClasses, kind: 'logits', values: Float64Array.from(input.logits!) },
-      };
-  const options: MetricOptions = {
-    numClasses,
-    ignoreIndex: input.ignore,
-    scales: input.scales,
-    hardEpsilon: input.hardEps ?? 1e-3,
-  };
-  return { label, prediction, options };
-}
 
 test('the engine agrees with the naive oracle on 300 random cases', () => {
   for (let seed = 1; seed <= 300; seed++) {
@@ -88,6 +43,80 @@ test('the engine agrees with the naive oracle on 300 random cases', () => {
     });
     assert.ok(expected.miou === null ? metrics.miou === null : close(metrics.miou!, expected.miou), `${where}: mIoU`);
     assert.ok(close(metrics.pixelAccuracy!, expected.accuracy!), `${where}: accuracy`);
+  }
+});
+
+test('v2: the engine agrees with the naive oracle under Gaussian pooling and Minkowski exponents', () => {
+  for (let seed = 5000; seed < 5300; seed++) {
+    const input = randomV2Case(seed);
+    const { label, prediction, options } = engineInputs(input);
+    const expected = oracle(input);
+    const { metrics } = evaluatePair(label, prediction, options);
+    const terms = pixelTerms(label, prediction, options);
+    const merge = mergeEffectMap(terms, pixelCostMap(terms), options);
+    const where = `seed ${seed} (${input.pooling} σ=${input.poolingSigma} m=${input.minkowski})`;
+    if (metrics.validPixels === 0) continue;
+    assert.ok(
+      close(metrics.adaptive!, expected.adaptive),
+      `${where}: adaptive ${metrics.adaptive} vs ${expected.adaptive}`,
+    );
+    input.scales.forEach((k, i) =>
+      assert.ok(close(metrics.perScale[String(k)]!, expected.perScale[i]!), `${where}: L_${k}`),
+    );
+    expected.merge.forEach((m, p) => assert.ok(close(merge[p]!, m), `${where}: M[${p}] ${merge[p]} vs ${m}`));
+    assert.ok(close(metrics.mergeEffect!, expected.mergeMean), `${where}: merge effect ${metrics.mergeEffect}`);
+  }
+});
+
+test('v2: uniform pooling with m = 1 reproduces v1 bit for bit', () => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const { label, prediction, options } = engineInputs(randomCase(seed));
+    const v1 = evaluatePair(label, prediction, options).metrics;
+    const spelled = evaluatePair(label, prediction, { ...options, pooling: 'uniform', poolingSigma: 3, minkowski: 1 });
+    assert.deepEqual(spelled.metrics, v1, `seed ${seed}`);
+    assert.deepEqual(
+      Array.from(spelled.maps.mergeEffect),
+      Array.from(evaluatePair(label, prediction, options).maps.mergeEffect),
+    );
+  }
+});
+
+test('v2: every L_k grows with the Minkowski exponent', () => {
+  for (let seed = 6000; seed < 6100; seed++) {
+    const input = randomV2Case(seed);
+    const { label, prediction, options } = engineInputs(input);
+    let previous: Readonly<Record<string, number | null>> | undefined;
+    for (const m of [1, 1.5, 2, 3, 5, 8]) {
+      const { perScale } = evaluatePair(label, prediction, { ...options, minkowski: m }).metrics;
+      if (previous)
+        for (const k of input.scales) {
+          const [before, now] = [previous[String(k)], perScale[String(k)]];
+          if (before === null || now === null || before === undefined || now === undefined) continue;
+          assert.ok(now >= before * (1 - 1e-12), `seed ${seed} L_${k}: m=${m} gives ${now} < ${before}`);
+        }
+      previous = perScale;
+    }
+  }
+});
+
+test('v2: Gaussian pooling tends to uniform pooling as sigma grows', () => {
+  for (let seed = 7000; seed < 7100; seed++) {
+    const input = randomV2Case(seed);
+    const { label, prediction, options } = engineInputs(input);
+    const uniform = evaluatePair(label, prediction, { ...options, pooling: 'uniform' }).metrics;
+    if (uniform.adaptive === null) continue;
+    let lastGap = Number.POSITIVE_INFINITY;
+    for (const sigma of [1, 10, 100, 1e4]) {
+      const gaussian = evaluatePair(label, prediction, {
+        ...options,
+        pooling: 'gaussian',
+        poolingSigma: sigma,
+      }).metrics;
+      const gap = Math.abs(gaussian.adaptive! - uniform.adaptive);
+      assert.ok(gap <= lastGap + 1e-12, `seed ${seed}: gap ${gap} at σ=${sigma} after ${lastGap}`);
+      lastGap = gap;
+    }
+    assert.ok(lastGap <= 1e-6 * Math.max(1, uniform.adaptive), `seed ${seed}: σ=1e4 still ${lastGap} from uniform`);
   }
 });
 

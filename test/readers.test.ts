@@ -11,7 +11,7 @@ import { encodeNpy } from '../src/core/io/npy';
 import { pairFiles } from '../src/core/io/pairing';
 import { encodeIndexPng } from '../src/core/io/pngChunks';
 import { readLabel, readPrediction, type EngineOptions } from '../src/core/io/readFiles';
-import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../src/core/options';
+import { DEFAULT_METRIC_OPTIONS, LOSS_PRESETS, DEFAULT_READ_OPTIONS } from '../src/core/options';
 import { generateScene } from '../src/core/synthetic/scenes';
 import { REPO_ROOT } from './helpers/golden';
 
@@ -333,19 +333,24 @@ test('pairing by stem reports predictions without a label and counts labels with
   assert.ok(readFileSync(join(predictions, 'notes.txt'), 'utf8') === 'ignored');
 });
 
-test('--compute tensor (TensorFlow.js) agrees with the exact float64 path on real soft predictions', async () => {
-  const pair = {
-    name: 'soft_000',
-    predictionFile: join(SAMPLES, 'soft-predictions', 'soft_000.npy'),
-    labelFile: join(SAMPLES, 'soft-labels', 'soft_000.png'),
-  };
-  const exact = (await evaluateImage(pair, OPTIONS)).record;
-  const tensor = (await evaluateImage(pair, { ...OPTIONS, compute: 'tensor' })).record;
-  for (const key of ['ce', 'adaptive', 'mergeEffect'] as const) {
-    assert.ok(
-      Math.abs(tensor[key]! - exact[key]!) <= 1e-5 * Math.abs(exact[key]!) + 1e-7,
-      `${key}: ${tensor[key]} vs ${exact[key]}`,
-    );
-  }
-  assert.deepEqual(tensor.confusion, exact.confusion, 'argmax is identical');
-});
+for (const [name, metric] of [
+  ['v1', DEFAULT_METRIC_OPTIONS],
+  ['paper', { ...DEFAULT_METRIC_OPTIONS, ...LOSS_PRESETS.paper }],
+] as const) {
+  test(`--compute tensor (TensorFlow.js) agrees with the exact float64 path on real soft predictions (${name} loss)`, async () => {
+    const pair = {
+      name: 'soft_000',
+      predictionFile: join(SAMPLES, 'soft-predictions', 'soft_000.npy'),
+      labelFile: join(SAMPLES, 'soft-labels', 'soft_000.png'),
+    };
+    const exact = (await evaluateImage(pair, { ...OPTIONS, metric })).record;
+    const tensor = (await evaluateImage(pair, { ...OPTIONS, metric, compute: 'tensor' })).record;
+    for (const key of ['ce', 'adaptive', 'mergeEffect'] as const) {
+      assert.ok(
+        Math.abs(tensor[key]! - exact[key]!) <= 1e-5 * Math.abs(exact[key]!) + 1e-7,
+        `${key}: ${tensor[key]} vs ${exact[key]}`,
+      );
+    }
+    assert.deepEqual(tensor.confusion, exact.confusion, 'argmax is identical');
+  });
+}

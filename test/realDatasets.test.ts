@@ -236,6 +236,24 @@ test('ADE20K, predictions in label ids (the devkit copies): 0 → void, k → k 
 });
 
 test(
+  'ADE20K label-id predictions are detected as label ids by agreeing with the labels, without the flag',
+  { skip },
+  () => {
+    const report = evalJson(join(ADE, 'predictions'), '--labels', join(ADE, 'annotations'));
+    assert.equal(report.dataset.preset, 'ade20k');
+    assert.equal(report.dataset.predictionIds, 'label');
+    assert.match(
+      report.dataset.detection!,
+      /detected: ids 0–\d+, all below 150; right on [\d.]+% of labelled pixels as train ids, 100\.0% as label ids/,
+    );
+    for (const stem of ADE_STEMS) {
+      const train = decode(join(ADE, 'annotations', `${stem}.png`)).values.map(adeTrain);
+      assertImage(report, stem, naiveMetrics(train, train, 150));
+    }
+  },
+);
+
+test(
   'ADE20K, predictions in train ids (mmseg): --dataset ade20k --prediction-ids train equals a naive computation',
   { skip },
   () => {
@@ -269,7 +287,10 @@ test(
     const auto = evalJson(root, '--labels', join(ADE, 'annotations'));
     assert.equal(auto.dataset.preset, 'ade20k');
     assert.equal(auto.dataset.predictionIds, 'train');
-    assert.match(auto.dataset.detection!, /a guess: ids 0–\d+, all below 150; --prediction-ids label overrides it/);
+    assert.match(
+      auto.dataset.detection!,
+      /detected: ids 0–\d+, all below 150; right on [\d.]+% of labelled pixels as train ids, [\d.]+% as label ids/,
+    );
   },
 );
 

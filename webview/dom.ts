@@ -27,6 +27,13 @@ export interface InspectorDom {
   readonly colorBar: HTMLCanvasElement;
   readonly colorBarMin: HTMLElement;
   readonly colorBarMax: HTMLElement;
+  readonly colorBarClampLow: HTMLElement;
+  readonly colorBarClampHigh: HTMLElement;
+  /** Says which colour scale is in effect (robust, full or fixed). */
+  readonly colorScale: HTMLElement;
+  readonly colorScaleToggle: ButtonElement;
+  readonly hotSpots: HTMLOListElement;
+  readonly hotSpotsEmpty: HTMLElement;
   readonly legend: HTMLElement;
   readonly readout: HTMLElement;
 }
@@ -96,12 +103,16 @@ function buildLayerControls(): { section: HTMLElement; controls: Map<LayerName, 
   return { section, controls };
 }
 
-function buildColorBar(): {
-  section: HTMLElement;
-  colorBar: HTMLCanvasElement;
-  colorBarMin: HTMLElement;
-  colorBarMax: HTMLElement;
-} {
+function buildColorBar(): Pick<
+  InspectorDom,
+  | 'colorBar'
+  | 'colorBarMin'
+  | 'colorBarMax'
+  | 'colorBarClampLow'
+  | 'colorBarClampHigh'
+  | 'colorScale'
+  | 'colorScaleToggle'
+> & { section: HTMLElement } {
   const section = element('section', 'color-bar');
   section.append(element('h2', undefined, 'Merge effect M'));
   const colorBar = element('canvas');
@@ -113,14 +124,58 @@ function buildColorBar(): {
   const colorBarMin = element('span', 'min');
   const zero = element('span', 'zero', '0');
   const colorBarMax = element('span', 'max');
-  ticks.append(colorBarMin, zero, colorBarMax);
+  const colorBarClampLow = element('span', 'clamp low', '◀');
+  colorBarClampLow.title = 'Values below this end are clamped to it';
+  const colorBarClampHigh = element('span', 'clamp high', '▶');
+  colorBarClampHigh.title = 'Values above this end are clamped to it';
+  colorBarClampLow.hidden = true;
+  colorBarClampHigh.hidden = true;
+  const low = element('span', 'end');
+  low.append(colorBarClampLow, colorBarMin);
+  const high = element('span', 'end');
+  high.append(colorBarMax, colorBarClampHigh);
+  ticks.append(low, zero, high);
+  const colorScale = element('p', 'color-scale');
+  colorScale.id = 'color-scale';
+  const colorScaleToggle = createButton('Show full range', {
+    secondary: true,
+    title: 'Switch the merge-effect colours between a robust range and the full range (s)',
+  });
+  colorScaleToggle.id = 'color-scale-toggle';
   const explanation = element(
     'p',
     'hint',
     'Red: worse than its same-class neighbourhood (merging forgives it). Blue: right but dragged by its group.',
   );
-  section.append(colorBar, ticks, explanation);
-  return { section, colorBar, colorBarMin, colorBarMax };
+  section.append(colorBar, ticks, colorScale, colorScaleToggle, explanation);
+  return {
+    section,
+    colorBar,
+    colorBarMin,
+    colorBarMax,
+    colorBarClampLow,
+    colorBarClampHigh,
+    colorScale,
+    colorScaleToggle,
+  };
+}
+
+function buildHotSpots(): { section: HTMLElement; hotSpots: HTMLOListElement; hotSpotsEmpty: HTMLElement } {
+  const section = element('section', 'hot-spots-section');
+  section.append(element('h2', undefined, 'Hot spots'));
+  section.append(
+    element(
+      'p',
+      'hint',
+      'Regions where merging changes the cost most (outlined on the merge-effect layer). Click to zoom; h / H step through them.',
+    ),
+  );
+  const hotSpots = element('ol', 'hot-spots');
+  hotSpots.id = 'hot-spots';
+  const hotSpotsEmpty = element('p', 'hint', 'Merging changes nothing in this image.');
+  hotSpotsEmpty.hidden = true;
+  section.append(hotSpots, hotSpotsEmpty);
+  return { section, hotSpots, hotSpotsEmpty };
 }
 
 function buildReadout(): HTMLElement {
@@ -162,7 +217,8 @@ export function buildInspectorDom(root: HTMLElement): InspectorDom {
   const legend = element('div', 'legend');
   legend.id = 'legend';
   legendSection.append(legend);
-  sidebar.append(layers.section, colorBar.section, legendSection);
+  const hotSpots = buildHotSpots();
+  sidebar.append(layers.section, colorBar.section, hotSpots.section, legendSection);
 
   const body = element('div', 'body');
   body.append(stage, sidebar);
@@ -183,6 +239,12 @@ export function buildInspectorDom(root: HTMLElement): InspectorDom {
     colorBar: colorBar.colorBar,
     colorBarMin: colorBar.colorBarMin,
     colorBarMax: colorBar.colorBarMax,
+    colorBarClampLow: colorBar.colorBarClampLow,
+    colorBarClampHigh: colorBar.colorBarClampHigh,
+    colorScale: colorBar.colorScale,
+    colorScaleToggle: colorBar.colorScaleToggle,
+    hotSpots: hotSpots.hotSpots,
+    hotSpotsEmpty: hotSpots.hotSpotsEmpty,
     legend,
     readout,
   };

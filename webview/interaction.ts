@@ -86,7 +86,14 @@ export const NAVIGATION_KEYS: Readonly<Record<string, NavigateDirection>> = {
 
 export function attachKeyboard(
   target: Document,
-  handlers: { navigate(direction: NavigateDirection): void; resetView(): void },
+  handlers: {
+    navigate(direction: NavigateDirection): void;
+    resetView(): void;
+    /** h: the next hot spot, H: the previous one. */
+    stepHotSpot(step: 1 | -1): void;
+    /** s: robust / full colour range. */
+    toggleColorScale(): void;
+  },
 ): void {
   target.addEventListener('keydown', (event) => {
     // Leave chords to VS Code (its keybindings reach the webview first only without modifiers).
@@ -100,6 +107,12 @@ export function attachKeyboard(
     } else if (event.key === 'r') {
       event.preventDefault();
       handlers.resetView();
+    } else if (event.key === 'h' || event.key === 'H') {
+      event.preventDefault();
+      handlers.stepHotSpot(event.key === 'h' ? 1 : -1);
+    } else if (event.key === 's') {
+      event.preventDefault();
+      handlers.toggleColorScale();
     }
   });
 }

@@ -64,20 +64,58 @@ export function errorOverlay(image: ImageMessage): OverlayPixels {
   return rgba;
 }
 
-/** Half-width of the merge-effect scale: the host's fixed range, else max |M| over valid pixels. */
-export function mergeEffectHalfRange(image: ImageMessage): number {
-  if (image.mergeEffectRange !== null) {
-    return image.mergeEffectRange;
-  }
+/** The percentile of |M| over valid pixels that the robust colour scale spans. */
+export const ROBUST_PERCENTILE = 0.99;
+
+/** How the merge-effect colours are spanned, and why: what the colour bar says. */
+export interface MergeEffectScale {
+  /** Colours run from -halfRange to +halfRange; values beyond are clamped to the ends. */
+  readonly halfRange: number;
+  /** `fixed`: the host's range; `robust`: a high percentile of |M|; `full`: max |M|. */
+  readonly kind: 'fixed' | 'robust' | 'full';
+  /** max |M| over valid pixels, so the bar can say how far beyond its ends values go. */
+  readonly largest: number;
+  /** Valid pixels whose |M| exceeds halfRange (drawn clamped). */
+  readonly clamped: number;
+}
+
+/**
+ * The merge-effect scale of an image. `robust` spans the ROBUST_PERCENTILE of |M| over valid pixels, so
+ * a few extreme pixels (isolated errors reach |M| ≈ 10) no longer wash the rest out; when that
+ * percentile is 0 (merging touches under 1% of the pixels) it falls back to max |M|. The host's fixed
+ * range, when it sends one, wins over both.
+ */
+export function mergeEffectScale(image: ImageMessage, wanted: 'robust' | 'full'): MergeEffectScale {
   const { label, mergeEffect } = image.layers;
+  const magnitudes: number[] = [];
   let largest = 0;
   for (let p = 0; p < mergeEffect.length; p++) {
     if ((label[p] ?? -1) >= 0) {
-      largest = Math.max(largest, Math.abs(mergeEffect[p] ?? 0));
+      const m = Math.abs(mergeEffect[p] ?? 0);
+      magnitudes.push(m);
+      if (m > largest) largest = m;
     }
   }
+  let halfRange: number;
+  let kind: MergeEffectScale['kind'];
+  if (image.mergeEffectRange !== null) {
+    [halfRange, kind] = [image.mergeEffectRange, 'fixed'];
+  } else if (wanted === 'robust') {
+    const sorted = Float32Array.from(magnitudes).sort();
+    const at = sorted[Math.min(sorted.length - 1, Math.floor(ROBUST_PERCENTILE * sorted.length))] ?? 0;
+    [halfRange, kind] = at > 0 ? [at, 'robust'] : [largest, 'full'];
+  } else {
+    [halfRange, kind] = [largest, 'full'];
+  }
   // An image with no merge effect at all still needs a scale; any positive value draws it neutral.
-  return largest > 0 ? largest : 1;
+  if (!(halfRange > 0)) halfRange = 1;
+  const clamped = magnitudes.filter((m) => m > halfRange).length;
+  return { halfRange, kind, largest, clamped };
+}
+
+/** Half-width of the merge-effect scale with the full range (the host's fixed range when it sends one). */
+export function mergeEffectHalfRange(image: ImageMessage): number {
+  return mergeEffectScale(image, 'full').halfRange;
 }
 
 /** Diverging colours on valid pixels; void is transparent because M = 0 there means "undefined", not "no effect". */

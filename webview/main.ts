@@ -11,19 +11,21 @@ import {
 } from '../src/shared/protocol';
 import { buildInspectorDom } from './dom';
 import { attachKeyboard, attachViewInteraction } from './interaction';
-import { buildOverlayCanvases, mergeEffectHalfRange, type OverlayName } from './layers';
-import { showColorBar, showHeader, showLegend, showStatus } from './panels';
+import { buildOverlayCanvases, mergeEffectScale, type OverlayName } from './layers';
+import { showColorBar, showHeader, showHotSpots, showLegend, showStatus } from './panels';
 import { loadPhoto } from './photo';
 import { describePixel, showReadout } from './readout';
 import { CanvasRenderer } from './renderer';
-import { restoreState, withImage, withLayer, withView, type InspectorState } from './state';
+import { restoreState, withColorScale, withImage, withLayer, withView, type InspectorState } from './state';
 import { connectToHost } from './vscodeApi';
-import type { ViewTransform } from './view';
+import { boxView, type ViewTransform } from './view';
 
 interface LoadedImage {
   readonly image: ImageMessage;
-  readonly overlays: ReadonlyMap<OverlayName, HTMLCanvasElement>;
+  overlays: Map<OverlayName, HTMLCanvasElement>;
   photo: HTMLImageElement | null;
+  /** Index into image.hotSpots, or null. */
+  selectedHotSpot: number | null;
 }
 
 const host = connectToHost();
@@ -43,6 +45,8 @@ function redraw(): void {
           overlays: current.overlays,
           layers: state.layers,
           view: state.view,
+          hotSpots: current.image.hotSpots,
+          selectedHotSpot: current.selectedHotSpot,
         },
   );
 }
@@ -75,13 +79,53 @@ function resetView(): void {
   update(withView(state, null));
 }
 
+/** (Re)colours the merge-effect layer with the scale the state asks for, and says so on the bar. */
+function applyColorScale(loaded: LoadedImage): Map<OverlayName, HTMLCanvasElement> {
+  const scale = mergeEffectScale(loaded.image, state.colorScale ?? 'robust');
+  showColorBar(dom, scale);
+  return buildOverlayCanvases(loaded.image, scale.halfRange);
+}
+
+function toggleColorScale(): void {
+  state = withColorScale(state, (state.colorScale ?? 'robust') === 'robust' ? 'full' : 'robust');
+  if (current !== null) {
+    current.overlays = applyColorScale(current);
+  }
+  update(state);
+}
+
+function selectHotSpot(index: number): void {
+  if (current === null) {
+    return;
+  }
+  const spot = current.image.hotSpots[index];
+  if (spot === undefined) {
+    return;
+  }
+  current.selectedHotSpot = index;
+  showHotSpots(dom, current.image, index, selectHotSpot);
+  const size = renderer.cssSize;
+  // Hot spots are drawn on the merge-effect layer, so selecting one shows it.
+  const withLayerOn = state.layers.mergeEffect.visible ? state : withLayer(state, 'mergeEffect', { visible: true });
+  update(withView(withLayerOn, boxView(spot.box, size.width, size.height)));
+}
+
+function stepHotSpot(step: 1 | -1): void {
+  const count = current?.image.hotSpots.length ?? 0;
+  if (current === null || count === 0) {
+    return;
+  }
+  const from = current.selectedHotSpot;
+  selectHotSpot(from === null ? (step === 1 ? 0 : count - 1) : (from + step + count) % count);
+}
+
 function showImage(image: ImageMessage): void {
-  const halfRange = mergeEffectHalfRange(image);
-  const loaded: LoadedImage = { image, overlays: buildOverlayCanvases(image, halfRange), photo: null };
+  const loaded: LoadedImage = { image, overlays: new Map(), photo: null, selectedHotSpot: null };
+  loaded.overlays = applyColorScale(loaded);
   current = loaded;
   showHeader(dom, image);
   showLegend(dom, image);
-  showColorBar(dom, halfRange);
+  showHotSpots(dom, image, null, selectHotSpot);
   showStatus(dom, null);
   showReadout(dom.readout, null);
   const single = image.position.total <= 1;
@@ -135,8 +179,9 @@ for (const [layer, control] of dom.layerControls) {
 dom.previous.addEventListener('click', () => navigate('previous'));
 dom.next.addEventListener('click', () => navigate('next'));
 dom.resetView.addEventListener('click', resetView);
+dom.colorScaleToggle.addEventListener('click', toggleColorScale);
 
-attachKeyboard(document, { navigate, resetView });
+attachKeyboard(document, { navigate, resetView, stepHotSpot, toggleColorScale });
 attachViewInteraction(dom.canvas, {
   currentView: (): ViewTransform | null =>
     current === null ? null : renderer.effectiveView(current.image, state.view),

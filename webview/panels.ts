@@ -1,8 +1,9 @@
 /** Fills the text parts of the page from an image message: header metrics, class legend, colour bar. */
-import type { ImageMessage } from '../src/shared/protocol';
+import type { HotSpot, ImageMessage } from '../src/shared/protocol';
 import { cssColor, divergingColor } from './colormap';
 import { formatIoU, formatLoss, formatPercent, formatSigned } from './format';
 import type { InspectorDom } from './dom';
+import { ROBUST_PERCENTILE, type MergeEffectScale } from './layers';
 
 function metricEntry(list: HTMLElement, title: string, value: string, key: string, tooltip?: string): void {
   const term = document.createElement('dt');
@@ -39,7 +40,14 @@ export function showHeader(dom: InspectorDom, image: ImageMessage): void {
     'Merge effect',
     formatSigned(metrics.mergeEffect),
     'mergeEffect',
-    'CE − adaptive loss (mean of M over valid pixels)',
+    'Mean of M over valid pixels (CE − adaptive loss for the v1 loss)',
+  );
+  metricEntry(
+    dom.metrics,
+    'Loss',
+    image.lossVariant,
+    'lossVariant',
+    'Which locally adaptive loss produced these numbers: v1 (uniform pooling, m = 1), paper (Gaussian pooling, m = 5) or the settings spelled out',
   );
   metricEntry(dom.metrics, 'mIoU', formatPercent(metrics.miou), 'miou', 'Mean IoU over classes defined in this image');
   metricEntry(dom.metrics, 'Pixel acc.', formatPercent(metrics.pixelAccuracy), 'pixelAccuracy');
@@ -102,7 +110,8 @@ export function showLegend(dom: InspectorDom, image: ImageMessage): void {
   }
 }
 
-export function showColorBar(dom: InspectorDom, halfRange: number): void {
+export function showColorBar(dom: InspectorDom, scale: MergeEffectScale): void {
+  const { halfRange } = scale;
   const context = dom.colorBar.getContext('2d');
   if (context !== null) {
     const { width, height } = dom.colorBar;
@@ -114,6 +123,53 @@ export function showColorBar(dom: InspectorDom, halfRange: number): void {
   }
   dom.colorBarMin.textContent = formatSigned(-halfRange, 3);
   dom.colorBarMax.textContent = formatSigned(halfRange, 3);
+  // Clamped values are drawn at the ends: the bar says so with arrows and a note.
+  const clamped = scale.clamped > 0;
+  dom.colorBarClampLow.hidden = !clamped;
+  dom.colorBarClampHigh.hidden = !clamped;
+  dom.colorScale.dataset.kind = scale.kind;
+  const what =
+    scale.kind === 'fixed'
+      ? 'Fixed range from the extension'
+      : scale.kind === 'robust'
+        ? `Robust: ${Math.round(ROBUST_PERCENTILE * 100)}th percentile of |M|`
+        : 'Full range: max |M|';
+  dom.colorScale.textContent = clamped
+    ? `${what}; ${scale.clamped} px beyond it (up to ±${Math.abs(scale.largest).toFixed(3)}) drawn at the ends.`
+    : `${what}.`;
+  dom.colorScaleToggle.textContent = scale.kind === 'robust' ? 'Show full range' : 'Show robust range';
+  dom.colorScaleToggle.disabled = scale.kind === 'fixed';
+}
+
+function hotSpotText(image: ImageMessage, spot: HotSpot): string {
+  const name = image.classNames[spot.classId] ?? `class ${spot.classId}`;
+  const verb = spot.effect > 0 ? 'removes' : 'adds';
+  // share = effect / (valid pixels · scales): what this region adds to the image's merge effect M̄.
+  return `${name} · k=${spot.scale} · ${spot.pixels} px · merging ${verb} ${Math.abs(spot.effect).toFixed(1)} nats (${formatSigned(spot.share, 4)} of M̄)`;
+}
+
+/** The engine's hot spots as a list; a click (or h / H) selects one. */
+export function showHotSpots(
+  dom: InspectorDom,
+  image: ImageMessage,
+  selected: number | null,
+  select: (index: number) => void,
+): void {
+  const rows = image.hotSpots.map((spot, index) => {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = `hot-spot ${spot.effect > 0 ? 'removes' : 'adds'}`;
+    button.dataset.hotSpot = String(index);
+    button.textContent = hotSpotText(image, spot);
+    button.title = `Box ${spot.box.width}×${spot.box.height} at (${spot.box.x}, ${spot.box.y}), ${spot.windows} windows`;
+    button.setAttribute('aria-pressed', String(index === selected));
+    button.addEventListener('click', () => select(index));
+    item.append(button);
+    return item;
+  });
+  dom.hotSpots.replaceChildren(...rows);
+  dom.hotSpotsEmpty.hidden = rows.length > 0;
 }
 
 export function showStatus(dom: InspectorDom, text: string | null, kind: 'info' | 'error' = 'info'): void {

@@ -3,7 +3,7 @@
  * grey, then the photo), then each visible overlay with its opacity as global alpha. Pixels stay
  * square when zoomed in (no smoothing) because a segmentation error is a pixel-level fact.
  */
-import type { ImageMessage, LayerName, PersistedLayerState } from '../src/shared/protocol';
+import type { HotSpot, ImageMessage, LayerName, PersistedLayerState, Rgb } from '../src/shared/protocol';
 import { cssColor, NEUTRAL_BACKGROUND } from './colormap';
 import { OVERLAY_NAMES, type OverlayName } from './layers';
 import { fitView, type ViewTransform } from './view';
@@ -16,7 +16,20 @@ export interface Scene {
   readonly layers: Readonly<Record<LayerName, PersistedLayerState>>;
   /** null = fit to the canvas */
   readonly view: ViewTransform | null;
+  /** Outlined over the merge-effect layer when it is visible; the selected one stands out. */
+  readonly hotSpots: readonly HotSpot[];
+  readonly selectedHotSpot: number | null;
 }
+
+/** Outline colours: where merging removes cost, where it adds cost, and the selected region. */
+export const HOT_SPOT_COLORS = {
+  removes: [255, 214, 0] as Rgb,
+  adds: [0, 229, 255] as Rgb,
+  selected: [255, 255, 255] as Rgb,
+} as const;
+
+/** Outline width in CSS pixels, whatever the zoom. */
+export const HOT_SPOT_LINE = { normal: 2, selected: 3 } as const;
 
 export class CanvasRenderer {
   constructor(private readonly canvas: HTMLCanvasElement) {}
@@ -80,7 +93,29 @@ export class CanvasRenderer {
       }
     }
     context.globalAlpha = 1;
+    if (scene.layers.mergeEffect.visible) {
+      drawHotSpots(context, scene, view.zoom);
+    }
   }
+}
+
+/** Each hot spot's box, stroked just inside its edge so the outline covers the region's own border pixels. */
+function drawHotSpots(context: CanvasRenderingContext2D, scene: Scene, zoom: number): void {
+  scene.hotSpots.forEach((spot, index) => {
+    const selected = index === scene.selectedHotSpot;
+    const line = (selected ? HOT_SPOT_LINE.selected : HOT_SPOT_LINE.normal) / zoom;
+    const inset = Math.min(line / 2, spot.box.width / 2, spot.box.height / 2);
+    context.lineWidth = line;
+    context.strokeStyle = cssColor(
+      selected ? HOT_SPOT_COLORS.selected : spot.effect > 0 ? HOT_SPOT_COLORS.removes : HOT_SPOT_COLORS.adds,
+    );
+    context.strokeRect(
+      spot.box.x + inset,
+      spot.box.y + inset,
+      Math.max(0, spot.box.width - 2 * inset),
+      Math.max(0, spot.box.height - 2 * inset),
+    );
+  });
 }
 
 /** The editor background of the current theme, so the area around the image blends with VS Code. */

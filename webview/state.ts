@@ -5,6 +5,7 @@
  */
 import {
   parsePersistedState,
+  type ColorScale,
   type LayerName,
   type PersistedInspectorState,
   type PersistedLayerState,
@@ -38,6 +39,10 @@ export function withLayer(
   const current = state.layers[layer];
   const opacity = Math.max(0, Math.min(1, change.opacity ?? current.opacity));
   return { ...state, layers: { ...state.layers, [layer]: { visible: change.visible ?? current.visible, opacity } } };
+}
+
+export function withColorScale(state: InspectorState, colorScale: ColorScale): InspectorState {
+  return { ...state, colorScale };
 }
 
 export function withView(state: InspectorState, view: ViewTransform | null): InspectorState {

@@ -38,3 +38,21 @@ export function panBy(view: ViewTransform, deltaX: number, deltaY: number): View
 export function wheelZoomFactor(deltaY: number): number {
   return Math.exp(-deltaY * 0.0015);
 }
+
+/**
+ * The view that shows an image box (a hot spot) centred with a margin around it: the box fills at most
+ * two thirds of the canvas, and never more zoom than ZOOM_LIMITS allows.
+ */
+export function boxView(
+  box: { x: number; y: number; width: number; height: number },
+  canvasWidth: number,
+  canvasHeight: number,
+): ViewTransform {
+  const zoom = Math.max(
+    ZOOM_LIMITS.min,
+    Math.min(ZOOM_LIMITS.max, (2 / 3) * Math.min(canvasWidth / box.width, canvasHeight / box.height)),
+  );
+  const centreX = box.x + box.width / 2;
+  const centreY = box.y + box.height / 2;
+  return { zoom, offsetX: canvasWidth / 2 - centreX * zoom, offsetY: canvasHeight / 2 - centreY * zoom };
+}

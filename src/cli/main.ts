@@ -1,12 +1,12 @@
-import { createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadColorTable, type ColorTable } from '../core/io/colorTable';
 import type { SkippedFile } from '../core/io/pairing';
 import { prepareDataset } from '../core/datasets/prepareDataset';
 import type { EngineOptions } from '../core/io/readFiles';
 import { errorText } from '../core/errors';
-import { validateMetricOptions } from '../core/options';
+import { lossVariantName, validateMetricOptions, type MetricOptions } from '../core/options';
 import { computeLabel } from '../core/evaluate/computeLabel';
 import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
@@ -14,8 +14,22 @@ import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evalu
 import { recordsToCsv } from '../core/report/csv';
 import { buildJsonReport, type DatasetInfo } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
-import { inShard, parseShard, readShards, shardLine } from '../core/report/shards';
+import { shardFromEnvironment } from '../core/report/shardEnvironment';
+import {
+  formatShard,
+  inShard,
+  parseShard,
+  partFileName,
+  PartWriter,
+  readShardFolder,
+  readShards,
+  runHash,
+  ShardError,
+  type MergedShards,
+  type ShardSpec,
+} from '../core/report/shards';
 import { parseCommandLine, USAGE, UsageError, type EvalCommand, type MergeCommand, type OutputOptions } from './args';
+import { runSlurm } from './slurm';
 import { formatTable } from './table';
 
 /** A failure that ends the command with a one-line reason. */
@@ -27,10 +41,11 @@ async function writeReport(
   rows: ImageRow[],
   accumulator: DatasetAccumulator,
   skipped: SkippedFile[],
-  scales: readonly number[],
+  metric: MetricOptions,
   seconds: number,
   info?: DatasetInfo,
 ): Promise<void> {
+  const scales = metric.scales;
   const ranked = [...rows].sort(hardestFirst('adaptive'));
   const dataset = accumulator.summary();
   if (output.csv)
@@ -44,14 +59,40 @@ async function writeReport(
     );
   process.stdout.write(
     output.json
-      ? `${JSON.stringify(buildJsonReport(backend, ranked, dataset, skipped, info))}\n`
-      : formatTable(ranked.slice(0, output.top), dataset, skipped, backend, seconds, info),
+      ? `${JSON.stringify(buildJsonReport(backend, metric, ranked, dataset, skipped, info))}
+`
+      : formatTable(
+          ranked.slice(0, output.top),
+          dataset,
+          skipped,
+          `${backend}, loss ${lossVariantName(metric)}`,
+          seconds,
+          info,
+        ),
   );
   if (rows.length === 0) throw new CommandFailure(`no image could be evaluated (${skipped.length} skipped)`);
 }
 
+/** The shard this eval runs: `--shard i/n`, `--shard auto` (from the scheduler), or all of it as 0/1 with `--out`. */
+function resolveShard(command: EvalCommand): ShardSpec | undefined {
+  if (command.shard === undefined) return command.out !== undefined ? { index: 0, count: 1 } : undefined;
+  const spec = command.shard === 'auto' ? shardFromEnvironment(process.env, command.shards) : parseShard(command.shard);
+  if (command.shards !== undefined && command.shards !== spec.count)
+    throw new ShardError(`--shard ${formatShard(spec)} but --shards ${command.shards}`);
+  return spec;
+}
+
+/** `--out` names a folder when it is one, or ends with a separator: the part is then `part-<i>-of-<n>.jsonl` in it. */
+async function partFile(out: string, spec: ShardSpec): Promise<string> {
+  const isFolder = out.endsWith('/') || out.endsWith(sep) || (await stat(out).catch(() => undefined))?.isDirectory();
+  if (!isFolder) return out;
+  await mkdir(out, { recursive: true });
+  return join(out, partFileName(spec));
+}
+
 async function runEval(command: EvalCommand): Promise<void> {
   const started = performance.now();
+  const shard = resolveShard(command);
   let colorTable: ColorTable | undefined;
   if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
   const prepared = await prepareDataset(command.predictionsDir, command.labelsDir, command.dataset, {
@@ -79,35 +120,48 @@ async function runEval(command: EvalCommand): Promise<void> {
     ignored: pairing.ignored,
   };
   const backend = await computeLabel(command.compute);
-  const shard = command.shard ? parseShard(command.shard) : undefined;
   const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;
   const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
-  const out = command.out ? createWriteStream(command.out) : undefined;
-  out?.write(shardLine({ type: 'header', version: 1, shard: command.shard ?? '0/1', backend, metric }));
-  for (const unpaired of skipped) out?.write(shardLine({ type: 'skipped', skipped: unpaired }));
+  const out =
+    shard && command.out !== undefined
+      ? PartWriter.open(await partFile(command.out, shard), {
+          type: 'header',
+          version: 2,
+          shard: formatShard(shard),
+          run: runHash(options, command.predictionsDir, command.labelsDir),
+          backend,
+          metric,
+          info,
+          predictionsDir: resolve(command.predictionsDir),
+          labelsDir: resolve(command.labelsDir),
+        })
+      : undefined;
+  for (const unpaired of skipped) out?.addSkipped(unpaired);
 
   const accumulator = new DatasetAccumulator(metric.numClasses);
   const rows: ImageRow[] = [];
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let complete = false;
   try {
     for await (const outcome of evaluatePairs(pairs, options, { workers: command.workers, signal: abort.signal })) {
       if (outcome.type === 'image') {
         accumulator.add(outcome.record);
         rows.push(withoutConfusion(outcome.record));
-        out?.write(shardLine({ type: 'image', record: outcome.record }));
+        out?.addImage(outcome.record);
       } else {
         skipped.push(outcome.skipped);
-        out?.write(shardLine({ type: 'skipped', skipped: outcome.skipped }));
+        out?.addSkipped(outcome.skipped);
       }
     }
+    complete = !abort.signal.aborted;
   } finally {
     process.off('SIGINT', onSignal);
-    if (out)
-      await new Promise<void>((resolve, reject) =>
-        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-      );
+    process.off('SIGTERM', onSignal);
+    // Only a whole shard becomes a part; an interrupted or failed one leaves nothing for merge to read.
+    if (out) await (complete ? out.commit() : out.discard());
   }
   if (abort.signal.aborted) throw new CommandFailure('interrupted');
   await writeReport(
@@ -116,15 +170,44 @@ async function runEval(command: EvalCommand): Promise<void> {
     rows,
     accumulator,
     skipped,
-    metric.scales,
+    metric,
     (performance.now() - started) / 1000,
     info,
   );
 }
 
+/** One folder argument is a run's part folder; otherwise the arguments are part files. */
+async function readMergeInput(files: readonly string[]): Promise<MergedShards> {
+  const [first] = files;
+  if (files.length === 1 && first !== undefined && (await stat(first).catch(() => undefined))?.isDirectory())
+    return readShardFolder(first);
+  return readShards(files);
+}
+
+const byName = (a: ImageRecord, b: ImageRecord): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** The merged records as one JSON lines file of shard 0/1: re-mergeable, and what the extension opens. */
+async function writeMerged(file: string, merged: MergedShards): Promise<void> {
+  const out = PartWriter.open(file, {
+    type: 'header',
+    version: 2,
+    shard: '0/1',
+    run: merged.run ?? 'version 1 parts',
+    backend: merged.backend,
+    metric: merged.metric,
+    ...(merged.predictionsDir !== undefined ? { predictionsDir: merged.predictionsDir } : {}),
+    ...(merged.labelsDir !== undefined ? { labelsDir: merged.labelsDir } : {}),
+    ...(merged.info !== undefined ? { info: merged.info } : {}),
+  });
+  for (const skipped of merged.skipped) out.addSkipped(skipped);
+  for (const record of [...merged.records].sort(byName)) out.addImage(record);
+  await out.commit();
+}
+
 async function runMerge(command: MergeCommand): Promise<void> {
   const started = performance.now();
-  const merged = await readShards(command.files);
+  const merged = await readMergeInput(command.files);
+  if (command.out !== undefined) await writeMerged(command.out, merged);
   const accumulator = new DatasetAccumulator(merged.metric.numClasses);
   const rows: ImageRow[] = merged.records.map((record: ImageRecord) => {
     accumulator.add(record);
@@ -136,15 +219,20 @@ async function runMerge(command: MergeCommand): Promise<void> {
     rows,
     accumulator,
     merged.skipped,
-    merged.metric.scales,
+    merged.metric,
     (performance.now() - started) / 1000,
+    merged.info,
   );
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const command = parseCommandLine(argv);
-    await (command.command === 'eval' ? runEval(command) : runMerge(command));
+    await (command.command === 'eval'
+      ? runEval(command)
+      : command.command === 'merge'
+        ? runMerge(command)
+        : runSlurm(command));
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -10,6 +10,51 @@ export interface MetricOptions {
   readonly scaleWeights?: readonly number[];
   /** Smoothing epsilon that turns a hard class map into probabilities. */
   readonly hardEpsilon: number;
+  /** How a group's distributions merge (loss.md v2): plain mean (v1) or Gaussian-weighted by chessboard distance. */
+  readonly pooling?: Pooling;
+  /** Width of the Gaussian as a fraction of the window size k (sigma * k pixels). */
+  readonly poolingSigma?: number;
+  /** Minkowski exponent m of L_k over the groups; 1 is v1's pixel-weighted mean. */
+  readonly minkowski?: number;
+}
+
+export type Pooling = 'uniform' | 'gaussian';
+export const POOLINGS: readonly Pooling[] = ['uniform', 'gaussian'];
+export const DEFAULT_POOLING_SIGMA = 0.5;
+
+/** The named loss variants: `v1` (uniform pooling, m = 1) and `paper` (Gaussian pooling, m = 5). */
+export type LossPreset = 'v1' | 'paper';
+export const LOSS_PRESETS: Readonly<Record<LossPreset, { pooling: Pooling; minkowski: number }>> = {
+  v1: { pooling: 'uniform', minkowski: 1 },
+  paper: { pooling: 'gaussian', minkowski: 5 },
+};
+
+/** The loss settings of options with their defaults filled in. */
+export interface LossVariant {
+  readonly pooling: Pooling;
+  readonly poolingSigma: number;
+  readonly minkowski: number;
+}
+
+export function lossVariant(options: MetricOptions): LossVariant {
+  return {
+    pooling: options.pooling ?? 'uniform',
+    poolingSigma: options.poolingSigma ?? DEFAULT_POOLING_SIGMA,
+    minkowski: options.minkowski ?? 1,
+  };
+}
+
+/**
+ * A short, stable name for the loss variant: `v1`, `paper`, or the settings spelled out
+ * (`gaussian σ=0.25 m=2`). σ only appears with Gaussian pooling, where it matters. Used as the label in
+ * views and as part of cache keys.
+ */
+export function lossVariantName(options: MetricOptions): string {
+  const { pooling, poolingSigma, minkowski } = lossVariant(options);
+  const sigmaMatters = pooling === 'gaussian';
+  if (pooling === 'uniform' && minkowski === 1) return 'v1';
+  if (pooling === 'gaussian' && minkowski === 5 && poolingSigma === DEFAULT_POOLING_SIGMA) return 'paper';
+  return `${pooling}${sigmaMatters ? ` σ=${poolingSigma}` : ''} m=${minkowski}`;
 }
 
 export type SoftValueKind = 'auto' | 'logits' | 'probabilities';
@@ -28,6 +73,9 @@ export const DEFAULT_METRIC_OPTIONS: MetricOptions = {
   ignoreIndex: 255,
   scales: [2, 4, 8],
   hardEpsilon: 1e-3,
+  pooling: 'uniform',
+  poolingSigma: DEFAULT_POOLING_SIGMA,
+  minkowski: 1,
 };
 
 export const DEFAULT_READ_OPTIONS: ReadOptions = {
@@ -70,9 +118,23 @@ export function validateMetricOptions(options: MetricOptions): MetricOptions {
   if (!(hardEpsilon >= 0 && hardEpsilon < 1)) {
     throw new OptionsError(`hard epsilon must be in [0, 1), got ${hardEpsilon}`);
   }
+  validateLossVariant(options);
   return options;
 }
 
 export function effectiveScaleWeights(options: MetricOptions): number[] {
   return options.scaleWeights ? [...options.scaleWeights] : options.scales.map(() => 1 / options.scales.length);
+}
+
+function validateLossVariant(options: MetricOptions): void {
+  const { pooling, poolingSigma, minkowski } = options;
+  if (pooling !== undefined && !POOLINGS.includes(pooling)) {
+    throw new OptionsError(`pooling must be one of ${POOLINGS.join(', ')}, got ${String(pooling)}`);
+  }
+  if (poolingSigma !== undefined && !(Number.isFinite(poolingSigma) && poolingSigma > 0 && poolingSigma <= 1e6)) {
+    throw new OptionsError(`pooling sigma must be a positive number (at most 1e6), got ${poolingSigma}`);
+  }
+  if (minkowski !== undefined && !(Number.isFinite(minkowski) && minkowski >= 1 && minkowski <= 100)) {
+    throw new OptionsError(`minkowski exponent must be from 1 to 100, got ${minkowski}`);
+  }
 }

@@ -37,6 +37,25 @@ export interface PixelTerms {
   readonly validPixels: number;
 }
 
+/**
+ * A region where merging changes the cost most: 4-adjacent (window, class) groups of one scale, one
+ * class and one sign of effect, joined. `effect` is the sum over its groups of
+ * n(w,c)·(mean c(p) − l(w,c)) = the sum of e_k(p) over its pixels: positive where merging removes cost
+ * (isolated errors forgiven), negative where it adds cost (right pixels dragged by their group).
+ */
+export interface HotSpot {
+  readonly scale: number;
+  readonly classId: number;
+  readonly effect: number;
+  /** effect / (valid pixels · number of scales): the region's share of the image's merge effect. */
+  readonly share: number;
+  /** Valid pixels of the class in the region's windows. */
+  readonly pixels: number;
+  readonly windows: number;
+  /** Bounding box of its windows (clipped to the image): left, top, width, height. */
+  readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+}
+
 /** Everything SegLens reports for one image. */
 export interface ImageMetrics {
   readonly width: number;
@@ -50,6 +69,8 @@ export interface ImageMetrics {
   readonly miou: number | null;
   readonly pixelAccuracy: number | null;
   readonly perClassIoU: readonly (number | null)[];
+  /** Where merging changes the cost most (the first of the image's hot spots); null when nowhere. */
+  readonly largestHotSpot: HotSpot | null;
   readonly confusion: ConfusionMatrix;
 }
 
@@ -62,6 +83,8 @@ export interface ImageMaps {
   readonly truthProbability: Float32Array;
   readonly pixelCost: Float32Array;
   readonly mergeEffect: Float32Array;
+  /** The image's hot spots, largest |effect| first (at most HOT_SPOT_LIMIT). */
+  readonly hotSpots: readonly HotSpot[];
 }
 
 /**

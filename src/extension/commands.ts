@@ -1,7 +1,7 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorText } from '../core';
+import { errorText, VOC_CLASS_NAMES } from '../core';
 import { activeEditorFile } from './activeResource';
 import { settingsForFolders, type RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
@@ -10,6 +10,8 @@ import type { InspectorPanels } from './inspectorPanel';
 import type { LabelFolderResolver } from './labelFolderResolver';
 import { recordsToCsv } from '../core/report/csv';
 import { resultsToJson } from './logic/exportResults';
+import { MAX_RESULTS_FILE_BYTES, parseResultsFile } from './logic/openResults';
+import { classNamesFor } from './logic/settings';
 import { isSortKey, SORT_KEYS, type SortKey } from './logic/ranking';
 import { rememberEvaluatedFolders } from './restoreResults';
 import type { ResultsStore } from './resultsStore';
@@ -40,6 +42,7 @@ const HANDLERS: { readonly [Name in CommandName]: Handler } = {
   sortHardExamples: (services) => pickSort(services),
   filterByClass: (services) => pickClassFilter(services),
   exportResults: (services) => exportResults(services),
+  openResults: (services, arg) => openResults(services, arg instanceof vscode.Uri ? arg : undefined),
   clearCache: (services) => clearCache(services),
   openInspector: (services, arg) => openInspector(services, arg),
 };
@@ -199,6 +202,49 @@ async function exportResults(services: CommandServices): Promise<void> {
   void vscode.window.showInformationMessage(
     `SegLens: exported ${records.length} images to ${path.basename(target.fsPath)}`,
   );
+}
+
+/** Shows a results file (merged.jsonl of a cluster run, one part, or a JSON export) as if it had just run here. */
+async function openResults(services: CommandServices, given: vscode.Uri | undefined): Promise<void> {
+  const file =
+    given ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectFiles: true,
+        canSelectFolders: false,
+        canSelectMany: false,
+        filters: { 'SegLens results': ['jsonl', 'json'] },
+        openLabel: 'Open',
+        title: 'SegLens: open results (merged.jsonl of a cluster run, seglens --out, or an export)',
+      })
+    )?.[0];
+  if (file === undefined) return;
+  if (file.scheme !== 'file') throw new Error('SegLens opens results files on the local disk only');
+  const { size } = await stat(file.fsPath);
+  if (size > MAX_RESULTS_FILE_BYTES)
+    throw new Error(`${path.basename(file.fsPath)} is ${Math.round(size / 2 ** 20)} MB, above the 1 GB limit`);
+  const opened = parseResultsFile(await readFile(file.fsPath, 'utf8'), file.fsPath);
+  const loaded = await services.loadSettings(vscode.Uri.file(opened.predictionsDir));
+  const numClasses = opened.metric.numClasses;
+  // The file's metric options are the ones its numbers were computed with; the rest comes from the settings.
+  const settings: RunSettings = {
+    ...loaded,
+    engine: { ...loaded.engine, metric: opened.metric },
+    classNames:
+      loaded.classNames.length === numClasses
+        ? loaded.classNames
+        : classNamesFor(numClasses, undefined, undefined, VOC_CLASS_NAMES),
+  };
+  const note = `from ${path.basename(file.fsPath)}`;
+  services.store.showOpened(
+    { predictionsDir: opened.predictionsDir, labelsDir: opened.labelsDir, settings },
+    opened.records,
+    opened.skipped,
+    opened.backend,
+    note,
+  );
+  services.log.info(`${note}: ${opened.records.length} images, ${opened.skipped.length} skipped (${file.fsPath})`);
+  await vscode.commands.executeCommand(`${VIEWS.hardExamples}.focus`);
 }
 
 async function clearCache(services: CommandServices): Promise<void> {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import {
   BUILTIN_PRESETS,
   loadColorTable,
+  lossVariantName,
   prepareDataset,
   validateMetricOptions,
   VOC_CLASS_NAMES,
@@ -74,6 +75,8 @@ export async function loadRunSettings(
       ...(colorTable !== undefined ? { colorTable } : {}),
     },
     fingerprint: {
+      // The loss variant by name as well: results of one variant are never served for another.
+      loss: lossVariantName(settings.metric),
       metric: settings.metric,
       read: settings.read,
       colorTable: tableSetting ?? null,

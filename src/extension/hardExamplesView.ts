@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ImageRecord } from '../core';
+import { lossVariantName, type ImageRecord } from '../core';
 import { formatFixed, formatPercent, MISSING } from '../core/report/format';
 import { COMMANDS } from './ids';
 import { Disposable, toDisposable } from './logic/dispose';
@@ -84,6 +84,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     const facts: [string, string][] = [
       ['pixel accuracy', percent(summary?.pixelAccuracy)],
       ['mean CE', decimal(summary?.meanCe)],
+      ['loss variant', source === undefined ? '…' : lossVariantName(source.settings.engine.metric)],
       ['mean adaptive loss', decimal(summary?.meanAdaptive)],
       ['mean merge effect', decimal(summary?.meanMergeEffect)],
       ['backend', status?.backend ?? '…'],

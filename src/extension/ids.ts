@@ -12,6 +12,7 @@ export const COMMANDS = {
   sortHardExamples: 'seglens.sortHardExamples',
   filterByClass: 'seglens.filterByClass',
   exportResults: 'seglens.exportResults',
+  openResults: 'seglens.openResults',
   clearCache: 'seglens.clearCache',
   openInspector: 'seglens.openInspector',
 } as const;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorText, evaluateImage, type FilePair } from '../core';
+import { errorText, evaluateImage, lossVariantName, type FilePair } from '../core';
 import { createNonce, inspectorHtml } from '../shared/inspectorHtml';
 import {
   checkWebviewMessage,
@@ -228,6 +228,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
           colorTable: target.settings.engine.colorTable,
           imageUri,
           position: index >= 0 ? { index, total: order.length } : { index: 0, total: 1 },
+          lossVariant: lossVariantName(target.settings.engine.metric),
         }),
       );
       this.log.info(

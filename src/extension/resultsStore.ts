@@ -11,7 +11,7 @@ export interface ResultSource {
   readonly settings: RunSettings;
 }
 
-/** `restored`: read back from the result cache after a window reload, without a run. */
+/** `restored`: read back without a run, from the result cache after a window reload or from a results file. */
 export type RunState = 'running' | 'done' | 'cancelled' | 'failed' | 'restored';
 
 export interface RunStatus {
@@ -99,6 +99,30 @@ export class ResultsStore extends Disposable {
       total,
       fromCache: records.length,
       backend: 'result cache',
+      note,
+    };
+    this.touch();
+  }
+
+  /** Shows results read from a file (a merged cluster run, an export); `backend` is the one the file names. */
+  showOpened(
+    source: ResultSource,
+    records: readonly ImageRecord[],
+    skipped: readonly SkippedFile[],
+    backend: string,
+    note: string,
+  ): void {
+    this.currentSource = source;
+    this.records.clear();
+    for (const record of records) this.records.set(record.predictionFile, record);
+    this.skippedFiles = [...skipped];
+    this.runStatus = {
+      state: 'restored',
+      startedAt: Date.now(),
+      elapsedMs: 0,
+      total: records.length,
+      fromCache: 0,
+      backend,
       note,
     };
     this.touch();

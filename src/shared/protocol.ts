@@ -21,6 +21,7 @@ import {
   readFiniteOrNull,
   readOneOf,
   readArray,
+  readArrayUpTo,
   readTypedArray,
   toResult,
 } from './validation';
@@ -46,6 +47,9 @@ export const SOURCE_KINDS = ['image', 'label', 'prediction'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 import type { Rgb } from '../core/colors';
+import type { HotSpot } from '../core/types';
+
+export type { HotSpot } from '../core/types';
 
 export type { Rgb } from '../core/colors';
 export { pascalVocColor, defaultClassColors } from '../core/colors';
@@ -59,6 +63,8 @@ export const PROTOCOL_LIMITS = {
   maxClassNameLength: 256,
   maxUriLength: 8192,
   maxTextLength: 10000,
+  maxHotSpots: 32,
+  maxLossVariantLength: 64,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -116,6 +122,13 @@ export interface ImageMessage {
    * heatmap always spans its own extremes. A fixed value makes images comparable.
    */
   readonly mergeEffectRange: number | null;
+  /** Which loss produced the numbers: `v1`, `paper` or the settings spelled out (loss.md v2). */
+  readonly lossVariant: string;
+  /**
+   * Where merging changes the cost most, largest |effect| first, computed by the engine (the webview
+   * only draws and lists them). Boxes are in image pixels and lie inside the image.
+   */
+  readonly hotSpots: readonly HotSpot[];
   readonly layers: InspectorPixelLayers;
 }
 
@@ -179,11 +192,17 @@ export interface PersistedViewState {
   readonly offsetY: number;
 }
 
+/** How the merge-effect colours span M: a high percentile of |M| (clamped beyond), or max |M|. */
+export const COLOR_SCALES = ['robust', 'full'] as const;
+export type ColorScale = (typeof COLOR_SCALES)[number];
+
 export interface PersistedInspectorState {
   readonly version: 1;
   readonly imageName: string | null;
   readonly layers: Readonly<Record<LayerName, PersistedLayerState>>;
   readonly view: PersistedViewState | null;
+  /** Absent in states saved before it existed: robust. */
+  readonly colorScale?: ColorScale;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,6 +276,30 @@ function readMetrics(value: unknown, path: string, numClasses: number): Inspecto
   };
 }
 
+function readHotSpot(value: unknown, path: string, width: number, height: number, numClasses: number): HotSpot {
+  const record = readRecord(value, path, ['scale', 'classId', 'effect', 'share', 'pixels', 'windows', 'box']);
+  const box = readRecord(record.box, `${path}.box`, ['x', 'y', 'width', 'height']);
+  const x = readInteger(box.x, `${path}.box.x`, 0, width - 1);
+  const y = readInteger(box.y, `${path}.box.y`, 0, height - 1);
+  const effect = readFiniteOrNull(record.effect, `${path}.effect`);
+  const share = readFiniteOrNull(record.share, `${path}.share`);
+  if (effect === null || share === null) fail(path, 'a finite effect and share');
+  return {
+    scale: readInteger(record.scale, `${path}.scale`, 1, PROTOCOL_LIMITS.maxSide),
+    classId: readInteger(record.classId, `${path}.classId`, 0, numClasses - 1),
+    effect,
+    share,
+    pixels: readInteger(record.pixels, `${path}.pixels`, 1, width * height),
+    windows: readInteger(record.windows, `${path}.windows`, 1, width * height),
+    box: {
+      x,
+      y,
+      width: readInteger(box.width, `${path}.box.width`, 1, width - x),
+      height: readInteger(box.height, `${path}.box.height`, 1, height - y),
+    },
+  };
+}
+
 function readImageMessage(record: Record<string, unknown>): ImageMessage {
   const path = 'image';
   readRecord(record, path, [
@@ -272,6 +315,8 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     'metrics',
     'position',
     'mergeEffectRange',
+    'lossVariant',
+    'hotSpots',
     'layers',
   ]);
   const width = readInteger(record.width, `${path}.width`, 1, PROTOCOL_LIMITS.maxSide);
@@ -309,6 +354,10 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     metrics: readMetrics(record.metrics, `${path}.metrics`, numClasses),
     position: { index, total },
     mergeEffectRange: range,
+    lossVariant: readString(record.lossVariant, `${path}.lossVariant`, PROTOCOL_LIMITS.maxLossVariantLength),
+    hotSpots: readArrayUpTo(record.hotSpots, `${path}.hotSpots`, PROTOCOL_LIMITS.maxHotSpots).map((spot, i) =>
+      readHotSpot(spot, `${path}.hotSpots[${i}]`, width, height, numClasses),
+    ),
     layers: {
       label: readTypedArray(layers.label, `${path}.layers.label`, Int32Array, pixels),
       predicted: readTypedArray(layers.predicted, `${path}.layers.predicted`, Int32Array, pixels),
@@ -390,7 +439,7 @@ function readLayerState(value: unknown, path: string): PersistedLayerState {
 }
 
 function readPersistedState(value: unknown): PersistedInspectorState {
-  const record = readRecord(value, 'state', ['version', 'imageName', 'layers', 'view']);
+  const record = readRecord(value, 'state', ['version', 'imageName', 'layers', 'view'], ['colorScale']);
   readInteger(record.version, 'state.version', 1, 1);
   const layersRecord = readRecord(record.layers, 'state.layers', LAYER_NAMES);
   const layers = Object.fromEntries(
@@ -412,6 +461,9 @@ function readPersistedState(value: unknown): PersistedInspectorState {
     imageName: record.imageName === null ? null : readImageName(record.imageName, 'state.imageName'),
     layers,
     view,
+    ...(record.colorScale !== undefined
+      ? { colorScale: readOneOf(record.colorScale, 'state.colorScale', COLOR_SCALES) }
+      : {}),
   };
 }
 

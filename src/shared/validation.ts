@@ -83,6 +83,13 @@ export function readArray(value: unknown, path: string, length: number): readonl
   return value;
 }
 
+export function readArrayUpTo(value: unknown, path: string, maxLength: number): readonly unknown[] {
+  if (!Array.isArray(value) || value.length > maxLength) {
+    fail(path, `an array of at most ${maxLength} items`);
+  }
+  return value;
+}
+
 /**
  * A typed array of exactly the expected kind and length. A bare ArrayBuffer is accepted as well
  * because a transport may hand over the buffer rather than the view.

@@ -4,6 +4,7 @@
  * so a plain `node --test` over compiled tests does not need a VS Code.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -517,6 +518,112 @@ describe('SegLens in VS Code', { skip }, () => {
     assert.ok(magnitude(high) > 0 && magnitude(low) === magnitude(high), `colour bar runs from ${low} to ${high}`);
     await screenshot(page, 'inspector-heatmap');
   });
+
+  it('shows the hot spots of a real VOC prediction and zooms to one when it is clicked', async (t) => {
+    const realPrediction = path.join(workspace, 'real', 'real-predictions', '2007_000129.png');
+    if (!existsSync(realPrediction)) {
+      t.skip('shared/data/real is not beside this checkout');
+      return;
+    }
+    await runFromPalette(page, 'View: Close All Editors');
+    await expandExplorerFolder(page, 'real', 'real-predictions');
+    const file = explorerRow(page, '2007_000129.png');
+    await retry('real prediction visible in the explorer', 20_000, async () => {
+      if (await file.isVisible()) return true;
+      await explorerRow(page, 'real-predictions').click();
+      await sleep(500);
+      return file.isVisible();
+    });
+    await file.dblclick();
+    await page
+      .locator('.tabs-container .tab', { hasText: '2007_000129.png' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
+    await runFromPalette(page, 'SegLens: Run Loss on Current Image');
+    const metrics = await waitForInspector(page, '2007_000129');
+    assert.match(metrics, /Loss\s+v1/, 'the header names the loss variant');
+
+    const frame = webviewContent(page);
+    const checkbox = frame.locator('vscode-checkbox[data-layer="mergeEffect"]');
+    const isChecked = (): Promise<boolean> =>
+      checkbox.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
+    if (!(await isChecked())) await checkbox.click();
+    const spots = frame.locator('#hot-spots button.hot-spot');
+    await retry('the hot spots to be listed', 15_000, async () => (await spots.count()) > 0);
+    const count = await spots.count();
+    assert.ok(count >= 3, `a real prediction has several hot spots (${count})`);
+    const first = (await spots.nth(0).innerText()).trim();
+    assert.match(first, /^\S.* · k=\d+ · \d+ px · merging (removes|adds) [\d.]+/, `hot spot row: ${first}`);
+    assert.match(
+      (await frame.locator('#color-scale').innerText()).trim(),
+      /^Robust: 99th percentile/,
+      'the robust colour scale is the default',
+    );
+    const canvasPixels = (): Promise<number[]> =>
+      frame.locator('#canvas').evaluate((element) => {
+        const canvas = element as HTMLCanvasElement;
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        return data === undefined ? [] : Array.from(data.filter((_, i) => i % (4 * 13) < 3));
+      });
+    const before = await canvasPixels();
+    await spots.nth(0).click();
+    await retry('the first hot spot to be selected', 10_000, async () => {
+      return (await spots.nth(0).getAttribute('aria-pressed')) === 'true';
+    });
+    let changed = 0;
+    await retry('the canvas to zoom to the hot spot', 15_000, async () => {
+      const after = await canvasPixels();
+      changed = after.filter((value, i) => Math.abs(value - (before[i] ?? value)) > 8).length;
+      if (changed > before.length / 10) return true;
+      await sleep(250);
+      return false;
+    });
+    assert.ok(changed > before.length / 10, `clicking the hot spot zoomed the view (${changed} samples changed)`);
+    // A real photo: this screenshot stays in the gitignored screenshots folder, never in docs/.
+    await screenshot(page, 'real-hot-spots');
+  });
+
+  it('opens a merged cluster result (seglens merge --out) into the Hard examples view from the explorer', async () => {
+    // What a SLURM or Kubernetes run leaves behind: parts of 2 shards, merged into merged.jsonl.
+    const run = path.join(workspace, 'cluster-run');
+    const cli = path.join(repo, 'dist', 'cli.js');
+    const predictions = path.join(workspace, 'predictions');
+    const labels = path.join(workspace, 'SegmentationClass');
+    for (const shard of ['0/2', '1/2'])
+      execFileSync(process.execPath, [
+        cli,
+        'eval',
+        predictions,
+        '--labels',
+        labels,
+        '--shard',
+        shard,
+        '--out',
+        `${run}/`,
+      ]);
+    execFileSync(process.execPath, [cli, 'merge', run, '--out', path.join(run, 'merged.jsonl')]);
+    const runsBefore = logCount(/\] evaluate /);
+
+    await runFromPalette(page, 'View: Close All Editors');
+    await expandExplorerFolder(page, 'cluster-run', 'merged.jsonl');
+    await runFromContextMenu(page, explorerRow(page, 'merged.jsonl'), 'Open Results…');
+    await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
+    await waitForSummary(
+      page,
+      'the summary of the opened file',
+      new RegExp(`^${expected.length} images · exact-float64 · 0 skipped · restored$`),
+    );
+    // The sort key picked earlier (mIoU) applies to the opened results as to a run.
+    const want = orderBy(expected, (image) => image.miou, 'ascending').map((image) => image.name);
+    await waitForImageRows(page, 'the opened images', expected, want);
+    assert.equal(logCount(/\] evaluate /), runsBefore, 'nothing was evaluated: the list came from the file');
+    await hardExampleRows(page)
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${want[0]!}$`) }) })
+      .click();
+    await waitForInspector(page, want[0]!);
+    assert.deepEqual(await errorNotifications(page), [], 'no error notification');
+  });
+
   it('evaluates a Cityscapes-style prediction folder with city sub-folders: labels found, names relative, the photo under the overlays', async (t) => {
     const real = path.join(repo, '..', 'shared', 'data', 'real');
     if (!existsSync(real)) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { isImageRecord, optionsHash, ResultCache } from '../../src/extension/logic/resultCache';
+import { DEFAULT_METRIC_OPTIONS, LOSS_PRESETS, lossVariantName, type MetricOptions } from '../../src/core/options';
 import { fakeRecord } from './records';
 
 const storage = mkdtempSync(path.join(tmpdir(), 'seglens-cache-'));
@@ -86,4 +87,26 @@ test('record shape check', () => {
   assert.ok(!isImageRecord({ ...record, ce: 'high' }));
   assert.ok(!isImageRecord({ ...record, confusion: { counts: [1], unknown: null } }));
   assert.ok(!isImageRecord(null));
+});
+
+test('results of one loss variant are never served for another', () => {
+  const v1 = { ...DEFAULT_METRIC_OPTIONS };
+  const paper = { ...DEFAULT_METRIC_OPTIONS, ...LOSS_PRESETS.paper };
+  const fingerprint = (metric: MetricOptions): unknown => ({ loss: lossVariantName(metric), metric });
+  assert.notEqual(optionsHash(fingerprint(v1), '1'), optionsHash(fingerprint(paper), '1'));
+  assert.notEqual(
+    optionsHash(fingerprint(paper), '1'),
+    optionsHash(fingerprint({ ...paper, poolingSigma: 0.25 }), '1'),
+    'σ is part of the key',
+  );
+  assert.equal(lossVariantName(paper), 'paper');
+  assert.equal(lossVariantName({ ...paper, poolingSigma: 0.25 }), 'gaussian σ=0.25 m=5');
+  assert.equal(lossVariantName({ ...v1, poolingSigma: 3 }), 'v1', 'σ does not matter for uniform pooling');
+});
+
+test('a cached record must carry a well-formed largest hot spot (or none)', () => {
+  assert.ok(isImageRecord(fakeRecord('a')));
+  assert.ok(isImageRecord(fakeRecord('a', { largestHotSpot: null })));
+  const broken = { ...fakeRecord('a'), largestHotSpot: { scale: 2 } };
+  assert.equal(isImageRecord(broken), false);
 });

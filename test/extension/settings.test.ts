@@ -5,7 +5,15 @@ import { classNamesFor, readSettings } from '../../src/extension/logic/settings'
 
 test('defaults follow the spec', () => {
   const settings = readSettings(() => undefined);
-  assert.deepEqual(settings.metric, { numClasses: 21, ignoreIndex: 255, scales: [2, 4, 8], hardEpsilon: 1e-3 });
+  assert.deepEqual(settings.metric, {
+    numClasses: 21,
+    ignoreIndex: 255,
+    scales: [2, 4, 8],
+    hardEpsilon: 1e-3,
+    pooling: 'uniform',
+    poolingSigma: 0.5,
+    minkowski: 1,
+  });
   assert.deepEqual(settings.read, { softValues: 'auto', softLayout: 'auto', maxMegapixels: 64 });
   assert.equal(settings.workers, 0);
   assert.equal(settings.colorTable, undefined);
@@ -46,4 +54,14 @@ test('untrusted workspaces only honour path settings inside the workspace', () =
   assert.match(resolvePathSetting('/elsewhere', folders, false).rejected ?? '', /outside the workspace/);
   assert.deepEqual(resolvePathSetting('  ', folders, false), {});
   assert.match(resolvePathSetting('rel', [], true).rejected ?? '', /relative/);
+});
+
+test('the loss preset sets pooling and the exponent; explicit settings override it', () => {
+  const paper = readSettings((key) => ({ loss: 'paper', pooling: null, minkowski: null })[key]);
+  assert.equal(paper.metric.pooling, 'gaussian');
+  assert.equal(paper.metric.minkowski, 5);
+  const mixed = readSettings((key) => ({ loss: 'paper', pooling: 'uniform', minkowski: 2, poolingSigma: 0.25 })[key]);
+  assert.deepEqual([mixed.metric.pooling, mixed.metric.minkowski, mixed.metric.poolingSigma], ['uniform', 2, 0.25]);
+  const junk = readSettings((key) => ({ loss: 'v9', pooling: 'max', minkowski: 'big' })[key]);
+  assert.deepEqual([junk.metric.pooling, junk.metric.minkowski], ['uniform', 1]);
 });

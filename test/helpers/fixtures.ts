@@ -24,5 +24,13 @@ export function goldenPrediction(c: GoldenCase): Prediction {
 }
 
 export function goldenOptions(c: GoldenCase): MetricOptions {
-  return { numClasses: c.C, ignoreIndex: c.ignore, scales: c.scales, hardEpsilon: c.hard_eps ?? 1e-3 };
+  return {
+    numClasses: c.C,
+    ignoreIndex: c.ignore,
+    scales: c.scales,
+    hardEpsilon: c.hard_eps ?? 1e-3,
+    ...(c.pooling !== undefined ? { pooling: c.pooling } : {}),
+    ...(c.pooling_sigma !== undefined ? { poolingSigma: c.pooling_sigma } : {}),
+    ...(c.minkowski !== undefined ? { minkowski: c.minkowski } : {}),
+  };
 }

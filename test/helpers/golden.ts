@@ -8,6 +8,10 @@ export interface GoldenCase {
   ignore: number;
   scales: number[];
   hard_eps?: number;
+  /** v2 (golden-v2.json): the loss variant; absent in golden.json, which is v1. */
+  pooling?: 'uniform' | 'gaussian';
+  pooling_sigma?: number;
+  minkowski?: number;
   label: number[][];
   logits_hwc?: number[][][];
   pred?: number[][];
@@ -16,6 +20,8 @@ export interface GoldenCase {
     adaptive: number;
     per_scale: Record<string, number>;
     merge_effect_map: number[][];
+    /** v2: mean of M over valid pixels (CE - mean_k L_k only for the v1 loss). */
+    merge_effect_mean?: number;
     argmax?: number[][];
     per_class_iou: (number | null)[];
     miou: number;
@@ -25,9 +31,13 @@ export interface GoldenCase {
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 export const GOLDEN_FILE = join(REPO_ROOT, 'test', 'fixtures', 'spec', 'golden.json');
+export const GOLDEN_V2_FILE = join(REPO_ROOT, 'test', 'fixtures', 'spec', 'golden-v2.json');
+/** Every golden file, each with the spec file it copies (shared/spec/NAME). */
+export const GOLDEN_FILES: readonly string[] = [GOLDEN_FILE, GOLDEN_V2_FILE];
 
-export function goldenCases(): GoldenCase[] {
-  return (JSON.parse(readFileSync(GOLDEN_FILE, 'utf8')) as { cases: GoldenCase[] }).cases;
+/** The cases of one golden file; by default the v1 file and the v2 file together. */
+export function goldenCases(files: readonly string[] = GOLDEN_FILES): GoldenCase[] {
+  return files.flatMap((file) => (JSON.parse(readFileSync(file, 'utf8')) as { cases: GoldenCase[] }).cases);
 }
 
 /** |actual - expected| <= tolerance * |expected|, with an absolute floor only for exact zeros. */

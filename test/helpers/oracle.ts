@@ -15,6 +15,10 @@ export interface OracleInput {
   hard?: number[];
   hardEps?: number;
   logits?: number[];
+  /** loss.md v2; defaults are v1's. */
+  pooling?: 'uniform' | 'gaussian';
+  poolingSigma?: number;
+  minkowski?: number;
 }
 
 export interface OracleOutput {
@@ -59,24 +63,36 @@ export function oracle(input: OracleInput): OracleOutput {
   const perScale = input.scales.map((k) => {
     let weighted = 0;
     let count = 0;
+    const m = input.minkowski ?? 1;
+    const sigma = input.poolingSigma ?? 0.5;
     for (let wy = 0; wy < height; wy += k) {
       for (let wx = 0; wx < width; wx += k) {
         const members: number[] = [];
-        for (let y = wy; y < Math.min(height, wy + k); y++)
-          for (let x = wx; x < Math.min(width, wx + k); x++) members.push(y * width + x);
+        const weightOf = new Map<number, number>();
+        const h = Math.min(height, wy + k) - wy;
+        const w = Math.min(width, wx + k) - wx;
+        for (let y = wy; y < wy + h; y++)
+          for (let x = wx; x < wx + w; x++) {
+            members.push(y * width + x);
+            // Chessboard distance to the clipped window's centre, straight from the spec's formula.
+            const d = Math.max(Math.abs(y - wy - (h - 1) / 2), Math.abs(x - wx - (w - 1) / 2));
+            weightOf.set(y * width + x, input.pooling === 'gaussian' ? Math.exp(-(d * d) / (2 * (sigma * k) ** 2)) : 1);
+          }
         for (let c = 0; c < C; c++) {
           const group = members.filter((p) => isValid(p) && input.label[p] === c);
           if (group.length === 0) continue;
           const merged = new Array<number>(C).fill(0);
-          for (const p of group) P[p]!.forEach((v, j) => (merged[j] = merged[j]! + v / group.length));
+          const totalWeight = group.reduce((s, p) => s + weightOf.get(p)!, 0);
+          for (const p of group)
+            P[p]!.forEach((v, j) => (merged[j] = merged[j]! + (weightOf.get(p)! * v) / totalWeight));
           const groupCost = negLog(merged[c]!);
-          weighted += group.length * groupCost;
+          weighted += group.length * groupCost ** m;
           count += group.length;
           for (const p of group) merge[p] = merge[p]! + (cost(p) - groupCost) / input.scales.length;
         }
       }
     }
-    return weighted / count;
+    return (weighted / count) ** (1 / m);
   });
   const weights = input.weights ?? input.scales.map(() => 1 / input.scales.length);
   const adaptive = perScale.reduce((s, l, i) => s + weights[i]! * l, 0);

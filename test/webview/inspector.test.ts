@@ -104,8 +104,24 @@ function fixtureMessage(options: FixtureOptions = {}): Record<string, unknown> {
     },
     position: { index: 2, total: 10 },
     mergeEffectRange: options.mergeEffectRange ?? null,
+    lossVariant: 'paper',
+    hotSpots: FIXTURE_HOT_SPOTS,
   };
 }
+
+/** Two hot spots of the fixture: the top-left quadrant (merging removes cost) and the top-right (adds). */
+const FIXTURE_HOT_SPOTS = [
+  { scale: 4, classId: 1, effect: 2.5, share: 0.013, pixels: 16, windows: 1, box: { x: 0, y: 0, width: 4, height: 4 } },
+  {
+    scale: 4,
+    classId: 2,
+    effect: -1.5,
+    share: -0.008,
+    pixels: 16,
+    windows: 1,
+    box: { x: 4, y: 0, width: 4, height: 4 },
+  },
+];
 
 function solidPng(width: number, height: number, [r, g, b]: readonly number[]): Buffer {
   const png = new PNG({ width, height });
@@ -633,6 +649,128 @@ describe('Inspector webview in Chromium', () => {
       assert.equal(next.view, null);
     } finally {
       await second.page.close();
+    }
+  });
+
+  it('says which loss variant produced the numbers', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page);
+      assert.equal(await page.textContent('#metrics dd[data-metric="lossVariant"]'), 'paper');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('spans a robust range by default, marks the clamped ends, and switches to the full range', async () => {
+    const { page } = await openInspector();
+    try {
+      // 20×20, every pixel valid with M = 0.5 except two outliers at ±9: the 99th percentile is 0.5.
+      const side = 20;
+      await page.evaluate(
+        ({ message, side }) => {
+          const pixels = side * side;
+          const mergeEffect = new Float32Array(pixels).fill(0.5);
+          mergeEffect[0] = 9;
+          mergeEffect[1] = -9;
+          window.postMessage(
+            {
+              ...message,
+              name: 'fixture/outliers',
+              width: side,
+              height: side,
+              hotSpots: [],
+              layers: {
+                label: new Int32Array(pixels).fill(1),
+                predicted: new Int32Array(pixels).fill(1),
+                truthProbability: new Float32Array(pixels).fill(0.5),
+                pixelCost: new Float32Array(pixels).fill(0.69),
+                mergeEffect,
+              },
+            },
+            '*',
+          );
+        },
+        { message: fixtureMessage(), side },
+      );
+      await page.waitForFunction(() => document.getElementById('image-name')?.textContent === 'fixture/outliers');
+      assert.equal(await page.textContent('.color-bar .max'), '+0.500');
+      assert.equal(await page.getAttribute('#color-scale', 'data-kind'), 'robust');
+      assert.match((await page.textContent('#color-scale')) ?? '', /99th percentile.*2 px beyond it \(up to ±9\.000\)/);
+      assert.equal(await page.isVisible('.color-bar .clamp.high'), true, 'clamped values are marked on the bar');
+      await page.click('#color-scale-toggle');
+      await page.waitForFunction(() => document.getElementById('color-scale')?.dataset.kind === 'full');
+      assert.equal(await page.textContent('.color-bar .max'), '+9.000');
+      assert.equal(await page.isVisible('.color-bar .clamp.high'), false);
+      await page.keyboard.press('s');
+      await page.waitForFunction(() => document.getElementById('color-scale')?.dataset.kind === 'robust');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('outlines the hot spots on the merge-effect layer, lists them, zooms to one on click and steps with h', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page);
+      await showOnly(page, { mergeEffect: 100 });
+      const items = page.locator('#hot-spots button.hot-spot');
+      assert.equal(await items.count(), 2);
+      assert.match((await items.nth(0).textContent()) ?? '', /^cat · k=4 · 16 px · merging removes 2\.5/);
+      assert.match((await items.nth(1).textContent()) ?? '', /^dog · k=4 · 16 px · merging adds 1\.5/);
+      // The outline lies just inside each box's edge; read it back from the canvas.
+      const view = await fittedView(page);
+      const ratio = await page.evaluate(() => window.devicePixelRatio || 1);
+      const insideLeftEdge = (box: { x: number; y: number; height: number }): { x: number; y: number } => {
+        const point = toScreen(view, { x: box.x, y: box.y + box.height / 2 });
+        return { x: point.x + ratio, y: point.y };
+      };
+      assertColor(await canvasPixel(page, insideLeftEdge(FIXTURE_HOT_SPOTS[0]!.box)), [255, 214, 0], 'removes: yellow');
+      assertColor(await canvasPixel(page, insideLeftEdge(FIXTURE_HOT_SPOTS[1]!.box)), [0, 229, 255], 'adds: cyan');
+      // Inside the box, away from the outline, the heatmap is untouched.
+      const heat = await quadrantColor(page, 'topLeft');
+      assert.ok(heat[0] > 150 && heat[2] < 100, `heat inside the box, got ${heat.join(',')}`);
+      // No outlines without the merge-effect layer.
+      await showOnly(page, { error: 100 });
+      assertColor(await canvasPixel(page, insideLeftEdge(FIXTURE_HOT_SPOTS[0]!.box)), [46, 160, 67], 'error map only');
+
+      await items.nth(1).click();
+      await page.waitForFunction(
+        () => document.querySelector('#hot-spots [data-hot-spot="1"]')?.getAttribute('aria-pressed') === 'true',
+      );
+      const zoomed = (
+        await (async () => {
+          const states = await page.evaluate(() => window.__seglensTest.states);
+          return states[states.length - 1] as PersistedInspectorState;
+        })()
+      ).view;
+      assert.ok(zoomed !== null && zoomed.zoom > view.zoom / ratio, 'clicking a hot spot zooms in');
+      assert.equal(
+        (await page.evaluate(() => window.__seglensTest.states.at(-1) as PersistedInspectorState)).layers.mergeEffect
+          .visible,
+        true,
+      );
+      // The selected outline is white, at the box's left edge in the zoomed view.
+      const zoomedView = {
+        zoom: zoomed.zoom * ratio,
+        offsetX: zoomed.offsetX * ratio,
+        offsetY: zoomed.offsetY * ratio,
+      };
+      const box = FIXTURE_HOT_SPOTS[1]!.box;
+      const edge = toScreen(zoomedView, { x: box.x, y: box.y + box.height / 2 });
+      assertColor(await canvasPixel(page, { x: edge.x + ratio, y: edge.y }), [255, 255, 255], 'selected: white');
+
+      await page.locator('#canvas').focus();
+      await page.keyboard.press('h');
+      await page.waitForFunction(
+        () => document.querySelector('#hot-spots [data-hot-spot="0"]')?.getAttribute('aria-pressed') === 'true',
+      );
+      await page.keyboard.press('Shift+H');
+      await page.waitForFunction(
+        () => document.querySelector('#hot-spots [data-hot-spot="1"]')?.getAttribute('aria-pressed') === 'true',
+      );
+    } finally {
+      await page.close();
     }
   });
 

@@ -110,6 +110,18 @@ function imageMessage(
     },
     position: { index: 0, total: 1 },
     mergeEffectRange: null,
+    lossVariant: 'v1',
+    hotSpots: [
+      {
+        scale: 2,
+        classId: 1,
+        effect: 0.4,
+        share: 0.1,
+        pixels: 2,
+        windows: 1,
+        box: { x: 1, y: 0, width: 2, height: 2 },
+      },
+    ],
     layers: {
       label: new Int32Array(pixels),
       predicted: new Int32Array(pixels),
@@ -184,6 +196,23 @@ describe('parseHostMessage', () => {
       ['position', imageMessage({ position: { index: 1, total: 1 } })],
       ['zero width', imageMessage({ width: 0 })],
       ['range', imageMessage({ mergeEffectRange: -1 })],
+      ['no loss variant', imageMessage({ lossVariant: undefined })],
+      [
+        'hot spot outside the image',
+        imageMessage({
+          hotSpots: [
+            {
+              scale: 2,
+              classId: 1,
+              effect: 1,
+              share: 1,
+              pixels: 1,
+              windows: 1,
+              box: { x: 2, y: 0, width: 2, height: 1 },
+            },
+          ],
+        }),
+      ],
       ['unsafe name', imageMessage({ name: '../x' })],
       ['extra field', imageMessage({ script: 'alert(1)' })],
     ];

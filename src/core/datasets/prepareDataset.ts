@@ -7,7 +7,7 @@ import { BUILTIN_PRESETS, builtinPreset, cityscapesPreset, type BuiltinPresetNam
 import { loadDatasetFile } from './datasetFile';
 import { detectPreset } from './detect';
 import type { IdMapping } from './idMap';
-import { decidePredictionIds, sampleIds } from './predictionIds';
+import { decidePredictionIds, samplePredictions } from './predictionIds';
 import type { DatasetPreset, IdSpace } from './preset';
 
 /** What the user asked for: `--dataset`, `--prediction-ids`, `--pair` (or the settings). */
@@ -81,7 +81,7 @@ export async function prepareDataset(
         read: options.read,
         colorTable: options.colorTable ?? preset.colorTable,
       };
-      const decision = decidePredictionIds(await sampleIds(pairing.pairs, engine), preset);
+      const decision = decidePredictionIds(await samplePredictions(pairing.pairs, engine, preset), preset);
       predictionIds = decision.predictionIds;
       idsLine = `predictions in ${predictionIds} ids (${decision.certain ? 'detected' : 'a guess'}: ${decision.evidence}${
         decision.certain ? '' : `; --prediction-ids ${predictionIds === 'train' ? 'label' : 'train'} overrides it`

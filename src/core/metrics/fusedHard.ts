@@ -1,6 +1,6 @@
-import { effectiveScaleWeights, type MetricOptions } from '../options';
+import { effectiveScaleWeights, lossVariant, type MetricOptions } from '../options';
 import type { ClassMap, ConfusionMatrix } from '../types';
-import type { AdaptiveLossResult } from './adaptiveLoss';
+import { NEGLIGIBLE_EFFECT_PER_PIXEL, type AdaptiveLossResult, type GroupEffectSink } from './adaptiveLoss';
 import { emptyConfusion } from './confusion';
 import { cost } from './crossEntropy';
 
@@ -47,11 +47,13 @@ export function nestedScales(scales: readonly number[]): number[] | undefined {
 
 /**
  * When the fused kernel computes exactly what the spec says: a hard prediction (the caller's check),
- * nested scales, and the v1 loss (uniform pooling, Minkowski exponent 1: today's only loss).
- * Everything else takes the general path.
+ * nested scales, and the v1 loss: uniform pooling and Minkowski exponent 1. Gaussian pooling weighs
+ * pixels, so a group is no longer three counts, and m ≠ 1 needs every group's cost to the power m:
+ * any v2 setting takes the general path (adaptiveLoss.ts), as do scales that are not nested.
  */
 export function fusedHardApplies(options: MetricOptions): boolean {
-  return nestedScales(options.scales) !== undefined;
+  const { pooling, minkowski } = lossVariant(options);
+  return pooling === 'uniform' && minkowski === 1 && nestedScales(options.scales) !== undefined;
 }
 
 /** Counts kept per group: pixels, misses (predicted another class), outside (predicted id >= C). */
@@ -88,18 +90,13 @@ interface Costs {
 }
 
 /**
- * Receives every (window, class) group of one scale whose merge effect n·(mean c(p) − ℓ(w,c)) is above
+ * What each scale hands its groups to (the hot spots' collectors): adaptiveLoss's GroupEffectSink, of
+ * which the kernel makes only the calls. Every group whose merge effect n·(mean c(p) − ℓ(w,c)) is above
  * NEGLIGIBLE_EFFECT_PER_PIXEL per pixel, band by band from the top (`key` = floor(x / k)·C + c within
  * the band starting at row `bandTop`); `bandDone` follows each band. Pure groups have no effect and
  * are never handed over.
  */
-export interface GroupSink {
-  group(bandTop: number, key: number, n: number, effect: number): void;
-  bandDone(bandTop: number): void;
-}
-
-/** Group effects below this many nats per pixel are rounding residue, not reported. */
-export const NEGLIGIBLE_EFFECT_PER_PIXEL = 1e-9;
+export type GroupSink = Pick<GroupEffectSink, 'group' | 'bandDone'>;
 
 /**
  * Buffers reused from image to image (one engine per worker thread, one image at a time): every count
@@ -544,5 +541,6 @@ function lossOf(
   );
   const perScale = options.scales.map((k) => byK.get(k)!);
   const weights = effectiveScaleWeights(options);
-  return { perScale, adaptive: perScale.reduce((acc, l, i) => acc + weights[i]! * l, 0) };
+  // With m = 1 (the only exponent this kernel takes), L_k is the pixel-weighted mean of group costs.
+  return { perScale, adaptive: perScale.reduce((acc, l, i) => acc + weights[i]! * l, 0), meanGroupCost: perScale };
 }

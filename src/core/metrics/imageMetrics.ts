@@ -1,10 +1,11 @@
 import { validateMetricOptions, type MetricOptions } from '../options';
-import type { ClassMap, ConfusionMatrix, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
+import type { ClassMap, ConfusionMatrix, HotSpot, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
 import { predictionSize } from '../types';
-import { adaptiveLoss, meanMergeEffect, mergeEffectMap, type AdaptiveLossResult } from './adaptiveLoss';
+import { meanMergeEffect, mergeEffectMap, type AdaptiveLossResult } from './adaptiveLoss';
 import { confusionOf, iouSummary } from './confusion';
-import { crossEntropy, pixelCostMap } from './crossEntropy';
+import { meanCost, pixelCostMap } from './crossEntropy';
 import { fusedHardApplies, fusedHardMetrics, type FusedHardResult } from './fusedHard';
+import { adaptiveLossAndHotSpots, rankHotSpots, ScaleHotSpots } from './hotSpots';
 import { hardPixelTerms, pixelTerms } from './pixelTerms';
 
 export class SizeMismatchError extends Error {
@@ -23,12 +24,19 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 /** All metrics of one image from its per-pixel terms. */
 export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): ImageEvaluation {
   validateMetricOptions(options);
-  const ce = crossEntropy(terms);
-  const adaptive = adaptiveLoss(terms, options);
+  const pixelCost = pixelCostMap(terms);
+  const ce = meanCost(pixelCost, terms.validPixels);
+  const { loss: adaptive, hotSpots: spots } = adaptiveLossAndHotSpots(terms, pixelCost, options);
   const confusion = confusionOf(terms, options.numClasses);
   return {
-    metrics: assembleMetrics(terms, ce, adaptive, confusion, options),
-    maps: lazyMaps(terms, () => terms, options),
+    metrics: assembleMetrics(terms, ce, adaptive, confusion, spots, options),
+    maps: lazyMaps(
+      terms,
+      () => terms,
+      options,
+      () => pixelCost,
+      spots,
+    ),
   };
 }
 
@@ -38,22 +46,40 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
  */
 function fusedHardEvaluation(label: ClassMap, prediction: ClassMap, options: MetricOptions): ImageEvaluation {
   validateMetricOptions(options);
-  const fused = fusedHardMetrics(label, prediction, options);
+  const { width, height } = label;
+  // The hot spots are built from the kernel's groups, as adaptiveLossAndHotSpots builds them from the
+  // general pass (the collectors read no c(p): they are handed each group's effect).
+  const collectors = new Map<number, ScaleHotSpots>();
+  const fused = fusedHardMetrics(label, prediction, options, (k) => {
+    const collector = new ScaleHotSpots(NO_PIXEL_COSTS, k, options.numClasses, width, height);
+    collectors.set(k, collector);
+    return collector;
+  });
+  const spots = rankHotSpots(
+    options.scales.map((k) => collectors.get(k)!),
+    options.scales,
+    fused.validPixels,
+  );
   let terms: PixelTerms | undefined;
   const lazyTerms = (): PixelTerms => (terms ??= hardPixelTerms(label, prediction, options));
-  const size = { width: label.width, height: label.height, validPixels: fused.validPixels };
+  let costs: Float64Array | undefined;
+  const lazyCosts = (): Float64Array => (costs ??= pixelCostMap(lazyTerms()));
+  const size = { width, height, validPixels: fused.validPixels };
   return {
-    metrics: assembleMetrics(size, fused.ce, fused.adaptive, fused.confusion, options),
-    maps: lazyMaps(label, lazyTerms, options),
+    metrics: assembleMetrics(size, fused.ce, fused.adaptive, fused.confusion, spots, options),
+    maps: lazyMaps(label, lazyTerms, options, lazyCosts, spots),
     outOfRange: fused.outOfRange,
   };
 }
+
+const NO_PIXEL_COSTS = new Float64Array(0);
 
 function assembleMetrics(
   size: { readonly width: number; readonly height: number; readonly validPixels: number },
   ce: number,
   adaptive: AdaptiveLossResult,
   confusion: ConfusionMatrix,
+  spots: readonly HotSpot[],
   options: MetricOptions,
 ): ImageMetrics {
   const iou = iouSummary(confusion);
@@ -68,26 +94,29 @@ function assembleMetrics(
     ce: finiteOrNull(ce),
     adaptive: finiteOrNull(adaptive.adaptive),
     perScale,
-    mergeEffect: finiteOrNull(meanMergeEffect(ce, adaptive.perScale)),
+    mergeEffect: finiteOrNull(meanMergeEffect(ce, adaptive.meanGroupCost)),
     miou: iou.miou,
     pixelAccuracy: iou.pixelAccuracy,
     perClassIoU: iou.perClassIoU,
+    largestHotSpot: spots[0] ?? null,
     confusion,
   };
 }
 
 /**
  * The per-pixel maps only the inspector reads, computed on first access: folder runs (CLI, workers)
- * never touch them, and the merge-effect map alone is a pass per scale over every pixel.
+ * never touch them, and the merge-effect map alone is a pass per scale over every pixel. The general
+ * path computes c(p) anyway (its hot spots need it) and shares it; the fused hard kernel needs neither
+ * c(p) nor the per-pixel terms, so there both are made on first access.
  * Getters are plain enumerable properties to spread, JSON and structured clone, so callers see no difference.
  */
 function lazyMaps(
   { width, height }: { readonly width: number; readonly height: number },
   termsOf: () => PixelTerms,
   options: MetricOptions,
+  pixelCost64: () => Float64Array,
+  spots: readonly HotSpot[],
 ): ImageMaps {
-  let costs: Float64Array | undefined;
-  const pixelCost64 = (): Float64Array => (costs ??= pixelCostMap(termsOf()));
   let predicted: Int32Array | undefined;
   let truthProbability: Float32Array | undefined;
   let pixelCost: Float32Array | undefined;
@@ -108,6 +137,7 @@ function lazyMaps(
     get pixelCost() {
       return (pixelCost ??= new Float32Array(pixelCost64()));
     },
+    hotSpots: spots,
     get mergeEffect() {
       return (mergeEffect ??= new Float32Array(mergeEffectMap(termsOf(), pixelCost64(), options)));
     },

@@ -1,10 +1,40 @@
 import type { ImageRow } from '../evaluate/record';
+import type { HotSpot } from '../types';
 
 const cell = (value: string | number | null): string => {
   if (value === null) return '';
   const text = String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
+
+/** The image's largest hot spot (where merging matters most), so a folder can be sorted by it. */
+const HOT_SPOT_COLUMNS = [
+  'hotspot_class',
+  'hotspot_scale',
+  'hotspot_effect',
+  'hotspot_share',
+  'hotspot_pixels',
+  'hotspot_x',
+  'hotspot_y',
+  'hotspot_width',
+  'hotspot_height',
+];
+
+function hotSpotCells(spot: HotSpot | null, classColumns: readonly string[]): (string | number | null)[] {
+  if (spot === null) return HOT_SPOT_COLUMNS.map(() => null);
+  const { box } = spot;
+  return [
+    classColumns[spot.classId] ?? String(spot.classId),
+    spot.scale,
+    spot.effect,
+    spot.share,
+    spot.pixels,
+    box.x,
+    box.y,
+    box.width,
+    box.height,
+  ];
+}
 
 /**
  * One row per image; per-scale losses and per-class IoU get a column each. `classColumns` names the
@@ -29,6 +59,7 @@ export function recordsToCsv(
     'miou',
     'pixel_accuracy',
     ...classColumns.map((name) => `iou_${name}`),
+    ...HOT_SPOT_COLUMNS,
   ];
   const rows = records.map((r) => [
     r.name,
@@ -44,6 +75,7 @@ export function recordsToCsv(
     r.miou,
     r.pixelAccuracy,
     ...classColumns.map((_, c) => r.perClassIoU[c] ?? null),
+    ...hotSpotCells(r.largestHotSpot ?? null, classColumns),
   ]);
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\n') + '\n';
 }

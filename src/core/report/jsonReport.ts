@@ -1,10 +1,14 @@
 import type { DatasetSummary } from '../evaluate/datasetSummary';
 import type { ImageRow } from '../evaluate/record';
 import type { SkippedFile } from '../io/pairing';
+import type { HotSpot } from '../types';
+import { lossVariant, lossVariantName, type MetricOptions, type Pooling } from '../options';
 
 /** The CLI's --json document (and the extension's JSON export). */
 export interface JsonReport {
   readonly backend: string;
+  /** Which locally adaptive loss the numbers are (loss.md v2): `v1`, `paper` or the settings spelled out. */
+  readonly loss: LossDescription;
   readonly images: {
     name: string;
     prediction: string;
@@ -16,6 +20,8 @@ export interface JsonReport {
     miou: number | null;
     pixelAccuracy: number | null;
     perClassIoU: readonly (number | null)[];
+    /** Where merging changes the cost most: the image's largest hot spot. */
+    largestHotSpot: HotSpot | null;
     warnings?: readonly string[];
   }[];
   readonly dataset: {
@@ -48,8 +54,21 @@ export interface DatasetInfo {
   readonly ignored: readonly SkippedFile[];
 }
 
+export interface LossDescription {
+  readonly variant: string;
+  readonly pooling: Pooling;
+  readonly poolingSigma: number;
+  readonly minkowski: number;
+  readonly scales: readonly number[];
+}
+
+export function describeLoss(metric: MetricOptions): LossDescription {
+  return { variant: lossVariantName(metric), ...lossVariant(metric), scales: metric.scales };
+}
+
 export function buildJsonReport(
   backend: string,
+  metric: MetricOptions,
   records: readonly ImageRow[],
   dataset: DatasetSummary,
   skipped: readonly SkippedFile[],
@@ -57,6 +76,7 @@ export function buildJsonReport(
 ): JsonReport {
   return {
     backend,
+    loss: describeLoss(metric),
     images: records.map((r) => ({
       name: r.name,
       prediction: r.predictionFile,
@@ -68,6 +88,7 @@ export function buildJsonReport(
       miou: r.miou,
       pixelAccuracy: r.pixelAccuracy,
       perClassIoU: r.perClassIoU,
+      largestHotSpot: r.largestHotSpot ?? null,
       ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     })),
     dataset: info

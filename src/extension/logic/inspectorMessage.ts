@@ -1,5 +1,5 @@
 import type { ColorTable, ImageMaps, ImageRecord } from '../../core';
-import { defaultClassColors, type ImageMessage, type Rgb } from '../../shared/protocol';
+import { defaultClassColors, PROTOCOL_LIMITS, type ImageMessage, type Rgb } from '../../shared/protocol';
 
 /** Colours for every class id: the colour table's where it has one, else the VOC palette. */
 export function classColorsFor(numClasses: number, table: ColorTable | undefined): Rgb[] {
@@ -19,6 +19,8 @@ export interface ImageMessageInput {
   readonly colorTable: ColorTable | undefined;
   readonly imageUri: string | null;
   readonly position: { readonly index: number; readonly total: number };
+  /** The loss variant's name (lossVariantName of the run's options). */
+  readonly lossVariant: string;
 }
 
 /**
@@ -50,6 +52,8 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
     },
     position: input.position,
     mergeEffectRange: null,
+    lossVariant: input.lossVariant.slice(0, PROTOCOL_LIMITS.maxLossVariantLength),
+    hotSpots: maps.hotSpots.slice(0, PROTOCOL_LIMITS.maxHotSpots),
     layers: {
       label: maps.label,
       predicted: maps.predicted,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { ImageRecord } from '../../core';
+import type { HotSpot, ImageRecord } from '../../core';
 
 /** Size and modification time: cheap to read, and they change whenever a file is rewritten. */
 export interface FileStamp {
@@ -60,6 +60,18 @@ function isStamp(value: unknown): value is FileStamp {
   return typeof v === 'object' && v !== null && isNumber(v.size) && isNumber(v.mtimeMs);
 }
 
+function isHotSpot(value: unknown): value is HotSpot {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const box = v['box'] as Record<string, unknown> | null | undefined;
+  return (
+    ['scale', 'classId', 'effect', 'share', 'pixels', 'windows'].every((k) => isNumber(v[k])) &&
+    typeof box === 'object' &&
+    box !== null &&
+    ['x', 'y', 'width', 'height'].every((k) => isNumber(box[k]))
+  );
+}
+
 /** Shape check of a record read back from disk: a cache is data we wrote, but files get damaged. */
 export function isImageRecord(value: unknown): value is ImageRecord {
   if (typeof value !== 'object' || value === null) return false;
@@ -82,6 +94,7 @@ export function isImageRecord(value: unknown): value is ImageRecord {
     isNumberArray(r['classesPresent']) &&
     Array.isArray(r['warnings']) &&
     (r['warnings'] as unknown[]).every((w) => typeof w === 'string') &&
+    (r['largestHotSpot'] === undefined || r['largestHotSpot'] === null || isHotSpot(r['largestHotSpot'])) &&
     typeof confusion === 'object' &&
     confusion !== null &&
     isNumberArray(confusion['counts']) &&

@@ -1,7 +1,11 @@
 // The options module directly, not the core index: settings need no image readers or TensorFlow.js.
 import {
   DEFAULT_METRIC_OPTIONS,
+  DEFAULT_POOLING_SIGMA,
   DEFAULT_READ_OPTIONS,
+  LOSS_PRESETS,
+  POOLINGS,
+  type LossPreset,
   type MetricOptions,
   type ReadOptions,
   type SoftLayout,
@@ -53,6 +57,20 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
 }
 
 /**
+ * `seglens.loss` picks a preset (v1 or paper); `pooling` and `minkowski`, when set, override it, as the
+ * CLI's flags do. An unset setting reads as undefined here (the VS Code layer passes no defaults).
+ */
+function lossSettings(get: SettingReader): Pick<MetricOptions, 'pooling' | 'poolingSigma' | 'minkowski'> {
+  const preset = LOSS_PRESETS[oneOf<LossPreset>(get('loss'), ['v1', 'paper'], 'v1')];
+  const pooling = get('pooling');
+  return {
+    pooling: POOLINGS.find((p) => p === pooling) ?? preset.pooling,
+    poolingSigma: finiteNumber(get('poolingSigma'), DEFAULT_POOLING_SIGMA),
+    minkowski: finiteNumber(get('minkowski'), preset.minkowski),
+  };
+}
+
+/**
  * Turns raw settings into engine options. Values of the wrong type fall back to the spec defaults
  * (the JSON schema already warns the user about them); range checks are left to the engine's
  * `validateMetricOptions`, so there is one source of truth for what is allowed.
@@ -67,6 +85,7 @@ export function readSettings(get: SettingReader): SegLensSettings {
       scales: numberList(get('scales')) ?? [...DEFAULT_METRIC_OPTIONS.scales],
       ...(scaleWeights !== undefined ? { scaleWeights } : {}),
       hardEpsilon: finiteNumber(get('hardEpsilon'), DEFAULT_METRIC_OPTIONS.hardEpsilon),
+      ...lossSettings(get),
     },
     read: {
       softValues: oneOf(get('softValues'), SOFT_VALUES, DEFAULT_READ_OPTIONS.softValues),
