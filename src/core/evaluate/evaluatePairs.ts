@@ -22,13 +22,6 @@ const WORKER_SCRIPT = join(__dirname, 'worker.js');
 /** A worker still running this long after it was asked to stop is stuck in one file: end it. */
 const STOP_GRACE_MS = 30_000;
 
-/**
- * Pairs sent to a worker ahead of the one it works on: its next pair is already in its queue when it
- * posts a result, so it never waits for the main thread's reply (the round trip left workers idle
- * about 6% of the time on VOC-sized pairs). A job is only a file pair; images are read one at a time.
- */
-const JOBS_PER_WORKER = 2;
-
 function stopWorker(worker: Worker): void {
   const request: WorkerRequest = { type: 'stop' };
   worker.postMessage(request);
@@ -39,10 +32,9 @@ function stopWorker(worker: Worker): void {
 
 /**
  * Evaluates pairs and yields each outcome as soon as it is ready (completion order).
- * Each worker holds one image at a time (and the name of its next pair), so memory is bounded by the
- * worker count, not the folder size. Aborting stops handing out pairs and returns at once; workers
- * finish the image in hand (and the one queued) and exit. A worker that dies (out of memory, say)
- * costs only the pair it was on, reported as skipped; its queued pair goes to another worker.
+ * Each worker holds one image at a time, so memory is bounded by the worker count, not the folder size.
+ * Aborting stops handing out pairs and returns at once; workers finish the image in hand and exit.
+ * A worker that dies (out of memory, say) costs only its pair, reported as skipped, and is replaced.
  */
 export async function* evaluatePairs(
   pairs: readonly FilePair[],
@@ -70,29 +62,22 @@ export async function* evaluatePairs(
   let finished = 0;
   let closing = false;
   const live = new Set<Worker>();
-  /** Pair indices sent to each worker and not answered yet, in the order it works on them. */
-  const inHand = new Map<Worker, number[]>();
-  /** Pairs queued on a worker that died before starting them. */
-  const requeued: number[] = [];
+  const inHand = new Map<Worker, number>();
   const data: WorkerData = { options };
 
   const dispatch = (worker: Worker): void => {
-    const queue = inHand.get(worker) ?? [];
-    inHand.set(worker, queue);
-    while (queue.length < JOBS_PER_WORKER && !signal?.aborted) {
-      const id = requeued.shift() ?? (next < pairs.length ? next++ : undefined);
-      if (id === undefined) return;
-      const request: WorkerRequest = { type: 'job', id, pair: pairs[id]! };
-      queue.push(id);
-      worker.postMessage(request);
-    }
+    if (next >= pairs.length || signal?.aborted) return;
+    const request: WorkerRequest = { type: 'job', id: next, pair: pairs[next]! };
+    inHand.set(worker, next);
+    next++;
+    worker.postMessage(request);
   };
 
   const spawn = (): void => {
     const worker = new Worker(WORKER_SCRIPT, { workerData: data });
     live.add(worker);
     worker.on('message', (reply: WorkerReply) => {
-      inHand.get(worker)?.shift();
+      inHand.delete(worker);
       ready.push(fromWireOutcome(reply.outcome));
       finished++;
       dispatch(worker);
@@ -103,7 +88,7 @@ export async function* evaluatePairs(
     });
     worker.on('exit', (code) => {
       live.delete(worker);
-      const [lost, ...queued] = inHand.get(worker) ?? [];
+      const lost = inHand.get(worker);
       inHand.delete(worker);
       if (closing || lost === undefined) return;
       ready.push({
@@ -111,8 +96,7 @@ export async function* evaluatePairs(
         skipped: { file: pairs[lost]!.predictionFile, reason: `evaluation crashed (worker exit code ${code})` },
       });
       finished++;
-      requeued.push(...queued);
-      if ((next < pairs.length || requeued.length > 0) && !signal?.aborted) {
+      if (next < pairs.length && !signal?.aborted) {
         spawn();
       }
       notify();
