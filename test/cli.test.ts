@@ -33,11 +33,13 @@ test('eval --json prints the documented object, hardest first, equal to the engi
       Object.keys(image).sort(),
       [
         'adaptive',
+        'boundaryMiou',
         'ce',
         'label',
         'mergeEffect',
         'miou',
         'name',
+        'perClassBoundaryIoU',
         'perClassIoU',
         'perScale',
         'pixelAccuracy',
@@ -46,6 +48,7 @@ test('eval --json prints the documented object, hardest first, equal to the engi
     );
     assert.deepEqual(Object.keys(image.perScale), ['2', '4', '8']);
     assert.equal(image.perClassIoU.length, 21);
+    assert.equal(image.perClassBoundaryIoU.length, 21);
   }
   const adaptive = report.images.map((i) => i.adaptive!);
   assert.deepEqual(
@@ -72,6 +75,8 @@ test('eval --json prints the documented object, hardest first, equal to the engi
     assert.equal(image.ce, record.ce);
     assert.equal(image.adaptive, record.adaptive);
     assert.deepEqual(image.perClassIoU, record.perClassIoU);
+    assert.deepEqual(image.perClassBoundaryIoU, record.perClassBoundaryIoU);
+    assert.equal(image.boundaryMiou, record.boundaryMiou);
   }
   const dataset = accumulator.summary();
   assert.deepEqual(report.dataset, JSON.parse(JSON.stringify(dataset)));
@@ -91,8 +96,11 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
   assert.equal(run.status, 0, run.stderr);
   const lines = run.stdout.split('\n');
   assert.match(lines[0]!, /^Hardest 3 of 12 images by adaptive loss:/);
-  assert.match(lines[1]!, /^image\s+adaptive\s+CE\s+merge\s+mIoU\s+pix\.acc$/);
-  assert.match(run.stdout, /Dataset: 12 images, mIoU 0\.\d{4}/);
+  assert.match(lines[1]!, /^image\s+adaptive\s+CE\s+merge\s+mIoU\s+bnd\.mIoU\s+pix\.acc$/);
+  assert.match(
+    run.stdout,
+    /Dataset: 12 images, pooled mIoU 0\.\d{4}, mean per-image mIoU 0\.\d{4}, boundary mIoU 0\.\d{4}/,
+  );
   const rows = readFileSync(csv, 'utf8').trim().split('\n');
   assert.equal(rows.length, 13);
   assert.ok(
@@ -101,6 +109,9 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
     ),
   );
   assert.equal(rows[1]!.split(',')[0], lines[2]!.split(/\s+/)[0], 'CSV is in the same hardest-first order');
+  const header = rows[0]!.split(',');
+  assert.equal(header.indexOf('boundary_miou'), header.indexOf('iou_20') + 1);
+  assert.equal(header.at(-1), 'boundary_iou_20');
 });
 
 test('nothing to evaluate exits 1 with a one-line reason; bad usage exits 2', () => {

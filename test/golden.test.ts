@@ -12,7 +12,7 @@ import { evaluatePair } from '../src/core/metrics/imageMetrics';
 import { pixelTerms } from '../src/core/metrics/pixelTerms';
 import { DEFAULT_READ_OPTIONS } from '../src/core/options';
 import { classMap, goldenOptions, goldenPrediction } from './helpers/fixtures';
-import { GOLDEN_FILE, goldenCases, REPO_ROOT, relativeClose } from './helpers/golden';
+import { GOLDEN_FILE, GOLDEN_V2_FILE, goldenCases, REPO_ROOT, relativeClose } from './helpers/golden';
 
 const TOLERANCE = 1e-6;
 
@@ -21,14 +21,19 @@ function assertClose(actual: number | null, expected: number, what: string, tole
   assert.ok(relativeClose(actual, expected, tolerance), `${what}: ${actual} vs golden ${expected}`);
 }
 
-test('the fixture copy of golden.json is the spec file itself', (t) => {
-  const spec = join(REPO_ROOT, '..', 'shared', 'spec', 'golden.json');
-  if (!existsSync(spec)) {
-    t.skip('shared/spec is not beside this checkout');
-    return;
-  }
-  assert.equal(readFileSync(GOLDEN_FILE, 'utf8'), readFileSync(spec, 'utf8'));
-});
+for (const [fixture, file] of [
+  [GOLDEN_FILE, 'golden.json'],
+  [GOLDEN_V2_FILE, 'golden-v2.json'],
+] as const) {
+  test(`the fixture copy of ${file} is the spec file itself`, (t) => {
+    const spec = join(REPO_ROOT, '..', 'shared', 'spec', file);
+    if (!existsSync(spec)) {
+      t.skip('shared/spec is not beside this checkout');
+      return;
+    }
+    assert.equal(readFileSync(fixture, 'utf8'), readFileSync(spec, 'utf8'));
+  });
+}
 
 for (const c of goldenCases()) {
   describe(`golden ${c.name}`, () => {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
+  DEFAULT_BOUNDARY_RATIO,
   DEFAULT_METRIC_OPTIONS,
   DEFAULT_READ_OPTIONS,
   type MetricOptions,
@@ -23,6 +24,7 @@ Options of eval:
   --scales K,K,...       window sizes of the adaptive loss (default ${DEFAULT_METRIC_OPTIONS.scales.join(',')})
   --weights W,W,...      weight of each scale (default equal)
   --hard-eps E           smoothing of hard predictions (default ${DEFAULT_METRIC_OPTIONS.hardEpsilon})
+  --boundary-ratio R     Boundary IoU band as a fraction of the image diagonal (default ${DEFAULT_BOUNDARY_RATIO})
   --soft-values V        auto | logits | probabilities (default auto)
   --layout L             auto | hwc | chw for .npy scores (default auto)
   --color-table T        voc | cityscapes | FILE.json, for colour-coded PNGs
@@ -97,6 +99,7 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
         scales: { type: 'string' },
         weights: { type: 'string' },
         'hard-eps': { type: 'string' },
+        'boundary-ratio': { type: 'string' },
         'soft-values': { type: 'string' },
         layout: { type: 'string' },
         'color-table': { type: 'string' },
@@ -127,6 +130,10 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
     throw new UsageError('--shard and --out go together');
   const hardEpsilon =
     values['hard-eps'] === undefined ? DEFAULT_METRIC_OPTIONS.hardEpsilon : Number(values['hard-eps']);
+  const boundaryRatio =
+    values['boundary-ratio'] === undefined ? DEFAULT_BOUNDARY_RATIO : Number(values['boundary-ratio']);
+  if (!(boundaryRatio > 0 && boundaryRatio <= 1))
+    throw new UsageError(`--boundary-ratio wants a number in (0, 1], got ${JSON.stringify(values['boundary-ratio'])}`);
   const maxMegapixels =
     values['max-megapixels'] === undefined ? DEFAULT_READ_OPTIONS.maxMegapixels : Number(values['max-megapixels']);
   if (!(maxMegapixels > 0))
@@ -137,6 +144,7 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
     scales: values.scales ? numberList(values.scales, '--scales') : DEFAULT_METRIC_OPTIONS.scales,
     ...(values.weights ? { scaleWeights: numberList(values.weights, '--weights') } : {}),
     hardEpsilon,
+    boundaryRatio,
   };
   return {
     command,

@@ -16,13 +16,14 @@ export function formatTable(
   backend: string,
   seconds: number,
 ): string {
-  const header = ['image', 'adaptive', 'CE', 'merge', 'mIoU', 'pix.acc'];
+  const header = ['image', 'adaptive', 'CE', 'merge', 'mIoU', 'bnd.mIoU', 'pix.acc'];
   const body = rows.map((r) => [
     r.name,
     fixed(r.adaptive),
     fixed(r.ce),
     fixed(r.mergeEffect),
     fixed(r.miou),
+    fixed(r.boundaryMiou),
     fixed(r.pixelAccuracy),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
@@ -33,7 +34,8 @@ export function formatTable(
     '',
   ];
   lines.push(
-    `Dataset: ${dataset.images} images, mIoU ${fixed(dataset.miou)}, pixel accuracy ${fixed(dataset.pixelAccuracy)}, ` +
+    `Dataset: ${dataset.images} images, pooled mIoU ${fixed(dataset.miou)}, mean per-image mIoU ${fixed(dataset.meanImageMiou)}, ` +
+      `boundary mIoU ${fixed(dataset.boundaryMiou)}, pixel accuracy ${fixed(dataset.pixelAccuracy)}, ` +
       `mean CE ${fixed(dataset.meanCe)}, mean adaptive ${fixed(dataset.meanAdaptive)}, mean merge effect ${fixed(dataset.meanMergeEffect)}`,
   );
   lines.push(`Compute: ${backend}, ${seconds.toFixed(2)} s`);

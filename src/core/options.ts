@@ -1,3 +1,7 @@
+import { DEFAULT_BOUNDARY_RATIO } from './metrics/boundaryIoU';
+
+export { DEFAULT_BOUNDARY_RATIO };
+
 /** Every parameter of the SegLens metric spec (shared/spec/loss.md), with its default. */
 export interface MetricOptions {
   /** Number of classes C; label ids >= C are void. */
@@ -10,6 +14,8 @@ export interface MetricOptions {
   readonly scaleWeights?: readonly number[];
   /** Smoothing epsilon that turns a hard class map into probabilities. */
   readonly hardEpsilon: number;
+  /** Boundary IoU band width as a fraction of the image diagonal (default 0.02). */
+  readonly boundaryRatio?: number;
 }
 
 export type SoftValueKind = 'auto' | 'logits' | 'probabilities';
@@ -70,7 +76,16 @@ export function validateMetricOptions(options: MetricOptions): MetricOptions {
   if (!(hardEpsilon >= 0 && hardEpsilon < 1)) {
     throw new OptionsError(`hard epsilon must be in [0, 1), got ${hardEpsilon}`);
   }
+  const { boundaryRatio } = options;
+  if (boundaryRatio !== undefined && !(boundaryRatio > 0 && boundaryRatio <= 1)) {
+    throw new OptionsError(`boundary ratio must be in (0, 1], got ${boundaryRatio}`);
+  }
   return options;
+}
+
+/** The Boundary IoU band ratio in effect. */
+export function effectiveBoundaryRatio(options: MetricOptions): number {
+  return options.boundaryRatio ?? DEFAULT_BOUNDARY_RATIO;
 }
 
 export function effectiveScaleWeights(options: MetricOptions): number[] {

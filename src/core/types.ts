@@ -48,7 +48,12 @@ export interface ImageMetrics {
   readonly miou: number | null;
   readonly pixelAccuracy: number | null;
   readonly perClassIoU: readonly (number | null)[];
+  /** Boundary IoU (spec "Boundary IoU (v2)"): mean of the defined per-class values, null when none is. */
+  readonly boundaryMiou: number | null;
+  readonly perClassBoundaryIoU: readonly (number | null)[];
   readonly confusion: ConfusionMatrix;
+  /** Per-class band intersections and unions, pooled over images for the dataset figures. */
+  readonly boundary: { readonly intersection: Float64Array; readonly union: Float64Array };
 }
 
 /** Per-pixel maps for the inspector; void pixels are 0 in the float maps. */

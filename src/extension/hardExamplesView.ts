@@ -83,6 +83,9 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
     const names = source?.settings.classNames ?? [];
     const filter = this.store.filterClass;
     const facts: [string, string][] = [
+      ['mIoU (pooled confusion matrix)', percent(summary?.miou)],
+      ['mIoU (mean per image)', percent(summary?.meanImageMiou)],
+      ['boundary mIoU (pooled)', percent(summary?.boundaryMiou)],
       ['pixel accuracy', percent(summary?.pixelAccuracy)],
       ['mean CE', decimal(summary?.meanCe)],
       ['mean adaptive loss', decimal(summary?.meanAdaptive)],
@@ -144,6 +147,7 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
     item.id = 'seglens.summary';
     const state = status === undefined || status.state === 'done' ? '' : ` · ${status.state}`;
     const parts = [
+      `pooled; per-image mean ${percent(summary?.meanImageMiou)}`,
       `${summary?.images ?? 0} images`,
       status?.backend ?? undefined,
       status !== undefined && status.state !== 'running' && status.state !== 'restored'

@@ -11,10 +11,10 @@ test('CSV has one row per image, per-scale and per-class columns, and quotes awk
   assert.equal(csv.length, 3);
   assert.equal(
     csv[0],
-    'name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,merge_effect,miou,pixel_accuracy,iou_bg,iou_cat,iou_dog',
+    'name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,merge_effect,miou,pixel_accuracy,iou_bg,iou_cat,iou_dog,boundary_miou,boundary_iou_bg,boundary_iou_cat,boundary_iou_dog',
   );
   assert.ok(csv[1]!.startsWith('"a,""b""",'));
-  assert.match(csv[1]!, /,0\.8,,0\.4$/, 'undefined IoU is an empty cell');
+  assert.match(csv[1]!, /,0\.8,,0\.4,0\.55,0\.6,,0\.5$/, 'undefined IoU is an empty cell');
   assert.match(csv[2]!, /^c,[^,]+,[^,]+,4,2,8,,0\.4,/, 'a missing loss is an empty cell');
 });
 

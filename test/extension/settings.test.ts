@@ -5,7 +5,13 @@ import { classNamesFor, readSettings } from '../../src/extension/logic/settings'
 
 test('defaults follow the spec', () => {
   const settings = readSettings(() => undefined);
-  assert.deepEqual(settings.metric, { numClasses: 21, ignoreIndex: 255, scales: [2, 4, 8], hardEpsilon: 1e-3 });
+  assert.deepEqual(settings.metric, {
+    numClasses: 21,
+    ignoreIndex: 255,
+    scales: [2, 4, 8],
+    hardEpsilon: 1e-3,
+    boundaryRatio: 0.02,
+  });
   assert.deepEqual(settings.read, { softValues: 'auto', softLayout: 'auto', maxMegapixels: 64 });
   assert.equal(settings.workers, 0);
   assert.equal(settings.colorTable, undefined);

@@ -1,7 +1,8 @@
-import { validateMetricOptions, type MetricOptions } from '../options';
+import { effectiveBoundaryRatio, validateMetricOptions, type MetricOptions } from '../options';
 import type { ClassMap, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
 import { predictionSize } from '../types';
 import { adaptiveLoss, meanMergeEffect, mergeEffectMap } from './adaptiveLoss';
+import { boundaryCounts, boundarySummary } from './boundaryIoU';
 import { confusionOf, iouSummary } from './confusion';
 import { crossEntropy, pixelCostMap } from './crossEntropy';
 import { pixelTerms } from './pixelTerms';
@@ -24,6 +25,8 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
   const adaptive = adaptiveLoss(terms, options);
   const confusion = confusionOf(terms, options.numClasses);
   const iou = iouSummary(confusion);
+  const boundary = boundaryCounts(terms, options.numClasses, effectiveBoundaryRatio(options));
+  const boundaryIoU = boundarySummary(boundary);
   const perScale: Record<string, number | null> = {};
   options.scales.forEach((k, i) => {
     perScale[String(k)] = finiteOrNull(adaptive.perScale[i]!);
@@ -39,7 +42,10 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
     miou: iou.miou,
     pixelAccuracy: iou.pixelAccuracy,
     perClassIoU: iou.perClassIoU,
+    boundaryMiou: boundaryIoU.boundaryMiou,
+    perClassBoundaryIoU: boundaryIoU.perClassBoundaryIoU,
     confusion,
+    boundary,
   };
   return { metrics, maps: lazyMaps(terms, options) };
 }

@@ -29,6 +29,8 @@ export function recordsToCsv(
     'miou',
     'pixel_accuracy',
     ...classColumns.map((name) => `iou_${name}`),
+    'boundary_miou',
+    ...classColumns.map((name) => `boundary_iou_${name}`),
   ];
   const rows = records.map((r) => [
     r.name,
@@ -44,6 +46,8 @@ export function recordsToCsv(
     r.miou,
     r.pixelAccuracy,
     ...classColumns.map((_, c) => r.perClassIoU[c] ?? null),
+    r.boundaryMiou,
+    ...classColumns.map((_, c) => r.perClassBoundaryIoU[c] ?? null),
   ]);
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\n') + '\n';
 }

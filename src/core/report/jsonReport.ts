@@ -16,13 +16,18 @@ export interface JsonReport {
     miou: number | null;
     pixelAccuracy: number | null;
     perClassIoU: readonly (number | null)[];
+    boundaryMiou: number | null;
+    perClassBoundaryIoU: readonly (number | null)[];
     warnings?: readonly string[];
   }[];
   readonly dataset: {
     images: number;
     miou: number | null;
+    meanImageMiou: number | null;
     pixelAccuracy: number | null;
     perClassIoU: (number | null)[];
+    boundaryMiou: number | null;
+    perClassBoundaryIoU: (number | null)[];
     confusion: number[][];
     unknownPredictions: number[];
     meanCe: number | null;
@@ -51,6 +56,8 @@ export function buildJsonReport(
       miou: r.miou,
       pixelAccuracy: r.pixelAccuracy,
       perClassIoU: r.perClassIoU,
+      boundaryMiou: r.boundaryMiou,
+      perClassBoundaryIoU: r.perClassBoundaryIoU,
       ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     })),
     dataset,

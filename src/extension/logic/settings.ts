@@ -1,5 +1,6 @@
 // The options module directly, not the core index: settings need no image readers or TensorFlow.js.
 import {
+  DEFAULT_BOUNDARY_RATIO,
   DEFAULT_METRIC_OPTIONS,
   DEFAULT_READ_OPTIONS,
   type MetricOptions,
@@ -64,6 +65,7 @@ export function readSettings(get: SettingReader): SegLensSettings {
       scales: numberList(get('scales')) ?? [...DEFAULT_METRIC_OPTIONS.scales],
       ...(scaleWeights !== undefined ? { scaleWeights } : {}),
       hardEpsilon: finiteNumber(get('hardEpsilon'), DEFAULT_METRIC_OPTIONS.hardEpsilon),
+      boundaryRatio: finiteNumber(get('boundaryRatio'), DEFAULT_BOUNDARY_RATIO),
     },
     read: {
       softValues: oneOf(get('softValues'), SOFT_VALUES, DEFAULT_READ_OPTIONS.softValues),
