@@ -8,6 +8,7 @@ import {
   type SoftLayout,
   type SoftValueKind,
 } from '../core/options';
+import { DELTA_KEYS, type DeltaKey } from '../core/report/compare';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -16,6 +17,7 @@ export class UsageError extends Error {
 export const USAGE = `Usage:
   seglens eval PRED_DIR --labels LABEL_DIR [options]
   seglens merge PART.jsonl... [--json] [--csv FILE]
+  seglens compare PRED_A PRED_B --labels LABEL_DIR [options of eval] [--sort METRIC]
 
 Options of eval:
   --labels DIR           label folder (files paired by stem: NAME.png or NAME.npy)
@@ -35,7 +37,10 @@ Options of eval:
   --out FILE             ... and write it as JSON lines for 'seglens merge'
   --top N                rows in the hardest-images table (default 10)
   --json                 print one JSON object instead of the table
-  --csv FILE             also write one CSV row per image`;
+  --csv FILE             also write one CSV row per image
+
+Options of compare: those of eval (not --shard/--out), and
+  --sort METRIC          regression order: ${DELTA_KEYS.join(' | ')} (default miou)`;
 
 export interface EvalCommand {
   readonly command: 'eval';
@@ -49,6 +54,14 @@ export interface EvalCommand {
   readonly shard?: string;
   readonly out?: string;
   readonly output: OutputOptions;
+}
+
+/** Two prediction folders against one label folder, with the options of eval. */
+export interface CompareCommand extends Omit<EvalCommand, 'command' | 'predictionsDir' | 'shard' | 'out'> {
+  readonly command: 'compare';
+  readonly predictionsA: string;
+  readonly predictionsB: string;
+  readonly sortKey: DeltaKey;
 }
 
 export interface MergeCommand {
@@ -85,7 +98,7 @@ function oneOf<T extends string>(text: string | undefined, flag: string, allowed
   return text as T;
 }
 
-export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCommand {
+export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCommand | CompareCommand {
   const [command, ...rest] = argv;
   let parsed;
   try {
@@ -111,6 +124,7 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
         top: { type: 'string' },
         json: { type: 'boolean' },
         csv: { type: 'string' },
+        sort: { type: 'string' },
       },
     });
   } catch (error) {
@@ -122,10 +136,15 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
     if (positionals.length === 0) throw new UsageError('merge needs at least one shard file');
     return { command, files: positionals, output };
   }
-  if (command !== 'eval')
+  if (command !== 'eval' && command !== 'compare')
     throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
-  if (positionals.length !== 1) throw new UsageError('eval needs exactly one prediction folder');
-  if (!values.labels) throw new UsageError('eval needs --labels LABEL_DIR');
+  if (command === 'eval' && positionals.length !== 1) throw new UsageError('eval needs exactly one prediction folder');
+  if (command === 'compare' && positionals.length !== 2)
+    throw new UsageError('compare needs exactly two prediction folders');
+  if (!values.labels) throw new UsageError(`${command} needs --labels LABEL_DIR`);
+  if (command === 'compare' && (values.shard !== undefined || values.out !== undefined))
+    throw new UsageError('compare takes no --shard or --out');
+  if (command === 'eval' && values.sort !== undefined) throw new UsageError('--sort is an option of compare');
   if ((values.shard === undefined) !== (values.out === undefined))
     throw new UsageError('--shard and --out go together');
   const hardEpsilon =
@@ -146,9 +165,7 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
     hardEpsilon,
     boundaryRatio,
   };
-  return {
-    command,
-    predictionsDir: positionals[0]!,
+  const shared = {
     labelsDir: values.labels,
     metric,
     read: {
@@ -164,8 +181,16 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
     colorTable: values['color-table'],
     workers: values.workers === undefined ? undefined : integer(values.workers, '--workers', 0),
     compute: oneOf(values.compute, '--compute', ['exact', 'tensor'] as const, 'exact'),
-    shard: values.shard,
-    out: values.out,
     output,
   };
+  if (command === 'compare') {
+    return {
+      command,
+      predictionsA: positionals[0]!,
+      predictionsB: positionals[1]!,
+      sortKey: oneOf<DeltaKey>(values.sort, '--sort', DELTA_KEYS, 'miou'),
+      ...shared,
+    };
+  }
+  return { command, predictionsDir: positionals[0]!, shard: values.shard, out: values.out, ...shared };
 }

@@ -10,11 +10,20 @@ import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evaluate/record';
 import { recordsToCsv } from '../core/report/csv';
-import { buildJsonReport } from '../core/report/jsonReport';
+import { compareReports, compareToCsv } from '../core/report/compare';
+import { buildJsonReport, type JsonReport } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { inShard, parseShard, readShards, shardLine } from '../core/report/shards';
-import { parseCommandLine, USAGE, UsageError, type EvalCommand, type MergeCommand, type OutputOptions } from './args';
-import { formatTable } from './table';
+import {
+  parseCommandLine,
+  USAGE,
+  UsageError,
+  type CompareCommand,
+  type EvalCommand,
+  type MergeCommand,
+  type OutputOptions,
+} from './args';
+import { formatCompareTable, formatTable } from './table';
 
 /** A failure that ends the command with a one-line reason. */
 class CommandFailure extends Error {}
@@ -47,28 +56,45 @@ async function writeReport(
   if (rows.length === 0) throw new CommandFailure(`no image could be evaluated (${skipped.length} skipped)`);
 }
 
-async function runEval(command: EvalCommand): Promise<void> {
-  const started = performance.now();
+interface FolderRun {
+  readonly backend: string;
+  readonly rows: ImageRow[];
+  readonly accumulator: DatasetAccumulator;
+  readonly skipped: SkippedFile[];
+}
+
+async function engineOptions(command: EvalCommand | CompareCommand): Promise<EngineOptions> {
   const metric = validateMetricOptions(command.metric);
   let colorTable: ColorTable | undefined;
   if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
-  const options: EngineOptions = { metric, read: command.read, colorTable, compute: command.compute };
-  const backend = await computeLabel(command.compute);
-  const pairing = await pairFiles(command.predictionsDir, command.labelsDir);
-  const shard = command.shard ? parseShard(command.shard) : undefined;
+  return { metric, read: command.read, colorTable, compute: command.compute };
+}
+
+/** Evaluates one prediction folder (or one shard of it), streaming shard lines to `outFile` when given. */
+async function evaluateFolder(
+  predictionsDir: string,
+  labelsDir: string,
+  options: EngineOptions,
+  workers: number | undefined,
+  shardText?: string,
+  outFile?: string,
+): Promise<FolderRun> {
+  const backend = await computeLabel(options.compute);
+  const pairing = await pairFiles(predictionsDir, labelsDir);
+  const shard = shardText ? parseShard(shardText) : undefined;
   const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;
   const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
-  const out = command.out ? createWriteStream(command.out) : undefined;
-  out?.write(shardLine({ type: 'header', version: 1, shard: command.shard ?? '0/1', backend, metric }));
+  const out = outFile ? createWriteStream(outFile) : undefined;
+  out?.write(shardLine({ type: 'header', version: 1, shard: shardText ?? '0/1', backend, metric: options.metric }));
   for (const unpaired of skipped) out?.write(shardLine({ type: 'skipped', skipped: unpaired }));
 
-  const accumulator = new DatasetAccumulator(metric.numClasses);
+  const accumulator = new DatasetAccumulator(options.metric.numClasses);
   const rows: ImageRow[] = [];
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
   try {
-    for await (const outcome of evaluatePairs(pairs, options, { workers: command.workers, signal: abort.signal })) {
+    for await (const outcome of evaluatePairs(pairs, options, { workers, signal: abort.signal })) {
       if (outcome.type === 'image') {
         accumulator.add(outcome.record);
         rows.push(withoutConfusion(outcome.record));
@@ -86,15 +112,54 @@ async function runEval(command: EvalCommand): Promise<void> {
       );
   }
   if (abort.signal.aborted) throw new CommandFailure('interrupted');
+  return { backend, rows, accumulator, skipped };
+}
+
+async function runEval(command: EvalCommand): Promise<void> {
+  const started = performance.now();
+  const options = await engineOptions(command);
+  const run = await evaluateFolder(
+    command.predictionsDir,
+    command.labelsDir,
+    options,
+    command.workers,
+    command.shard,
+    command.out,
+  );
   await writeReport(
     command.output,
-    backend,
-    rows,
-    accumulator,
-    skipped,
-    metric.scales,
+    run.backend,
+    run.rows,
+    run.accumulator,
+    run.skipped,
+    options.metric.scales,
     (performance.now() - started) / 1000,
   );
+}
+
+function folderReport(run: FolderRun): JsonReport {
+  return buildJsonReport(
+    run.backend,
+    [...run.rows].sort(hardestFirst('adaptive')),
+    run.accumulator.summary(),
+    run.skipped,
+  );
+}
+
+async function runCompare(command: CompareCommand): Promise<void> {
+  const started = performance.now();
+  const options = await engineOptions(command);
+  const runA = await evaluateFolder(command.predictionsA, command.labelsDir, options, command.workers);
+  const runB = await evaluateFolder(command.predictionsB, command.labelsDir, options, command.workers);
+  const report = compareReports(folderReport(runA), folderReport(runB), command.sortKey);
+  if (command.output.csv) await writeFile(command.output.csv, compareToCsv(report));
+  process.stdout.write(
+    command.output.json
+      ? `${JSON.stringify(report)}\n`
+      : formatCompareTable(report, command.sortKey, command.output.top, (performance.now() - started) / 1000),
+  );
+  if (runA.rows.length === 0 || runB.rows.length === 0)
+    throw new CommandFailure(`no image could be evaluated in ${runA.rows.length === 0 ? 'A' : 'B'}`);
 }
 
 async function runMerge(command: MergeCommand): Promise<void> {
@@ -119,7 +184,9 @@ async function runMerge(command: MergeCommand): Promise<void> {
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const command = parseCommandLine(argv);
-    await (command.command === 'eval' ? runEval(command) : runMerge(command));
+    if (command.command === 'eval') await runEval(command);
+    else if (command.command === 'compare') await runCompare(command);
+    else await runMerge(command);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,6 +1,7 @@
 import type { ImageRow } from '../evaluate/record';
 
-const cell = (value: string | number | null): string => {
+/** One CSV cell: empty for null, quoted when it holds a comma, quote or line break. */
+export const csvCell = (value: string | number | null): string => {
   if (value === null) return '';
   const text = String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -49,5 +50,5 @@ export function recordsToCsv(
     r.boundaryMiou,
     ...classColumns.map((_, c) => r.perClassBoundaryIoU[c] ?? null),
   ]);
-  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\n') + '\n';
+  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
