@@ -10,6 +10,9 @@ export const ERROR_COLORS = {
   void: [170, 170, 170] as Rgb,
 } as const;
 
+/** The confusion layer: the pixels of the chosen matrix cell (label a, predicted b). */
+export const CONFUSION_COLOR: Rgb = [255, 200, 0];
+
 /** For predicted ids outside 0..numClasses-1 (the spec counts them as misses). */
 export const INVALID_CLASS_COLOR: Rgb = [255, 0, 255];
 

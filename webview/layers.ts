@@ -4,10 +4,10 @@
  * changes) and then only composited, so dragging an opacity slider costs a redraw, not a recolour.
  */
 import type { ImageMessage, Rgb } from '../src/shared/protocol';
-import { divergingColor, ERROR_COLORS, INVALID_CLASS_COLOR } from './colormap';
+import { CONFUSION_COLOR, divergingColor, ERROR_COLORS, INVALID_CLASS_COLOR } from './colormap';
 
-export type OverlayName = 'label' | 'prediction' | 'error' | 'mergeEffect';
-export const OVERLAY_NAMES: readonly OverlayName[] = ['label', 'prediction', 'error', 'mergeEffect'];
+export type OverlayName = 'label' | 'prediction' | 'error' | 'mergeEffect' | 'confusion';
+export const OVERLAY_NAMES: readonly OverlayName[] = ['label', 'prediction', 'error', 'mergeEffect', 'confusion'];
 
 /** RGBA bytes, width×height×4, transparent where the layer has nothing to say (e.g. void). */
 export type OverlayPixels = Uint8ClampedArray<ArrayBuffer>;
@@ -64,6 +64,18 @@ export function errorOverlay(image: ImageMessage): OverlayPixels {
   return rgba;
 }
 
+/** Lights only the pixels of the confusion cell the image was opened from (label a, predicted b). */
+export function confusionOverlay(image: ImageMessage): OverlayPixels {
+  const { label, predicted } = image.layers;
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  const pair = image.confusionPair ?? null;
+  if (pair === null) return rgba;
+  for (let p = 0; p < label.length; p++) {
+    if (label[p] === pair.label && predicted[p] === pair.predicted) setPixel(rgba, p, CONFUSION_COLOR);
+  }
+  return rgba;
+}
+
 /** Half-width of the merge-effect scale: the host's fixed range, else max |M| over valid pixels. */
 export function mergeEffectHalfRange(image: ImageMessage): number {
   if (image.mergeEffectRange !== null) {
@@ -108,6 +120,8 @@ export function overlayPixels(image: ImageMessage, overlay: OverlayName, mergeEf
       return errorOverlay(image);
     case 'mergeEffect':
       return mergeEffectOverlay(image, mergeEffectRange);
+    case 'confusion':
+      return confusionOverlay(image);
   }
 }
 

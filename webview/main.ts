@@ -87,7 +87,9 @@ function showImage(image: ImageMessage): void {
   const single = image.position.total <= 1;
   dom.previous.disabled = single;
   dom.next.disabled = single;
-  update(withImage(state, image.name));
+  const opened = withImage(state, image.name);
+  // Opened from a confusion-matrix cell: that cell's pixels are what the user came to see.
+  update(image.confusionPair ? withLayer(opened, 'confusion', { visible: true }) : opened);
   if (image.imageUri !== null) {
     void loadPhoto(image.imageUri).then((photo) => {
       // A newer image may have arrived while this photo was loading.

@@ -43,6 +43,14 @@ export function showHeader(dom: InspectorDom, image: ImageMessage): void {
   );
   metricEntry(dom.metrics, 'mIoU', formatPercent(metrics.miou), 'miou', 'Mean IoU over classes defined in this image');
   metricEntry(dom.metrics, 'Pixel acc.', formatPercent(metrics.pixelAccuracy), 'pixelAccuracy');
+  const pair = image.confusionPair ?? null;
+  if (pair !== null) {
+    const { label, predicted } = image.layers;
+    let count = 0;
+    for (let p = 0; p < label.length; p++) if (label[p] === pair.label && predicted[p] === pair.predicted) count++;
+    const names = `${image.classNames[pair.label] ?? pair.label} → ${image.classNames[pair.predicted] ?? pair.predicted}`;
+    metricEntry(dom.metrics, 'Confusion', `${names}: ${count} px`, 'confusion', 'Pixels of this confusion-matrix cell');
+  }
 }
 
 function classesInImage(image: ImageMessage): Set<number> {

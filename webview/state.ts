@@ -19,6 +19,7 @@ const DEFAULT_LAYERS: Readonly<Record<LayerName, PersistedLayerState>> = {
   prediction: { visible: true, opacity: 0.5 },
   error: { visible: false, opacity: 0.6 },
   mergeEffect: { visible: false, opacity: 0.75 },
+  confusion: { visible: true, opacity: 0.9 },
 };
 
 export function defaultState(): InspectorState {
@@ -55,4 +56,5 @@ export const LAYER_LABELS: Readonly<Record<LayerName, string>> = {
   prediction: 'Prediction',
   error: 'Error map',
   mergeEffect: 'Merge effect',
+  confusion: 'Confusion cell',
 };

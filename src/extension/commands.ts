@@ -6,6 +6,7 @@ import { activeEditorFile } from './activeResource';
 import type { RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
 import { HARD_EXAMPLES_VIEW, OPEN_INSPECTOR_COMMAND } from './hardExamplesView';
+import type { DatasetPanel } from './datasetPanel';
 import type { InspectorPanels } from './inspectorPanel';
 import type { LabelFolderResolver } from './labelFolderResolver';
 import { recordsToCsv } from '../core/report/csv';
@@ -22,6 +23,7 @@ export interface CommandServices {
   readonly store: ResultsStore;
   readonly runner: EvaluationRunner;
   readonly inspector: InspectorPanels;
+  readonly dataset: DatasetPanel;
   readonly labels: LabelFolderResolver;
   readonly storageDir: string;
   readonly loadSettings: (scope: vscode.Uri | undefined) => Promise<RunSettings>;
@@ -56,6 +58,40 @@ export function registerCommands(services: CommandServices): void {
   register('seglens.filterByClass', () => pickClassFilter(services));
   register('seglens.exportResults', () => exportResults(services));
   register('seglens.clearCache', () => clearCache(services));
+  register('seglens.openDatasetPanel', () => openDatasetPanel(services));
+  register('seglens.filterByConfusion', () => pickConfusionFilter(services));
+}
+
+function openDatasetPanel(services: CommandServices): Promise<void> {
+  if (services.store.source === undefined || services.store.imageCount === 0)
+    void vscode.window.showInformationMessage('SegLens: evaluate a prediction folder first.');
+  else services.dataset.show();
+  return Promise.resolve();
+}
+
+/** Quick pick of the confusion cells (label a → predicted b, a ≠ b), largest first, to filter the view by. */
+async function pickConfusionFilter(services: CommandServices): Promise<void> {
+  const summary = services.store.summary();
+  const names = services.store.source?.settings.classNames ?? [];
+  if (summary === undefined) return;
+  const name = (id: number): string => names[id] ?? `class ${id}`;
+  const cells = summary.confusion
+    .flatMap((row, label) => row.map((count, predicted) => ({ label, predicted, count })))
+    .filter((cell) => cell.count > 0 && cell.label !== cell.predicted)
+    .sort((a, b) => b.count - a.count)
+    .slice(0, 500);
+  const items: (vscode.QuickPickItem & { pair: { label: number; predicted: number } | undefined })[] = [
+    { label: 'No confusion filter', pair: undefined },
+    ...cells.map((cell) => ({
+      label: `${name(cell.label)} → ${name(cell.predicted)}`,
+      description: `${cell.count} px`,
+      pair: { label: cell.label, predicted: cell.predicted },
+    })),
+  ];
+  const choice = await vscode.window.showQuickPick(items, {
+    title: 'SegLens: show images with pixels labelled A and predicted B, most first',
+  });
+  if (choice !== undefined) services.store.setConfusionFilter(choice.pair);
 }
 
 async function pickFolder(title: string): Promise<vscode.Uri | undefined> {

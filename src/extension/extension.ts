@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommands, SORT_STATE_KEY } from './commands';
 import { loadRunSettings } from './configuration';
+import { DatasetPanel } from './datasetPanel';
 import { EvaluationRunner } from './evaluationRunner';
 import { HARD_EXAMPLES_VIEW, HardExamplesProvider } from './hardExamplesView';
 import { INSPECTOR_VIEW_TYPE, InspectorPanels } from './inspectorPanel';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const runner = new EvaluationRunner(store, log, storageDir, engineVersion);
   const inspector = new InspectorPanels(context.extensionUri, store, context.workspaceState, log, loadSettings);
   const labels = new LabelFolderResolver(context.workspaceState, log);
+  const dataset = new DatasetPanel(context.extensionUri, store, inspector, log);
 
   let lastHasResults = false;
   context.subscriptions.push(
@@ -35,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     runner,
     inspector,
+    dataset,
     vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, inspector),
     store.onDidChange(() => {
       // setContext is a round trip to the workbench: send it only when the answer changes, not per image.
@@ -45,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     }),
   );
-  registerCommands({ context, log, store, runner, inspector, labels, storageDir, loadSettings });
+  registerCommands({ context, log, store, runner, inspector, dataset, labels, storageDir, loadSettings });
   void restoreLastResults({
     workspaceState: context.workspaceState,
     log,

@@ -82,6 +82,7 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
     const source = this.store.source;
     const names = source?.settings.classNames ?? [];
     const filter = this.store.filterClass;
+    const cell = this.store.filterConfusion;
     const facts: [string, string][] = [
       ['mIoU (pooled confusion matrix)', percent(summary?.miou)],
       ['mIoU (mean per image)', percent(summary?.meanImageMiou)],
@@ -101,6 +102,12 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
       ['skipped', String(this.store.skipped.length)],
       ['sorted by', SORT_KEYS[this.store.sortKey].label],
       ['class filter', filter === undefined ? 'none' : (names[filter] ?? `class ${filter}`)],
+      [
+        'confusion filter',
+        cell === undefined
+          ? 'none'
+          : `${names[cell.label] ?? `class ${cell.label}`} → ${names[cell.predicted] ?? `class ${cell.predicted}`}`,
+      ],
       ['predictions', source?.predictionsDir ?? ''],
       ['labels', source?.labelsDir ?? ''],
     ];

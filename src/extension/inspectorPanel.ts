@@ -7,6 +7,7 @@ import {
   imageNameFromPersistedState,
   type HostToWebviewMessage,
   type NavigateDirection,
+  type ConfusionPair,
   type SourceKind,
 } from '../shared/protocol';
 import type { RunSettings } from './configuration';
@@ -22,6 +23,8 @@ export interface InspectorTarget {
   readonly predictionsDir: string;
   readonly labelsDir: string;
   readonly settings: RunSettings;
+  /** Opened from this confusion-matrix cell: the confusion layer lights its pixels. */
+  readonly confusion?: ConfusionPair;
 }
 
 /** What survives a window reload (in workspaceState): files only, settings are read afresh. */
@@ -40,7 +43,7 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
  * HTML shell accepts a single source token. Every `asWebviewUri` resource is served from the
  * `vscode-cdn.net` origin, so that token alone is enough and is the narrower policy.
  */
-function resourceOriginForCsp(cspSource: string): string {
+export function resourceOriginForCsp(cspSource: string): string {
   const tokens = cspSource.split(/\s+/).filter((token) => /^[^\s;,'"]+$/.test(token));
   return (
     tokens.find((token) => token.includes('vscode-cdn') || token.includes('vscode-resource')) ?? tokens[0] ?? cspSource
@@ -224,6 +227,7 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
           colorTable: target.settings.engine.colorTable,
           imageUri,
           position: index >= 0 ? { index, total: order.length } : { index: 0, total: 1 },
+          confusionPair: target.confusion ?? null,
         }),
       );
       this.log.info(`inspector: ${record.name} (${maps.width}×${maps.height}) in ${Date.now() - started} ms`);

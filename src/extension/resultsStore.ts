@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { DatasetAccumulator, type DatasetSummary, type ImageRecord, type SkippedFile } from '../core';
+import type { ConfusionPair } from '../shared/protocol';
+import { cellCount } from './logic/confusionImages';
 import { filterByClass, rankRecords, type SortKey } from './logic/ranking';
 import type { RunSettings } from './configuration';
 
@@ -38,6 +40,7 @@ export class ResultsStore implements vscode.Disposable {
   private skippedFiles: SkippedFile[] = [];
   private runStatus: RunStatus | undefined;
   private orderedCache: ImageRecord[] | undefined;
+  private cellFilter: ConfusionPair | undefined;
 
   constructor(
     private sort: SortKey,
@@ -59,12 +62,17 @@ export class ResultsStore implements vscode.Disposable {
   get filterClass(): number | undefined {
     return this.classFilter;
   }
+  /** When set, only images with pixels of this confusion cell, most such pixels first. */
+  get filterConfusion(): ConfusionPair | undefined {
+    return this.cellFilter;
+  }
   get imageCount(): number {
     return this.records.size;
   }
 
   begin(source: ResultSource, total: number): void {
     this.currentSource = source;
+    this.cellFilter = undefined;
     this.records.clear();
     this.skippedFiles = [];
     this.runStatus = { state: 'running', startedAt: Date.now(), elapsedMs: 0, total, fromCache: 0, backend: undefined };
@@ -123,10 +131,25 @@ export class ResultsStore implements vscode.Disposable {
     this.touch();
   }
 
+  setConfusionFilter(pair: ConfusionPair | undefined): void {
+    this.cellFilter = pair;
+    this.touch();
+  }
+
   /** Hardest first under the current sort key, after the class filter. */
   ordered(): readonly ImageRecord[] {
-    this.orderedCache ??= rankRecords(filterByClass([...this.records.values()], this.classFilter), this.sort);
+    this.orderedCache ??= this.rank();
     return this.orderedCache;
+  }
+
+  private rank(): ImageRecord[] {
+    const ranked = rankRecords(filterByClass([...this.records.values()], this.classFilter), this.sort);
+    const pair = this.cellFilter;
+    const numClasses = this.currentSource?.settings.engine.metric.numClasses;
+    if (pair === undefined || numClasses === undefined) return ranked;
+    const count = (record: ImageRecord): number => cellCount(record, numClasses, pair);
+    // A stable sort keeps the sort key's order among images with as many such pixels.
+    return ranked.filter((record) => count(record) > 0).sort((a, b) => count(b) - count(a));
   }
 
   all(): ImageRecord[] {

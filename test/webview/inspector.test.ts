@@ -79,6 +79,7 @@ interface FixtureOptions {
   name?: string;
   imageUri?: string | null;
   mergeEffectRange?: number | null;
+  confusionPair?: { label: number; predicted: number };
 }
 
 /** Everything of the image message except the typed arrays, which are built inside the page. */
@@ -104,6 +105,7 @@ function fixtureMessage(options: FixtureOptions = {}): Record<string, unknown> {
     },
     position: { index: 2, total: 10 },
     mergeEffectRange: options.mergeEffectRange ?? null,
+    ...(options.confusionPair !== undefined ? { confusionPair: options.confusionPair } : {}),
   };
 }
 
@@ -303,7 +305,7 @@ async function setLayer(page: Page, layer: string, visible: boolean, opacityPerc
 
 /** Only the given overlays visible, at full opacity unless said otherwise; image layer on (no photo → grey). */
 async function showOnly(page: Page, layers: Record<string, number>): Promise<void> {
-  for (const layer of ['label', 'prediction', 'error', 'mergeEffect']) {
+  for (const layer of ['label', 'prediction', 'error', 'mergeEffect', 'confusion']) {
     await setLayer(page, layer, layer in layers, layers[layer]);
   }
 }
@@ -467,6 +469,29 @@ describe('Inspector webview in Chromium', () => {
     }
   });
 
+  it('lights only the pixels of the confusion cell it was opened from, and says which cell', async () => {
+    const { page } = await openInspector();
+    try {
+      // dog (2) predicted as cat (1): exactly the top-right quadrant.
+      await postImage(page, { confusionPair: { label: 2, predicted: 1 } });
+      await showOnly(page, { confusion: 100 });
+      assertColor(await quadrantColor(page, 'topRight'), [255, 200, 0], 'the a→b pixels are lit');
+      for (const quadrant of ['topLeft', 'bottomLeft', 'bottomRight'] as const)
+        assertColor(await quadrantColor(page, quadrant), GREY, `${quadrant} is not in the cell`);
+      assert.equal(
+        await page.locator('dd[data-metric="confusion"]').textContent(),
+        'dog → cat: 16 px',
+        'the header names the cell and its pixel count',
+      );
+      // Without a cell the layer draws nothing even when it is on.
+      await postImage(page, { name: 'fixture/other' });
+      assertColor(await quadrantColor(page, 'topRight'), GREY, 'no cell, nothing lit');
+      assert.equal(await page.locator('dd[data-metric="confusion"]').count(), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('draws the merge-effect heatmap red where M > 0, blue where M < 0, neutral at 0, with a legend', async () => {
     const { page } = await openInspector();
     try {
@@ -615,7 +640,14 @@ describe('Inspector webview in Chromium', () => {
           ]),
         ),
       );
-      assert.deepEqual(toggles, { image: true, label: false, prediction: false, error: false, mergeEffect: true });
+      assert.deepEqual(toggles, {
+        image: true,
+        label: false,
+        prediction: false,
+        error: false,
+        mergeEffect: true,
+        confusion: false,
+      });
       assert.equal(await second.page.inputValue('input.opacity[data-layer="mergeEffect"]'), '60');
       // The host re-sends the stored image; it comes back with the saved zoom and pan and layers.
       await postImage(second.page);

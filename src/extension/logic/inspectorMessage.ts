@@ -1,5 +1,5 @@
 import type { ColorTable, ImageMaps, ImageRecord } from '../../core';
-import { defaultClassColors, type ImageMessage, type Rgb } from '../../shared/protocol';
+import { defaultClassColors, type ConfusionPair, type ImageMessage, type Rgb } from '../../shared/protocol';
 
 /** Colours for every class id: the colour table's where it has one, else the VOC palette. */
 export function classColorsFor(numClasses: number, table: ColorTable | undefined): Rgb[] {
@@ -19,6 +19,8 @@ export interface ImageMessageInput {
   readonly colorTable: ColorTable | undefined;
   readonly imageUri: string | null;
   readonly position: { readonly index: number; readonly total: number };
+  /** The confusion-matrix cell the image was opened from, if any. */
+  readonly confusionPair?: ConfusionPair | null;
 }
 
 /**
@@ -50,6 +52,7 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
     },
     position: input.position,
     mergeEffectRange: null,
+    confusionPair: input.confusionPair ?? null,
     layers: {
       label: maps.label,
       predicted: maps.predicted,
