@@ -43,6 +43,37 @@ export default tseslint.config(
     },
   },
   {
+    // The webview bundle draws: it imports the protocol (src/shared) and the engine's number formats, nothing host-side.
+    files: ['webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '/src/(extension|cli)(/|$)|/src/core(/(?!report/format$)|$)',
+              message: 'webview/ runs in the browser: import src/shared or src/core/report/format only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Commands are registered only through the table in commands.ts, keyed by src/extension/ids.ts (test/extension/ids.test.ts).
+    files: ['src/**/*.ts'],
+    ignores: ['src/extension/commands.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='registerCommand']",
+          message: 'Add the command to COMMANDS in src/extension/ids.ts and its handler to the table in commands.ts.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -117,7 +117,7 @@ for _ in $(seq 1 240); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz"
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" || { cat "$RUN/server.log"; exit 1; }
 
 # ---- the driver: TypeScript run by node --test on the machine's Node 20 ----
-# esbuild only strips types (well under a second); `tsc -p .` type-checks the driver with the rest.
+# esbuild only strips types (well under a second); `tsc -p test/e2e` (in typecheck and pretest) type-checks it.
 log "compile driver"
 rm -rf out/e2e
 npx --no-install esbuild test/e2e/*.ts --outdir=out/e2e/test/e2e --platform=node --format=cjs --target=node20 --log-level=warning

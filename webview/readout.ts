@@ -1,6 +1,6 @@
 /** The hover readout: what the data says about the one pixel under the pointer. */
 import type { ImageMessage } from '../src/shared/protocol';
-import { formatProbability, formatSigned, formatLoss } from './format';
+import { formatProbability, formatSigned, formatLoss, MISSING } from './format';
 
 export interface PixelReadout {
   readonly x: number;
@@ -44,9 +44,9 @@ export function describePixel(image: ImageMessage, x: number, y: number): PixelR
     label: isVoid ? `void (ignore ${image.ignoreIndex})` : className(image, labelId),
     predicted: className(image, predicted[pixel] ?? -1),
     // On void pixels these quantities are excluded by the spec, so say so rather than print 0.
-    truthProbability: isVoid ? '—' : formatProbability(truthProbability[pixel] ?? 0),
-    pixelCost: isVoid ? '—' : formatLoss(pixelCost[pixel] ?? 0),
-    mergeEffect: isVoid ? '—' : formatSigned(mergeEffect[pixel] ?? 0),
+    truthProbability: isVoid ? MISSING : formatProbability(truthProbability[pixel] ?? 0),
+    pixelCost: isVoid ? MISSING : formatLoss(pixelCost[pixel] ?? 0),
+    mergeEffect: isVoid ? MISSING : formatSigned(mergeEffect[pixel] ?? 0),
   };
 }
 

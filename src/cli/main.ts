@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { loadColorTable, type ColorTable } from '../core/io/colorTable';
 import { pairFiles, type SkippedFile } from '../core/io/pairing';
 import type { EngineOptions } from '../core/io/readFiles';
+import { errorText } from '../core/errors';
 import { validateMetricOptions } from '../core/options';
 import { computeLabel } from '../core/evaluate/computeLabel';
 import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
@@ -193,7 +194,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`seglens: ${error.message}\n\n${USAGE}\n`);
       return 2;
     }
-    process.stderr.write(`seglens: ${(error as Error).message ?? String(error)}\n`);
+    process.stderr.write(`seglens: ${errorText(error)}\n`);
     return 1;
   }
 }

@@ -2,9 +2,8 @@ import type { DatasetSummary } from '../core/evaluate/datasetSummary';
 import type { ImageRow } from '../core/evaluate/record';
 import type { SkippedFile } from '../core/io/pairing';
 import { DELTA_KEYS, perClassDeltas, type CompareReport, type DeltaKey } from '../core/report/compare';
+import { formatFixed as fixed, formatSigned as signed } from '../core/report/format';
 import type { JsonReport } from '../core/report/jsonReport';
-
-const fixed = (value: number | null, digits = 4): string => (value === null ? '—' : value.toFixed(digits));
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
@@ -44,9 +43,6 @@ export function formatTable(
   for (const s of skipped) lines.push(`skipped: ${s.file} — ${s.reason}`);
   return lines.join('\n') + '\n';
 }
-
-const signed = (value: number | null, digits = 4): string =>
-  value === null ? '—' : `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
 
 function datasetLine(label: string, dataset: JsonReport['dataset'], backend: string): string {
   return (

@@ -1,12 +1,12 @@
 import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pairFiles } from '../core';
+import { errorText, pairFiles } from '../core';
 import { activeEditorFile } from './activeResource';
 import type { RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
-import { HARD_EXAMPLES_VIEW, OPEN_INSPECTOR_COMMAND } from './hardExamplesView';
 import type { DatasetPanel } from './datasetPanel';
+import { COMMANDS, STATE_KEYS, VIEWS, type CommandName } from './ids';
 import type { InspectorPanels } from './inspectorPanel';
 import type { LabelFolderResolver } from './labelFolderResolver';
 import { recordsToCsv } from '../core/report/csv';
@@ -14,8 +14,6 @@ import { resultsToJson } from './logic/exportResults';
 import { isSortKey, SORT_KEYS, type SortKey } from './logic/ranking';
 import { rememberEvaluatedFolders } from './restoreResults';
 import type { ResultsStore } from './resultsStore';
-
-export const SORT_STATE_KEY = 'seglens.sortKey';
 
 export interface CommandServices {
   readonly context: vscode.ExtensionContext;
@@ -29,37 +27,44 @@ export interface CommandServices {
   readonly loadSettings: (scope: vscode.Uri | undefined) => Promise<RunSettings>;
 }
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+type Handler = (services: CommandServices, ...args: unknown[]) => Promise<void>;
+
+/**
+ * What each command does, keyed like `COMMANDS`: the type makes the table complete and registration
+ * goes through it, so every id in `COMMANDS` (and `package.json`, see test/extension/ids.test.ts) is
+ * registered exactly once, and nothing else is.
+ */
+const HANDLERS: { readonly [Name in CommandName]: Handler } = {
+  evaluatePredictions: (services, arg) => evaluatePredictions(services, arg instanceof vscode.Uri ? arg : undefined),
+  runLossOnCurrentImage: (services, arg) =>
+    runLossOnFile(services, arg instanceof vscode.Uri ? arg : activeEditorFile()),
+  rerunEvaluation: (services) => rerunEvaluation(services),
+  sortHardExamples: (services) => pickSort(services),
+  filterByClass: (services) => pickClassFilter(services),
+  exportResults: (services) => exportResults(services),
+  clearCache: (services) => clearCache(services),
+  openInspector: (services, arg) => openInspector(services, arg),
+  openDatasetPanel: (services) => openDatasetPanel(services),
+  filterByConfusion: (services) => pickConfusionFilter(services),
+};
 
 /** Every command of the extension, registered in one place; failures become one error message and a log line. */
 export function registerCommands(services: CommandServices): void {
   const { context, log } = services;
-  const register = (id: string, handler: (...args: unknown[]) => Promise<void>): void => {
+  for (const name of Object.keys(HANDLERS) as CommandName[]) {
+    const id = COMMANDS[name];
+    const handler = HANDLERS[name];
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
-          await handler(...args);
+          await handler(services, ...args);
         } catch (error) {
           log.error(`${id}: ${errorText(error)}`);
           void vscode.window.showErrorMessage(`SegLens: ${errorText(error)}`);
         }
       }),
     );
-  };
-  register('seglens.evaluatePredictions', (arg) =>
-    evaluatePredictions(services, arg instanceof vscode.Uri ? arg : undefined),
-  );
-  register('seglens.rerunEvaluation', () => rerunEvaluation(services));
-  register('seglens.runLossOnCurrentImage', (arg) =>
-    runLossOnFile(services, arg instanceof vscode.Uri ? arg : activeEditorFile()),
-  );
-  register(OPEN_INSPECTOR_COMMAND, (arg) => openInspector(services, arg));
-  register('seglens.sortHardExamples', () => pickSort(services));
-  register('seglens.filterByClass', () => pickClassFilter(services));
-  register('seglens.exportResults', () => exportResults(services));
-  register('seglens.clearCache', () => clearCache(services));
-  register('seglens.openDatasetPanel', () => openDatasetPanel(services));
-  register('seglens.filterByConfusion', () => pickConfusionFilter(services));
+  }
 }
 
 function openDatasetPanel(services: CommandServices): Promise<void> {
@@ -125,7 +130,7 @@ async function startRun(
   settings: RunSettings,
 ): Promise<void> {
   await rememberEvaluatedFolders(services.context.workspaceState, { predictionsDir, labelsDir });
-  await vscode.commands.executeCommand(`${HARD_EXAMPLES_VIEW}.focus`);
+  await vscode.commands.executeCommand(`${VIEWS.hardExamples}.focus`);
   await services.runner.evaluate(predictionsDir, labelsDir, settings);
 }
 
@@ -180,7 +185,7 @@ async function pickSort(services: CommandServices): Promise<void> {
   const choice = await vscode.window.showQuickPick(items, { title: 'SegLens: sort hard examples by' });
   if (choice === undefined || !isSortKey(choice.key)) return;
   services.store.setSort(choice.key);
-  await services.context.workspaceState.update(SORT_STATE_KEY, choice.key);
+  await services.context.workspaceState.update(STATE_KEYS.sortKey, choice.key);
 }
 
 async function pickClassFilter(services: CommandServices): Promise<void> {

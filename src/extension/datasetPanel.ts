@@ -1,27 +1,26 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { errorText } from '../core';
 import { createNonce, inspectorHtml } from '../shared/inspectorHtml';
 import { checkDatasetMessage, type ConfusionPair, type HostToDatasetMessage } from '../shared/protocol';
+import { WEBVIEW_PANELS } from './ids';
 import { resourceOriginForCsp, type InspectorPanels } from './inspectorPanel';
+import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { datasetMessage, imagesForCell } from './logic/confusionImages';
 import { classColorsFor } from './logic/inspectorMessage';
 import type { ResultsStore } from './resultsStore';
-
-export const DATASET_VIEW_TYPE = 'seglens.dataset';
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * The dataset panel: the pooled confusion matrix and per-class table of the current results, and
  * the drill-down from a cell to its images and on to the inspector with the confusion layer. It
  * reads only the store (no file access): the webview names cells and image names, never paths.
  */
-export class DatasetPanel implements vscode.Disposable {
+export class DatasetPanel extends Disposable implements vscode.WebviewPanelSerializer {
   private panel: vscode.WebviewPanel | undefined;
-  private disposables: vscode.Disposable[] = [];
+  /** Listeners of the open panel, dropped when it closes. */
+  private readonly panelScope = this.register(new DisposableStore());
   private ready = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly storeListener: vscode.Disposable;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -29,14 +28,23 @@ export class DatasetPanel implements vscode.Disposable {
     private readonly inspector: InspectorPanels,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    super();
     // Results stream in image by image: refresh the open panel at most twice a second.
-    this.storeListener = store.onDidChange(() => {
-      if (this.panel === undefined || !this.ready || this.refreshTimer !== undefined) return;
-      this.refreshTimer = setTimeout(() => {
-        this.refreshTimer = undefined;
-        void this.sendDataset();
-      }, 500);
-    });
+    this.register(
+      store.onDidChange(() => {
+        if (this.panel === undefined || !this.ready || this.refreshTimer !== undefined) return;
+        this.refreshTimer = setTimeout(() => {
+          this.refreshTimer = undefined;
+          void this.sendDataset();
+        }, 500);
+      }),
+    );
+    this.register(
+      toDisposable(() => {
+        this.panel?.dispose();
+        this.forget();
+      }),
+    );
   }
 
   show(): void {
@@ -44,19 +52,33 @@ export class DatasetPanel implements vscode.Disposable {
       this.panel.reveal(undefined, false);
       return;
     }
+    this.adopt(
+      vscode.window.createWebviewPanel(WEBVIEW_PANELS.dataset, 'SegLens: Dataset', vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
+      }),
+    );
+  }
+
+  /**
+   * After a reload VS Code hands the panel back: it asks for the data again when its script is ready
+   * (the store has restored the results by then, or sends them when they arrive), and keeps its own
+   * selection and zoom in its validated webview state.
+   */
+  deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+    if (this.panel !== undefined) panel.dispose();
+    else this.adopt(panel);
+    return Promise.resolve();
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(DATASET_VIEW_TYPE, 'SegLens: Dataset', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [dist],
-    });
     this.panel = panel;
     this.ready = false;
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'seglens.svg');
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
-      panel.onDidDispose(() => this.forget()),
-    );
+    this.panelScope.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
+    this.panelScope.add(panel.onDidDispose(() => this.forget()));
     panel.webview.html = inspectorHtml({
       cspSource: resourceOriginForCsp(panel.webview.cspSource),
       nonce: createNonce(),
@@ -91,8 +113,8 @@ export class DatasetPanel implements vscode.Disposable {
   }
 
   private onMessage(raw: unknown): void {
-    const numClasses = this.numClasses;
-    if (numClasses === undefined) return;
+    // Without results no cell is valid (0 classes), but the panel may still say it is ready.
+    const numClasses = this.numClasses ?? 0;
     const checked = checkDatasetMessage(raw, numClasses);
     if (!checked.ok) {
       this.log.warn(`dataset panel: refused a webview message (${checked.error})`);
@@ -139,15 +161,8 @@ export class DatasetPanel implements vscode.Disposable {
   private forget(): void {
     if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
-    for (const disposable of this.disposables) disposable.dispose();
-    this.disposables = [];
+    this.panelScope.clear();
     this.panel = undefined;
     this.ready = false;
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-    this.forget();
-    this.storeListener.dispose();
   }
 }

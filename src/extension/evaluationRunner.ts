@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { computeLabel, evaluatePairs, pairFiles, type FilePair, type ImageRecord } from '../core';
-import { optionsHash, ResultCache, stampOf, type FileStamp } from './logic/resultCache';
+import { computeLabel, errorText, evaluatePairs, pairFiles, type FilePair, type ImageRecord } from '../core';
+import { partitionByCache, type StampedPair } from './logic/cachePartition';
+import { Disposable, toDisposable } from './logic/dispose';
+import { optionsHash, ResultCache, stampOf } from './logic/resultCache';
 import type { RunSettings } from './configuration';
 import type { ResultsStore } from './resultsStore';
 import { WorkerCensus } from './workerCensus';
@@ -11,12 +13,18 @@ interface ActiveRun {
   readonly finished: Promise<void>;
 }
 
-interface StampedPair {
-  readonly pair: FilePair;
-  readonly stamps: { prediction: FileStamp; label: FileStamp } | undefined;
-}
+/** What a run writes into the results store. */
+type RunStore = Pick<ResultsStore, 'begin' | 'add' | 'skip' | 'finish'>;
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** Size and mtime of both files of every pair, read in parallel. */
+function stampPairs(pairs: readonly FilePair[]): Promise<StampedPair[]> {
+  return Promise.all(
+    pairs.map(async (pair) => {
+      const [prediction, label] = await Promise.all([stampOf(pair.predictionFile), stampOf(pair.labelFile)]);
+      return { pair, stamps: prediction !== undefined && label !== undefined ? { prediction, label } : undefined };
+    }),
+  );
+}
 
 /** What computes the metrics, for the summary; failing to start TensorFlow.js is no reason to fail a run. */
 async function backendName(settings: RunSettings): Promise<string> {
@@ -31,16 +39,19 @@ async function backendName(settings: RunSettings): Promise<string> {
  * Runs one folder evaluation at a time under a cancellable progress notification. Cached results
  * appear at once; only changed files go to the engine, and their results stream into the store.
  */
-export class EvaluationRunner implements vscode.Disposable {
+export class EvaluationRunner extends Disposable {
   private active: ActiveRun | undefined;
-  private readonly census = new WorkerCensus();
+  private readonly census = this.register(new WorkerCensus());
 
   constructor(
     private readonly store: ResultsStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly storageDir: string,
     private readonly engineVersion: string,
-  ) {}
+  ) {
+    super();
+    this.register(toDisposable(() => this.active?.controller.abort()));
+  }
 
   /** Starts a run; a run already going (same folder or another) is cancelled first, since the view shows one. */
   async evaluate(predictionsDir: string, labelsDir: string, settings: RunSettings): Promise<void> {
@@ -80,81 +91,28 @@ export class EvaluationRunner implements vscode.Disposable {
     progress: vscode.Progress<{ message?: string; increment?: number }>,
     ownsStore: () => boolean,
   ): Promise<void> {
-    const log = this.log;
-    // A run superseded by a newer one may still be winding down: it must not touch the newer results.
-    const ifCurrent =
-      <A extends unknown[]>(write: (...args: A) => void) =>
-      (...args: A): void => {
-        if (ownsStore()) write(...args);
-      };
-    const store = {
-      begin: ifCurrent(this.store.begin.bind(this.store)),
-      add: ifCurrent(this.store.add.bind(this.store)),
-      skip: ifCurrent(this.store.skip.bind(this.store)),
-      finish: ifCurrent(this.store.finish.bind(this.store)),
-    };
+    const { log } = this;
+    const store = this.guardedStore(ownsStore);
     log.info(`evaluate ${predictionsDir} against ${labelsDir}`);
     const { pairs, unpaired } = await pairFiles(predictionsDir, labelsDir);
-    const source = { predictionsDir, labelsDir, settings };
-    store.begin(source, pairs.length);
+    store.begin({ predictionsDir, labelsDir, settings }, pairs.length);
     unpaired.forEach((entry) => store.skip(entry));
-
-    const cache = await ResultCache.open(this.storageDir, predictionsDir, labelsDir);
-    if (cache.discardedBecause !== undefined) log.warn(`discarded the result cache: ${cache.discardedBecause}`);
-    const hash = optionsHash(settings.fingerprint, this.engineVersion);
-    cache.retainOnly(new Set(pairs.map((p) => p.predictionFile)));
-
     let done = 0;
     const step = (): void => {
       done++;
       progress.report({ message: `${done} of ${pairs.length}`, increment: 100 / Math.max(1, pairs.length) });
     };
-    const stamped: StampedPair[] = await Promise.all(
-      pairs.map(async (pair) => {
-        const [prediction, label] = await Promise.all([stampOf(pair.predictionFile), stampOf(pair.labelFile)]);
-        return { pair, stamps: prediction !== undefined && label !== undefined ? { prediction, label } : undefined };
-      }),
-    );
-    const stale: StampedPair[] = [];
-    for (const item of stamped) {
-      const cached =
-        item.stamps !== undefined
-          ? cache.lookup(item.pair.predictionFile, item.pair.labelFile, item.stamps, hash)
-          : undefined;
-      if (cached !== undefined) {
-        store.add(cached, true);
-        step();
-      } else {
-        stale.push(item);
-      }
+
+    const { cache, cached, stale, remember } = await this.consultCache(predictionsDir, labelsDir, settings, pairs);
+    for (const record of cached) {
+      store.add(record, true);
+      step();
     }
     log.info(
-      `${pairs.length} pairs, ${pairs.length - stale.length} from cache, ${stale.length} to compute, ${unpaired.length} unpaired`,
+      `${pairs.length} pairs, ${cached.length} from cache, ${stale.length} to compute, ${unpaired.length} unpaired`,
     );
-
-    const stampsByFile = new Map(stale.map((item) => [item.pair.predictionFile, item.stamps]));
-    const remember = (record: ImageRecord): void => {
-      const stamps = stampsByFile.get(record.predictionFile);
-      if (stamps !== undefined) cache.store(record, stamps, hash);
-    };
     try {
-      const outcomes = evaluatePairs(
-        stale.map((item) => item.pair),
-        settings.engine,
-        { signal, ...(settings.workers !== undefined ? { workers: settings.workers } : {}) },
-      );
-      for await (const outcome of outcomes) {
-        if (signal.aborted) break;
-        if (outcome.type === 'image') {
-          store.add(outcome.record);
-          remember(outcome.record);
-          outcome.record.warnings.forEach((warning) => log.warn(`${outcome.record.name}: ${warning}`));
-        } else {
-          store.skip(outcome.skipped);
-          log.warn(`skipped ${outcome.skipped.file}: ${outcome.skipped.reason}`);
-        }
-        step();
-      }
+      await this.compute(stale, settings, signal, { store, step, remember });
       const state = signal.aborted ? 'cancelled' : 'done';
       store.finish(state, await backendName(settings));
       const status = this.store.status;
@@ -176,6 +134,72 @@ export class EvaluationRunner implements vscode.Disposable {
     }
   }
 
+  /** Opens the folder pair's result cache and splits the pairs into cached results and pairs to compute. */
+  private async consultCache(
+    predictionsDir: string,
+    labelsDir: string,
+    settings: RunSettings,
+    pairs: readonly FilePair[],
+  ): Promise<{
+    cache: ResultCache;
+    cached: readonly ImageRecord[];
+    stale: readonly FilePair[];
+    remember: (record: ImageRecord) => void;
+  }> {
+    const cache = await ResultCache.open(this.storageDir, predictionsDir, labelsDir);
+    if (cache.discardedBecause !== undefined) this.log.warn(`discarded the result cache: ${cache.discardedBecause}`);
+    const hash = optionsHash(settings.fingerprint, this.engineVersion);
+    cache.retainOnly(new Set(pairs.map((p) => p.predictionFile)));
+    const { cached, stale, staleStamps } = partitionByCache(await stampPairs(pairs), (pair, stamps) =>
+      cache.lookup(pair.predictionFile, pair.labelFile, stamps, hash),
+    );
+    const remember = (record: ImageRecord): void => {
+      const stamps = staleStamps.get(record.predictionFile);
+      if (stamps !== undefined) cache.store(record, stamps, hash);
+    };
+    return { cache, cached, stale, remember };
+  }
+
+  /** The store's writers, dropped once a newer run owns the store: a superseded run winding down must not touch it. */
+  private guardedStore(ownsStore: () => boolean): RunStore {
+    const ifCurrent =
+      <A extends unknown[]>(write: (...args: A) => void) =>
+      (...args: A): void => {
+        if (ownsStore()) write(...args);
+      };
+    return {
+      begin: ifCurrent(this.store.begin.bind(this.store)),
+      add: ifCurrent(this.store.add.bind(this.store)),
+      skip: ifCurrent(this.store.skip.bind(this.store)),
+      finish: ifCurrent(this.store.finish.bind(this.store)),
+    };
+  }
+
+  /** Evaluates the stale pairs in the engine's workers, streaming each outcome into the store. */
+  private async compute(
+    pairs: readonly FilePair[],
+    settings: RunSettings,
+    signal: AbortSignal,
+    sink: { store: RunStore; step: () => void; remember: (record: ImageRecord) => void },
+  ): Promise<void> {
+    const outcomes = evaluatePairs(pairs, settings.engine, {
+      signal,
+      ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
+    });
+    for await (const outcome of outcomes) {
+      if (signal.aborted) break;
+      if (outcome.type === 'image') {
+        sink.store.add(outcome.record);
+        sink.remember(outcome.record);
+        outcome.record.warnings.forEach((warning) => this.log.warn(`${outcome.record.name}: ${warning}`));
+      } else {
+        sink.store.skip(outcome.skipped);
+        this.log.warn(`skipped ${outcome.skipped.file}: ${outcome.skipped.reason}`);
+      }
+      sink.step();
+    }
+  }
+
   /** Cancels the run in progress and waits (briefly) until it stops touching the store and the cache. */
   async cancelActive(): Promise<void> {
     const run = this.active;
@@ -187,10 +211,5 @@ export class EvaluationRunner implements vscode.Disposable {
 
   get isRunning(): boolean {
     return this.active !== undefined;
-  }
-
-  dispose(): void {
-    this.active?.controller.abort();
-    this.census.dispose();
   }
 }

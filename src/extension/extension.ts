@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { registerCommands, SORT_STATE_KEY } from './commands';
+import { registerCommands } from './commands';
 import { loadRunSettings } from './configuration';
 import { DatasetPanel } from './datasetPanel';
 import { EvaluationRunner } from './evaluationRunner';
-import { HARD_EXAMPLES_VIEW, HardExamplesProvider } from './hardExamplesView';
-import { INSPECTOR_VIEW_TYPE, InspectorPanels } from './inspectorPanel';
+import { HardExamplesProvider } from './hardExamplesView';
+import { CONTEXT_KEYS, OUTPUT_CHANNEL, STATE_KEYS, VIEWS, WEBVIEW_PANELS } from './ids';
+import { InspectorPanels } from './inspectorPanel';
 import { LabelFolderResolver } from './labelFolderResolver';
 import { isSortKey } from './logic/ranking';
 import { restoreLastResults } from './restoreResults';
@@ -12,18 +13,18 @@ import { ResultsStore } from './resultsStore';
 
 /** Wires the engine to VS Code: one store, one view, one inspector, one runner, all disposed with the extension. */
 export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('SegLens', { log: true });
+  const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   context.subscriptions.push(log);
   // Results are cached in the extension's storage, never in the user's folders.
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
   const packageVersion = (context.extension.packageJSON as { version?: unknown }).version;
   const engineVersion = typeof packageVersion === 'string' ? packageVersion : '0';
 
-  const savedSort = context.workspaceState.get<unknown>(SORT_STATE_KEY);
+  const savedSort = context.workspaceState.get<unknown>(STATE_KEYS.sortKey);
   const store = new ResultsStore(isSortKey(savedSort) ? savedSort : 'adaptive', undefined);
   const loadSettings = (scope: vscode.Uri | undefined) => loadRunSettings(scope, log);
   const tree = new HardExamplesProvider(store);
-  const view = vscode.window.createTreeView(HARD_EXAMPLES_VIEW, { treeDataProvider: tree, showCollapseAll: false });
+  const view = vscode.window.createTreeView(VIEWS.hardExamples, { treeDataProvider: tree, showCollapseAll: false });
   tree.showProgressIn(view);
   const runner = new EvaluationRunner(store, log, storageDir, engineVersion);
   const inspector = new InspectorPanels(context.extensionUri, store, context.workspaceState, log, loadSettings);
@@ -38,13 +39,14 @@ export function activate(context: vscode.ExtensionContext): void {
     runner,
     inspector,
     dataset,
-    vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, inspector),
+    vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.inspector, inspector),
+    vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.dataset, dataset),
     store.onDidChange(() => {
       // setContext is a round trip to the workbench: send it only when the answer changes, not per image.
       const hasResults = store.imageCount > 0;
       if (hasResults !== lastHasResults) {
         lastHasResults = hasResults;
-        void vscode.commands.executeCommand('setContext', 'seglens.hasResults', hasResults);
+        void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasResults, hasResults);
       }
     }),
   );

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImageRecord } from '../core';
+import { formatFixed, formatPercent, MISSING } from '../core/report/format';
+import { COMMANDS } from './ids';
+import { Disposable, toDisposable } from './logic/dispose';
 import { describeRecord, SORT_KEYS } from './logic/ranking';
 import type { ResultsStore } from './resultsStore';
-
-export const HARD_EXAMPLES_VIEW = 'seglens.hardExamples';
-export const OPEN_INSPECTOR_COMMAND = 'seglens.openInspector';
 
 type Node =
   | { readonly kind: 'summary' }
@@ -14,25 +14,24 @@ type Node =
   | { readonly kind: 'skipped'; readonly file: string; readonly reason: string }
   | { readonly kind: 'image'; readonly record: ImageRecord };
 
-const percent = (value: number | null | undefined): string =>
-  value === null || value === undefined ? 'n/a' : `${(value * 100).toFixed(1)}%`;
-const decimal = (value: number | null | undefined): string =>
-  value === null || value === undefined ? 'n/a' : value.toFixed(4);
+const percent = (value: number | null | undefined): string => formatPercent(value);
+const decimal = (value: number | null | undefined): string => formatFixed(value, 4);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** Refreshes at most this often while results stream in, so a big folder does not flood the tree. */
 const REFRESH_INTERVAL_MS = 150;
 
 /** The "Hard examples" tree: dataset summary first, then skipped files, then images hardest first. */
-export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+export class HardExamplesProvider extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changed = this.register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
   private refreshTimer: NodeJS.Timeout | undefined;
   private view: vscode.TreeView<Node> | undefined;
 
   constructor(private readonly store: ResultsStore) {
-    this.subscription = store.onDidChange(() => this.scheduleRefresh());
+    super();
+    this.register(store.onDidChange(() => this.scheduleRefresh()));
+    this.register(toDisposable(() => clearTimeout(this.refreshTimer)));
   }
 
   private scheduleRefresh(): void {
@@ -95,7 +94,7 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
       [
         'time',
         status === undefined || status.state === 'restored'
-          ? 'n/a'
+          ? MISSING
           : seconds(status.state === 'running' ? Date.now() - status.startedAt : status.elapsedMs),
       ],
       ['from cache', `${status?.fromCache ?? 0} of ${status?.total ?? 0}`],
@@ -190,13 +189,7 @@ export class HardExamplesProvider implements vscode.TreeDataProvider<Node>, vsco
     item.tooltip = tooltip;
     item.iconPath = new vscode.ThemeIcon(record.warnings.length > 0 ? 'warning' : 'file-media');
     item.contextValue = 'image';
-    item.command = { command: OPEN_INSPECTOR_COMMAND, title: 'Open in Inspector', arguments: [record.predictionFile] };
+    item.command = { command: COMMANDS.openInspector, title: 'Open in Inspector', arguments: [record.predictionFile] };
     return item;
-  }
-
-  dispose(): void {
-    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 }

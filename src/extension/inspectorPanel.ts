@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { evaluateImage, type FilePair } from '../core';
+import { errorText, evaluateImage, type FilePair } from '../core';
 import { createNonce, inspectorHtml } from '../shared/inspectorHtml';
 import {
   checkWebviewMessage,
@@ -11,11 +11,11 @@ import {
   type SourceKind,
 } from '../shared/protocol';
 import type { RunSettings } from './configuration';
+import { STATE_KEYS, WEBVIEW_PANELS } from './ids';
+import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { findRgbImage } from './logic/folderDiscovery';
 import { imageMessage } from './logic/inspectorMessage';
 import type { ResultsStore } from './resultsStore';
-
-export const INSPECTOR_VIEW_TYPE = 'seglens.inspector';
 
 /** One image to show and everything needed to compute it again. */
 export interface InspectorTarget {
@@ -33,10 +33,6 @@ export interface StoredTarget {
   readonly predictionsDir: string;
   readonly labelsDir: string;
 }
-
-const LAST_TARGET_KEY = 'seglens.inspector.lastTarget';
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * `webview.cspSource` is a list (VS Code 1.139: `'self' https://*.vscode-cdn.net`), but the shared
@@ -70,9 +66,10 @@ function isStoredTarget(value: unknown): value is StoredTarget {
  * binary, and walks the hard-example order on next/previous. Everything the webview sends is
  * checked with the shared protocol validator; it never names a file, only an image we sent.
  */
-export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
+export class InspectorPanels extends Disposable implements vscode.WebviewPanelSerializer {
   private panel: vscode.WebviewPanel | undefined;
-  private panelDisposables: vscode.Disposable[] = [];
+  /** Listeners of the open panel, dropped when it closes. */
+  private readonly panelScope = this.register(new DisposableStore());
   private target: InspectorTarget | undefined;
   private rgbImage: string | undefined;
   private webviewReady = false;
@@ -88,13 +85,21 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
     private readonly workspaceState: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
     private readonly loadSettings: (scope: vscode.Uri) => Promise<RunSettings>,
-  ) {}
+  ) {
+    super();
+    this.register(
+      toDisposable(() => {
+        this.panel?.dispose();
+        this.forgetPanel();
+      }),
+    );
+  }
 
   /** Opens (or reuses) the panel on `target`. */
   async show(target: InspectorTarget): Promise<void> {
     if (this.panel === undefined) {
       const panel = vscode.window.createWebviewPanel(
-        INSPECTOR_VIEW_TYPE,
+        WEBVIEW_PANELS.inspector,
         `SegLens: ${target.pair.name}`,
         vscode.ViewColumn.Active,
         {
@@ -119,7 +124,7 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
       return;
     }
     this.adopt(panel);
-    const stored = this.workspaceState.get<unknown>(LAST_TARGET_KEY);
+    const stored = this.workspaceState.get<unknown>(STATE_KEYS.inspectorTarget);
     const shownName = imageNameFromPersistedState(state);
     if (!isStoredTarget(stored)) {
       this.log.warn(`inspector: cannot restore ${shownName ?? 'the panel'}: no image recorded`);
@@ -143,10 +148,8 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
     this.webviewReady = false;
     this.resourceRootsKey = undefined;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'seglens.svg');
-    this.panelDisposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
-      panel.onDidDispose(() => this.forgetPanel()),
-    );
+    this.panelScope.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
+    this.panelScope.add(panel.onDidDispose(() => this.forgetPanel()));
     this.configureWebview([]);
     panel.webview.html = this.html(panel.webview);
   }
@@ -186,7 +189,7 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
       predictionsDir: target.predictionsDir,
       labelsDir: target.labelsDir,
     };
-    await this.workspaceState.update(LAST_TARGET_KEY, stored);
+    await this.workspaceState.update(STATE_KEYS.inspectorTarget, stored);
     if (this.panel !== undefined) this.panel.title = `SegLens: ${target.pair.name}`;
     this.rgbImage = await findRgbImage(target.pair.name, {
       ...(target.settings.imagesFolder !== undefined ? { imagesFolder: target.settings.imagesFolder } : {}),
@@ -303,15 +306,9 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
 
   private forgetPanel(): void {
     this.generation++; // drops any image still being computed for the closed panel
-    for (const disposable of this.panelDisposables) disposable.dispose();
-    this.panelDisposables = [];
+    this.panelScope.clear();
     this.panel = undefined;
     this.target = undefined;
     this.webviewReady = false;
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-    this.forgetPanel();
   }
 }

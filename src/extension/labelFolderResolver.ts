@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { STATE_KEYS } from './ids';
 import { findSiblingLabelFolder, isDirectory } from './logic/folderDiscovery';
-
-const MEMORY_KEY = 'seglens.labelsFolderByPredictions';
 
 /**
  * Finds the label folder for a prediction folder: the `seglens.labelsFolder` setting, else an
@@ -28,7 +27,7 @@ export class LabelFolderResolver {
   }
 
   private memory(): Record<string, string> {
-    const stored = this.workspaceState.get<unknown>(MEMORY_KEY);
+    const stored = this.workspaceState.get<unknown>(STATE_KEYS.labelsFolderByPredictions);
     return typeof stored === 'object' && stored !== null ? (stored as Record<string, string>) : {};
   }
 
@@ -43,7 +42,10 @@ export class LabelFolderResolver {
     });
     const chosen = picked?.[0]?.fsPath;
     if (chosen === undefined) return undefined;
-    await this.workspaceState.update(MEMORY_KEY, { ...this.memory(), [predictionsDir]: chosen });
+    await this.workspaceState.update(STATE_KEYS.labelsFolderByPredictions, {
+      ...this.memory(),
+      [predictionsDir]: chosen,
+    });
     this.log.info(`remembered labels folder ${chosen} for ${predictionsDir}`);
     return chosen;
   }

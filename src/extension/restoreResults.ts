@@ -1,13 +1,10 @@
 import * as vscode from 'vscode';
+import { errorText } from '../core';
 import type { RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
+import { STATE_KEYS } from './ids';
 import { optionsHash } from './logic/resultCache';
-import {
-  LAST_EVALUATED_KEY,
-  parseEvaluatedFolders,
-  restoreFromCache,
-  type EvaluatedFolders,
-} from './logic/restoreResults';
+import { parseEvaluatedFolders, restoreFromCache, type EvaluatedFolders } from './logic/restoreResults';
 import type { ResultsStore } from './resultsStore';
 
 export interface RestoreServices {
@@ -25,7 +22,7 @@ export async function rememberEvaluatedFolders(
   workspaceState: vscode.Memento,
   folders: EvaluatedFolders,
 ): Promise<void> {
-  await workspaceState.update(LAST_EVALUATED_KEY, {
+  await workspaceState.update(STATE_KEYS.lastEvaluated, {
     predictionsDir: folders.predictionsDir,
     labelsDir: folders.labelsDir,
   });
@@ -37,7 +34,7 @@ export async function rememberEvaluatedFolders(
  */
 export async function restoreLastResults(services: RestoreServices): Promise<void> {
   const { log, store, runner } = services;
-  const folders = parseEvaluatedFolders(services.workspaceState.get<unknown>(LAST_EVALUATED_KEY));
+  const folders = parseEvaluatedFolders(services.workspaceState.get<unknown>(STATE_KEYS.lastEvaluated));
   if (folders === undefined) return;
   try {
     const settings = await services.loadSettings(vscode.Uri.file(folders.predictionsDir));
@@ -55,6 +52,6 @@ export async function restoreLastResults(services: RestoreServices): Promise<voi
     log.info(`restored ${folders.predictionsDir}: ${restored.note}`);
   } catch (error) {
     // A missing folder or a bad setting only means there is nothing to show until the next run.
-    log.warn(`could not restore the last results: ${error instanceof Error ? error.message : String(error)}`);
+    log.warn(`could not restore the last results: ${errorText(error)}`);
   }
 }

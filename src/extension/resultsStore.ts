@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DatasetAccumulator, type DatasetSummary, type ImageRecord, type SkippedFile } from '../core';
 import type { ConfusionPair } from '../shared/protocol';
 import { cellCount } from './logic/confusionImages';
+import { Disposable } from './logic/dispose';
 import { filterByClass, rankRecords, type SortKey } from './logic/ranking';
 import type { RunSettings } from './configuration';
 
@@ -31,8 +32,8 @@ export interface RunStatus {
  * The results of the latest evaluation and how the user wants them ordered. The tree view and the
  * inspector's next/previous both read the order from here, so they always agree.
  */
-export class ResultsStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class ResultsStore extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
 
   private currentSource: ResultSource | undefined;
@@ -45,7 +46,9 @@ export class ResultsStore implements vscode.Disposable {
   constructor(
     private sort: SortKey,
     private classFilter: number | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
   get source(): ResultSource | undefined {
     return this.currentSource;
@@ -180,9 +183,5 @@ export class ResultsStore implements vscode.Disposable {
   private touch(): void {
     this.orderedCache = undefined;
     this.changed.fire();
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type * as vscode from 'vscode';
+import { Disposable, toDisposable } from './logic/dispose';
 
 /** The worker threads started while a window was open, and which of them are still alive. */
 export interface WorkerWindow {
@@ -14,7 +14,7 @@ export interface WorkerWindow {
  * is shared, so a worker another extension starts during the run is counted too: an upper bound.
  * 'exit' can arrive a little after terminate() resolves in the extension host, hence the wait.
  */
-export class WorkerCensus implements vscode.Disposable {
+export class WorkerCensus extends Disposable {
   private readonly windows = new Set<Set<Worker>>();
   private readonly onWorker = (worker: Worker): void => {
     const counted = [...this.windows];
@@ -23,7 +23,14 @@ export class WorkerCensus implements vscode.Disposable {
   };
 
   constructor() {
+    super();
     process.on('worker', this.onWorker);
+    this.register(
+      toDisposable(() => {
+        process.off('worker', this.onWorker);
+        this.windows.clear();
+      }),
+    );
   }
 
   open(): WorkerWindow {
@@ -37,10 +44,5 @@ export class WorkerCensus implements vscode.Disposable {
         return live.size;
       },
     };
-  }
-
-  dispose(): void {
-    process.off('worker', this.onWorker);
-    this.windows.clear();
   }
 }

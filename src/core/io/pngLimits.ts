@@ -1,4 +1,5 @@
 import { crc32, inflateSync } from 'node:zlib';
+import { errorText } from '../errors';
 import { PngFormatError, type PngChunk, type PngHeader } from './pngChunks';
 
 /**
@@ -121,7 +122,7 @@ export function checkDecodeBounds(buffer: Uint8Array, chunks: readonly PngChunk[
         `PNG image data inflates past its declared ${header.width}x${header.height} size`,
       );
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     const truncated = code === 'Z_BUF_ERROR' || /unexpected end/i.test(message);
     throw new PngFormatError(truncated ? 'truncated' : 'corrupt', `PNG image data cannot be inflated: ${message}`);
   }

@@ -1,5 +1,6 @@
 import { hardestFirst, type RankingKey } from '../../core/report/ranking';
 import type { ImageRecord } from '../../core';
+import { formatFixed, formatPercent } from '../../core/report/format';
 
 export type SortKey = RankingKey;
 
@@ -12,8 +13,8 @@ export interface SortKeyInfo {
   readonly format: (value: number) => string;
 }
 
-const fixed = (digits: number) => (value: number) => value.toFixed(digits);
-const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+const fixed = (digits: number) => (value: number) => formatFixed(value, digits);
+const percent = (value: number) => formatPercent(value);
 
 export const SORT_KEYS: Readonly<Record<SortKey, SortKeyInfo>> = {
   adaptive: {

@@ -1,9 +1,6 @@
 import type { ImageRecord } from '../../core';
 import { ResultCache, stampOf } from './resultCache';
 
-/** workspaceState key of the folder pair evaluated last, so a reloaded window can show its results again. */
-export const LAST_EVALUATED_KEY = 'seglens.lastEvaluated';
-
 export interface EvaluatedFolders {
   readonly predictionsDir: string;
   readonly labelsDir: string;

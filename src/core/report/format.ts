@@ -1,0 +1,26 @@
+/**
+ * How SegLens prints numbers: the CLI table, the Hard examples view and the inspector webview all
+ * format through here, so a quantity reads the same everywhere and an undefined one (no valid pixel,
+ * an absent class) always prints as an em dash. Plain functions with no imports: the webview bundles it.
+ */
+
+export const MISSING = '—';
+
+type Maybe = number | null | undefined;
+
+/** `digits` decimals, e.g. a loss `0.4312`. */
+export function formatFixed(value: Maybe, digits = 4): string {
+  return value === null || value === undefined ? MISSING : value.toFixed(digits);
+}
+
+/** A fraction as a percentage with `digits` decimals, e.g. `73.4%`. */
+export function formatPercent(fraction: Maybe, digits = 1): string {
+  return fraction === null || fraction === undefined ? MISSING : `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** Signed (with a true minus), because the sign of a merge effect is the point; a value that rounds to 0 has none. */
+export function formatSigned(value: Maybe, digits = 4): string {
+  if (value === null || value === undefined) return MISSING;
+  const text = Math.abs(value).toFixed(digits);
+  return value > 0 && Number(text) !== 0 ? `+${text}` : value < 0 && Number(text) !== 0 ? `−${text}` : text;
+}
