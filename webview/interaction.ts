@@ -86,7 +86,7 @@ export const NAVIGATION_KEYS: Readonly<Record<string, NavigateDirection>> = {
 
 export function attachKeyboard(
   target: Document,
-  handlers: { navigate(direction: NavigateDirection): void; resetView(): void },
+  handlers: { navigate(direction: NavigateDirection): void; resetView(): void; switchModel?(): void },
 ): void {
   target.addEventListener('keydown', (event) => {
     // Leave chords to VS Code (its keybindings reach the webview first only without modifiers).
@@ -100,6 +100,9 @@ export function attachKeyboard(
     } else if (event.key === 'r') {
       event.preventDefault();
       handlers.resetView();
+    } else if (event.key === 'b' && handlers.switchModel !== undefined) {
+      event.preventDefault();
+      handlers.switchModel();
     }
   });
 }

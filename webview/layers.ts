@@ -4,10 +4,17 @@
  * changes) and then only composited, so dragging an opacity slider costs a redraw, not a recolour.
  */
 import type { ImageMessage, Rgb } from '../src/shared/protocol';
-import { CONFUSION_COLOR, divergingColor, ERROR_COLORS, INVALID_CLASS_COLOR } from './colormap';
+import { CONFUSION_COLOR, DIFFERENCE_COLORS, divergingColor, ERROR_COLORS, INVALID_CLASS_COLOR } from './colormap';
 
-export type OverlayName = 'label' | 'prediction' | 'error' | 'mergeEffect' | 'confusion';
-export const OVERLAY_NAMES: readonly OverlayName[] = ['label', 'prediction', 'error', 'mergeEffect', 'confusion'];
+export type OverlayName = 'label' | 'prediction' | 'error' | 'mergeEffect' | 'confusion' | 'difference';
+export const OVERLAY_NAMES: readonly OverlayName[] = [
+  'label',
+  'prediction',
+  'error',
+  'mergeEffect',
+  'confusion',
+  'difference',
+];
 
 /** RGBA bytes, width×height×4, transparent where the layer has nothing to say (e.g. void). */
 export type OverlayPixels = Uint8ClampedArray<ArrayBuffer>;
@@ -76,6 +83,29 @@ export function confusionOverlay(image: ImageMessage): OverlayPixels {
   return rgba;
 }
 
+/**
+ * Comparing two models: pixels A got right and B wrong in one colour, the reverse in another, both
+ * wrong dimmed; both right and void stay transparent. Independent of which model is shown.
+ */
+export function differenceOverlay(image: ImageMessage): OverlayPixels {
+  const { label, predicted } = image.layers;
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  const comparison = image.comparison ?? null;
+  if (comparison === null) return rgba;
+  const [a, b] =
+    comparison.shown === 'a' ? [predicted, comparison.otherPredicted] : [comparison.otherPredicted, predicted];
+  for (let p = 0; p < label.length; p++) {
+    const y = label[p] ?? -1;
+    if (y < 0) continue;
+    const aRight = a[p] === y;
+    const bRight = b[p] === y;
+    if (aRight && !bRight) setPixel(rgba, p, DIFFERENCE_COLORS.regressed);
+    else if (bRight && !aRight) setPixel(rgba, p, DIFFERENCE_COLORS.fixed);
+    else if (!aRight) setPixel(rgba, p, DIFFERENCE_COLORS.bothWrong);
+  }
+  return rgba;
+}
+
 /** Half-width of the merge-effect scale: the host's fixed range, else max |M| over valid pixels. */
 export function mergeEffectHalfRange(image: ImageMessage): number {
   if (image.mergeEffectRange !== null) {
@@ -122,6 +152,8 @@ export function overlayPixels(image: ImageMessage, overlay: OverlayName, mergeEf
       return mergeEffectOverlay(image, mergeEffectRange);
     case 'confusion':
       return confusionOverlay(image);
+    case 'difference':
+      return differenceOverlay(image);
   }
 }
 

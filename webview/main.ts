@@ -87,6 +87,8 @@ function showImage(image: ImageMessage): void {
   const single = image.position.total <= 1;
   dom.previous.disabled = single;
   dom.next.disabled = single;
+  dom.switchModel.hidden = !image.comparison;
+  if (image.comparison) dom.switchModel.textContent = image.comparison.shown === 'a' ? 'Show B' : 'Show A';
   const opened = withImage(state, image.name);
   // Opened from a confusion-matrix cell: that cell's pixels are what the user came to see.
   update(image.confusionPair ? withLayer(opened, 'confusion', { visible: true }) : opened);
@@ -137,8 +139,13 @@ for (const [layer, control] of dom.layerControls) {
 dom.previous.addEventListener('click', () => navigate('previous'));
 dom.next.addEventListener('click', () => navigate('next'));
 dom.resetView.addEventListener('click', resetView);
+function switchModel(): void {
+  const comparison = current?.image.comparison ?? null;
+  if (comparison !== null) host.post({ type: 'switchModel', model: comparison.shown === 'a' ? 'b' : 'a' });
+}
+dom.switchModel.addEventListener('click', switchModel);
 
-attachKeyboard(document, { navigate, resetView });
+attachKeyboard(document, { navigate, resetView, switchModel });
 attachViewInteraction(dom.canvas, {
   currentView: (): ViewTransform | null =>
     current === null ? null : renderer.effectiveView(current.image, state.view),

@@ -20,6 +20,7 @@ const DEFAULT_LAYERS: Readonly<Record<LayerName, PersistedLayerState>> = {
   error: { visible: false, opacity: 0.6 },
   mergeEffect: { visible: false, opacity: 0.75 },
   confusion: { visible: true, opacity: 0.9 },
+  difference: { visible: true, opacity: 0.85 },
 };
 
 export function defaultState(): InspectorState {
@@ -57,4 +58,5 @@ export const LAYER_LABELS: Readonly<Record<LayerName, string>> = {
   error: 'Error map',
   mergeEffect: 'Merge effect',
   confusion: 'Confusion cell',
+  difference: 'A vs B difference',
 };

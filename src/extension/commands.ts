@@ -5,9 +5,10 @@ import { errorText, pairFiles } from '../core';
 import { activeEditorFile } from './activeResource';
 import type { RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
+import { compareWithFolder, stopComparing } from './compareFolders';
 import type { DatasetPanel } from './datasetPanel';
 import { COMMANDS, STATE_KEYS, VIEWS, type CommandName } from './ids';
-import type { InspectorPanels } from './inspectorPanel';
+import { inspectorTargetFor, type InspectorPanels } from './inspectorPanel';
 import type { LabelFolderResolver } from './labelFolderResolver';
 import { recordsToCsv } from '../core/report/csv';
 import { resultsToJson } from './logic/exportResults';
@@ -46,6 +47,8 @@ const HANDLERS: { readonly [Name in CommandName]: Handler } = {
   openInspector: (services, arg) => openInspector(services, arg),
   openDatasetPanel: (services) => openDatasetPanel(services),
   filterByConfusion: (services) => pickConfusionFilter(services),
+  compareWithFolder: (services, arg) => compareWithFolder(services, arg instanceof vscode.Uri ? arg : undefined),
+  stopComparing: (services) => stopComparing(services),
 };
 
 /** Every command of the extension, registered in one place; failures become one error message and a log line. */
@@ -163,15 +166,9 @@ async function runLossOnFile(services: CommandServices, file: vscode.Uri | undef
 }
 
 async function openInspector(services: CommandServices, arg: unknown): Promise<void> {
-  const source = services.store.source;
   const record = typeof arg === 'string' ? services.store.find(arg) : undefined;
-  if (source === undefined || record === undefined) return;
-  await services.inspector.show({
-    pair: { name: record.name, predictionFile: record.predictionFile, labelFile: record.labelFile },
-    predictionsDir: source.predictionsDir,
-    labelsDir: source.labelsDir,
-    settings: source.settings,
-  });
+  const target = record !== undefined ? inspectorTargetFor(services.store, record) : undefined;
+  if (target !== undefined) await services.inspector.show(target);
 }
 
 async function pickSort(services: CommandServices): Promise<void> {

@@ -4,7 +4,7 @@ import { errorText } from '../core';
 import { createNonce, inspectorHtml } from '../shared/inspectorHtml';
 import { checkDatasetMessage, type ConfusionPair, type HostToDatasetMessage } from '../shared/protocol';
 import { WEBVIEW_PANELS } from './ids';
-import { resourceOriginForCsp, type InspectorPanels } from './inspectorPanel';
+import { inspectorTargetFor, resourceOriginForCsp, type InspectorPanels } from './inspectorPanel';
 import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { datasetMessage, imagesForCell } from './logic/confusionImages';
 import { classColorsFor } from './logic/inspectorMessage';
@@ -143,19 +143,13 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
 
   /** Only an image of the current results can be opened: the name is looked up, never used as a path. */
   private async openImage(name: string, pair: ConfusionPair): Promise<void> {
-    const source = this.store.source;
     const record = this.store.all().find((r) => r.name === name);
-    if (source === undefined || record === undefined) {
+    const target = record !== undefined ? inspectorTargetFor(this.store, record, 'a', pair) : undefined;
+    if (target === undefined) {
       this.log.warn(`dataset panel: ${name} is not among the evaluated images`);
       return;
     }
-    await this.inspector.show({
-      pair: { name: record.name, predictionFile: record.predictionFile, labelFile: record.labelFile },
-      predictionsDir: source.predictionsDir,
-      labelsDir: source.labelsDir,
-      settings: source.settings,
-      confusion: pair,
-    });
+    await this.inspector.show(target);
   }
 
   private forget(): void {

@@ -32,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const dataset = new DatasetPanel(context.extensionUri, store, inspector, log);
 
   let lastHasResults = false;
+  let lastComparing = false;
   context.subscriptions.push(
     store,
     tree,
@@ -47,6 +48,11 @@ export function activate(context: vscode.ExtensionContext): void {
       if (hasResults !== lastHasResults) {
         lastHasResults = hasResults;
         void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasResults, hasResults);
+      }
+      const comparing = store.comparison !== undefined;
+      if (comparing !== lastComparing) {
+        lastComparing = comparing;
+        void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.comparing, comparing);
       }
     }),
   );

@@ -4,6 +4,7 @@ import type { ImageRecord } from '../core';
 import { formatFixed, formatPercent, MISSING } from '../core/report/format';
 import { COMMANDS } from './ids';
 import { Disposable, toDisposable } from './logic/dispose';
+import { describeDelta } from './logic/comparison';
 import { describeRecord, SORT_KEYS } from './logic/ranking';
 import type { ResultsStore } from './resultsStore';
 
@@ -110,6 +111,19 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
       ['predictions', source?.predictionsDir ?? ''],
       ['labels', source?.labelsDir ?? ''],
     ];
+    const comparison = this.store.comparison;
+    if (comparison !== undefined) {
+      const b = comparison.summary;
+      facts.unshift(
+        ['model A', source?.predictionsDir ?? ''],
+        ['model B', comparison.predictionsDir],
+        ['A / B mIoU (pooled)', `${percent(summary?.miou)} / ${percent(b.miou)}`],
+        ['A / B mIoU (mean per image)', `${percent(summary?.meanImageMiou)} / ${percent(b.meanImageMiou)}`],
+        ['A / B boundary mIoU', `${percent(summary?.boundaryMiou)} / ${percent(b.boundaryMiou)}`],
+        ['A / B pixel accuracy', `${percent(summary?.pixelAccuracy)} / ${percent(b.pixelAccuracy)}`],
+        ['order', 'largest mIoU regression of B first'],
+      );
+    }
     return facts.map(([label, value]) => ({ kind: 'fact', label, value }));
   }
 
@@ -154,6 +168,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     const state = status === undefined || status.state === 'done' ? '' : ` · ${status.state}`;
     const parts = [
       `pooled; per-image mean ${percent(summary?.meanImageMiou)}`,
+      ...(this.store.comparison !== undefined ? [`B ${percent(this.store.comparison.summary.miou)}`] : []),
       `${summary?.images ?? 0} images`,
       status?.backend ?? undefined,
       status !== undefined && status.state !== 'running' && status.state !== 'restored'
@@ -173,7 +188,11 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
   private imageItem(record: ImageRecord): vscode.TreeItem {
     const item = new vscode.TreeItem(record.name);
     item.id = `image:${record.predictionFile}`;
-    item.description = describeRecord(record, this.store.sortKey);
+    const comparison = this.store.comparison;
+    item.description =
+      comparison === undefined
+        ? describeRecord(record, this.store.sortKey)
+        : describeDelta(record, comparison.records.get(record.name));
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.appendText(`${record.name} (${record.width}×${record.height})\n\n`);
     tooltip.appendText(

@@ -16,6 +16,8 @@ export const COMMANDS = {
   openInspector: 'seglens.openInspector',
   openDatasetPanel: 'seglens.openDatasetPanel',
   filterByConfusion: 'seglens.filterByConfusion',
+  compareWithFolder: 'seglens.compareWithFolder',
+  stopComparing: 'seglens.stopComparing',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -36,6 +38,7 @@ export const WEBVIEW_PANELS = {
 /** Keys set with `setContext` and read in `when` clauses. */
 export const CONTEXT_KEYS = {
   hasResults: 'seglens.hasResults',
+  comparing: 'seglens.comparing',
 } as const;
 
 /** workspaceState keys. Renaming one forgets what users have stored under the old name. */

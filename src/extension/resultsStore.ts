@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DatasetAccumulator, type DatasetSummary, type ImageRecord, type SkippedFile } from '../core';
 import type { ConfusionPair } from '../shared/protocol';
+import { rankByRegression, type Comparison } from './logic/comparison';
 import { cellCount } from './logic/confusionImages';
 import { Disposable } from './logic/dispose';
 import { filterByClass, rankRecords, type SortKey } from './logic/ranking';
@@ -42,6 +43,7 @@ export class ResultsStore extends Disposable {
   private runStatus: RunStatus | undefined;
   private orderedCache: ImageRecord[] | undefined;
   private cellFilter: ConfusionPair | undefined;
+  private comparedWith: Comparison | undefined;
 
   constructor(
     private sort: SortKey,
@@ -76,6 +78,7 @@ export class ResultsStore extends Disposable {
   begin(source: ResultSource, total: number): void {
     this.currentSource = source;
     this.cellFilter = undefined;
+    this.comparedWith = undefined;
     this.records.clear();
     this.skippedFiles = [];
     this.runStatus = { state: 'running', startedAt: Date.now(), elapsedMs: 0, total, fromCache: 0, backend: undefined };
@@ -97,6 +100,7 @@ export class ResultsStore extends Disposable {
   /** Shows results read back from the cache; `total` is how many the cache held, `records` the still-valid ones. */
   restore(source: ResultSource, records: readonly ImageRecord[], total: number, note: string): void {
     this.currentSource = source;
+    this.comparedWith = undefined;
     this.records.clear();
     for (const record of records) this.records.set(record.predictionFile, record);
     this.skippedFiles = [];
@@ -134,6 +138,16 @@ export class ResultsStore extends Disposable {
     this.touch();
   }
 
+  /** B, when the current results (A) are compared with a second prediction folder. */
+  get comparison(): Comparison | undefined {
+    return this.comparedWith;
+  }
+
+  setComparison(comparison: Comparison | undefined): void {
+    this.comparedWith = comparison;
+    this.touch();
+  }
+
   setConfusionFilter(pair: ConfusionPair | undefined): void {
     this.cellFilter = pair;
     this.touch();
@@ -146,7 +160,11 @@ export class ResultsStore extends Disposable {
   }
 
   private rank(): ImageRecord[] {
-    const ranked = rankRecords(filterByClass([...this.records.values()], this.classFilter), this.sort);
+    const filtered = filterByClass([...this.records.values()], this.classFilter);
+    const ranked =
+      this.comparedWith !== undefined
+        ? rankByRegression(filtered, this.comparedWith.records)
+        : rankRecords(filtered, this.sort);
     const pair = this.cellFilter;
     const numClasses = this.currentSource?.settings.engine.metric.numClasses;
     if (pair === undefined || numClasses === undefined) return ranked;

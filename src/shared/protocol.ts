@@ -31,12 +31,29 @@ export type { ParseResult } from './validation';
 // Shared vocabulary
 
 /** The drawable layers, bottom to top. `image` is the photo; the rest are overlays. */
-export const LAYER_NAMES = ['image', 'label', 'prediction', 'error', 'mergeEffect', 'confusion'] as const;
+export const LAYER_NAMES = ['image', 'label', 'prediction', 'error', 'mergeEffect', 'confusion', 'difference'] as const;
 export type LayerName = (typeof LAYER_NAMES)[number];
 /** Layers added after the first persisted state: a saved state without them gets these defaults. */
 const LATER_LAYERS: Readonly<Partial<Record<LayerName, PersistedLayerState>>> = {
   confusion: { visible: true, opacity: 0.9 },
+  difference: { visible: true, opacity: 0.85 },
 };
+
+/** Which of two compared prediction folders an image message shows. */
+export const MODELS = ['a', 'b'] as const;
+export type Model = (typeof MODELS)[number];
+
+/** Present when two prediction folders are compared: what the A|B switch and the difference layer need. */
+export interface ImageComparison {
+  /** The model whose prediction `layers.predicted` holds. */
+  readonly shown: Model;
+  /** The other model's argmax map (same size): with `layers.predicted`, it gives the difference layer. */
+  readonly otherPredicted: Int32Array;
+  /** Per class, IoU of B − IoU of A on this image; null where either is undefined. */
+  readonly perClassIoUDelta: readonly (number | null)[];
+  /** mIoU of B − mIoU of A on this image. */
+  readonly miouDelta: number | null;
+}
 
 /** One cell of the confusion matrix: pixels labelled `label` and predicted `predicted`. */
 export interface ConfusionPair {
@@ -129,6 +146,8 @@ export interface ImageMessage {
   readonly layers: InspectorPixelLayers;
   /** The confusion-matrix cell the image was opened from (the confusion layer lights its pixels); null otherwise. */
   readonly confusionPair?: ConfusionPair | null;
+  /** Present when comparing two prediction folders; null (or absent) otherwise. */
+  readonly comparison?: ImageComparison | null;
 }
 
 export interface ErrorMessage {
@@ -173,7 +192,13 @@ export interface OpenSourceMessage {
   readonly imageName: string;
 }
 
-export type WebviewToHostMessage = ReadyMessage | NavigateMessage | OpenSourceMessage;
+/** The A|B switch: show the other model's prediction of the same image (only while comparing). */
+export interface SwitchModelMessage {
+  readonly type: 'switchModel';
+  readonly model: Model;
+}
+
+export type WebviewToHostMessage = ReadyMessage | NavigateMessage | OpenSourceMessage | SwitchModelMessage;
 
 // ---------------------------------------------------------------------------------------------
 // State the webview persists with setState (the host's WebviewPanelSerializer receives it)
@@ -243,6 +268,23 @@ function readConfusionPair(value: unknown, path: string, numClasses: number): Co
   };
 }
 
+function readComparison(value: unknown, path: string, numClasses: number, pixels: number): ImageComparison {
+  const record = readRecord(value, path, ['shown', 'otherPredicted', 'perClassIoUDelta', 'miouDelta']);
+  const delta = (entry: unknown, where: string): number | null => {
+    const parsed = readFiniteOrNull(entry, where);
+    if (parsed !== null && (parsed < -1 || parsed > 1)) fail(where, 'a number in -1..1 or null');
+    return parsed;
+  };
+  return {
+    shown: readOneOf(record.shown, `${path}.shown`, MODELS),
+    otherPredicted: readTypedArray(record.otherPredicted, `${path}.otherPredicted`, Int32Array, pixels),
+    perClassIoUDelta: readArray(record.perClassIoUDelta, `${path}.perClassIoUDelta`, numClasses).map((entry, c) =>
+      delta(entry, `${path}.perClassIoUDelta[${c}]`),
+    ),
+    miouDelta: delta(record.miouDelta, `${path}.miouDelta`),
+  };
+}
+
 function readMetrics(value: unknown, path: string, numClasses: number): InspectorMetrics {
   const record = readRecord(value, path, [
     'ce',
@@ -297,7 +339,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
       'mergeEffectRange',
       'layers',
     ],
-    ['confusionPair'],
+    ['confusionPair', 'comparison'],
   );
   const width = readInteger(record.width, `${path}.width`, 1, PROTOCOL_LIMITS.maxSide);
   const height = readInteger(record.height, `${path}.height`, 1, PROTOCOL_LIMITS.maxSide);
@@ -338,6 +380,10 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
       record.confusionPair === undefined || record.confusionPair === null
         ? null
         : readConfusionPair(record.confusionPair, `${path}.confusionPair`, numClasses),
+    comparison:
+      record.comparison === undefined || record.comparison === null
+        ? null
+        : readComparison(record.comparison, `${path}.comparison`, numClasses, width * height),
     layers: {
       label: readTypedArray(layers.label, `${path}.layers.label`, Int32Array, pixels),
       predicted: readTypedArray(layers.predicted, `${path}.layers.predicted`, Int32Array, pixels),
@@ -369,7 +415,7 @@ function readHostMessage(value: unknown): HostToWebviewMessage {
 
 function readWebviewMessage(value: unknown): WebviewToHostMessage {
   const record = readPlainObject(value, 'message');
-  switch (readOneOf(record.type, 'message.type', ['ready', 'navigate', 'openSource'] as const)) {
+  switch (readOneOf(record.type, 'message.type', ['ready', 'navigate', 'openSource', 'switchModel'] as const)) {
     case 'ready':
       readRecord(record, 'ready', ['type', 'restoredImageName']);
       return {
@@ -387,6 +433,9 @@ function readWebviewMessage(value: unknown): WebviewToHostMessage {
         which: readOneOf(record.which, 'openSource.which', SOURCE_KINDS),
         imageName: readImageName(record.imageName, 'openSource.imageName'),
       };
+    case 'switchModel':
+      readRecord(record, 'switchModel', ['type', 'model']);
+      return { type: 'switchModel', model: readOneOf(record.model, 'switchModel.model', MODELS) };
   }
 }
 

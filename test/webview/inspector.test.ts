@@ -80,6 +80,8 @@ interface FixtureOptions {
   imageUri?: string | null;
   mergeEffectRange?: number | null;
   confusionPair?: { label: number; predicted: number };
+  /** Compare mode: which model the layers show and the other model's argmax map. */
+  comparison?: { shown: 'a' | 'b'; otherPredicted: number[] };
 }
 
 /** Everything of the image message except the typed arrays, which are built inside the page. */
@@ -219,10 +221,20 @@ async function openInspector(savedState: unknown = undefined): Promise<Inspector
 /** Posts the image message the way VS Code delivers it: a window message whose layers are typed arrays. */
 async function postImage(page: Page, options: FixtureOptions = {}): Promise<void> {
   await page.evaluate(
-    ({ message, arrays }) => {
+    ({ message, arrays, comparison }) => {
       window.postMessage(
         {
           ...message,
+          ...(comparison === null
+            ? {}
+            : {
+                comparison: {
+                  shown: comparison.shown,
+                  otherPredicted: Int32Array.from(comparison.otherPredicted),
+                  perClassIoUDelta: [0, -0.5, 0.25],
+                  miouDelta: -0.125,
+                },
+              }),
           layers: {
             label: Int32Array.from(arrays.label),
             predicted: Int32Array.from(arrays.predicted),
@@ -234,7 +246,7 @@ async function postImage(page: Page, options: FixtureOptions = {}): Promise<void
         '*',
       );
     },
-    { message: fixtureMessage(options), arrays: fixtureArrays() },
+    { message: fixtureMessage(options), arrays: fixtureArrays(), comparison: options.comparison ?? null },
   );
   await page.waitForFunction(
     (name) => document.getElementById('image-name')?.textContent === name,
@@ -305,7 +317,7 @@ async function setLayer(page: Page, layer: string, visible: boolean, opacityPerc
 
 /** Only the given overlays visible, at full opacity unless said otherwise; image layer on (no photo → grey). */
 async function showOnly(page: Page, layers: Record<string, number>): Promise<void> {
-  for (const layer of ['label', 'prediction', 'error', 'mergeEffect', 'confusion']) {
+  for (const layer of ['label', 'prediction', 'error', 'mergeEffect', 'confusion', 'difference']) {
     await setLayer(page, layer, layer in layers, layers[layer]);
   }
 }
@@ -492,6 +504,68 @@ describe('Inspector webview in Chromium', () => {
     }
   });
 
+  it('compare mode: the difference layer colours regressions, fixes and shared errors; A|B posts switchModel', async () => {
+    const { page } = await openInspector();
+    try {
+      // Shown model A = the fixture (top-left right, top-right wrong, bottom-left right). Other model B:
+      // top-left wrong (A right, B wrong), top-right right (B fixed it), bottom-left right, void wrong.
+      const otherPredicted = fixtureArrays().label.map((y, p) => {
+        const top = Math.floor(p / WIDTH) < 4;
+        const left = p % WIDTH < 4;
+        return top && left ? 0 : top ? 2 : y < 0 ? 1 : 0;
+      });
+      await postImage(page, { comparison: { shown: 'a', otherPredicted } });
+      await showOnly(page, { difference: 100 });
+      assertColor(await quadrantColor(page, 'topLeft'), [255, 120, 0], 'A right, B wrong: regression colour');
+      assertColor(await quadrantColor(page, 'topRight'), [0, 170, 255], 'B right, A wrong: fix colour');
+      assertColor(await quadrantColor(page, 'bottomLeft'), GREY, 'both right: nothing drawn');
+      assertColor(await quadrantColor(page, 'bottomRight'), GREY, 'void: nothing drawn');
+      assert.match((await page.locator('dd[data-metric="model"]').textContent()) ?? '', /^A \(B − A mIoU −0\.125\)$/);
+      assert.equal(await page.locator('.legend-row[data-class-id="1"] .iou-delta').textContent(), 'Δ −0.500');
+
+      // The same image shown as B: the colours stay tied to A and B, not to the shown model.
+      const fixture = fixtureArrays();
+      await page.evaluate(
+        ({ message, arrays, other }) => {
+          window.postMessage(
+            {
+              ...message,
+              name: 'fixture/as-b',
+              comparison: {
+                shown: 'b',
+                otherPredicted: Int32Array.from(arrays.predicted),
+                perClassIoUDelta: [0, -0.5, 0.25],
+                miouDelta: -0.125,
+              },
+              layers: {
+                label: Int32Array.from(arrays.label),
+                predicted: Int32Array.from(other),
+                truthProbability: Float32Array.from(arrays.truthProbability),
+                pixelCost: Float32Array.from(arrays.pixelCost),
+                mergeEffect: Float32Array.from(arrays.mergeEffect),
+              },
+            },
+            '*',
+          );
+        },
+        { message: fixtureMessage(), arrays: fixture, other: otherPredicted },
+      );
+      await page.waitForFunction(() => document.getElementById('image-name')?.textContent === 'fixture/as-b');
+      assertColor(await quadrantColor(page, 'topLeft'), [255, 120, 0], 'still the regression colour when B is shown');
+      assertColor(await quadrantColor(page, 'topRight'), [0, 170, 255], 'still the fix colour when B is shown');
+
+      await page.locator('#switch-model').click();
+      assert.deepEqual((await page.evaluate(() => window.__seglensTest.posted)).at(-1), {
+        type: 'switchModel',
+        model: 'a',
+      });
+      await page.keyboard.press('b');
+      assert.equal((await page.evaluate(() => window.__seglensTest.posted)).length >= 3, true);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('draws the merge-effect heatmap red where M > 0, blue where M < 0, neutral at 0, with a legend', async () => {
     const { page } = await openInspector();
     try {
@@ -647,6 +721,7 @@ describe('Inspector webview in Chromium', () => {
         error: false,
         mergeEffect: true,
         confusion: false,
+        difference: false,
       });
       assert.equal(await second.page.inputValue('input.opacity[data-layer="mergeEffect"]'), '60');
       // The host re-sends the stored image; it comes back with the saved zoom and pan and layers.

@@ -208,6 +208,7 @@ describe('persisted state', () => {
       error: { visible: false, opacity: 0.6 },
       mergeEffect: { visible: false, opacity: 0.75 },
       confusion: { visible: false, opacity: 0.5 },
+      difference: { visible: true, opacity: 0.5 },
     },
     view: { zoom: 2, offsetX: -10, offsetY: 5 },
   };
@@ -218,7 +219,7 @@ describe('persisted state', () => {
   });
 
   it('fills in the confusion layer for a state saved before it existed', () => {
-    const { confusion: _confusion, ...olderLayers } = state.layers;
+    const { confusion: _confusion, difference: _difference, ...olderLayers } = state.layers;
     const restored = parsePersistedState({ ...state, layers: olderLayers });
     assert.deepEqual(restored?.layers.confusion, { visible: true, opacity: 0.9 });
     assert.deepEqual(restored?.layers.mergeEffect, state.layers.mergeEffect);
@@ -328,6 +329,22 @@ describe('dataset panel messages', () => {
     assert.deepEqual(parseDatasetState(state), state);
     assert.equal(parseDatasetState({ ...state, cellSize: 1000 }), undefined);
     assert.equal(parseDatasetState({ ...state, selected: { label: -1, predicted: 0 } }), undefined);
+  });
+
+  it('an image message may carry a comparison; the webview may only ask to switch model', () => {
+    const comparison = {
+      shown: 'b',
+      otherPredicted: new Int32Array(6),
+      perClassIoUDelta: [0.25, null],
+      miouDelta: -0.5,
+    };
+    const parsed = parseHostMessage(imageMessage({ comparison }));
+    assert.ok(parsed.ok && parsed.value.type === 'image' && parsed.value.comparison?.shown === 'b');
+    assert.ok(!parseHostMessage(imageMessage({ comparison: { ...comparison, otherPredicted: new Int32Array(5) } })).ok);
+    assert.ok(!parseHostMessage(imageMessage({ comparison: { ...comparison, shown: 'c' } })).ok);
+    assert.ok(!parseHostMessage(imageMessage({ comparison: { ...comparison, miouDelta: 2 } })).ok);
+    assert.deepEqual(parseWebviewMessage({ type: 'switchModel', model: 'a' }), { type: 'switchModel', model: 'a' });
+    assert.equal(parseWebviewMessage({ type: 'switchModel', model: '/tmp/b' }), undefined);
   });
 
   it('an image message may carry the confusion cell it was opened from, inside the class range', () => {

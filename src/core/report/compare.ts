@@ -56,9 +56,8 @@ export function worstRegressionFirst(key: DeltaKey): (x: ImageDelta, y: ImageDel
   };
 }
 
-type ReportImage = JsonReport['images'][number];
-
-export function imageDeltas(a: ReportImage, b: ReportImage): Deltas {
+/** B − A of every delta metric of one image (a report image or an image record). */
+export function imageDeltas(a: Readonly<Deltas>, b: Readonly<Deltas>): Deltas {
   const delta = {} as Deltas;
   for (const key of DELTA_KEYS) delta[key] = difference(a[key], b[key]);
   return delta;

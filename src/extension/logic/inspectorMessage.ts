@@ -1,5 +1,11 @@
 import type { ColorTable, ImageMaps, ImageRecord } from '../../core';
-import { defaultClassColors, type ConfusionPair, type ImageMessage, type Rgb } from '../../shared/protocol';
+import {
+  defaultClassColors,
+  type ConfusionPair,
+  type ImageComparison,
+  type ImageMessage,
+  type Rgb,
+} from '../../shared/protocol';
 
 /** Colours for every class id: the colour table's where it has one, else the VOC palette. */
 export function classColorsFor(numClasses: number, table: ColorTable | undefined): Rgb[] {
@@ -21,6 +27,8 @@ export interface ImageMessageInput {
   readonly position: { readonly index: number; readonly total: number };
   /** The confusion-matrix cell the image was opened from, if any. */
   readonly confusionPair?: ConfusionPair | null;
+  /** When comparing two prediction folders. */
+  readonly comparison?: ImageComparison | null;
 }
 
 /**
@@ -53,6 +61,7 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
     position: input.position,
     mergeEffectRange: null,
     confusionPair: input.confusionPair ?? null,
+    comparison: input.comparison ?? null,
     layers: {
       label: maps.label,
       predicted: maps.predicted,
