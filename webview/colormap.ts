@@ -23,6 +23,14 @@ export const DIFFERENCE_COLORS = {
   bothWrong: [40, 40, 40] as Rgb,
 } as const;
 
+/** The Boundary IoU band layer: where the two bands agree, and where only one of them lies (or the classes differ). */
+export const BAND_COLORS = {
+  agree: [235, 235, 235] as Rgb,
+  labelOnly: [0, 200, 83] as Rgb,
+  predictionOnly: [41, 121, 255] as Rgb,
+  otherClass: [255, 23, 68] as Rgb,
+} as const;
+
 /** For predicted ids outside 0..numClasses-1 (the spec counts them as misses). */
 export const INVALID_CLASS_COLOR: Rgb = [255, 0, 255];
 

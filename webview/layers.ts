@@ -4,9 +4,16 @@
  * changes) and then only composited, so dragging an opacity slider costs a redraw, not a recolour.
  */
 import type { ImageMessage, Rgb } from '../src/shared/protocol';
-import { CONFUSION_COLOR, DIFFERENCE_COLORS, divergingColor, ERROR_COLORS, INVALID_CLASS_COLOR } from './colormap';
+import {
+  BAND_COLORS,
+  CONFUSION_COLOR,
+  DIFFERENCE_COLORS,
+  divergingColor,
+  ERROR_COLORS,
+  INVALID_CLASS_COLOR,
+} from './colormap';
 
-export type OverlayName = 'label' | 'prediction' | 'error' | 'mergeEffect' | 'confusion' | 'difference';
+export type OverlayName = 'label' | 'prediction' | 'error' | 'mergeEffect' | 'confusion' | 'difference' | 'boundary';
 export const OVERLAY_NAMES: readonly OverlayName[] = [
   'label',
   'prediction',
@@ -14,6 +21,7 @@ export const OVERLAY_NAMES: readonly OverlayName[] = [
   'mergeEffect',
   'confusion',
   'difference',
+  'boundary',
 ];
 
 /** RGBA bytes, width×height×4, transparent where the layer has nothing to say (e.g. void). */
@@ -106,6 +114,31 @@ export function differenceOverlay(image: ImageMessage): OverlayPixels {
   return rgba;
 }
 
+/**
+ * Boundary IoU bands (spec "Boundary IoU (v2)"): where label and prediction bands agree in light grey;
+ * the disagreements highlighted: label band only in green, prediction band only in blue, both bands
+ * but different classes in red. Interior and void pixels stay clear.
+ */
+export function boundaryOverlay(image: ImageMessage): OverlayPixels {
+  const band = image.layers.boundaryBand;
+  const rgba = new Uint8ClampedArray(image.layers.label.length * 4);
+  if (band === undefined) return rgba;
+  for (let p = 0; p < band.length; p++) {
+    const bits = band[p] ?? 0;
+    if (bits === 0) continue;
+    const disagree = (bits & 4) !== 0;
+    const color = !disagree
+      ? BAND_COLORS.agree
+      : bits & 1 && bits & 2
+        ? BAND_COLORS.otherClass
+        : bits & 1
+          ? BAND_COLORS.labelOnly
+          : BAND_COLORS.predictionOnly;
+    setPixel(rgba, p, color);
+  }
+  return rgba;
+}
+
 /** Half-width of the merge-effect scale: the host's fixed range, else max |M| over valid pixels. */
 export function mergeEffectHalfRange(image: ImageMessage): number {
   if (image.mergeEffectRange !== null) {
@@ -154,6 +187,8 @@ export function overlayPixels(image: ImageMessage, overlay: OverlayName, mergeEf
       return confusionOverlay(image);
     case 'difference':
       return differenceOverlay(image);
+    case 'boundary':
+      return boundaryOverlay(image);
   }
 }
 

@@ -21,6 +21,7 @@ const DEFAULT_LAYERS: Readonly<Record<LayerName, PersistedLayerState>> = {
   mergeEffect: { visible: false, opacity: 0.75 },
   confusion: { visible: true, opacity: 0.9 },
   difference: { visible: true, opacity: 0.85 },
+  boundary: { visible: false, opacity: 0.85 },
 };
 
 export function defaultState(): InspectorState {
@@ -59,4 +60,5 @@ export const LAYER_LABELS: Readonly<Record<LayerName, string>> = {
   mergeEffect: 'Merge effect',
   confusion: 'Confusion cell',
   difference: 'A vs B difference',
+  boundary: 'Boundary bands',
 };

@@ -65,6 +65,8 @@ export interface ImageMaps {
   readonly truthProbability: Float32Array;
   readonly pixelCost: Float32Array;
   readonly mergeEffect: Float32Array;
+  /** Boundary IoU bands: bit 0 label band, bit 1 prediction band, bit 2 they disagree; 0 on void. */
+  readonly boundaryBand: Uint8Array;
 }
 
 /**

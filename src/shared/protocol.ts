@@ -31,12 +31,22 @@ export type { ParseResult } from './validation';
 // Shared vocabulary
 
 /** The drawable layers, bottom to top. `image` is the photo; the rest are overlays. */
-export const LAYER_NAMES = ['image', 'label', 'prediction', 'error', 'mergeEffect', 'confusion', 'difference'] as const;
+export const LAYER_NAMES = [
+  'image',
+  'label',
+  'prediction',
+  'error',
+  'mergeEffect',
+  'confusion',
+  'difference',
+  'boundary',
+] as const;
 export type LayerName = (typeof LAYER_NAMES)[number];
 /** Layers added after the first persisted state: a saved state without them gets these defaults. */
 const LATER_LAYERS: Readonly<Partial<Record<LayerName, PersistedLayerState>>> = {
   confusion: { visible: true, opacity: 0.9 },
   difference: { visible: true, opacity: 0.85 },
+  boundary: { visible: false, opacity: 0.85 },
 };
 
 /** Which of two compared prediction folders an image message shows. */
@@ -119,6 +129,8 @@ export interface InspectorPixelLayers {
   readonly pixelCost: Float32Array;
   /** M(p) from the spec; 0 on void pixels. */
   readonly mergeEffect: Float32Array;
+  /** Boundary IoU bands: bit 0 label band, bit 1 prediction band, bit 2 disagreement; 0 on void. Optional. */
+  readonly boundaryBand?: Uint8Array;
 }
 
 export const PIXEL_LAYER_NAMES = ['label', 'predicted', 'truthProbability', 'pixelCost', 'mergeEffect'] as const;
@@ -260,6 +272,12 @@ function readColor(value: unknown, path: string): Rgb {
   ];
 }
 
+function readBand(value: unknown, path: string, pixels: number): Uint8Array {
+  const band = readTypedArray(value, path, Uint8Array, pixels);
+  if (band.some((bits) => bits > 7)) fail(path, 'band bits 0..7');
+  return band;
+}
+
 function readConfusionPair(value: unknown, path: string, numClasses: number): ConfusionPair {
   const record = readRecord(value, path, ['label', 'predicted']);
   return {
@@ -361,7 +379,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     fail(`${path}.mergeEffectRange`, 'a positive number or null');
   }
   const pixels = width * height;
-  const layers = readRecord(record.layers, `${path}.layers`, PIXEL_LAYER_NAMES);
+  const layers = readRecord(record.layers, `${path}.layers`, PIXEL_LAYER_NAMES, ['boundaryBand']);
   return {
     type: 'image',
     name: readImageName(record.name, `${path}.name`),
@@ -395,6 +413,9 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
       ),
       pixelCost: readTypedArray(layers.pixelCost, `${path}.layers.pixelCost`, Float32Array, pixels),
       mergeEffect: readTypedArray(layers.mergeEffect, `${path}.layers.mergeEffect`, Float32Array, pixels),
+      ...(layers.boundaryBand === undefined
+        ? {}
+        : { boundaryBand: readBand(layers.boundaryBand, `${path}.layers.boundaryBand`, pixels) }),
     },
   };
 }

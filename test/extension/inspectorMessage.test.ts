@@ -14,6 +14,7 @@ const maps: ImageMaps = {
   truthProbability: new Float32Array(pixels).fill(0.5),
   pixelCost: new Float32Array(pixels).fill(0.69),
   mergeEffect: new Float32Array(pixels).fill(0.01),
+  boundaryBand: new Uint8Array(pixels).fill(7),
 };
 
 test('the host builds image messages the webview accepts', () => {

@@ -82,6 +82,8 @@ interface FixtureOptions {
   confusionPair?: { label: number; predicted: number };
   /** Compare mode: which model the layers show and the other model's argmax map. */
   comparison?: { shown: 'a' | 'b'; otherPredicted: number[] };
+  /** Boundary band bits per quadrant (top-left, top-right, bottom-left, bottom-right). */
+  band?: [number, number, number, number];
 }
 
 /** Everything of the image message except the typed arrays, which are built inside the page. */
@@ -221,7 +223,7 @@ async function openInspector(savedState: unknown = undefined): Promise<Inspector
 /** Posts the image message the way VS Code delivers it: a window message whose layers are typed arrays. */
 async function postImage(page: Page, options: FixtureOptions = {}): Promise<void> {
   await page.evaluate(
-    ({ message, arrays, comparison }) => {
+    ({ message, arrays, comparison, band, width }) => {
       window.postMessage(
         {
           ...message,
@@ -241,12 +243,26 @@ async function postImage(page: Page, options: FixtureOptions = {}): Promise<void
             truthProbability: Float32Array.from(arrays.truthProbability),
             pixelCost: Float32Array.from(arrays.pixelCost),
             mergeEffect: Float32Array.from(arrays.mergeEffect),
+            ...(band === null
+              ? {}
+              : {
+                  boundaryBand: Uint8Array.from(arrays.label, (_, p) => {
+                    const quadrant = (Math.floor(p / width) < 4 ? 0 : 2) + (p % width < 4 ? 0 : 1);
+                    return band[quadrant] ?? 0;
+                  }),
+                }),
           },
         },
         '*',
       );
     },
-    { message: fixtureMessage(options), arrays: fixtureArrays(), comparison: options.comparison ?? null },
+    {
+      message: fixtureMessage(options),
+      arrays: fixtureArrays(),
+      comparison: options.comparison ?? null,
+      band: options.band ?? null,
+      width: WIDTH,
+    },
   );
   await page.waitForFunction(
     (name) => document.getElementById('image-name')?.textContent === name,
@@ -317,7 +333,7 @@ async function setLayer(page: Page, layer: string, visible: boolean, opacityPerc
 
 /** Only the given overlays visible, at full opacity unless said otherwise; image layer on (no photo → grey). */
 async function showOnly(page: Page, layers: Record<string, number>): Promise<void> {
-  for (const layer of ['label', 'prediction', 'error', 'mergeEffect', 'confusion', 'difference']) {
+  for (const layer of ['label', 'prediction', 'error', 'mergeEffect', 'confusion', 'difference', 'boundary']) {
     await setLayer(page, layer, layer in layers, layers[layer]);
   }
 }
@@ -566,6 +582,23 @@ describe('Inspector webview in Chromium', () => {
     }
   });
 
+  it('draws the boundary bands: agreement grey, label-only green, prediction-only blue, other class red', async () => {
+    const { page } = await openInspector();
+    try {
+      // bits: 1 label band, 2 prediction band, 4 disagreement.
+      await postImage(page, { band: [3, 7, 5, 6] });
+      await showOnly(page, { boundary: 100 });
+      assertColor(await quadrantColor(page, 'topLeft'), [235, 235, 235], 'both bands agree');
+      assertColor(await quadrantColor(page, 'topRight'), [255, 23, 68], 'both bands, different classes');
+      assertColor(await quadrantColor(page, 'bottomLeft'), [0, 200, 83], 'label band only');
+      assertColor(await quadrantColor(page, 'bottomRight'), [41, 121, 255], 'prediction band only');
+      await postImage(page, { name: 'fixture/interior', band: [0, 0, 0, 0] });
+      assertColor(await quadrantColor(page, 'topLeft'), GREY, 'interior pixels stay clear');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('draws the merge-effect heatmap red where M > 0, blue where M < 0, neutral at 0, with a legend', async () => {
     const { page } = await openInspector();
     try {
@@ -722,6 +755,7 @@ describe('Inspector webview in Chromium', () => {
         mergeEffect: true,
         confusion: false,
         difference: false,
+        boundary: false,
       });
       assert.equal(await second.page.inputValue('input.opacity[data-layer="mergeEffect"]'), '60');
       // The host re-sends the stored image; it comes back with the saved zoom and pan and layers.

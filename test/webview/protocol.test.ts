@@ -209,6 +209,7 @@ describe('persisted state', () => {
       mergeEffect: { visible: false, opacity: 0.75 },
       confusion: { visible: false, opacity: 0.5 },
       difference: { visible: true, opacity: 0.5 },
+      boundary: { visible: true, opacity: 0.5 },
     },
     view: { zoom: 2, offsetX: -10, offsetY: 5 },
   };
@@ -219,7 +220,7 @@ describe('persisted state', () => {
   });
 
   it('fills in the confusion layer for a state saved before it existed', () => {
-    const { confusion: _confusion, difference: _difference, ...olderLayers } = state.layers;
+    const { confusion: _confusion, difference: _difference, boundary: _boundary, ...olderLayers } = state.layers;
     const restored = parsePersistedState({ ...state, layers: olderLayers });
     assert.deepEqual(restored?.layers.confusion, { visible: true, opacity: 0.9 });
     assert.deepEqual(restored?.layers.mergeEffect, state.layers.mergeEffect);
@@ -329,6 +330,12 @@ describe('dataset panel messages', () => {
     assert.deepEqual(parseDatasetState(state), state);
     assert.equal(parseDatasetState({ ...state, cellSize: 1000 }), undefined);
     assert.equal(parseDatasetState({ ...state, selected: { label: -1, predicted: 0 } }), undefined);
+  });
+
+  it('an image message may carry the boundary bands as bits 0..7', () => {
+    assert.ok(parseHostMessage(imageMessage({}, { boundaryBand: new Uint8Array(6).fill(7) })).ok);
+    assert.ok(!parseHostMessage(imageMessage({}, { boundaryBand: new Uint8Array(6).fill(8) })).ok);
+    assert.ok(!parseHostMessage(imageMessage({}, { boundaryBand: new Uint8Array(5) })).ok);
   });
 
   it('an image message may carry a comparison; the webview may only ask to switch model', () => {

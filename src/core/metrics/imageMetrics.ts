@@ -2,7 +2,7 @@ import { effectiveBoundaryRatio, validateMetricOptions, type MetricOptions } fro
 import type { ClassMap, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
 import { predictionSize } from '../types';
 import { adaptiveLoss, meanMergeEffect, mergeEffectMap } from './adaptiveLoss';
-import { boundaryCounts, boundarySummary } from './boundaryIoU';
+import { boundaryBandMap, boundaryCounts, boundarySummary } from './boundaryIoU';
 import { confusionOf, iouSummary } from './confusion';
 import { crossEntropy, pixelCostMap } from './crossEntropy';
 import { pixelTerms } from './pixelTerms';
@@ -62,6 +62,7 @@ function lazyMaps(terms: PixelTerms, options: MetricOptions): ImageMaps {
   let truthProbability: Float32Array | undefined;
   let pixelCost: Float32Array | undefined;
   let mergeEffect: Float32Array | undefined;
+  let boundaryBand: Uint8Array | undefined;
   return {
     width: terms.width,
     height: terms.height,
@@ -77,6 +78,9 @@ function lazyMaps(terms: PixelTerms, options: MetricOptions): ImageMaps {
     },
     get mergeEffect() {
       return (mergeEffect ??= new Float32Array(mergeEffectMap(terms, pixelCost64(), options)));
+    },
+    get boundaryBand() {
+      return (boundaryBand ??= boundaryBandMap(terms, options.numClasses, effectiveBoundaryRatio(options)));
     },
   };
 }

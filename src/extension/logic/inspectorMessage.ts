@@ -68,6 +68,7 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
       truthProbability: maps.truthProbability,
       pixelCost: maps.pixelCost,
       mergeEffect: maps.mergeEffect,
+      boundaryBand: maps.boundaryBand,
     },
   };
 }
