@@ -79,7 +79,11 @@ test('eval --json prints the documented object, hardest first, equal to the engi
     assert.equal(image.boundaryMiou, record.boundaryMiou);
   }
   const dataset = accumulator.summary();
-  assert.deepEqual(report.dataset, JSON.parse(JSON.stringify(dataset)));
+  const { preset, predictionIds, detection, ...figures } = report.dataset;
+  assert.deepEqual(figures, JSON.parse(JSON.stringify(dataset)));
+  assert.equal(preset, 'voc');
+  assert.equal(predictionIds, 'train');
+  assert.match(detection!, /^dataset: voc \(detected: a SegmentationClass folder\)/);
   const confusionTotal =
     dataset.confusion.flat().reduce((a, b) => a + b, 0) + dataset.unknownPredictions.reduce((a, b) => a + b, 0);
   assert.equal(
@@ -95,6 +99,8 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
   const run = seglens('eval', PREDICTIONS, '--labels', LABELS, '--top', '3', '--csv', csv);
   assert.equal(run.status, 0, run.stderr);
   const lines = run.stdout.split('\n');
+  assert.match(lines[0]!, /^dataset: voc \(detected: a SegmentationClass folder\)$/, 'what was detected comes first');
+  lines.shift();
   assert.match(lines[0]!, /^Hardest 3 of 12 images by adaptive loss:/);
   assert.match(lines[1]!, /^image\s+adaptive\s+CE\s+merge\s+mIoU\s+bnd\.mIoU\s+pix\.acc$/);
   assert.match(

@@ -8,6 +8,7 @@ import {
   type SoftLayout,
   type SoftValueKind,
 } from '../core/options';
+import type { DatasetRequest } from '../core/datasets/prepareDataset';
 import { DELTA_KEYS, type DeltaKey } from '../core/report/compare';
 
 export class UsageError extends Error {
@@ -20,16 +21,21 @@ export const USAGE = `Usage:
   seglens compare PRED_A PRED_B --labels LABEL_DIR [options of eval] [--sort METRIC]
 
 Options of eval:
-  --labels DIR           label folder (files paired by stem: NAME.png or NAME.npy)
-  --classes N            number of classes C (default ${DEFAULT_METRIC_OPTIONS.numClasses})
-  --ignore ID            ignore index (default ${DEFAULT_METRIC_OPTIONS.ignoreIndex})
+  --labels DIR           label folder, sub-folders included (may be PRED_DIR itself); files pair by
+                         stem after known suffixes (_gtFine_labelIds, _pred, _target, gt, ...)
+  --dataset D            auto (default) | voc | cityscapes | ade20k | FILE.json: classes, void, id
+                         encodings and names of the dataset; auto detects it and says how
+  --prediction-ids S     auto (default) | train | label: ids the predictions are written in
+  --pair P:L             pairing patterns, e.g. {stem}_seg.png:{stem}_gtFine_color.png
+  --classes N            number of classes C (default: the dataset's, else ${DEFAULT_METRIC_OPTIONS.numClasses})
+  --ignore ID            ignore index (default: the dataset's, else ${DEFAULT_METRIC_OPTIONS.ignoreIndex})
   --scales K,K,...       window sizes of the adaptive loss (default ${DEFAULT_METRIC_OPTIONS.scales.join(',')})
   --weights W,W,...      weight of each scale (default equal)
   --hard-eps E           smoothing of hard predictions (default ${DEFAULT_METRIC_OPTIONS.hardEpsilon})
   --boundary-ratio R     Boundary IoU band as a fraction of the image diagonal (default ${DEFAULT_BOUNDARY_RATIO})
   --soft-values V        auto | logits | probabilities (default auto)
   --layout L             auto | hwc | chw for .npy scores (default auto)
-  --color-table T        voc | cityscapes | FILE.json, for colour-coded PNGs
+  --color-table T        voc | cityscapes | FILE.json, for colour-coded PNGs (default: the dataset's)
   --max-megapixels N     refuse larger images unread (default ${DEFAULT_READ_OPTIONS.maxMegapixels})
   --workers N            worker threads (default: one per core; 0 = main thread)
   --compute M            exact (float64, default) | tensor (TensorFlow.js ops for soft predictions)
@@ -47,6 +53,9 @@ export interface EvalCommand {
   readonly predictionsDir: string;
   readonly labelsDir: string;
   readonly metric: MetricOptions;
+  /** Which of --classes / --ignore were given: those win over the dataset's. */
+  readonly explicit: { readonly classes: boolean; readonly ignore: boolean };
+  readonly dataset: DatasetRequest;
   readonly read: ReadOptions;
   readonly colorTable?: string;
   readonly workers?: number;
@@ -107,6 +116,9 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
       allowPositionals: true,
       options: {
         labels: { type: 'string' },
+        dataset: { type: 'string' },
+        'prediction-ids': { type: 'string' },
+        pair: { type: 'string' },
         classes: { type: 'string' },
         ignore: { type: 'string' },
         scales: { type: 'string' },
@@ -168,6 +180,12 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
   const shared = {
     labelsDir: values.labels,
     metric,
+    explicit: { classes: values.classes !== undefined, ignore: values.ignore !== undefined },
+    dataset: {
+      dataset: values.dataset ?? 'auto',
+      predictionIds: oneOf(values['prediction-ids'], '--prediction-ids', ['auto', 'train', 'label'] as const, 'auto'),
+      ...(values.pair !== undefined ? { pair: values.pair } : {}),
+    },
     read: {
       softValues: oneOf<SoftValueKind>(
         values['soft-values'],

@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { loadColorTable, type ColorTable } from '../core/io/colorTable';
-import { pairFiles, type SkippedFile } from '../core/io/pairing';
+import type { SkippedFile } from '../core/io/pairing';
+import { prepareDataset } from '../core/datasets/prepareDataset';
 import type { EngineOptions } from '../core/io/readFiles';
 import { errorText } from '../core/errors';
 import { validateMetricOptions } from '../core/options';
@@ -12,7 +13,7 @@ import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evaluate/record';
 import { recordsToCsv } from '../core/report/csv';
 import { compareReports, compareToCsv } from '../core/report/compare';
-import { buildJsonReport, type JsonReport } from '../core/report/jsonReport';
+import { buildJsonReport, type DatasetInfo, type JsonReport } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { inShard, parseShard, readShards, shardLine } from '../core/report/shards';
 import {
@@ -37,6 +38,7 @@ async function writeReport(
   skipped: SkippedFile[],
   scales: readonly number[],
   seconds: number,
+  info?: DatasetInfo,
 ): Promise<void> {
   const ranked = [...rows].sort(hardestFirst('adaptive'));
   const dataset = accumulator.summary();
@@ -51,8 +53,8 @@ async function writeReport(
     );
   process.stdout.write(
     output.json
-      ? `${JSON.stringify(buildJsonReport(backend, ranked, dataset, skipped))}\n`
-      : formatTable(ranked.slice(0, output.top), dataset, skipped, backend, seconds),
+      ? `${JSON.stringify(buildJsonReport(backend, ranked, dataset, skipped, info))}\n`
+      : formatTable(ranked.slice(0, output.top), dataset, skipped, backend, seconds, info),
   );
   if (rows.length === 0) throw new CommandFailure(`no image could be evaluated (${skipped.length} skipped)`);
 }
@@ -62,40 +64,61 @@ interface FolderRun {
   readonly rows: ImageRow[];
   readonly accumulator: DatasetAccumulator;
   readonly skipped: SkippedFile[];
+  readonly metric: EngineOptions['metric'];
+  readonly info: DatasetInfo;
 }
 
-async function engineOptions(command: EvalCommand | CompareCommand): Promise<EngineOptions> {
-  const metric = validateMetricOptions(command.metric);
-  let colorTable: ColorTable | undefined;
-  if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
-  return { metric, read: command.read, colorTable, compute: command.compute };
-}
-
-/** Evaluates one prediction folder (or one shard of it), streaming shard lines to `outFile` when given. */
+/**
+ * Prepares the dataset of one prediction folder and evaluates it (or one shard of it), streaming shard
+ * lines to `outFile` when given. eval runs it once, compare once per folder with the same options.
+ */
 async function evaluateFolder(
   predictionsDir: string,
-  labelsDir: string,
-  options: EngineOptions,
-  workers: number | undefined,
+  command: EvalCommand | CompareCommand,
   shardText?: string,
   outFile?: string,
 ): Promise<FolderRun> {
-  const backend = await computeLabel(options.compute);
-  const pairing = await pairFiles(predictionsDir, labelsDir);
+  let colorTable: ColorTable | undefined;
+  if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
+  const prepared = await prepareDataset(predictionsDir, command.labelsDir, command.dataset, {
+    read: command.read,
+    ...(colorTable ? { colorTable } : {}),
+  });
+  const { preset, pairing } = prepared;
+  // The dataset sets the class count and void; an explicit --classes / --ignore still wins.
+  const metric = validateMetricOptions({
+    ...command.metric,
+    ...(preset && !command.explicit.classes ? { numClasses: preset.classNames.length } : {}),
+    ...(preset && !command.explicit.ignore ? { ignoreIndex: preset.ignoreIndex } : {}),
+  });
+  const options: EngineOptions = {
+    metric,
+    read: command.read,
+    colorTable: colorTable ?? preset?.colorTable,
+    compute: command.compute,
+    ...(prepared.ids ? { ids: prepared.ids } : {}),
+  };
+  const info = {
+    preset: preset?.name ?? null,
+    predictionIds: prepared.predictionIds,
+    detection: prepared.description,
+    ignored: pairing.ignored,
+  };
+  const backend = await computeLabel(command.compute);
   const shard = shardText ? parseShard(shardText) : undefined;
   const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;
   const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
   const out = outFile ? createWriteStream(outFile) : undefined;
-  out?.write(shardLine({ type: 'header', version: 1, shard: shardText ?? '0/1', backend, metric: options.metric }));
+  out?.write(shardLine({ type: 'header', version: 1, shard: shardText ?? '0/1', backend, metric }));
   for (const unpaired of skipped) out?.write(shardLine({ type: 'skipped', skipped: unpaired }));
 
-  const accumulator = new DatasetAccumulator(options.metric.numClasses);
+  const accumulator = new DatasetAccumulator(metric.numClasses);
   const rows: ImageRow[] = [];
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
   try {
-    for await (const outcome of evaluatePairs(pairs, options, { workers, signal: abort.signal })) {
+    for await (const outcome of evaluatePairs(pairs, options, { workers: command.workers, signal: abort.signal })) {
       if (outcome.type === 'image') {
         accumulator.add(outcome.record);
         rows.push(withoutConfusion(outcome.record));
@@ -113,28 +136,21 @@ async function evaluateFolder(
       );
   }
   if (abort.signal.aborted) throw new CommandFailure('interrupted');
-  return { backend, rows, accumulator, skipped };
+  return { backend, rows, accumulator, skipped, metric, info };
 }
 
 async function runEval(command: EvalCommand): Promise<void> {
   const started = performance.now();
-  const options = await engineOptions(command);
-  const run = await evaluateFolder(
-    command.predictionsDir,
-    command.labelsDir,
-    options,
-    command.workers,
-    command.shard,
-    command.out,
-  );
+  const run = await evaluateFolder(command.predictionsDir, command, command.shard, command.out);
   await writeReport(
     command.output,
     run.backend,
     run.rows,
     run.accumulator,
     run.skipped,
-    options.metric.scales,
+    run.metric.scales,
     (performance.now() - started) / 1000,
+    run.info,
   );
 }
 
@@ -144,14 +160,18 @@ function folderReport(run: FolderRun): JsonReport {
     [...run.rows].sort(hardestFirst('adaptive')),
     run.accumulator.summary(),
     run.skipped,
+    run.info,
   );
 }
 
 async function runCompare(command: CompareCommand): Promise<void> {
   const started = performance.now();
-  const options = await engineOptions(command);
-  const runA = await evaluateFolder(command.predictionsA, command.labelsDir, options, command.workers);
-  const runB = await evaluateFolder(command.predictionsB, command.labelsDir, options, command.workers);
+  const runA = await evaluateFolder(command.predictionsA, command);
+  const runB = await evaluateFolder(command.predictionsB, command);
+  if (runA.metric.numClasses !== runB.metric.numClasses)
+    throw new CommandFailure(
+      `A has ${runA.metric.numClasses} classes and B ${runB.metric.numClasses}: give --dataset or --classes`,
+    );
   const report = compareReports(folderReport(runA), folderReport(runB), command.sortKey);
   if (command.output.csv) await writeFile(command.output.csv, compareToCsv(report));
   process.stdout.write(

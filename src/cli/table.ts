@@ -3,7 +3,7 @@ import type { ImageRow } from '../core/evaluate/record';
 import type { SkippedFile } from '../core/io/pairing';
 import { DELTA_KEYS, perClassDeltas, type CompareReport, type DeltaKey } from '../core/report/compare';
 import { formatFixed as fixed, formatSigned as signed } from '../core/report/format';
-import type { JsonReport } from '../core/report/jsonReport';
+import type { DatasetInfo, JsonReport } from '../core/report/jsonReport';
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
@@ -16,6 +16,7 @@ export function formatTable(
   skipped: readonly SkippedFile[],
   backend: string,
   seconds: number,
+  info?: DatasetInfo,
 ): string {
   const header = ['image', 'adaptive', 'CE', 'merge', 'mIoU', 'bnd.mIoU', 'pix.acc'];
   const body = rows.map((r) => [
@@ -29,6 +30,7 @@ export function formatTable(
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const lines = [
+    ...(info ? [info.detection] : []),
     `Hardest ${rows.length} of ${dataset.images} images by adaptive loss:`,
     pad(header, widths),
     ...body.map((row) => pad(row, widths)),
@@ -41,6 +43,7 @@ export function formatTable(
   );
   lines.push(`Compute: ${backend}, ${seconds.toFixed(2)} s`);
   for (const s of skipped) lines.push(`skipped: ${s.file} — ${s.reason}`);
+  for (const s of info?.ignored ?? []) lines.push(`ignored: ${s.file} — ${s.reason}`);
   return lines.join('\n') + '\n';
 }
 

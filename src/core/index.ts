@@ -12,7 +12,7 @@ export {
   ColorTableError,
   type ColorTable,
 } from './io/colorTable';
-export { pairFiles, type FilePair, type SkippedFile, type PairingResult } from './io/pairing';
+export { pairFiles, type FilePair, type SkippedFile, type PairingResult, type PairingOptions } from './io/pairing';
 export { readLabel, readPrediction, type EngineOptions } from './io/readFiles';
 export { evaluatePair, metricsFromTerms } from './metrics/imageMetrics';
 export { evaluateImage, evaluatePairOutcome, type PairOutcome } from './evaluate/evaluateImage';
@@ -23,3 +23,7 @@ export { hardestFirst, RANKING_KEYS, type RankingKey } from './report/ranking';
 export type { ImageRecord } from './evaluate/record';
 export { tensorRuntime, type TensorRuntime, type TensorBackendName, type Tf } from './tensor/backend';
 export { locallyAdaptiveLoss, type LossFunctionOptions } from './tensor/adaptiveLossFunction';
+export { prepareDataset, type DatasetRequest, type PreparedDataset } from './datasets/prepareDataset';
+export { BUILTIN_PRESETS, builtinPreset, type BuiltinPresetName } from './datasets/builtinPresets';
+export { parseDatasetFile, loadDatasetFile, DatasetFileError } from './datasets/datasetFile';
+export type { DatasetPreset, IdSpace } from './datasets/preset';

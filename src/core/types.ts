@@ -3,6 +3,8 @@ export interface ClassMap {
   readonly width: number;
   readonly height: number;
   readonly ids: Uint16Array;
+  /** True when the ids came from colours through a colour table (already train ids, never remapped). */
+  readonly fromColors?: boolean;
 }
 
 /** Soft model output: C values per pixel, already in HWC order. */

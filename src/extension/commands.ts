@@ -1,9 +1,9 @@
 import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorText, pairFiles } from '../core';
+import { errorText } from '../core';
 import { activeEditorFile } from './activeResource';
-import type { RunSettings } from './configuration';
+import { settingsForFolders, type RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
 import { compareWithFolder, stopComparing } from './compareFolders';
 import type { DatasetPanel } from './datasetPanel';
@@ -151,10 +151,11 @@ async function runLossOnFile(services: CommandServices, file: vscode.Uri | undef
     return;
   }
   const predictionsDir = path.dirname(file.fsPath);
-  const settings = await services.loadSettings(file);
-  const labelsDir = await services.labels.resolve(predictionsDir, settings.labelsFolder);
+  const requested = await services.loadSettings(file);
+  const labelsDir = await services.labels.resolve(predictionsDir, requested.labelsFolder);
   if (labelsDir === undefined) return;
-  const { pairs, unpaired } = await pairFiles(predictionsDir, labelsDir);
+  const { settings, prepared } = await settingsForFolders(requested, predictionsDir, labelsDir);
+  const { pairs, unpaired } = prepared.pairing;
   const pair = pairs.find((p) => p.predictionFile === file.fsPath);
   if (pair === undefined) {
     const reason =

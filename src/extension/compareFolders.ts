@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DatasetAccumulator, evaluatePairs, pairFiles, type ImageRecord } from '../core';
+import { DatasetAccumulator, evaluatePairs, type ImageRecord } from '../core';
 import type { CommandServices } from './commands';
+import { settingsForFolders } from './configuration';
 
 /**
  * Compare With Another Prediction Folder…: evaluates folder B against the labels and settings of the
@@ -32,7 +33,9 @@ export async function compareWithFolder(services: CommandServices, folder: vscod
   if (path.resolve(predictionsDir) === path.resolve(source.predictionsDir))
     throw new Error('pick a different prediction folder than the one evaluated');
   const { settings, labelsDir } = source;
-  const { pairs } = await pairFiles(predictionsDir, labelsDir);
+  // B is paired the way A was (its dataset, suffixes, sub-folders), then evaluated with A's engine options.
+  const { prepared } = await settingsForFolders(settings, predictionsDir, labelsDir);
+  const { pairs } = prepared.pairing;
   const records = new Map<string, ImageRecord>();
   const accumulator = new DatasetAccumulator(settings.engine.metric.numClasses);
   log.info(`compare: evaluating B = ${predictionsDir} against ${labelsDir} (${pairs.length} pairs)`);

@@ -1,5 +1,15 @@
 import * as vscode from 'vscode';
-import { loadColorTable, validateMetricOptions, VOC_CLASS_NAMES, type EngineOptions } from '../core';
+import {
+  BUILTIN_PRESETS,
+  loadColorTable,
+  prepareDataset,
+  validateMetricOptions,
+  VOC_CLASS_NAMES,
+  type DatasetRequest,
+  type EngineOptions,
+  type PreparedDataset,
+} from '../core';
+import { applyDataset } from './logic/datasetSettings';
 import { resolvePathSetting } from './logic/pathPolicy';
 import { classNamesFor, readSettings, type SegLensSettings } from './logic/settings';
 
@@ -12,6 +22,12 @@ export interface RunSettings {
   readonly labelsFolder: string | undefined;
   readonly imagesFolder: string | undefined;
   readonly workers: number | undefined;
+  /** `seglens.dataset` and `seglens.predictionIds`, applied per folder by `settingsForFolders`. */
+  readonly dataset: DatasetRequest;
+  readonly explicit: { readonly classes: boolean; readonly ignore: boolean; readonly classNames: boolean };
+  /** What was detected for the folder being evaluated (set by `settingsForFolders`). */
+  readonly datasetDescription?: string;
+  readonly imageFolderNames?: readonly string[];
 }
 
 function workspaceFolderPaths(): string[] {
@@ -38,6 +54,18 @@ export async function loadRunSettings(
       ? settings.colorTable
       : trustedPath(settings.colorTable, 'colorTable', log);
   const colorTable = tableSetting !== undefined ? await loadColorTable(tableSetting) : undefined;
+  const datasetSetting =
+    settings.dataset === 'auto' || (BUILTIN_PRESETS as readonly string[]).includes(settings.dataset)
+      ? settings.dataset
+      : trustedPath(settings.dataset, 'dataset', log);
+  const isSet = (key: string): boolean => {
+    const inspected = config.inspect(key);
+    return (
+      inspected?.globalValue !== undefined ||
+      inspected?.workspaceValue !== undefined ||
+      inspected?.workspaceFolderValue !== undefined
+    );
+  };
   return {
     engine: {
       metric: settings.metric,
@@ -50,10 +78,24 @@ export async function loadRunSettings(
       read: settings.read,
       colorTable: tableSetting ?? null,
       compute: settings.compute,
+      dataset: datasetSetting ?? 'auto',
+      predictionIds: settings.predictionIds,
     },
     classNames: classNamesFor(settings.metric.numClasses, settings.classNames, colorTable?.classNames, VOC_CLASS_NAMES),
     labelsFolder: trustedPath(settings.labelsFolder, 'labelsFolder', log),
     imagesFolder: trustedPath(settings.imagesFolder, 'imagesFolder', log),
     workers: settings.workers > 0 ? settings.workers : undefined,
+    dataset: { dataset: datasetSetting ?? 'auto', predictionIds: settings.predictionIds },
+    explicit: { classes: isSet('classes'), ignore: isSet('ignoreIndex'), classNames: isSet('classNames') },
   };
+}
+
+/** Pairs the folders and applies their dataset (given or detected) to the settings. */
+export async function settingsForFolders(
+  settings: RunSettings,
+  predictionsDir: string,
+  labelsDir: string,
+): Promise<{ readonly settings: RunSettings; readonly prepared: PreparedDataset }> {
+  const prepared = await prepareDataset(predictionsDir, labelsDir, settings.dataset, settings.engine);
+  return { settings: applyDataset(settings, prepared), prepared };
 }

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { computeLabel, errorText, evaluatePairs, pairFiles, type FilePair, type ImageRecord } from '../core';
+import { computeLabel, errorText, evaluatePairs, type FilePair, type ImageRecord } from '../core';
 import { partitionByCache, type StampedPair } from './logic/cachePartition';
 import { Disposable, toDisposable } from './logic/dispose';
 import { optionsHash, ResultCache, stampOf } from './logic/resultCache';
-import type { RunSettings } from './configuration';
+import { settingsForFolders, type RunSettings } from './configuration';
 import type { ResultsStore } from './resultsStore';
 import { WorkerCensus } from './workerCensus';
 
@@ -86,7 +86,7 @@ export class EvaluationRunner extends Disposable {
   private async run(
     predictionsDir: string,
     labelsDir: string,
-    settings: RunSettings,
+    requested: RunSettings,
     signal: AbortSignal,
     progress: vscode.Progress<{ message?: string; increment?: number }>,
     ownsStore: () => boolean,
@@ -94,7 +94,10 @@ export class EvaluationRunner extends Disposable {
     const { log } = this;
     const store = this.guardedStore(ownsStore);
     log.info(`evaluate ${predictionsDir} against ${labelsDir}`);
-    const { pairs, unpaired } = await pairFiles(predictionsDir, labelsDir);
+    const { settings, prepared } = await settingsForFolders(requested, predictionsDir, labelsDir);
+    const { pairs, unpaired, ignored } = prepared.pairing;
+    log.info(prepared.description);
+    ignored.forEach((entry) => log.info(`ignored: ${entry.file} — ${entry.reason}`));
     store.begin({ predictionsDir, labelsDir, settings }, pairs.length);
     unpaired.forEach((entry) => store.skip(entry));
     let done = 0;

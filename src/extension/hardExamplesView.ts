@@ -108,6 +108,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
           ? 'none'
           : `${names[cell.label] ?? `class ${cell.label}`} → ${names[cell.predicted] ?? `class ${cell.predicted}`}`,
       ],
+      ['dataset', source?.settings.datasetDescription ?? '…'],
       ['predictions', source?.predictionsDir ?? ''],
       ['labels', source?.labelsDir ?? ''],
     ];

@@ -32,7 +32,7 @@ export const VIEWS = {
 /** Webview panel types (`onWebviewPanel:` activation events and the panel serializer). */
 export const WEBVIEW_PANELS = {
   inspector: 'seglens.inspector',
-  dataset: 'seglens.dataset',
+  dataset: 'seglens.datasetPanel',
 } as const;
 
 /** Keys set with `setContext` and read in `when` clauses. */

@@ -230,7 +230,8 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     };
     await this.workspaceState.update(STATE_KEYS.inspectorTarget, stored);
     if (this.panel !== undefined) this.panel.title = `SegLens: ${target.pair.name}`;
-    this.rgbImage = await findRgbImage(target.pair.name, {
+    this.rgbImage = await findRgbImage(target.pair, {
+      ...(target.settings.imageFolderNames !== undefined ? { folderNames: target.settings.imageFolderNames } : {}),
       ...(target.settings.imagesFolder !== undefined ? { imagesFolder: target.settings.imagesFolder } : {}),
       predictionsDir: target.predictionsDir,
       labelsDir: target.labelsDir,
@@ -274,7 +275,9 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
           comparison,
         }),
       );
-      this.log.info(`inspector: ${record.name} (${maps.width}×${maps.height}) in ${Date.now() - started} ms`);
+      this.log.info(
+        `inspector: ${record.name} (${maps.width}×${maps.height}) in ${Date.now() - started} ms, photo ${this.rgbImage ?? 'none'}`,
+      );
     } catch (error) {
       if (generation !== this.generation) return;
       this.log.error(`inspector: ${target.pair.predictionFile}: ${errorText(error)}`);

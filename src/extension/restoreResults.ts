@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { errorText } from '../core';
-import type { RunSettings } from './configuration';
+import { settingsForFolders, type RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
 import { STATE_KEYS } from './ids';
 import { optionsHash } from './logic/resultCache';
@@ -37,7 +37,9 @@ export async function restoreLastResults(services: RestoreServices): Promise<voi
   const folders = parseEvaluatedFolders(services.workspaceState.get<unknown>(STATE_KEYS.lastEvaluated));
   if (folders === undefined) return;
   try {
-    const settings = await services.loadSettings(vscode.Uri.file(folders.predictionsDir));
+    const requested = await services.loadSettings(vscode.Uri.file(folders.predictionsDir));
+    // The same dataset decision as the run that filled the cache, so its fingerprint matches.
+    const { settings } = await settingsForFolders(requested, folders.predictionsDir, folders.labelsDir);
     const restored = await restoreFromCache(
       services.storageDir,
       folders,

@@ -4,7 +4,7 @@
  * so a plain `node --test` over compiled tests does not need a VS Code.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -516,5 +516,115 @@ describe('SegLens in VS Code', { skip }, () => {
     const magnitude = (text: string): number => Math.abs(Number(text.replace(/[^\d.]/g, '')));
     assert.ok(magnitude(high) > 0 && magnitude(low) === magnitude(high), `colour bar runs from ${low} to ${high}`);
     await screenshot(page, 'inspector-heatmap');
+  });
+  it('evaluates a Cityscapes-style prediction folder with city sub-folders: labels found, names relative, the photo under the overlays', async (t) => {
+    const real = path.join(repo, '..', 'shared', 'data', 'real');
+    if (!existsSync(real)) {
+      t.skip(`real data not found at ${real}`);
+      return;
+    }
+    // A Cityscapes tree of the two real frames, copied into the temp workspace (never into the repo).
+    const root = path.join(workspace, 'cityscapes');
+    const pseudo = path.join(real, 'cityscapes-mmseg-pseudo', 'tests', 'data', 'pseudo_cityscapes_dataset');
+    const fast = path.join(real, 'cityscapes-fast-scnn', 'png');
+    const a = 'frankfurt_000000_000294';
+    const b = 'frankfurt_000001_058914';
+    const copies: [string, string][] = [
+      [
+        path.join(pseudo, 'gtFine', `${a}_gtFine_labelTrainIds.png`),
+        `gtFine/val/frankfurt/${a}_gtFine_labelTrainIds.png`,
+      ],
+      [path.join(pseudo, 'gtFine', `${a}_gtFine_labelIds.png`), `gtFine/val/frankfurt/${a}_gtFine_labelIds.png`],
+      [path.join(pseudo, 'gtFine', `${a}_gtFine_instanceIds.png`), `gtFine/val/frankfurt/${a}_gtFine_instanceIds.png`],
+      [path.join(fast, `${b}_gtFine_color.png`), `gtFine/val/frankfurt/${b}_gtFine_color.png`],
+      [path.join(pseudo, 'leftImg8bit', `${a}_leftImg8bit.png`), `leftImg8bit/val/frankfurt/${a}_leftImg8bit.png`],
+      [path.join(fast, `${b}_leftImg8bit.png`), `leftImg8bit/val/frankfurt/${b}_leftImg8bit.png`],
+      [path.join(fast, `${b}_seg.png`), `results/frankfurt/${b}_leftImg8bit.png`],
+      [path.join(pseudo, 'gtFine', `${a}_gtFine_labelTrainIds.png`), `results/frankfurt/${a}_leftImg8bit.png`],
+    ];
+    for (const [from, to] of copies) {
+      mkdirSync(path.dirname(path.join(root, to)), { recursive: true });
+      copyFileSync(from, path.join(root, to));
+    }
+    const cityscapes = expectedHardestFirst(repo, path.join(root, 'results'), path.join(root, 'gtFine', 'val'));
+    assert.deepEqual(cityscapes.map((image) => image.name).sort(), [`frankfurt/${a}`, `frankfurt/${b}`]);
+    const detected = logCount(/dataset: cityscapes \(detected: _gtFine_ in file names\)/);
+
+    await runFromPalette(page, 'View: Close All Editors');
+    await expandExplorerFolder(page, 'cityscapes', 'results');
+    await runFromContextMenu(page, explorerRow(page, 'results'), 'Evaluate Predictions');
+    await waitForSummary(page, 'the Cityscapes run to finish', /^2 images · .* · 0 skipped$/);
+    await waitForImageRows(
+      page,
+      'names relative to the prediction folder',
+      cityscapes,
+      cityscapes.map((i) => i.name),
+    );
+    await waitForLog(
+      'the detection in the log',
+      /dataset: cityscapes \(detected: _gtFine_ in file names\)/,
+      detected + 1,
+    );
+    assert.ok(
+      logCount(new RegExp(`evaluate .*results against .*gtFine.val$`)) > 0,
+      'the label folder found is gtFine/val, beside the predictions',
+    );
+
+    const hardest = cityscapes[0]!;
+    await hardExampleRows(page)
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${hardest.name}$`) }) })
+      .click();
+    const metrics = await waitForInspector(page, hardest.name);
+    assert.ok(
+      hardest.adaptive !== null && metrics.includes(hardest.adaptive.toFixed(4)),
+      `inspector shows adaptive ${hardest.adaptive} in "${metrics}"`,
+    );
+    const stem = hardest.name.split('/')[1]!;
+    await waitForLog(
+      'the photo found for the inspector',
+      new RegExp(`inspector: ${hardest.name} .* photo .*leftImg8bit.val.frankfurt.${stem}_leftImg8bit\\.png$`),
+      1,
+    );
+
+    // With every overlay off the canvas is the photo alone: many colours, and far fewer once the photo is hidden.
+    const frame = webviewContent(page);
+    const colours = (): Promise<number> =>
+      frame.locator('#canvas').evaluate((element) => {
+        const canvas = element as HTMLCanvasElement;
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        const seen = new Set<number>();
+        for (let i = 0; data !== undefined && i < data.length; i += 4 * 31)
+          seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+        return seen.size;
+      });
+    const setLayer = async (layer: string, visible: boolean): Promise<void> => {
+      const checkbox = frame.locator(`vscode-checkbox[data-layer="${layer}"]`);
+      const isChecked = (): Promise<boolean> =>
+        checkbox.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
+      if ((await isChecked()) !== visible) await checkbox.click();
+    };
+    for (const layer of ['label', 'prediction', 'error', 'mergeEffect']) await setLayer(layer, false);
+    let withPhoto = 0;
+    await retry('the photo drawn on the canvas', 15_000, async () => {
+      withPhoto = await colours();
+      if (withPhoto > 500) return true;
+      await sleep(250);
+      return false;
+    }).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; ${withPhoto} colours sampled`);
+    });
+    await screenshot(page, 'cityscapes-photo');
+    await setLayer('image', false);
+    let withoutPhoto = withPhoto;
+    await retry('the canvas without the photo', 15_000, async () => {
+      withoutPhoto = await colours();
+      if (withoutPhoto < withPhoto / 10) return true;
+      await sleep(250);
+      return false;
+    });
+    assert.ok(withoutPhoto < withPhoto / 10, `hiding the photo leaves ${withoutPhoto} of ${withPhoto} colours`);
+    await setLayer('image', true);
+    await setLayer('prediction', true);
+    await screenshot(page, 'cityscapes-inspector');
   });
 });

@@ -74,7 +74,7 @@ export async function evaluateImage(
   options: EngineOptions,
 ): Promise<{ record: ImageRecord; maps: ImageMaps }> {
   const [label, prediction] = await Promise.all([
-    readLabel(pair.labelFile, options),
+    readLabel(pair.labelFile, options, pair.labelIds),
     readPrediction(pair.predictionFile, options),
   ]);
   try {

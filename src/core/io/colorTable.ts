@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { pascalVocColor } from '../colors';
+import { cityscapesVoidColors } from '../datasets/cityscapesLabels';
 
 /** Maps RGB colours of colour-coded label/prediction PNGs to class ids (255 or any id >= C is void). */
 export interface ColorTable {
@@ -94,7 +95,8 @@ export function vocColorTable(): ColorTable {
 }
 
 export function cityscapesColorTable(): ColorTable {
-  return tableFrom('cityscapes', CITYSCAPES_CLASSES, [[0, 0, 0]]);
+  // Every colour of a label that is not evaluated (ground, parking, ...) decodes to void, not to an error.
+  return tableFrom('cityscapes', CITYSCAPES_CLASSES, cityscapesVoidColors());
 }
 
 export class ColorTableError extends Error {

@@ -1,13 +1,23 @@
-import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { InputError } from '../errors';
-import { READABLE_EXTENSIONS } from './readFiles';
+import { resolve } from 'node:path';
+import {
+  KNOWN_SUFFIXES,
+  labelRank,
+  orderRules,
+  parseName,
+  type LabelIds,
+  type PairPattern,
+  type ParsedName,
+  type SuffixRule,
+} from './fileRoles';
+import { DEFAULT_WALK_LIMITS, walkFolder, type FoundFile, type WalkLimits } from './walkFolder';
 
 export interface FilePair {
-  /** File stem shared by prediction and label, e.g. `2007_000032`. */
+  /** Path of the image relative to the prediction root, without suffix: `frankfurt/frankfurt_000000_000294`. */
   readonly name: string;
   readonly predictionFile: string;
   readonly labelFile: string;
+  /** How the label file writes its ids, from its name; absent means the dataset's default. */
+  readonly labelIds?: LabelIds;
 }
 
 export interface SkippedFile {
@@ -17,79 +27,206 @@ export interface SkippedFile {
 
 export interface PairingResult {
   readonly pairs: FilePair[];
-  /** Predictions without a label, and stems present twice. */
+  /** Predictions without a label, ambiguous pairs, unreadable links. */
   readonly unpaired: SkippedFile[];
+  /** Files deliberately left out (a stem's other label variants, instance maps): not errors. */
+  readonly ignored: SkippedFile[];
   /** How many labels have no prediction (usually a partial run; not an error). */
   readonly labelsWithoutPrediction: number;
 }
 
-const isReadable = (file: string): boolean =>
-  (READABLE_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
-
-/** Regular files of a folder (symlinks followed once; loops and dangling links reported, never followed). */
-async function listDataFiles(dir: string, skipped: SkippedFile[]): Promise<Map<string, string[]>> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new InputError(
-      dir,
-      'unreadable',
-      code === 'ENOENT'
-        ? 'folder does not exist'
-        : code === 'ENOTDIR'
-          ? 'is not a folder'
-          : `cannot list folder (${code})`,
-    );
-  }
-  const byStem = new Map<string, string[]>();
-  for (const entry of entries) {
-    if (!isReadable(entry.name) || entry.name.startsWith('.')) continue;
-    const file = join(dir, entry.name);
-    if (entry.isSymbolicLink()) {
-      try {
-        if (!(await stat(file)).isFile()) continue;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        skipped.push({ file, reason: code === 'ELOOP' ? 'symbolic link loop' : 'dangling symbolic link' });
-        continue;
-      }
-    } else if (!entry.isFile()) {
-      continue;
-    }
-    const stem = entry.name.slice(0, -extname(entry.name).length);
-    const list = byStem.get(stem) ?? [];
-    list.push(file);
-    byStem.set(stem, list);
-  }
-  return byStem;
+export interface PairingOptions {
+  /** The dataset's own suffixes, tried with the known ones. */
+  readonly suffixes?: readonly SuffixRule[];
+  /** `--pair`: when set, only files fitting it take part. */
+  readonly pattern?: PairPattern;
+  readonly limits?: WalkLimits;
 }
 
-/** Pairs `STEM.png|.npy` predictions with `STEM.png|.npy` labels, sorted by stem. */
-export async function pairFiles(predictionsDir: string, labelsDir: string): Promise<PairingResult> {
+interface Candidate {
+  readonly found: FoundFile;
+  readonly parsed: ParsedName;
+}
+
+type Groups = Map<string, Candidate[]>;
+
+const keyOf = (relDir: string, stem: string): string => (relDir === '' ? stem : `${relDir}/${stem}`);
+
+function add(groups: Groups, candidate: Candidate): void {
+  const key = keyOf(candidate.found.relDir, candidate.parsed.stem);
+  const list = groups.get(key) ?? [];
+  list.push(candidate);
+  groups.set(key, list);
+}
+
+/** In a folder of predictions every file is one, whatever its suffix, except instance maps. */
+function classifyPredictionFolder(files: readonly FoundFile[], rules: readonly SuffixRule[], ignored: SkippedFile[]) {
+  const predictions: Groups = new Map();
+  for (const found of files) {
+    const parsed = parseName(found.base, rules);
+    if (parsed.rule?.role === 'never') ignored.push({ file: found.file, reason: 'instance ids are never a label' });
+    else add(predictions, { found, parsed });
+  }
+  return predictions;
+}
+
+/** In a folder of labels, images and prediction-named files are not labels. */
+function classifyLabelFolder(files: readonly FoundFile[], rules: readonly SuffixRule[], ignored: SkippedFile[]) {
+  const labels: Groups = new Map();
+  for (const found of files) {
+    const parsed = parseName(found.base, rules);
+    const role = parsed.rule?.role;
+    if (role === 'never') ignored.push({ file: found.file, reason: 'instance ids are never a label' });
+    else if (role === undefined || role === 'label') add(labels, { found, parsed });
+  }
+  return labels;
+}
+
+/** One folder holding both: roles come from the suffixes; a name without one is a prediction. */
+function classifySharedFolder(files: readonly FoundFile[], rules: readonly SuffixRule[], ignored: SkippedFile[]) {
+  const predictions: Groups = new Map();
+  const labels: Groups = new Map();
+  for (const found of files) {
+    const parsed = parseName(found.base, rules);
+    const role = parsed.rule?.role;
+    if (role === 'never') ignored.push({ file: found.file, reason: 'instance ids are never a label' });
+    else if (role === 'label') add(labels, { found, parsed });
+    else if (role !== 'image') add(predictions, { found, parsed });
+  }
+  return { predictions, labels };
+}
+
+function classifyByPattern(files: readonly FoundFile[], pattern: PairPattern, rules: readonly SuffixRule[]) {
+  const predictions: Groups = new Map();
+  const labels: Groups = new Map();
+  for (const found of files) {
+    const name = found.base + found.extension;
+    const predictionStem = pattern.prediction(name);
+    const labelStem = pattern.label(name);
+    if (predictionStem !== undefined) add(predictions, { found, parsed: { stem: predictionStem } });
+    else if (labelStem !== undefined) {
+      // The label's own suffix still says how it encodes ids (`_gtFine_color` → colours).
+      const rule = parseName(found.base, rules).rule;
+      add(labels, { found, parsed: { stem: labelStem, ...(rule?.role === 'label' ? { rule } : {}) } });
+    }
+  }
+  return { predictions, labels };
+}
+
+const isPng = (c: Candidate): boolean => c.found.extension === '.png';
+
+/** The preferred label of a stem: lowest suffix rank, then PNG before .npy; the rest are listed as ignored. */
+function chooseLabel(candidates: readonly Candidate[], ignored: SkippedFile[]): Candidate {
+  const sorted = [...candidates].sort(
+    (a, b) => labelRank(a.parsed) - labelRank(b.parsed) || Number(isPng(b)) - Number(isPng(a)),
+  );
+  const chosen = sorted[0]!;
+  for (const other of sorted.slice(1))
+    ignored.push({
+      file: other.found.file,
+      reason: `another label of ${chosen.parsed.stem} is used: ${chosen.found.file}`,
+    });
+  return chosen;
+}
+
+/** The prediction of a stem: an explicit `_pred` beats other names; two equal candidates are reported. */
+function choosePrediction(
+  key: string,
+  candidates: readonly Candidate[],
+  unpaired: SkippedFile[],
+  ignored: SkippedFile[],
+): Candidate | undefined {
+  const explicit = candidates.filter((c) => c.parsed.rule?.role === 'prediction');
+  const pool = explicit.length > 0 ? explicit : candidates;
+  for (const other of candidates.filter((c) => !pool.includes(c)))
+    ignored.push({ file: other.found.file, reason: `not a prediction: ${pool[0]!.found.file} is` });
+  if (pool.length > 1) {
+    unpaired.push({
+      file: pool[0]!.found.file,
+      reason: `two predictions share the name ${key}: ${pool.map((c) => c.found.base + c.found.extension).join(' and ')}`,
+    });
+    return undefined;
+  }
+  return pool[0];
+}
+
+/** Labels by bare stem, for predictions whose folder layout differs from the labels' (`frankfurt/` vs `val/frankfurt/`). */
+function byStem(labels: Groups): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const [key, candidates] of labels) {
+    const stem = candidates[0]!.parsed.stem;
+    index.set(stem, [...(index.get(stem) ?? []), key]);
+  }
+  return index;
+}
+
+function match(
+  key: string,
+  stem: string,
+  labels: Groups,
+  stems: Map<string, string[]>,
+): { key: string } | { reason: string } | undefined {
+  if (labels.has(key)) return { key };
+  const keys = stems.get(stem) ?? [];
+  if (keys.length === 1) return { key: keys[0]! };
+  if (keys.length > 1) return { reason: `ambiguous: several labels are named ${stem} (${keys.join(', ')})` };
+  return undefined;
+}
+
+/**
+ * Pairs predictions with labels by stem after known suffixes, walking both folders (and sub-folders);
+ * the two may be one folder. Sorted by name; nothing is read but folder listings.
+ */
+export async function pairFiles(
+  predictionsDir: string,
+  labelsDir: string,
+  options: PairingOptions = {},
+): Promise<PairingResult> {
   const unpaired: SkippedFile[] = [];
-  const predictions = await listDataFiles(predictionsDir, unpaired);
-  const labels = await listDataFiles(labelsDir, unpaired);
+  const ignored: SkippedFile[] = [];
+  const rules = orderRules([...(options.suffixes ?? []), ...KNOWN_SUFFIXES]);
+  const limits = options.limits ?? DEFAULT_WALK_LIMITS;
+  const shared = resolve(predictionsDir) === resolve(labelsDir);
+  const predictionFiles = await walkFolder(predictionsDir, unpaired, limits);
+  const labelFiles = shared ? predictionFiles : await walkFolder(labelsDir, unpaired, limits);
+  let predictions: Groups;
+  let labels: Groups;
+  if (options.pattern) {
+    predictions = classifyByPattern(predictionFiles, options.pattern, rules).predictions;
+    labels = classifyByPattern(labelFiles, options.pattern, rules).labels;
+  } else if (shared) {
+    ({ predictions, labels } = classifySharedFolder(predictionFiles, rules, ignored));
+  } else {
+    predictions = classifyPredictionFolder(predictionFiles, rules, ignored);
+    labels = classifyLabelFolder(labelFiles, rules, ignored);
+  }
+  const stems = byStem(labels);
+  const used = new Set<string>();
   const pairs: FilePair[] = [];
-  for (const stem of [...predictions.keys()].sort()) {
-    const predictionFiles = predictions.get(stem)!;
-    const labelFiles = labels.get(stem);
-    if (predictionFiles.length > 1) {
+  for (const key of [...predictions.keys()].sort()) {
+    const prediction = choosePrediction(key, predictions.get(key)!, unpaired, ignored);
+    if (!prediction) continue;
+    const found = match(key, prediction.parsed.stem, labels, stems);
+    if (found === undefined || 'reason' in found) {
       unpaired.push({
-        file: predictionFiles[0]!,
-        reason: `two predictions share the name ${stem}: ${predictionFiles.map((f) => extname(f)).join(' and ')}`,
+        file: prediction.found.file,
+        reason:
+          found?.reason ??
+          `no label ${prediction.parsed.stem}.png or ${prediction.parsed.stem}.npy (known suffixes tried) in ${labelsDir}`,
       });
       continue;
     }
-    if (!labelFiles) {
-      unpaired.push({ file: predictionFiles[0]!, reason: `no label ${stem}.png or ${stem}.npy in ${labelsDir}` });
-      continue;
-    }
-    const labelFile = labelFiles.find((f) => extname(f).toLowerCase() === '.png') ?? labelFiles[0]!;
-    pairs.push({ name: stem, predictionFile: predictionFiles[0]!, labelFile });
+    used.add(found.key);
+    const label = chooseLabel(labels.get(found.key)!, ignored);
+    const ids = label.parsed.rule?.ids;
+    pairs.push({
+      name: key,
+      predictionFile: prediction.found.file,
+      labelFile: label.found.file,
+      ...(ids !== undefined ? { labelIds: ids } : {}),
+    });
   }
   let labelsWithoutPrediction = 0;
-  for (const stem of labels.keys()) if (!predictions.has(stem)) labelsWithoutPrediction++;
-  return { pairs, unpaired, labelsWithoutPrediction };
+  for (const key of labels.keys()) if (!used.has(key)) labelsWithoutPrediction++;
+  return { pairs, unpaired, ignored, labelsWithoutPrediction };
 }

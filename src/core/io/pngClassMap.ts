@@ -113,5 +113,5 @@ export function readPngClassMap(file: string, buffer: Buffer, options: PngReadOp
     }
     ids[p] = id;
   }
-  return { width, height, ids };
+  return { width, height, ids, fromColors: true };
 }

@@ -4,7 +4,9 @@ import { extname } from 'node:path';
 import { InputError } from '../errors';
 import type { MetricOptions, ReadOptions } from '../options';
 import type { ClassMap, Prediction } from '../types';
+import { mapToTrain, type IdMapping } from '../datasets/idMap';
 import type { ColorTable } from './colorTable';
+import type { LabelIds } from './fileRoles';
 import { readNpy } from './npy';
 import { readPngClassMap } from './pngClassMap';
 import { classMapFromNpy, predictionFromNpy } from './softScores';
@@ -14,6 +16,8 @@ export interface EngineOptions {
   readonly metric: MetricOptions;
   readonly read: ReadOptions;
   readonly colorTable?: ColorTable;
+  /** The dataset's id encodings; absent: every file holds train ids. */
+  readonly ids?: IdMapping;
   /**
    * 'exact' (default): float64 kernels, matching the spec's golden values to 1e-6.
    * 'tensor': soft predictions' per-pixel softmax/argmax as TensorFlow.js ops on the active backend (float32).
@@ -87,22 +91,26 @@ function extensionOf(file: string): string {
   return extension;
 }
 
-export async function readLabel(file: string, options: EngineOptions): Promise<ClassMap> {
+/** `encoding` comes from the label's name (`_gtFine_labelIds`); the dataset's default otherwise. */
+export async function readLabel(file: string, options: EngineOptions, encoding?: LabelIds): Promise<ClassMap> {
   const extension = extensionOf(file);
   const buffer = await readBytes(file, maxFileBytes(options));
-  if (extension === '.png')
-    return readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable });
-  return classMapFromNpy(file, readNpy(file, buffer, Math.ceil(options.read.maxMegapixels * 1e6)));
+  const map =
+    extension === '.png'
+      ? readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable })
+      : classMapFromNpy(file, readNpy(file, buffer, Math.ceil(options.read.maxMegapixels * 1e6)));
+  return mapToTrain(map, encoding ?? options.ids?.labelIds ?? 'train', options.ids);
 }
 
 export async function readPrediction(file: string, options: EngineOptions): Promise<Prediction> {
   const extension = extensionOf(file);
   const buffer = await readBytes(file, maxFileBytes(options));
   if (extension === '.png') {
-    return {
-      type: 'hard',
-      map: readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable }),
-    };
+    const map = readPngClassMap(file, buffer, {
+      maxMegapixels: options.read.maxMegapixels,
+      colorTable: options.colorTable,
+    });
+    return { type: 'hard', map: mapToTrain(map, options.ids?.predictionIds ?? 'train', options.ids) };
   }
   return predictionFromNpy(file, readNpy(file, buffer, maxValues(options)), options.metric.numClasses, options.read);
 }

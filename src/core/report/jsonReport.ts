@@ -33,8 +33,24 @@ export interface JsonReport {
     meanCe: number | null;
     meanAdaptive: number | null;
     meanMergeEffect: number | null;
+    /** The dataset preset used (`voc`, `cityscapes`, `ade20k`, a JSON file's name), null when none. */
+    preset?: string | null;
+    /** The id space of the predictions, decided once for the folder. */
+    predictionIds?: 'train' | 'label';
+    /** The sentence that says what was detected and how to override it. */
+    detection?: string;
   };
   readonly skipped: readonly SkippedFile[];
+  /** Files left out on purpose (a stem's other label variants, instance maps): not errors. */
+  readonly ignored?: readonly SkippedFile[];
+}
+
+/** What the report says about the dataset (absent for merged shards, which do not carry it). */
+export interface DatasetInfo {
+  readonly preset: string | null;
+  readonly predictionIds: 'train' | 'label';
+  readonly detection: string;
+  readonly ignored: readonly SkippedFile[];
 }
 
 export function buildJsonReport(
@@ -42,6 +58,7 @@ export function buildJsonReport(
   records: readonly ImageRow[],
   dataset: DatasetSummary,
   skipped: readonly SkippedFile[],
+  info?: DatasetInfo,
 ): JsonReport {
   return {
     backend,
@@ -60,7 +77,10 @@ export function buildJsonReport(
       perClassBoundaryIoU: r.perClassBoundaryIoU,
       ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     })),
-    dataset,
+    dataset: info
+      ? { ...dataset, preset: info.preset, predictionIds: info.predictionIds, detection: info.detection }
+      : dataset,
     skipped,
+    ...(info ? { ignored: info.ignored } : {}),
   };
 }

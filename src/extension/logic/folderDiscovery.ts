@@ -5,6 +5,7 @@ import * as path from 'node:path';
 export const LABEL_FOLDER_NAMES: readonly string[] = [
   'SegmentationClass',
   'SegmentationClassAug',
+  'gtFine',
   'labels',
   'gt',
   'annotations',
@@ -12,7 +13,10 @@ export const LABEL_FOLDER_NAMES: readonly string[] = [
 ];
 
 /** Folder names that usually hold the RGB input images. */
-export const IMAGE_FOLDER_NAMES: readonly string[] = ['JPEGImages', 'images', 'img'];
+export const IMAGE_FOLDER_NAMES: readonly string[] = ['JPEGImages', 'leftImg8bit', 'images', 'img'];
+
+/** Split folders inside a label tree (`gtFine/val`, `annotations/validation`): the one predictions are usually for. */
+const VALIDATION_SPLITS: readonly string[] = ['val', 'validation'];
 
 export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png'];
 
@@ -73,33 +77,148 @@ export function labelNamesDerivedFrom(predictionsDir: string): string[] {
   return ['labels', 'label', 'gt', 'annotations', 'ground_truth'].map((word) => name.replace(PREDICTION_WORD, word));
 }
 
-export function findSiblingLabelFolder(predictionsDir: string): Promise<string | undefined> {
-  return findSiblingFolder(predictionsDir, [...labelNamesDerivedFrom(predictionsDir), ...LABEL_FOLDER_NAMES]);
+/** Label files named as such (`_target`, `_gtFine_labelIds`, `<id>gt`): the folder holds its own labels. */
+const LABEL_NAME = /(_gtFine_labelTrainIds|_gtFine_labelIds|_gtFine_color|_target|_labels?|_mask|_?gt)\.(png|npy)$/i;
+
+async function holdsLabels(folder: string): Promise<boolean> {
+  try {
+    return (await readdir(folder)).some((name) => LABEL_NAME.test(name));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The label folder for a prediction folder: a sibling named like one (entering its `val` or
+ * `validation` split when it has one, as Cityscapes' `gtFine/val` and ADE20K's
+ * `annotations/validation`), else the prediction folder itself when it holds label-named files.
+ */
+export async function findSiblingLabelFolder(predictionsDir: string): Promise<string | undefined> {
+  const sibling = await findSiblingFolder(predictionsDir, [
+    ...labelNamesDerivedFrom(predictionsDir),
+    ...LABEL_FOLDER_NAMES,
+  ]);
+  if (sibling !== undefined) {
+    const children = await childDirectories(sibling);
+    const split = VALIDATION_SPLITS.map((name) => children.find((c) => c.toLowerCase() === name)).find(
+      (c) => c !== undefined,
+    );
+    return split !== undefined ? path.join(sibling, split) : sibling;
+  }
+  return (await holdsLabels(predictionsDir)) ? predictionsDir : undefined;
 }
 
 export function stemOf(file: string): string {
   return path.basename(file, path.extname(file));
 }
 
+/** Suffixes photos carry in the layouts SegLens knows (`X_leftImg8bit.png`, VainF's `N_image.png`). */
+const IMAGE_SUFFIXES: readonly string[] = ['', '_leftImg8bit', '_image'];
+
+/** Bounds of the search for photos in an images tree (Cityscapes: `leftImg8bit/<split>/<city>/`). */
+const IMAGE_WALK = { maxDepth: 3, maxFiles: 100_000 };
+
+/** Index of an images tree by stem (suffix removed), kept briefly so stepping through images stays fast. */
+const imageIndexes = new Map<string, { readonly at: number; readonly index: Promise<Map<string, string>> }>();
+const INDEX_LIFETIME_MS = 60_000;
+
+function stripImageSuffix(base: string): string {
+  for (const suffix of IMAGE_SUFFIXES) if (suffix !== '' && base.endsWith(suffix)) return base.slice(0, -suffix.length);
+  return base;
+}
+
+async function buildImageIndex(root: string): Promise<Map<string, string>> {
+  const index = new Map<string, string>();
+  const visit = async (dir: string, depth: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (index.size >= IMAGE_WALK.maxFiles || entry.name.startsWith('.')) continue;
+      const full = path.join(dir, entry.name);
+      // Real folders only, as for predictions and labels: a symlinked folder is never entered.
+      if (entry.isDirectory()) {
+        if (depth < IMAGE_WALK.maxDepth) await visit(full, depth + 1);
+      } else if (IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
+        const stem = stripImageSuffix(stemOf(entry.name));
+        if (!index.has(stem)) index.set(stem, full);
+      }
+    }
+  };
+  await visit(root, 0);
+  return index;
+}
+
+function imageIndex(root: string): Promise<Map<string, string>> {
+  const cached = imageIndexes.get(root);
+  if (cached !== undefined && Date.now() - cached.at < INDEX_LIFETIME_MS) return cached.index;
+  const index = buildImageIndex(root);
+  imageIndexes.set(root, { at: Date.now(), index });
+  return index;
+}
+
+/** Where the pair's photo may be, as a relative name under an images folder: `frankfurt/X_leftImg8bit.png`. */
+async function directCandidate(folder: string, name: string): Promise<string | undefined> {
+  for (const suffix of IMAGE_SUFFIXES) {
+    for (const extension of IMAGE_EXTENSIONS) {
+      const candidate = path.join(folder, name + suffix + extension);
+      if (await isFile(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** A photo next to the prediction or label file itself (`N_image.png`, `X.jpg`), never the data file. */
+async function besideFile(file: string, stem: string): Promise<string | undefined> {
+  const folder = path.dirname(file);
+  for (const suffix of ['_image', '_leftImg8bit']) {
+    for (const extension of IMAGE_EXTENSIONS) {
+      const candidate = path.join(folder, stem + suffix + extension);
+      if (await isFile(candidate)) return candidate;
+    }
+  }
+  for (const extension of ['.jpg', '.jpeg']) {
+    const candidate = path.join(folder, stem + extension);
+    if (await isFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
 /**
- * The RGB image shown under the overlays: same stem as the prediction, in the configured images
- * folder or in a `JPEGImages`-like folder beside the predictions or the labels.
+ * The RGB image shown under the overlays, for a pair named `frankfurt/X` (its stem is `X`): in the
+ * configured images folder or a `JPEGImages` / `leftImg8bit` / `images`-like folder beside the
+ * predictions or labels (searched by stem, sub-folders included), else beside the files themselves.
  */
 export async function findRgbImage(
-  stem: string,
-  places: { readonly imagesFolder?: string; readonly predictionsDir: string; readonly labelsDir: string },
+  pair: { readonly name: string; readonly predictionFile?: string; readonly labelFile?: string },
+  places: {
+    readonly imagesFolder?: string;
+    readonly predictionsDir: string;
+    readonly labelsDir: string;
+    /** The dataset's own photo folder names, tried after the usual ones. */
+    readonly folderNames?: readonly string[];
+  },
 ): Promise<string | undefined> {
+  const stem = pair.name.split('/').at(-1) ?? pair.name;
   const folders: string[] = [];
   if (places.imagesFolder !== undefined) folders.push(places.imagesFolder);
   for (const base of [places.predictionsDir, places.labelsDir]) {
-    const sibling = await findSiblingFolder(base, IMAGE_FOLDER_NAMES);
+    const sibling = await findSiblingFolder(base, [...IMAGE_FOLDER_NAMES, ...(places.folderNames ?? [])]);
     if (sibling !== undefined && !folders.includes(sibling)) folders.push(sibling);
   }
   for (const folder of folders) {
-    for (const extension of IMAGE_EXTENSIONS) {
-      const candidate = path.join(folder, stem + extension);
-      if (await isFile(candidate)) return candidate;
-    }
+    const direct = (await directCandidate(folder, pair.name)) ?? (await directCandidate(folder, stem));
+    if (direct !== undefined) return direct;
+    const indexed = (await imageIndex(folder)).get(stem);
+    if (indexed !== undefined) return indexed;
+  }
+  for (const file of [pair.predictionFile, pair.labelFile]) {
+    if (file === undefined) continue;
+    const beside = await besideFile(file, stem);
+    if (beside !== undefined) return beside;
   }
   return undefined;
 }

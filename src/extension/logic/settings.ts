@@ -25,6 +25,9 @@ export interface SegLensSettings {
   readonly workers: number;
   /** 'exact' float64 kernels, or TensorFlow.js ops for soft predictions. */
   readonly compute: 'exact' | 'tensor';
+  /** `auto`, `voc`, `cityscapes`, `ade20k` or a dataset JSON path (raw: trust is applied later). */
+  readonly dataset: string;
+  readonly predictionIds: 'auto' | 'train' | 'label';
 }
 
 const SOFT_VALUES: readonly SoftValueKind[] = ['auto', 'logits', 'probabilities'];
@@ -79,6 +82,8 @@ export function readSettings(get: SettingReader): SegLensSettings {
     imagesFolder: optionalString(get('imagesFolder')),
     workers: Math.max(0, integer(get('workers'), 0)),
     compute: oneOf(get('compute'), ['exact', 'tensor'] as const, 'exact'),
+    dataset: optionalString(get('dataset')) ?? 'auto',
+    predictionIds: oneOf(get('predictionIds'), ['auto', 'train', 'label'] as const, 'auto'),
   };
 }
 

@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { isInputError } from '../errors';
+import { cityscapesColorTable, vocColorTable, vocColormap } from '../io/colorTable';
+import type { PairingResult } from '../io/pairing';
+import { listChunks, readHeader } from '../io/pngChunks';
+import { readPngClassMap } from '../io/pngClassMap';
+import type { BuiltinPresetName } from './builtinPresets';
+
+export interface Detection {
+  readonly preset: BuiltinPresetName;
+  /** What gave it away, for the first line of the output. */
+  readonly evidence: string;
+  /** False when another dataset could leave the same trace: the output then names the flag. */
+  readonly certain: boolean;
+}
+
+const segments = (path: string): string[] => path.split(/[\\/]+/);
+
+/** From names and folder layout alone: `_gtFine_` → cityscapes, `ADE_` or `annotations/` → ade20k, `SegmentationClass` → voc. */
+export function detectFromNames(files: readonly string[], labelsDir: string): Detection | undefined {
+  const names = files.map((f) => segments(f).at(-1) ?? '');
+  const dirs = [...segments(labelsDir), ...files.flatMap((f) => segments(f).slice(0, -1))];
+  if (names.some((n) => n.includes('_gtFine_')))
+    return { preset: 'cityscapes', evidence: '_gtFine_ in file names', certain: true };
+  if (dirs.includes('gtFine')) return { preset: 'cityscapes', evidence: 'a gtFine/ folder', certain: true };
+  if (names.some((n) => n.startsWith('ADE_'))) return { preset: 'ade20k', evidence: 'ADE_ file names', certain: true };
+  if (dirs.some((d) => d === 'SegmentationClass' || d === 'SegmentationClassAug'))
+    return { preset: 'voc', evidence: 'a SegmentationClass folder', certain: true };
+  if (dirs.includes('annotations'))
+    return { preset: 'ade20k', evidence: 'an annotations/ folder (ADE20K layout)', certain: false };
+  return undefined;
+}
+
+/** Palette entries 1–20 are the VOC colour map: written by VOC tools. */
+function hasVocPalette(buffer: Buffer): boolean {
+  const chunks = listChunks(buffer);
+  const palette = chunks.find((c) => c.type === 'PLTE');
+  if (!palette || palette.dataLength < 21 * 3) return false;
+  const colors = vocColormap(21);
+  return colors.every((rgb, id) => rgb.every((v, i) => buffer[palette.dataStart + id * 3 + i] === v));
+}
+
+/** From one label's content: a VOC palette, or colours that all belong to the VOC or Cityscapes map. */
+export async function detectFromContent(labelFile: string, maxMegapixels: number): Promise<Detection | undefined> {
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(labelFile);
+    const header = readHeader(buffer, listChunks(buffer));
+    if (header.colorType === 3)
+      return hasVocPalette(buffer) ? { preset: 'voc', evidence: 'the VOC colour palette', certain: true } : undefined;
+    if (header.colorType !== 2 && header.colorType !== 6) return undefined;
+  } catch {
+    return undefined; // not a PNG, or damaged: the evaluation reports it on its own
+  }
+  for (const [preset, table] of [
+    ['voc', vocColorTable()],
+    ['cityscapes', cityscapesColorTable()],
+  ] as const) {
+    try {
+      readPngClassMap(labelFile, buffer, { maxMegapixels, colorTable: table });
+      return { preset, evidence: `every label colour is in the ${preset} colour map`, certain: false };
+    } catch (error) {
+      if (!isInputError(error)) throw error;
+    }
+  }
+  return undefined;
+}
+
+/** Names first (cheap and telling), then the first label's content. */
+export async function detectPreset(
+  pairing: PairingResult,
+  labelsDir: string,
+  maxMegapixels: number,
+): Promise<Detection | undefined> {
+  const files = [
+    ...pairing.pairs.flatMap((p) => [p.labelFile, p.predictionFile]),
+    ...pairing.ignored.map((s) => s.file),
+  ];
+  const byName = detectFromNames(files, labelsDir);
+  if (byName) return byName;
+  const first = pairing.pairs.find((p) => p.labelFile.toLowerCase().endsWith('.png'));
+  return first ? detectFromContent(first.labelFile, maxMegapixels) : undefined;
+}

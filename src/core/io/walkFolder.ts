@@ -1,0 +1,97 @@
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { InputError } from '../errors';
+import type { SkippedFile } from './pairing';
+import { READABLE_EXTENSIONS } from './readFiles';
+
+/** A readable data file found under a root folder. */
+export interface FoundFile {
+  readonly file: string;
+  /** Folder relative to the root, `/`-separated, '' at the root (e.g. `val/frankfurt`). */
+  readonly relDir: string;
+  /** File name without its extension. */
+  readonly base: string;
+  readonly extension: string;
+}
+
+export interface WalkLimits {
+  /** Sub-folder levels entered below the root (Cityscapes needs 2: `val/frankfurt`). */
+  readonly maxDepth: number;
+  /** Files kept before the walk stops; the stop is reported, never silent. */
+  readonly maxFiles: number;
+}
+
+export const DEFAULT_WALK_LIMITS: WalkLimits = { maxDepth: 4, maxFiles: 200_000 };
+
+const isReadable = (name: string): boolean =>
+  (READABLE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
+
+function unreadableRoot(dir: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+  const reason =
+    code === 'ENOENT'
+      ? 'folder does not exist'
+      : code === 'ENOTDIR'
+        ? 'is not a folder'
+        : `cannot list folder (${code})`;
+  return new InputError(dir, 'unreadable', reason);
+}
+
+/** A symlink counts only when it leads to a regular file; loops and dangling links are reported. */
+async function linkedFile(file: string, skipped: SkippedFile[]): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    skipped.push({ file, reason: code === 'ELOOP' ? 'symbolic link loop' : 'dangling symbolic link' });
+    return false;
+  }
+}
+
+/**
+ * Lists `.png`/`.npy` files under `root`, sorted by path. Real sub-folders are entered up to
+ * `maxDepth`; symlinked folders never are (no loops, no escaping the tree), hidden entries are skipped.
+ */
+export async function walkFolder(
+  root: string,
+  skipped: SkippedFile[],
+  limits: WalkLimits = DEFAULT_WALK_LIMITS,
+): Promise<FoundFile[]> {
+  const found: FoundFile[] = [];
+  const visit = async (dir: string, relDir: string, depth: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (depth === 0) throw unreadableRoot(dir, error);
+      skipped.push({ file: dir, reason: unreadableRoot(dir, error).reason });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const file = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (depth < limits.maxDepth)
+          await visit(file, relDir === '' ? entry.name : `${relDir}/${entry.name}`, depth + 1);
+        continue;
+      }
+      if (!isReadable(entry.name)) continue;
+      if (entry.isSymbolicLink() ? !(await linkedFile(file, skipped)) : !entry.isFile()) continue;
+      if (found.length >= limits.maxFiles) {
+        skipped.push({ file: root, reason: `more than ${limits.maxFiles} files: the rest of the folder was not read` });
+        throw new WalkFull();
+      }
+      const extension = extname(entry.name);
+      found.push({ file, relDir, base: entry.name.slice(0, -extension.length), extension: extension.toLowerCase() });
+    }
+  };
+  try {
+    await visit(root, '', 0);
+  } catch (error) {
+    if (!(error instanceof WalkFull)) throw error;
+  }
+  return found;
+}
+
+class WalkFull extends Error {}
