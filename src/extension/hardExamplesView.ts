@@ -168,8 +168,6 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     item.id = 'seglens.summary';
     const state = status === undefined || status.state === 'done' ? '' : ` · ${status.state}`;
     const parts = [
-      `pooled; per-image mean ${percent(summary?.meanImageMiou)}`,
-      ...(this.store.comparison !== undefined ? [`B ${percent(this.store.comparison.summary.miou)}`] : []),
       `${summary?.images ?? 0} images`,
       status?.backend ?? undefined,
       status !== undefined && status.state !== 'running' && status.state !== 'restored'

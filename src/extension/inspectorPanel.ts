@@ -258,7 +258,10 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
       const comparison = await this.comparisonFor(target, record);
       if (generation !== this.generation || this.panel !== panel) return; // superseded or closed meanwhile
       const order = this.store.ordered();
-      const index = order.findIndex((r) => r.predictionFile === target.pair.predictionFile);
+      // While B is shown, its place is that of the same image of A in the (regression) order.
+      const aFile =
+        target.comparison?.shown === 'b' ? target.comparison.other.predictionFile : target.pair.predictionFile;
+      const index = order.findIndex((r) => r.predictionFile === aFile);
       const imageUri =
         this.rgbImage !== undefined ? panel.webview.asWebviewUri(vscode.Uri.file(this.rgbImage)).toString() : null;
       await this.post(
