@@ -2,7 +2,7 @@ import type { FilePair } from '../io/pairing';
 import type { ConfusionMatrix, ImageMetrics } from '../types';
 
 /** One evaluated image as it is stored, streamed and exported: plain JSON. */
-export interface ImageRecord extends Omit<ImageMetrics, 'confusion'> {
+export interface ImageRecord extends Omit<ImageMetrics, 'confusion' | 'boundary'> {
   readonly name: string;
   readonly predictionFile: string;
   readonly labelFile: string;
@@ -11,6 +11,8 @@ export interface ImageRecord extends Omit<ImageMetrics, 'confusion'> {
   /** Things that are legal under the spec but usually mean a wrong setting. */
   readonly warnings: readonly string[];
   readonly confusion: { readonly counts: readonly number[]; readonly unknown: readonly number[] };
+  /** Per-class Boundary IoU band intersections and unions (what the dataset pools). */
+  readonly boundary: { readonly intersection: readonly number[]; readonly union: readonly number[] };
 }
 
 export function serializeConfusion(matrix: ConfusionMatrix): ImageRecord['confusion'] {
@@ -29,7 +31,7 @@ export function classesPresent(matrix: ConfusionMatrix): number[] {
 }
 
 export function toRecord(pair: FilePair, metrics: ImageMetrics, warnings: readonly string[]): ImageRecord {
-  const { confusion, ...figures } = metrics;
+  const { confusion, boundary, ...figures } = metrics;
   return {
     name: pair.name,
     predictionFile: pair.predictionFile,
@@ -38,13 +40,14 @@ export function toRecord(pair: FilePair, metrics: ImageMetrics, warnings: readon
     classesPresent: classesPresent(confusion),
     warnings,
     confusion: serializeConfusion(confusion),
+    boundary: { intersection: Array.from(boundary.intersection), union: Array.from(boundary.union) },
   };
 }
 
-/** A record without its confusion matrix: what lists, tables and exports keep once the dataset has it. */
-export type ImageRow = Omit<ImageRecord, 'confusion'>;
+/** A record without its pooled counts: what lists, tables and exports keep once the dataset has them. */
+export type ImageRow = Omit<ImageRecord, 'confusion' | 'boundary'>;
 
 export function withoutConfusion(record: ImageRecord): ImageRow {
-  const { confusion: _confusion, ...row } = record;
+  const { confusion: _confusion, boundary: _boundary, ...row } = record;
   return row;
 }

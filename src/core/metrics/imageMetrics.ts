@@ -1,7 +1,8 @@
-import { validateMetricOptions, type MetricOptions } from '../options';
+import { effectiveBoundaryRatio, validateMetricOptions, type MetricOptions } from '../options';
 import type { ClassMap, HotSpot, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
 import { predictionSize } from '../types';
 import { meanMergeEffect, mergeEffectMap } from './adaptiveLoss';
+import { boundaryBandMap, boundaryCounts, boundarySummary } from './boundaryIoU';
 import { confusionOf, iouSummary } from './confusion';
 import { meanCost, pixelCostMap } from './crossEntropy';
 import { adaptiveLossAndHotSpots } from './hotSpots';
@@ -26,6 +27,8 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
   const { loss: adaptive, hotSpots: spots } = adaptiveLossAndHotSpots(terms, pixelCost, options);
   const confusion = confusionOf(terms, options.numClasses);
   const iou = iouSummary(confusion);
+  const boundary = boundaryCounts(terms, options.numClasses, effectiveBoundaryRatio(options));
+  const boundaryIoU = boundarySummary(boundary);
   const perScale: Record<string, number | null> = {};
   options.scales.forEach((k, i) => {
     perScale[String(k)] = finiteOrNull(adaptive.perScale[i]!);
@@ -42,7 +45,10 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
     pixelAccuracy: iou.pixelAccuracy,
     perClassIoU: iou.perClassIoU,
     largestHotSpot: spots[0] ?? null,
+    boundaryMiou: boundaryIoU.boundaryMiou,
+    perClassBoundaryIoU: boundaryIoU.perClassBoundaryIoU,
     confusion,
+    boundary,
   };
   return { metrics, maps: lazyMaps(terms, options, pixelCost, spots) };
 }
@@ -63,6 +69,7 @@ function lazyMaps(
   let truthProbability: Float32Array | undefined;
   let pixelCost: Float32Array | undefined;
   let mergeEffect: Float32Array | undefined;
+  let boundaryBand: Uint8Array | undefined;
   return {
     width: terms.width,
     height: terms.height,
@@ -79,6 +86,9 @@ function lazyMaps(
     hotSpots: spots,
     get mergeEffect() {
       return (mergeEffect ??= new Float32Array(mergeEffectMap(terms, pixelCost64, options)));
+    },
+    get boundaryBand() {
+      return (boundaryBand ??= boundaryBandMap(terms, options.numClasses, effectiveBoundaryRatio(options)));
     },
   };
 }
