@@ -580,7 +580,7 @@ describe('SegLens in VS Code', { skip }, () => {
     });
     assert.ok(changed > before.length / 10, `clicking the hot spot zoomed the view (${changed} samples changed)`);
     // A real photo: this screenshot stays in the gitignored screenshots folder, never in docs/.
-    await screenshot(page, 'real-hot-spots');
+    await screenshot(page, 'real-hot-spots', { realData: true });
   });
 
   it('opens a merged cluster result (seglens merge --out) into the Hard examples view from the explorer', async () => {
@@ -720,7 +720,7 @@ describe('SegLens in VS Code', { skip }, () => {
     }).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}; ${withPhoto} colours sampled`);
     });
-    await screenshot(page, 'cityscapes-photo');
+    await screenshot(page, 'cityscapes-photo', { realData: true });
     await setLayer('image', false);
     let withoutPhoto = withPhoto;
     await retry('the canvas without the photo', 15_000, async () => {
@@ -732,7 +732,7 @@ describe('SegLens in VS Code', { skip }, () => {
     assert.ok(withoutPhoto < withPhoto / 10, `hiding the photo leaves ${withoutPhoto} of ${withPhoto} colours`);
     await setLayer('image', true);
     await setLayer('prediction', true);
-    await screenshot(page, 'cityscapes-inspector');
+    await screenshot(page, 'cityscapes-inspector', { realData: true });
   });
 
   it('compares a second prediction folder from the explorer, opens the worst regression and switches A|B', async () => {
