@@ -141,6 +141,7 @@ SEGLENS_E2E_URL="http://127.0.0.1:$PORT/?folder=$WORKSPACE" \
 SEGLENS_E2E_WORKSPACE=$WORKSPACE \
 SEGLENS_E2E_REPO=$REPO \
 SEGLENS_E2E_LOGS=$RUN/udd/logs \
+SEGLENS_E2E_REAL_DATA_SHOTS=$RUN/real-data-screenshots \
   node --test --test-reporter=spec out/e2e/test/e2e/seglens.e2e.test.js || status=$?
 if [ "$status" != 0 ]; then
   log "FAILED; server log tail:"; tail -n 40 "$RUN/server.log"

@@ -36,19 +36,24 @@ await Promise.all([
   ...nodeEntries
     .filter(([entry]) => existsSync(join(root, entry)))
     .map(([entry, out]) => build({ ...nodeCommon, entryPoints: [join(root, entry)], outfile: join(dist, out) })),
-  existsSync(join(root, 'webview/main.ts'))
-    ? build({
-        bundle: true,
-        platform: 'browser',
-        target: 'es2022',
-        format: 'iife',
-        sourcemap: !production,
-        minify: production,
-        logLevel: 'warning',
-        entryPoints: [join(root, 'webview/main.ts')],
-        outfile: join(dist, 'webview.js'),
-      })
-    : Promise.resolve(),
+  ...[
+    ['webview/main.ts', 'webview.js'],
+    ['webview/dataset/main.ts', 'dataset.js'],
+  ].map(([entry, out]) =>
+    existsSync(join(root, entry))
+      ? build({
+          bundle: true,
+          platform: 'browser',
+          target: 'es2022',
+          format: 'iife',
+          sourcemap: !production,
+          minify: production,
+          logLevel: 'warning',
+          entryPoints: [join(root, entry)],
+          outfile: join(dist, out),
+        })
+      : Promise.resolve(),
+  ),
 ]);
 
 // The wasm backend loads its binaries from disk next to the bundle (dist/wasm), so it works offline.

@@ -33,12 +33,14 @@ test('eval --json prints the documented object, hardest first, equal to the engi
       Object.keys(image).sort(),
       [
         'adaptive',
+        'boundaryMiou',
         'ce',
         'label',
         'largestHotSpot',
         'mergeEffect',
         'miou',
         'name',
+        'perClassBoundaryIoU',
         'perClassIoU',
         'perScale',
         'pixelAccuracy',
@@ -47,6 +49,7 @@ test('eval --json prints the documented object, hardest first, equal to the engi
     );
     assert.deepEqual(Object.keys(image.perScale), ['2', '4', '8']);
     assert.equal(image.perClassIoU.length, 21);
+    assert.equal(image.perClassBoundaryIoU.length, 21);
   }
   const adaptive = report.images.map((i) => i.adaptive!);
   assert.deepEqual(
@@ -73,6 +76,8 @@ test('eval --json prints the documented object, hardest first, equal to the engi
     assert.equal(image.ce, record.ce);
     assert.equal(image.adaptive, record.adaptive);
     assert.deepEqual(image.perClassIoU, record.perClassIoU);
+    assert.deepEqual(image.perClassBoundaryIoU, record.perClassBoundaryIoU);
+    assert.equal(image.boundaryMiou, record.boundaryMiou);
   }
   const dataset = accumulator.summary();
   const { preset, predictionIds, detection, ...figures } = report.dataset;
@@ -98,8 +103,11 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
   assert.match(lines[0]!, /^dataset: voc \(detected: a SegmentationClass folder\)$/, 'what was detected comes first');
   lines.shift();
   assert.match(lines[0]!, /^Hardest 3 of 12 images by adaptive loss:/);
-  assert.match(lines[1]!, /^image\s+adaptive\s+CE\s+merge\s+mIoU\s+pix\.acc$/);
-  assert.match(run.stdout, /Dataset: 12 images, mIoU 0\.\d{4}/);
+  assert.match(lines[1]!, /^image\s+adaptive\s+CE\s+merge\s+mIoU\s+bnd\.mIoU\s+pix\.acc$/);
+  assert.match(
+    run.stdout,
+    /Dataset: 12 images, pooled mIoU 0\.\d{4}, mean per-image mIoU 0\.\d{4}, boundary mIoU 0\.\d{4}/,
+  );
   const rows = readFileSync(csv, 'utf8').trim().split('\n');
   assert.equal(rows.length, 13);
   assert.ok(
@@ -120,6 +128,9 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
     assert.ok([2, 4, 8].includes(scale!), `hot spot scale of ${cells[0]}`);
     assert.ok(effect !== 0 && pixels! > 0 && width! > 0 && height! > 0 && x! >= 0 && y! >= 0, row);
   }
+  const header = rows[0]!.split(',');
+  assert.equal(header.indexOf('boundary_miou'), header.indexOf('iou_20') + 1);
+  assert.equal(header.indexOf('hotspot_class'), header.indexOf('boundary_iou_20') + 1);
 });
 
 test('nothing to evaluate exits 1 with a one-line reason; bad usage exits 2', () => {

@@ -78,6 +78,9 @@ function assertSameMetrics(fused: ImageMetrics, general: ImageMetrics, where: st
   for (const k of Object.keys(general.perScale)) close(fused.perScale[k]!, general.perScale[k]!, `${where}: L_${k}`);
   fused.perClassIoU.forEach((v, c) => close(v, general.perClassIoU[c]!, `${where}: IoU[${c}]`));
   assert.deepEqual(fused.confusion, general.confusion, `${where}: confusion`);
+  assert.deepEqual(fused.boundary, general.boundary, `${where}: boundary counts`);
+  assert.deepEqual(fused.perClassBoundaryIoU, general.perClassBoundaryIoU, `${where}: boundary IoU`);
+  assert.equal(fused.boundaryMiou, general.boundaryMiou, `${where}: boundary mIoU`);
   // Regions of equal effect are ties that the general path breaks by rounding noise (its sums run
   // pixel by pixel), so the largest is compared by its size only.
   const [a, b] = [fused.largestHotSpot, general.largestHotSpot];

@@ -10,6 +10,27 @@ export const ERROR_COLORS = {
   void: [170, 170, 170] as Rgb,
 } as const;
 
+/** The confusion layer: the pixels of the chosen matrix cell (label a, predicted b). */
+export const CONFUSION_COLOR: Rgb = [255, 200, 0];
+
+/** The difference layer of a comparison: where A and B disagree on being right. */
+export const DIFFERENCE_COLORS = {
+  /** A right, B wrong: B regressed here. */
+  regressed: [255, 120, 0] as Rgb,
+  /** B right, A wrong: B fixed it. */
+  fixed: [0, 170, 255] as Rgb,
+  /** Both wrong: dimmed. */
+  bothWrong: [40, 40, 40] as Rgb,
+} as const;
+
+/** The Boundary IoU band layer: where the two bands agree, and where only one of them lies (or the classes differ). */
+export const BAND_COLORS = {
+  agree: [235, 235, 235] as Rgb,
+  labelOnly: [0, 200, 83] as Rgb,
+  predictionOnly: [41, 121, 255] as Rgb,
+  otherClass: [255, 23, 68] as Rgb,
+} as const;
+
 /** For predicted ids outside 0..numClasses-1 (the spec counts them as misses). */
 export const INVALID_CLASS_COLOR: Rgb = [255, 0, 255];
 

@@ -21,6 +21,8 @@ export interface InspectorDom {
   readonly previous: ButtonElement;
   readonly next: ButtonElement;
   readonly resetView: ButtonElement;
+  /** The A|B switch, hidden unless two prediction folders are compared. */
+  readonly switchModel: ButtonElement;
   readonly stage: HTMLElement;
   readonly canvas: HTMLCanvasElement;
   readonly layerControls: ReadonlyMap<LayerName, LayerControl>;
@@ -53,7 +55,10 @@ function element<K extends keyof HTMLElementTagNameMap>(
   return created;
 }
 
-function buildHeader(): Pick<InspectorDom, 'imageName' | 'position' | 'metrics' | 'previous' | 'next' | 'resetView'> & {
+function buildHeader(): Pick<
+  InspectorDom,
+  'imageName' | 'position' | 'metrics' | 'previous' | 'next' | 'resetView' | 'switchModel'
+> & {
   header: HTMLElement;
 } {
   const header = element('header', 'inspector-header');
@@ -75,9 +80,12 @@ function buildHeader(): Pick<InspectorDom, 'imageName' | 'position' | 'metrics' 
     title: 'Fit the image to the panel (r or double-click)',
   });
   resetView.id = 'reset-view';
-  navigation.append(previous, next, resetView);
+  const switchModel = createButton('A|B', { secondary: true, title: 'Show the other model (b)' });
+  switchModel.id = 'switch-model';
+  switchModel.hidden = true;
+  navigation.append(previous, next, resetView, switchModel);
   header.append(title, metrics, navigation);
-  return { header, imageName, position, metrics, previous, next, resetView };
+  return { header, imageName, position, metrics, previous, next, resetView, switchModel };
 }
 
 function buildLayerControls(): { section: HTMLElement; controls: Map<LayerName, LayerControl> } {
@@ -232,6 +240,7 @@ export function buildInspectorDom(root: HTMLElement): InspectorDom {
     previous: header.previous,
     next: header.next,
     resetView: header.resetView,
+    switchModel: header.switchModel,
     status,
     stage,
     canvas,

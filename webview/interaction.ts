@@ -93,6 +93,8 @@ export function attachKeyboard(
     stepHotSpot(step: 1 | -1): void;
     /** s: robust / full colour range. */
     toggleColorScale(): void;
+    /** b: model A / model B when comparing. */
+    switchModel?(): void;
   },
 ): void {
   target.addEventListener('keydown', (event) => {
@@ -113,6 +115,9 @@ export function attachKeyboard(
     } else if (event.key === 's') {
       event.preventDefault();
       handlers.toggleColorScale();
+    } else if (event.key === 'b' && handlers.switchModel !== undefined) {
+      event.preventDefault();
+      handlers.switchModel();
     }
   });
 }

@@ -4,10 +4,25 @@
  * changes) and then only composited, so dragging an opacity slider costs a redraw, not a recolour.
  */
 import type { ImageMessage, Rgb } from '../src/shared/protocol';
-import { divergingColor, ERROR_COLORS, INVALID_CLASS_COLOR } from './colormap';
+import {
+  BAND_COLORS,
+  CONFUSION_COLOR,
+  DIFFERENCE_COLORS,
+  divergingColor,
+  ERROR_COLORS,
+  INVALID_CLASS_COLOR,
+} from './colormap';
 
-export type OverlayName = 'label' | 'prediction' | 'error' | 'mergeEffect';
-export const OVERLAY_NAMES: readonly OverlayName[] = ['label', 'prediction', 'error', 'mergeEffect'];
+export type OverlayName = 'label' | 'prediction' | 'error' | 'mergeEffect' | 'confusion' | 'difference' | 'boundary';
+export const OVERLAY_NAMES: readonly OverlayName[] = [
+  'label',
+  'prediction',
+  'error',
+  'mergeEffect',
+  'confusion',
+  'difference',
+  'boundary',
+];
 
 /** RGBA bytes, width×height×4, transparent where the layer has nothing to say (e.g. void). */
 export type OverlayPixels = Uint8ClampedArray<ArrayBuffer>;
@@ -60,6 +75,66 @@ export function errorOverlay(image: ImageMessage): OverlayPixels {
       p,
       classId < 0 ? ERROR_COLORS.void : classId === predicted[p] ? ERROR_COLORS.correct : ERROR_COLORS.wrong,
     );
+  }
+  return rgba;
+}
+
+/** Lights only the pixels of the confusion cell the image was opened from (label a, predicted b). */
+export function confusionOverlay(image: ImageMessage): OverlayPixels {
+  const { label, predicted } = image.layers;
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  const pair = image.confusionPair ?? null;
+  if (pair === null) return rgba;
+  for (let p = 0; p < label.length; p++) {
+    if (label[p] === pair.label && predicted[p] === pair.predicted) setPixel(rgba, p, CONFUSION_COLOR);
+  }
+  return rgba;
+}
+
+/**
+ * Comparing two models: pixels A got right and B wrong in one colour, the reverse in another, both
+ * wrong dimmed; both right and void stay transparent. Independent of which model is shown.
+ */
+export function differenceOverlay(image: ImageMessage): OverlayPixels {
+  const { label, predicted } = image.layers;
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  const comparison = image.comparison ?? null;
+  if (comparison === null) return rgba;
+  const [a, b] =
+    comparison.shown === 'a' ? [predicted, comparison.otherPredicted] : [comparison.otherPredicted, predicted];
+  for (let p = 0; p < label.length; p++) {
+    const y = label[p] ?? -1;
+    if (y < 0) continue;
+    const aRight = a[p] === y;
+    const bRight = b[p] === y;
+    if (aRight && !bRight) setPixel(rgba, p, DIFFERENCE_COLORS.regressed);
+    else if (bRight && !aRight) setPixel(rgba, p, DIFFERENCE_COLORS.fixed);
+    else if (!aRight) setPixel(rgba, p, DIFFERENCE_COLORS.bothWrong);
+  }
+  return rgba;
+}
+
+/**
+ * Boundary IoU bands (spec "Boundary IoU (v2)"): where label and prediction bands agree in light grey;
+ * the disagreements highlighted: label band only in green, prediction band only in blue, both bands
+ * but different classes in red. Interior and void pixels stay clear.
+ */
+export function boundaryOverlay(image: ImageMessage): OverlayPixels {
+  const band = image.layers.boundaryBand;
+  const rgba = new Uint8ClampedArray(image.layers.label.length * 4);
+  if (band === undefined) return rgba;
+  for (let p = 0; p < band.length; p++) {
+    const bits = band[p] ?? 0;
+    if (bits === 0) continue;
+    const disagree = (bits & 4) !== 0;
+    const color = !disagree
+      ? BAND_COLORS.agree
+      : bits & 1 && bits & 2
+        ? BAND_COLORS.otherClass
+        : bits & 1
+          ? BAND_COLORS.labelOnly
+          : BAND_COLORS.predictionOnly;
+    setPixel(rgba, p, color);
   }
   return rgba;
 }
@@ -146,6 +221,12 @@ export function overlayPixels(image: ImageMessage, overlay: OverlayName, mergeEf
       return errorOverlay(image);
     case 'mergeEffect':
       return mergeEffectOverlay(image, mergeEffectRange);
+    case 'confusion':
+      return confusionOverlay(image);
+    case 'difference':
+      return differenceOverlay(image);
+    case 'boundary':
+      return boundaryOverlay(image);
   }
 }
 

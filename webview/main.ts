@@ -131,7 +131,11 @@ function showImage(image: ImageMessage): void {
   const single = image.position.total <= 1;
   dom.previous.disabled = single;
   dom.next.disabled = single;
-  update(withImage(state, image.name));
+  dom.switchModel.hidden = !image.comparison;
+  if (image.comparison) dom.switchModel.textContent = image.comparison.shown === 'a' ? 'Show B' : 'Show A';
+  const opened = withImage(state, image.name);
+  // Opened from a confusion-matrix cell: that cell's pixels are what the user came to see.
+  update(image.confusionPair ? withLayer(opened, 'confusion', { visible: true }) : opened);
   if (image.imageUri !== null) {
     void loadPhoto(image.imageUri).then((photo) => {
       // A newer image may have arrived while this photo was loading.
@@ -181,7 +185,13 @@ dom.next.addEventListener('click', () => navigate('next'));
 dom.resetView.addEventListener('click', resetView);
 dom.colorScaleToggle.addEventListener('click', toggleColorScale);
 
-attachKeyboard(document, { navigate, resetView, stepHotSpot, toggleColorScale });
+function switchModel(): void {
+  const comparison = current?.image.comparison ?? null;
+  if (comparison !== null) host.post({ type: 'switchModel', model: comparison.shown === 'a' ? 'b' : 'a' });
+}
+dom.switchModel.addEventListener('click', switchModel);
+
+attachKeyboard(document, { navigate, resetView, stepHotSpot, toggleColorScale, switchModel });
 attachViewInteraction(dom.canvas, {
   currentView: (): ViewTransform | null =>
     current === null ? null : renderer.effectiveView(current.image, state.view),

@@ -51,6 +51,23 @@ export function showHeader(dom: InspectorDom, image: ImageMessage): void {
   );
   metricEntry(dom.metrics, 'mIoU', formatPercent(metrics.miou), 'miou', 'Mean IoU over classes defined in this image');
   metricEntry(dom.metrics, 'Pixel acc.', formatPercent(metrics.pixelAccuracy), 'pixelAccuracy');
+  if (image.comparison) {
+    metricEntry(
+      dom.metrics,
+      'Model',
+      `${image.comparison.shown.toUpperCase()} (B − A mIoU ${formatSigned(image.comparison.miouDelta, 3)})`,
+      'model',
+      'Which prediction folder is shown; the A|B button switches',
+    );
+  }
+  const pair = image.confusionPair ?? null;
+  if (pair !== null) {
+    const { label, predicted } = image.layers;
+    let count = 0;
+    for (let p = 0; p < label.length; p++) if (label[p] === pair.label && predicted[p] === pair.predicted) count++;
+    const names = `${image.classNames[pair.label] ?? pair.label} → ${image.classNames[pair.predicted] ?? pair.predicted}`;
+    metricEntry(dom.metrics, 'Confusion', `${names}: ${count} px`, 'confusion', 'Pixels of this confusion-matrix cell');
+  }
 }
 
 function classesInImage(image: ImageMessage): Set<number> {
@@ -84,6 +101,13 @@ function legendRow(image: ImageMessage, classId: number): HTMLElement {
   iou.className = 'iou';
   iou.textContent = formatIoU(image.metrics.perClassIoU[classId] ?? null);
   row.append(swatch, name, iou);
+  if (image.comparison) {
+    const delta = document.createElement('span');
+    delta.className = 'iou-delta';
+    delta.title = 'IoU of B − IoU of A on this image';
+    delta.textContent = `Δ ${formatSigned(image.comparison.perClassIoUDelta[classId] ?? null, 3)}`;
+    row.append(delta);
+  }
   return row;
 }
 

@@ -20,6 +20,9 @@ const DEFAULT_LAYERS: Readonly<Record<LayerName, PersistedLayerState>> = {
   prediction: { visible: true, opacity: 0.5 },
   error: { visible: false, opacity: 0.6 },
   mergeEffect: { visible: false, opacity: 0.75 },
+  confusion: { visible: true, opacity: 0.9 },
+  difference: { visible: true, opacity: 0.85 },
+  boundary: { visible: false, opacity: 0.85 },
 };
 
 export function defaultState(): InspectorState {
@@ -60,4 +63,7 @@ export const LAYER_LABELS: Readonly<Record<LayerName, string>> = {
   prediction: 'Prediction',
   error: 'Error map',
   mergeEffect: 'Merge effect',
+  confusion: 'Confusion cell',
+  difference: 'A vs B difference',
+  boundary: 'Boundary bands',
 };

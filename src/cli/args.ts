@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
+  DEFAULT_BOUNDARY_RATIO,
   DEFAULT_METRIC_OPTIONS,
   DEFAULT_POOLING_SIGMA,
   DEFAULT_READ_OPTIONS,
@@ -12,6 +13,7 @@ import {
   type SoftValueKind,
 } from '../core/options';
 import type { DatasetRequest } from '../core/datasets/prepareDataset';
+import { DELTA_KEYS, type DeltaKey } from '../core/report/compare';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -22,6 +24,7 @@ export const USAGE = `Usage:
   seglens eval PRED_DIR --labels LABEL_DIR --shard I/N|auto [--shards N] --out FILE|DIR [options]
   seglens merge DIR | PART.jsonl... [--out MERGED.jsonl] [--json] [--csv FILE]
   seglens slurm PRED_DIR --labels LABEL_DIR --shards N --out DIR [--partition P] [--time T] [--submit] [options]
+  seglens compare PRED_A PRED_B --labels LABEL_DIR [options of eval] [--sort METRIC]
 
 Options of eval:
   --labels DIR           label folder, sub-folders included (may be PRED_DIR itself); files pair by
@@ -40,6 +43,7 @@ Options of eval:
   --pooling P            uniform | gaussian: how a group's distributions merge (default uniform)
   --pooling-sigma S      Gaussian width as a fraction of the window size (default ${DEFAULT_POOLING_SIGMA})
   --minkowski M          Minkowski exponent of L_k over the groups, >= 1 (default 1)
+  --boundary-ratio R     Boundary IoU band as a fraction of the image diagonal (default ${DEFAULT_BOUNDARY_RATIO})
   --soft-values V        auto | logits | probabilities (default auto)
   --layout L             auto | hwc | chw for .npy scores (default auto)
   --color-table T        voc | cityscapes | FILE.json, for colour-coded PNGs (default: the dataset's)
@@ -61,7 +65,10 @@ Options of slurm (and every option of eval, passed on to each shard):
   --out DIR              where the scripts, the parts, the logs and merged.jsonl/merged.json go
   --partition P          sbatch --partition
   --time T               sbatch --time of each task (e.g. 30:00)
-  --submit               submit the array and the merge job (afterok); otherwise print how to`;
+  --submit               submit the array and the merge job (afterok); otherwise print how to
+
+Options of compare: those of eval (not --shard/--shards/--out), and
+  --sort METRIC          regression order: ${DELTA_KEYS.join(' | ')} (default miou)`;
 
 export interface EvalCommand {
   readonly command: 'eval';
@@ -80,6 +87,13 @@ export interface EvalCommand {
   readonly shards?: number;
   readonly out?: string;
   readonly output: OutputOptions;
+}
+
+export interface CompareCommand extends Omit<EvalCommand, 'command' | 'predictionsDir' | 'shard' | 'shards' | 'out'> {
+  readonly command: 'compare';
+  readonly predictionsA: string;
+  readonly predictionsB: string;
+  readonly sortKey: DeltaKey;
 }
 
 export interface MergeCommand {
@@ -171,6 +185,7 @@ const OPTIONS = {
   pooling: { type: 'string' },
   'pooling-sigma': { type: 'string' },
   minkowski: { type: 'string' },
+  'boundary-ratio': { type: 'string' },
   'soft-values': { type: 'string' },
   layout: { type: 'string' },
   'color-table': { type: 'string' },
@@ -186,6 +201,7 @@ const OPTIONS = {
   partition: { type: 'string' },
   time: { type: 'string' },
   submit: { type: 'boolean' },
+  sort: { type: 'string' },
 } as const;
 
 type Values = ReturnType<
@@ -204,9 +220,10 @@ const NOT_PASSED_ON: ReadonlySet<string> = new Set([
   'partition',
   'time',
   'submit',
+  'sort',
 ]);
 
-export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCommand | SlurmCommand {
+export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCommand | SlurmCommand | CompareCommand {
   const [command, ...rest] = argv;
   let parsed;
   try {
@@ -221,6 +238,8 @@ export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCo
     return { command, files: positionals, out: values.out, output };
   }
   if (command === 'slurm') return slurmCommand(values, positionals, output);
+  if (command === 'compare') return compareCommand(values, positionals, output);
+  if (values.sort !== undefined) throw new UsageError('--sort is an option of compare');
   if (command !== 'eval')
     throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
   if (values.shard !== undefined && values.out === undefined) throw new UsageError('--shard needs --out');
@@ -258,11 +277,36 @@ function slurmCommand(values: Values, positionals: string[], output: OutputOptio
   };
 }
 
-function evalCommand(values: Values, positionals: string[], output: OutputOptions): EvalCommand {
+function compareCommand(values: Values, positionals: string[], output: OutputOptions): CompareCommand {
+  if (positionals.length !== 2) throw new UsageError('compare needs exactly two prediction folders');
+  for (const flag of ['shard', 'shards', 'out', 'partition', 'time', 'submit'] as const)
+    if (values[flag] !== undefined) throw new UsageError(`compare takes no --${flag}`);
+  const {
+    command: _command,
+    predictionsDir: _dir,
+    shard: _shard,
+    shards: _shards,
+    out: _out,
+    ...shared
+  } = evalCommand(values, positionals.slice(0, 1), output, 'compare');
+  return {
+    ...shared,
+    command: 'compare',
+    predictionsA: positionals[0]!,
+    predictionsB: positionals[1]!,
+    sortKey: oneOf<DeltaKey>(values.sort, '--sort', DELTA_KEYS, 'miou'),
+  };
+}
+
+function evalCommand(values: Values, positionals: string[], output: OutputOptions, name = 'eval'): EvalCommand {
   if (positionals.length !== 1) throw new UsageError('eval needs exactly one prediction folder');
-  if (!values.labels) throw new UsageError('eval needs --labels LABEL_DIR');
+  if (!values.labels) throw new UsageError(`${name} needs --labels LABEL_DIR`);
   const hardEpsilon =
     values['hard-eps'] === undefined ? DEFAULT_METRIC_OPTIONS.hardEpsilon : Number(values['hard-eps']);
+  const boundaryRatio =
+    values['boundary-ratio'] === undefined ? DEFAULT_BOUNDARY_RATIO : Number(values['boundary-ratio']);
+  if (!(boundaryRatio > 0 && boundaryRatio <= 1))
+    throw new UsageError(`--boundary-ratio wants a number in (0, 1], got ${JSON.stringify(values['boundary-ratio'])}`);
   const maxMegapixels =
     values['max-megapixels'] === undefined ? DEFAULT_READ_OPTIONS.maxMegapixels : Number(values['max-megapixels']);
   if (!(maxMegapixels > 0))
@@ -274,6 +318,7 @@ function evalCommand(values: Values, positionals: string[], output: OutputOption
     ...(values.weights ? { scaleWeights: numberList(values.weights, '--weights') } : {}),
     hardEpsilon,
     ...lossOptions(values),
+    boundaryRatio,
   };
   return {
     command: 'eval',

@@ -12,7 +12,8 @@ import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evaluate/record';
 import { recordsToCsv } from '../core/report/csv';
-import { buildJsonReport, type DatasetInfo } from '../core/report/jsonReport';
+import { compareReports, compareToCsv } from '../core/report/compare';
+import { buildJsonReport, type DatasetInfo, type JsonReport } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { shardFromEnvironment } from '../core/report/shardEnvironment';
 import {
@@ -28,9 +29,17 @@ import {
   type MergedShards,
   type ShardSpec,
 } from '../core/report/shards';
-import { parseCommandLine, USAGE, UsageError, type EvalCommand, type MergeCommand, type OutputOptions } from './args';
+import {
+  parseCommandLine,
+  USAGE,
+  UsageError,
+  type CompareCommand,
+  type EvalCommand,
+  type MergeCommand,
+  type OutputOptions,
+} from './args';
 import { runSlurm } from './slurm';
-import { formatTable } from './table';
+import { formatCompareTable, formatTable } from './table';
 
 /** A failure that ends the command with a one-line reason. */
 class CommandFailure extends Error {}
@@ -90,12 +99,28 @@ async function partFile(out: string, spec: ShardSpec): Promise<string> {
   return join(out, partFileName(spec));
 }
 
-async function runEval(command: EvalCommand): Promise<void> {
-  const started = performance.now();
-  const shard = resolveShard(command);
+interface FolderRun {
+  readonly backend: string;
+  readonly rows: ImageRow[];
+  readonly accumulator: DatasetAccumulator;
+  readonly skipped: SkippedFile[];
+  readonly metric: MetricOptions;
+  readonly info: DatasetInfo;
+}
+
+/**
+ * Prepares the dataset of one prediction folder and evaluates it, or one shard of it written as a part
+ * into `out`. eval runs it once, compare once per folder with the same options.
+ */
+async function evaluateFolder(
+  predictionsDir: string,
+  command: EvalCommand | CompareCommand,
+  shard?: ShardSpec,
+  outPath?: string,
+): Promise<FolderRun> {
   let colorTable: ColorTable | undefined;
   if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
-  const prepared = await prepareDataset(command.predictionsDir, command.labelsDir, command.dataset, {
+  const prepared = await prepareDataset(predictionsDir, command.labelsDir, command.dataset, {
     read: command.read,
     ...(colorTable ? { colorTable } : {}),
   });
@@ -113,7 +138,7 @@ async function runEval(command: EvalCommand): Promise<void> {
     compute: command.compute,
     ...(prepared.ids ? { ids: prepared.ids } : {}),
   };
-  const info = {
+  const info: DatasetInfo = {
     preset: preset?.name ?? null,
     predictionIds: prepared.predictionIds,
     detection: prepared.description,
@@ -123,16 +148,16 @@ async function runEval(command: EvalCommand): Promise<void> {
   const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;
   const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
   const out =
-    shard && command.out !== undefined
-      ? PartWriter.open(await partFile(command.out, shard), {
+    shard && outPath !== undefined
+      ? PartWriter.open(await partFile(outPath, shard), {
           type: 'header',
           version: 2,
           shard: formatShard(shard),
-          run: runHash(options, command.predictionsDir, command.labelsDir),
+          run: runHash(options, predictionsDir, command.labelsDir),
           backend,
           metric,
           info,
-          predictionsDir: resolve(command.predictionsDir),
+          predictionsDir: resolve(predictionsDir),
           labelsDir: resolve(command.labelsDir),
         })
       : undefined;
@@ -164,16 +189,52 @@ async function runEval(command: EvalCommand): Promise<void> {
     if (out) await (complete ? out.commit() : out.discard());
   }
   if (abort.signal.aborted) throw new CommandFailure('interrupted');
+  return { backend, rows, accumulator, skipped, metric, info };
+}
+
+async function runEval(command: EvalCommand): Promise<void> {
+  const started = performance.now();
+  const run = await evaluateFolder(command.predictionsDir, command, resolveShard(command), command.out);
   await writeReport(
     command.output,
-    backend,
-    rows,
-    accumulator,
-    skipped,
-    metric,
+    run.backend,
+    run.rows,
+    run.accumulator,
+    run.skipped,
+    run.metric,
     (performance.now() - started) / 1000,
-    info,
+    run.info,
   );
+}
+
+function folderReport(run: FolderRun): JsonReport {
+  return buildJsonReport(
+    run.backend,
+    run.metric,
+    [...run.rows].sort(hardestFirst('adaptive')),
+    run.accumulator.summary(),
+    run.skipped,
+    run.info,
+  );
+}
+
+async function runCompare(command: CompareCommand): Promise<void> {
+  const started = performance.now();
+  const runA = await evaluateFolder(command.predictionsA, command);
+  const runB = await evaluateFolder(command.predictionsB, command);
+  if (runA.metric.numClasses !== runB.metric.numClasses)
+    throw new CommandFailure(
+      `A has ${runA.metric.numClasses} classes and B ${runB.metric.numClasses}: give --dataset or --classes`,
+    );
+  const report = compareReports(folderReport(runA), folderReport(runB), command.sortKey);
+  if (command.output.csv) await writeFile(command.output.csv, compareToCsv(report));
+  process.stdout.write(
+    command.output.json
+      ? `${JSON.stringify(report)}\n`
+      : formatCompareTable(report, command.sortKey, command.output.top, (performance.now() - started) / 1000),
+  );
+  if (runA.rows.length === 0 || runB.rows.length === 0)
+    throw new CommandFailure(`no image could be evaluated in ${runA.rows.length === 0 ? 'A' : 'B'}`);
 }
 
 /** One folder argument is a run's part folder; otherwise the arguments are part files. */
@@ -228,11 +289,10 @@ async function runMerge(command: MergeCommand): Promise<void> {
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const command = parseCommandLine(argv);
-    await (command.command === 'eval'
-      ? runEval(command)
-      : command.command === 'merge'
-        ? runMerge(command)
-        : runSlurm(command));
+    if (command.command === 'eval') await runEval(command);
+    else if (command.command === 'compare') await runCompare(command);
+    else if (command.command === 'merge') await runMerge(command);
+    else await runSlurm(command);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

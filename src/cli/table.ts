@@ -1,8 +1,9 @@
 import type { DatasetSummary } from '../core/evaluate/datasetSummary';
 import type { ImageRow } from '../core/evaluate/record';
 import type { SkippedFile } from '../core/io/pairing';
-import type { DatasetInfo } from '../core/report/jsonReport';
-import { formatFixed as fixed } from '../core/report/format';
+import { DELTA_KEYS, perClassDeltas, type CompareReport, type DeltaKey } from '../core/report/compare';
+import { formatFixed as fixed, formatSigned as signed } from '../core/report/format';
+import type { DatasetInfo, JsonReport } from '../core/report/jsonReport';
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
@@ -17,13 +18,14 @@ export function formatTable(
   seconds: number,
   info?: DatasetInfo,
 ): string {
-  const header = ['image', 'adaptive', 'CE', 'merge', 'mIoU', 'pix.acc'];
+  const header = ['image', 'adaptive', 'CE', 'merge', 'mIoU', 'bnd.mIoU', 'pix.acc'];
   const body = rows.map((r) => [
     r.name,
     fixed(r.adaptive),
     fixed(r.ce),
     fixed(r.mergeEffect),
     fixed(r.miou),
+    fixed(r.boundaryMiou),
     fixed(r.pixelAccuracy),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
@@ -35,7 +37,8 @@ export function formatTable(
     '',
   ];
   lines.push(
-    `Dataset: ${dataset.images} images, mIoU ${fixed(dataset.miou)}, pixel accuracy ${fixed(dataset.pixelAccuracy)}, ` +
+    `Dataset: ${dataset.images} images, pooled mIoU ${fixed(dataset.miou)}, mean per-image mIoU ${fixed(dataset.meanImageMiou)}, ` +
+      `boundary mIoU ${fixed(dataset.boundaryMiou)}, pixel accuracy ${fixed(dataset.pixelAccuracy)}, ` +
       `mean CE ${fixed(dataset.meanCe)}, mean adaptive ${fixed(dataset.meanAdaptive)}, mean merge effect ${fixed(dataset.meanMergeEffect)}`,
   );
   lines.push(`Compute: ${backend}, ${seconds.toFixed(2)} s`);
@@ -43,3 +46,63 @@ export function formatTable(
   for (const s of info?.ignored ?? []) lines.push(`ignored: ${s.file} — ${s.reason}`);
   return lines.join('\n') + '\n';
 }
+
+function datasetLine(label: string, dataset: JsonReport['dataset'], backend: string): string {
+  return (
+    `${label}: ${dataset.images} images, pooled mIoU ${fixed(dataset.miou)}, mean per-image mIoU ${fixed(dataset.meanImageMiou)}, ` +
+    `boundary mIoU ${fixed(dataset.boundaryMiou)}, pixel accuracy ${fixed(dataset.pixelAccuracy)}, mean CE ${fixed(dataset.meanCe)} (${backend})`
+  );
+}
+
+/** `seglens compare`: worst regressions first, both datasets, per-class deltas, unmatched images. */
+export function formatCompareTable(report: CompareReport, sortKey: DeltaKey, top: number, seconds: number): string {
+  const header = ['image', ...DELTA_KEYS.map((key) => `Δ${DELTA_LABELS[key]}`)];
+  const body = report.images
+    .slice(0, top)
+    .map((image) => [image.name, ...DELTA_KEYS.map((key) => signed(image.delta[key]))]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const lines = [
+    `Largest ${DELTA_LABELS[sortKey]} regressions (B − A), ${body.length} of ${report.images.length} images in both:`,
+    pad(header, widths),
+    ...body.map((row) => pad(row, widths)),
+    '',
+    datasetLine('A', report.a.dataset, report.a.backend),
+    datasetLine('B', report.b.dataset, report.b.backend),
+    '',
+  ];
+  const deltas = perClassDeltas(report);
+  const classHeader = ['class', 'IoU A', 'IoU B', 'ΔIoU', 'BIoU A', 'BIoU B', 'ΔBIoU'];
+  const classRows = report.a.dataset.perClassIoU.flatMap((iouA, c) => {
+    const iouB = report.b.dataset.perClassIoU[c] ?? null;
+    if (iouA === null && iouB === null) return [];
+    return [
+      [
+        String(c),
+        fixed(iouA),
+        fixed(iouB),
+        signed(deltas.iou[c] ?? null),
+        fixed(report.a.dataset.perClassBoundaryIoU[c] ?? null),
+        fixed(report.b.dataset.perClassBoundaryIoU[c] ?? null),
+        signed(deltas.boundaryIoU[c] ?? null),
+      ],
+    ];
+  });
+  const classWidths = classHeader.map((h, i) => Math.max(h.length, ...classRows.map((row) => row[i]!.length)));
+  lines.push('Per class (pooled over the images of each run):', pad(classHeader, classWidths));
+  lines.push(...classRows.map((row) => pad(row, classWidths)), '');
+  if (report.onlyInA.length > 0) lines.push(`only in A: ${report.onlyInA.join(', ')}`);
+  if (report.onlyInB.length > 0) lines.push(`only in B: ${report.onlyInB.join(', ')}`);
+  for (const s of report.a.skipped) lines.push(`skipped in A: ${s.file} — ${s.reason}`);
+  for (const s of report.b.skipped) lines.push(`skipped in B: ${s.file} — ${s.reason}`);
+  lines.push(`Time: ${seconds.toFixed(2)} s`);
+  return lines.join('\n') + '\n';
+}
+
+const DELTA_LABELS: Readonly<Record<DeltaKey, string>> = {
+  miou: 'mIoU',
+  pixelAccuracy: 'pix.acc',
+  ce: 'CE',
+  adaptive: 'adaptive',
+  mergeEffect: 'merge',
+  boundaryMiou: 'bnd.mIoU',
+};

@@ -1,3 +1,7 @@
+import { DEFAULT_BOUNDARY_RATIO } from './metrics/boundaryIoU';
+
+export { DEFAULT_BOUNDARY_RATIO };
+
 /** Every parameter of the SegLens metric spec (shared/spec/loss.md), with its default. */
 export interface MetricOptions {
   /** Number of classes C; label ids >= C are void. */
@@ -16,6 +20,8 @@ export interface MetricOptions {
   readonly poolingSigma?: number;
   /** Minkowski exponent m of L_k over the groups; 1 is v1's pixel-weighted mean. */
   readonly minkowski?: number;
+  /** Boundary IoU band width as a fraction of the image diagonal (default 0.02). */
+  readonly boundaryRatio?: number;
 }
 
 export type Pooling = 'uniform' | 'gaussian';
@@ -76,6 +82,7 @@ export const DEFAULT_METRIC_OPTIONS: MetricOptions = {
   pooling: 'uniform',
   poolingSigma: DEFAULT_POOLING_SIGMA,
   minkowski: 1,
+  boundaryRatio: DEFAULT_BOUNDARY_RATIO,
 };
 
 export const DEFAULT_READ_OPTIONS: ReadOptions = {
@@ -119,7 +126,16 @@ export function validateMetricOptions(options: MetricOptions): MetricOptions {
     throw new OptionsError(`hard epsilon must be in [0, 1), got ${hardEpsilon}`);
   }
   validateLossVariant(options);
+  const { boundaryRatio } = options;
+  if (boundaryRatio !== undefined && !(boundaryRatio > 0 && boundaryRatio <= 1)) {
+    throw new OptionsError(`boundary ratio must be in (0, 1], got ${boundaryRatio}`);
+  }
   return options;
+}
+
+/** The Boundary IoU band ratio in effect. */
+export function effectiveBoundaryRatio(options: MetricOptions): number {
+  return options.boundaryRatio ?? DEFAULT_BOUNDARY_RATIO;
 }
 
 export function effectiveScaleWeights(options: MetricOptions): number[] {

@@ -71,7 +71,12 @@ export interface ImageMetrics {
   readonly perClassIoU: readonly (number | null)[];
   /** Where merging changes the cost most (the first of the image's hot spots); null when nowhere. */
   readonly largestHotSpot: HotSpot | null;
+  /** Boundary IoU (spec "Boundary IoU (v2)"): mean of the defined per-class values, null when none is. */
+  readonly boundaryMiou: number | null;
+  readonly perClassBoundaryIoU: readonly (number | null)[];
   readonly confusion: ConfusionMatrix;
+  /** Per-class band intersections and unions, pooled over images for the dataset figures. */
+  readonly boundary: { readonly intersection: Float64Array; readonly union: Float64Array };
 }
 
 /** Per-pixel maps for the inspector; void pixels are 0 in the float maps. */
@@ -85,6 +90,8 @@ export interface ImageMaps {
   readonly mergeEffect: Float32Array;
   /** The image's hot spots, largest |effect| first (at most HOT_SPOT_LIMIT). */
   readonly hotSpots: readonly HotSpot[];
+  /** Boundary IoU bands: bit 0 label band, bit 1 prediction band, bit 2 they disagree; 0 on void. */
+  readonly boundaryBand: Uint8Array;
 }
 
 /**

@@ -5,8 +5,10 @@ import { errorText, VOC_CLASS_NAMES } from '../core';
 import { activeEditorFile } from './activeResource';
 import { settingsForFolders, type RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
+import { compareWithFolder, stopComparing } from './compareFolders';
+import type { DatasetPanel } from './datasetPanel';
 import { COMMANDS, STATE_KEYS, VIEWS, type CommandName } from './ids';
-import type { InspectorPanels } from './inspectorPanel';
+import { inspectorTargetFor, type InspectorPanels } from './inspectorPanel';
 import type { LabelFolderResolver } from './labelFolderResolver';
 import { recordsToCsv } from '../core/report/csv';
 import { resultsToJson } from './logic/exportResults';
@@ -22,6 +24,7 @@ export interface CommandServices {
   readonly store: ResultsStore;
   readonly runner: EvaluationRunner;
   readonly inspector: InspectorPanels;
+  readonly dataset: DatasetPanel;
   readonly labels: LabelFolderResolver;
   readonly storageDir: string;
   readonly loadSettings: (scope: vscode.Uri | undefined) => Promise<RunSettings>;
@@ -45,6 +48,10 @@ const HANDLERS: { readonly [Name in CommandName]: Handler } = {
   openResults: (services, arg) => openResults(services, arg instanceof vscode.Uri ? arg : undefined),
   clearCache: (services) => clearCache(services),
   openInspector: (services, arg) => openInspector(services, arg),
+  openDatasetPanel: (services) => openDatasetPanel(services),
+  filterByConfusion: (services) => pickConfusionFilter(services),
+  compareWithFolder: (services, arg) => compareWithFolder(services, arg instanceof vscode.Uri ? arg : undefined),
+  stopComparing: (services) => stopComparing(services),
 };
 
 /** Every command of the extension, registered in one place; failures become one error message and a log line. */
@@ -64,6 +71,38 @@ export function registerCommands(services: CommandServices): void {
       }),
     );
   }
+}
+
+function openDatasetPanel(services: CommandServices): Promise<void> {
+  if (services.store.source === undefined || services.store.imageCount === 0)
+    void vscode.window.showInformationMessage('SegLens: evaluate a prediction folder first.');
+  else services.dataset.show();
+  return Promise.resolve();
+}
+
+/** Quick pick of the confusion cells (label a → predicted b, a ≠ b), largest first, to filter the view by. */
+async function pickConfusionFilter(services: CommandServices): Promise<void> {
+  const summary = services.store.summary();
+  const names = services.store.source?.settings.classNames ?? [];
+  if (summary === undefined) return;
+  const name = (id: number): string => names[id] ?? `class ${id}`;
+  const cells = summary.confusion
+    .flatMap((row, label) => row.map((count, predicted) => ({ label, predicted, count })))
+    .filter((cell) => cell.count > 0 && cell.label !== cell.predicted)
+    .sort((a, b) => b.count - a.count)
+    .slice(0, 500);
+  const items: (vscode.QuickPickItem & { pair: { label: number; predicted: number } | undefined })[] = [
+    { label: 'No confusion filter', pair: undefined },
+    ...cells.map((cell) => ({
+      label: `${name(cell.label)} → ${name(cell.predicted)}`,
+      description: `${cell.count} px`,
+      pair: { label: cell.label, predicted: cell.predicted },
+    })),
+  ];
+  const choice = await vscode.window.showQuickPick(items, {
+    title: 'SegLens: show images with pixels labelled A and predicted B, most first',
+  });
+  if (choice !== undefined) services.store.setConfusionFilter(choice.pair);
 }
 
 async function pickFolder(title: string): Promise<vscode.Uri | undefined> {
@@ -131,15 +170,9 @@ async function runLossOnFile(services: CommandServices, file: vscode.Uri | undef
 }
 
 async function openInspector(services: CommandServices, arg: unknown): Promise<void> {
-  const source = services.store.source;
   const record = typeof arg === 'string' ? services.store.find(arg) : undefined;
-  if (source === undefined || record === undefined) return;
-  await services.inspector.show({
-    pair: { name: record.name, predictionFile: record.predictionFile, labelFile: record.labelFile },
-    predictionsDir: source.predictionsDir,
-    labelsDir: source.labelsDir,
-    settings: source.settings,
-  });
+  const target = record !== undefined ? inspectorTargetFor(services.store, record) : undefined;
+  if (target !== undefined) await services.inspector.show(target);
 }
 
 async function pickSort(services: CommandServices): Promise<void> {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { loadRunSettings } from './configuration';
+import { DatasetPanel } from './datasetPanel';
 import { EvaluationRunner } from './evaluationRunner';
 import { HardExamplesProvider } from './hardExamplesView';
 import { CONTEXT_KEYS, OUTPUT_CHANNEL, STATE_KEYS, VIEWS, WEBVIEW_PANELS } from './ids';
@@ -28,15 +29,19 @@ export function activate(context: vscode.ExtensionContext): void {
   const runner = new EvaluationRunner(store, log, storageDir, engineVersion);
   const inspector = new InspectorPanels(context.extensionUri, store, context.workspaceState, log, loadSettings);
   const labels = new LabelFolderResolver(context.workspaceState, log);
+  const dataset = new DatasetPanel(context.extensionUri, store, inspector, log);
 
   let lastHasResults = false;
+  let lastComparing = false;
   context.subscriptions.push(
     store,
     tree,
     view,
     runner,
     inspector,
+    dataset,
     vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.inspector, inspector),
+    vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.dataset, dataset),
     store.onDidChange(() => {
       // setContext is a round trip to the workbench: send it only when the answer changes, not per image.
       const hasResults = store.imageCount > 0;
@@ -44,9 +49,14 @@ export function activate(context: vscode.ExtensionContext): void {
         lastHasResults = hasResults;
         void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasResults, hasResults);
       }
+      const comparing = store.comparison !== undefined;
+      if (comparing !== lastComparing) {
+        lastComparing = comparing;
+        void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.comparing, comparing);
+      }
     }),
   );
-  registerCommands({ context, log, store, runner, inspector, labels, storageDir, loadSettings });
+  registerCommands({ context, log, store, runner, inspector, dataset, labels, storageDir, loadSettings });
   void restoreLastResults({
     workspaceState: context.workspaceState,
     log,

@@ -4,6 +4,7 @@ import { lossVariantName, type ImageRecord } from '../core';
 import { formatFixed, formatPercent, MISSING } from '../core/report/format';
 import { COMMANDS } from './ids';
 import { Disposable, toDisposable } from './logic/dispose';
+import { describeDelta } from './logic/comparison';
 import { describeRecord, SORT_KEYS } from './logic/ranking';
 import type { ResultsStore } from './resultsStore';
 
@@ -81,7 +82,11 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     const source = this.store.source;
     const names = source?.settings.classNames ?? [];
     const filter = this.store.filterClass;
+    const cell = this.store.filterConfusion;
     const facts: [string, string][] = [
+      ['mIoU (pooled confusion matrix)', percent(summary?.miou)],
+      ['mIoU (mean per image)', percent(summary?.meanImageMiou)],
+      ['boundary mIoU (pooled)', percent(summary?.boundaryMiou)],
       ['pixel accuracy', percent(summary?.pixelAccuracy)],
       ['mean CE', decimal(summary?.meanCe)],
       ['loss variant', source === undefined ? '…' : lossVariantName(source.settings.engine.metric)],
@@ -98,10 +103,29 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
       ['skipped', String(this.store.skipped.length)],
       ['sorted by', SORT_KEYS[this.store.sortKey].label],
       ['class filter', filter === undefined ? 'none' : (names[filter] ?? `class ${filter}`)],
+      [
+        'confusion filter',
+        cell === undefined
+          ? 'none'
+          : `${names[cell.label] ?? `class ${cell.label}`} → ${names[cell.predicted] ?? `class ${cell.predicted}`}`,
+      ],
       ['dataset', source?.settings.datasetDescription ?? '…'],
       ['predictions', source?.predictionsDir ?? ''],
       ['labels', source?.labelsDir ?? ''],
     ];
+    const comparison = this.store.comparison;
+    if (comparison !== undefined) {
+      const b = comparison.summary;
+      facts.unshift(
+        ['model A', source?.predictionsDir ?? ''],
+        ['model B', comparison.predictionsDir],
+        ['A / B mIoU (pooled)', `${percent(summary?.miou)} / ${percent(b.miou)}`],
+        ['A / B mIoU (mean per image)', `${percent(summary?.meanImageMiou)} / ${percent(b.meanImageMiou)}`],
+        ['A / B boundary mIoU', `${percent(summary?.boundaryMiou)} / ${percent(b.boundaryMiou)}`],
+        ['A / B pixel accuracy', `${percent(summary?.pixelAccuracy)} / ${percent(b.pixelAccuracy)}`],
+        ['order', 'largest mIoU regression of B first'],
+      );
+    }
     return facts.map(([label, value]) => ({ kind: 'fact', label, value }));
   }
 
@@ -164,7 +188,11 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
   private imageItem(record: ImageRecord): vscode.TreeItem {
     const item = new vscode.TreeItem(record.name);
     item.id = `image:${record.predictionFile}`;
-    item.description = describeRecord(record, this.store.sortKey);
+    const comparison = this.store.comparison;
+    item.description =
+      comparison === undefined
+        ? describeRecord(record, this.store.sortKey)
+        : describeDelta(record, comparison.records.get(record.name));
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.appendText(`${record.name} (${record.width}×${record.height})\n\n`);
     tooltip.appendText(

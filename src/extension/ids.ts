@@ -15,6 +15,10 @@ export const COMMANDS = {
   openResults: 'seglens.openResults',
   clearCache: 'seglens.clearCache',
   openInspector: 'seglens.openInspector',
+  openDatasetPanel: 'seglens.openDatasetPanel',
+  filterByConfusion: 'seglens.filterByConfusion',
+  compareWithFolder: 'seglens.compareWithFolder',
+  stopComparing: 'seglens.stopComparing',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -29,11 +33,13 @@ export const VIEWS = {
 /** Webview panel types (`onWebviewPanel:` activation events and the panel serializer). */
 export const WEBVIEW_PANELS = {
   inspector: 'seglens.inspector',
+  dataset: 'seglens.datasetPanel',
 } as const;
 
 /** Keys set with `setContext` and read in `when` clauses. */
 export const CONTEXT_KEYS = {
   hasResults: 'seglens.hasResults',
+  comparing: 'seglens.comparing',
 } as const;
 
 /** workspaceState keys. Renaming one forgets what users have stored under the old name. */

@@ -1,18 +1,22 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorText, evaluateImage, lossVariantName, type FilePair } from '../core';
+import { errorText, evaluateImage, lossVariantName, type FilePair, type ImageRecord } from '../core';
 import { createNonce, inspectorHtml } from '../shared/inspectorHtml';
 import {
   checkWebviewMessage,
   imageNameFromPersistedState,
   type HostToWebviewMessage,
   type NavigateDirection,
+  type ConfusionPair,
+  type ImageComparison,
+  type Model,
   type SourceKind,
 } from '../shared/protocol';
 import type { RunSettings } from './configuration';
 import { STATE_KEYS, WEBVIEW_PANELS } from './ids';
 import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { findRgbImage } from './logic/folderDiscovery';
+import { perClassIoUDelta } from './logic/comparison';
 import { imageMessage } from './logic/inspectorMessage';
 import type { ResultsStore } from './resultsStore';
 
@@ -22,6 +26,44 @@ export interface InspectorTarget {
   readonly predictionsDir: string;
   readonly labelsDir: string;
   readonly settings: RunSettings;
+  /** Opened from this confusion-matrix cell: the confusion layer lights its pixels. */
+  readonly confusion?: ConfusionPair;
+  /** Comparing two prediction folders: `pair` is the shown model's, `other` the other's of the same image. */
+  readonly comparison?: { readonly shown: Model; readonly other: FilePair; readonly otherPredictionsDir: string };
+}
+
+/**
+ * The inspector target for one of the current results (A); while comparing, it carries B's prediction
+ * of the same image, and `shown` picks which model is drawn (B only when B has the image).
+ */
+export function inspectorTargetFor(
+  store: ResultsStore,
+  record: ImageRecord,
+  shown: Model = 'a',
+  confusion?: ConfusionPair,
+): InspectorTarget | undefined {
+  const source = store.source;
+  if (source === undefined) return undefined;
+  const aPair: FilePair = { name: record.name, predictionFile: record.predictionFile, labelFile: record.labelFile };
+  const base = { labelsDir: source.labelsDir, settings: source.settings, ...(confusion ? { confusion } : {}) };
+  const comparison = store.comparison;
+  const b = comparison?.records.get(record.name);
+  if (comparison === undefined || b === undefined)
+    return { ...base, pair: aPair, predictionsDir: source.predictionsDir };
+  const bPair: FilePair = { name: b.name, predictionFile: b.predictionFile, labelFile: b.labelFile };
+  return shown === 'a'
+    ? {
+        ...base,
+        pair: aPair,
+        predictionsDir: source.predictionsDir,
+        comparison: { shown: 'a', other: bPair, otherPredictionsDir: comparison.predictionsDir },
+      }
+    : {
+        ...base,
+        pair: bPair,
+        predictionsDir: comparison.predictionsDir,
+        comparison: { shown: 'b', other: aPair, otherPredictionsDir: source.predictionsDir },
+      };
 }
 
 /** What survives a window reload (in workspaceState): files only, settings are read afresh. */
@@ -36,7 +78,7 @@ export interface StoredTarget {
  * HTML shell accepts a single source token. Every `asWebviewUri` resource is served from the
  * `vscode-cdn.net` origin, so that token alone is enough and is the narrower policy.
  */
-function resourceOriginForCsp(cspSource: string): string {
+export function resourceOriginForCsp(cspSource: string): string {
   const tokens = cspSource.split(/\s+/).filter((token) => /^[^\s;,'"]+$/.test(token));
   return (
     tokens.find((token) => token.includes('vscode-cdn') || token.includes('vscode-resource')) ?? tokens[0] ?? cspSource
@@ -213,9 +255,13 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     try {
       const started = Date.now();
       const { record, maps } = await evaluateImage(target.pair, target.settings.engine);
+      const comparison = await this.comparisonFor(target, record);
       if (generation !== this.generation || this.panel !== panel) return; // superseded or closed meanwhile
       const order = this.store.ordered();
-      const index = order.findIndex((r) => r.predictionFile === target.pair.predictionFile);
+      // While B is shown, its place is that of the same image of A in the (regression) order.
+      const aFile =
+        target.comparison?.shown === 'b' ? target.comparison.other.predictionFile : target.pair.predictionFile;
+      const index = order.findIndex((r) => r.predictionFile === aFile);
       const imageUri =
         this.rgbImage !== undefined ? panel.webview.asWebviewUri(vscode.Uri.file(this.rgbImage)).toString() : null;
       await this.post(
@@ -229,6 +275,8 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
           imageUri,
           position: index >= 0 ? { index, total: order.length } : { index: 0, total: 1 },
           lossVariant: lossVariantName(target.settings.engine.metric),
+          confusionPair: target.confusion ?? null,
+          comparison,
         }),
       );
       this.log.info(
@@ -239,6 +287,33 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
       this.log.error(`inspector: ${target.pair.predictionFile}: ${errorText(error)}`);
       await this.post({ type: 'error', message: `${target.pair.name}: ${errorText(error)}` });
     }
+  }
+
+  /** The other model's prediction of the same image and the B − A deltas, when comparing. */
+  private async comparisonFor(target: InspectorTarget, shown: ImageRecord): Promise<ImageComparison | null> {
+    const comparison = target.comparison;
+    if (comparison === undefined) return null;
+    const other = await evaluateImage(comparison.other, target.settings.engine);
+    const [a, b] = comparison.shown === 'a' ? [shown, other.record] : [other.record, shown];
+    return {
+      shown: comparison.shown,
+      otherPredicted: other.maps.predicted,
+      perClassIoUDelta: perClassIoUDelta(a, b),
+      miouDelta: a.miou === null || b.miou === null ? null : b.miou - a.miou,
+    };
+  }
+
+  /** A|B: the same image from the other prediction folder, same label, same layers. */
+  private async switchModel(model: Model): Promise<void> {
+    const target = this.target;
+    const comparison = target?.comparison;
+    if (target === undefined || comparison === undefined || comparison.shown === model) return;
+    await this.display({
+      ...target,
+      pair: comparison.other,
+      predictionsDir: comparison.otherPredictionsDir,
+      comparison: { shown: model, other: target.pair, otherPredictionsDir: target.predictionsDir },
+    });
   }
 
   private async post(message: HostToWebviewMessage): Promise<void> {
@@ -265,6 +340,9 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
       case 'navigate':
         void this.navigate(message.direction);
         return;
+      case 'switchModel':
+        void this.switchModel(message.model);
+        return;
       case 'openSource':
         if (this.target !== undefined && message.imageName === this.target.pair.name)
           void this.openSource(message.which);
@@ -276,20 +354,20 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
   private async navigate(direction: NavigateDirection): Promise<void> {
     const target = this.target;
     const source = this.store.source;
-    if (target === undefined || source === undefined || source.predictionsDir !== target.predictionsDir) {
+    const shownB = target?.comparison?.shown === 'b';
+    const aDir = shownB ? target?.comparison?.otherPredictionsDir : target?.predictionsDir;
+    if (target === undefined || source === undefined || source.predictionsDir !== aDir) {
       void vscode.window.showInformationMessage(
         "SegLens: evaluate this image's folder to step through its hard examples.",
       );
       return;
     }
-    const next = this.store.neighbour(target.pair.predictionFile, direction === 'next' ? 1 : -1);
+    const aFile =
+      shownB && target.comparison !== undefined ? target.comparison.other.predictionFile : target.pair.predictionFile;
+    const next = this.store.neighbour(aFile, direction === 'next' ? 1 : -1);
     if (next === undefined) return;
-    await this.display({
-      pair: { name: next.name, predictionFile: next.predictionFile, labelFile: next.labelFile },
-      predictionsDir: source.predictionsDir,
-      labelsDir: source.labelsDir,
-      settings: source.settings,
-    });
+    const nextTarget = inspectorTargetFor(this.store, next, shownB ? 'b' : 'a');
+    if (nextTarget !== undefined) await this.display(nextTarget);
   }
 
   private async openSource(which: SourceKind): Promise<void> {

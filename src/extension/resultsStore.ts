@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import { DatasetAccumulator, type DatasetSummary, type ImageRecord, type SkippedFile } from '../core';
+import type { ConfusionPair } from '../shared/protocol';
+import { rankByRegression, type Comparison } from './logic/comparison';
+import { cellCount } from './logic/confusionImages';
 import { Disposable } from './logic/dispose';
 import { filterByClass, rankRecords, type SortKey } from './logic/ranking';
 import type { RunSettings } from './configuration';
@@ -39,6 +42,8 @@ export class ResultsStore extends Disposable {
   private skippedFiles: SkippedFile[] = [];
   private runStatus: RunStatus | undefined;
   private orderedCache: ImageRecord[] | undefined;
+  private cellFilter: ConfusionPair | undefined;
+  private comparedWith: Comparison | undefined;
 
   constructor(
     private sort: SortKey,
@@ -62,12 +67,18 @@ export class ResultsStore extends Disposable {
   get filterClass(): number | undefined {
     return this.classFilter;
   }
+  /** When set, only images with pixels of this confusion cell, most such pixels first. */
+  get filterConfusion(): ConfusionPair | undefined {
+    return this.cellFilter;
+  }
   get imageCount(): number {
     return this.records.size;
   }
 
   begin(source: ResultSource, total: number): void {
     this.currentSource = source;
+    this.cellFilter = undefined;
+    this.comparedWith = undefined;
     this.records.clear();
     this.skippedFiles = [];
     this.runStatus = { state: 'running', startedAt: Date.now(), elapsedMs: 0, total, fromCache: 0, backend: undefined };
@@ -89,6 +100,7 @@ export class ResultsStore extends Disposable {
   /** Shows results read back from the cache; `total` is how many the cache held, `records` the still-valid ones. */
   restore(source: ResultSource, records: readonly ImageRecord[], total: number, note: string): void {
     this.currentSource = source;
+    this.comparedWith = undefined;
     this.records.clear();
     for (const record of records) this.records.set(record.predictionFile, record);
     this.skippedFiles = [];
@@ -150,10 +162,39 @@ export class ResultsStore extends Disposable {
     this.touch();
   }
 
+  /** B, when the current results (A) are compared with a second prediction folder. */
+  get comparison(): Comparison | undefined {
+    return this.comparedWith;
+  }
+
+  setComparison(comparison: Comparison | undefined): void {
+    this.comparedWith = comparison;
+    this.touch();
+  }
+
+  setConfusionFilter(pair: ConfusionPair | undefined): void {
+    this.cellFilter = pair;
+    this.touch();
+  }
+
   /** Hardest first under the current sort key, after the class filter. */
   ordered(): readonly ImageRecord[] {
-    this.orderedCache ??= rankRecords(filterByClass([...this.records.values()], this.classFilter), this.sort);
+    this.orderedCache ??= this.rank();
     return this.orderedCache;
+  }
+
+  private rank(): ImageRecord[] {
+    const filtered = filterByClass([...this.records.values()], this.classFilter);
+    const ranked =
+      this.comparedWith !== undefined
+        ? rankByRegression(filtered, this.comparedWith.records)
+        : rankRecords(filtered, this.sort);
+    const pair = this.cellFilter;
+    const numClasses = this.currentSource?.settings.engine.metric.numClasses;
+    if (pair === undefined || numClasses === undefined) return ranked;
+    const count = (record: ImageRecord): number => cellCount(record, numClasses, pair);
+    // A stable sort keeps the sort key's order among images with as many such pixels.
+    return ranked.filter((record) => count(record) > 0).sort((a, b) => count(b) - count(a));
   }
 
   all(): ImageRecord[] {

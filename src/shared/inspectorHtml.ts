@@ -22,6 +22,8 @@ export interface InspectorHtmlOptions {
   readonly elementsScriptUri?: string;
   /** Page title, defaults to "SegLens Inspector". */
   readonly title?: string;
+  /** Id of the element the script builds the page in (the dataset panel uses its own); default "inspector". */
+  readonly rootId?: 'inspector' | 'dataset';
 }
 
 const NONCE_PATTERN = /^[A-Za-z0-9+/=_-]{16,128}$/;
@@ -84,7 +86,7 @@ export function inspectorHtml(options: InspectorHtmlOptions): string {
     <title>${title}</title>
   </head>
   <body>
-    <main id="inspector" aria-label="${title}"></main>${elementsScript}
+    <main id="${options.rootId ?? 'inspector'}" aria-label="${title}"></main>${elementsScript}
     <script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
   </body>
 </html>

@@ -32,8 +32,45 @@ export type { ParseResult } from './validation';
 // Shared vocabulary
 
 /** The drawable layers, bottom to top. `image` is the photo; the rest are overlays. */
-export const LAYER_NAMES = ['image', 'label', 'prediction', 'error', 'mergeEffect'] as const;
+export const LAYER_NAMES = [
+  'image',
+  'label',
+  'prediction',
+  'error',
+  'mergeEffect',
+  'confusion',
+  'difference',
+  'boundary',
+] as const;
 export type LayerName = (typeof LAYER_NAMES)[number];
+/** Layers added after the first persisted state: a saved state without them gets these defaults. */
+const LATER_LAYERS: Readonly<Partial<Record<LayerName, PersistedLayerState>>> = {
+  confusion: { visible: true, opacity: 0.9 },
+  difference: { visible: true, opacity: 0.85 },
+  boundary: { visible: false, opacity: 0.85 },
+};
+
+/** Which of two compared prediction folders an image message shows. */
+export const MODELS = ['a', 'b'] as const;
+export type Model = (typeof MODELS)[number];
+
+/** Present when two prediction folders are compared: what the A|B switch and the difference layer need. */
+export interface ImageComparison {
+  /** The model whose prediction `layers.predicted` holds. */
+  readonly shown: Model;
+  /** The other model's argmax map (same size): with `layers.predicted`, it gives the difference layer. */
+  readonly otherPredicted: Int32Array;
+  /** Per class, IoU of B − IoU of A on this image; null where either is undefined. */
+  readonly perClassIoUDelta: readonly (number | null)[];
+  /** mIoU of B − mIoU of A on this image. */
+  readonly miouDelta: number | null;
+}
+
+/** One cell of the confusion matrix: pixels labelled `label` and predicted `predicted`. */
+export interface ConfusionPair {
+  readonly label: number;
+  readonly predicted: number;
+}
 
 export function isLayerName(value: unknown): value is LayerName {
   return typeof value === 'string' && (LAYER_NAMES as readonly string[]).includes(value);
@@ -98,6 +135,8 @@ export interface InspectorPixelLayers {
   readonly pixelCost: Float32Array;
   /** M(p) from the spec; 0 on void pixels. */
   readonly mergeEffect: Float32Array;
+  /** Boundary IoU bands: bit 0 label band, bit 1 prediction band, bit 2 disagreement; 0 on void. Optional. */
+  readonly boundaryBand?: Uint8Array;
 }
 
 export const PIXEL_LAYER_NAMES = ['label', 'predicted', 'truthProbability', 'pixelCost', 'mergeEffect'] as const;
@@ -130,6 +169,10 @@ export interface ImageMessage {
    */
   readonly hotSpots: readonly HotSpot[];
   readonly layers: InspectorPixelLayers;
+  /** The confusion-matrix cell the image was opened from (the confusion layer lights its pixels); null otherwise. */
+  readonly confusionPair?: ConfusionPair | null;
+  /** Present when comparing two prediction folders; null (or absent) otherwise. */
+  readonly comparison?: ImageComparison | null;
 }
 
 export interface ErrorMessage {
@@ -174,7 +217,13 @@ export interface OpenSourceMessage {
   readonly imageName: string;
 }
 
-export type WebviewToHostMessage = ReadyMessage | NavigateMessage | OpenSourceMessage;
+/** The A|B switch: show the other model's prediction of the same image (only while comparing). */
+export interface SwitchModelMessage {
+  readonly type: 'switchModel';
+  readonly model: Model;
+}
+
+export type WebviewToHostMessage = ReadyMessage | NavigateMessage | OpenSourceMessage | SwitchModelMessage;
 
 // ---------------------------------------------------------------------------------------------
 // State the webview persists with setState (the host's WebviewPanelSerializer receives it)
@@ -242,6 +291,37 @@ function readColor(value: unknown, path: string): Rgb {
   ];
 }
 
+function readBand(value: unknown, path: string, pixels: number): Uint8Array {
+  const band = readTypedArray(value, path, Uint8Array, pixels);
+  if (band.some((bits) => bits > 7)) fail(path, 'band bits 0..7');
+  return band;
+}
+
+function readConfusionPair(value: unknown, path: string, numClasses: number): ConfusionPair {
+  const record = readRecord(value, path, ['label', 'predicted']);
+  return {
+    label: readInteger(record.label, `${path}.label`, 0, numClasses - 1),
+    predicted: readInteger(record.predicted, `${path}.predicted`, 0, numClasses - 1),
+  };
+}
+
+function readComparison(value: unknown, path: string, numClasses: number, pixels: number): ImageComparison {
+  const record = readRecord(value, path, ['shown', 'otherPredicted', 'perClassIoUDelta', 'miouDelta']);
+  const delta = (entry: unknown, where: string): number | null => {
+    const parsed = readFiniteOrNull(entry, where);
+    if (parsed !== null && (parsed < -1 || parsed > 1)) fail(where, 'a number in -1..1 or null');
+    return parsed;
+  };
+  return {
+    shown: readOneOf(record.shown, `${path}.shown`, MODELS),
+    otherPredicted: readTypedArray(record.otherPredicted, `${path}.otherPredicted`, Int32Array, pixels),
+    perClassIoUDelta: readArray(record.perClassIoUDelta, `${path}.perClassIoUDelta`, numClasses).map((entry, c) =>
+      delta(entry, `${path}.perClassIoUDelta[${c}]`),
+    ),
+    miouDelta: delta(record.miouDelta, `${path}.miouDelta`),
+  };
+}
+
 function readMetrics(value: unknown, path: string, numClasses: number): InspectorMetrics {
   const record = readRecord(value, path, [
     'ce',
@@ -302,23 +382,28 @@ function readHotSpot(value: unknown, path: string, width: number, height: number
 
 function readImageMessage(record: Record<string, unknown>): ImageMessage {
   const path = 'image';
-  readRecord(record, path, [
-    'type',
-    'name',
-    'width',
-    'height',
-    'numClasses',
-    'classNames',
-    'classColors',
-    'ignoreIndex',
-    'imageUri',
-    'metrics',
-    'position',
-    'mergeEffectRange',
-    'lossVariant',
-    'hotSpots',
-    'layers',
-  ]);
+  readRecord(
+    record,
+    path,
+    [
+      'type',
+      'name',
+      'width',
+      'height',
+      'numClasses',
+      'classNames',
+      'classColors',
+      'ignoreIndex',
+      'imageUri',
+      'metrics',
+      'position',
+      'mergeEffectRange',
+      'lossVariant',
+      'hotSpots',
+      'layers',
+    ],
+    ['confusionPair', 'comparison'],
+  );
   const width = readInteger(record.width, `${path}.width`, 1, PROTOCOL_LIMITS.maxSide);
   const height = readInteger(record.height, `${path}.height`, 1, PROTOCOL_LIMITS.maxSide);
   if (width * height > PROTOCOL_LIMITS.maxPixels) {
@@ -339,7 +424,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     fail(`${path}.mergeEffectRange`, 'a positive number or null');
   }
   const pixels = width * height;
-  const layers = readRecord(record.layers, `${path}.layers`, PIXEL_LAYER_NAMES);
+  const layers = readRecord(record.layers, `${path}.layers`, PIXEL_LAYER_NAMES, ['boundaryBand']);
   return {
     type: 'image',
     name: readImageName(record.name, `${path}.name`),
@@ -358,6 +443,14 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     hotSpots: readArrayUpTo(record.hotSpots, `${path}.hotSpots`, PROTOCOL_LIMITS.maxHotSpots).map((spot, i) =>
       readHotSpot(spot, `${path}.hotSpots[${i}]`, width, height, numClasses),
     ),
+    confusionPair:
+      record.confusionPair === undefined || record.confusionPair === null
+        ? null
+        : readConfusionPair(record.confusionPair, `${path}.confusionPair`, numClasses),
+    comparison:
+      record.comparison === undefined || record.comparison === null
+        ? null
+        : readComparison(record.comparison, `${path}.comparison`, numClasses, width * height),
     layers: {
       label: readTypedArray(layers.label, `${path}.layers.label`, Int32Array, pixels),
       predicted: readTypedArray(layers.predicted, `${path}.layers.predicted`, Int32Array, pixels),
@@ -369,6 +462,9 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
       ),
       pixelCost: readTypedArray(layers.pixelCost, `${path}.layers.pixelCost`, Float32Array, pixels),
       mergeEffect: readTypedArray(layers.mergeEffect, `${path}.layers.mergeEffect`, Float32Array, pixels),
+      ...(layers.boundaryBand === undefined
+        ? {}
+        : { boundaryBand: readBand(layers.boundaryBand, `${path}.layers.boundaryBand`, pixels) }),
     },
   };
 }
@@ -389,7 +485,7 @@ function readHostMessage(value: unknown): HostToWebviewMessage {
 
 function readWebviewMessage(value: unknown): WebviewToHostMessage {
   const record = readPlainObject(value, 'message');
-  switch (readOneOf(record.type, 'message.type', ['ready', 'navigate', 'openSource'] as const)) {
+  switch (readOneOf(record.type, 'message.type', ['ready', 'navigate', 'openSource', 'switchModel'] as const)) {
     case 'ready':
       readRecord(record, 'ready', ['type', 'restoredImageName']);
       return {
@@ -407,6 +503,9 @@ function readWebviewMessage(value: unknown): WebviewToHostMessage {
         which: readOneOf(record.which, 'openSource.which', SOURCE_KINDS),
         imageName: readImageName(record.imageName, 'openSource.imageName'),
       };
+    case 'switchModel':
+      readRecord(record, 'switchModel', ['type', 'model']);
+      return { type: 'switchModel', model: readOneOf(record.model, 'switchModel.model', MODELS) };
   }
 }
 
@@ -441,9 +540,20 @@ function readLayerState(value: unknown, path: string): PersistedLayerState {
 function readPersistedState(value: unknown): PersistedInspectorState {
   const record = readRecord(value, 'state', ['version', 'imageName', 'layers', 'view'], ['colorScale']);
   readInteger(record.version, 'state.version', 1, 1);
-  const layersRecord = readRecord(record.layers, 'state.layers', LAYER_NAMES);
+  const later = Object.keys(LATER_LAYERS);
+  const layersRecord = readRecord(
+    record.layers,
+    'state.layers',
+    LAYER_NAMES.filter((layer) => !later.includes(layer)),
+    later,
+  );
   const layers = Object.fromEntries(
-    LAYER_NAMES.map((layer) => [layer, readLayerState(layersRecord[layer], `state.layers.${layer}`)]),
+    LAYER_NAMES.map((layer) => [
+      layer,
+      layersRecord[layer] === undefined && LATER_LAYERS[layer] !== undefined
+        ? LATER_LAYERS[layer]
+        : readLayerState(layersRecord[layer], `state.layers.${layer}`),
+    ]),
   ) as Record<LayerName, PersistedLayerState>;
   let view: PersistedViewState | null = null;
   if (record.view !== null) {
@@ -476,4 +586,175 @@ export function parsePersistedState(value: unknown): PersistedInspectorState | u
 /** Host side (WebviewPanelSerializer): which image the restored panel was showing, if any. */
 export function imageNameFromPersistedState(value: unknown): string | undefined {
   return parsePersistedState(value)?.imageName ?? undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dataset panel (confusion matrix, per-class table): its own messages, checked the same way.
+
+/** The dataset panel draws one cell per class pair; beyond this the matrix is refused, not drawn. */
+export const MAX_MATRIX_CLASSES = 1024;
+/** Images listed for one matrix cell (the host ranks them and sends the top ones). */
+export const MAX_CELL_IMAGES = 500;
+
+/** Host → dataset panel: the pooled figures of the evaluated folder. */
+export interface DatasetMessage {
+  readonly type: 'dataset';
+  /** What was evaluated, for the heading (a folder name). */
+  readonly title: string;
+  readonly images: number;
+  readonly numClasses: number;
+  readonly classNames: readonly string[];
+  readonly classColors: readonly Rgb[];
+  /** C×C pixel counts, row-major, rows = label, columns = prediction. */
+  readonly confusion: Float64Array;
+  readonly perClassIoU: readonly (number | null)[];
+  readonly perClassBoundaryIoU: readonly (number | null)[];
+  /** Pooled mIoU (summed confusion matrix). */
+  readonly miou: number | null;
+  /** Mean of per-image mIoU. */
+  readonly meanImageMiou: number | null;
+  readonly boundaryMiou: number | null;
+}
+
+/** Host → dataset panel: the images holding pixels of one cell, most such pixels first. */
+export interface CellImagesMessage {
+  readonly type: 'cellImages';
+  readonly pair: ConfusionPair;
+  readonly images: readonly { readonly name: string; readonly count: number }[];
+  /** Images with at least one such pixel (the list may be cut at MAX_CELL_IMAGES). */
+  readonly total: number;
+}
+
+export type HostToDatasetMessage = DatasetMessage | CellImagesMessage;
+
+/** Dataset panel → host. None names a file: a cell, or an image name the host looks up. */
+export type DatasetToHostMessage =
+  | { readonly type: 'datasetReady' }
+  | { readonly type: 'selectCell'; readonly pair: ConfusionPair }
+  | { readonly type: 'openCellImage'; readonly pair: ConfusionPair; readonly imageName: string };
+
+/** What the dataset panel keeps with setState: the selected cell and the zoom of the matrix. */
+export interface PersistedDatasetState {
+  readonly version: 1;
+  readonly selected: ConfusionPair | null;
+  /** Side of one matrix cell in CSS pixels. */
+  readonly cellSize: number;
+}
+
+export const CELL_SIZE_RANGE = { min: 2, max: 64 } as const;
+
+function readRatioList(value: unknown, path: string, length: number): (number | null)[] {
+  return readArray(value, path, length).map((entry, c) => {
+    const parsed = readFiniteOrNull(entry, `${path}[${c}]`);
+    if (parsed !== null && (parsed < 0 || parsed > 1)) fail(`${path}[${c}]`, 'a number in 0..1 or null');
+    return parsed;
+  });
+}
+
+function readDatasetMessage(record: Record<string, unknown>): DatasetMessage {
+  const path = 'dataset';
+  readRecord(record, path, [
+    'type',
+    'title',
+    'images',
+    'numClasses',
+    'classNames',
+    'classColors',
+    'confusion',
+    'perClassIoU',
+    'perClassBoundaryIoU',
+    'miou',
+    'meanImageMiou',
+    'boundaryMiou',
+  ]);
+  const numClasses = readInteger(record.numClasses, `${path}.numClasses`, 1, MAX_MATRIX_CLASSES);
+  const confusion = readTypedArray(record.confusion, `${path}.confusion`, Float64Array, numClasses * numClasses);
+  if (confusion.some((count) => !(count >= 0) || !Number.isFinite(count))) fail(`${path}.confusion`, 'counts >= 0');
+  return {
+    type: 'dataset',
+    title: readString(record.title, `${path}.title`, PROTOCOL_LIMITS.maxTextLength),
+    images: readInteger(record.images, `${path}.images`, 0, Number.MAX_SAFE_INTEGER),
+    numClasses,
+    classNames: readArray(record.classNames, `${path}.classNames`, numClasses).map((name, c) =>
+      readString(name, `${path}.classNames[${c}]`, PROTOCOL_LIMITS.maxClassNameLength),
+    ),
+    classColors: readArray(record.classColors, `${path}.classColors`, numClasses).map((color, c) =>
+      readColor(color, `${path}.classColors[${c}]`),
+    ),
+    confusion,
+    perClassIoU: readRatioList(record.perClassIoU, `${path}.perClassIoU`, numClasses),
+    perClassBoundaryIoU: readRatioList(record.perClassBoundaryIoU, `${path}.perClassBoundaryIoU`, numClasses),
+    miou: readRatioList([record.miou], `${path}.miou`, 1)[0] ?? null,
+    meanImageMiou: readRatioList([record.meanImageMiou], `${path}.meanImageMiou`, 1)[0] ?? null,
+    boundaryMiou: readRatioList([record.boundaryMiou], `${path}.boundaryMiou`, 1)[0] ?? null,
+  };
+}
+
+function readCellImagesMessage(record: Record<string, unknown>): CellImagesMessage {
+  const path = 'cellImages';
+  readRecord(record, path, ['type', 'pair', 'images', 'total']);
+  const images = record.images;
+  if (!Array.isArray(images) || images.length > MAX_CELL_IMAGES) fail(`${path}.images`, `at most ${MAX_CELL_IMAGES}`);
+  return {
+    type: 'cellImages',
+    pair: readConfusionPair(record.pair, `${path}.pair`, MAX_MATRIX_CLASSES),
+    images: images.map((entry: unknown, i) => {
+      const item = readRecord(entry, `${path}.images[${i}]`, ['name', 'count']);
+      return {
+        name: readImageName(item.name, `${path}.images[${i}].name`),
+        count: readInteger(item.count, `${path}.images[${i}].count`, 1, Number.MAX_SAFE_INTEGER),
+      };
+    }),
+    total: readInteger(record.total, `${path}.total`, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+/** Dataset panel side: a well-formed host message, or why not. */
+export function parseHostToDatasetMessage(value: unknown): ParseResult<HostToDatasetMessage> {
+  return toResult(() => {
+    const record = readPlainObject(value, 'message');
+    return readOneOf(record.type, 'message.type', ['dataset', 'cellImages'] as const) === 'dataset'
+      ? readDatasetMessage(record)
+      : readCellImagesMessage(record);
+  });
+}
+
+/**
+ * Host side: a well-formed dataset-panel message, or why it was refused. Class ids are checked
+ * against the class count the host evaluated with.
+ */
+export function checkDatasetMessage(value: unknown, numClasses: number): ParseResult<DatasetToHostMessage> {
+  return toResult((): DatasetToHostMessage => {
+    const record = readPlainObject(value, 'message');
+    switch (readOneOf(record.type, 'message.type', ['datasetReady', 'selectCell', 'openCellImage'] as const)) {
+      case 'datasetReady':
+        readRecord(record, 'datasetReady', ['type']);
+        return { type: 'datasetReady' };
+      case 'selectCell':
+        readRecord(record, 'selectCell', ['type', 'pair']);
+        return { type: 'selectCell', pair: readConfusionPair(record.pair, 'selectCell.pair', numClasses) };
+      case 'openCellImage':
+        readRecord(record, 'openCellImage', ['type', 'pair', 'imageName']);
+        return {
+          type: 'openCellImage',
+          pair: readConfusionPair(record.pair, 'openCellImage.pair', numClasses),
+          imageName: readImageName(record.imageName, 'openCellImage.imageName'),
+        };
+    }
+  });
+}
+
+/** Either side: the dataset panel's saved state if well formed, else undefined. */
+export function parseDatasetState(value: unknown): PersistedDatasetState | undefined {
+  const result = toResult((): PersistedDatasetState => {
+    const record = readRecord(value, 'state', ['version', 'selected', 'cellSize']);
+    readInteger(record.version, 'state.version', 1, 1);
+    return {
+      version: 1,
+      selected:
+        record.selected === null ? null : readConfusionPair(record.selected, 'state.selected', MAX_MATRIX_CLASSES),
+      cellSize: readInteger(record.cellSize, 'state.cellSize', CELL_SIZE_RANGE.min, CELL_SIZE_RANGE.max),
+    };
+  });
+  return result.ok ? result.value : undefined;
 }

@@ -94,7 +94,7 @@ export function readArrayUpTo(value: unknown, path: string, maxLength: number): 
  * A typed array of exactly the expected kind and length. A bare ArrayBuffer is accepted as well
  * because a transport may hand over the buffer rather than the view.
  */
-export function readTypedArray<T extends Int32Array | Float32Array>(
+export function readTypedArray<T extends Int32Array | Float32Array | Float64Array | Uint8Array>(
   value: unknown,
   path: string,
   kind: { new (buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number; readonly name: string },

@@ -580,7 +580,7 @@ describe('SegLens in VS Code', { skip }, () => {
     });
     assert.ok(changed > before.length / 10, `clicking the hot spot zoomed the view (${changed} samples changed)`);
     // A real photo: this screenshot stays in the gitignored screenshots folder, never in docs/.
-    await screenshot(page, 'real-hot-spots');
+    await screenshot(page, 'real-hot-spots', { realData: true });
   });
 
   it('opens a merged cluster result (seglens merge --out) into the Hard examples view from the explorer', async () => {
@@ -720,7 +720,7 @@ describe('SegLens in VS Code', { skip }, () => {
     }).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}; ${withPhoto} colours sampled`);
     });
-    await screenshot(page, 'cityscapes-photo');
+    await screenshot(page, 'cityscapes-photo', { realData: true });
     await setLayer('image', false);
     let withoutPhoto = withPhoto;
     await retry('the canvas without the photo', 15_000, async () => {
@@ -732,6 +732,125 @@ describe('SegLens in VS Code', { skip }, () => {
     assert.ok(withoutPhoto < withPhoto / 10, `hiding the photo leaves ${withoutPhoto} of ${withPhoto} colours`);
     await setLayer('image', true);
     await setLayer('prediction', true);
-    await screenshot(page, 'cityscapes-inspector');
+    await screenshot(page, 'cityscapes-inspector', { realData: true });
+  });
+
+  it('compares a second prediction folder from the explorer, opens the worst regression and switches A|B', async () => {
+    await runFromPalette(page, 'View: Close All Editors');
+    const predictions = path.join(workspace, 'predictions');
+    const labels = path.join(workspace, 'SegmentationClass');
+    // B: A's predictions, one image fixed (its label as prediction), one broken (another label of its size).
+    const b = path.join(workspace, 'predictions-b');
+    mkdirSync(b, { recursive: true });
+    for (const file of readdirSync(predictions)) copyFileSync(path.join(predictions, file), path.join(b, file));
+    const size = (file: string): string => readFileSync(file).subarray(16, 24).toString('hex');
+    const names = expected.map((image) => image.name);
+    const fixed = names[0]!;
+    const [broken, donor] =
+      names
+        .flatMap((x) => names.filter((y) => y !== x).map((y) => [x, y] as const))
+        .find(
+          ([x, y]) =>
+            x !== fixed && y !== x && size(path.join(labels, `${x}.png`)) === size(path.join(labels, `${y}.png`)),
+        ) ?? [];
+    assert.ok(broken !== undefined && donor !== undefined, 'two sample labels share a size');
+    copyFileSync(path.join(labels, `${fixed}.png`), path.join(b, `${fixed}.png`));
+    copyFileSync(path.join(labels, `${donor}.png`), path.join(b, `${broken}.png`));
+    const report = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [path.join(repo, 'dist', 'cli.js'), 'compare', predictions, b, '--labels', labels, '--json'],
+        {
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      ),
+    ) as { images: { name: string; delta: { miou: number | null } }[] };
+    const worst = report.images[0]!;
+    assert.equal(worst.name, broken, 'the CLI ranks the broken image as the worst regression');
+
+    await runFromPalette(page, 'View: Show Explorer');
+    await explorerRow(page, 'predictions').scrollIntoViewIfNeeded({ timeout: 10_000 });
+    await runFromContextMenu(page, explorerRow(page, 'predictions'), 'Evaluate Predictions');
+    await retry('A evaluated', 90_000, async () => (await imageRowsIn(page, expected)).length === expected.length);
+    await runFromPalette(page, 'View: Show Explorer');
+    await retry('predictions-b in the explorer', 20_000, async () => {
+      await explorerRow(page, 'predictions-b')
+        .scrollIntoViewIfNeeded({ timeout: 1_000 })
+        .catch(() => undefined);
+      return explorerRow(page, 'predictions-b').isVisible();
+    });
+    await runFromContextMenu(page, explorerRow(page, 'predictions-b'), 'Compare With Another Prediction Folder');
+    await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
+    const firstImage = hardExampleRows(page)
+      .filter({ has: page.locator('.label-name', { hasText: /^\d{4}_\d{6}$/ }) })
+      .first();
+    const want = `${worst.delta.miou! < 0 ? '−' : '+'}${Math.abs(worst.delta.miou!).toFixed(2)} mIoU`;
+    await retry('the view ordered by regression', 90_000, async () => {
+      const name = await firstImage.locator('.label-name').innerText({ timeout: 2_000 });
+      const description = await firstImage.locator('.label-description').innerText({ timeout: 2_000 });
+      if (name === worst.name && description === want) return true;
+      await sleep(250);
+      return false;
+    });
+    await screenshot(page, 'compare-view');
+    await firstImage.click();
+    await waitForInspector(page, worst.name);
+    const frame = webviewContent(page);
+    const model = frame.locator('dd[data-metric="model"]');
+    assert.match(await model.innerText(), /^A \(B − A mIoU −/, 'the inspector shows A and the regression');
+    await frame.locator('#switch-model').click();
+    await retry('the inspector to show B', 30_000, async () => /^B /.test(await model.innerText({ timeout: 2_000 })));
+    await screenshot(page, 'inspector-compare');
+  });
+
+  it('opens the dataset panel, clicks a confusion cell and lands in the inspector with the confusion layer on', async () => {
+    await runFromPalette(page, 'View: Close All Editors');
+    const predictions = path.join(workspace, 'predictions');
+    const labels = path.join(workspace, 'SegmentationClass');
+    const cli = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [path.join(repo, 'dist', 'cli.js'), 'eval', predictions, '--labels', labels, '--json'],
+        {
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      ),
+    ) as { dataset: { confusion: number[][] } };
+    const confusion = cli.dataset.confusion;
+    let cell = { label: 0, predicted: 0, count: -1 };
+    confusion.forEach((row, label) =>
+      row.forEach((count, predicted) => {
+        if (label !== predicted && count > cell.count) cell = { label, predicted, count };
+      }),
+    );
+    assert.ok(cell.count > 0, 'the samples have a confusion');
+    await runFromPalette(page, 'SegLens: Open Dataset Panel (Confusion Matrix)');
+    const frame = webviewContent(page);
+    const matrix = frame.locator('#matrix');
+    await retry(
+      'the matrix drawn',
+      30_000,
+      async () =>
+        (await matrix.evaluate((element) => (element as HTMLCanvasElement).width, undefined, { timeout: 2_000 })) > 0,
+    );
+    const side = await matrix.evaluate((element) => (element as HTMLCanvasElement).width);
+    const cellSize = side / confusion.length;
+    await matrix.click({ position: { x: (cell.predicted + 0.5) * cellSize, y: (cell.label + 0.5) * cellSize } });
+    const first = frame.locator('button.cell-image').first();
+    await first.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'dataset-panel');
+    const text = await first.innerText();
+    const name = text.split(' — ')[0]!;
+    await first.click();
+    await waitForInspector(page, name);
+    const inspector = webviewContent(page);
+    assert.match(await inspector.locator('dd[data-metric="confusion"]').innerText(), /→ .*: \d+ px$/);
+    const checked = await inspector
+      .locator('vscode-checkbox[data-layer="confusion"]')
+      .evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
+    assert.ok(checked, 'the confusion layer is on');
+    await screenshot(page, 'inspector-confusion');
   });
 });

@@ -6,6 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 /** In the repo (gitignored), wherever the compiled driver runs from. */
@@ -108,9 +109,17 @@ export function webviewContent(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+/**
+ * Pictures of the real datasets' photos (research-use only) never land in the repository, not even in
+ * its ignored screenshot folder: they go to the run's temporary folder, removed with it.
+ */
+const REAL_DATA_SCREENSHOT_DIR =
+  process.env['SEGLENS_E2E_REAL_DATA_SHOTS'] ?? path.join(os.tmpdir(), 'seglens-e2e-real-data-screenshots');
+
+export async function screenshot(page: Page, name: string, options: { realData?: boolean } = {}): Promise<string> {
+  const dir = options.realData === true ? REAL_DATA_SCREENSHOT_DIR : SCREENSHOT_DIR;
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
 }

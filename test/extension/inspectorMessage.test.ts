@@ -25,6 +25,7 @@ const maps: ImageMaps = {
       box: { x: 2, y: 0, width: 2, height: 2 },
     },
   ],
+  boundaryBand: new Uint8Array(pixels).fill(7),
 };
 
 test('the host builds image messages the webview accepts', () => {

@@ -25,9 +25,12 @@ export function fakeRecord(name: string, overrides: Partial<ImageRecord> = {}): 
       windows: 1,
       box: { x: 2, y: 0, width: 2, height: 1 },
     },
+    boundaryMiou: 0.55,
+    perClassBoundaryIoU: [0.6, null, 0.5],
     classesPresent: [0, 2],
     warnings: [],
     confusion: { counts: [5, 0, 1, 0, 0, 0, 1, 0, 1], unknown: [0, 0, 0] },
+    boundary: { intersection: [3, 0, 1], union: [5, 0, 2] },
     ...overrides,
   };
 }

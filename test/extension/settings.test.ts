@@ -13,6 +13,7 @@ test('defaults follow the spec', () => {
     pooling: 'uniform',
     poolingSigma: 0.5,
     minkowski: 1,
+    boundaryRatio: 0.02,
   });
   assert.deepEqual(settings.read, { softValues: 'auto', softLayout: 'auto', maxMegapixels: 64 });
   assert.equal(settings.workers, 0);

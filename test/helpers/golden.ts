@@ -40,6 +40,25 @@ export function goldenCases(files: readonly string[] = GOLDEN_FILES): GoldenCase
   return files.flatMap((file) => (JSON.parse(readFileSync(file, 'utf8')) as { cases: GoldenCase[] }).cases);
 }
 
+/** The v2 cases (shared/spec/golden-v2.json): loss-v2 settings and Boundary IoU. */
+export interface GoldenV2Case extends Omit<GoldenCase, 'expect'> {
+  pooling: 'uniform' | 'gaussian';
+  pooling_sigma: number;
+  minkowski: number;
+  boundary_ratio: number;
+  expect: GoldenCase['expect'] & {
+    boundary_intersection: number[];
+    boundary_union: number[];
+    boundary_iou: (number | null)[];
+    boundary_miou: number | null;
+    merge_effect_mean: number;
+  };
+}
+
+export function goldenV2Cases(): GoldenV2Case[] {
+  return (JSON.parse(readFileSync(GOLDEN_V2_FILE, 'utf8')) as { cases: GoldenV2Case[] }).cases;
+}
+
 /** |actual - expected| <= tolerance * |expected|, with an absolute floor only for exact zeros. */
 export function relativeClose(actual: number, expected: number, tolerance: number): boolean {
   if (expected === 0) return Math.abs(actual) <= tolerance * 1e-3;

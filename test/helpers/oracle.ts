@@ -126,3 +126,58 @@ export function oracle(input: OracleInput): OracleOutput {
     predicted,
   };
 }
+
+export interface OracleBoundary {
+  distance: number;
+  intersection: number[];
+  union: number[];
+  iou: (number | null)[];
+  miou: number | null;
+}
+
+/**
+ * Boundary IoU read straight from the spec: for every class, the band of a mask is each pixel of the
+ * mask that has, within chessboard distance d, a pixel outside the image or outside the mask; bands are
+ * then restricted to valid pixels. Every pixel's whole (2d+1)² square is checked, class by class.
+ */
+export function oracleBoundary(input: OracleInput, predicted: number[], ratio: number): OracleBoundary {
+  const { width, height, numClasses: C, ignore } = input;
+  const distance = Math.max(1, Math.round(ratio * Math.sqrt(width * width + height * height)));
+  const isValid = (p: number): boolean => input.label[p] !== ignore && input.label[p]! < C;
+  const inBand = (ids: number[], c: number, x: number, y: number): boolean => {
+    if (ids[y * width + x] !== c) return false;
+    for (let dy = -distance; dy <= distance; dy++)
+      for (let dx = -distance; dx <= distance; dx++) {
+        const qx = x + dx;
+        const qy = y + dy;
+        if (qx < 0 || qy < 0 || qx >= width || qy >= height) return true;
+        if (ids[qy * width + qx] !== c) return true;
+      }
+    return false;
+  };
+  const intersection: number[] = [];
+  const union: number[] = [];
+  for (let c = 0; c < C; c++) {
+    let both = 0;
+    let either = 0;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        if (!isValid(y * width + x)) continue;
+        const g = inBand(input.label, c, x, y);
+        const q = inBand(predicted, c, x, y);
+        if (g && q) both++;
+        if (g || q) either++;
+      }
+    intersection.push(both);
+    union.push(either);
+  }
+  const iou = union.map((u, c) => (u === 0 ? null : intersection[c]! / u));
+  const defined = iou.filter((v): v is number => v !== null);
+  return {
+    distance,
+    intersection,
+    union,
+    iou,
+    miou: defined.length ? defined.reduce((a, b) => a + b, 0) / defined.length : null,
+  };
+}

@@ -79,6 +79,11 @@ interface FixtureOptions {
   name?: string;
   imageUri?: string | null;
   mergeEffectRange?: number | null;
+  confusionPair?: { label: number; predicted: number };
+  /** Compare mode: which model the layers show and the other model's argmax map. */
+  comparison?: { shown: 'a' | 'b'; otherPredicted: number[] };
+  /** Boundary band bits per quadrant (top-left, top-right, bottom-left, bottom-right). */
+  band?: [number, number, number, number];
 }
 
 /** Everything of the image message except the typed arrays, which are built inside the page. */
@@ -106,6 +111,7 @@ function fixtureMessage(options: FixtureOptions = {}): Record<string, unknown> {
     mergeEffectRange: options.mergeEffectRange ?? null,
     lossVariant: 'paper',
     hotSpots: FIXTURE_HOT_SPOTS,
+    ...(options.confusionPair !== undefined ? { confusionPair: options.confusionPair } : {}),
   };
 }
 
@@ -233,22 +239,46 @@ async function openInspector(savedState: unknown = undefined): Promise<Inspector
 /** Posts the image message the way VS Code delivers it: a window message whose layers are typed arrays. */
 async function postImage(page: Page, options: FixtureOptions = {}): Promise<void> {
   await page.evaluate(
-    ({ message, arrays }) => {
+    ({ message, arrays, comparison, band, width }) => {
       window.postMessage(
         {
           ...message,
+          ...(comparison === null
+            ? {}
+            : {
+                comparison: {
+                  shown: comparison.shown,
+                  otherPredicted: Int32Array.from(comparison.otherPredicted),
+                  perClassIoUDelta: [0, -0.5, 0.25],
+                  miouDelta: -0.125,
+                },
+              }),
           layers: {
             label: Int32Array.from(arrays.label),
             predicted: Int32Array.from(arrays.predicted),
             truthProbability: Float32Array.from(arrays.truthProbability),
             pixelCost: Float32Array.from(arrays.pixelCost),
             mergeEffect: Float32Array.from(arrays.mergeEffect),
+            ...(band === null
+              ? {}
+              : {
+                  boundaryBand: Uint8Array.from(arrays.label, (_, p) => {
+                    const quadrant = (Math.floor(p / width) < 4 ? 0 : 2) + (p % width < 4 ? 0 : 1);
+                    return band[quadrant] ?? 0;
+                  }),
+                }),
           },
         },
         '*',
       );
     },
-    { message: fixtureMessage(options), arrays: fixtureArrays() },
+    {
+      message: fixtureMessage(options),
+      arrays: fixtureArrays(),
+      comparison: options.comparison ?? null,
+      band: options.band ?? null,
+      width: WIDTH,
+    },
   );
   await page.waitForFunction(
     (name) => document.getElementById('image-name')?.textContent === name,
@@ -319,7 +349,7 @@ async function setLayer(page: Page, layer: string, visible: boolean, opacityPerc
 
 /** Only the given overlays visible, at full opacity unless said otherwise; image layer on (no photo → grey). */
 async function showOnly(page: Page, layers: Record<string, number>): Promise<void> {
-  for (const layer of ['label', 'prediction', 'error', 'mergeEffect']) {
+  for (const layer of ['label', 'prediction', 'error', 'mergeEffect', 'confusion', 'difference', 'boundary']) {
     await setLayer(page, layer, layer in layers, layers[layer]);
   }
 }
@@ -483,6 +513,108 @@ describe('Inspector webview in Chromium', () => {
     }
   });
 
+  it('lights only the pixels of the confusion cell it was opened from, and says which cell', async () => {
+    const { page } = await openInspector();
+    try {
+      // dog (2) predicted as cat (1): exactly the top-right quadrant.
+      await postImage(page, { confusionPair: { label: 2, predicted: 1 } });
+      await showOnly(page, { confusion: 100 });
+      assertColor(await quadrantColor(page, 'topRight'), [255, 200, 0], 'the a→b pixels are lit');
+      for (const quadrant of ['topLeft', 'bottomLeft', 'bottomRight'] as const)
+        assertColor(await quadrantColor(page, quadrant), GREY, `${quadrant} is not in the cell`);
+      assert.equal(
+        await page.locator('dd[data-metric="confusion"]').textContent(),
+        'dog → cat: 16 px',
+        'the header names the cell and its pixel count',
+      );
+      // Without a cell the layer draws nothing even when it is on.
+      await postImage(page, { name: 'fixture/other' });
+      assertColor(await quadrantColor(page, 'topRight'), GREY, 'no cell, nothing lit');
+      assert.equal(await page.locator('dd[data-metric="confusion"]').count(), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('compare mode: the difference layer colours regressions, fixes and shared errors; A|B posts switchModel', async () => {
+    const { page } = await openInspector();
+    try {
+      // Shown model A = the fixture (top-left right, top-right wrong, bottom-left right). Other model B:
+      // top-left wrong (A right, B wrong), top-right right (B fixed it), bottom-left right, void wrong.
+      const otherPredicted = fixtureArrays().label.map((y, p) => {
+        const top = Math.floor(p / WIDTH) < 4;
+        const left = p % WIDTH < 4;
+        return top && left ? 0 : top ? 2 : y < 0 ? 1 : 0;
+      });
+      await postImage(page, { comparison: { shown: 'a', otherPredicted } });
+      await showOnly(page, { difference: 100 });
+      assertColor(await quadrantColor(page, 'topLeft'), [255, 120, 0], 'A right, B wrong: regression colour');
+      assertColor(await quadrantColor(page, 'topRight'), [0, 170, 255], 'B right, A wrong: fix colour');
+      assertColor(await quadrantColor(page, 'bottomLeft'), GREY, 'both right: nothing drawn');
+      assertColor(await quadrantColor(page, 'bottomRight'), GREY, 'void: nothing drawn');
+      assert.match((await page.locator('dd[data-metric="model"]').textContent()) ?? '', /^A \(B − A mIoU −0\.125\)$/);
+      assert.equal(await page.locator('.legend-row[data-class-id="1"] .iou-delta').textContent(), 'Δ −0.500');
+
+      // The same image shown as B: the colours stay tied to A and B, not to the shown model.
+      const fixture = fixtureArrays();
+      await page.evaluate(
+        ({ message, arrays, other }) => {
+          window.postMessage(
+            {
+              ...message,
+              name: 'fixture/as-b',
+              comparison: {
+                shown: 'b',
+                otherPredicted: Int32Array.from(arrays.predicted),
+                perClassIoUDelta: [0, -0.5, 0.25],
+                miouDelta: -0.125,
+              },
+              layers: {
+                label: Int32Array.from(arrays.label),
+                predicted: Int32Array.from(other),
+                truthProbability: Float32Array.from(arrays.truthProbability),
+                pixelCost: Float32Array.from(arrays.pixelCost),
+                mergeEffect: Float32Array.from(arrays.mergeEffect),
+              },
+            },
+            '*',
+          );
+        },
+        { message: fixtureMessage(), arrays: fixture, other: otherPredicted },
+      );
+      await page.waitForFunction(() => document.getElementById('image-name')?.textContent === 'fixture/as-b');
+      assertColor(await quadrantColor(page, 'topLeft'), [255, 120, 0], 'still the regression colour when B is shown');
+      assertColor(await quadrantColor(page, 'topRight'), [0, 170, 255], 'still the fix colour when B is shown');
+
+      await page.locator('#switch-model').click();
+      assert.deepEqual((await page.evaluate(() => window.__seglensTest.posted)).at(-1), {
+        type: 'switchModel',
+        model: 'a',
+      });
+      await page.keyboard.press('b');
+      assert.equal((await page.evaluate(() => window.__seglensTest.posted)).length >= 3, true);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws the boundary bands: agreement grey, label-only green, prediction-only blue, other class red', async () => {
+    const { page } = await openInspector();
+    try {
+      // bits: 1 label band, 2 prediction band, 4 disagreement.
+      await postImage(page, { band: [3, 7, 5, 6] });
+      await showOnly(page, { boundary: 100 });
+      assertColor(await quadrantColor(page, 'topLeft'), [235, 235, 235], 'both bands agree');
+      assertColor(await quadrantColor(page, 'topRight'), [255, 23, 68], 'both bands, different classes');
+      assertColor(await quadrantColor(page, 'bottomLeft'), [0, 200, 83], 'label band only');
+      assertColor(await quadrantColor(page, 'bottomRight'), [41, 121, 255], 'prediction band only');
+      await postImage(page, { name: 'fixture/interior', band: [0, 0, 0, 0] });
+      assertColor(await quadrantColor(page, 'topLeft'), GREY, 'interior pixels stay clear');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('draws the merge-effect heatmap red where M > 0, blue where M < 0, neutral at 0, with a legend', async () => {
     const { page } = await openInspector();
     try {
@@ -631,7 +763,16 @@ describe('Inspector webview in Chromium', () => {
           ]),
         ),
       );
-      assert.deepEqual(toggles, { image: true, label: false, prediction: false, error: false, mergeEffect: true });
+      assert.deepEqual(toggles, {
+        image: true,
+        label: false,
+        prediction: false,
+        error: false,
+        mergeEffect: true,
+        confusion: false,
+        difference: false,
+        boundary: false,
+      });
       assert.equal(await second.page.inputValue('input.opacity[data-layer="mergeEffect"]'), '60');
       // The host re-sends the stored image; it comes back with the saved zoom and pan and layers.
       await postImage(second.page);

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { contentSecurityPolicy, createNonce, inspectorHtml } from '../../src/shared/inspectorHtml';
 import {
+  checkDatasetMessage,
   checkWebviewMessage,
+  MAX_MATRIX_CLASSES,
+  parseDatasetState,
+  parseHostToDatasetMessage,
   defaultClassColors,
   imageNameFromPersistedState,
   isSafeImageName,
@@ -232,6 +236,9 @@ describe('persisted state', () => {
       prediction: { visible: true, opacity: 0.5 },
       error: { visible: false, opacity: 0.6 },
       mergeEffect: { visible: false, opacity: 0.75 },
+      confusion: { visible: false, opacity: 0.5 },
+      difference: { visible: true, opacity: 0.5 },
+      boundary: { visible: true, opacity: 0.5 },
     },
     view: { zoom: 2, offsetX: -10, offsetY: 5 },
   };
@@ -239,6 +246,13 @@ describe('persisted state', () => {
   it('round-trips and gives the host the image name', () => {
     assert.deepEqual(parsePersistedState(JSON.parse(JSON.stringify(state))), state);
     assert.equal(imageNameFromPersistedState(state), 'a/b');
+  });
+
+  it('fills in the confusion layer for a state saved before it existed', () => {
+    const { confusion: _confusion, difference: _difference, boundary: _boundary, ...olderLayers } = state.layers;
+    const restored = parsePersistedState({ ...state, layers: olderLayers });
+    assert.deepEqual(restored?.layers.confusion, { visible: true, opacity: 0.9 });
+    assert.deepEqual(restored?.layers.mergeEffect, state.layers.mergeEffect);
   });
 
   it('refuses corrupt or foreign state', () => {
@@ -290,5 +304,91 @@ describe('inspectorHtml', () => {
       styleUri: 'b',
     });
     assert.ok(!html.includes('<script>alert(1)'));
+  });
+});
+
+describe('dataset panel messages', () => {
+  const dataset = {
+    type: 'dataset',
+    title: 'predictions',
+    images: 2,
+    numClasses: 2,
+    classNames: ['background', 'cat'],
+    classColors: [
+      [0, 0, 0],
+      [128, 0, 0],
+    ],
+    confusion: Float64Array.from([5, 1, 2, 3]),
+    perClassIoU: [0.625, 0.5],
+    perClassBoundaryIoU: [0.5, null],
+    miou: 0.5625,
+    meanImageMiou: 0.6,
+    boundaryMiou: 0.5,
+  };
+
+  it('accepts the dataset and cell-image messages and refuses bad matrices', () => {
+    const parsed = parseHostToDatasetMessage(dataset);
+    assert.ok(parsed.ok);
+    assert.ok(!parseHostToDatasetMessage({ ...dataset, confusion: [5, 1, 2, 3] }).ok, 'a JSON array is not a matrix');
+    assert.ok(!parseHostToDatasetMessage({ ...dataset, confusion: Float64Array.from([5, 1, 2]) }).ok, 'C×C counts');
+    assert.ok(!parseHostToDatasetMessage({ ...dataset, confusion: Float64Array.from([5, -1, 2, 3]) }).ok);
+    assert.ok(!parseHostToDatasetMessage({ ...dataset, numClasses: MAX_MATRIX_CLASSES + 1 }).ok);
+    assert.ok(!parseHostToDatasetMessage({ ...dataset, perClassIoU: [2, 0.5] }).ok);
+    const cell = {
+      type: 'cellImages',
+      pair: { label: 1, predicted: 0 },
+      images: [{ name: 'a/b', count: 3 }],
+      total: 1,
+    };
+    assert.ok(parseHostToDatasetMessage(cell).ok);
+    assert.ok(!parseHostToDatasetMessage({ ...cell, images: [{ name: '../x', count: 3 }] }).ok);
+  });
+
+  it('accepts only cells inside the evaluated class count and image names, never paths', () => {
+    assert.ok(checkDatasetMessage({ type: 'datasetReady' }, 2).ok);
+    assert.ok(checkDatasetMessage({ type: 'selectCell', pair: { label: 1, predicted: 0 } }, 2).ok);
+    assert.ok(!checkDatasetMessage({ type: 'selectCell', pair: { label: 2, predicted: 0 } }, 2).ok);
+    assert.ok(!checkDatasetMessage({ type: 'selectCell', pair: { label: 1, predicted: 0 }, extra: 1 }, 2).ok);
+    assert.ok(checkDatasetMessage({ type: 'openCellImage', pair: { label: 0, predicted: 1 }, imageName: 'x/y' }, 2).ok);
+    for (const imageName of ['/etc/passwd', '../secret', 'C:\\x', 'a/../../b'])
+      assert.ok(!checkDatasetMessage({ type: 'openCellImage', pair: { label: 0, predicted: 1 }, imageName }, 2).ok);
+  });
+
+  it('keeps a valid saved state and drops a corrupt one', () => {
+    const state = { version: 1, selected: { label: 1, predicted: 0 }, cellSize: 12 };
+    assert.deepEqual(parseDatasetState(state), state);
+    assert.equal(parseDatasetState({ ...state, cellSize: 1000 }), undefined);
+    assert.equal(parseDatasetState({ ...state, selected: { label: -1, predicted: 0 } }), undefined);
+  });
+
+  it('an image message may carry the boundary bands as bits 0..7', () => {
+    assert.ok(parseHostMessage(imageMessage({}, { boundaryBand: new Uint8Array(6).fill(7) })).ok);
+    assert.ok(!parseHostMessage(imageMessage({}, { boundaryBand: new Uint8Array(6).fill(8) })).ok);
+    assert.ok(!parseHostMessage(imageMessage({}, { boundaryBand: new Uint8Array(5) })).ok);
+  });
+
+  it('an image message may carry a comparison; the webview may only ask to switch model', () => {
+    const comparison = {
+      shown: 'b',
+      otherPredicted: new Int32Array(6),
+      perClassIoUDelta: [0.25, null],
+      miouDelta: -0.5,
+    };
+    const parsed = parseHostMessage(imageMessage({ comparison }));
+    assert.ok(parsed.ok && parsed.value.type === 'image' && parsed.value.comparison?.shown === 'b');
+    assert.ok(!parseHostMessage(imageMessage({ comparison: { ...comparison, otherPredicted: new Int32Array(5) } })).ok);
+    assert.ok(!parseHostMessage(imageMessage({ comparison: { ...comparison, shown: 'c' } })).ok);
+    assert.ok(!parseHostMessage(imageMessage({ comparison: { ...comparison, miouDelta: 2 } })).ok);
+    assert.deepEqual(parseWebviewMessage({ type: 'switchModel', model: 'a' }), { type: 'switchModel', model: 'a' });
+    assert.equal(parseWebviewMessage({ type: 'switchModel', model: '/tmp/b' }), undefined);
+  });
+
+  it('an image message may carry the confusion cell it was opened from, inside the class range', () => {
+    const withCell = parseHostMessage(imageMessage({ confusionPair: { label: 1, predicted: 0 } }));
+    assert.ok(withCell.ok && withCell.value.type === 'image');
+    assert.deepEqual(withCell.value.confusionPair, { label: 1, predicted: 0 });
+    const without = parseHostMessage(imageMessage({}));
+    assert.ok(without.ok && without.value.type === 'image' && without.value.confusionPair === null);
+    assert.ok(!parseHostMessage(imageMessage({ confusionPair: { label: 2, predicted: 0 } })).ok, 'class 2 of 2');
   });
 });

@@ -2,7 +2,7 @@ import type { FilePair } from '../io/pairing';
 import type { ConfusionMatrix, ImageMetrics } from '../types';
 
 /** One evaluated image as it is stored, streamed and exported: plain JSON. */
-export interface ImageRecord extends Omit<ImageMetrics, 'confusion'> {
+export interface ImageRecord extends Omit<ImageMetrics, 'confusion' | 'boundary'> {
   readonly name: string;
   readonly predictionFile: string;
   readonly labelFile: string;
@@ -11,6 +11,8 @@ export interface ImageRecord extends Omit<ImageMetrics, 'confusion'> {
   /** Things that are legal under the spec but usually mean a wrong setting. */
   readonly warnings: readonly string[];
   readonly confusion: { readonly counts: readonly number[]; readonly unknown: readonly number[] };
+  /** Per-class Boundary IoU band intersections and unions (what the dataset pools). */
+  readonly boundary: { readonly intersection: readonly number[]; readonly union: readonly number[] };
 }
 
 /** Plain arrays for JSON and structured clone; a loop, because Array.from(Float64Array) is ~3x slower (C x C values). */
@@ -36,16 +38,18 @@ export function classesPresent(matrix: ConfusionMatrix): number[] {
 }
 
 /**
- * A record as a worker posts it: the confusion matrix still in typed arrays, which structured clone
- * copies in one piece, where C x C plain numbers cost the worker a conversion and a per-element clone
- * (a fifth of its time at 150 classes). The receiving thread turns it into an ImageRecord.
+ * A record as a worker posts it: the confusion matrix (and the boundary counts) still in typed arrays,
+ * which structured clone copies in one piece, where C x C plain numbers cost the worker a conversion and
+ * a per-element clone (a fifth of its time at 150 classes). The receiving thread turns it into an
+ * ImageRecord.
  */
-export interface WireRecord extends Omit<ImageRecord, 'confusion'> {
+export interface WireRecord extends Omit<ImageRecord, 'confusion' | 'boundary'> {
   readonly confusion: { readonly counts: Float64Array; readonly unknown: Float64Array };
+  readonly boundary: { readonly intersection: Float64Array; readonly union: Float64Array };
 }
 
 export function toWireRecord(pair: FilePair, metrics: ImageMetrics, warnings: readonly string[]): WireRecord {
-  const { confusion, ...figures } = metrics;
+  const { confusion, boundary, ...figures } = metrics;
   return {
     name: pair.name,
     predictionFile: pair.predictionFile,
@@ -54,6 +58,7 @@ export function toWireRecord(pair: FilePair, metrics: ImageMetrics, warnings: re
     classesPresent: classesPresent(confusion),
     warnings,
     confusion: { counts: confusion.counts, unknown: confusion.unknown },
+    boundary: { intersection: boundary.intersection, union: boundary.union },
   };
 }
 
@@ -61,13 +66,18 @@ export function fromWireRecord(wire: WireRecord): ImageRecord {
   return {
     ...wire,
     confusion: { counts: plainArray(wire.confusion.counts), unknown: plainArray(wire.confusion.unknown) },
+    boundary: { intersection: plainArray(wire.boundary.intersection), union: plainArray(wire.boundary.union) },
   };
 }
 
-/** A record without its confusion matrix: what lists, tables and exports keep once the dataset has it. */
-export type ImageRow = Omit<ImageRecord, 'confusion'>;
+/** A record without its pooled counts: what lists, tables and exports keep once the dataset has them. */
+export type ImageRow = Omit<ImageRecord, 'confusion' | 'boundary'>;
 
 export function withoutConfusion(record: ImageRecord): ImageRow {
-  const { confusion: _confusion, ...row } = record;
+  const { confusion: _confusion, boundary: _boundary, ...row } = record;
   return row;
+}
+
+export function toRecord(pair: FilePair, metrics: ImageMetrics, warnings: readonly string[]): ImageRecord {
+  return fromWireRecord(toWireRecord(pair, metrics, warnings));
 }

@@ -1,12 +1,13 @@
-import { validateMetricOptions, type MetricOptions } from '../options';
+import { effectiveBoundaryRatio, validateMetricOptions, type MetricOptions } from '../options';
 import type { ClassMap, ConfusionMatrix, HotSpot, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
 import { predictionSize } from '../types';
 import { meanMergeEffect, mergeEffectMap, type AdaptiveLossResult } from './adaptiveLoss';
+import { boundaryBandMap, boundaryCounts, boundarySummary, type BoundaryCounts } from './boundaryIoU';
 import { confusionOf, iouSummary } from './confusion';
 import { meanCost, pixelCostMap } from './crossEntropy';
 import { fusedHardApplies, fusedHardMetrics, type FusedHardResult } from './fusedHard';
 import { adaptiveLossAndHotSpots, rankHotSpots, ScaleHotSpots } from './hotSpots';
-import { hardPixelTerms, pixelTerms } from './pixelTerms';
+import { hardPixelTerms, pixelTerms, validLabels } from './pixelTerms';
 
 export class SizeMismatchError extends Error {
   override readonly name = 'SizeMismatchError';
@@ -28,8 +29,9 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
   const ce = meanCost(pixelCost, terms.validPixels);
   const { loss: adaptive, hotSpots: spots } = adaptiveLossAndHotSpots(terms, pixelCost, options);
   const confusion = confusionOf(terms, options.numClasses);
+  const boundary = boundaryCounts(terms, options.numClasses, effectiveBoundaryRatio(options));
   return {
-    metrics: assembleMetrics(terms, ce, adaptive, confusion, spots, options),
+    metrics: assembleMetrics(terms, ce, adaptive, confusion, boundary, spots, options),
     maps: lazyMaps(
       terms,
       () => terms,
@@ -64,9 +66,19 @@ function fusedHardEvaluation(label: ClassMap, prediction: ClassMap, options: Met
   const lazyTerms = (): PixelTerms => (terms ??= hardPixelTerms(label, prediction, options));
   let costs: Float64Array | undefined;
   const lazyCosts = (): Float64Array => (costs ??= pixelCostMap(lazyTerms()));
+  // Boundary IoU reads the label with void as -1 (as the general path's terms hold it) and the ids.
+  const boundaryInput: PixelTerms = {
+    width,
+    height,
+    label: validLabels(label, options).label,
+    predicted: prediction.ids,
+    truthProbability: NO_PIXEL_COSTS,
+    validPixels: fused.validPixels,
+  };
+  const boundary = boundaryCounts(boundaryInput, options.numClasses, effectiveBoundaryRatio(options));
   const size = { width, height, validPixels: fused.validPixels };
   return {
-    metrics: assembleMetrics(size, fused.ce, fused.adaptive, fused.confusion, spots, options),
+    metrics: assembleMetrics(size, fused.ce, fused.adaptive, fused.confusion, boundary, spots, options),
     maps: lazyMaps(label, lazyTerms, options, lazyCosts, spots),
     outOfRange: fused.outOfRange,
   };
@@ -79,10 +91,12 @@ function assembleMetrics(
   ce: number,
   adaptive: AdaptiveLossResult,
   confusion: ConfusionMatrix,
+  boundary: BoundaryCounts,
   spots: readonly HotSpot[],
   options: MetricOptions,
 ): ImageMetrics {
   const iou = iouSummary(confusion);
+  const boundaryIoU = boundarySummary(boundary);
   const perScale: Record<string, number | null> = {};
   options.scales.forEach((k, i) => {
     perScale[String(k)] = finiteOrNull(adaptive.perScale[i]!);
@@ -99,7 +113,10 @@ function assembleMetrics(
     pixelAccuracy: iou.pixelAccuracy,
     perClassIoU: iou.perClassIoU,
     largestHotSpot: spots[0] ?? null,
+    boundaryMiou: boundaryIoU.boundaryMiou,
+    perClassBoundaryIoU: boundaryIoU.perClassBoundaryIoU,
     confusion,
+    boundary,
   };
 }
 
@@ -121,6 +138,7 @@ function lazyMaps(
   let truthProbability: Float32Array | undefined;
   let pixelCost: Float32Array | undefined;
   let mergeEffect: Float32Array | undefined;
+  let boundaryBand: Uint8Array | undefined;
   return {
     width,
     height,
@@ -140,6 +158,9 @@ function lazyMaps(
     hotSpots: spots,
     get mergeEffect() {
       return (mergeEffect ??= new Float32Array(mergeEffectMap(termsOf(), pixelCost64(), options)));
+    },
+    get boundaryBand() {
+      return (boundaryBand ??= boundaryBandMap(termsOf(), options.numClasses, effectiveBoundaryRatio(options)));
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { ImageRow } from '../evaluate/record';
 import type { HotSpot } from '../types';
 
-const cell = (value: string | number | null): string => {
+/** One CSV cell: empty for null, quoted when it holds a comma, quote or line break. */
+export const csvCell = (value: string | number | null): string => {
   if (value === null) return '';
   const text = String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -59,6 +60,8 @@ export function recordsToCsv(
     'miou',
     'pixel_accuracy',
     ...classColumns.map((name) => `iou_${name}`),
+    'boundary_miou',
+    ...classColumns.map((name) => `boundary_iou_${name}`),
     ...HOT_SPOT_COLUMNS,
   ];
   const rows = records.map((r) => [
@@ -75,7 +78,9 @@ export function recordsToCsv(
     r.miou,
     r.pixelAccuracy,
     ...classColumns.map((_, c) => r.perClassIoU[c] ?? null),
+    r.boundaryMiou,
+    ...classColumns.map((_, c) => r.perClassBoundaryIoU[c] ?? null),
     ...hotSpotCells(r.largestHotSpot ?? null, classColumns),
   ]);
-  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\n') + '\n';
+  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }

@@ -22,13 +22,18 @@ export interface JsonReport {
     perClassIoU: readonly (number | null)[];
     /** Where merging changes the cost most: the image's largest hot spot. */
     largestHotSpot: HotSpot | null;
+    boundaryMiou: number | null;
+    perClassBoundaryIoU: readonly (number | null)[];
     warnings?: readonly string[];
   }[];
   readonly dataset: {
     images: number;
     miou: number | null;
+    meanImageMiou: number | null;
     pixelAccuracy: number | null;
     perClassIoU: (number | null)[];
+    boundaryMiou: number | null;
+    perClassBoundaryIoU: (number | null)[];
     confusion: number[][];
     unknownPredictions: number[];
     meanCe: number | null;
@@ -89,6 +94,8 @@ export function buildJsonReport(
       pixelAccuracy: r.pixelAccuracy,
       perClassIoU: r.perClassIoU,
       largestHotSpot: r.largestHotSpot ?? null,
+      boundaryMiou: r.boundaryMiou,
+      perClassBoundaryIoU: r.perClassBoundaryIoU,
       ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     })),
     dataset: info

@@ -1,11 +1,18 @@
 import type { ImageRow } from '../evaluate/record';
 
 /** What the hard-example list can be sorted by; each sorts hardest first. */
-export type RankingKey = 'adaptive' | 'ce' | 'mergeEffect' | 'miou' | 'pixelAccuracy';
+export type RankingKey = 'adaptive' | 'ce' | 'mergeEffect' | 'miou' | 'pixelAccuracy' | 'boundaryMiou';
 
-export const RANKING_KEYS: readonly RankingKey[] = ['adaptive', 'ce', 'mergeEffect', 'miou', 'pixelAccuracy'];
+export const RANKING_KEYS: readonly RankingKey[] = [
+  'adaptive',
+  'ce',
+  'mergeEffect',
+  'miou',
+  'pixelAccuracy',
+  'boundaryMiou',
+];
 
-/** Losses are hardest when high, scores (mIoU, accuracy) when low; undefined values go last. */
+/** Losses are hardest when high, scores (mIoU, accuracy, boundary mIoU) when low; undefined values go last. */
 export function hardestFirst(key: RankingKey): (a: ImageRow, b: ImageRow) => number {
   const descending = key === 'adaptive' || key === 'ce' || key === 'mergeEffect';
   return (a, b) => {

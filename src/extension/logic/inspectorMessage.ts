@@ -1,5 +1,12 @@
 import type { ColorTable, ImageMaps, ImageRecord } from '../../core';
-import { defaultClassColors, PROTOCOL_LIMITS, type ImageMessage, type Rgb } from '../../shared/protocol';
+import {
+  defaultClassColors,
+  PROTOCOL_LIMITS,
+  type ConfusionPair,
+  type ImageComparison,
+  type ImageMessage,
+  type Rgb,
+} from '../../shared/protocol';
 
 /** Colours for every class id: the colour table's where it has one, else the VOC palette. */
 export function classColorsFor(numClasses: number, table: ColorTable | undefined): Rgb[] {
@@ -21,6 +28,10 @@ export interface ImageMessageInput {
   readonly position: { readonly index: number; readonly total: number };
   /** The loss variant's name (lossVariantName of the run's options). */
   readonly lossVariant: string;
+  /** The confusion-matrix cell the image was opened from, if any. */
+  readonly confusionPair?: ConfusionPair | null;
+  /** When comparing two prediction folders. */
+  readonly comparison?: ImageComparison | null;
 }
 
 /**
@@ -54,12 +65,15 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
     mergeEffectRange: null,
     lossVariant: input.lossVariant.slice(0, PROTOCOL_LIMITS.maxLossVariantLength),
     hotSpots: maps.hotSpots.slice(0, PROTOCOL_LIMITS.maxHotSpots),
+    confusionPair: input.confusionPair ?? null,
+    comparison: input.comparison ?? null,
     layers: {
       label: maps.label,
       predicted: maps.predicted,
       truthProbability: maps.truthProbability,
       pixelCost: maps.pixelCost,
       mergeEffect: maps.mergeEffect,
+      boundaryBand: maps.boundaryBand,
     },
   };
 }

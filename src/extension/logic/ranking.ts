@@ -42,6 +42,12 @@ export const SORT_KEYS: Readonly<Record<SortKey, SortKeyInfo>> = {
     value: (r) => r.pixelAccuracy,
     format: percent,
   },
+  boundaryMiou: {
+    label: 'Boundary mIoU',
+    detail: 'Boundary IoU (Cheng et al.): how right the outlines are, lowest first',
+    value: (r) => r.boundaryMiou,
+    format: percent,
+  },
 };
 
 export function isSortKey(value: unknown): value is SortKey {

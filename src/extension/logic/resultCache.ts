@@ -77,6 +77,7 @@ export function isImageRecord(value: unknown): value is ImageRecord {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
   const confusion = r['confusion'] as Record<string, unknown> | null | undefined;
+  const boundary = r['boundary'] as Record<string, unknown> | null | undefined;
   const perScale = r['perScale'];
   return (
     typeof r['name'] === 'string' &&
@@ -85,12 +86,14 @@ export function isImageRecord(value: unknown): value is ImageRecord {
     isNumber(r['width']) &&
     isNumber(r['height']) &&
     isNumber(r['validPixels']) &&
-    ['ce', 'adaptive', 'mergeEffect', 'miou', 'pixelAccuracy'].every((k) => isNullableNumber(r[k])) &&
+    ['ce', 'adaptive', 'mergeEffect', 'miou', 'pixelAccuracy', 'boundaryMiou'].every((k) => isNullableNumber(r[k])) &&
     typeof perScale === 'object' &&
     perScale !== null &&
     Object.values(perScale).every(isNullableNumber) &&
     Array.isArray(r['perClassIoU']) &&
     (r['perClassIoU'] as unknown[]).every(isNullableNumber) &&
+    Array.isArray(r['perClassBoundaryIoU']) &&
+    (r['perClassBoundaryIoU'] as unknown[]).every(isNullableNumber) &&
     isNumberArray(r['classesPresent']) &&
     Array.isArray(r['warnings']) &&
     (r['warnings'] as unknown[]).every((w) => typeof w === 'string') &&
@@ -98,7 +101,11 @@ export function isImageRecord(value: unknown): value is ImageRecord {
     typeof confusion === 'object' &&
     confusion !== null &&
     isNumberArray(confusion['counts']) &&
-    isNumberArray(confusion['unknown'])
+    isNumberArray(confusion['unknown']) &&
+    typeof boundary === 'object' &&
+    boundary !== null &&
+    isNumberArray(boundary['intersection']) &&
+    isNumberArray(boundary['union'])
   );
 }
 

@@ -1,5 +1,6 @@
 // The options module directly, not the core index: settings need no image readers or TensorFlow.js.
 import {
+  DEFAULT_BOUNDARY_RATIO,
   DEFAULT_METRIC_OPTIONS,
   DEFAULT_POOLING_SIGMA,
   DEFAULT_READ_OPTIONS,
@@ -86,6 +87,7 @@ export function readSettings(get: SettingReader): SegLensSettings {
       ...(scaleWeights !== undefined ? { scaleWeights } : {}),
       hardEpsilon: finiteNumber(get('hardEpsilon'), DEFAULT_METRIC_OPTIONS.hardEpsilon),
       ...lossSettings(get),
+      boundaryRatio: finiteNumber(get('boundaryRatio'), DEFAULT_BOUNDARY_RATIO),
     },
     read: {
       softValues: oneOf(get('softValues'), SOFT_VALUES, DEFAULT_READ_OPTIONS.softValues),

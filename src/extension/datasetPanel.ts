@@ -1,0 +1,162 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { errorText } from '../core';
+import { createNonce, inspectorHtml } from '../shared/inspectorHtml';
+import { checkDatasetMessage, type ConfusionPair, type HostToDatasetMessage } from '../shared/protocol';
+import { WEBVIEW_PANELS } from './ids';
+import { inspectorTargetFor, resourceOriginForCsp, type InspectorPanels } from './inspectorPanel';
+import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
+import { datasetMessage, imagesForCell } from './logic/confusionImages';
+import { classColorsFor } from './logic/inspectorMessage';
+import type { ResultsStore } from './resultsStore';
+
+/**
+ * The dataset panel: the pooled confusion matrix and per-class table of the current results, and
+ * the drill-down from a cell to its images and on to the inspector with the confusion layer. It
+ * reads only the store (no file access): the webview names cells and image names, never paths.
+ */
+export class DatasetPanel extends Disposable implements vscode.WebviewPanelSerializer {
+  private panel: vscode.WebviewPanel | undefined;
+  /** Listeners of the open panel, dropped when it closes. */
+  private readonly panelScope = this.register(new DisposableStore());
+  private ready = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: ResultsStore,
+    private readonly inspector: InspectorPanels,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    // Results stream in image by image: refresh the open panel at most twice a second.
+    this.register(
+      store.onDidChange(() => {
+        if (this.panel === undefined || !this.ready || this.refreshTimer !== undefined) return;
+        this.refreshTimer = setTimeout(() => {
+          this.refreshTimer = undefined;
+          void this.sendDataset();
+        }, 500);
+      }),
+    );
+    this.register(
+      toDisposable(() => {
+        this.panel?.dispose();
+        this.forget();
+      }),
+    );
+  }
+
+  show(): void {
+    if (this.panel !== undefined) {
+      this.panel.reveal(undefined, false);
+      return;
+    }
+    this.adopt(
+      vscode.window.createWebviewPanel(WEBVIEW_PANELS.dataset, 'SegLens: Dataset', vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
+      }),
+    );
+  }
+
+  /**
+   * After a reload VS Code hands the panel back: it asks for the data again when its script is ready
+   * (the store has restored the results by then, or sends them when they arrive), and keeps its own
+   * selection and zoom in its validated webview state.
+   */
+  deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+    if (this.panel !== undefined) panel.dispose();
+    else this.adopt(panel);
+    return Promise.resolve();
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    this.panel = panel;
+    this.ready = false;
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'seglens.svg');
+    this.panelScope.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
+    this.panelScope.add(panel.onDidDispose(() => this.forget()));
+    panel.webview.html = inspectorHtml({
+      cspSource: resourceOriginForCsp(panel.webview.cspSource),
+      nonce: createNonce(),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'dataset.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'dataset.css')).toString(),
+      title: 'SegLens Dataset',
+      rootId: 'dataset',
+    });
+  }
+
+  private get numClasses(): number | undefined {
+    return this.store.source?.settings.engine.metric.numClasses;
+  }
+
+  private async post(message: HostToDatasetMessage): Promise<void> {
+    await this.panel?.webview.postMessage(message);
+  }
+
+  private async sendDataset(): Promise<void> {
+    const source = this.store.source;
+    const summary = this.store.summary();
+    if (source === undefined || summary === undefined) return;
+    const { settings } = source;
+    await this.post(
+      datasetMessage(
+        path.basename(source.predictionsDir),
+        summary,
+        settings.classNames,
+        classColorsFor(settings.engine.metric.numClasses, settings.engine.colorTable),
+      ),
+    );
+  }
+
+  private onMessage(raw: unknown): void {
+    // Without results no cell is valid (0 classes), but the panel may still say it is ready.
+    const numClasses = this.numClasses ?? 0;
+    const checked = checkDatasetMessage(raw, numClasses);
+    if (!checked.ok) {
+      this.log.warn(`dataset panel: refused a webview message (${checked.error})`);
+      return;
+    }
+    const message = checked.value;
+    switch (message.type) {
+      case 'datasetReady':
+        this.ready = true;
+        void this.sendDataset();
+        return;
+      case 'selectCell':
+        void this.post({
+          type: 'cellImages',
+          pair: message.pair,
+          ...imagesForCell(this.store.all(), numClasses, message.pair),
+        });
+        return;
+      case 'openCellImage':
+        void this.openImage(message.imageName, message.pair).catch((error: unknown) =>
+          this.log.error(`dataset panel: ${errorText(error)}`),
+        );
+        return;
+    }
+  }
+
+  /** Only an image of the current results can be opened: the name is looked up, never used as a path. */
+  private async openImage(name: string, pair: ConfusionPair): Promise<void> {
+    const record = this.store.all().find((r) => r.name === name);
+    const target = record !== undefined ? inspectorTargetFor(this.store, record, 'a', pair) : undefined;
+    if (target === undefined) {
+      this.log.warn(`dataset panel: ${name} is not among the evaluated images`);
+      return;
+    }
+    await this.inspector.show(target);
+  }
+
+  private forget(): void {
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.panelScope.clear();
+    this.panel = undefined;
+    this.ready = false;
+  }
+}
