@@ -40,7 +40,8 @@ without_npm_env() {
 }
 
 # ---- tooling (cached; ~2 min cold, instant warm) ----
-if ! command -v chromium >/dev/null || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
+source "$(dirname "$0")/packages.sh"
+if [ -n "$(missing_packages chromium libkrb5-dev)" ]; then
   log "apt: chromium libkrb5-dev"
   apt-get update -qq -o DPkg::Lock::Timeout=600 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium libkrb5-dev >/dev/null
 fi

@@ -14,8 +14,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-need=()
-for pkg in slurmctld slurmd slurm-client munge; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+source "$(dirname "$0")/packages.sh"
+mapfile -t need < <(missing_packages slurmctld slurmd slurm-client munge)
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install ${need[*]}"
   apt-get update -qq -o DPkg::Lock::Timeout=600
