@@ -3,7 +3,7 @@
  * resolution. They are computed once per image (the merge-effect one again when its range
  * changes) and then only composited, so dragging an opacity slider costs a redraw, not a recolour.
  */
-import type { ImageMessage, Rgb } from '../src/shared/protocol';
+import { LAYER_NAMES, type ImageMessage, type LayerName, type Rgb } from '../src/shared/protocol';
 import {
   BAND_COLORS,
   CONFUSION_COLOR,
@@ -13,16 +13,11 @@ import {
   INVALID_CLASS_COLOR,
 } from './colormap';
 
-export type OverlayName = 'label' | 'prediction' | 'error' | 'mergeEffect' | 'confusion' | 'difference' | 'boundary';
-export const OVERLAY_NAMES: readonly OverlayName[] = [
-  'label',
-  'prediction',
-  'error',
-  'mergeEffect',
-  'confusion',
-  'difference',
-  'boundary',
-];
+/** Every layer but the photo, in drawing order. */
+export type OverlayName = Exclude<LayerName, 'image'>;
+export const OVERLAY_NAMES: readonly OverlayName[] = LAYER_NAMES.filter(
+  (name): name is OverlayName => name !== 'image',
+);
 
 /** RGBA bytes, width×height×4, transparent where the layer has nothing to say (e.g. void). */
 export type OverlayPixels = Uint8ClampedArray<ArrayBuffer>;
