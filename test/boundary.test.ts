@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DatasetAccumulator } from '../src/core/evaluate/datasetSummary';
-import { evaluateImage } from '../src/core/evaluate/evaluateImage';
 import { toRecord } from '../src/core/evaluate/record';
-import { encodeNpy } from '../src/core/io/npy';
-import { encodeIndexPng } from '../src/core/io/pngChunks';
 import { mergeEffectMap } from '../src/core/metrics/adaptiveLoss';
 import { boundaryBandMap, boundaryDistance } from '../src/core/metrics/boundaryIoU';
 import { pixelCostMap } from '../src/core/metrics/crossEntropy';
 import { evaluatePair } from '../src/core/metrics/imageMetrics';
 import { pixelTerms } from '../src/core/metrics/pixelTerms';
-import { DEFAULT_READ_OPTIONS, type MetricOptions } from '../src/core/options';
+import type { MetricOptions } from '../src/core/options';
 import { seededRandom } from '../src/core/synthetic/scenes';
 import type { ClassMap, Prediction } from '../src/core/types';
-import { classMap, goldenPrediction } from './helpers/fixtures';
+import { classMap, evaluateFromFiles, goldenPrediction } from './helpers/fixtures';
 import { goldenV2Cases, relativeClose, type GoldenV2Case } from './helpers/golden';
 import { oracle, oracleBoundary, type OracleInput } from './helpers/oracle';
 
@@ -86,24 +80,7 @@ for (const c of goldenV2Cases()) {
     });
 
     test('the same boundary figures come out of files read from disk', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'seglens-boundary-'));
-      const labelFile = join(dir, 'label.png');
-      writeFileSync(labelFile, encodeIndexPng(label.width, label.height, label.ids, { kind: 'gray', bitDepth: 8 }));
-      let predictionFile: string;
-      if (prediction.type === 'hard') {
-        predictionFile = join(dir, 'pred.png');
-        writeFileSync(
-          predictionFile,
-          encodeIndexPng(label.width, label.height, prediction.map.ids, { kind: 'gray', bitDepth: 8 }),
-        );
-      } else {
-        predictionFile = join(dir, 'pred.npy');
-        writeFileSync(predictionFile, encodeNpy([label.height, label.width, c.C], prediction.scores.values));
-      }
-      const { record } = await evaluateImage(
-        { name: c.name, predictionFile, labelFile },
-        { metric: options, read: { ...DEFAULT_READ_OPTIONS, softValues: 'logits' } },
-      );
+      const record = await evaluateFromFiles(c.name, label, prediction, options);
       assertCounts(record.boundary.intersection, c.expect.boundary_intersection, 'intersection');
       assertCounts(record.boundary.union, c.expect.boundary_union, 'union');
       assertRatio(record.boundaryMiou, c.expect.boundary_miou, 'boundary mIoU');

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { evaluateImage } from '../src/core/evaluate/evaluateImage';
-import { encodeNpy } from '../src/core/io/npy';
-import { encodeIndexPng } from '../src/core/io/pngChunks';
 import { adaptiveLoss, meanMergeEffect, mergeEffectMap } from '../src/core/metrics/adaptiveLoss';
 import { crossEntropy, pixelCostMap } from '../src/core/metrics/crossEntropy';
 import { evaluatePair } from '../src/core/metrics/imageMetrics';
 import { pixelTerms } from '../src/core/metrics/pixelTerms';
-import { DEFAULT_READ_OPTIONS } from '../src/core/options';
-import { classMap, goldenOptions, goldenPrediction } from './helpers/fixtures';
+import { classMap, evaluateFromFiles, goldenOptions, goldenPrediction } from './helpers/fixtures';
 import { GOLDEN_FILES, goldenCases, REPO_ROOT, relativeClose } from './helpers/golden';
 
 const TOLERANCE = 1e-6;
@@ -79,25 +74,7 @@ for (const c of goldenCases()) {
     });
 
     test('the same numbers come out of real files read from disk', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'seglens-golden-'));
-      const labelFile = join(dir, 'label.png');
-      writeFileSync(labelFile, encodeIndexPng(label.width, label.height, label.ids, { kind: 'gray', bitDepth: 8 }));
-      let predictionFile: string;
-      if (prediction.type === 'hard') {
-        predictionFile = join(dir, 'pred.png');
-        writeFileSync(
-          predictionFile,
-          encodeIndexPng(label.width, label.height, prediction.map.ids, { kind: 'gray', bitDepth: 8 }),
-        );
-      } else {
-        predictionFile = join(dir, 'pred.npy');
-        const values = prediction.scores.values as Float64Array;
-        writeFileSync(predictionFile, encodeNpy([label.height, label.width, c.C], values));
-      }
-      const { record } = await evaluateImage(
-        { name: c.name, predictionFile, labelFile },
-        { metric: options, read: { ...DEFAULT_READ_OPTIONS, softValues: 'logits' } },
-      );
+      const record = await evaluateFromFiles(c.name, label, prediction, options);
       assertClose(record.ce, c.expect.ce, 'CE');
       assertClose(record.adaptive, c.expect.adaptive, 'adaptive');
       c.scales.forEach((k) =>

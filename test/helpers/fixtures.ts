@@ -1,5 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateImage } from '../../src/core/evaluate/evaluateImage';
+import type { ImageRecord } from '../../src/core/evaluate/record';
+import { encodeNpy } from '../../src/core/io/npy';
+import { encodeIndexPng } from '../../src/core/io/pngChunks';
 import type { ClassMap, Prediction } from '../../src/core/types';
-import type { MetricOptions } from '../../src/core/options';
+import { DEFAULT_READ_OPTIONS, type MetricOptions } from '../../src/core/options';
 import type { GoldenCase } from './golden';
 
 export function classMap(rows: readonly (readonly number[])[]): ClassMap {
@@ -33,4 +40,36 @@ export function goldenOptions(c: GoldenCase): MetricOptions {
     ...(c.pooling_sigma !== undefined ? { poolingSigma: c.pooling_sigma } : {}),
     ...(c.minkowski !== undefined ? { minkowski: c.minkowski } : {}),
   };
+}
+
+/**
+ * Writes a label and its prediction as files (gray index PNGs; soft scores as HWC logits .npy) and
+ * evaluates them as a folder run would, so the readers are part of what is checked.
+ */
+export async function evaluateFromFiles(
+  name: string,
+  label: ClassMap,
+  prediction: Prediction,
+  options: MetricOptions,
+): Promise<ImageRecord> {
+  const dir = mkdtempSync(join(tmpdir(), 'seglens-files-'));
+  const labelFile = join(dir, 'label.png');
+  writeFileSync(labelFile, encodeIndexPng(label.width, label.height, label.ids, { kind: 'gray', bitDepth: 8 }));
+  let predictionFile: string;
+  if (prediction.type === 'hard') {
+    predictionFile = join(dir, 'pred.png');
+    writeFileSync(
+      predictionFile,
+      encodeIndexPng(label.width, label.height, prediction.map.ids, { kind: 'gray', bitDepth: 8 }),
+    );
+  } else {
+    predictionFile = join(dir, 'pred.npy');
+    const { scores } = prediction;
+    writeFileSync(predictionFile, encodeNpy([scores.height, scores.width, scores.channels], scores.values));
+  }
+  const { record } = await evaluateImage(
+    { name, predictionFile, labelFile },
+    { metric: options, read: { ...DEFAULT_READ_OPTIONS, softValues: 'logits' } },
+  );
+  return record;
 }
