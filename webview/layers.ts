@@ -183,11 +183,6 @@ export function mergeEffectScale(image: ImageMessage, wanted: 'robust' | 'full')
   return { halfRange, kind, largest, clamped };
 }
 
-/** Half-width of the merge-effect scale with the full range (the host's fixed range when it sends one). */
-export function mergeEffectHalfRange(image: ImageMessage): number {
-  return mergeEffectScale(image, 'full').halfRange;
-}
-
 /** Diverging colours on valid pixels; void is transparent because M = 0 there means "undefined", not "no effect". */
 export function mergeEffectOverlay(image: ImageMessage, halfRange: number): OverlayPixels {
   const { label, mergeEffect } = image.layers;
