@@ -26,6 +26,42 @@ class UnionFind {
   }
 }
 
+/**
+ * Tables of window column x class -> group, all -1, kept from image to image. Their size is
+ * (columns of windows) x C: at 150 classes, allocating and filling two per scale for every image cost
+ * more than the groups they hold. A table at least as long as asked serves (keys past the asked length
+ * are never used); at most KEPT_TABLES are kept, the largest, so images of many widths cannot pile
+ * tables up.
+ */
+class SlotTablePool {
+  private readonly free: Int32Array[] = [];
+
+  take(length: number): Int32Array {
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const size = this.free[i]!.length;
+      if (size >= length && (best < 0 || size < this.free[best]!.length)) best = i;
+    }
+    if (best < 0) return new Int32Array(length).fill(-1);
+    return this.free.splice(best, 1)[0]!;
+  }
+
+  give(table: Int32Array): void {
+    this.free.push(table);
+    if (this.free.length > KEPT_TABLES) {
+      let smallest = 0;
+      for (let i = 1; i < this.free.length; i++) if (this.free[i]!.length < this.free[smallest]!.length) smallest = i;
+      this.free.splice(smallest, 1);
+    }
+  }
+}
+
+/** Two tables for each of three scales, and as many again for a second image in flight. */
+const KEPT_TABLES = 12;
+
+const slotTables = new SlotTablePool();
+const RELEASED = new Int32Array(0);
+
 /** Per-group figures of one scale, in arrays indexed by group number; box = the group's window, clipped. */
 interface Groups {
   readonly classId: number[];
@@ -55,8 +91,25 @@ export class ScaleHotSpots implements GroupEffectSink {
     private readonly height: number,
   ) {
     const slots = Math.ceil(width / k) * numClasses;
-    this.above = new Int32Array(slots).fill(-1);
-    this.current = new Int32Array(slots).fill(-1);
+    this.above = slotTables.take(slots);
+    this.current = slotTables.take(slots);
+  }
+
+  /**
+   * Hands the two band tables back for the next image's collectors, once the groups are all in (the
+   * groups themselves stay readable). Only the entries of the last two bands can be set: they are
+   * reset, so the tables go back all -1. Optional: a collector never released costs only its tables.
+   */
+  release(): void {
+    for (const key of this.touched) this.current[key] = -1;
+    for (const key of this.touchedAbove) this.above[key] = -1;
+    this.touched.length = 0;
+    this.touchedAbove.length = 0;
+    slotTables.give(this.above);
+    slotTables.give(this.current);
+    // A released collector must not take groups: its tables now belong to another.
+    this.above = RELEASED;
+    this.current = RELEASED;
   }
 
   group(bandTop: number, key: number, n: number, effect: number): void {
@@ -167,7 +220,9 @@ export function adaptiveLossAndHotSpots(
     collectors.push(collector);
     return collector;
   });
-  return { loss, hotSpots: rankHotSpots(collectors, options.scales, terms.validPixels, limit) };
+  const spots = rankHotSpots(collectors, options.scales, terms.validPixels, limit);
+  for (const collector of collectors) collector.release();
+  return { loss, hotSpots: spots };
 }
 
 /** The image's hot spots alone (see adaptiveLossAndHotSpots). */
