@@ -26,9 +26,20 @@ export interface BoundarySummary {
   readonly boundaryMiou: number | null;
 }
 
-/** `d = max(1, round(ratio · √(H² + W²)))`. */
+/**
+ * `d = max(1, round(ratio · √(H² + W²)))`, halves to even as the paper's reference code rounds
+ * (boundary-iou-api: `int(round(dilation_ratio * img_diag))`, Python's round). It matters on VOC's most
+ * common size: 0.02 · √(500² + 375²) is exactly 12.5, which gives 12 there (and would give 13 by Math.round).
+ */
 export function boundaryDistance(width: number, height: number, ratio: number): number {
-  return Math.max(1, Math.round(ratio * Math.sqrt(width * width + height * height)));
+  return Math.max(1, roundHalfToEven(ratio * Math.sqrt(width * width + height * height)));
+}
+
+function roundHalfToEven(x: number): number {
+  const floor = Math.floor(x);
+  const fraction = x - floor;
+  if (fraction !== 0.5) return Math.round(x);
+  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 /**
