@@ -43,11 +43,9 @@ def window_index(height, width, k):
 
 
 def boundary_distance(height, width, ratio):
-    """d = max(1, round(ratio * sqrt(H^2 + W^2))), halves rounded up as the engine's Math.round does
-    (Python's round would give 12 instead of 13 on every 500x375 image, where the product is 12.5)."""
-    x = ratio * math.sqrt(height * height + width * width)
-    whole = math.floor(x)
-    return max(1, whole + (x - whole >= 0.5))
+    """d = max(1, round(ratio * sqrt(H^2 + W^2))) with Python's round (halves to even), as the paper's
+    reference code (boundary-iou-api) computes it: 12 on a 500x375 image, where the product is 12.5."""
+    return max(1, int(round(ratio * math.sqrt(height * height + width * width))))
 
 
 def window_has_change(changes, d):
