@@ -50,6 +50,8 @@ export function iouSummary(matrix: ConfusionMatrix): IoUSummary {
     let sum = labelled[c]!;
     for (let j = 0; j < n; j++) {
       const count = matrix.counts[row + j]!;
+      // An image's matrix is almost all zeros (a few of C classes): skipping them changes no sum.
+      if (count === 0) continue;
       sum += count;
       predictedAs[j]! += count;
     }
