@@ -89,6 +89,16 @@ test('id runs reproduce the map row by row', () => {
         rebuilt.fill(runs.id[r]!, y * width + runs.start[r]!, y * width + to);
       }
     assert.deepEqual(rebuilt, ids);
+    // The same runs from 32-bit ids and from 16-bit ids not aligned for the two-pixel comparison.
+    const unaligned = new Uint16Array(ids.length + 1).subarray(1);
+    unaligned.set(ids);
+    for (const other of [Int32Array.from(ids), unaligned]) {
+      const again = idRuns(other, width, height);
+      assert.deepEqual(again.rowStart, runs.rowStart);
+      const count = runs.rowStart[height]!;
+      assert.deepEqual(again.start.subarray(0, count), runs.start.subarray(0, count));
+      assert.deepEqual(again.id.subarray(0, count), runs.id.subarray(0, count));
+    }
   }
 });
 
