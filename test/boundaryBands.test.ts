@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { countBitsEither, popcount, setBits, wordsPerRow } from '../src/core/metrics/bitRows';
-import { bandOfIds, boundaryCountsOfIds, boundaryDistance } from '../src/core/metrics/boundaryIoU';
-import { idRuns } from '../src/core/metrics/idRuns';
+import { bandOfIds, boundaryCountsOfRuns, boundaryDistance } from '../src/core/metrics/boundaryIoU';
+import { idRuns, mapRuns } from '../src/core/metrics/idRuns';
 import { seededRandom } from '../src/core/synthetic/scenes';
 import { oracleBoundary, type OracleInput } from './helpers/oracle';
 
@@ -130,11 +130,8 @@ test('boundary counts from raw ids (void as the ignore index or ids ≥ C) equal
     );
     const input: OracleInput = { width, height, numClasses, ignore: 255, scales: [2], label, hard };
     const expected = oracleBoundary(input, hard, ratio);
-    const counts = boundaryCountsOfIds(
-      Uint16Array.from(label),
-      Uint16Array.from(hard),
-      width,
-      height,
+    const counts = boundaryCountsOfRuns(
+      mapRuns(Uint16Array.from(label), Uint16Array.from(hard), width, height),
       numClasses,
       255,
       ratio,
@@ -148,7 +145,7 @@ test('boundary counts from raw ids (void as the ignore index or ids ≥ C) equal
 test('a band wider than the image leaves no interior: every valid pixel is in its class’s band', () => {
   const ids = Uint16Array.from([0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1]);
   assert.deepEqual(Array.from(bandOfIds(ids, 6, 2, 3)), new Array<number>(12).fill(1));
-  const counts = boundaryCountsOfIds(ids, ids, 6, 2, 2, 255, 0.5);
+  const counts = boundaryCountsOfRuns(mapRuns(ids, ids, 6, 2), 2, 255, 0.5);
   assert.deepEqual(Array.from(counts.intersection), [6, 6]);
   assert.deepEqual(Array.from(counts.union), [6, 6]);
 });

@@ -5,11 +5,11 @@
  * counting as not in X. A pixel p of class c is outside the erosion exactly when the square around p
  * leaves the image or holds an id other than p's own, which does not depend on c: the bands of every
  * class come at once from the map's runs of equal ids (one pass over the pixels), then 32 pixels per
- * word operation (interiorBits) and one popcount per run to count them (boundaryCountsOfIds).
+ * word operation (interiorBits) and one popcount per run to count them (boundaryCountsOfRuns).
  */
 import type { PixelTerms } from '../types';
 import { countBitsEither, setBits, wordsPerRow } from './bitRows';
-import { idRuns, type IdRuns } from './idRuns';
+import { idRuns, mapRuns, type IdRuns, type MapRuns } from './idRuns';
 
 export const DEFAULT_BOUNDARY_RATIO = 0.02;
 
@@ -128,18 +128,15 @@ export function bandOfIds(ids: ArrayLike<number>, width: number, height: number,
  * 0..C-1 are in no class's band. Counted per segment of constant (label, prediction) ids, with popcounts:
  * |G_c ∪ P_c| = |G_c| + |P_c| - |G_c ∩ P_c|, and G_c ∩ P_c needs label = prediction = c.
  */
-export function boundaryCountsOfIds(
-  labelIds: ArrayLike<number>,
-  predictedIds: ArrayLike<number>,
-  width: number,
-  height: number,
+export function boundaryCountsOfRuns(
+  runs: MapRuns,
   numClasses: number,
   ignoreIndex: number,
   ratio: number,
 ): BoundaryCounts {
+  const { label, predicted } = runs;
+  const { width, height } = label;
   const distance = boundaryDistance(width, height, ratio);
-  const label = idRuns(labelIds, width, height);
-  const predicted = idRuns(predictedIds, width, height);
   const labelInterior = interiorBits(label, distance);
   const predictedInterior = interiorBits(predicted, distance);
   const words = wordsPerRow(width);
@@ -180,7 +177,7 @@ export function boundaryCountsOfIds(
 
 /** Boundary counts of per-pixel terms (void labels below 0). */
 export function boundaryCounts(terms: PixelTerms, numClasses: number, ratio: number): BoundaryCounts {
-  return boundaryCountsOfIds(terms.label, terms.predicted, terms.width, terms.height, numClasses, -1, ratio);
+  return boundaryCountsOfRuns(mapRuns(terms.label, terms.predicted, terms.width, terms.height), numClasses, -1, ratio);
 }
 
 export function emptyBoundaryCounts(numClasses: number): BoundaryCounts {

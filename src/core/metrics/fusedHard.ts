@@ -3,6 +3,7 @@ import type { ClassMap, ConfusionMatrix } from '../types';
 import { NEGLIGIBLE_EFFECT_PER_PIXEL, type AdaptiveLossResult, type GroupEffectSink } from './adaptiveLoss';
 import { emptyConfusion } from './confusion';
 import { cost } from './crossEntropy';
+import { mapRuns, type MapRuns } from './idRuns';
 
 /**
  * The fused kernel for hard predictions: CE, the confusion matrix and every scale of the adaptive loss
@@ -267,8 +268,8 @@ class BasePass {
   /** K (checkedWindow), and per K-window of the current K-band its class when pure, else -1. */
   private readonly checked: number;
   private readonly pureClass: Int32Array;
-  /** 32-bit views of both maps (two ids a word) when the width and K are even and the arrays aligned. */
-  private readonly pairs: { readonly label: Uint32Array; readonly predicted: Uint32Array } | undefined;
+  /** Per K-window of the current K-band, its rows found pure with its class (largeBand). */
+  private readonly pureRows: Int32Array;
   readonly labelRange = new RangeCounter();
   readonly predictionRange = new RangeCounter();
   /** Valid pixels of the pure windows (the others are counted by flushBand). */
@@ -281,6 +282,7 @@ class BasePass {
     private readonly scales: readonly Scale[],
     options: MetricOptions,
     confusion: ConfusionMatrix,
+    private readonly runs: MapRuns,
   ) {
     this.C = options.numClasses;
     this.ignoreIndex = options.ignoreIndex;
@@ -294,14 +296,7 @@ class BasePass {
     this.unknown = confusion.unknown;
     this.checked = checkedWindow(scales[scales.length - 1]!.k);
     this.pureClass = new Int32Array(Math.ceil(width / this.checked)).fill(-1);
-    const aligned = (ids: Uint16Array): boolean => ids.byteOffset % 4 === 0 && ids.length % 2 === 0;
-    this.pairs =
-      width % 2 === 0 && this.checked % 2 === 0 && aligned(label) && aligned(predicted)
-        ? {
-            label: new Uint32Array(label.buffer, label.byteOffset, label.length / 2),
-            predicted: new Uint32Array(predicted.buffer, predicted.byteOffset, predicted.length / 2),
-          }
-        : undefined;
+    this.pureRows = new Int32Array(this.pureClass.length);
   }
 
   /**
@@ -309,40 +304,54 @@ class BasePass {
    * comment). Called once per band of K rows, before the smallest scale's bands in it.
    */
   largeBand(top: number, end: number): void {
-    const { label, predicted, width, C, ignoreIndex, checked: K, pureClass, matrix, pairs } = this;
+    const { width, C, ignoreIndex, checked: K, pureClass, pureRows, matrix } = this;
+    const { label, predicted } = this.runs;
+    const windows = pureClass.length;
+    // A window is pure when in each of its rows one segment of constant (label, prediction) ids, both
+    // the same valid class, covers it: the segments come from merging the two maps' runs, so a row
+    // costs its runs and its pure windows, not its pixels. pureRows counts the rows that agree with
+    // the class the window's top row found.
+    for (let row = top; row < end; row++) {
+      const labelEnd = label.rowStart[row + 1]!;
+      const predictedEnd = predicted.rowStart[row + 1]!;
+      let l = label.rowStart[row]!;
+      let q = predicted.rowStart[row]!;
+      let from = 0;
+      while (from < width) {
+        const labelTo = l + 1 < labelEnd ? label.start[l + 1]! : width;
+        const predictedTo = q + 1 < predictedEnd ? predicted.start[q + 1]! : width;
+        const to = labelTo < predictedTo ? labelTo : predictedTo;
+        const y = label.id[l]!;
+        if (y === predicted.id[q] && y < C && y !== ignoreIndex) {
+          // Windows inside [from, to); the last, narrower window when the segment reaches the edge.
+          const last = to === width ? windows : Math.floor(to / K);
+          for (let w = Math.ceil(from / K); w < last; w++) {
+            if (row === top) {
+              pureClass[w] = y;
+              pureRows[w] = 1;
+            } else if (pureClass[w] === y) {
+              pureRows[w]!++;
+            }
+          }
+        }
+        if (labelTo === to) l++;
+        if (predictedTo === to) q++;
+        from = to;
+      }
+    }
     let pure = 0;
-    for (let w = 0, left = 0; left < width; w++, left += K) {
-      const right = Math.min(width, left + K);
-      const y = label[top * width + left]!;
-      let same = y < C && y !== ignoreIndex;
-      if (pairs && same) {
-        // Two ids per 32-bit word (even width, even K: every row segment starts on a word).
-        const word = (y | (y << 16)) >>> 0;
-        for (let row = top; same && row < end; row++) {
-          for (let i = (row * width + left) >> 1, stop = (row * width + right) >> 1; i < stop; i++) {
-            if (pairs.label[i] !== word || pairs.predicted[i] !== word) {
-              same = false;
-              break;
-            }
-          }
-        }
-      } else {
-        for (let row = top; same && row < end; row++) {
-          const rowStart = row * width;
-          for (let p = rowStart + left, stop = rowStart + right; p < stop; p++) {
-            if (label[p] !== y || predicted[p] !== y) {
-              same = false;
-              break;
-            }
-          }
-        }
+    for (let w = 0; w < windows; w++) {
+      const y = pureClass[w]!;
+      const isPure = pureRows[w] === end - top;
+      pureRows[w] = 0;
+      if (!isPure) {
+        pureClass[w] = -1;
+        continue;
       }
-      pureClass[w] = same ? y : -1;
-      if (same) {
-        const n = (right - left) * (end - top);
-        pure += n;
-        matrix[y * C + y]! += n;
-      }
+      const left = w * K;
+      const n = (Math.min(width, left + K) - left) * (end - top);
+      pure += n;
+      matrix[y * C + y]! += n;
     }
     this.pureWindowPixels += pure;
     for (const scale of this.scales) scale.purePixels += pure;
@@ -474,6 +483,7 @@ export function fusedHardMetrics(
   prediction: ClassMap,
   options: MetricOptions,
   sinkFor?: (k: number) => GroupSink,
+  runs: MapRuns = mapRuns(label.ids, prediction.ids, label.width, label.height),
 ): FusedHardResult {
   const { width, height } = label;
   const { numClasses: C, hardEpsilon } = options;
@@ -492,7 +502,7 @@ export function fusedHardMetrics(
   const scales = makeScales(sorted, width, C, sinkFor);
   const base = scales[0]!;
   const checked = checkedWindow(scales[scales.length - 1]!.k);
-  const pass = new BasePass(label.ids, prediction.ids, width, scales, options, confusion);
+  const pass = new BasePass(label.ids, prediction.ids, width, scales, options, confusion, runs);
   let validPixels = 0;
   for (let largeTop = 0; largeTop < height; largeTop += checked) {
     const largeEnd = Math.min(height, largeTop + checked);

@@ -13,6 +13,22 @@ export interface IdRuns {
   readonly id: Int32Array;
 }
 
+/** A label and a prediction as runs: read by the fused kernel's pure-window search and by Boundary IoU. */
+export interface MapRuns {
+  readonly label: IdRuns;
+  readonly predicted: IdRuns;
+}
+
+/** Both maps' runs, one pass over each. */
+export function mapRuns(
+  label: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  width: number,
+  height: number,
+): MapRuns {
+  return { label: idRuns(label, width, height), predicted: idRuns(predicted, width, height) };
+}
+
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 export function idRuns(ids: ArrayLike<number>, width: number, height: number): IdRuns {

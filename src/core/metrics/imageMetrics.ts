@@ -5,7 +5,7 @@ import { meanMergeEffect, mergeEffectMap, type AdaptiveLossResult } from './adap
 import {
   boundaryBandMap,
   boundaryCounts,
-  boundaryCountsOfIds,
+  boundaryCountsOfRuns,
   boundarySummary,
   type BoundaryCounts,
 } from './boundaryIoU';
@@ -13,6 +13,7 @@ import { confusionOf, iouSummary } from './confusion';
 import { meanCost, pixelCostMap } from './crossEntropy';
 import { fusedHardApplies, fusedHardMetrics, type FusedHardResult } from './fusedHard';
 import { adaptiveLossAndHotSpots, rankHotSpots, ScaleHotSpots } from './hotSpots';
+import { mapRuns } from './idRuns';
 import { hardPixelTerms, pixelTerms } from './pixelTerms';
 
 export class SizeMismatchError extends Error {
@@ -58,11 +59,19 @@ function fusedHardEvaluation(label: ClassMap, prediction: ClassMap, options: Met
   // The hot spots are built from the kernel's groups, as adaptiveLossAndHotSpots builds them from the
   // general pass (the collectors read no c(p): they are handed each group's effect).
   const collectors = new Map<number, ScaleHotSpots>();
-  const fused = fusedHardMetrics(label, prediction, options, (k) => {
-    const collector = new ScaleHotSpots(NO_PIXEL_COSTS, k, options.numClasses, width, height);
-    collectors.set(k, collector);
-    return collector;
-  });
+  // Both maps as runs, once: the kernel's pure-window search and Boundary IoU read them.
+  const runs = mapRuns(label.ids, prediction.ids, width, height);
+  const fused = fusedHardMetrics(
+    label,
+    prediction,
+    options,
+    (k) => {
+      const collector = new ScaleHotSpots(NO_PIXEL_COSTS, k, options.numClasses, width, height);
+      collectors.set(k, collector);
+      return collector;
+    },
+    runs,
+  );
   const spots = rankHotSpots(
     options.scales.map((k) => collectors.get(k)!),
     options.scales,
@@ -73,15 +82,7 @@ function fusedHardEvaluation(label: ClassMap, prediction: ClassMap, options: Met
   const lazyTerms = (): PixelTerms => (terms ??= hardPixelTerms(label, prediction, options));
   let costs: Float64Array | undefined;
   const lazyCosts = (): Float64Array => (costs ??= pixelCostMap(lazyTerms()));
-  const boundary = boundaryCountsOfIds(
-    label.ids,
-    prediction.ids,
-    width,
-    height,
-    options.numClasses,
-    options.ignoreIndex,
-    effectiveBoundaryRatio(options),
-  );
+  const boundary = boundaryCountsOfRuns(runs, options.numClasses, options.ignoreIndex, effectiveBoundaryRatio(options));
   const size = { width, height, validPixels: fused.validPixels };
   return {
     metrics: assembleMetrics(size, fused.ce, fused.adaptive, fused.confusion, boundary, spots, options),
