@@ -86,28 +86,27 @@ export function interiorBits(runs: IdRuns, distance: number): Int32Array {
     for (let w = 0; w < words; w++) joined[base + w]! &= horizontal[base + w]!;
   }
   // The window of centre y0 is row y0 - d of `horizontal` and rows y0 - d + 1 .. y0 + d of `joined`: a
-  // window of `block` = 2d rows of `joined`, = suffix[s] & prefix[s + block - 1] with s = y0 - d + 1.
+  // window of `block` = 2d rows of `joined`, = suffix(s) & prefix(s + block - 1) with s = y0 - d + 1.
+  // Prefixes are kept for every row; the suffix of row s is needed once, so the backward pass keeps
+  // one row of it and writes the interior of the centre whose window starts at s.
   const block = 2 * distance;
   const prefix = new Int32Array(words * height);
-  const suffix = new Int32Array(words * height);
   for (let y = 0; y < height; y++) {
     const base = y * words;
-    const first = y % block === 0;
-    for (let w = 0; w < words; w++)
-      prefix[base + w] = first ? joined[base + w]! : prefix[base - words + w]! & joined[base + w]!;
+    if (y % block === 0) prefix.set(joined.subarray(base, base + words), base);
+    else for (let w = 0; w < words; w++) prefix[base + w] = prefix[base - words + w]! & joined[base + w]!;
   }
-  for (let y = height - 1; y >= 0; y--) {
-    const base = y * words;
-    const last = y % block === block - 1 || y === height - 1;
-    for (let w = 0; w < words; w++)
-      suffix[base + w] = last ? joined[base + w]! : suffix[base + words + w]! & joined[base + w]!;
-  }
-  for (let y0 = distance; y0 + distance < height; y0++) {
-    const base = y0 * words;
+  const suffix = new Int32Array(words);
+  for (let s = height - 1; s >= 1; s--) {
+    const base = s * words;
+    const restart = s % block === block - 1 || s === height - 1;
+    for (let w = 0; w < words; w++) suffix[w] = restart ? joined[base + w]! : suffix[w]! & joined[base + w]!;
+    const y0 = s + distance - 1;
+    if (y0 < distance || y0 + distance >= height) continue;
+    const out = y0 * words;
     const top = (y0 - distance) * words;
-    const first = (y0 - distance + 1) * words;
     const last = (y0 + distance) * words;
-    for (let w = 0; w < words; w++) interior[base + w] = horizontal[top + w]! & suffix[first + w]! & prefix[last + w]!;
+    for (let w = 0; w < words; w++) interior[out + w] = horizontal[top + w]! & suffix[w]! & prefix[last + w]!;
   }
   return interior;
 }
