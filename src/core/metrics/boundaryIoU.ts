@@ -51,15 +51,15 @@ function roundHalfToEven(x: number): number {
  * found from the runs as bit rows, and the vertical window is an AND of 2d + 1 bit rows, done with van
  * Herk's prefix and suffix ANDs over blocks of 2d rows: three word operations per 32 pixels whatever d.
  */
-export function interiorBits(runs: IdRuns, distance: number): Int32Array {
+export function interiorBits(runs: IdRuns, distance: number, interior = new Int32Array(bitRowsSize(runs))): Int32Array {
   const { width, height, rowStart, start, id } = runs;
   const words = wordsPerRow(width);
-  const interior = new Int32Array(words * height);
+  const size = words * height;
+  interior.fill(0, 0, size);
   const side = 2 * distance + 1;
   if (side > width || side > height) return interior;
   // horizontal: centres of runs of length ≥ side; joined: horizontal and equal to the row above.
-  const horizontal = new Int32Array(words * height);
-  const joined = new Int32Array(words * height);
+  const [horizontal, joined, prefix] = scratchRows(size);
   for (let y = 0; y < height; y++) {
     const base = y * words;
     const rowEnd = rowStart[y + 1]!;
@@ -90,7 +90,6 @@ export function interiorBits(runs: IdRuns, distance: number): Int32Array {
   // Prefixes are kept for every row; the suffix of row s is needed once, so the backward pass keeps
   // one row of it and writes the interior of the centre whose window starts at s.
   const block = 2 * distance;
-  const prefix = new Int32Array(words * height);
   for (let y = 0; y < height; y++) {
     const base = y * words;
     if (y % block === 0) prefix.set(joined.subarray(base, base + words), base);
@@ -110,6 +109,27 @@ export function interiorBits(runs: IdRuns, distance: number): Int32Array {
   }
   return interior;
 }
+
+/** Words of a map's bit rows. */
+function bitRowsSize(runs: IdRuns): number {
+  return wordsPerRow(runs.width) * runs.height;
+}
+
+/**
+ * interiorBits' working rows, reused from image to image (one engine per thread, one image at a time,
+ * no await inside): allocating them per map was a quarter megabyte of garbage per pair, which brought
+ * full collections. Zeroed here for the call.
+ */
+let scratch = new Int32Array(0);
+
+function scratchRows(size: number): [Int32Array, Int32Array, Int32Array] {
+  if (scratch.length < 3 * size) scratch = new Int32Array(3 * size);
+  scratch.fill(0, 0, 3 * size);
+  return [scratch.subarray(0, size), scratch.subarray(size, 2 * size), scratch.subarray(2 * size, 3 * size)];
+}
+
+/** Two interiors for boundaryCountsOfRuns, also reused: the counts are all that leaves it. */
+let countInteriors = new Int32Array(0);
 
 /** 1 where pixel p lies in the band of its own id's mask, 0 in the interior (the inspector's layer). */
 export function bandOfIds(ids: ArrayLike<number>, width: number, height: number, distance: number): Uint8Array {
@@ -136,8 +156,10 @@ export function boundaryCountsOfRuns(
   const { label, predicted } = runs;
   const { width, height } = label;
   const distance = boundaryDistance(width, height, ratio);
-  const labelInterior = interiorBits(label, distance);
-  const predictedInterior = interiorBits(predicted, distance);
+  const size = bitRowsSize(label);
+  if (countInteriors.length < 2 * size) countInteriors = new Int32Array(2 * size);
+  const labelInterior = interiorBits(label, distance, countInteriors.subarray(0, size));
+  const predictedInterior = interiorBits(predicted, distance, countInteriors.subarray(size, 2 * size));
   const words = wordsPerRow(width);
   const intersection = new Float64Array(numClasses);
   const union = new Float64Array(numClasses);
