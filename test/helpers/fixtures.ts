@@ -25,6 +25,7 @@ export function goldenPrediction(c: GoldenCase): Prediction {
       height: logits.length,
       channels: c.C,
       kind: 'logits',
+      layout: 'hwc',
       values: Float64Array.from(logits.flat(2)),
     },
   };
