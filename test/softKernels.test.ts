@@ -235,6 +235,16 @@ test('.npy CHW errors name the first bad value by its HWC flat index', () => {
     () => predictionFromNpy('x.npy', readNpy('x.npy', encodeNpy([C, H, W], logits), 1e6), C, READ),
     /non-finite value \(NaN\) at flat index 5 \(HWC order\)/,
   );
+  const oneInfinity = new Float32Array(C * pixels).fill(-2);
+  oneInfinity[at(1, 7)] = -Infinity; // HWC 22, the last pixel
+  assert.throws(
+    () => predictionFromNpy('x.npy', readNpy('x.npy', encodeNpy([C, H, W], oneInfinity), 1e6), C, READ),
+    /non-finite value \(-Infinity\) at flat index 22 \(HWC order\)/,
+  );
+  // Finite float64 values whose sum overflows are still finite values.
+  const huge = Float64Array.from({ length: C * pixels }, (_, i) => (i % 5 === 0 ? -1.7e308 : 1.7e308));
+  const hugePrediction = predictionFromNpy('x.npy', readNpy('x.npy', encodeNpy([C, H, W], huge), 1e6), C, READ);
+  assert.ok(hugePrediction.type === 'soft' && hugePrediction.scores.values[0] === -1.7e308);
   const probabilities = new Float32Array(C * pixels).fill(1 / 3);
   probabilities[at(1, 6)] = -0.25; // HWC 19
   probabilities[at(2, 4)] = -0.5; // HWC 14

@@ -63,13 +63,29 @@ function looksLikeProbabilities(scores: SoftScores): boolean {
   return true;
 }
 
-/** True when every value is finite (v - v is 0 only for finite v): one branch per value, nothing else. */
+/**
+ * True when every value is finite. A NaN or an infinity makes a sum non-finite, while a sum of finite
+ * float32 values cannot overflow a float64 (2^31 values below 3.5e38 sum to under 1e48): so the check
+ * is four running sums, one add per value in four independent chains, under half the time of a compare
+ * and branch per value. When the sum is not finite (or float64 values overflowed it), every value is
+ * looked at.
+ */
 function allFinite(values: Float32Array | Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v - v !== 0) return false;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  const whole = values.length - (values.length % 4);
+  for (let i = 0; i < whole; i += 4) {
+    a += values[i]!;
+    b += values[i + 1]!;
+    c += values[i + 2]!;
+    d += values[i + 3]!;
   }
-  return true;
+  for (let i = whole; i < values.length; i++) a += values[i]!;
+  if (Number.isFinite(a + b + c + d)) return true;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return false;
+  return true; // float64 values whose sum overflowed
 }
 
 /** True when some value is negative; like allFinite, the fast check before the slow search for the message. */
