@@ -269,8 +269,11 @@ function torchEval(data, jsonOut, python) {
   return { ...result, timing: lastJsonLine(result.stdout), report: JSON.parse(readFileSync(jsonOut, 'utf8')) };
 }
 
-/** Largest relative difference between two reports' per-image figures; fails on any structural difference. */
-function agreement(engine, other, { iou = true } = {}) {
+/**
+ * Largest relative difference between two reports' per-image figures (and the pooled IoU and Boundary IoU);
+ * fails on any structural difference. The PyTorch baseline computes neither IoU nor Boundary IoU.
+ */
+function agreement(engine, other, { iou = true, boundary = iou } = {}) {
   const byName = new Map(other.images.map((image) => [image.name, image]));
   let worst = 0;
   let where = '';
@@ -284,6 +287,16 @@ function agreement(engine, other, { iou = true } = {}) {
       worst = diff;
       where = label;
     }
+  };
+  const compareBoundary = (ours, theirs, name) => {
+    if (!Array.isArray(theirs.perClassBoundaryIoU))
+      fail(`agreement: ${name} has no perClassBoundaryIoU in the baseline`);
+    if (ours.perClassBoundaryIoU.length !== theirs.perClassBoundaryIoU.length)
+      fail(`agreement: ${name}.perClassBoundaryIoU has different class counts`);
+    compare(ours.boundaryMiou, theirs.boundaryMiou, `${name}.boundaryMiou`);
+    ours.perClassBoundaryIoU.forEach((v, c) =>
+      compare(v, theirs.perClassBoundaryIoU[c], `${name}.perClassBoundaryIoU[${c}]`),
+    );
   };
   if (engine.images.length !== other.images.length)
     fail(`agreement: ${engine.images.length} images in the engine, ${other.images.length} in the baseline`);
@@ -303,6 +316,7 @@ function agreement(engine, other, { iou = true } = {}) {
     for (const k of Object.keys(image.perScale))
       compare(image.perScale[k], theirs.perScale[k], `${image.name}.perScale.${k}`);
     if (iou) image.perClassIoU.forEach((v, c) => compare(v, theirs.perClassIoU[c], `${image.name}.perClassIoU[${c}]`));
+    if (boundary) compareBoundary(image, theirs, image.name);
   }
   if (iou) {
     if (JSON.stringify(engine.dataset.confusion) !== JSON.stringify(other.dataset.confusion))
@@ -311,6 +325,8 @@ function agreement(engine, other, { iou = true } = {}) {
       fail('agreement: unknown-prediction counts differ');
     compare(engine.dataset.miou, other.dataset.miou, 'dataset.miou');
   }
+  // Pooled: Σ intersections / Σ unions per class over the images, then the mean of the defined ones.
+  if (boundary) compareBoundary(engine.dataset, other.dataset, 'dataset');
   return { worst, where };
 }
 
@@ -471,7 +487,7 @@ const torch = torchPython();
   const { worst, where } = agreement(engine, numpy.report);
   if (worst > 1e-6) fail(`numpy baseline disagrees with the engine on samples/voc-mini: relative ${worst} at ${where}`);
   notes.push(
-    `Before timing, the numpy baseline was checked against the engine on samples/voc-mini: max relative difference ${worst.toExponential(1)} (limit 1e-6), confusion matrices identical.`,
+    `Before timing, the numpy baseline was checked against the engine on samples/voc-mini: max relative difference ${worst.toExponential(1)} (limit 1e-6) over CE, L_adapt, merge effect, IoU and Boundary IoU (per image and pooled), confusion matrices identical.`,
   );
   log('numpy baseline agrees with the engine on the sample');
 }
@@ -539,7 +555,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const { worst, where } = agreement(engineVoc.report, numpyVoc.report);
   if (worst > 1e-6) fail(`numpy baseline disagrees with the engine on the VOC-like folder: ${worst} at ${where}`);
   notes.push(
-    `The timed numpy run agrees with the timed engine run on all ${engineVoc.images} pairs to ${worst.toExponential(1)} relative, same dataset confusion.`,
+    `The timed numpy run agrees with the timed engine run on all ${engineVoc.images} pairs to ${worst.toExponential(1)} relative (Boundary IoU included, per image and pooled), same dataset confusion.`,
   );
 }
 row(

@@ -28,6 +28,8 @@ const nodeEntries = [
   ['src/extension/extension.ts', 'extension.js'],
   ['src/cli/main.ts', 'cli.js'],
   ['src/core/evaluate/worker.ts', 'worker.js'],
+  // TensorFlow.js, loaded by the three above only when the tensor path runs (src/core/tensor/loadTensorPath.ts).
+  ['src/core/tensor/tensorPath.ts', 'tensor.js'],
   ['src/tools/makeSamples.ts', 'make-samples.js'],
   ['src/tools/makeBenchData.ts', 'make-bench-data.js'],
 ];

@@ -88,10 +88,15 @@ for (const c of goldenV2Cases()) {
   });
 }
 
-test('the band width is max(1, round(ratio * diagonal))', () => {
+test('the band width is max(1, round(ratio * diagonal)), halves to even as the reference code rounds', () => {
   assert.equal(boundaryDistance(6, 5, 0.02), 1);
   assert.equal(boundaryDistance(50, 40, 0.1), 6);
-  assert.equal(boundaryDistance(500, 375, 0.02), 13);
+  // 0.02 * 625 = 12.5 exactly: Python's round(12.5) = 12 in boundary-iou-api's mask_to_boundary.
+  assert.equal(boundaryDistance(500, 375, 0.02), 12);
+  // 0.1 * 25 = 2.5 -> 2, 0.1 * 35 = 3.5 -> 4 (3-4-5 and 21-28-35 triangles), 0.1 * 50 = 5 -> 5.
+  assert.equal(boundaryDistance(20, 15, 0.1), 2);
+  assert.equal(boundaryDistance(28, 21, 0.1), 4);
+  assert.equal(boundaryDistance(40, 30, 0.1), 5);
   assert.equal(boundaryDistance(2048, 1024, 0.02), 46);
 });
 

@@ -213,3 +213,31 @@ test('bad loss flags are usage errors', () => {
     assert.equal(run.status, 2, `${flags.join(' ')}: ${run.stderr}`);
   }
 });
+
+test('--compute tensor loads TensorFlow.js from dist/tensor.js (not bundled into the CLI) and agrees with exact', () => {
+  const soft = [
+    'eval',
+    join(REPO_ROOT, 'samples', 'voc-mini', 'soft-predictions'),
+    '--labels',
+    join(REPO_ROOT, 'samples', 'voc-mini', 'soft-labels'),
+  ];
+  const exactRun = seglens(...soft, '--json', '--workers', '0');
+  const tensorRun = seglens(...soft, '--json', '--workers', '2', '--compute', 'tensor');
+  assert.equal(exactRun.status, 0, exactRun.stderr);
+  assert.equal(tensorRun.status, 0, tensorRun.stderr);
+  const exact = JSON.parse(exactRun.stdout) as JsonReport;
+  const tensor = JSON.parse(tensorRun.stdout) as JsonReport;
+  assert.equal(exact.backend, 'exact-float64');
+  assert.match(tensor.backend, /^tfjs-(tensorflow|wasm|cpu)$/);
+  assert.equal(tensor.images.length, exact.images.length);
+  for (const image of exact.images) {
+    const other = tensor.images.find((i) => i.name === image.name)!;
+    assert.ok(Math.abs(other.ce! - image.ce!) <= 1e-5 * image.ce!, `${image.name}: CE ${other.ce} vs ${image.ce}`);
+  }
+  // The CLI and worker bundles stay free of TensorFlow.js: it is parsed only when asked for.
+  for (const bundle of ['cli.js', 'worker.js', 'extension.js'])
+    assert.ok(
+      !readFileSync(join(REPO_ROOT, 'dist', bundle), 'utf8').includes('tfjs-core'),
+      `${bundle} holds tfjs-core`,
+    );
+});

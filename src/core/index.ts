@@ -21,8 +21,10 @@ export { DatasetAccumulator, type DatasetSummary } from './evaluate/datasetSumma
 export { computeLabel } from './evaluate/computeLabel';
 export { hardestFirst, RANKING_KEYS, type RankingKey } from './report/ranking';
 export type { ImageRecord } from './evaluate/record';
-export { tensorRuntime, type TensorRuntime, type TensorBackendName, type Tf } from './tensor/backend';
-export { locallyAdaptiveLoss, type LossFunctionOptions } from './tensor/adaptiveLossFunction';
+// TensorFlow.js only through loadTensorPath: a value export here would put it in every bundle.
+export type { TensorRuntime, TensorBackendName, Tf } from './tensor/backend';
+export type { LossFunctionOptions } from './tensor/adaptiveLossFunction';
+export { loadTensorPath, type TensorPathModule } from './tensor/loadTensorPath';
 export { prepareDataset, type DatasetRequest, type PreparedDataset } from './datasets/prepareDataset';
 export { BUILTIN_PRESETS, builtinPreset, type BuiltinPresetName } from './datasets/builtinPresets';
 export { parseDatasetFile, loadDatasetFile, DatasetFileError } from './datasets/datasetFile';

@@ -142,7 +142,10 @@ export interface OracleBoundary {
  */
 export function oracleBoundary(input: OracleInput, predicted: number[], ratio: number): OracleBoundary {
   const { width, height, numClasses: C, ignore } = input;
-  const distance = Math.max(1, Math.round(ratio * Math.sqrt(width * width + height * height)));
+  // Python's round, as the reference code (boundary-iou-api) takes it: ties go to the even neighbour.
+  const exact = ratio * Math.sqrt(width * width + height * height);
+  const nearest = Math.abs(exact - Math.trunc(exact)) === 0.5 ? 2 * Math.round(exact / 2) : Math.round(exact);
+  const distance = Math.max(1, nearest);
   const isValid = (p: number): boolean => input.label[p] !== ignore && input.label[p]! < C;
   const inBand = (ids: number[], c: number, x: number, y: number): boolean => {
     if (ids[y * width + x] !== c) return false;

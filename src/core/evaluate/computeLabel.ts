@@ -1,5 +1,5 @@
 import type { EngineOptions } from '../io/readFiles';
-import type * as TensorBackend from '../tensor/backend';
+import { loadTensorPath } from '../tensor/loadTensorPath';
 
 /**
  * What computes the metrics, for reports and logs: `exact-float64`, or `tfjs-<backend>` when soft
@@ -7,7 +7,6 @@ import type * as TensorBackend from '../tensor/backend';
  */
 export async function computeLabel(compute: EngineOptions['compute']): Promise<string> {
   if (compute !== 'tensor') return 'exact-float64';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: starting TensorFlow.js is slow
-  const { tensorRuntime } = require('../tensor/backend') as typeof TensorBackend;
+  const { tensorRuntime } = loadTensorPath();
   return `tfjs-${(await tensorRuntime()).backend}`;
 }

@@ -9,9 +9,8 @@ import {
   type ImageEvaluation,
 } from '../metrics/imageMetrics';
 import type { ClassMap, ImageMaps, Prediction } from '../types';
-import type * as TensorBackend from '../tensor/backend';
-import type * as TensorPixelTerms from '../tensor/tensorPixelTerms';
 import { fromWireRecord, toWireRecord, type ImageRecord, type WireRecord } from './record';
+import { loadTensorPath } from '../tensor/loadTensorPath';
 
 export type PairOutcome =
   | { readonly type: 'image'; readonly record: ImageRecord }
@@ -72,11 +71,7 @@ async function computeMetrics(
   if (options.compute !== 'tensor' || prediction.type !== 'soft')
     return evaluatePair(label, prediction, options.metric);
   checkSameSize(label, prediction);
-  // Loaded on first use: starting TensorFlow.js costs time that exact evaluation never needs.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { tensorRuntime } = require('../tensor/backend') as typeof TensorBackend;
-  const { tensorPixelTerms } = require('../tensor/tensorPixelTerms') as typeof TensorPixelTerms;
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const { tensorRuntime, tensorPixelTerms } = loadTensorPath();
   const { tf } = await tensorRuntime();
   return metricsFromTerms(await tensorPixelTerms(tf, label, prediction.scores, options.metric), options.metric);
 }

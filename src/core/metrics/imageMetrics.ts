@@ -2,12 +2,18 @@ import { effectiveBoundaryRatio, validateMetricOptions, type MetricOptions } fro
 import type { ClassMap, ConfusionMatrix, HotSpot, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
 import { predictionSize } from '../types';
 import { meanMergeEffect, mergeEffectMap, type AdaptiveLossResult } from './adaptiveLoss';
-import { boundaryBandMap, boundaryCounts, boundarySummary, type BoundaryCounts } from './boundaryIoU';
+import {
+  boundaryBandMap,
+  boundaryCounts,
+  boundaryCountsOfIds,
+  boundarySummary,
+  type BoundaryCounts,
+} from './boundaryIoU';
 import { confusionOf, iouSummary } from './confusion';
 import { meanCost, pixelCostMap } from './crossEntropy';
 import { fusedHardApplies, fusedHardMetrics, type FusedHardResult } from './fusedHard';
 import { adaptiveLossAndHotSpots, rankHotSpots, ScaleHotSpots } from './hotSpots';
-import { hardPixelTerms, pixelTerms, validLabels } from './pixelTerms';
+import { hardPixelTerms, pixelTerms } from './pixelTerms';
 
 export class SizeMismatchError extends Error {
   override readonly name = 'SizeMismatchError';
@@ -66,16 +72,15 @@ function fusedHardEvaluation(label: ClassMap, prediction: ClassMap, options: Met
   const lazyTerms = (): PixelTerms => (terms ??= hardPixelTerms(label, prediction, options));
   let costs: Float64Array | undefined;
   const lazyCosts = (): Float64Array => (costs ??= pixelCostMap(lazyTerms()));
-  // Boundary IoU reads the label with void as -1 (as the general path's terms hold it) and the ids.
-  const boundaryInput: PixelTerms = {
+  const boundary = boundaryCountsOfIds(
+    label.ids,
+    prediction.ids,
     width,
     height,
-    label: validLabels(label, options).label,
-    predicted: prediction.ids,
-    truthProbability: NO_PIXEL_COSTS,
-    validPixels: fused.validPixels,
-  };
-  const boundary = boundaryCounts(boundaryInput, options.numClasses, effectiveBoundaryRatio(options));
+    options.numClasses,
+    options.ignoreIndex,
+    effectiveBoundaryRatio(options),
+  );
   const size = { width, height, validPixels: fused.validPixels };
   return {
     metrics: assembleMetrics(size, fused.ce, fused.adaptive, fused.confusion, boundary, spots, options),

@@ -1,0 +1,41 @@
+/**
+ * A bit per pixel, rows of 32-bit words (`wordsPerRow` words each, bit x % 32 of word x >> 5): the band
+ * computations AND whole rows 32 pixels at a time and count pixels in ranges with popcounts.
+ */
+export const wordsPerRow = (width: number): number => (width + 31) >>> 5;
+
+/** Sets bits [from, to) of the row starting at word `base`. */
+export function setBits(bits: Int32Array, base: number, from: number, to: number): void {
+  if (from >= to) return;
+  const first = from >>> 5;
+  const last = (to - 1) >>> 5;
+  const head = -1 << (from & 31);
+  const tail = -1 >>> (31 - ((to - 1) & 31));
+  if (first === last) {
+    bits[base + first]! |= head & tail;
+    return;
+  }
+  bits[base + first]! |= head;
+  for (let w = first + 1; w < last; w++) bits[base + w] = -1;
+  bits[base + last]! |= tail;
+}
+
+/** Number of set bits in [from, to) of the row at `base`, of `a` or `b` (pass the same array twice for one). */
+export function countBitsEither(a: Int32Array, b: Int32Array, base: number, from: number, to: number): number {
+  if (from >= to) return 0;
+  const first = from >>> 5;
+  const last = (to - 1) >>> 5;
+  const head = -1 << (from & 31);
+  const tail = -1 >>> (31 - ((to - 1) & 31));
+  if (first === last) return popcount((a[base + first]! | b[base + first]!) & head & tail);
+  let count =
+    popcount((a[base + first]! | b[base + first]!) & head) + popcount((a[base + last]! | b[base + last]!) & tail);
+  for (let w = first + 1; w < last; w++) count += popcount(a[base + w]! | b[base + w]!);
+  return count;
+}
+
+export function popcount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}

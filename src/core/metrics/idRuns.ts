@@ -1,0 +1,92 @@
+/**
+ * Run-length rows of an id map: each row as the runs of equal ids it is made of. Boundary IoU needs the
+ * map only at the places where ids change, so after this one pass over the pixels its work is in runs.
+ */
+export interface IdRuns {
+  readonly width: number;
+  readonly height: number;
+  /** Runs of row y are `rowStart[y] .. rowStart[y + 1] - 1`. */
+  readonly rowStart: Int32Array;
+  /** First column of each run. */
+  readonly start: Int32Array;
+  /** Id of each run. */
+  readonly id: Int32Array;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+export function idRuns(ids: ArrayLike<number>, width: number, height: number): IdRuns {
+  const rowStart = new Int32Array(height + 1);
+  let start: Int32Array = new Int32Array(Math.max(64, height * 8));
+  let id: Int32Array = new Int32Array(start.length);
+  // Read maps are 16-bit: two pixels per 32-bit comparison skip the long runs twice as fast.
+  const pairs =
+    LITTLE_ENDIAN && ids instanceof Uint16Array && ids.byteOffset % 4 === 0
+      ? new Uint32Array(ids.buffer, ids.byteOffset, ids.length >>> 1)
+      : undefined;
+  let count = 0;
+  for (let y = 0; y < height; y++) {
+    rowStart[y] = count;
+    const row = y * width;
+    // At most `width` runs in this row: growing here keeps the pixel loop free of capacity checks.
+    if (count + width > start.length) {
+      start = grown(start, count + width);
+      id = grown(id, count + width);
+    }
+    if (width === 0) continue;
+    let previous = ids[row]!;
+    start[count] = 0;
+    id[count] = previous;
+    count++;
+    let x = 1;
+    if (pairs) {
+      if (((row + x) & 1) === 1 && x < width) {
+        const value = ids[row + x]!;
+        if (value !== previous) {
+          start[count] = x;
+          id[count] = value;
+          count++;
+          previous = value;
+        }
+        x++;
+      }
+      let same = (previous * 0x10001) >>> 0;
+      for (; x + 1 < width; x += 2) {
+        const word = pairs[(row + x) >>> 1]!;
+        if (word === same) continue;
+        const first = word & 0xffff;
+        if (first !== previous) {
+          start[count] = x;
+          id[count] = first;
+          count++;
+          previous = first;
+        }
+        const second = word >>> 16;
+        if (second !== previous) {
+          start[count] = x + 1;
+          id[count] = second;
+          count++;
+          previous = second;
+        }
+        same = (previous * 0x10001) >>> 0;
+      }
+    }
+    for (; x < width; x++) {
+      const value = ids[row + x]!;
+      if (value !== previous) {
+        start[count] = x;
+        id[count] = value;
+        count++;
+        previous = value;
+      }
+    }
+  }
+  rowStart[height] = count;
+  return { width, height, rowStart, start, id };
+}
+
+function grown(array: Int32Array, atLeast: number): Int32Array {
+  const larger = new Int32Array(Math.max(atLeast, array.length * 2));
+  larger.set(array);
+  return larger;
+}
