@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluatePairOutcome } from '../src/core/evaluate/evaluateImage';
 import { encodeNpy, readNpy } from '../src/core/io/npy';
+import { encodeIndexPng } from '../src/core/io/pngChunks';
+import { ReusableBuffer } from '../src/core/io/reusableBuffer';
 import { predictionFromNpy } from '../src/core/io/softScores';
 import { evaluatePair } from '../src/core/metrics/imageMetrics';
 import { softPixelTerms } from '../src/core/metrics/pixelTerms';
 import { tableExp } from '../src/core/metrics/tableExp';
-import type { MetricOptions } from '../src/core/options';
+import { DEFAULT_READ_OPTIONS, type MetricOptions } from '../src/core/options';
 import { seededRandom } from '../src/core/synthetic/scenes';
 import type { ClassMap, SoftScores } from '../src/core/types';
 
@@ -263,4 +269,40 @@ test('.npy CHW errors name the first bad value by its HWC flat index', () => {
     READ,
   );
   assert.ok(auto.type === 'soft' && auto.scores.kind === 'probabilities', 'CHW probabilities are recognised');
+});
+
+// ---------- one read buffer for a run ----------
+
+test('ReusableBuffer hands out the same memory until a larger size is asked for', () => {
+  const reuse = new ReusableBuffer();
+  const first = reuse.take(1000);
+  assert.equal(first.length, 1000);
+  assert.equal(reuse.take(10).buffer, first.buffer);
+  const larger = reuse.take(100_000);
+  assert.equal(larger.length, 100_000);
+  assert.notEqual(larger.buffer, first.buffer);
+  assert.equal(reuse.take(1000).buffer, larger.buffer);
+});
+
+test('pairs read one after another into one ReusableBuffer evaluate as with fresh reads', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglens-reuse-'));
+  const pairs = [5001, 5002, 5003, 5004, 5005, 5006].map((seed, i) => {
+    const s = randomSoftCase(seed);
+    const labelFile = join(dir, `label${i}.png`);
+    writeFileSync(labelFile, encodeIndexPng(s.label.width, s.label.height, s.label.ids, { kind: 'gray', bitDepth: 8 }));
+    const predictionFile = join(dir, `pred${i}.npy`);
+    const { width, height } = s.label;
+    // Sizes go up and down, so the buffer grows and is then read into at less than its length.
+    const values = i % 2 ? Float32Array.from(toChw(s.hwc, s.channels)) : s.hwc;
+    writeFileSync(predictionFile, encodeNpy(i % 2 ? [s.channels, height, width] : [height, width, s.channels], values));
+    return { pair: { name: `p${i}`, predictionFile, labelFile }, s, layout: i % 2 ? 'chw' : 'hwc' } as const;
+  });
+  const reuse = new ReusableBuffer();
+  for (const { pair, s, layout } of pairs) {
+    const options = { metric: s.options, read: { ...DEFAULT_READ_OPTIONS, softValues: s.kind, softLayout: layout } };
+    const fresh = await evaluatePairOutcome(pair, options);
+    const reused = await evaluatePairOutcome(pair, options, reuse);
+    assert.equal(fresh.type, 'image', JSON.stringify(fresh));
+    assert.deepEqual(reused, fresh, pair.name);
+  }
 });
