@@ -1,7 +1,8 @@
 import { addBoundaryCounts, boundarySummary, emptyBoundaryCounts, type BoundaryCounts } from '../metrics/boundaryIoU';
 import { confusionRows, emptyConfusion, iouSummary } from '../metrics/confusion';
 import type { ConfusionMatrix } from '../types';
-import type { ImageRecord } from './record';
+import { addSparseConfusion } from '../metrics/sparseConfusion';
+import { sparseConfusionOf, type ImageRecord } from './record';
 
 export interface DatasetSummary {
   readonly images: number;
@@ -40,15 +41,15 @@ export class DatasetAccumulator {
   }
 
   add(record: ImageRecord): void {
-    const { counts, unknown } = record.confusion;
-    if (counts.length !== this.numClasses * this.numClasses || unknown.length !== this.numClasses) {
-      throw new Error(
-        `${record.name}: confusion matrix is for ${Math.sqrt(counts.length)} classes, not ${this.numClasses}`,
-      );
+    const sparse = sparseConfusionOf(record);
+    if (sparse) {
+      // A worker's record: its non-zero cells, without building the C x C plain array it would read.
+      if (sparse.numClasses !== this.numClasses)
+        throw new Error(`${record.name}: confusion matrix is for ${sparse.numClasses} classes, not ${this.numClasses}`);
+      addSparseConfusion(this.confusion, sparse);
+    } else {
+      this.addDense(record);
     }
-    // Added from the record's arrays directly: copying them into typed arrays first cost more than the sum.
-    for (let i = 0; i < counts.length; i++) this.confusion.counts[i]! += counts[i]!;
-    for (let c = 0; c < unknown.length; c++) this.confusion.unknown[c]! += unknown[c]!;
     addBoundaryCounts(this.boundary, record.boundary);
     this.images++;
     if (record.miou !== null) this.imageMious.push({ name: record.name, miou: record.miou });
@@ -60,6 +61,19 @@ export class DatasetAccumulator {
         mergeEffect: record.mergeEffect,
       });
     }
+  }
+
+  /** A record read from a file (a shard part, a results file): its plain arrays. */
+  private addDense(record: ImageRecord): void {
+    const { counts, unknown } = record.confusion;
+    if (counts.length !== this.numClasses * this.numClasses || unknown.length !== this.numClasses) {
+      throw new Error(
+        `${record.name}: confusion matrix is for ${Math.sqrt(counts.length)} classes, not ${this.numClasses}`,
+      );
+    }
+    // Added from the record's arrays directly: copying them into typed arrays first cost more than the sum.
+    for (let i = 0; i < counts.length; i++) this.confusion.counts[i]! += counts[i]!;
+    for (let c = 0; c < unknown.length; c++) this.confusion.unknown[c]! += unknown[c]!;
   }
 
   summary(): DatasetSummary {

@@ -1,5 +1,6 @@
 import type { FilePair } from '../io/pairing';
-import type { ConfusionMatrix, ImageMetrics } from '../types';
+import { classesPresent, denseCounts, sparseConfusion, type SparseConfusion } from '../metrics/sparseConfusion';
+import type { ImageMetrics } from '../types';
 
 /** One evaluated image as it is stored, streamed and exported: plain JSON. */
 export interface ImageRecord extends Omit<ImageMetrics, 'confusion' | 'boundary'> {
@@ -15,57 +16,69 @@ export interface ImageRecord extends Omit<ImageMetrics, 'confusion' | 'boundary'
   readonly boundary: { readonly intersection: readonly number[]; readonly union: readonly number[] };
 }
 
-/** Plain arrays for JSON and structured clone; a loop, because Array.from(Float64Array) is ~3x slower (C x C values). */
+/** Plain arrays for JSON and structured clone; a loop, because Array.from(Float64Array) is ~3x slower. */
 function plainArray(values: Float64Array): number[] {
   const out: number[] = [];
   for (let i = 0; i < values.length; i++) out.push(values[i]!);
   return out;
 }
 
-export function serializeConfusion(matrix: ConfusionMatrix): ImageRecord['confusion'] {
-  return { counts: plainArray(matrix.counts), unknown: plainArray(matrix.unknown) };
-}
-
-export function classesPresent(matrix: ConfusionMatrix): number[] {
-  const n = matrix.numClasses;
-  const present: number[] = [];
-  for (let c = 0; c < n; c++) {
-    let total = matrix.unknown[c]!;
-    for (let j = 0; j < n; j++) total += matrix.counts[c * n + j]! + matrix.counts[j * n + c]!;
-    if (total > 0) present.push(c);
-  }
-  return present;
-}
-
 /**
- * A record as a worker posts it: the confusion matrix (and the boundary counts) still in typed arrays,
- * which structured clone copies in one piece, where C x C plain numbers cost the worker a conversion and
- * a per-element clone (a fifth of its time at 150 classes). The receiving thread turns it into an
- * ImageRecord.
+ * A record as a worker posts it: the confusion matrix as its non-zero cells (sparseConfusion.ts) and the
+ * boundary counts in typed arrays, which structured clone copies in one piece. The C x C plain numbers a
+ * record exposes cost a conversion and a per-element clone (a fifth of a worker's time at 150 classes,
+ * when they were sent dense), so the receiving thread builds them only when read.
  */
 export interface WireRecord extends Omit<ImageRecord, 'confusion' | 'boundary'> {
-  readonly confusion: { readonly counts: Float64Array; readonly unknown: Float64Array };
+  readonly confusion: SparseConfusion;
   readonly boundary: { readonly intersection: Float64Array; readonly union: Float64Array };
 }
 
 export function toWireRecord(pair: FilePair, metrics: ImageMetrics, warnings: readonly string[]): WireRecord {
   const { confusion, boundary, ...figures } = metrics;
+  const sparse = sparseConfusion(confusion);
   return {
     name: pair.name,
     predictionFile: pair.predictionFile,
     labelFile: pair.labelFile,
     ...figures,
-    classesPresent: classesPresent(confusion),
+    classesPresent: classesPresent(sparse),
     warnings,
-    confusion: { counts: confusion.counts, unknown: confusion.unknown },
+    confusion: sparse,
     boundary: { intersection: boundary.intersection, union: boundary.union },
   };
+}
+
+/** The sparse form behind each confusion that lazyConfusion made, for the dataset sums (see sparseConfusionOf). */
+const sparseForms = new WeakMap<ImageRecord['confusion'], SparseConfusion>();
+
+/**
+ * The record's confusion with its dense counts built on first read. A folder run reads them never: the
+ * dataset sums take the sparse form, and the CLI's rows drop the matrix; the extension reads a few cells
+ * of some images. `counts` is an own enumerable getter, so JSON, spread and structured clone see the
+ * same plain array as before.
+ */
+function lazyConfusion(sparse: SparseConfusion): ImageRecord['confusion'] {
+  let counts: number[] | undefined;
+  const confusion = {
+    get counts(): number[] {
+      return (counts ??= denseCounts(sparse));
+    },
+    unknown: plainArray(sparse.unknown),
+  };
+  sparseForms.set(confusion, sparse);
+  return confusion;
+}
+
+/** The non-zero cells of a record's confusion when it came from a worker (records read from files have none). */
+export function sparseConfusionOf(record: ImageRecord): SparseConfusion | undefined {
+  return sparseForms.get(record.confusion);
 }
 
 export function fromWireRecord(wire: WireRecord): ImageRecord {
   return {
     ...wire,
-    confusion: { counts: plainArray(wire.confusion.counts), unknown: plainArray(wire.confusion.unknown) },
+    confusion: lazyConfusion(wire.confusion),
     boundary: { intersection: plainArray(wire.boundary.intersection), union: plainArray(wire.boundary.union) },
   };
 }

@@ -66,6 +66,42 @@ class Groups {
 }
 
 /**
+ * Tables of window column x class -> group, all -1, kept from image to image. Their size is
+ * (columns of windows) x C: at 150 classes, allocating and filling two per scale for every image cost
+ * more than the groups they hold. A table at least as long as asked serves (keys past the asked length
+ * are never used); at most KEPT_TABLES are kept, the largest, so images of many widths cannot pile
+ * tables up.
+ */
+class SlotTablePool {
+  private readonly free: Int32Array[] = [];
+
+  take(length: number): Int32Array {
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const size = this.free[i]!.length;
+      if (size >= length && (best < 0 || size < this.free[best]!.length)) best = i;
+    }
+    if (best < 0) return new Int32Array(length).fill(-1);
+    return this.free.splice(best, 1)[0]!;
+  }
+
+  give(table: Int32Array): void {
+    this.free.push(table);
+    if (this.free.length > KEPT_TABLES) {
+      let smallest = 0;
+      for (let i = 1; i < this.free.length; i++) if (this.free[i]!.length < this.free[smallest]!.length) smallest = i;
+      this.free.splice(smallest, 1);
+    }
+  }
+}
+
+/** Two tables for each of three scales, and as many again for a second image in flight. */
+const KEPT_TABLES = 12;
+
+const slotTables = new SlotTablePool();
+const RELEASED = new Int32Array(0);
+
+/**
  * Collects the groups of one scale as the loss pass hands them over, band by band, and joins 4-adjacent
  * groups of the same class and sign: with the group to the left in the same band, and with the group
  * of the same window column in the band above.
@@ -74,11 +110,8 @@ export class ScaleHotSpots implements GroupEffectSink {
   readonly groups = new Groups();
   private above: Int32Array;
   private current: Int32Array;
-  /** Keys of the groups of the current band and of the band above, `touchedCount` / `touchedAboveCount` long. */
-  private touched: Int32Array;
-  private touchedAbove: Int32Array;
-  private touchedCount = 0;
-  private touchedAboveCount = 0;
+  private touched: number[] = [];
+  private touchedAbove: number[] = [];
 
   constructor(
     readonly pixelCost: Float64Array,
@@ -88,24 +121,38 @@ export class ScaleHotSpots implements GroupEffectSink {
     readonly height: number,
   ) {
     const slots = Math.ceil(width / k) * numClasses;
-    this.above = new Int32Array(slots).fill(-1);
-    this.current = new Int32Array(slots).fill(-1);
-    this.touched = new Int32Array(slots);
-    this.touchedAbove = new Int32Array(slots);
+    this.above = slotTables.take(slots);
+    this.current = slotTables.take(slots);
+  }
+
+  /**
+   * Hands the two band tables back for the next image's collectors, once the groups are all in (the
+   * groups themselves stay readable). Only the entries of the last two bands can be set: they are
+   * reset, so the tables go back all -1. Optional: a collector never released costs only its tables.
+   */
+  release(): void {
+    for (const key of this.touched) this.current[key] = -1;
+    for (const key of this.touchedAbove) this.above[key] = -1;
+    this.touched.length = 0;
+    this.touchedAbove.length = 0;
+    slotTables.give(this.above);
+    slotTables.give(this.current);
+    // A released collector must not take groups: its tables now belong to another.
+    this.above = RELEASED;
+    this.current = RELEASED;
   }
 
   group(bandTop: number, key: number, n: number, effect: number): void {
     const C = this.numClasses;
     const column = Math.floor(key / C);
     this.current[key] = this.groups.add(key - column * C, effect, n, column * this.k, bandTop);
-    this.touched[this.touchedCount++] = key;
+    this.touched.push(key);
   }
 
   bandDone(): void {
     const { groups, numClasses: C, current, above } = this;
     const effect = groups.effect;
-    for (let t = 0; t < this.touchedCount; t++) {
-      const key = this.touched[t]!;
+    for (const key of this.touched) {
       const id = current[key]!;
       const sign = Math.sign(effect[id]!);
       const left = key >= C ? current[key - C]! : -1;
@@ -114,11 +161,10 @@ export class ScaleHotSpots implements GroupEffectSink {
       if (up >= 0 && Math.sign(effect[up]!) === sign) groups.union(id, up);
     }
     // The band just done becomes the one above; the old one's entries are cleared for reuse.
-    for (let t = 0; t < this.touchedAboveCount; t++) above[this.touchedAbove[t]!] = -1;
+    for (const key of this.touchedAbove) above[key] = -1;
     [this.above, this.current] = [current, above];
     [this.touchedAbove, this.touched] = [this.touched, this.touchedAbove];
-    this.touchedAboveCount = this.touchedCount;
-    this.touchedCount = 0;
+    this.touched.length = 0;
   }
 }
 
@@ -213,7 +259,9 @@ export function adaptiveLossAndHotSpots(
     collectors.push(collector);
     return collector;
   });
-  return { loss, hotSpots: rankHotSpots(collectors, options.scales, terms.validPixels, limit) };
+  const spots = rankHotSpots(collectors, options.scales, terms.validPixels, limit);
+  for (const collector of collectors) collector.release();
+  return { loss, hotSpots: spots };
 }
 
 /** The image's hot spots alone (see adaptiveLossAndHotSpots). */

@@ -68,6 +68,7 @@ function fusedHardEvaluation(label: ClassMap, prediction: ClassMap, options: Met
     options.scales,
     fused.validPixels,
   );
+  for (const collector of collectors.values()) collector.release();
   let terms: PixelTerms | undefined;
   const lazyTerms = (): PixelTerms => (terms ??= hardPixelTerms(label, prediction, options));
   let costs: Float64Array | undefined;
