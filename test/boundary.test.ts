@@ -146,7 +146,14 @@ function engineInputs(
       ? { type: 'hard', map: { width, height, ids: Uint16Array.from(input.hard) } }
       : {
           type: 'soft',
-          scores: { width, height, channels: numClasses, kind: 'logits', values: Float64Array.from(input.logits!) },
+          scores: {
+            width,
+            height,
+            channels: numClasses,
+            kind: 'logits',
+            layout: 'hwc',
+            values: Float64Array.from(input.logits!),
+          },
         },
     options: { numClasses, ignoreIndex: input.ignore, scales: input.scales, hardEpsilon: 1e-3, boundaryRatio: ratio },
   };

@@ -13,7 +13,12 @@ export interface SoftScores {
   readonly height: number;
   readonly channels: number;
   readonly kind: 'logits' | 'probabilities';
-  /** HWC, row-major; Float64Array when the file held float64, else Float32Array. */
+  /**
+   * The order of `values`, as the file held them: CHW files are read in place (one plane per class),
+   * since a transpose to HWC copied every value and cost an eighth of a soft evaluation.
+   */
+  readonly layout: 'hwc' | 'chw';
+  /** Row-major in `layout`; Float64Array when the file held float64, else Float32Array. */
   readonly values: Float32Array | Float64Array;
 }
 

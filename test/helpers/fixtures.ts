@@ -25,6 +25,7 @@ export function goldenPrediction(c: GoldenCase): Prediction {
       height: logits.length,
       channels: c.C,
       kind: 'logits',
+      layout: 'hwc',
       values: Float64Array.from(logits.flat(2)),
     },
   };
@@ -43,7 +44,7 @@ export function goldenOptions(c: GoldenCase): MetricOptions {
 }
 
 /**
- * Writes a label and its prediction as files (gray index PNGs; soft scores as HWC logits .npy) and
+ * Writes a label and its prediction as files (gray index PNGs; soft scores as logits .npy in their layout) and
  * evaluates them as a folder run would, so the readers are part of what is checked.
  */
 export async function evaluateFromFiles(
@@ -65,7 +66,11 @@ export async function evaluateFromFiles(
   } else {
     predictionFile = join(dir, 'pred.npy');
     const { scores } = prediction;
-    writeFileSync(predictionFile, encodeNpy([scores.height, scores.width, scores.channels], scores.values));
+    const shape =
+      scores.layout === 'chw'
+        ? [scores.channels, scores.height, scores.width]
+        : [scores.height, scores.width, scores.channels];
+    writeFileSync(predictionFile, encodeNpy(shape, scores.values));
   }
   const { record } = await evaluateImage(
     { name, predictionFile, labelFile },

@@ -38,7 +38,14 @@ export function engineInputs(input: OracleInput): { label: ClassMap; prediction:
     ? { type: 'hard', map: { width, height, ids: Uint16Array.from(input.hard) } }
     : {
         type: 'soft',
-        scores: { width, height, channels: numClasses, kind: 'logits', values: Float64Array.from(input.logits!) },
+        scores: {
+          width,
+          height,
+          channels: numClasses,
+          kind: 'logits',
+          layout: 'hwc',
+          values: Float64Array.from(input.logits!),
+        },
       };
   const options: MetricOptions = {
     numClasses,

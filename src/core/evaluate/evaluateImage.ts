@@ -1,6 +1,7 @@
 import { InputError, isInputError } from '../errors';
 import type { FilePair, SkippedFile } from '../io/pairing';
 import { readLabelSync, readPredictionSync, type EngineOptions } from '../io/readFiles';
+import type { ReusableBuffer } from '../io/reusableBuffer';
 import {
   checkSameSize,
   evaluatePair,
@@ -76,9 +77,14 @@ async function computeMetrics(
   return metricsFromTerms(await tensorPixelTerms(tf, label, prediction.scores, options.metric), options.metric);
 }
 
-async function evaluateWire(pair: FilePair, options: EngineOptions): Promise<{ record: WireRecord; maps: ImageMaps }> {
+/** `into`: the caller's read buffer for the prediction, free again once this settles (see ReusableBuffer). */
+async function evaluateWire(
+  pair: FilePair,
+  options: EngineOptions,
+  into?: ReusableBuffer,
+): Promise<{ record: WireRecord; maps: ImageMaps }> {
   const label = readLabelSync(pair.labelFile, options, pair.labelIds);
-  const prediction = readPredictionSync(pair.predictionFile, options);
+  const prediction = readPredictionSync(pair.predictionFile, options, into);
   try {
     const { metrics, maps, outOfRange } = await computeMetrics(label, prediction, options);
     return { record: toWireRecord(pair, metrics, rangeWarnings(label, prediction, options, outOfRange)), maps };
@@ -99,9 +105,13 @@ export async function evaluateImage(
 }
 
 /** Never throws for a bad file: the reason becomes a skipped line and the folder goes on. As a worker posts it. */
-export async function evaluatePairWireOutcome(pair: FilePair, options: EngineOptions): Promise<WirePairOutcome> {
+export async function evaluatePairWireOutcome(
+  pair: FilePair,
+  options: EngineOptions,
+  into?: ReusableBuffer,
+): Promise<WirePairOutcome> {
   try {
-    const { record } = await evaluateWire(pair, options);
+    const { record } = await evaluateWire(pair, options, into);
     return { type: 'image', record };
   } catch (error) {
     if (isInputError(error)) return { type: 'skipped', skipped: { file: error.file, reason: error.reason } };
@@ -113,6 +123,10 @@ export async function evaluatePairWireOutcome(pair: FilePair, options: EngineOpt
 }
 
 /** Never throws for a bad file: the reason becomes a skipped line and the folder goes on. */
-export async function evaluatePairOutcome(pair: FilePair, options: EngineOptions): Promise<PairOutcome> {
-  return fromWireOutcome(await evaluatePairWireOutcome(pair, options));
+export async function evaluatePairOutcome(
+  pair: FilePair,
+  options: EngineOptions,
+  into?: ReusableBuffer,
+): Promise<PairOutcome> {
+  return fromWireOutcome(await evaluatePairWireOutcome(pair, options, into));
 }

@@ -83,7 +83,10 @@ function parseHeader(file: string, buffer: Uint8Array): ParsedHeader {
   return { dtype, littleEndian: descr[1] !== '>', shape, dataOffset: headerStart + headerLength };
 }
 
-/** Reads a C-order .npy array; `maxElements` bounds allocation before anything is read. */
+/**
+ * Reads a C-order .npy array; `maxElements` bounds allocation before anything is read. Aligned
+ * little-endian floats are a view of `buffer` (not a copy): the caller hands the buffer over.
+ */
 export function readNpy(file: string, buffer: Uint8Array, maxElements: number): NpyArray {
   const { dtype, littleEndian, shape, dataOffset } = parseHeader(file, buffer);
   let count = 1;
@@ -105,7 +108,18 @@ export function readNpy(file: string, buffer: Uint8Array, maxElements: number): 
       `.npy truncated: shape (${shape.join(', ')}) needs ${count * itemSize} data bytes, file has ${available}`,
     );
   }
-  const view = new DataView(buffer.buffer, buffer.byteOffset + dataOffset, count * itemSize);
+  const le = littleEndian;
+  const dataStart = buffer.byteOffset + dataOffset;
+  // Little-endian floats at an aligned offset (numpy pads the header to 64 bytes) are viewed in place:
+  // a soft prediction is megabytes, and the copy cost as much as the finite check that follows it.
+  if (le && (dtype === 'f4' || dtype === 'f8') && dataStart % itemSize === 0) {
+    const values =
+      dtype === 'f4'
+        ? new Float32Array(buffer.buffer, dataStart, count)
+        : new Float64Array(buffer.buffer, dataStart, count);
+    return { dtype, shape, values };
+  }
+  const view = new DataView(buffer.buffer, dataStart, count * itemSize);
   let values: Float32Array | Float64Array;
   try {
     values = dtype === 'f4' || dtype === 'f2' ? new Float32Array(count) : new Float64Array(count);
@@ -115,7 +129,6 @@ export function readNpy(file: string, buffer: Uint8Array, maxElements: number): 
       throw new InputError(file, 'too-large', `.npy shape (${shape.join(', ')}) needs more memory than is available`);
     throw error;
   }
-  const le = littleEndian;
   if (le && (dtype === 'f4' || dtype === 'f8')) {
     new Uint8Array(values.buffer).set(buffer.subarray(dataOffset, dataOffset + count * itemSize));
     return { dtype, shape, values };

@@ -8,6 +8,7 @@ import type { ColorTable } from './colorTable';
 import type { LabelIds } from './fileRoles';
 import { readNpy } from './npy';
 import { readPngClassMap } from './pngClassMap';
+import type { ReusableBuffer } from './reusableBuffer';
 import { classMapFromNpy, predictionFromNpy } from './softScores';
 
 /** Everything the engine needs to turn a pair of files into metrics; plain data, so it crosses to workers. */
@@ -51,7 +52,7 @@ function closeQuietly(fd: number): void {
   }
 }
 
-function readBytes(file: string, maxBytes: number): Buffer {
+function readBytes(file: string, maxBytes: number, into?: ReusableBuffer): Buffer {
   let fd: number | undefined;
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -60,7 +61,8 @@ function readBytes(file: string, maxBytes: number): Buffer {
     if (info.size > maxBytes)
       throw new InputError(file, 'too-large', `file is ${info.size} bytes, above the ${maxBytes} byte limit`);
     if (info.size === 0) throw new InputError(file, 'truncated', 'file is empty');
-    const buffer = Buffer.allocUnsafe(info.size); // every byte is read into, or the read fails below
+    // Every byte is read into, or the read fails below.
+    const buffer = into ? into.take(info.size) : Buffer.allocUnsafe(info.size);
     let filled = 0;
     while (filled < buffer.length) {
       const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);
@@ -112,9 +114,13 @@ export function readLabelSync(file: string, options: EngineOptions, encoding?: L
   return mapToTrain(map, encoding ?? options.ids?.labelIds ?? 'train', options.ids);
 }
 
-export function readPredictionSync(file: string, options: EngineOptions): Prediction {
+/**
+ * With `into`, the file is read into that buffer, and a soft prediction's scores view it: they are
+ * valid until the buffer's next read (see ReusableBuffer).
+ */
+export function readPredictionSync(file: string, options: EngineOptions, into?: ReusableBuffer): Prediction {
   const extension = extensionOf(file);
-  const buffer = readBytes(file, maxFileBytes(options));
+  const buffer = readBytes(file, maxFileBytes(options), into);
   if (extension === '.png') {
     const map = readPngClassMap(file, buffer, {
       maxMegapixels: options.read.maxMegapixels,

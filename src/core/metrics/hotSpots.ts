@@ -5,12 +5,50 @@ import { adaptiveLoss, type AdaptiveLossResult, type GroupEffectSink } from './a
 /** How many hot spots an image keeps, largest |effect| first. */
 export const HOT_SPOT_LIMIT = 12;
 
-class UnionFind {
-  readonly parent: number[] = [];
-  add(): number {
-    this.parent.push(this.parent.length);
-    return this.parent.length - 1;
+/** A typed array twice as long, its first `length` values kept. */
+function grown<T extends Int32Array | Float64Array>(array: T, make: (length: number) => T): T {
+  const larger = make(array.length * 2);
+  larger.set(array);
+  return larger;
+}
+
+/**
+ * The groups of one scale, one slot per group in typed arrays that double as they fill: a soft
+ * prediction hands over nearly every group (tens of thousands per VOC-sized image at k = 2), and
+ * per-group pushes onto number arrays and per-region objects cost as much as the loss pass itself.
+ * `parent` is a union-find forest in which a set's root is its smallest id (union makes the smaller
+ * root the parent), so a region is met first at its root when ids are visited in ascending order.
+ */
+class Groups {
+  count = 0;
+  classId: Int32Array = new Int32Array(256);
+  effect: Float64Array = new Float64Array(256);
+  pixels: Int32Array = new Int32Array(256);
+  /** Left column and top row of the group's window; its clipped box follows from k and the image size. */
+  left: Int32Array = new Int32Array(256);
+  top: Int32Array = new Int32Array(256);
+  parent: Int32Array = new Int32Array(256);
+
+  add(classId: number, effect: number, pixels: number, left: number, top: number): number {
+    const id = this.count++;
+    if (id === this.parent.length) {
+      const int = (n: number): Int32Array => new Int32Array(n);
+      this.classId = grown(this.classId, int);
+      this.effect = grown(this.effect, (n) => new Float64Array(n));
+      this.pixels = grown(this.pixels, int);
+      this.left = grown(this.left, int);
+      this.top = grown(this.top, int);
+      this.parent = grown(this.parent, int);
+    }
+    this.classId[id] = classId;
+    this.effect[id] = effect;
+    this.pixels[id] = pixels;
+    this.left[id] = left;
+    this.top[id] = top;
+    this.parent[id] = id;
+    return id;
   }
+
   find(i: number): number {
     const parent = this.parent;
     while (parent[i]! !== i) {
@@ -19,6 +57,7 @@ class UnionFind {
     }
     return i;
   }
+
   union(a: number, b: number): void {
     const ra = this.find(a);
     const rb = this.find(b);
@@ -62,22 +101,13 @@ const KEPT_TABLES = 12;
 const slotTables = new SlotTablePool();
 const RELEASED = new Int32Array(0);
 
-/** Per-group figures of one scale, in arrays indexed by group number; box = the group's window, clipped. */
-interface Groups {
-  readonly classId: number[];
-  readonly effect: number[];
-  readonly pixels: number[];
-  readonly box: number[]; // left, top, right, bottom (inclusive) per group
-  readonly sets: UnionFind;
-}
-
 /**
  * Collects the groups of one scale as the loss pass hands them over, band by band, and joins 4-adjacent
  * groups of the same class and sign: with the group to the left in the same band, and with the group
  * of the same window column in the band above.
  */
 export class ScaleHotSpots implements GroupEffectSink {
-  readonly groups: Groups = { classId: [], effect: [], pixels: [], box: [], sets: new UnionFind() };
+  readonly groups = new Groups();
   private above: Int32Array;
   private current: Int32Array;
   private touched: number[] = [];
@@ -85,10 +115,10 @@ export class ScaleHotSpots implements GroupEffectSink {
 
   constructor(
     readonly pixelCost: Float64Array,
-    private readonly k: number,
+    readonly k: number,
     private readonly numClasses: number,
-    private readonly width: number,
-    private readonly height: number,
+    readonly width: number,
+    readonly height: number,
   ) {
     const slots = Math.ceil(width / k) * numClasses;
     this.above = slotTables.take(slots);
@@ -113,26 +143,22 @@ export class ScaleHotSpots implements GroupEffectSink {
   }
 
   group(bandTop: number, key: number, n: number, effect: number): void {
-    const { groups, k, numClasses: C } = this;
-    const id = groups.sets.add();
-    const left = Math.floor(key / C) * k;
-    groups.classId.push(key % C);
-    groups.effect.push(effect);
-    groups.pixels.push(n);
-    groups.box.push(left, bandTop, Math.min(this.width, left + k) - 1, Math.min(this.height, bandTop + k) - 1);
-    this.current[key] = id;
+    const C = this.numClasses;
+    const column = Math.floor(key / C);
+    this.current[key] = this.groups.add(key - column * C, effect, n, column * this.k, bandTop);
     this.touched.push(key);
   }
 
   bandDone(): void {
     const { groups, numClasses: C, current, above } = this;
+    const effect = groups.effect;
     for (const key of this.touched) {
       const id = current[key]!;
-      const sign = Math.sign(groups.effect[id]!);
+      const sign = Math.sign(effect[id]!);
       const left = key >= C ? current[key - C]! : -1;
-      if (left >= 0 && Math.sign(groups.effect[left]!) === sign) groups.sets.union(id, left);
+      if (left >= 0 && Math.sign(effect[left]!) === sign) groups.union(id, left);
       const up = above[key]!;
-      if (up >= 0 && Math.sign(groups.effect[up]!) === sign) groups.sets.union(id, up);
+      if (up >= 0 && Math.sign(effect[up]!) === sign) groups.union(id, up);
     }
     // The band just done becomes the one above; the old one's entries are cleared for reuse.
     for (const key of this.touchedAbove) above[key] = -1;
@@ -142,42 +168,55 @@ export class ScaleHotSpots implements GroupEffectSink {
   }
 }
 
-function regionsOf(groups: Groups, scale: number, share: number): HotSpot[] {
-  const byRoot = new Map<number, { classId: number; effect: number; pixels: number; windows: number; box: number[] }>();
-  groups.effect.forEach((e, id) => {
-    const root = groups.sets.find(id);
-    const b = groups.box;
-    const [x0, y0, x1, y1] = [b[id * 4]!, b[id * 4 + 1]!, b[id * 4 + 2]!, b[id * 4 + 3]!];
-    const region = byRoot.get(root);
-    if (!region) {
-      byRoot.set(root, {
-        classId: groups.classId[id]!,
-        effect: e,
-        pixels: groups.pixels[id]!,
-        windows: 1,
-        box: [x0, y0, x1, y1],
-      });
-      return;
+/**
+ * The regions of one scale, in the order of their roots (smallest ids first). Each region's figures
+ * accumulate at its root's slot, members in ascending id order, so every sum is taken in a fixed order.
+ */
+function regionsOf(collector: ScaleHotSpots, scale: number, share: number): HotSpot[] {
+  const { groups, k, width, height } = collector;
+  const count = groups.count;
+  const effect = new Float64Array(count);
+  const pixels = new Int32Array(count);
+  const windows = new Int32Array(count);
+  const x0 = new Int32Array(count);
+  const y0 = new Int32Array(count);
+  const x1 = new Int32Array(count);
+  const y1 = new Int32Array(count);
+  for (let id = 0; id < count; id++) {
+    const root = groups.find(id);
+    const left = groups.left[id]!;
+    const top = groups.top[id]!;
+    const right = Math.min(width, left + k) - 1;
+    const bottom = Math.min(height, top + k) - 1;
+    if (root === id) {
+      effect[id] = groups.effect[id]!;
+      pixels[id] = groups.pixels[id]!;
+      windows[id] = 1;
+      [x0[id], y0[id], x1[id], y1[id]] = [left, top, right, bottom];
+      continue;
     }
-    region.effect += e;
-    region.pixels += groups.pixels[id]!;
-    region.windows++;
-    region.box = [
-      Math.min(region.box[0]!, x0),
-      Math.min(region.box[1]!, y0),
-      Math.max(region.box[2]!, x1),
-      Math.max(region.box[3]!, y1),
-    ];
-  });
-  return [...byRoot.values()].map((r) => ({
-    scale,
-    classId: r.classId,
-    effect: r.effect,
-    share: r.effect * share,
-    pixels: r.pixels,
-    windows: r.windows,
-    box: { x: r.box[0]!, y: r.box[1]!, width: r.box[2]! - r.box[0]! + 1, height: r.box[3]! - r.box[1]! + 1 },
-  }));
+    effect[root]! += groups.effect[id]!;
+    pixels[root]! += groups.pixels[id]!;
+    windows[root]!++;
+    if (left < x0[root]!) x0[root] = left;
+    if (top < y0[root]!) y0[root] = top;
+    if (right > x1[root]!) x1[root] = right;
+    if (bottom > y1[root]!) y1[root] = bottom;
+  }
+  const spots: HotSpot[] = [];
+  for (let id = 0; id < count; id++) {
+    if (windows[id] === 0) continue;
+    spots.push({
+      scale,
+      classId: groups.classId[id]!,
+      effect: effect[id]!,
+      share: effect[id]! * share,
+      pixels: pixels[id]!,
+      windows: windows[id]!,
+      box: { x: x0[id]!, y: y0[id]!, width: x1[id]! - x0[id]! + 1, height: y1[id]! - y0[id]! + 1 },
+    });
+  }
+  return spots;
 }
 
 /** Largest |effect| first; ties by scale, then position, so the order is stable. */
@@ -200,7 +239,7 @@ export function rankHotSpots(
 ): HotSpot[] {
   if (validPixels === 0) return [];
   const share = 1 / (validPixels * scales.length);
-  const all = collectors.flatMap((collector, i) => regionsOf(collector.groups, scales[i]!, share));
+  const all = collectors.flatMap((collector, i) => regionsOf(collector, scales[i]!, share));
   return all.sort(compareHotSpots).slice(0, limit);
 }
 

@@ -1,5 +1,7 @@
 import type { ClassMap, PixelTerms, Prediction, SoftScores } from '../types';
+import { tableExp } from './tableExp';
 import type { MetricOptions } from '../options';
+import { planePixelTerms, type SoftTermsInput } from './softPlanes';
 
 /** Label id when it counts, -1 when void (ignore index or id >= C). */
 export function validLabels(label: ClassMap, options: MetricOptions): { label: Int32Array; validPixels: number } {
@@ -44,16 +46,24 @@ export function hardPixelTerms(label: ClassMap, prediction: ClassMap, options: M
 }
 
 /**
- * Soft scores to P(p, y_p) and argmax in one pass per pixel, in float64:
- * softmax for logits (max-shifted), row renormalisation for probabilities.
+ * Soft scores to P(p, y_p) and argmax, in float64: softmax for logits (max-shifted), row
+ * renormalisation for probabilities. Only P(p, y_p) is kept: CE and every merged distribution's cost
+ * read nothing else (q(w,c)[c] is the group mean of P(p, c) over pixels labelled c).
  */
 export function softPixelTerms(label: ClassMap, scores: SoftScores, options: MetricOptions): PixelTerms {
   const { label: labels, validPixels } = validLabels(label, options);
-  const channels = scores.channels;
-  const values = scores.values;
   const predicted = new Int32Array(labels.length);
   const truthProbability = new Float64Array(labels.length);
-  const isLogits = scores.kind === 'logits';
+  const { values, channels, kind } = scores;
+  if (scores.layout === 'chw') planePixelTerms({ values, channels, labels, kind }, predicted, truthProbability);
+  else hwcPixelTerms({ values, channels, labels, kind }, predicted, truthProbability);
+  return { width: label.width, height: label.height, label: labels, predicted, truthProbability, validPixels };
+}
+
+/** The HWC layout, one pixel's C values after another: one pass per pixel. */
+function hwcPixelTerms(input: SoftTermsInput, predicted: Int32Array, truthProbability: Float64Array): void {
+  const { values, channels, labels } = input;
+  const isLogits = input.kind === 'logits';
   for (let p = 0, offset = 0; p < labels.length; p++, offset += channels) {
     let best = values[offset]!;
     let bestClass = 0;
@@ -69,14 +79,13 @@ export function softPixelTerms(label: ClassMap, scores: SoftScores, options: Met
     if (y < 0) continue;
     let total = 0;
     if (isLogits) {
-      for (let c = 0; c < channels; c++) total += Math.exp(values[offset + c]! - best);
-      truthProbability[p] = Math.exp(values[offset + y]! - best) / total;
+      for (let c = 0; c < channels; c++) total += tableExp(values[offset + c]! - best);
+      truthProbability[p] = tableExp(values[offset + y]! - best) / total;
     } else {
       for (let c = 0; c < channels; c++) total += values[offset + c]!;
       truthProbability[p] = total > 0 ? values[offset + y]! / total : 1 / channels;
     }
   }
-  return { width: label.width, height: label.height, label: labels, predicted, truthProbability, validPixels };
 }
 
 export function pixelTerms(label: ClassMap, prediction: Prediction, options: MetricOptions): PixelTerms {

@@ -19,10 +19,12 @@ export async function tensorPixelTerms(
   const pixels = scores.width * scores.height;
   const channels = scores.channels;
   const [truth, argmax] = tf.tidy((): [Tensor, Tensor] => {
-    const values = tf.tensor2d(
-      scores.values instanceof Float32Array ? scores.values : Float32Array.from(scores.values),
-      [pixels, channels],
-    );
+    const stored = scores.values instanceof Float32Array ? scores.values : Float32Array.from(scores.values);
+    // CHW files arrive as read (one plane per class): the backend transposes them to a row per pixel.
+    const values =
+      scores.layout === 'chw'
+        ? tf.transpose(tf.tensor2d(stored, [channels, pixels]))
+        : tf.tensor2d(stored, [pixels, channels]);
     const probabilities =
       scores.kind === 'logits' ? tf.softmax(values) : tf.div(values, tf.maximum(tf.sum(values, 1, true), 1e-30));
     const target = tf.oneHot(tf.tensor1d(labels, 'int32'), channels);
