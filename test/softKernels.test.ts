@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { evaluatePairOutcome } from '../src/core/evaluate/evaluateImage';
 import { encodeNpy, readNpy } from '../src/core/io/npy';
 import { encodeIndexPng } from '../src/core/io/pngChunks';
-import { ReusableBuffer } from '../src/core/io/reusableBuffer';
+import { PairScratch, ReusableBuffer, ReusableIds } from '../src/core/io/reusableBuffer';
 import { predictionFromNpy } from '../src/core/io/softScores';
 import { evaluatePair } from '../src/core/metrics/imageMetrics';
 import { softPixelTerms } from '../src/core/metrics/pixelTerms';
 import { tableExp } from '../src/core/metrics/tableExp';
-import { DEFAULT_READ_OPTIONS, type MetricOptions } from '../src/core/options';
-import { seededRandom } from '../src/core/synthetic/scenes';
+import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS, type MetricOptions } from '../src/core/options';
+import { generateScene, seededRandom } from '../src/core/synthetic/scenes';
 import type { ClassMap, SoftScores } from '../src/core/types';
 
 // ---------- tableExp against an exp in BigInt fixed point ----------
@@ -284,7 +284,7 @@ test('ReusableBuffer hands out the same memory until a larger size is asked for'
   assert.equal(reuse.take(1000).buffer, larger.buffer);
 });
 
-test('pairs read one after another into one ReusableBuffer evaluate as with fresh reads', async () => {
+test('pairs read one after another through one PairScratch evaluate as with fresh reads', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'seglens-reuse-'));
   const pairs = [5001, 5002, 5003, 5004, 5005, 5006].map((seed, i) => {
     const s = randomSoftCase(seed);
@@ -297,9 +297,46 @@ test('pairs read one after another into one ReusableBuffer evaluate as with fres
     writeFileSync(predictionFile, encodeNpy(i % 2 ? [s.channels, height, width] : [height, width, s.channels], values));
     return { pair: { name: `p${i}`, predictionFile, labelFile }, s, layout: i % 2 ? 'chw' : 'hwc' } as const;
   });
-  const reuse = new ReusableBuffer();
+  const reuse = new PairScratch();
   for (const { pair, s, layout } of pairs) {
     const options = { metric: s.options, read: { ...DEFAULT_READ_OPTIONS, softValues: s.kind, softLayout: layout } };
+    const fresh = await evaluatePairOutcome(pair, options);
+    const reused = await evaluatePairOutcome(pair, options, reuse);
+    assert.equal(fresh.type, 'image', JSON.stringify(fresh));
+    assert.deepEqual(reused, fresh, pair.name);
+  }
+});
+
+test('ReusableIds hands out the same memory until more ids are asked for', () => {
+  const reuse = new ReusableIds();
+  const first = reuse.take(600);
+  assert.equal(first.length, 600);
+  assert.equal(reuse.take(6).buffer, first.buffer);
+  const larger = reuse.take(60_000);
+  assert.equal(larger.length, 60_000);
+  assert.notEqual(larger.buffer, first.buffer);
+});
+
+test('hard pairs of several sizes decoded into one PairScratch evaluate as with fresh reads', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglens-reuse-hard-'));
+  const sizes = [
+    [64, 48],
+    [33, 70],
+    [64, 48],
+    [10, 9],
+    [120, 90],
+  ] as const;
+  const pairs = sizes.map(([width, height], i) => {
+    const scene = generateScene(300 + i, { width, height, numClasses: 21, ignoreIndex: 255, voidBand: 1 });
+    const labelFile = join(dir, `label${i}.png`);
+    const predictionFile = join(dir, `pred${i}.png`);
+    writeFileSync(labelFile, encodeIndexPng(width, height, scene.label, { kind: 'gray', bitDepth: 8 }));
+    writeFileSync(predictionFile, encodeIndexPng(width, height, scene.prediction, { kind: 'gray', bitDepth: 8 }));
+    return { name: `h${i}`, predictionFile, labelFile };
+  });
+  const options = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS };
+  const reuse = new PairScratch();
+  for (const pair of pairs) {
     const fresh = await evaluatePairOutcome(pair, options);
     const reused = await evaluatePairOutcome(pair, options, reuse);
     assert.equal(fresh.type, 'image', JSON.stringify(fresh));

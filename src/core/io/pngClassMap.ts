@@ -1,3 +1,4 @@
+import type { ReusableIds } from './reusableBuffer';
 import { PNG } from 'pngjs';
 import { InputError } from '../errors';
 import type { ClassMap } from '../types';
@@ -11,6 +12,8 @@ export interface PngReadOptions {
   readonly maxMegapixels: number;
   /** Needed only for colour-coded (RGB) PNGs. */
   readonly colorTable?: ColorTable;
+  /** Memory to decode 8-bit index PNGs into (then valid until its next use); fresh memory otherwise. */
+  readonly ids?: ReusableIds;
 }
 
 /** Decoded RGBA or 16-bit channels as pngjs returns them with skipRescale. */
@@ -80,7 +83,7 @@ export function readPngClassMap(file: string, buffer: Buffer, options: PngReadOp
     if (error instanceof PngFormatError) throw new InputError(file, error.code, error.message);
     throw error;
   }
-  const fast = decodeIndexPng(inflated, chunks, header);
+  const fast = decodeIndexPng(inflated, chunks, header, options.ids);
   if (fast) return { width, height, ids: fast };
   const isPalette = colorType === 3;
   const pixels = decode(file, isPalette ? withIndexPalette(buffer, chunks) : buffer, header);

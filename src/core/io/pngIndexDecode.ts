@@ -1,3 +1,4 @@
+import type { ReusableIds } from './reusableBuffer';
 import type { PngChunk, PngHeader } from './pngChunks';
 
 /**
@@ -17,6 +18,7 @@ export function decodeIndexPng(
   inflated: Uint8Array,
   chunks: readonly PngChunk[],
   header: PngHeader,
+  into?: ReusableIds,
 ): Uint16Array | undefined {
   const { width, height, colorType, bitDepth, interlaced } = header;
   if (bitDepth !== 8 || interlaced || (colorType !== 0 && colorType !== 3)) return undefined;
@@ -45,7 +47,7 @@ export function decodeIndexPng(
     }
   }
   if (inflated.length < (width + 1) * height) return undefined;
-  return unfilterToIds(inflated, width, height, colorType === 3 ? paletteEntries : 256);
+  return unfilterToIds(inflated, width, height, colorType === 3 ? paletteEntries : 256, into);
 }
 
 /**
@@ -55,9 +57,18 @@ export function decodeIndexPng(
  * Undefined on an unknown filter type or an index >= `limit` (checked only when the palette has fewer
  * than 256 entries: a byte cannot reach 256).
  */
-function unfilterToIds(raw: Uint8Array, width: number, height: number, limit: number): Uint16Array | undefined {
+function unfilterToIds(
+  raw: Uint8Array,
+  width: number,
+  height: number,
+  limit: number,
+  into: ReusableIds | undefined,
+): Uint16Array | undefined {
   const stride = width + 1;
-  const ids = new Uint16Array(width * height);
+  // Every id is written below, so reused memory needs no clearing.
+  const ids = into ? into.take(width * height) : new Uint16Array(width * height);
+  // Rows are copied from views of a plain Uint8Array: a Buffer's subarray builds a Buffer each time.
+  raw = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
   for (let y = 0; y < height; y++) {
     const start = y * stride + 1;
     const row = y * width;

@@ -8,7 +8,7 @@ import type { ColorTable } from './colorTable';
 import type { LabelIds } from './fileRoles';
 import { readNpy } from './npy';
 import { readPngClassMap } from './pngClassMap';
-import type { ReusableBuffer } from './reusableBuffer';
+import type { PairScratch, ReusableBuffer, ReusableIds } from './reusableBuffer';
 import { classMapFromNpy, predictionFromNpy } from './softScores';
 
 /** Everything the engine needs to turn a pair of files into metrics; plain data, so it crosses to workers. */
@@ -104,27 +104,32 @@ function extensionOf(file: string): string {
 }
 
 /** `encoding` comes from the label's name (`_gtFine_labelIds`); the dataset's default otherwise. */
-export function readLabelSync(file: string, options: EngineOptions, encoding?: LabelIds): ClassMap {
+export function readLabelSync(file: string, options: EngineOptions, encoding?: LabelIds, ids?: ReusableIds): ClassMap {
   const extension = extensionOf(file);
   const buffer = readBytes(file, maxFileBytes(options));
   const map =
     extension === '.png'
-      ? readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable })
+      ? readPngClassMap(file, buffer, {
+          maxMegapixels: options.read.maxMegapixels,
+          colorTable: options.colorTable,
+          ids,
+        })
       : classMapFromNpy(file, readNpy(file, buffer, Math.ceil(options.read.maxMegapixels * 1e6)));
   return mapToTrain(map, encoding ?? options.ids?.labelIds ?? 'train', options.ids);
 }
 
 /**
- * With `into`, the file is read into that buffer, and a soft prediction's scores view it: they are
- * valid until the buffer's next read (see ReusableBuffer).
+ * With `scratch`, the file is read into its buffer and decoded into its ids, and a soft prediction's
+ * scores view the buffer: all valid until the scratch's next use (see PairScratch).
  */
-export function readPredictionSync(file: string, options: EngineOptions, into?: ReusableBuffer): Prediction {
+export function readPredictionSync(file: string, options: EngineOptions, scratch?: PairScratch): Prediction {
   const extension = extensionOf(file);
-  const buffer = readBytes(file, maxFileBytes(options), into);
+  const buffer = readBytes(file, maxFileBytes(options), scratch?.predictionBytes);
   if (extension === '.png') {
     const map = readPngClassMap(file, buffer, {
       maxMegapixels: options.read.maxMegapixels,
       colorTable: options.colorTable,
+      ids: scratch?.predictionIds,
     });
     return { type: 'hard', map: mapToTrain(map, options.ids?.predictionIds ?? 'train', options.ids) };
   }
