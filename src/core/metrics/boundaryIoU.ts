@@ -52,7 +52,7 @@ function roundHalfToEven(x: number): number {
  * Herk's prefix and suffix ANDs over blocks of 2d rows: three word operations per 32 pixels whatever d.
  */
 export function interiorBits(runs: IdRuns, distance: number, interior = new Int32Array(bitRowsSize(runs))): Int32Array {
-  const { width, height, rowStart, start, id } = runs;
+  const { width, height, rowStart, start, id, repeatsAbove } = runs;
   const words = wordsPerRow(width);
   const size = words * height;
   interior.fill(0, 0, size);
@@ -62,6 +62,11 @@ export function interiorBits(runs: IdRuns, distance: number, interior = new Int3
   const [horizontal, joined, prefix] = scratchRows(size);
   for (let y = 0; y < height; y++) {
     const base = y * words;
+    if (repeatsAbove[y] === 1) {
+      // The same ids as the row above: the same horizontal centres, and every pixel joins the row above.
+      for (let w = 0; w < words; w++) joined[base + w] = horizontal[base + w] = horizontal[base - words + w]!;
+      continue;
+    }
     const rowEnd = rowStart[y + 1]!;
     for (let r = rowStart[y]!; r < rowEnd; r++) {
       const from = start[r]!;

@@ -11,6 +11,8 @@ export interface IdRuns {
   readonly start: Int32Array;
   /** Id of each run. */
   readonly id: Int32Array;
+  /** 1 where row y holds the same ids as row y - 1 (its runs are copies). */
+  readonly repeatsAbove: Uint8Array;
 }
 
 /** A label and a prediction as runs: read by the fused kernel's pure-window search and by Boundary IoU. */
@@ -33,6 +35,7 @@ const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 export function idRuns(ids: ArrayLike<number>, width: number, height: number): IdRuns {
   const rowStart = new Int32Array(height + 1);
+  const repeatsAbove = new Uint8Array(height);
   let start: Int32Array = new Int32Array(Math.max(64, height * 8));
   let id: Int32Array = new Int32Array(start.length);
   // Read maps are 16-bit: two pixels per 32-bit comparison skip the long runs twice as fast.
@@ -64,6 +67,7 @@ export function idRuns(ids: ArrayLike<number>, width: number, height: number): I
       start.copyWithin(count, from, count);
       id.copyWithin(count, from, count);
       count += runs;
+      repeatsAbove[y] = 1;
       continue;
     }
     let previous = ids[row]!;
@@ -114,7 +118,7 @@ export function idRuns(ids: ArrayLike<number>, width: number, height: number): I
     }
   }
   rowStart[height] = count;
-  return { width, height, rowStart, start, id };
+  return { width, height, rowStart, start, id, repeatsAbove };
 }
 
 function grown(array: Int32Array, atLeast: number): Int32Array {
