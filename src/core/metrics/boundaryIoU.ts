@@ -59,45 +59,45 @@ export function interiorBits(runs: IdRuns, distance: number, interior = new Int3
   const side = 2 * distance + 1;
   if (side > width || side > height) return interior;
   // horizontal: centres of runs of length ≥ side; joined: horizontal and equal to the row above.
+  //
+  // The window of centre y0 is row y0 - d of `horizontal` and rows y0 - d + 1 .. y0 + d of `joined`: a
+  // window of `block` = 2d rows of `joined`, = suffix(s) & prefix(s + block - 1) with s = y0 - d + 1
+  // (van Herk: prefix and suffix ANDs restart every `block` rows). Prefixes are kept for every row,
+  // made as `joined` is; the suffix of row s is needed once, so the backward pass keeps one row of it
+  // and writes the interior of the centre whose window starts at s.
   const [horizontal, joined, prefix] = scratchRows(size);
+  const block = 2 * distance;
   for (let y = 0; y < height; y++) {
     const base = y * words;
     if (repeatsAbove[y] === 1) {
       // The same ids as the row above: the same horizontal centres, and every pixel joins the row above.
       for (let w = 0; w < words; w++) joined[base + w] = horizontal[base + w] = horizontal[base - words + w]!;
-      continue;
+    } else {
+      const rowEnd = rowStart[y + 1]!;
+      for (let r = rowStart[y]!; r < rowEnd; r++) {
+        const from = start[r]!;
+        const to = r + 1 < rowEnd ? start[r + 1]! : width;
+        if (to - from >= side) setBits(horizontal, base, from + distance, to - distance);
+      }
+      if (y > 0) {
+        // Segments where neither row changes id: merge the two rows' run starts.
+        let above = rowStart[y - 1]!;
+        const aboveEnd = rowStart[y]!;
+        let here = rowStart[y]!;
+        let from = 0;
+        while (from < width) {
+          const aboveTo = above + 1 < aboveEnd ? start[above + 1]! : width;
+          const hereTo = here + 1 < rowEnd ? start[here + 1]! : width;
+          const to = aboveTo < hereTo ? aboveTo : hereTo;
+          if (id[above] === id[here]) setBits(joined, base, from, to);
+          if (aboveTo === to) above++;
+          if (hereTo === to) here++;
+          from = to;
+        }
+        for (let w = 0; w < words; w++) joined[base + w]! &= horizontal[base + w]!;
+      }
     }
-    const rowEnd = rowStart[y + 1]!;
-    for (let r = rowStart[y]!; r < rowEnd; r++) {
-      const from = start[r]!;
-      const to = r + 1 < rowEnd ? start[r + 1]! : width;
-      if (to - from >= side) setBits(horizontal, base, from + distance, to - distance);
-    }
-    if (y === 0) continue;
-    // Segments where neither row changes id: merge the two rows' run starts.
-    let above = rowStart[y - 1]!;
-    const aboveEnd = rowStart[y]!;
-    let here = rowStart[y]!;
-    let from = 0;
-    while (from < width) {
-      const aboveTo = above + 1 < aboveEnd ? start[above + 1]! : width;
-      const hereTo = here + 1 < rowEnd ? start[here + 1]! : width;
-      const to = aboveTo < hereTo ? aboveTo : hereTo;
-      if (id[above] === id[here]) setBits(joined, base, from, to);
-      if (aboveTo === to) above++;
-      if (hereTo === to) here++;
-      from = to;
-    }
-    for (let w = 0; w < words; w++) joined[base + w]! &= horizontal[base + w]!;
-  }
-  // The window of centre y0 is row y0 - d of `horizontal` and rows y0 - d + 1 .. y0 + d of `joined`: a
-  // window of `block` = 2d rows of `joined`, = suffix(s) & prefix(s + block - 1) with s = y0 - d + 1.
-  // Prefixes are kept for every row; the suffix of row s is needed once, so the backward pass keeps
-  // one row of it and writes the interior of the centre whose window starts at s.
-  const block = 2 * distance;
-  for (let y = 0; y < height; y++) {
-    const base = y * words;
-    if (y % block === 0) prefix.set(joined.subarray(base, base + words), base);
+    if (y % block === 0) for (let w = 0; w < words; w++) prefix[base + w] = joined[base + w]!;
     else for (let w = 0; w < words; w++) prefix[base + w] = prefix[base - words + w]! & joined[base + w]!;
   }
   const suffix = new Int32Array(words);
@@ -123,13 +123,13 @@ function bitRowsSize(runs: IdRuns): number {
 /**
  * interiorBits' working rows, reused from image to image (one engine per thread, one image at a time,
  * no await inside): allocating them per map was a quarter megabyte of garbage per pair, which brought
- * full collections. Zeroed here for the call.
+ * full collections. The first two come zeroed.
  */
 let scratch = new Int32Array(0);
 
 function scratchRows(size: number): [Int32Array, Int32Array, Int32Array] {
   if (scratch.length < 3 * size) scratch = new Int32Array(3 * size);
-  scratch.fill(0, 0, 3 * size);
+  scratch.fill(0, 0, 2 * size); // the third, the prefixes, is written whole
   return [scratch.subarray(0, size), scratch.subarray(size, 2 * size), scratch.subarray(2 * size, 3 * size)];
 }
 
