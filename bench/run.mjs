@@ -8,7 +8,8 @@
 //     PyTorch: the newest one pip installs on this machine (its configured wheel folders and indexes), in a
 //       venv outside the repo ($SEGLENS_TORCH_VENV, default ~/.cache/seglens-bench/torch-venv), made on the
 //       first run; else Debian's python3-torch when installed. --no-torch-venv: Debian's only.
-//     --rounds N: repeat the engine / numpy / decode comparison N times interleaved and keep the fastest of each
+//     --rounds N: repeat the engine / numpy / decode comparison and the engine / PyTorch one N times interleaved
+//       and keep the fastest of each
 //       (default 1, to stay within 10 minutes; use 2-3 on a shared or noisy machine)
 //     --loss-only: only the loss-variant rows (uniform v1 vs --loss paper, Gaussian pooling) on the VOC-like
 //       and soft folders; writes bench/results/loss-variants.md
@@ -601,7 +602,7 @@ row(
 
 // 3. Soft predictions.
 log('soft .npy folder');
-const engineSoft = engineEval(soft);
+let engineSoft = engineEval(soft);
 const softLabel = `Soft .npy ${soft.classes}x${soft.height}x${soft.width} f32, CE+adaptive+merge map+IoU`;
 let engineSoftSmall;
 if (torch) {
@@ -610,9 +611,14 @@ if (torch) {
   const check = torchEval(softSizes[0], join(tmp, 'torch-check.json'), torch.python);
   const before = agreement(engineSoftSmall.report, check.report, { iou: false });
   if (before.worst > 1e-4) fail(`torch baseline disagrees with the engine: ${before.worst} at ${before.where}`);
-  const torchSoft = torchEval(soft, join(tmp, 'torch-soft.json'), torch.python);
+  let torchSoft = torchEval(soft, join(tmp, 'torch-soft.json'), torch.python);
   const { worst, where } = agreement(engineSoft.report, torchSoft.report, { iou: false });
   if (worst > 1e-4) fail(`torch baseline disagrees with the engine: ${worst} at ${where}`);
+  // Interleaved like the VOC-like rows: PyTorch's time swings the most with the machine's load.
+  for (let round = 1; round < ROUNDS; round++) {
+    engineSoft = fastest(engineSoft, engineEval(soft));
+    torchSoft = fastest(torchSoft, torchEval(soft, join(tmp, 'torch-soft.json'), torch.python));
+  }
   notes.push(
     `PyTorch ${torchSoft.timing.torch} (${torch.how}; float32, ${WORKERS} intra-op threads) agrees with the engine (float64) to ${before.worst.toExponential(1)} relative on ${softSizes[0].count} small soft images before timing, and to ${worst.toExponential(1)} on the timed soft folder. Its loop over the images alone (no interpreter start, no torch import) took ${fmt(torchSoft.timing.seconds)} s: the engine's whole process is ${fmt(torchSoft.timing.seconds / engineSoft.seconds)}x faster than that.`,
   );
@@ -692,6 +698,23 @@ row(
   `${fmt(nsPerPixel(engineAde, ade), 1)} ns/pixel (VOC-like, 21 classes: ${fmt(nsPerPixel(engineVoc, voc), 1)})`,
 );
 scaling.push({ data: city, r: engineCity }, { data: ade, r: engineAde });
+// The class count alone: the VOC-like folder (ids 0..20 and void) evaluated as 21 and as 150 classes,
+// the same pixels and the same work per pixel, only C differs (interleaved, fastest of each).
+const asManyClasses = { ...voc, classes: 150 };
+let voc21;
+let voc150;
+for (let round = 0; round < Math.max(2, ROUNDS); round++) {
+  voc21 = fastest(voc21, engineEval(voc));
+  voc150 = fastest(voc150, engineEval(asManyClasses));
+}
+row(
+  `The VOC-like folder evaluated as ${asManyClasses.classes} classes (the same pixels; only C changes)`,
+  `engine exact-float64, ${WORKERS} worker threads`,
+  voc150.images,
+  voc150.seconds,
+  null,
+  `${fmt(nsPerPixel(voc150, voc), 1)} ns/pixel against ${fmt(nsPerPixel(voc21, voc), 1)} as ${voc.classes} classes: ${fmt(voc150.seconds / voc21.seconds)}x the time (fastest of ${Math.max(2, ROUNDS)} each, interleaved)`,
+);
 
 // 6. Memory on Cityscapes-sized pairs, first-result and cancel latency.
 log('memory and latency');
@@ -708,7 +731,7 @@ const latencyCity = lastJsonLine(
 
 const lines = [];
 lines.push(
-  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores, ${fmt(totalmem() / 2 ** 30, 0)} GB; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end. Times are process start to exit, all measured in this bench run; the first five rows are the fastest of ${ROUNDS} interleaved round(s), the rest one run each.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`,
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores, ${fmt(totalmem() / 2 ** 30, 0)} GB; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end. Times are process start to exit, all measured in this bench run; the VOC-like rows (the first five) and the soft row with its PyTorch baseline are the fastest of ${ROUNDS} interleaved round(s), the rest one run each.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`,
 );
 lines.push('');
 lines.push('| Workload | Backend | Images | Time (s) | Images/s | Ratio | Note |');
