@@ -217,21 +217,13 @@ function flushBand(
   return valid;
 }
 
-/** Adds a pure group of n pixels (column x inside its window, class c) to a scale's current band at `slot`. */
-function addToScale(scale: Scale, slot: number, x: number, c: number, n: number): void {
-  const count = scale.counts[slot]!;
-  scale.touchedX[scale.groups] = x;
-  scale.touchedClass[scale.groups] = c;
-  scale.groups += count === 0 ? 1 : 0;
-  scale.counts[slot] = count + n;
-}
-
 /** Running counts of out-of-range ids (see FusedHardResult.outOfRange). */
 class RangeCounter {
   count = 0;
   largest = 0;
-  add(id: number): void {
-    this.count++;
+  /** `pixels` pixels of id `id`. */
+  add(id: number, pixels: number): void {
+    this.count += pixels;
     if (id > this.largest) this.largest = id;
   }
 }
@@ -245,14 +237,13 @@ function checkedWindow(largestScale: number): number {
 }
 
 /**
- * The per-pixel pass over the smallest scale, one band at a time: group counts (pixels, misses,
- * outside) and the confusion matrix's off-diagonal cells (hits reach the diagonal through their
- * group's count, in flushBand). Two shortcuts for the usual case inside objects, where label and
- * prediction agree on one class over a whole window:
- * - a pure K×K window (all its pixels one valid class, predicted right; K a multiple of the largest
- *   scale, see checkedWindow) holds only pure groups at every scale: it is added to every scale's
- *   pure pixels and the diagonal at once, and the band passes skip its columns;
- * - with k = 2, a pure 2×2 window skips its own group and is handed straight to the next scale.
+ * The pass over the smallest scale, one band at a time: group counts (pixels, misses, outside) and
+ * the confusion matrix's off-diagonal cells (hits reach the diagonal through their group's count, in
+ * flushBand). It reads the two maps' runs, not their pixels: along a row, a segment where neither map
+ * changes id adds to each window it crosses once. A pure K×K window (all its pixels one valid class,
+ * predicted right; K a multiple of the largest scale, see checkedWindow) holds only pure groups at
+ * every scale: it is added to every scale's pure pixels and the diagonal at once, and the band pass
+ * skips its columns.
  */
 class BasePass {
   private readonly C: number;
@@ -264,7 +255,6 @@ class BasePass {
   private readonly matrix: Float64Array;
   private readonly unknown: Float64Array;
   private readonly base: Scale;
-  private readonly next: Scale | undefined;
   /** K (checkedWindow), and per K-window of the current K-band its class when pure, else -1. */
   private readonly checked: number;
   private readonly pureClass: Int32Array;
@@ -276,8 +266,6 @@ class BasePass {
   pureWindowPixels = 0;
 
   constructor(
-    private readonly label: Uint16Array,
-    private readonly predicted: Uint16Array,
     private readonly width: number,
     private readonly scales: readonly Scale[],
     options: MetricOptions,
@@ -287,7 +275,6 @@ class BasePass {
     this.C = options.numClasses;
     this.ignoreIndex = options.ignoreIndex;
     this.base = scales[0]!;
-    this.next = scales[1];
     this.counts = this.base.counts;
     this.columnSlot = this.base.columnSlot;
     this.touchedX = this.base.touchedX;
@@ -357,119 +344,69 @@ class BasePass {
     for (const scale of this.scales) scale.purePixels += pure;
   }
 
-  /** Pixel p (column x) into its group of the smallest scale. */
-  private pixel(p: number, x: number): void {
-    const C = this.C;
-    const y = this.label[p]!;
-    const guess = this.predicted[p]!;
-    if (y >= C || y === this.ignoreIndex) {
-      if (y !== this.ignoreIndex) this.labelRange.add(y);
-      if (guess >= C) this.predictionRange.add(guess);
-      return;
-    }
-    const counts = this.counts;
-    const slot = this.columnSlot[x]! + y * SLOTS;
-    const n = counts[slot]!;
-    const groups = this.base.groups;
-    this.touchedX[groups] = x;
-    this.touchedClass[groups] = y;
-    this.base.groups = groups + (n === 0 ? 1 : 0);
-    counts[slot] = n + 1;
-    if (guess !== y) {
-      if (guess < C) {
-        this.matrix[y * C + guess]!++;
-        counts[slot + 1]!++;
-      } else {
-        this.unknown[y]!++;
-        counts[slot + 2]!++;
-        this.predictionRange.add(guess);
-      }
-    }
-  }
-
-  /** Rows [top, end) of the smallest scale, outside the pure K×K windows. */
+  /** Rows [top, end) of the smallest scale, outside the pure K×K windows, segment by segment. */
   band(top: number, end: number): void {
     const { width, checked: K, pureClass } = this;
-    for (let w = 0, left = 0; left < width; w++, left += K) {
-      if (pureClass[w]! >= 0) continue;
-      const right = Math.min(width, left + K);
-      if (this.base.k === 2 && end - top === 2) {
-        this.band2x2(top, left, right);
-        continue;
-      }
-      for (let row = top; row < end; row++) {
-        const rowStart = row * width;
-        for (let x = left; x < right; x++) this.pixel(rowStart + x, x);
+    const { label, predicted } = this.runs;
+    for (let row = top; row < end; row++) {
+      const labelEnd = label.rowStart[row + 1]!;
+      const predictedEnd = predicted.rowStart[row + 1]!;
+      let l = label.rowStart[row]!;
+      let q = predicted.rowStart[row]!;
+      for (let w = 0, left = 0; left < width; w++, left += K) {
+        if (pureClass[w]! >= 0) continue;
+        const right = Math.min(width, left + K);
+        while (l + 1 < labelEnd && label.start[l + 1]! <= left) l++;
+        while (q + 1 < predictedEnd && predicted.start[q + 1]! <= left) q++;
+        for (let from = left; from < right;) {
+          const labelTo = l + 1 < labelEnd ? label.start[l + 1]! : width;
+          const predictedTo = q + 1 < predictedEnd ? predicted.start[q + 1]! : width;
+          const to = Math.min(labelTo, predictedTo, right);
+          this.segment(from, to, label.id[l]!, predicted.id[q]!);
+          if (labelTo === to) l++;
+          if (predictedTo === to) q++;
+          from = to;
+        }
       }
     }
   }
 
-  /**
-   * Columns [left, right) of a band of two rows at k = 2 (left even): pure 2×2 windows in a few
-   * comparisons, the rest pixel by pixel. Runs of pure windows of one class reach the diagonal, and
-   * the next scale's window they lie in, as one addition.
-   */
-  private band2x2(top: number, left: number, right: number): void {
-    const { label, predicted, width, C, ignoreIndex, next, matrix } = this;
-    const nextColumnSlot = next?.columnSlot;
-    const upper = top * width;
-    const lower = upper + width;
-    let pure = 0;
-    let runClass = -1;
-    let runCount = 0;
-    let pendingSlot = -1;
-    let pendingX = 0;
-    let pendingClass = 0;
-    let pendingCount = 0;
-    for (let x = left; x + 1 < right; x += 2) {
-      const a = upper + x;
-      const b = lower + x;
-      const y = label[a]!;
-      if (
-        y < C &&
-        y !== ignoreIndex &&
-        label[a + 1] === y &&
-        label[b] === y &&
-        label[b + 1] === y &&
-        predicted[a] === y &&
-        predicted[a + 1] === y &&
-        predicted[b] === y &&
-        predicted[b + 1] === y
-      ) {
-        pure += 4;
-        if (y !== runClass) {
-          if (runClass >= 0) matrix[runClass * C + runClass]! += runCount;
-          runClass = y;
-          runCount = 0;
-        }
-        runCount += 4;
-        if (next && nextColumnSlot) {
-          const slot = nextColumnSlot[x]! + y * SLOTS;
-          if (slot === pendingSlot) {
-            pendingCount += 4;
-          } else {
-            if (pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingClass, pendingCount);
-            pendingSlot = slot;
-            pendingX = x;
-            pendingClass = y;
-            pendingCount = 4;
-          }
-        }
+  /** Columns [from, to) of one row, label id y and predicted id `guess` throughout, into their groups. */
+  private segment(from: number, to: number, y: number, guess: number): void {
+    const { C, ignoreIndex } = this;
+    const pixels = to - from;
+    if (y >= C || y === ignoreIndex) {
+      if (y !== ignoreIndex) this.labelRange.add(y, pixels);
+      if (guess >= C) this.predictionRange.add(guess, pixels);
+      return;
+    }
+    // Which count besides the pixels' the segment adds to: 0 none (hits), 1 misses, 2 outside.
+    let slotOffset = 0;
+    if (guess !== y) {
+      if (guess < C) {
+        this.matrix[y * C + guess]! += pixels;
+        slotOffset = 1;
       } else {
-        this.pixel(a, x);
-        this.pixel(a + 1, x + 1);
-        this.pixel(b, x);
-        this.pixel(b + 1, x + 1);
+        this.unknown[y]! += pixels;
+        this.predictionRange.add(guess, pixels);
+        slotOffset = 2;
       }
     }
-    if (runClass >= 0) matrix[runClass * C + runClass]! += runCount;
-    if (next && pendingSlot >= 0) addToScale(next, pendingSlot, pendingX, pendingClass, pendingCount);
-    if ((right - left) % 2 === 1) {
-      this.pixel(lower - width + right - 1, right - 1);
-      this.pixel(lower + right - 1, right - 1);
+    const { counts, columnSlot, touchedX, touchedClass, base } = this;
+    const k = base.k;
+    for (let x = from; x < to;) {
+      const windowEnd = Math.min(to, x - (x % k) + k);
+      const n = windowEnd - x;
+      const slot = columnSlot[x]! + y * SLOTS;
+      const count = counts[slot]!;
+      const groups = base.groups;
+      touchedX[groups] = x;
+      touchedClass[groups] = y;
+      base.groups = groups + (count === 0 ? 1 : 0);
+      counts[slot] = count + n;
+      if (slotOffset !== 0) counts[slot + slotOffset]! += n;
+      x = windowEnd;
     }
-    this.pureWindowPixels += pure;
-    this.base.purePixels += pure;
   }
 }
 
@@ -502,7 +439,7 @@ export function fusedHardMetrics(
   const scales = makeScales(sorted, width, C, sinkFor);
   const base = scales[0]!;
   const checked = checkedWindow(scales[scales.length - 1]!.k);
-  const pass = new BasePass(label.ids, prediction.ids, width, scales, options, confusion, runs);
+  const pass = new BasePass(width, scales, options, confusion, runs);
   let validPixels = 0;
   for (let largeTop = 0; largeTop < height; largeTop += checked) {
     const largeEnd = Math.min(height, largeTop + checked);
