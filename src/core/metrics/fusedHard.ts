@@ -260,6 +260,9 @@ class BasePass {
   private readonly pureClass: Int32Array;
   /** Per K-window of the current K-band, its rows found pure with its class (largeBand). */
   private readonly pureRows: Int32Array;
+  /** The current K-band's other windows, in order (the first `mixedCount`): what the band pass visits. */
+  private readonly mixedWindows: Int32Array;
+  private mixedCount = 0;
   readonly labelRange = new RangeCounter();
   readonly predictionRange = new RangeCounter();
   /** Valid pixels of the pure windows (the others are counted by flushBand). */
@@ -284,6 +287,7 @@ class BasePass {
     this.checked = checkedWindow(scales[scales.length - 1]!.k);
     this.pureClass = new Int32Array(Math.ceil(width / this.checked)).fill(-1);
     this.pureRows = new Int32Array(this.pureClass.length);
+    this.mixedWindows = new Int32Array(this.pureClass.length);
   }
 
   /**
@@ -327,12 +331,14 @@ class BasePass {
       }
     }
     let pure = 0;
+    let mixed = 0;
     for (let w = 0; w < windows; w++) {
       const y = pureClass[w]!;
       const isPure = pureRows[w] === end - top;
       pureRows[w] = 0;
       if (!isPure) {
         pureClass[w] = -1;
+        this.mixedWindows[mixed++] = w;
         continue;
       }
       const left = w * K;
@@ -340,21 +346,22 @@ class BasePass {
       pure += n;
       matrix[y * C + y]! += n;
     }
+    this.mixedCount = mixed;
     this.pureWindowPixels += pure;
     for (const scale of this.scales) scale.purePixels += pure;
   }
 
   /** Rows [top, end) of the smallest scale, outside the pure K×K windows, segment by segment. */
   band(top: number, end: number): void {
-    const { width, checked: K, pureClass } = this;
+    const { width, checked: K, mixedWindows, mixedCount } = this;
     const { label, predicted } = this.runs;
     for (let row = top; row < end; row++) {
       const labelEnd = label.rowStart[row + 1]!;
       const predictedEnd = predicted.rowStart[row + 1]!;
       let l = label.rowStart[row]!;
       let q = predicted.rowStart[row]!;
-      for (let w = 0, left = 0; left < width; w++, left += K) {
-        if (pureClass[w]! >= 0) continue;
+      for (let i = 0; i < mixedCount; i++) {
+        const left = mixedWindows[i]! * K;
         const right = Math.min(width, left + K);
         while (l + 1 < labelEnd && label.start[l + 1]! <= left) l++;
         while (q + 1 < predictedEnd && predicted.start[q + 1]! <= left) q++;
