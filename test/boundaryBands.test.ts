@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countBitsEither, popcount, setBits, wordsPerRow } from '../src/core/metrics/bitRows';
+import { countBitsThree, popcount, setBits, wordsPerRow } from '../src/core/metrics/bitRows';
 import { bandOfIds, boundaryCountsOfRuns, boundaryDistance } from '../src/core/metrics/boundaryIoU';
 import { idRuns, mapRuns } from '../src/core/metrics/idRuns';
 import { seededRandom } from '../src/core/synthetic/scenes';
@@ -62,12 +62,15 @@ test('bit rows: setting and counting ranges agree with a bit-by-bit count', () =
     const [from, to] = [Math.floor(random() * (width + 1)), Math.floor(random() * (width + 1))].sort((p, q) => p - q);
     let either = 0;
     let onlyA = 0;
+    let onlyB = 0;
     for (let x = from!; x < to!; x++) {
       either += naiveA[x]! | naiveB[x]!;
       onlyA += naiveA[x]!;
+      onlyB += naiveB[x]!;
     }
-    assert.equal(countBitsEither(a, b, words, from!, to!), either, `width ${width} [${from}, ${to}): a | b`);
-    assert.equal(countBitsEither(a, a, words, from!, to!), onlyA, `width ${width} [${from}, ${to}): a`);
+    const counts = new Int32Array(3);
+    countBitsThree(a, b, words, from!, to!, counts);
+    assert.deepEqual(Array.from(counts), [onlyA, onlyB, either], `width ${width} [${from}, ${to}): a, b, a | b`);
   }
   assert.equal(popcount(-1), 32);
   assert.equal(popcount(0x80000001 | 0), 2);

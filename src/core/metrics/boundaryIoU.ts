@@ -8,7 +8,7 @@
  * word operation (interiorBits) and one popcount per run to count them (boundaryCountsOfRuns).
  */
 import type { PixelTerms } from '../types';
-import { countBitsEither, setBits, wordsPerRow } from './bitRows';
+import { countBitsThree, setBits, wordsPerRow } from './bitRows';
 import { idRuns, mapRuns, type IdRuns, type MapRuns } from './idRuns';
 
 export const DEFAULT_BOUNDARY_RATIO = 0.02;
@@ -168,6 +168,8 @@ export function boundaryCountsOfRuns(
   const words = wordsPerRow(width);
   const intersection = new Float64Array(numClasses);
   const union = new Float64Array(numClasses);
+  // Interior pixels of a segment: the label's, the prediction's, either's (countBitsThree).
+  const interiorCounts = new Int32Array(3);
   for (let y = 0; y < height; y++) {
     const base = y * words;
     let l = label.rowStart[y]!;
@@ -182,12 +184,13 @@ export function boundaryCountsOfRuns(
       const g = label.id[l]!;
       if (g >= 0 && g < numClasses && g !== ignoreIndex) {
         const length = to - from;
-        union[g]! += length - countBitsEither(labelInterior, labelInterior, base, from, to);
+        countBitsThree(labelInterior, predictedInterior, base, from, to, interiorCounts);
+        union[g]! += length - interiorCounts[0]!;
         const c = predicted.id[q]!;
         if (c >= 0 && c < numClasses) {
-          union[c]! += length - countBitsEither(predictedInterior, predictedInterior, base, from, to);
+          union[c]! += length - interiorCounts[1]!;
           if (c === g) {
-            const both = length - countBitsEither(labelInterior, predictedInterior, base, from, to);
+            const both = length - interiorCounts[2]!;
             intersection[g]! += both;
             union[g]! -= both;
           }
