@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pixelCostMap } from '../src/core/metrics/crossEntropy';
-import { hotSpots } from '../src/core/metrics/hotSpots';
+import { compareHotSpots, hotSpots } from '../src/core/metrics/hotSpots';
 import type { HotSpot } from '../src/core/types';
 import { pixelTerms } from '../src/core/metrics/pixelTerms';
 import { oracle, type OracleInput } from './helpers/oracle';
@@ -118,6 +118,9 @@ test('hot spots come largest |effect| first, limited, and none on a perfect pred
     const spots = hotSpots(terms, pixelCostMap(terms), options, 3);
     assert.ok(spots.length <= 3);
     for (let i = 1; i < spots.length; i++) assert.ok(Math.abs(spots[i - 1]!.effect) >= Math.abs(spots[i]!.effect));
+    // Exactly the first three of all regions in compareHotSpots' order.
+    const all = hotSpots(terms, pixelCostMap(terms), options, Number.POSITIVE_INFINITY);
+    assert.deepEqual(spots, [...all].sort(compareHotSpots).slice(0, 3), `seed ${seed}: the three largest`);
     const perfect = engineInputs({
       ...input,
       logits: undefined,

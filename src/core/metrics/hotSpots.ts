@@ -169,10 +169,12 @@ export class ScaleHotSpots implements GroupEffectSink {
 }
 
 /**
- * The regions of one scale, in the order of their roots (smallest ids first). Each region's figures
- * accumulate at its root's slot, members in ascending id order, so every sum is taken in a fixed order.
+ * The `limit` largest regions of one scale, in compareHotSpots' order (the image's hot spots are among
+ * its scales' largest, so only those become objects: an image can have thousands of regions). Each
+ * region's figures accumulate at its root's slot, members in ascending id order, so every sum is taken
+ * in a fixed order.
  */
-function regionsOf(collector: ScaleHotSpots, scale: number, share: number): HotSpot[] {
+function regionsOf(collector: ScaleHotSpots, scale: number, share: number, limit: number): HotSpot[] {
   const { groups, k, width, height } = collector;
   const count = groups.count;
   const effect = new Float64Array(count);
@@ -203,20 +205,33 @@ function regionsOf(collector: ScaleHotSpots, scale: number, share: number): HotS
     if (right > x1[root]!) x1[root] = right;
     if (bottom > y1[root]!) y1[root] = bottom;
   }
-  const spots: HotSpot[] = [];
+  // compareHotSpots within one scale, on the slots.
+  const before = (a: number, b: number): boolean =>
+    (Math.abs(effect[b]!) - Math.abs(effect[a]!) ||
+      y0[a]! - y0[b]! ||
+      x0[a]! - x0[b]! ||
+      groups.classId[a]! - groups.classId[b]!) < 0;
+  // The largest `limit` roots, kept in order by insertion: a few comparisons per region.
+  const kept: number[] = [];
   for (let id = 0; id < count; id++) {
     if (windows[id] === 0) continue;
-    spots.push({
-      scale,
-      classId: groups.classId[id]!,
-      effect: effect[id]!,
-      share: effect[id]! * share,
-      pixels: pixels[id]!,
-      windows: windows[id]!,
-      box: { x: x0[id]!, y: y0[id]!, width: x1[id]! - x0[id]! + 1, height: y1[id]! - y0[id]! + 1 },
-    });
+    if (kept.length === limit && !before(id, kept[limit - 1]!)) continue;
+    let at = kept.length === limit ? limit - 1 : kept.length;
+    while (at > 0 && before(id, kept[at - 1]!)) {
+      kept[at] = kept[at - 1]!;
+      at--;
+    }
+    kept[at] = id;
   }
-  return spots;
+  return kept.map((id) => ({
+    scale,
+    classId: groups.classId[id]!,
+    effect: effect[id]!,
+    share: effect[id]! * share,
+    pixels: pixels[id]!,
+    windows: windows[id]!,
+    box: { x: x0[id]!, y: y0[id]!, width: x1[id]! - x0[id]! + 1, height: y1[id]! - y0[id]! + 1 },
+  }));
 }
 
 /** Largest |effect| first; ties by scale, then position, so the order is stable. */
@@ -239,7 +254,7 @@ export function rankHotSpots(
 ): HotSpot[] {
   if (validPixels === 0) return [];
   const share = 1 / (validPixels * scales.length);
-  const all = collectors.flatMap((collector, i) => regionsOf(collector, scales[i]!, share));
+  const all = collectors.flatMap((collector, i) => regionsOf(collector, scales[i]!, share, limit));
   return all.sort(compareHotSpots).slice(0, limit);
 }
 
