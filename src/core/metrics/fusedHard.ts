@@ -78,6 +78,25 @@ interface Scale {
   /** Σ n·ℓ over the other groups. */
   mixedCost: number;
   readonly sink: GroupSink | undefined;
+  /** ℓ of a group with no outside predictions, by n · (k² + 1) + misses; NaN until first needed. */
+  readonly missCosts: Float64Array;
+}
+
+/**
+ * missCosts tables by (k, hit and miss probabilities), kept from image to image: a group's cost takes
+ * a log, and the groups of a scale have only (k² + 1)² kinds without outside predictions.
+ */
+const missCostTables = new Map<string, Float64Array>();
+
+function missCostTable(k: number, costs: Costs): Float64Array {
+  const key = `${k} ${costs.hit} ${costs.miss}`;
+  let table = missCostTables.get(key);
+  if (!table) {
+    if (missCostTables.size >= 16) missCostTables.clear();
+    table = new Float64Array((k * k + 1) * (k * k + 1)).fill(Number.NaN);
+    missCostTables.set(key, table);
+  }
+  return table;
 }
 
 interface Costs {
@@ -113,9 +132,10 @@ function takeScratch(length: number): Int32Array {
 function makeScales(
   sorted: readonly number[],
   width: number,
-  numClasses: number,
+  costs: Costs,
   sinkFor: ((k: number) => GroupSink) | undefined,
 ): Scale[] {
+  const numClasses = costs.numClasses;
   const sizes = sorted.map((k) => Math.ceil(width / k) * numClasses * SLOTS);
   const buffer = takeScratch(sizes.reduce((a, b) => a + b, 0));
   let at = 0;
@@ -133,6 +153,7 @@ function makeScales(
       purePixels: 0,
       mixedCost: 0,
       sink: sinkFor?.(k),
+      missCosts: missCostTable(k, costs),
     };
     at += sizes[i]!;
     return scale;
@@ -163,8 +184,8 @@ function flushBand(
   let purePixels = 0;
   let mixedCost = 0;
   let nextGroups = next ? next.groups : 0;
-  let lastMean = Number.NaN;
-  let lastCost = 0;
+  const { missCosts } = scale;
+  const kinds = scale.k * scale.k + 1;
   for (let g = 0; g < scale.groups; g++) {
     const x = touchedX[g]!;
     const c = touchedClass[g]!;
@@ -182,14 +203,17 @@ function flushBand(
       counts[slot + 1] = 0;
       counts[slot + 2] = 0;
       const hits = n - misses - outside;
-      const mean = (hits * costs.hit + misses * costs.miss + outside * costs.outside) / n;
-      if (mean !== lastMean) {
-        lastMean = mean;
-        lastCost = cost(mean);
+      let groupCost: number;
+      if (outside === 0) {
+        const at = n * kinds + misses;
+        groupCost = missCosts[at]!;
+        if (groupCost !== groupCost) groupCost = missCosts[at] = cost((hits * costs.hit + misses * costs.miss) / n);
+      } else {
+        groupCost = cost((hits * costs.hit + misses * costs.miss + outside * costs.outside) / n);
       }
-      mixedCost += n * lastCost;
+      mixedCost += n * groupCost;
       if (sink) {
-        const effect = hits * costs.hitCost + misses * costs.missCost + outside * costs.outsideCost - n * lastCost;
+        const effect = hits * costs.hitCost + misses * costs.missCost + outside * costs.outsideCost - n * groupCost;
         if (Math.abs(effect) > NEGLIGIBLE_EFFECT_PER_PIXEL * n) sink.group(bandTop, slot / SLOTS, n, effect);
       }
     }
@@ -443,7 +467,7 @@ export function fusedHardMetrics(
     outsideCost: cost(1 / C),
   };
   const confusion = emptyConfusion(C);
-  const scales = makeScales(sorted, width, C, sinkFor);
+  const scales = makeScales(sorted, width, costs, sinkFor);
   const base = scales[0]!;
   const checked = checkedWindow(scales[scales.length - 1]!.k);
   const pass = new BasePass(width, scales, options, confusion, runs);
