@@ -92,9 +92,16 @@ test('id runs reproduce the map row by row', () => {
         rebuilt.fill(runs.id[r]!, y * width + runs.start[r]!, y * width + to);
       }
     assert.deepEqual(rebuilt, ids);
-    // The same runs from 32-bit ids and from 16-bit ids not aligned for the two-pixel comparison.
+    // The same runs from 32-bit ids, from 8-bit ids (four to a word), and from 8- and 16-bit ids not
+    // aligned for the word comparisons.
     const unaligned = new Uint16Array(ids.length + 1).subarray(1);
     unaligned.set(ids);
+    const bytes = Uint8Array.from(ids, (v) => v & 255);
+    const unalignedBytes = new Uint8Array(ids.length + 3).subarray(3);
+    unalignedBytes.set(bytes);
+    const fromBytes = idRuns(bytes, width, height);
+    assert.deepEqual(idRuns(unalignedBytes, width, height), fromBytes, 'unaligned 8-bit ids');
+    assert.deepEqual(idRuns(Uint16Array.from(bytes), width, height), fromBytes, '8-bit ids as 16-bit');
     for (const other of [Int32Array.from(ids), unaligned]) {
       const again = idRuns(other, width, height);
       assert.deepEqual(again.rowStart, runs.rowStart);

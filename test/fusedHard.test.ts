@@ -57,7 +57,7 @@ function randomCase(seed: number): { label: ClassMap; prediction: ClassMap; opti
   return { label: { width, height, ids: label }, prediction: { width, height, ids: predicted }, options };
 }
 
-function naiveRange(ids: Uint16Array, numClasses: number, allowed: number): { count: number; largest: number } {
+function naiveRange(ids: ArrayLike<number>, numClasses: number, allowed: number): { count: number; largest: number } {
   const outside = Array.from(ids).filter((id) => id >= numClasses && id !== allowed);
   return { count: outside.length, largest: Math.max(0, ...outside) };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { evaluatePairOutcome } from '../src/core/evaluate/evaluateImage';
 import { encodeNpy, readNpy } from '../src/core/io/npy';
 import { encodeIndexPng } from '../src/core/io/pngChunks';
-import { PairScratch, ReusableBuffer, ReusableIds } from '../src/core/io/reusableBuffer';
+import { PairScratch, ReusableBuffer } from '../src/core/io/reusableBuffer';
 import { predictionFromNpy } from '../src/core/io/softScores';
 import { evaluatePair } from '../src/core/metrics/imageMetrics';
 import { softPixelTerms } from '../src/core/metrics/pixelTerms';
@@ -307,17 +307,7 @@ test('pairs read one after another through one PairScratch evaluate as with fres
   }
 });
 
-test('ReusableIds hands out the same memory until more ids are asked for', () => {
-  const reuse = new ReusableIds();
-  const first = reuse.take(600);
-  assert.equal(first.length, 600);
-  assert.equal(reuse.take(6).buffer, first.buffer);
-  const larger = reuse.take(60_000);
-  assert.equal(larger.length, 60_000);
-  assert.notEqual(larger.buffer, first.buffer);
-});
-
-test('hard pairs of several sizes decoded into one PairScratch evaluate as with fresh reads', async () => {
+test('hard pairs of several sizes read through one PairScratch evaluate as with fresh reads', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'seglens-reuse-hard-'));
   const sizes = [
     [64, 48],

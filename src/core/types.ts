@@ -2,7 +2,8 @@
 export interface ClassMap {
   readonly width: number;
   readonly height: number;
-  readonly ids: Uint16Array;
+  /** One byte a pixel when the file has 8-bit indices (the reader's own bytes), else 16 bits. */
+  readonly ids: Uint8Array | Uint16Array;
   /** True when the ids came from colours through a colour table (already train ids, never remapped). */
   readonly fromColors?: boolean;
 }
@@ -36,7 +37,7 @@ export interface PixelTerms {
   /** Label id when valid, -1 when void. */
   readonly label: Int32Array;
   /** Predicted class id (argmax); ids outside 0..C-1 are kept as they are. A hard map's own ids, uncopied. */
-  readonly predicted: Int32Array | Uint16Array;
+  readonly predicted: Int32Array | Uint8Array | Uint16Array;
   /** P(p, y_p): probability of the true class, 0 on void pixels. */
   readonly truthProbability: Float64Array;
   readonly validPixels: number;

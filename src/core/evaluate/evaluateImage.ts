@@ -86,7 +86,7 @@ async function evaluateWire(
   options: EngineOptions,
   scratch?: PairScratch,
 ): Promise<{ record: WireRecord; maps: ImageMaps }> {
-  const label = readLabelSync(pair.labelFile, options, pair.labelIds, scratch?.labelIds);
+  const label = readLabelSync(pair.labelFile, options, pair.labelIds);
   const prediction = readPredictionSync(pair.predictionFile, options, scratch);
   try {
     const { metrics, maps, outOfRange } = await computeMetrics(label, prediction, options);

@@ -1,4 +1,3 @@
-import type { ReusableIds } from './reusableBuffer';
 import { PNG } from 'pngjs';
 import { InputError } from '../errors';
 import type { ClassMap } from '../types';
@@ -12,8 +11,6 @@ export interface PngReadOptions {
   readonly maxMegapixels: number;
   /** Needed only for colour-coded (RGB) PNGs. */
   readonly colorTable?: ColorTable;
-  /** Memory to decode 8-bit index PNGs into (then valid until its next use); fresh memory otherwise. */
-  readonly ids?: ReusableIds;
 }
 
 /** Decoded RGBA or 16-bit channels as pngjs returns them with skipRescale. */
@@ -83,7 +80,7 @@ export function readPngClassMap(file: string, buffer: Buffer, options: PngReadOp
     if (error instanceof PngFormatError) throw new InputError(file, error.code, error.message);
     throw error;
   }
-  const fast = decodeIndexPng(inflated, chunks, header, options.ids);
+  const fast = decodeIndexPng(inflated, chunks, header);
   if (fast) return { width, height, ids: fast };
   const isPalette = colorType === 3;
   const pixels = decode(file, isPalette ? withIndexPalette(buffer, chunks) : buffer, header);

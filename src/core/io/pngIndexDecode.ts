@@ -1,4 +1,3 @@
-import type { ReusableIds } from './reusableBuffer';
 import type { PngChunk, PngHeader } from './pngChunks';
 
 /**
@@ -8,7 +7,8 @@ import type { PngChunk, PngHeader } from './pngChunks';
  * which readPngClassMap reads one byte. Profiling showed that expansion to be most of the decode time.
  *
  * `inflated` is the image data as checkDecodeBounds returns it: CRCs and header fields verified, at
- * least the declared number of bytes (bytes past them are ignored, as pngjs does).
+ * least the declared number of bytes (bytes past them are ignored, as pngjs does). It is overwritten:
+ * the ids returned are its first width × height bytes.
  * Returns undefined for anything it does not fully vouch for (unknown critical chunk, palette missing
  * or after the image data, an index outside the palette, gray with tRNS, an unknown row filter): the
  * caller then decodes with pngjs as before, so accepted files give the ids pngjs gives and broken
@@ -18,8 +18,7 @@ export function decodeIndexPng(
   inflated: Uint8Array,
   chunks: readonly PngChunk[],
   header: PngHeader,
-  into?: ReusableIds,
-): Uint16Array | undefined {
+): Uint8Array | undefined {
   const { width, height, colorType, bitDepth, interlaced } = header;
   if (bitDepth !== 8 || interlaced || (colorType !== 0 && colorType !== 3)) return undefined;
   let paletteEntries = 0;
@@ -47,54 +46,49 @@ export function decodeIndexPng(
     }
   }
   if (inflated.length < (width + 1) * height) return undefined;
-  return unfilterToIds(inflated, width, height, colorType === 3 ? paletteEntries : 256, into);
+  return unfilterToIds(inflated, width, height, colorType === 3 ? paletteEntries : 256);
 }
 
 /**
- * PNG row filters for 1 byte per pixel, undone straight into the class-id array: the row above is read
- * back from the ids already written (each id is the byte itself), so there is no row buffer and no
- * second copy. Unfiltered rows (filter 0, what most label writers emit) are one widening copy.
+ * PNG row filters for 1 byte per pixel, undone in place: row y moves left by y + 1 bytes (its filter
+ * byte and the ones before), over bytes already read, so the inflated data becomes the class-id array
+ * itself, one byte a pixel, with no second buffer. The row above is read back from where it now lies.
+ * Unfiltered rows (filter 0, what most label writers emit) are one memmove.
  * Undefined on an unknown filter type or an index >= `limit` (checked only when the palette has fewer
  * than 256 entries: a byte cannot reach 256).
  */
-function unfilterToIds(
-  raw: Uint8Array,
-  width: number,
-  height: number,
-  limit: number,
-  into: ReusableIds | undefined,
-): Uint16Array | undefined {
+function unfilterToIds(raw: Uint8Array, width: number, height: number, limit: number): Uint8Array | undefined {
   const stride = width + 1;
-  // Every id is written below, so reused memory needs no clearing.
-  const ids = into ? into.take(width * height) : new Uint16Array(width * height);
-  // Rows are copied from views of a plain Uint8Array: a Buffer's subarray builds a Buffer each time.
-  raw = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+  // A plain Uint8Array: a Buffer's subarray and copyWithin build Buffers.
+  const ids = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
   for (let y = 0; y < height; y++) {
     const start = y * stride + 1;
     const row = y * width;
     const above = row - width; // the row above the first is zeros
-    const filter = raw[start - 1]!;
+    const filter = ids[start - 1]!;
+    // Each pixel's source byte (start + x) is read before its destination (row + x < start + x) is
+    // written, and a destination only ever covers source bytes already read.
     if (filter === 0 || (filter === 2 && y === 0)) {
-      ids.set(raw.subarray(start, start + width), row);
+      ids.copyWithin(row, start, start + width);
     } else if (filter === 1) {
       let left = 0;
-      for (let x = 0; x < width; x++) ids[row + x] = left = (raw[start + x]! + left) & 255;
+      for (let x = 0; x < width; x++) ids[row + x] = left = (ids[start + x]! + left) & 255;
     } else if (filter === 2) {
-      for (let x = 0; x < width; x++) ids[row + x] = (raw[start + x]! + ids[above + x]!) & 255;
+      for (let x = 0; x < width; x++) ids[row + x] = (ids[start + x]! + ids[above + x]!) & 255;
     } else if (filter === 3 || filter === 4) {
-      unfilterAveragePaeth(raw, start, ids, row, y === 0 ? -1 : above, width, filter);
+      unfilterAveragePaeth(ids, start, row, y === 0 ? -1 : above, width, filter);
     } else {
       return undefined;
     }
   }
-  return limit >= 256 || largestBelow(ids, limit) ? ids : undefined;
+  const map = ids.subarray(0, width * height);
+  return limit >= 256 || largestBelow(map, limit) ? map : undefined;
 }
 
-/** Average (3) and Paeth (4) rows; `above` is -1 on the first row (zeros above). */
+/** Average (3) and Paeth (4) rows, in place as unfilterToIds does; `above` is -1 on the first row (zeros above). */
 function unfilterAveragePaeth(
-  raw: Uint8Array,
+  ids: Uint8Array,
   start: number,
-  ids: Uint16Array,
   row: number,
   above: number,
   width: number,
@@ -105,13 +99,13 @@ function unfilterAveragePaeth(
   for (let x = 0; x < width; x++) {
     const up = above < 0 ? 0 : ids[above + x]!;
     const predictor = filter === 3 ? (left + up) >> 1 : paeth(left, up, upperLeft);
-    left = (raw[start + x]! + predictor) & 255;
+    left = (ids[start + x]! + predictor) & 255;
     ids[row + x] = left;
     upperLeft = up;
   }
 }
 
-function largestBelow(ids: Uint16Array, limit: number): boolean {
+function largestBelow(ids: Uint8Array, limit: number): boolean {
   for (let p = 0; p < ids.length; p++) if (ids[p]! >= limit) return false;
   return true;
 }

@@ -8,7 +8,7 @@ import type { ColorTable } from './colorTable';
 import type { LabelIds } from './fileRoles';
 import { readNpy } from './npy';
 import { readPngClassMap } from './pngClassMap';
-import type { PairScratch, ReusableBuffer, ReusableIds } from './reusableBuffer';
+import type { PairScratch, ReusableBuffer } from './reusableBuffer';
 import { classMapFromNpy, predictionFromNpy } from './softScores';
 
 /** Everything the engine needs to turn a pair of files into metrics; plain data, so it crosses to workers. */
@@ -104,23 +104,19 @@ function extensionOf(file: string): string {
 }
 
 /** `encoding` comes from the label's name (`_gtFine_labelIds`); the dataset's default otherwise. */
-export function readLabelSync(file: string, options: EngineOptions, encoding?: LabelIds, ids?: ReusableIds): ClassMap {
+export function readLabelSync(file: string, options: EngineOptions, encoding?: LabelIds): ClassMap {
   const extension = extensionOf(file);
   const buffer = readBytes(file, maxFileBytes(options));
   const map =
     extension === '.png'
-      ? readPngClassMap(file, buffer, {
-          maxMegapixels: options.read.maxMegapixels,
-          colorTable: options.colorTable,
-          ids,
-        })
+      ? readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable })
       : classMapFromNpy(file, readNpy(file, buffer, Math.ceil(options.read.maxMegapixels * 1e6)));
   return mapToTrain(map, encoding ?? options.ids?.labelIds ?? 'train', options.ids);
 }
 
 /**
- * With `scratch`, the file is read into its buffer and decoded into its ids, and a soft prediction's
- * scores view the buffer: all valid until the scratch's next use (see PairScratch).
+ * With `scratch`, the file is read into its buffer, and a soft prediction's scores view it: valid until
+ * the scratch's next use (see PairScratch).
  */
 export function readPredictionSync(file: string, options: EngineOptions, scratch?: PairScratch): Prediction {
   const extension = extensionOf(file);
@@ -129,7 +125,6 @@ export function readPredictionSync(file: string, options: EngineOptions, scratch
     const map = readPngClassMap(file, buffer, {
       maxMegapixels: options.read.maxMegapixels,
       colorTable: options.colorTable,
-      ids: scratch?.predictionIds,
     });
     return { type: 'hard', map: mapToTrain(map, options.ids?.predictionIds ?? 'train', options.ids) };
   }

@@ -20,29 +20,9 @@ export class ReusableBuffer {
 }
 
 /**
- * One class-id array handed out for decode after decode: a VOC-sized map is 375 KB, and fresh memory for
- * each label and prediction cost a page fault per 4 KiB and evicted the caches that two threads share
- * (2 workers evaluated 12% slower). Same rule as ReusableBuffer: valid until the next call.
- */
-export class ReusableIds {
-  private ids = new Uint16Array(0);
-
-  /** `length` ids, contents undefined. */
-  take(length: number): Uint16Array {
-    if (this.ids.length < length) {
-      this.ids = new Uint16Array(0);
-      this.ids = new Uint16Array(length);
-    }
-    return this.ids.subarray(0, length);
-  }
-}
-
-/**
  * What an evaluation loop (a worker thread, or the in-process loop) reuses from pair to pair: it must
  * be done with one pair, record built, before it reads the next.
  */
 export class PairScratch {
   readonly predictionBytes = new ReusableBuffer();
-  readonly labelIds = new ReusableIds();
-  readonly predictionIds = new ReusableIds();
 }

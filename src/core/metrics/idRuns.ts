@@ -38,11 +38,17 @@ export function idRuns(ids: ArrayLike<number>, width: number, height: number): I
   const repeatsAbove = new Uint8Array(height);
   let start: Int32Array = new Int32Array(Math.max(64, height * 8));
   let id: Int32Array = new Int32Array(start.length);
-  // Read maps are 16-bit: two pixels per 32-bit comparison skip the long runs twice as fast.
-  const pairs =
-    LITTLE_ENDIAN && ids instanceof Uint16Array && ids.byteOffset % 4 === 0
-      ? new Uint32Array(ids.buffer, ids.byteOffset, ids.length >>> 1)
+  // Read maps are 8- or 16-bit: four or two pixels per 32-bit comparison skip the long runs faster.
+  const typed = ids instanceof Uint8Array || ids instanceof Uint16Array ? ids : undefined;
+  const perWord = typed ? 4 / typed.BYTES_PER_ELEMENT : 1;
+  const words =
+    LITTLE_ENDIAN && typed && typed.byteOffset % 4 === 0
+      ? new Uint32Array(typed.buffer, typed.byteOffset, Math.floor(typed.length / perWord))
       : undefined;
+  const wordShift = perWord === 4 ? 2 : 1;
+  const bits = 32 / perWord;
+  const repeat = perWord === 4 ? 0x01010101 : 0x10001;
+  const idMask = perWord === 4 ? 0xff : 0xffff;
   // Label maps repeat rows (a third to two thirds of VOC's rows equal the row above): a byte
   // comparison (memcmp) finds them, and their runs are the row above's.
   const bytes = ArrayBuffer.isView(ids) ? Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength) : undefined;
@@ -75,8 +81,9 @@ export function idRuns(ids: ArrayLike<number>, width: number, height: number): I
     id[count] = previous;
     count++;
     let x = 1;
-    if (pairs) {
-      if (((row + x) & 1) === 1 && x < width) {
+    if (words) {
+      // Single pixels up to a word boundary, then a word at a time.
+      for (; x < width && (row + x) % perWord !== 0; x++) {
         const value = ids[row + x]!;
         if (value !== previous) {
           start[count] = x;
@@ -84,27 +91,21 @@ export function idRuns(ids: ArrayLike<number>, width: number, height: number): I
           count++;
           previous = value;
         }
-        x++;
       }
-      let same = (previous * 0x10001) >>> 0;
-      for (; x + 1 < width; x += 2) {
-        const word = pairs[(row + x) >>> 1]!;
+      let same = Math.imul(previous, repeat) >>> 0;
+      for (; x + perWord <= width; x += perWord) {
+        const word = words[(row + x) >>> wordShift]!;
         if (word === same) continue;
-        const first = word & 0xffff;
-        if (first !== previous) {
-          start[count] = x;
-          id[count] = first;
-          count++;
-          previous = first;
+        for (let i = 0; i < perWord; i++) {
+          const value = (word >>> (i * bits)) & idMask;
+          if (value !== previous) {
+            start[count] = x + i;
+            id[count] = value;
+            count++;
+            previous = value;
+          }
         }
-        const second = word >>> 16;
-        if (second !== previous) {
-          start[count] = x + 1;
-          id[count] = second;
-          count++;
-          previous = second;
-        }
-        same = (previous * 0x10001) >>> 0;
+        same = Math.imul(previous, repeat) >>> 0;
       }
     }
     for (; x < width; x++) {
