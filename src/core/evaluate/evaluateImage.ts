@@ -1,7 +1,7 @@
 import { InputError, isInputError } from '../errors';
 import type { FilePair, SkippedFile } from '../io/pairing';
 import { readLabelSync, readPredictionSync, type EngineOptions } from '../io/readFiles';
-import type { PairScratch } from '../io/reusableBuffer';
+import type { ReusableBuffer } from '../io/reusableBuffer';
 import {
   checkSameSize,
   evaluatePair,
@@ -78,16 +78,16 @@ async function computeMetrics(
 }
 
 /**
- * `scratch`: the caller's memory for the reads, free again once this settles (see PairScratch); the
- * maps returned then view it, so only the record may be kept.
+ * `into`: the caller's read buffer for the prediction, free again once this settles (see
+ * ReusableBuffer); the maps returned then view it, so only the record may be kept.
  */
 async function evaluateWire(
   pair: FilePair,
   options: EngineOptions,
-  scratch?: PairScratch,
+  into?: ReusableBuffer,
 ): Promise<{ record: WireRecord; maps: ImageMaps }> {
   const label = readLabelSync(pair.labelFile, options, pair.labelIds);
-  const prediction = readPredictionSync(pair.predictionFile, options, scratch);
+  const prediction = readPredictionSync(pair.predictionFile, options, into);
   try {
     const { metrics, maps, outOfRange } = await computeMetrics(label, prediction, options);
     return { record: toWireRecord(pair, metrics, rangeWarnings(label, prediction, options, outOfRange)), maps };
@@ -111,10 +111,10 @@ export async function evaluateImage(
 export async function evaluatePairWireOutcome(
   pair: FilePair,
   options: EngineOptions,
-  scratch?: PairScratch,
+  into?: ReusableBuffer,
 ): Promise<WirePairOutcome> {
   try {
-    const { record } = await evaluateWire(pair, options, scratch);
+    const { record } = await evaluateWire(pair, options, into);
     return { type: 'image', record };
   } catch (error) {
     if (isInputError(error)) return { type: 'skipped', skipped: { file: error.file, reason: error.reason } };
@@ -129,7 +129,7 @@ export async function evaluatePairWireOutcome(
 export async function evaluatePairOutcome(
   pair: FilePair,
   options: EngineOptions,
-  scratch?: PairScratch,
+  into?: ReusableBuffer,
 ): Promise<PairOutcome> {
-  return fromWireOutcome(await evaluatePairWireOutcome(pair, options, scratch));
+  return fromWireOutcome(await evaluatePairWireOutcome(pair, options, into));
 }

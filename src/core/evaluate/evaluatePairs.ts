@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FilePair } from '../io/pairing';
 import type { EngineOptions } from '../io/readFiles';
-import { PairScratch } from '../io/reusableBuffer';
+import { ReusableBuffer } from '../io/reusableBuffer';
 import { evaluatePairOutcome, fromWireOutcome, type PairOutcome } from './evaluateImage';
 import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
@@ -45,10 +45,10 @@ export async function* evaluatePairs(
   const { signal } = control;
   const workerCount = Math.min(control.workers ?? defaultWorkerCount(), pairs.length);
   if (workerCount <= 0) {
-    const scratch = new PairScratch(); // one pair at a time: each read reuses the last one's memory
+    const predictionBytes = new ReusableBuffer(); // one pair at a time: each read reuses the last one's buffer
     for (const pair of pairs) {
       if (signal?.aborted) return;
-      yield await evaluatePairOutcome(pair, options, scratch);
+      yield await evaluatePairOutcome(pair, options, predictionBytes);
     }
     return;
   }

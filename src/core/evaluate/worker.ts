@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { PairScratch } from '../io/reusableBuffer';
+import { ReusableBuffer } from '../io/reusableBuffer';
 import { evaluatePairWireOutcome } from './evaluateImage';
 import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
@@ -7,9 +7,9 @@ import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 const { options } = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
-// evaluatePairs sends a worker its next pair only after the reply to the last, so one scratch serves
-// every pair.
-const scratch = new PairScratch();
+// evaluatePairs sends a worker its next pair only after the reply to the last, so one read buffer
+// serves every pair.
+const predictionBytes = new ReusableBuffer();
 port.on('message', (request: WorkerRequest) => {
   if (request.type === 'stop') {
     // Closing the port lets the thread end on its own once the pair in hand is done; being
@@ -17,7 +17,7 @@ port.on('message', (request: WorkerRequest) => {
     port.close();
     return;
   }
-  void evaluatePairWireOutcome(request.pair, options, scratch).then((outcome) => {
+  void evaluatePairWireOutcome(request.pair, options, predictionBytes).then((outcome) => {
     const reply: WorkerReply = { id: request.id, outcome };
     port.postMessage(reply);
   });

@@ -8,7 +8,7 @@ import type { ColorTable } from './colorTable';
 import type { LabelIds } from './fileRoles';
 import { readNpy } from './npy';
 import { readPngClassMap } from './pngClassMap';
-import type { PairScratch, ReusableBuffer } from './reusableBuffer';
+import type { ReusableBuffer } from './reusableBuffer';
 import { classMapFromNpy, predictionFromNpy } from './softScores';
 
 /** Everything the engine needs to turn a pair of files into metrics; plain data, so it crosses to workers. */
@@ -115,12 +115,12 @@ export function readLabelSync(file: string, options: EngineOptions, encoding?: L
 }
 
 /**
- * With `scratch`, the file is read into its buffer, and a soft prediction's scores view it: valid until
- * the scratch's next use (see PairScratch).
+ * With `into`, the file is read into that buffer, and a soft prediction's scores view it: they are
+ * valid until the buffer's next read (see ReusableBuffer).
  */
-export function readPredictionSync(file: string, options: EngineOptions, scratch?: PairScratch): Prediction {
+export function readPredictionSync(file: string, options: EngineOptions, into?: ReusableBuffer): Prediction {
   const extension = extensionOf(file);
-  const buffer = readBytes(file, maxFileBytes(options), scratch?.predictionBytes);
+  const buffer = readBytes(file, maxFileBytes(options), into);
   if (extension === '.png') {
     const map = readPngClassMap(file, buffer, {
       maxMegapixels: options.read.maxMegapixels,

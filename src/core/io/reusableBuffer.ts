@@ -18,11 +18,3 @@ export class ReusableBuffer {
     return this.buffer.subarray(0, size);
   }
 }
-
-/**
- * What an evaluation loop (a worker thread, or the in-process loop) reuses from pair to pair: it must
- * be done with one pair, record built, before it reads the next.
- */
-export class PairScratch {
-  readonly predictionBytes = new ReusableBuffer();
-}
