@@ -11,6 +11,7 @@ import type { MetricOptions } from '../src/core/options';
 import { seededRandom } from '../src/core/synthetic/scenes';
 import type { ClassMap, Prediction } from '../src/core/types';
 import { classMap, evaluateFromFiles, goldenPrediction } from './helpers/fixtures';
+import { engineInputs as randomCaseInputs } from './helpers/randomCases';
 import { goldenV2Cases, relativeClose, type GoldenV2Case } from './helpers/golden';
 import { oracle, oracleBoundary, type OracleInput } from './helpers/oracle';
 
@@ -135,28 +136,13 @@ function randomBoundaryCase(seed: number): { input: OracleInput; ratio: number }
   return { input: { ...base, logits }, ratio };
 }
 
+/** The shared random-case inputs (helpers/randomCases.ts), with the band ratio under test. */
 function engineInputs(
   input: OracleInput,
   ratio: number,
 ): { label: ClassMap; prediction: Prediction; options: MetricOptions } {
-  const { width, height, numClasses } = input;
-  return {
-    label: { width, height, ids: Uint16Array.from(input.label) },
-    prediction: input.hard
-      ? { type: 'hard', map: { width, height, ids: Uint16Array.from(input.hard) } }
-      : {
-          type: 'soft',
-          scores: {
-            width,
-            height,
-            channels: numClasses,
-            kind: 'logits',
-            layout: 'hwc',
-            values: Float64Array.from(input.logits!),
-          },
-        },
-    options: { numClasses, ignoreIndex: input.ignore, scales: input.scales, hardEpsilon: 1e-3, boundaryRatio: ratio },
-  };
+  const inputs = randomCaseInputs(input);
+  return { ...inputs, options: { ...inputs.options, boundaryRatio: ratio } };
 }
 
 test('Boundary IoU agrees with the naive oracle on 300 random maps with band widths from 1 to 18', () => {
