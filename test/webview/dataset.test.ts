@@ -9,14 +9,14 @@
  *   dog:        0 pixels (an empty row draws empty)
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inspectorHtml } from '../../src/shared/inspectorHtml';
 import { defaultClassColors } from '../../src/shared/protocol';
+import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
 const ROOT = join(__dirname, '..', '..', '..');
 const BUNDLE_PATH = join(ROOT, 'dist', 'dataset.js');
 const STYLE_PATH = join(ROOT, 'media', 'dataset.css');
@@ -28,25 +28,12 @@ const COUNTS = [90, 0, 10, 0, 30, 30, 0, 0, 0];
 const EMPTY: readonly number[] = [30, 30, 30];
 const FULL: readonly number[] = [55, 148, 255];
 
-interface Recorded {
-  posted: unknown[];
-  states: unknown[];
-  violations: string[];
-}
-
-declare global {
-  interface Window {
-    __datasetTest: Recorded;
-  }
-}
-
 let browser: Browser | undefined;
 let context: BrowserContext | undefined;
 
 async function openPanel(saved: unknown = null): Promise<{ page: Page; foreign: string[] }> {
   if (context === undefined) throw new Error('browser not launched');
   const page = await context.newPage();
-  const foreign: string[] = [];
   const html = inspectorHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
@@ -55,39 +42,14 @@ async function openPanel(saved: unknown = null): Promise<{ page: Page; foreign: 
     title: 'SegLens Dataset',
     rootId: 'dataset',
   });
-  await page.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    const body: Record<string, [string, string]> = {
-      '/index.html': ['text/html', html],
-      '/dist/dataset.js': ['text/javascript', readFileSync(BUNDLE_PATH, 'utf8')],
-      '/media/dataset.css': ['text/css', readFileSync(STYLE_PATH, 'utf8')],
-    };
-    const served = url.origin === ORIGIN ? body[url.pathname] : undefined;
-    if (served === undefined) {
-      foreign.push(url.href);
-      await route.fulfill({ status: 404, body: '' });
-      return;
-    }
-    await route.fulfill({ status: 200, contentType: served[0], body: served[1] });
+  const foreign = await serveOnly(page, ORIGIN, {
+    '/index.html': ['text/html', html],
+    '/dist/dataset.js': ['text/javascript', readFileSync(BUNDLE_PATH, 'utf8')],
+    '/media/dataset.css': ['text/css', readFileSync(STYLE_PATH, 'utf8')],
   });
-  await page.addInitScript((state: unknown) => {
-    const recorded: Recorded = { posted: [], states: [], violations: [] };
-    window.__datasetTest = recorded;
-    let current: unknown = state === null ? undefined : state;
-    document.addEventListener('securitypolicyviolation', (event) =>
-      recorded.violations.push(`${event.violatedDirective} ${event.blockedURI}`),
-    );
-    (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
-      postMessage: (message: unknown) => recorded.posted.push(JSON.parse(JSON.stringify(message))),
-      getState: () => current,
-      setState: (next: unknown) => {
-        current = JSON.parse(JSON.stringify(next));
-        recorded.states.push(current);
-      },
-    });
-  }, saved);
+  await fakeVsCodeApi(page, saved);
   await page.goto(`${ORIGIN}/index.html`);
-  await page.waitForFunction(() => window.__datasetTest.posted.length > 0);
+  await page.waitForFunction(() => window.__webviewTest.posted.length > 0);
   return { page, foreign };
 }
 
@@ -117,7 +79,7 @@ async function postDataset(page: Page, counts: readonly number[] = COUNTS): Prom
   await page.waitForFunction(() => (document.getElementById('matrix') as HTMLCanvasElement).width > 0);
 }
 
-const posted = (page: Page): Promise<unknown[]> => page.evaluate(() => window.__datasetTest.posted);
+const posted = (page: Page): Promise<unknown[]> => page.evaluate(() => window.__webviewTest.posted);
 
 async function cellPixel(page: Page, label: number, predicted: number): Promise<number[]> {
   return page.evaluate(
@@ -142,14 +104,7 @@ function fractionTowardsFull(color: readonly number[]): number {
 
 describe('Dataset panel in Chromium', () => {
   before(async () => {
-    if (!existsSync(CHROMIUM_PATH))
-      throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`);
-    if (!existsSync(BUNDLE_PATH)) throw new Error(`${BUNDLE_PATH} is missing: run \`npm run build\` first.`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium(BUNDLE_PATH);
     context = await browser.newContext({ viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 });
   });
 
@@ -163,7 +118,7 @@ describe('Dataset panel in Chromium', () => {
       assert.deepEqual(await posted(page), [{ type: 'datasetReady' }]);
       await postDataset(page);
       assert.deepEqual(foreign, []);
-      assert.deepEqual(await page.evaluate(() => window.__datasetTest.violations), []);
+      assert.deepEqual(await page.evaluate(() => window.__webviewTest.violations), []);
     } finally {
       await page.close();
     }
@@ -251,7 +206,7 @@ describe('Dataset panel in Chromium', () => {
         pair: { label: 1, predicted: 2 },
         imageName: 'b/2007_000033',
       });
-      const states = (await page.evaluate(() => window.__datasetTest.states)) as { selected: unknown }[];
+      const states = (await page.evaluate(() => window.__webviewTest.states)) as { selected: unknown }[];
       assert.deepEqual(states.at(-1)?.selected, { label: 1, predicted: 2 }, 'the selection is saved');
     } finally {
       await page.close();

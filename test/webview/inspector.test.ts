@@ -13,15 +13,15 @@
  *   bottom-right void (-1),      predicted dog (2),       M = 0
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { inspectorHtml } from '../../src/shared/inspectorHtml';
 import { defaultClassColors, type PersistedInspectorState } from '../../src/shared/protocol';
+import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
 const ROOT = join(__dirname, '..', '..', '..');
 const BUNDLE_PATH = join(ROOT, 'dist', 'webview.js');
 const STYLE_PATH = join(ROOT, 'media', 'inspector.css');
@@ -140,19 +140,6 @@ function solidPng(width: number, height: number, [r, g, b]: readonly number[]): 
   return PNG.sync.write(png);
 }
 
-/** What the page-side stand-in for VS Code records. */
-interface Recorded {
-  posted: unknown[];
-  states: unknown[];
-  violations: string[];
-}
-
-declare global {
-  interface Window {
-    __seglensTest: Recorded;
-  }
-}
-
 interface Inspector {
   page: Page;
   posted(): Promise<unknown[]>;
@@ -171,7 +158,6 @@ async function openInspector(savedState: unknown = undefined): Promise<Inspector
     throw new Error('browser not launched');
   }
   const page = await context.newPage();
-  const foreignRequests: string[] = [];
   const html = inspectorHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
@@ -179,60 +165,27 @@ async function openInspector(savedState: unknown = undefined): Promise<Inspector
     styleUri: `${ORIGIN}/media/inspector.css`,
   });
   const photo = solidPng(WIDTH, HEIGHT, PHOTO_COLOR);
-  await page.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    const body: Record<string, [string, string | Buffer]> = {
-      '/index.html': ['text/html', html],
-      '/dist/webview.js': ['text/javascript', readFileSync(BUNDLE_PATH, 'utf8')],
-      '/media/inspector.css': ['text/css', readFileSync(STYLE_PATH, 'utf8')],
-      '/photo.png': ['image/png', photo],
-    };
-    const served = url.origin === ORIGIN ? body[url.pathname] : undefined;
-    if (served === undefined) {
-      foreignRequests.push(url.href);
-      await route.fulfill({ status: 404, body: '' });
-      return;
-    }
-    await route.fulfill({ status: 200, contentType: served[0], body: served[1] });
+  const foreignRequests = await serveOnly(page, ORIGIN, {
+    '/index.html': ['text/html', html],
+    '/dist/webview.js': ['text/javascript', readFileSync(BUNDLE_PATH, 'utf8')],
+    '/media/inspector.css': ['text/css', readFileSync(STYLE_PATH, 'utf8')],
+    '/photo.png': ['image/png', photo],
   });
-  // Runs before any page script, like VS Code's injected API.
-  await page.addInitScript((saved: unknown) => {
-    const recorded: Recorded = { posted: [], states: [], violations: [] };
-    window.__seglensTest = recorded;
-    let state: unknown = saved === null ? undefined : saved;
-    let acquired = false;
-    document.addEventListener('securitypolicyviolation', (event) =>
-      recorded.violations.push(`${event.violatedDirective} ${event.blockedURI}`),
-    );
-    (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => {
-      if (acquired) {
-        throw new Error('acquireVsCodeApi may only be called once');
-      }
-      acquired = true;
-      return {
-        postMessage: (message: unknown) => recorded.posted.push(JSON.parse(JSON.stringify(message))),
-        getState: () => state,
-        setState: (next: unknown) => {
-          state = JSON.parse(JSON.stringify(next));
-          recorded.states.push(state);
-        },
-      };
-    };
-  }, savedState ?? null);
+  await fakeVsCodeApi(page, savedState ?? null);
   await page.goto(`${ORIGIN}/index.html`);
-  await page.waitForFunction(() => window.__seglensTest.posted.length > 0);
+  await page.waitForFunction(() => window.__webviewTest.posted.length > 0);
   // Custom elements upgrade asynchronously; wait until the checkboxes rendered their shadow DOM.
   await page.waitForFunction(() => document.querySelector('vscode-checkbox')?.shadowRoot !== null);
   return {
     page,
     foreignRequests,
-    posted: () => page.evaluate(() => window.__seglensTest.posted),
+    posted: () => page.evaluate(() => window.__webviewTest.posted),
     lastState: async () => {
-      const states = await page.evaluate(() => window.__seglensTest.states);
+      const states = await page.evaluate(() => window.__webviewTest.states);
       assert.ok(states.length > 0, 'setState was never called');
       return states[states.length - 1] as PersistedInspectorState;
     },
-    violations: () => page.evaluate(() => window.__seglensTest.violations),
+    violations: () => page.evaluate(() => window.__webviewTest.violations),
   };
 }
 
@@ -356,28 +309,7 @@ async function showOnly(page: Page, layers: Record<string, number>): Promise<voi
 
 describe('Inspector webview in Chromium', () => {
   before(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      // Deliberately a failure, not a skip: CI installs Debian's chromium, and a silently skipped UI test proves nothing.
-      throw new Error(
-        `Chromium not found at ${CHROMIUM_PATH}. Install it (Debian: apt-get install -y chromium); the Inspector test needs a real browser.`,
-      );
-    }
-    if (!existsSync(BUNDLE_PATH)) {
-      throw new Error(`${BUNDLE_PATH} is missing: run \`npm run build\` first (npm test does it in pretest).`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(BUNDLE_PATH);
     // deviceScaleFactor 1 so canvas backing pixels equal CSS pixels and the expected coordinates stay simple.
     context = await browser.newContext({ viewport: { width: 900, height: 600 }, deviceScaleFactor: 1 });
   });
@@ -587,12 +519,12 @@ describe('Inspector webview in Chromium', () => {
       assertColor(await quadrantColor(page, 'topRight'), [0, 170, 255], 'still the fix colour when B is shown');
 
       await page.locator('#switch-model').click();
-      assert.deepEqual((await page.evaluate(() => window.__seglensTest.posted)).at(-1), {
+      assert.deepEqual((await page.evaluate(() => window.__webviewTest.posted)).at(-1), {
         type: 'switchModel',
         model: 'a',
       });
       await page.keyboard.press('b');
-      assert.equal((await page.evaluate(() => window.__seglensTest.posted)).length >= 3, true);
+      assert.equal((await page.evaluate(() => window.__webviewTest.posted)).length >= 3, true);
     } finally {
       await page.close();
     }
@@ -733,7 +665,7 @@ describe('Inspector webview in Chromium', () => {
       await first.page.mouse.move(box.x + anchor.x, box.y + anchor.y);
       await first.page.mouse.wheel(0, -300);
       await first.page.waitForFunction(() => {
-        const states = window.__seglensTest.states as { view: unknown }[];
+        const states = window.__webviewTest.states as { view: unknown }[];
         return states[states.length - 1]?.view !== null;
       });
       saved = await first.lastState();
@@ -881,13 +813,13 @@ describe('Inspector webview in Chromium', () => {
       );
       const zoomed = (
         await (async () => {
-          const states = await page.evaluate(() => window.__seglensTest.states);
+          const states = await page.evaluate(() => window.__webviewTest.states);
           return states[states.length - 1] as PersistedInspectorState;
         })()
       ).view;
       assert.ok(zoomed !== null && zoomed.zoom > view.zoom / ratio, 'clicking a hot spot zooms in');
       assert.equal(
-        (await page.evaluate(() => window.__seglensTest.states.at(-1) as PersistedInspectorState)).layers.mergeEffect
+        (await page.evaluate(() => window.__webviewTest.states.at(-1) as PersistedInspectorState)).layers.mergeEffect
           .visible,
         true,
       );
