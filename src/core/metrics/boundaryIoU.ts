@@ -9,7 +9,7 @@
  */
 import type { PixelTerms } from '../types';
 import { countBitsThree, setBits, wordsPerRow } from './bitRows';
-import { idRuns, mapRuns, type IdRuns, type MapRuns } from './idRuns';
+import { idRuns, mapRuns, rowSegments, type IdRuns, type MapRuns } from './idRuns';
 
 export const DEFAULT_BOUNDARY_RATIO = 0.02;
 
@@ -52,7 +52,7 @@ function roundHalfToEven(x: number): number {
  * Herk's prefix and suffix ANDs over blocks of 2d rows: three word operations per 32 pixels whatever d.
  */
 export function interiorBits(runs: IdRuns, distance: number, interior = new Int32Array(bitRowsSize(runs))): Int32Array {
-  const { width, height, rowStart, start, id, repeatsAbove } = runs;
+  const { width, height, rowStart, start, repeatsAbove } = runs;
   const words = wordsPerRow(width);
   const size = words * height;
   interior.fill(0, 0, size);
@@ -66,6 +66,7 @@ export function interiorBits(runs: IdRuns, distance: number, interior = new Int3
   // made as `joined` is; the suffix of row s is needed once, so the backward pass keeps one row of it
   // and writes the interior of the centre whose window starts at s.
   const [horizontal, joined, prefix] = scratchRows(size);
+  const segments = new Int32Array(3 * width);
   const block = 2 * distance;
   for (let y = 0; y < height; y++) {
     const base = y * words;
@@ -80,18 +81,11 @@ export function interiorBits(runs: IdRuns, distance: number, interior = new Int3
         if (to - from >= side) setBits(horizontal, base, from + distance, to - distance);
       }
       if (y > 0) {
-        // Segments where neither row changes id: merge the two rows' run starts.
-        let above = rowStart[y - 1]!;
-        const aboveEnd = rowStart[y]!;
-        let here = rowStart[y]!;
-        let from = 0;
-        while (from < width) {
-          const aboveTo = above + 1 < aboveEnd ? start[above + 1]! : width;
-          const hereTo = here + 1 < rowEnd ? start[here + 1]! : width;
-          const to = aboveTo < hereTo ? aboveTo : hereTo;
-          if (id[above] === id[here]) setBits(joined, base, from, to);
-          if (aboveTo === to) above++;
-          if (hereTo === to) here++;
+        // Segments where neither this row nor the one above changes id.
+        const count = rowSegments(runs, y - 1, runs, y, segments);
+        for (let s = 0, from = 0; s < count; s++) {
+          const to = segments[3 * s]!;
+          if (segments[3 * s + 1] === segments[3 * s + 2]) setBits(joined, base, from, to);
           from = to;
         }
         for (let w = 0; w < words; w++) joined[base + w]! &= horizontal[base + w]!;
@@ -170,23 +164,18 @@ export function boundaryCountsOfRuns(
   const union = new Float64Array(numClasses);
   // Interior pixels of a segment: the label's, the prediction's, either's (countBitsThree).
   const interiorCounts = new Int32Array(3);
+  const segments = new Int32Array(3 * width);
   for (let y = 0; y < height; y++) {
     const base = y * words;
-    let l = label.rowStart[y]!;
-    const labelEnd = label.rowStart[y + 1]!;
-    let q = predicted.rowStart[y]!;
-    const predictedEnd = predicted.rowStart[y + 1]!;
-    let from = 0;
-    while (from < width) {
-      const labelTo = l + 1 < labelEnd ? label.start[l + 1]! : width;
-      const predictedTo = q + 1 < predictedEnd ? predicted.start[q + 1]! : width;
-      const to = labelTo < predictedTo ? labelTo : predictedTo;
-      const g = label.id[l]!;
+    const count = rowSegments(label, y, predicted, y, segments);
+    for (let s = 0, from = 0; s < count; s++) {
+      const to = segments[3 * s]!;
+      const g = segments[3 * s + 1]!;
       if (g >= 0 && g < numClasses && g !== ignoreIndex) {
         const length = to - from;
         countBitsThree(labelInterior, predictedInterior, base, from, to, interiorCounts);
         union[g]! += length - interiorCounts[0]!;
-        const c = predicted.id[q]!;
+        const c = segments[3 * s + 2]!;
         if (c >= 0 && c < numClasses) {
           union[c]! += length - interiorCounts[1]!;
           if (c === g) {
@@ -196,8 +185,6 @@ export function boundaryCountsOfRuns(
           }
         }
       }
-      if (labelTo === to) l++;
-      if (predictedTo === to) q++;
       from = to;
     }
   }

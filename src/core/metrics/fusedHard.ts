@@ -3,7 +3,7 @@ import type { ClassMap, ConfusionMatrix } from '../types';
 import { NEGLIGIBLE_EFFECT_PER_PIXEL, type AdaptiveLossResult, type GroupEffectSink } from './adaptiveLoss';
 import { emptyConfusion } from './confusion';
 import { cost } from './crossEntropy';
-import { mapRuns, type MapRuns } from './idRuns';
+import { mapRuns, rowSegments, type MapRuns } from './idRuns';
 
 /**
  * The fused kernel for hard predictions: CE, the confusion matrix and every scale of the adaptive loss
@@ -287,6 +287,13 @@ class BasePass {
   /** The current K-band's other windows, in order (the first `mixedCount`): what the band pass visits. */
   private readonly mixedWindows: Int32Array;
   private mixedCount = 0;
+  /**
+   * The current K-band's rows as segments of constant (label, prediction) ids (rowSegments), 3 × width
+   * values a row, and how many each row has: found once by largeBand, read again by the band pass.
+   */
+  private readonly segments: Int32Array;
+  private readonly segmentCounts: Int32Array;
+  private bandTop = 0;
   readonly labelRange = new RangeCounter();
   readonly predictionRange = new RangeCounter();
   /** Valid pixels of the pure windows (the others are counted by flushBand). */
@@ -312,6 +319,8 @@ class BasePass {
     this.pureClass = new Int32Array(Math.ceil(width / this.checked)).fill(-1);
     this.pureRows = new Int32Array(this.pureClass.length);
     this.mixedWindows = new Int32Array(this.pureClass.length);
+    this.segments = new Int32Array(this.checked * 3 * width);
+    this.segmentCounts = new Int32Array(this.checked);
   }
 
   /**
@@ -319,25 +328,22 @@ class BasePass {
    * comment). Called once per band of K rows, before the smallest scale's bands in it.
    */
   largeBand(top: number, end: number): void {
-    const { width, C, ignoreIndex, checked: K, pureClass, pureRows, matrix } = this;
+    const { width, C, ignoreIndex, checked: K, pureClass, pureRows, matrix, segments } = this;
     const { label, predicted } = this.runs;
     const windows = pureClass.length;
     // A window is pure when in each of its rows one segment of constant (label, prediction) ids, both
     // the same valid class, covers it: the segments come from merging the two maps' runs, so a row
     // costs its runs and its pure windows, not its pixels. pureRows counts the rows that agree with
     // the class the window's top row found.
+    this.bandTop = top;
     for (let row = top; row < end; row++) {
-      const labelEnd = label.rowStart[row + 1]!;
-      const predictedEnd = predicted.rowStart[row + 1]!;
-      let l = label.rowStart[row]!;
-      let q = predicted.rowStart[row]!;
-      let from = 0;
-      while (from < width) {
-        const labelTo = l + 1 < labelEnd ? label.start[l + 1]! : width;
-        const predictedTo = q + 1 < predictedEnd ? predicted.start[q + 1]! : width;
-        const to = labelTo < predictedTo ? labelTo : predictedTo;
-        const y = label.id[l]!;
-        if (y === predicted.id[q] && y < C && y !== ignoreIndex) {
+      const offset = (row - top) * 3 * width;
+      const count = rowSegments(label, row, predicted, row, segments, offset);
+      this.segmentCounts[row - top] = count;
+      for (let s = 0, from = 0; s < count; s++) {
+        const to = segments[offset + 3 * s]!;
+        const y = segments[offset + 3 * s + 1]!;
+        if (y === segments[offset + 3 * s + 2] && y < C && y !== ignoreIndex) {
           // Windows inside [from, to); the last, narrower window when the segment reaches the edge.
           const last = to === width ? windows : Math.floor(to / K);
           for (let w = Math.ceil(from / K); w < last; w++) {
@@ -349,8 +355,6 @@ class BasePass {
             }
           }
         }
-        if (labelTo === to) l++;
-        if (predictedTo === to) q++;
         from = to;
       }
     }
@@ -377,25 +381,21 @@ class BasePass {
 
   /** Rows [top, end) of the smallest scale, outside the pure K×K windows, segment by segment. */
   band(top: number, end: number): void {
-    const { width, checked: K, mixedWindows, mixedCount } = this;
-    const { label, predicted } = this.runs;
+    const { width, checked: K, mixedWindows, mixedCount, segments } = this;
     for (let row = top; row < end; row++) {
-      const labelEnd = label.rowStart[row + 1]!;
-      const predictedEnd = predicted.rowStart[row + 1]!;
-      let l = label.rowStart[row]!;
-      let q = predicted.rowStart[row]!;
+      const offset = (row - this.bandTop) * 3 * width;
+      const count = this.segmentCounts[row - this.bandTop]!;
+      // The segment s ends at segments[offset + 3s]; it walks right with the mixed windows.
+      let s = 0;
       for (let i = 0; i < mixedCount; i++) {
         const left = mixedWindows[i]! * K;
         const right = Math.min(width, left + K);
-        while (l + 1 < labelEnd && label.start[l + 1]! <= left) l++;
-        while (q + 1 < predictedEnd && predicted.start[q + 1]! <= left) q++;
+        while (s < count && segments[offset + 3 * s]! <= left) s++;
         for (let from = left; from < right;) {
-          const labelTo = l + 1 < labelEnd ? label.start[l + 1]! : width;
-          const predictedTo = q + 1 < predictedEnd ? predicted.start[q + 1]! : width;
-          const to = Math.min(labelTo, predictedTo, right);
-          this.segment(from, to, label.id[l]!, predicted.id[q]!);
-          if (labelTo === to) l++;
-          if (predictedTo === to) q++;
+          const segmentTo = segments[offset + 3 * s]!;
+          const to = segmentTo < right ? segmentTo : right;
+          this.segment(from, to, segments[offset + 3 * s + 1]!, segments[offset + 3 * s + 2]!);
+          if (segmentTo === to) s++;
           from = to;
         }
       }

@@ -31,6 +31,34 @@ export function mapRuns(
   return { label: idRuns(label, width, height), predicted: idRuns(predicted, width, height) };
 }
 
+/**
+ * The segments of a row where neither of two run rows changes id (row `rowA` of `a` against row `rowB`
+ * of `b`, the same width), left to right, as triples in `out` from index `at`: end column (exclusive),
+ * a's id, b's id. A segment starts where the one before it ends, the first at 0. `out` has room for
+ * 3 × width values from `at` (a row has at most `width` segments). Returns the number of segments.
+ */
+export function rowSegments(a: IdRuns, rowA: number, b: IdRuns, rowB: number, out: Int32Array, at = 0): number {
+  const width = a.width;
+  let i = a.rowStart[rowA]!;
+  const aEnd = a.rowStart[rowA + 1]!;
+  let j = b.rowStart[rowB]!;
+  const bEnd = b.rowStart[rowB + 1]!;
+  const first = at;
+  for (let from = 0; from < width;) {
+    const aTo = i + 1 < aEnd ? a.start[i + 1]! : width;
+    const bTo = j + 1 < bEnd ? b.start[j + 1]! : width;
+    const to = aTo < bTo ? aTo : bTo;
+    out[at] = to;
+    out[at + 1] = a.id[i]!;
+    out[at + 2] = b.id[j]!;
+    at += 3;
+    if (aTo === to) i++;
+    if (bTo === to) j++;
+    from = to;
+  }
+  return (at - first) / 3;
+}
+
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 export function idRuns(ids: ArrayLike<number>, width: number, height: number): IdRuns {
