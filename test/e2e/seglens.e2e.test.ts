@@ -148,6 +148,22 @@ async function waitForInspector(page: Page, name: string): Promise<string> {
 }
 
 /** Hovers the middle of the canvas and returns the readout's label field (a class name and id). */
+/** Opens `fileName` from the explorer (expanding `folder` until it shows) and waits for its editor tab. */
+async function openFromExplorer(page: Page, folder: string, fileName: string): Promise<void> {
+  const file = explorerRow(page, fileName);
+  await retry(`${fileName} visible in the explorer`, 20_000, async () => {
+    if (await file.isVisible()) return true;
+    await explorerRow(page, folder).click();
+    await sleep(500);
+    return file.isVisible();
+  });
+  await file.dblclick();
+  await page
+    .locator('.tabs-container .tab', { hasText: fileName })
+    .first()
+    .waitFor({ state: 'visible', timeout: 15_000 });
+}
+
 async function readoutAtCentre(page: Page): Promise<string> {
   const frame = webviewContent(page);
   await frame.locator('#canvas').hover();
@@ -465,18 +481,7 @@ describe('SegLens in VS Code', { skip }, () => {
     await runFromPalette(page, 'View: Close All Editors');
     await runFromPalette(page, 'View: Show Explorer');
     const hardest = expected[0]!;
-    const file = explorerRow(page, `${hardest.name}.png`);
-    await retry('prediction file visible in the explorer', 20_000, async () => {
-      if (await file.isVisible()) return true;
-      await explorerRow(page, 'predictions').click();
-      await sleep(500);
-      return file.isVisible();
-    });
-    await file.dblclick();
-    await page
-      .locator('.tabs-container .tab', { hasText: `${hardest.name}.png` })
-      .first()
-      .waitFor({ state: 'visible', timeout: 15_000 });
+    await openFromExplorer(page, 'predictions', `${hardest.name}.png`);
     await runFromPalette(page, 'SegLens: Run Loss on Current Image');
     await waitForInspector(page, hardest.name);
 
@@ -527,18 +532,7 @@ describe('SegLens in VS Code', { skip }, () => {
     }
     await runFromPalette(page, 'View: Close All Editors');
     await expandExplorerFolder(page, 'real', 'real-predictions');
-    const file = explorerRow(page, '2007_000129.png');
-    await retry('real prediction visible in the explorer', 20_000, async () => {
-      if (await file.isVisible()) return true;
-      await explorerRow(page, 'real-predictions').click();
-      await sleep(500);
-      return file.isVisible();
-    });
-    await file.dblclick();
-    await page
-      .locator('.tabs-container .tab', { hasText: '2007_000129.png' })
-      .first()
-      .waitFor({ state: 'visible', timeout: 15_000 });
+    await openFromExplorer(page, 'real-predictions', '2007_000129.png');
     await runFromPalette(page, 'SegLens: Run Loss on Current Image');
     const metrics = await waitForInspector(page, '2007_000129');
     assert.match(metrics, /Loss\s+v1/, 'the header names the loss variant');
