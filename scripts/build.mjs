@@ -4,11 +4,14 @@ import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { buildWasm } from './build-wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const production = process.argv.includes('--production');
 mkdirSync(dist, { recursive: true });
+// First: the bundles below and tsc take the kernels' bytes from the module it writes.
+await buildWasm();
 
 const nodeCommon = {
   bundle: true,
