@@ -1,3 +1,5 @@
+import { boundaryKernels, Layout, memoryOf } from './boundaryWasm';
+
 /**
  * Run-length rows of an id map: each row as the runs of equal ids it is made of. Boundary IoU needs the
  * map only at the places where ids change, so after this one pass over the pixels its work is in runs.
@@ -59,99 +61,65 @@ export function rowSegments(a: IdRuns, rowA: number, b: IdRuns, rowB: number, ou
   return (at - first) / 3;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-
+/**
+ * The runs of a map of `width` × `height` ids, in WebAssembly (wasm/boundaryKernels.ts: a vector of 16,
+ * 8 or 4 neighbour pairs compared at a time, a bitmask of where ids change, and a vector comparison with
+ * the row above for repeated rows). 8- and 16-bit ids (read maps) are copied into wasm memory as they
+ * are; any other ids (the general path's Int32Array, void below 0) as 32-bit integers.
+ */
 export function idRuns(ids: ArrayLike<number>, width: number, height: number): IdRuns {
-  const rowStart = new Int32Array(height + 1);
-  const repeatsAbove = new Uint8Array(height);
-  let start: Int32Array = new Int32Array(Math.max(64, height * 8));
-  let id: Int32Array = new Int32Array(start.length);
-  // Read maps are 8- or 16-bit: four or two pixels per 32-bit comparison skip the long runs faster.
-  const typed = ids instanceof Uint8Array || ids instanceof Uint16Array ? ids : undefined;
-  const perWord = typed ? 4 / typed.BYTES_PER_ELEMENT : 1;
-  const words =
-    LITTLE_ENDIAN && typed && typed.byteOffset % 4 === 0
-      ? new Uint32Array(typed.buffer, typed.byteOffset, Math.floor(typed.length / perWord))
-      : undefined;
-  const wordShift = perWord === 4 ? 2 : 1;
-  const bits = 32 / perWord;
-  const repeat = perWord === 4 ? 0x01010101 : 0x10001;
-  const idMask = perWord === 4 ? 0xff : 0xffff;
-  // Label maps repeat rows (a third to two thirds of VOC's rows equal the row above): a byte
-  // comparison (memcmp) finds them, and their runs are the row above's.
-  const bytes = ArrayBuffer.isView(ids) ? Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength) : undefined;
-  const rowBytes = bytes && ids.length > 0 ? (width * bytes.length) / ids.length : 0;
-  let count = 0;
-  for (let y = 0; y < height; y++) {
-    rowStart[y] = count;
-    const row = y * width;
-    // At most `width` runs in this row: growing here keeps the pixel loop free of capacity checks.
-    if (count + width > start.length) {
-      start = grown(start, count + width);
-      id = grown(id, count + width);
-    }
-    if (width === 0) continue;
-    if (
-      bytes &&
-      y > 0 &&
-      bytes.compare(bytes, (y - 1) * rowBytes, y * rowBytes, y * rowBytes, (y + 1) * rowBytes) === 0
-    ) {
-      const from = rowStart[y - 1]!;
-      const runs = count - from;
-      start.copyWithin(count, from, count);
-      id.copyWithin(count, from, count);
-      count += runs;
-      repeatsAbove[y] = 1;
-      continue;
-    }
-    let previous = ids[row]!;
-    start[count] = 0;
-    id[count] = previous;
-    count++;
-    let x = 1;
-    if (words) {
-      // Single pixels up to a word boundary, then a word at a time.
-      for (; x < width && (row + x) % perWord !== 0; x++) {
-        const value = ids[row + x]!;
-        if (value !== previous) {
-          start[count] = x;
-          id[count] = value;
-          count++;
-          previous = value;
-        }
-      }
-      let same = Math.imul(previous, repeat) >>> 0;
-      for (; x + perWord <= width; x += perWord) {
-        const word = words[(row + x) >>> wordShift]!;
-        if (word === same) continue;
-        for (let i = 0; i < perWord; i++) {
-          const value = (word >>> (i * bits)) & idMask;
-          if (value !== previous) {
-            start[count] = x + i;
-            id[count] = value;
-            count++;
-            previous = value;
-          }
-        }
-        same = Math.imul(previous, repeat) >>> 0;
-      }
-    }
-    for (; x < width; x++) {
-      const value = ids[row + x]!;
-      if (value !== previous) {
-        start[count] = x;
-        id[count] = value;
-        count++;
-        previous = value;
-      }
-    }
-  }
-  rowStart[height] = count;
-  return { width, height, rowStart, start, id, repeatsAbove };
+  const pixels = width * height;
+  if (ids.length !== pixels) throw new RangeError(`${ids.length} ids for a ${width}x${height} map`);
+  const kernels = boundaryKernels();
+  const bytesPerId = ids instanceof Uint8Array ? 1 : ids instanceof Uint16Array ? 2 : 4;
+  const layout = new Layout();
+  // The kernel's vector loads read up to 16 bytes past the last id.
+  const idsAt = layout.take(pixels * bytesPerId + 16);
+  const at = takeRuns(layout, height, pixels);
+  const buffer = memoryOf(layout.end);
+  if (bytesPerId === 1) new Uint8Array(buffer, idsAt, pixels).set(ids);
+  else if (bytesPerId === 2) new Uint16Array(buffer, idsAt, pixels).set(ids);
+  else new Int32Array(buffer, idsAt, pixels).set(ids);
+  const runs = bytesPerId === 1 ? kernels.runs8 : bytesPerId === 2 ? kernels.runs16 : kernels.runs32;
+  const count = runs(idsAt, width, height, at.rowStart, at.start, at.id, at.repeats);
+  return readRuns(buffer, at, width, height, count);
 }
 
-function grown(array: Int32Array, atLeast: number): Int32Array {
-  const larger = new Int32Array(Math.max(atLeast, array.length * 2));
-  larger.set(array);
-  return larger;
+/** Where a map's runs lie in wasm memory (byte addresses of IdRuns' arrays). */
+export interface RunsAt {
+  readonly rowStart: number;
+  readonly start: number;
+  readonly id: number;
+  readonly repeats: number;
+}
+
+/** Room in `layout` for the runs of `height` rows, `count` runs at most. */
+export function takeRuns(layout: Layout, height: number, count: number): RunsAt {
+  return {
+    rowStart: layout.take(4 * (height + 1)),
+    start: layout.take(4 * count),
+    id: layout.take(4 * count),
+    repeats: layout.take(height),
+  };
+}
+
+/** Copies `runs` into wasm memory at `at` (room from takeRuns). */
+export function writeRuns(buffer: ArrayBuffer, at: RunsAt, runs: IdRuns): void {
+  const count = runs.rowStart[runs.height]!;
+  new Int32Array(buffer, at.rowStart, runs.height + 1).set(runs.rowStart);
+  new Int32Array(buffer, at.start, count).set(runs.start.subarray(0, count));
+  new Int32Array(buffer, at.id, count).set(runs.id.subarray(0, count));
+  new Uint8Array(buffer, at.repeats, runs.height).set(runs.repeatsAbove);
+}
+
+/** The runs at `at` as JS arrays of their own (copies: see boundaryWasm.ts on lifetime). */
+function readRuns(buffer: ArrayBuffer, at: RunsAt, width: number, height: number, count: number): IdRuns {
+  return {
+    width,
+    height,
+    rowStart: new Int32Array(buffer, at.rowStart, height + 1).slice(),
+    start: new Int32Array(buffer, at.start, count).slice(),
+    id: new Int32Array(buffer, at.id, count).slice(),
+    repeatsAbove: new Uint8Array(buffer, at.repeats, height).slice(),
+  };
 }
