@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countBitsThree, popcount, setBits, wordsPerRow } from '../src/core/metrics/bitRows';
 import { bandOfIds, boundaryCountsOfRuns, boundaryDistance } from '../src/core/metrics/boundaryIoU';
 import { idRuns, mapRuns } from '../src/core/metrics/idRuns';
 import { seededRandom } from '../src/core/synthetic/scenes';
@@ -36,45 +35,6 @@ function blockyMap(random: () => number, width: number, height: number, classes:
     return cells.get(key)!;
   });
 }
-
-test('bit rows: setting and counting ranges agree with a bit-by-bit count', () => {
-  const random = seededRandom(7);
-  for (let trial = 0; trial < 500; trial++) {
-    const width = 1 + Math.floor(random() * 150);
-    const words = wordsPerRow(width);
-    const a = new Int32Array(words * 2);
-    const b = new Int32Array(words * 2);
-    const naiveA = new Array<number>(width).fill(0);
-    const naiveB = new Array<number>(width).fill(0);
-    for (let k = 0; k < 4; k++) {
-      const [from, to] = [Math.floor(random() * (width + 1)), Math.floor(random() * (width + 1))].sort((p, q) => p - q);
-      const [bits, naive] = random() < 0.5 ? [a, naiveA] : [b, naiveB];
-      setBits(bits, words, from!, to!);
-      for (let x = from!; x < to!; x++) naive[x] = 1;
-    }
-    for (let x = 0; x < width; x++) {
-      assert.equal((a[words + (x >>> 5)]! >>> (x & 31)) & 1, naiveA[x], `width ${width}: bit ${x} of a`);
-    }
-    assert.ok(
-      a.subarray(0, words).every((w) => w === 0),
-      'the row before is untouched',
-    );
-    const [from, to] = [Math.floor(random() * (width + 1)), Math.floor(random() * (width + 1))].sort((p, q) => p - q);
-    let either = 0;
-    let onlyA = 0;
-    let onlyB = 0;
-    for (let x = from!; x < to!; x++) {
-      either += naiveA[x]! | naiveB[x]!;
-      onlyA += naiveA[x]!;
-      onlyB += naiveB[x]!;
-    }
-    const counts = new Int32Array(3);
-    countBitsThree(a, b, words, from!, to!, counts);
-    assert.deepEqual(Array.from(counts), [onlyA, onlyB, either], `width ${width} [${from}, ${to}): a, b, a | b`);
-  }
-  assert.equal(popcount(-1), 32);
-  assert.equal(popcount(0x80000001 | 0), 2);
-});
 
 test('id runs reproduce the map row by row', () => {
   const random = seededRandom(11);

@@ -8,8 +8,8 @@
  * word operation (interiorBits) and one popcount per run to count them (boundaryCountsOfRuns).
  */
 import type { PixelTerms } from '../types';
-import { countBitsThree, setBits, wordsPerRow } from './bitRows';
-import { idRuns, mapRuns, rowSegments, type IdRuns, type MapRuns } from './idRuns';
+import { boundaryKernels, Layout, memoryOf } from './boundaryWasm';
+import { idRuns, mapRuns, takeRuns, writeRuns, type IdRuns, type MapRuns } from './idRuns';
 
 export const DEFAULT_BOUNDARY_RATIO = 0.02;
 
@@ -42,6 +42,12 @@ function roundHalfToEven(x: number): number {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
+/** Bit rows: bit x % 32 of word `y * wordsPerRow + (x >> 5)` is pixel (x, y). */
+export interface BitRows {
+  readonly wordsPerRow: number;
+  readonly bits: Int32Array;
+}
+
 /**
  * Interior bits of an id map (bit set: the square of side 2d+1 around the pixel lies inside the image and
  * holds only the pixel's own id); every other pixel is in the band of its own id's mask.
@@ -49,94 +55,34 @@ function roundHalfToEven(x: number): number {
  * The square around (x, y0) is uniform exactly when each of its rows is uniform over [x - d, x + d] (a
  * horizontal run of length ≥ 2d + 1 covers it) and column x is uniform over [y0 - d, y0 + d]. Both are
  * found from the runs as bit rows, and the vertical window is an AND of 2d + 1 bit rows, done with van
- * Herk's prefix and suffix ANDs over blocks of 2d rows: three word operations per 32 pixels whatever d.
+ * Herk's prefix and suffix ANDs over blocks of 2d rows: three vector operations per 128 pixels whatever d
+ * (wasm/boundaryKernels.ts, interior).
  */
-export function interiorBits(runs: IdRuns, distance: number, interior = new Int32Array(bitRowsSize(runs))): Int32Array {
-  const { width, height, rowStart, start, repeatsAbove } = runs;
-  const words = wordsPerRow(width);
-  const size = words * height;
-  interior.fill(0, 0, size);
-  const side = 2 * distance + 1;
-  if (side > width || side > height) return interior;
-  // horizontal: centres of runs of length ≥ side; joined: horizontal and equal to the row above.
-  //
-  // The window of centre y0 is row y0 - d of `horizontal` and rows y0 - d + 1 .. y0 + d of `joined`: a
-  // window of `block` = 2d rows of `joined`, = suffix(s) & prefix(s + block - 1) with s = y0 - d + 1
-  // (van Herk: prefix and suffix ANDs restart every `block` rows). Prefixes are kept for every row,
-  // made as `joined` is; the suffix of row s is needed once, so the backward pass keeps one row of it
-  // and writes the interior of the centre whose window starts at s.
-  const [horizontal, joined, prefix] = scratchRows(size);
-  const segments = new Int32Array(3 * width);
-  const block = 2 * distance;
-  for (let y = 0; y < height; y++) {
-    const base = y * words;
-    if (repeatsAbove[y] === 1) {
-      // The same ids as the row above: the same horizontal centres, and every pixel joins the row above.
-      for (let w = 0; w < words; w++) joined[base + w] = horizontal[base + w] = horizontal[base - words + w]!;
-    } else {
-      const rowEnd = rowStart[y + 1]!;
-      for (let r = rowStart[y]!; r < rowEnd; r++) {
-        const from = start[r]!;
-        const to = r + 1 < rowEnd ? start[r + 1]! : width;
-        if (to - from >= side) setBits(horizontal, base, from + distance, to - distance);
-      }
-      if (y > 0) {
-        // Segments where neither this row nor the one above changes id.
-        const count = rowSegments(runs, y - 1, runs, y, segments);
-        for (let s = 0, from = 0; s < count; s++) {
-          const to = segments[3 * s]!;
-          if (segments[3 * s + 1] === segments[3 * s + 2]) setBits(joined, base, from, to);
-          from = to;
-        }
-        for (let w = 0; w < words; w++) joined[base + w]! &= horizontal[base + w]!;
-      }
-    }
-    if (y % block === 0) for (let w = 0; w < words; w++) prefix[base + w] = joined[base + w]!;
-    else for (let w = 0; w < words; w++) prefix[base + w] = prefix[base - words + w]! & joined[base + w]!;
-  }
-  const suffix = new Int32Array(words);
-  for (let s = height - 1; s >= 1; s--) {
-    const base = s * words;
-    const restart = s % block === block - 1 || s === height - 1;
-    for (let w = 0; w < words; w++) suffix[w] = restart ? joined[base + w]! : suffix[w]! & joined[base + w]!;
-    const y0 = s + distance - 1;
-    if (y0 < distance || y0 + distance >= height) continue;
-    const out = y0 * words;
-    const top = (y0 - distance) * words;
-    const last = (y0 + distance) * words;
-    for (let w = 0; w < words; w++) interior[out + w] = horizontal[top + w]! & suffix[w]! & prefix[last + w]!;
-  }
-  return interior;
+export function interiorBits(runs: IdRuns, distance: number): BitRows {
+  const kernels = boundaryKernels();
+  const layout = new Layout();
+  const at = takeRuns(layout, runs.height, runs.rowStart[runs.height]!);
+  const wordsPerRow = kernels.strideWords(runs.width);
+  const size = 4 * wordsPerRow * runs.height;
+  const interior = layout.take(size);
+  const scratch = takeInteriorScratch(layout, size, wordsPerRow);
+  const buffer = memoryOf(layout.end);
+  writeRuns(buffer, at, runs);
+  kernels.interior(at.rowStart, at.start, at.id, at.repeats, runs.width, runs.height, distance, interior, scratch);
+  return { wordsPerRow, bits: new Int32Array(buffer, interior, size / 4).slice() };
 }
 
-/** Words of a map's bit rows. */
-function bitRowsSize(runs: IdRuns): number {
-  return wordsPerRow(runs.width) * runs.height;
+/** The interior kernel's working rows: horizontal centres, rows joined above, prefixes; one suffix row. */
+function takeInteriorScratch(layout: Layout, size: number, wordsPerRow: number): number {
+  return layout.take(3 * size + 4 * wordsPerRow);
 }
-
-/**
- * interiorBits' working rows, reused from image to image (one engine per thread, one image at a time,
- * no await inside): allocating them per map was a quarter megabyte of garbage per pair, which brought
- * full collections. The first two come zeroed.
- */
-let scratch = new Int32Array(0);
-
-function scratchRows(size: number): [Int32Array, Int32Array, Int32Array] {
-  if (scratch.length < 3 * size) scratch = new Int32Array(3 * size);
-  scratch.fill(0, 0, 2 * size); // the third, the prefixes, is written whole
-  return [scratch.subarray(0, size), scratch.subarray(size, 2 * size), scratch.subarray(2 * size, 3 * size)];
-}
-
-/** Two interiors for boundaryCountsOfRuns, also reused: the counts are all that leaves it. */
-let countInteriors = new Int32Array(0);
 
 /** 1 where pixel p lies in the band of its own id's mask, 0 in the interior (the inspector's layer). */
 export function bandOfIds(ids: ArrayLike<number>, width: number, height: number, distance: number): Uint8Array {
-  const interior = interiorBits(idRuns(ids, width, height), distance);
-  const words = wordsPerRow(width);
+  const { wordsPerRow, bits } = interiorBits(idRuns(ids, width, height), distance);
   const band = new Uint8Array(width * height);
   for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) band[y * width + x] = (interior[y * words + (x >>> 5)]! >>> (x & 31)) & 1 ? 0 : 1;
+    for (let x = 0; x < width; x++) band[y * width + x] = (bits[y * wordsPerRow + (x >>> 5)]! >>> (x & 31)) & 1 ? 0 : 1;
   return band;
 }
 
@@ -144,7 +90,8 @@ export function bandOfIds(ids: ArrayLike<number>, width: number, height: number,
  * Per-class intersections and unions of the label's and the prediction's bands, over valid pixels: label
  * ids in 0..C-1 other than `ignoreIndex` (pass -1 when void is already below 0). Predicted ids outside
  * 0..C-1 are in no class's band. Counted per segment of constant (label, prediction) ids, with popcounts:
- * |G_c ∪ P_c| = |G_c| + |P_c| - |G_c ∩ P_c|, and G_c ∩ P_c needs label = prediction = c.
+ * |G_c ∪ P_c| = |G_c| + |P_c| - |G_c ∩ P_c|, and G_c ∩ P_c needs label = prediction = c. Both maps'
+ * interiors and the counts are made in wasm memory (wasm/boundaryKernels.ts: interior, counts).
  */
 export function boundaryCountsOfRuns(
   runs: MapRuns,
@@ -155,40 +102,45 @@ export function boundaryCountsOfRuns(
   const { label, predicted } = runs;
   const { width, height } = label;
   const distance = boundaryDistance(width, height, ratio);
-  const size = bitRowsSize(label);
-  if (countInteriors.length < 2 * size) countInteriors = new Int32Array(2 * size);
-  const labelInterior = interiorBits(label, distance, countInteriors.subarray(0, size));
-  const predictedInterior = interiorBits(predicted, distance, countInteriors.subarray(size, 2 * size));
-  const words = wordsPerRow(width);
-  const intersection = new Float64Array(numClasses);
-  const union = new Float64Array(numClasses);
-  // Interior pixels of a segment: the label's, the prediction's, either's (countBitsThree).
-  const interiorCounts = new Int32Array(3);
-  const segments = new Int32Array(3 * width);
-  for (let y = 0; y < height; y++) {
-    const base = y * words;
-    const count = rowSegments(label, y, predicted, y, segments);
-    for (let s = 0, from = 0; s < count; s++) {
-      const to = segments[3 * s]!;
-      const g = segments[3 * s + 1]!;
-      if (g >= 0 && g < numClasses && g !== ignoreIndex) {
-        const length = to - from;
-        countBitsThree(labelInterior, predictedInterior, base, from, to, interiorCounts);
-        union[g]! += length - interiorCounts[0]!;
-        const c = segments[3 * s + 2]!;
-        if (c >= 0 && c < numClasses) {
-          union[c]! += length - interiorCounts[1]!;
-          if (c === g) {
-            const both = length - interiorCounts[2]!;
-            intersection[g]! += both;
-            union[g]! -= both;
-          }
-        }
-      }
-      from = to;
-    }
-  }
-  return { intersection, union };
+  const kernels = boundaryKernels();
+  const layout = new Layout();
+  const labelAt = takeRuns(layout, height, label.rowStart[height]!);
+  const predictedAt = takeRuns(layout, height, predicted.rowStart[height]!);
+  const wordsPerRow = kernels.strideWords(width);
+  const size = 4 * wordsPerRow * height;
+  const labelInterior = layout.take(size);
+  const predictedInterior = layout.take(size);
+  const scratch = takeInteriorScratch(layout, size, wordsPerRow);
+  const intersectionAt = layout.take(4 * numClasses);
+  const unionAt = layout.take(4 * numClasses);
+  const buffer = memoryOf(layout.end);
+  writeRuns(buffer, labelAt, label);
+  writeRuns(buffer, predictedAt, predicted);
+  for (const [at, interior] of [
+    [labelAt, labelInterior],
+    [predictedAt, predictedInterior],
+  ] as const)
+    kernels.interior(at.rowStart, at.start, at.id, at.repeats, width, height, distance, interior, scratch);
+  kernels.counts(
+    labelAt.rowStart,
+    labelAt.start,
+    labelAt.id,
+    labelInterior,
+    predictedAt.rowStart,
+    predictedAt.start,
+    predictedAt.id,
+    predictedInterior,
+    width,
+    height,
+    numClasses,
+    ignoreIndex,
+    intersectionAt,
+    unionAt,
+  );
+  return {
+    intersection: Float64Array.from(new Int32Array(buffer, intersectionAt, numClasses)),
+    union: Float64Array.from(new Int32Array(buffer, unionAt, numClasses)),
+  };
 }
 
 /** Boundary counts of per-pixel terms (void labels below 0). */
