@@ -124,6 +124,59 @@ test('the fused hard kernel equals the general path to 1e-12 (odd sizes, void, o
   assert.ok(fusedCases > 400, `${fusedCases} cases took the fused kernel`);
 });
 
+/**
+ * Blocky maps with no per-pixel noise: whole rows repeat the row above in both maps (the kernel then
+ * reuses that row's segments), and pure windows of several classes sit side by side and under one
+ * another, so the pure-window search meets rows that keep, split and end its intervals.
+ */
+function blockyCase(seed: number): { label: ClassMap; prediction: ClassMap; options: MetricOptions } {
+  const random = seededRandom(seed);
+  const width = 1 + Math.floor(random() * 90);
+  const height = 1 + Math.floor(random() * 60);
+  const numClasses = 2 + Math.floor(random() * 6);
+  const ignoreIndex = 255;
+  const cellWidth = 1 + Math.floor(random() * 20);
+  const cellHeight = 1 + Math.floor(random() * 20);
+  const errorRate = random() * 0.5;
+  const cells = new Map<number, [number, number]>();
+  const label = new Uint8Array(width * height);
+  const predicted = new Uint8Array(width * height);
+  for (let p = 0; p < label.length; p++) {
+    const cell = Math.floor((p % width) / cellWidth) * 1000 + Math.floor(p / width / cellHeight);
+    if (!cells.has(cell)) {
+      const r = random();
+      const y = r < 0.05 ? ignoreIndex : r < 0.08 ? numClasses + 3 : Math.floor(random() * numClasses);
+      const q = random();
+      const guess =
+        q > errorRate
+          ? Math.min(y, numClasses - 1)
+          : q < 0.1 * errorRate
+            ? numClasses
+            : Math.floor(random() * numClasses);
+      cells.set(cell, [y, guess]);
+    }
+    [label[p], predicted[p]] = cells.get(cell)!;
+  }
+  const options: MetricOptions = {
+    numClasses,
+    ignoreIndex,
+    scales: SCALE_SETS[seed % SCALE_SETS.length]!,
+    hardEpsilon: 10 ** (-1 - random() * 4),
+  };
+  return { label: { width, height, ids: label }, prediction: { width, height, ids: predicted }, options };
+}
+
+test('blocky maps (rows repeating the row above, pure windows of several classes) agree with the general path', () => {
+  for (let seed = 1; seed <= 300; seed++) {
+    const { label, prediction, options } = blockyCase(seed);
+    const general = metricsFromTerms(hardPixelTerms(label, prediction, options), options);
+    const fused = evaluatePair(label, { type: 'hard', map: prediction }, options);
+    assertSameMetrics(fused.metrics, general.metrics, `seed ${seed}`);
+    // Blocks make many regions of equal |effect|: at the limit, ties may pick different ones.
+    if (general.maps.hotSpots.length < 12) assertSameSpots(fused.maps.hotSpots, general.maps.hotSpots, `seed ${seed}`);
+  }
+});
+
 test('a second image reuses the kernel buffers without carrying counts over', () => {
   const big = randomCase(7);
   const first = evaluatePair(big.label, { type: 'hard', map: big.prediction }, big.options).metrics;

@@ -279,19 +279,28 @@ class BasePass {
   private readonly matrix: Float64Array;
   private readonly unknown: Float64Array;
   private readonly base: Scale;
-  /** K (checkedWindow), and per K-window of the current K-band its class when pure, else -1. */
+  /** K (checkedWindow) and the number of K-windows in a row. */
   private readonly checked: number;
-  private readonly pureClass: Int32Array;
-  /** Per K-window of the current K-band, its rows found pure with its class (largeBand). */
-  private readonly pureRows: Int32Array;
-  /** The current K-band's other windows, in order (the first `mixedCount`): what the band pass visits. */
-  private readonly mixedWindows: Int32Array;
+  private readonly windows: number;
+  /**
+   * The current K-band's pure windows as intervals of window indices [from, to) of one class, in
+   * order: `pure` holds `pureCount` triples (from, to, class); `rowPure` and `merged` are the
+   * scratch of one row's intervals and of their intersection.
+   */
+  private pure: Int32Array;
+  private pureCount = 0;
+  private rowPure: Int32Array;
+  private merged: Int32Array;
+  /** The current K-band's columns outside pure windows as ranges [from, to): what the band pass visits. */
+  private readonly mixedRanges: Int32Array;
   private mixedCount = 0;
   /**
    * The current K-band's rows as segments of constant (label, prediction) ids (rowSegments), 3 × width
-   * values a row, and how many each row has: found once by largeBand, read again by the band pass.
+   * values a row, found once by largeBand and read again by the band pass: where each row's segments
+   * start (a row that repeats the one above in both maps shares its segments) and how many it has.
    */
   private readonly segments: Int32Array;
+  private readonly rowOffset: Int32Array;
   private readonly segmentCounts: Int32Array;
   private bandTop = 0;
   readonly labelRange = new RangeCounter();
@@ -316,10 +325,13 @@ class BasePass {
     this.matrix = confusion.counts;
     this.unknown = confusion.unknown;
     this.checked = checkedWindow(scales[scales.length - 1]!.k);
-    this.pureClass = new Int32Array(Math.ceil(width / this.checked)).fill(-1);
-    this.pureRows = new Int32Array(this.pureClass.length);
-    this.mixedWindows = new Int32Array(this.pureClass.length);
+    this.windows = Math.ceil(width / this.checked);
+    this.pure = new Int32Array(3 * this.windows);
+    this.rowPure = new Int32Array(3 * this.windows);
+    this.merged = new Int32Array(3 * this.windows);
+    this.mixedRanges = new Int32Array(2 * this.windows);
     this.segments = new Int32Array(this.checked * 3 * width);
+    this.rowOffset = new Int32Array(this.checked);
     this.segmentCounts = new Int32Array(this.checked);
   }
 
@@ -328,68 +340,121 @@ class BasePass {
    * comment). Called once per band of K rows, before the smallest scale's bands in it.
    */
   largeBand(top: number, end: number): void {
-    const { width, C, ignoreIndex, checked: K, pureClass, pureRows, matrix, segments } = this;
+    const { width, segments, rowOffset, segmentCounts } = this;
     const { label, predicted } = this.runs;
-    const windows = pureClass.length;
     // A window is pure when in each of its rows one segment of constant (label, prediction) ids, both
-    // the same valid class, covers it: the segments come from merging the two maps' runs, so a row
-    // costs its runs and its pure windows, not its pixels. pureRows counts the rows that agree with
-    // the class the window's top row found.
+    // the same valid class, covers it. Each row's covered windows are a few intervals (one per such
+    // segment), so the band's pure windows are the intersection of its rows' intervals, class by
+    // class: work per segment, not per window. A row equal to the one above in both maps has its
+    // segments and intervals, so it changes nothing.
     this.bandTop = top;
     for (let row = top; row < end; row++) {
-      const offset = (row - top) * 3 * width;
-      const count = rowSegments(label, row, predicted, row, segments, offset);
-      this.segmentCounts[row - top] = count;
-      for (let s = 0, from = 0; s < count; s++) {
-        const to = segments[offset + 3 * s]!;
-        const y = segments[offset + 3 * s + 1]!;
-        if (y === segments[offset + 3 * s + 2] && y < C && y !== ignoreIndex) {
-          // Windows inside [from, to); the last, narrower window when the segment reaches the edge.
-          const last = to === width ? windows : Math.floor(to / K);
-          for (let w = Math.ceil(from / K); w < last; w++) {
-            if (row === top) {
-              pureClass[w] = y;
-              pureRows[w] = 1;
-            } else if (pureClass[w] === y) {
-              pureRows[w]!++;
-            }
-          }
-        }
-        from = to;
-      }
-    }
-    let pure = 0;
-    let mixed = 0;
-    for (let w = 0; w < windows; w++) {
-      const y = pureClass[w]!;
-      const isPure = pureRows[w] === end - top;
-      pureRows[w] = 0;
-      if (!isPure) {
-        pureClass[w] = -1;
-        this.mixedWindows[mixed++] = w;
+      const at = row - top;
+      if (at > 0 && label.repeatsAbove[row] === 1 && predicted.repeatsAbove[row] === 1) {
+        rowOffset[at] = rowOffset[at - 1]!;
+        segmentCounts[at] = segmentCounts[at - 1]!;
         continue;
       }
-      const left = w * K;
-      const n = (Math.min(width, left + K) - left) * (end - top);
-      pure += n;
+      const offset = at * 3 * width;
+      const count = rowSegments(label, row, predicted, row, segments, offset);
+      rowOffset[at] = offset;
+      segmentCounts[at] = count;
+      if (at === 0) {
+        this.pureCount = this.coveredWindows(offset, count, this.pure);
+      } else if (this.pureCount > 0) {
+        this.intersectWith(this.coveredWindows(offset, count, this.rowPure));
+      }
+    }
+    this.addPureWindows(end - top);
+  }
+
+  /** The intervals of windows that one row's pure segments cover whole, into `out`; returns how many. */
+  private coveredWindows(offset: number, count: number, out: Int32Array): number {
+    const { width, C, ignoreIndex, checked: K, windows, segments } = this;
+    let intervals = 0;
+    for (let s = 0, from = 0; s < count; s++) {
+      const to = segments[offset + 3 * s]!;
+      const y = segments[offset + 3 * s + 1]!;
+      if (y === segments[offset + 3 * s + 2] && y < C && y !== ignoreIndex) {
+        // Windows inside [from, to); the last, narrower window when the segment reaches the edge.
+        const first = Math.ceil(from / K);
+        const last = to === width ? windows : Math.floor(to / K);
+        if (first < last) {
+          out[3 * intervals] = first;
+          out[3 * intervals + 1] = last;
+          out[3 * intervals + 2] = y;
+          intervals++;
+        }
+      }
+      from = to;
+    }
+    return intervals;
+  }
+
+  /** Keeps of the band's pure intervals the windows that the row's `rowCount` intervals give the same class. */
+  private intersectWith(rowCount: number): void {
+    const { pure, rowPure, merged } = this;
+    let kept = 0;
+    for (let i = 0, j = 0; i < this.pureCount && j < rowCount;) {
+      const from = Math.max(pure[3 * i]!, rowPure[3 * j]!);
+      const aTo = pure[3 * i + 1]!;
+      const bTo = rowPure[3 * j + 1]!;
+      const to = aTo < bTo ? aTo : bTo;
+      if (from < to && pure[3 * i + 2] === rowPure[3 * j + 2]) {
+        merged[3 * kept] = from;
+        merged[3 * kept + 1] = to;
+        merged[3 * kept + 2] = pure[3 * i + 2]!;
+        kept++;
+      }
+      if (aTo === to) i++;
+      if (bTo === to) j++;
+    }
+    this.pure = merged;
+    this.merged = pure;
+    this.pureCount = kept;
+  }
+
+  /** Adds the band's pure windows (`rows` high) to the diagonal and every scale; the columns between them become the mixed ranges. */
+  private addPureWindows(rows: number): void {
+    const { width, C, checked: K, pure, matrix, mixedRanges } = this;
+    let pixels = 0;
+    let mixed = 0;
+    let left = 0;
+    for (let i = 0; i < this.pureCount; i++) {
+      const from = pure[3 * i]! * K;
+      const to = Math.min(width, pure[3 * i + 1]! * K);
+      const y = pure[3 * i + 2]!;
+      const n = (to - from) * rows;
+      pixels += n;
       matrix[y * C + y]! += n;
+      if (from > left) {
+        mixedRanges[2 * mixed] = left;
+        mixedRanges[2 * mixed + 1] = from;
+        mixed++;
+      }
+      left = to;
+    }
+    if (left < width) {
+      mixedRanges[2 * mixed] = left;
+      mixedRanges[2 * mixed + 1] = width;
+      mixed++;
     }
     this.mixedCount = mixed;
-    this.pureWindowPixels += pure;
-    for (const scale of this.scales) scale.purePixels += pure;
+    this.pureWindowPixels += pixels;
+    for (const scale of this.scales) scale.purePixels += pixels;
   }
 
   /** Rows [top, end) of the smallest scale, outside the pure K×K windows, segment by segment. */
   band(top: number, end: number): void {
-    const { width, checked: K, mixedWindows, mixedCount, segments } = this;
+    const { mixedRanges, mixedCount, segments } = this;
     for (let row = top; row < end; row++) {
-      const offset = (row - this.bandTop) * 3 * width;
+      const offset = this.rowOffset[row - this.bandTop]!;
       const count = this.segmentCounts[row - this.bandTop]!;
-      // The segment s ends at segments[offset + 3s]; it walks right with the mixed windows.
+      // The segment s ends at segments[offset + 3s]; it walks right with the mixed ranges.
       let s = 0;
       for (let i = 0; i < mixedCount; i++) {
-        const left = mixedWindows[i]! * K;
-        const right = Math.min(width, left + K);
+        const left = mixedRanges[2 * i]!;
+        const right = mixedRanges[2 * i + 1]!;
         while (s < count && segments[offset + 3 * s]! <= left) s++;
         for (let from = left; from < right;) {
           const segmentTo = segments[offset + 3 * s]!;
@@ -423,21 +488,23 @@ class BasePass {
         slotOffset = 2;
       }
     }
-    const { counts, columnSlot, touchedX, touchedClass, base } = this;
+    const { counts, touchedX, touchedClass, base } = this;
     const k = base.k;
-    for (let x = from; x < to;) {
-      const windowEnd = Math.min(to, x - (x % k) + k);
-      const n = windowEnd - x;
-      const slot = columnSlot[x]! + y * SLOTS;
+    // Window by window from `from`: the next window's slot is C groups on, its end k columns on.
+    let slot = this.columnSlot[from]! + y * SLOTS;
+    let windowEnd = from - (from % k) + k;
+    let groups = base.groups;
+    for (let x = from; x < to; slot += C * SLOTS, windowEnd += k) {
+      const end = windowEnd < to ? windowEnd : to;
       const count = counts[slot]!;
-      const groups = base.groups;
       touchedX[groups] = x;
       touchedClass[groups] = y;
-      base.groups = groups + (count === 0 ? 1 : 0);
-      counts[slot] = count + n;
-      if (slotOffset !== 0) counts[slot + slotOffset]! += n;
-      x = windowEnd;
+      groups += count === 0 ? 1 : 0;
+      counts[slot] = count + end - x;
+      if (slotOffset !== 0) counts[slot + slotOffset]! += end - x;
+      x = end;
     }
+    base.groups = groups;
   }
 }
 
