@@ -67,11 +67,13 @@ interface Scale {
   /** Slot of pixel column x's window, class 0: floor(x / k) * C * 3. */
   readonly columnSlot: Int32Array;
   /**
-   * The current band's groups in order of first touch, so a flush visits only those: a column x inside
-   * the group's window and the class, from which every scale's slot follows without a division.
+   * The current band's groups in order of first touch, so a flush visits only those: their slot, and
+   * a column x inside the group's window, from which the larger scales' slots follow without a division.
    */
   readonly touchedX: Int32Array;
-  readonly touchedClass: Int32Array;
+  readonly touchedSlot: Int32Array;
+  /** What to add to a slot of column x to get its group's slot at the next scale (empty at the largest). */
+  readonly toNext: Int32Array;
   groups: number;
   /** Pixels of pure groups (all hits), whose cost is -log(1-ε): summed as a count, multiplied once. */
   purePixels: number;
@@ -139,16 +141,24 @@ function makeScales(
   const sizes = sorted.map((k) => Math.ceil(width / k) * numClasses * SLOTS);
   const buffer = takeScratch(sizes.reduce((a, b) => a + b, 0));
   let at = 0;
-  return sorted.map((k, i) => {
+  const columnSlots = sorted.map((k) => {
     const columnSlot = new Int32Array(width);
     for (let x = 0; x < width; x++) columnSlot[x] = Math.floor(x / k) * numClasses * SLOTS;
+    return columnSlot;
+  });
+  return sorted.map((k, i) => {
+    const columnSlot = columnSlots[i]!;
+    const nextSlot = columnSlots[i + 1];
+    const toNext = new Int32Array(nextSlot ? width : 0);
+    if (nextSlot) for (let x = 0; x < width; x++) toNext[x] = nextSlot[x]! - columnSlot[x]!;
     const capacity = Math.min(sizes[i]! / SLOTS, k * width);
     const scale: Scale = {
       k,
       counts: buffer.subarray(at, at + sizes[i]!),
       columnSlot,
       touchedX: new Int32Array(capacity),
-      touchedClass: new Int32Array(capacity),
+      touchedSlot: new Int32Array(capacity),
+      toNext,
       groups: 0,
       purePixels: 0,
       mixedCost: 0,
@@ -161,84 +171,79 @@ function makeScales(
 }
 
 /**
- * Finishes the current band of scale `index`: adds its groups' costs, hands the groups to the next
- * scale, zeroes its counts; then finishes the next scale's band too when this one ends it. The
- * smallest scale also adds its hits to the confusion matrix's diagonal and counts valid pixels here,
- * once per group rather than once per pixel. Returns the valid pixels of the smallest scale's band.
+ * Finishes the current band of scale `index`: hands its groups to the next scale, adds their costs,
+ * zeroes its counts; then finishes the next scale's band too when this one ends it.
  */
-function flushBand(
-  scales: Scale[],
-  index: number,
-  bandEnd: number,
-  height: number,
-  costs: Costs,
-  confusion: ConfusionMatrix,
-): number {
+function flushBand(scales: readonly Scale[], index: number, bandEnd: number, height: number, costs: Costs): void {
   const scale = scales[index]!;
-  const { counts, columnSlot, touchedX, touchedClass, sink } = scale;
   const next = scales[index + 1];
+  if (next) handOver(scale, next);
   const bandTop = Math.floor((bandEnd - 1) / scale.k) * scale.k;
-  const C = costs.numClasses;
-  const diagonal = index === 0 ? confusion.counts : undefined;
-  let valid = 0;
-  let purePixels = 0;
-  let mixedCost = 0;
-  let nextGroups = next ? next.groups : 0;
-  const { missCosts } = scale;
-  const kinds = scale.k * scale.k + 1;
+  addGroupCosts(scale, bandTop, costs);
+  scale.groups = 0;
+  scale.sink?.bandDone(bandTop);
+  if (next && (bandEnd % next.k === 0 || bandEnd === height)) flushBand(scales, index + 1, bandEnd, height, costs);
+}
+
+/** Adds the counts of the band's groups to their groups at the next scale (which may touch them first). */
+function handOver(scale: Scale, next: Scale): void {
+  const { counts, touchedX, touchedSlot, toNext } = scale;
+  const { counts: nextCounts, touchedX: nextX, touchedSlot: nextSlot } = next;
+  let nextGroups = next.groups;
   for (let g = 0; g < scale.groups; g++) {
     const x = touchedX[g]!;
-    const c = touchedClass[g]!;
-    const slot = columnSlot[x]! + c * SLOTS;
+    const slot = touchedSlot[g]!;
+    const target = slot + toNext[x]!;
+    const count = nextCounts[target]!;
+    nextX[nextGroups] = x;
+    nextSlot[nextGroups] = target;
+    nextGroups += count === 0 ? 1 : 0;
+    nextCounts[target] = count + counts[slot]!;
+    nextCounts[target + 1]! += counts[slot + 1]!;
+    nextCounts[target + 2]! += counts[slot + 2]!;
+  }
+  next.groups = nextGroups;
+}
+
+/**
+ * The costs of the band's groups (pure ones as a pixel count), each group with a merge effect handed
+ * to the sink; zeroes their counts.
+ */
+function addGroupCosts(scale: Scale, bandTop: number, costs: Costs): void {
+  const { counts, touchedSlot, sink, missCosts } = scale;
+  const kinds = scale.k * scale.k + 1;
+  let purePixels = 0;
+  let mixedCost = 0;
+  for (let g = 0; g < scale.groups; g++) {
+    const slot = touchedSlot[g]!;
     const n = counts[slot]!;
     const misses = counts[slot + 1]!;
     const outside = counts[slot + 2]!;
     counts[slot] = 0;
-    valid += n;
-    if (diagonal) diagonal[c * C + c]! += n - misses - outside;
-    const pure = misses === 0 && outside === 0;
-    if (pure) {
+    if (misses === 0 && outside === 0) {
       purePixels += n;
-    } else {
-      counts[slot + 1] = 0;
-      counts[slot + 2] = 0;
-      const hits = n - misses - outside;
-      let groupCost: number;
-      if (outside === 0) {
-        const at = n * kinds + misses;
-        groupCost = missCosts[at]!;
-        if (groupCost !== groupCost) groupCost = missCosts[at] = cost((hits * costs.hit + misses * costs.miss) / n);
-      } else {
-        groupCost = cost((hits * costs.hit + misses * costs.miss + outside * costs.outside) / n);
-      }
-      mixedCost += n * groupCost;
-      if (sink) {
-        const effect = hits * costs.hitCost + misses * costs.missCost + outside * costs.outsideCost - n * groupCost;
-        if (Math.abs(effect) > NEGLIGIBLE_EFFECT_PER_PIXEL * n) sink.group(bandTop, slot / SLOTS, n, effect);
-      }
+      continue;
     }
-    if (next) {
-      const target = next.columnSlot[x]! + c * SLOTS;
-      const count = next.counts[target]!;
-      next.touchedX[nextGroups] = x;
-      next.touchedClass[nextGroups] = c;
-      nextGroups += count === 0 ? 1 : 0;
-      next.counts[target] = count + n;
-      if (!pure) {
-        next.counts[target + 1]! += misses;
-        next.counts[target + 2]! += outside;
-      }
+    counts[slot + 1] = 0;
+    counts[slot + 2] = 0;
+    const hits = n - misses - outside;
+    let groupCost: number;
+    if (outside === 0) {
+      const at = n * kinds + misses;
+      groupCost = missCosts[at]!;
+      if (groupCost !== groupCost) groupCost = missCosts[at] = cost((hits * costs.hit + misses * costs.miss) / n);
+    } else {
+      groupCost = cost((hits * costs.hit + misses * costs.miss + outside * costs.outside) / n);
+    }
+    mixedCost += n * groupCost;
+    if (sink) {
+      const effect = hits * costs.hitCost + misses * costs.missCost + outside * costs.outsideCost - n * groupCost;
+      if (Math.abs(effect) > NEGLIGIBLE_EFFECT_PER_PIXEL * n) sink.group(bandTop, slot / SLOTS, n, effect);
     }
   }
-  scale.groups = 0;
-  sink?.bandDone(bandTop);
   // Accumulated through locals: fields that change from small integers to floats cost V8 a deoptimisation.
   scale.purePixels += purePixels;
   scale.mixedCost += mixedCost;
-  if (next) next.groups = nextGroups;
-  if (next && (bandEnd % next.k === 0 || bandEnd === height))
-    flushBand(scales, index + 1, bandEnd, height, costs, confusion);
-  return valid;
 }
 
 /** Running counts of out-of-range ids (see FusedHardResult.outOfRange). */
@@ -262,8 +267,7 @@ function checkedWindow(largestScale: number): number {
 
 /**
  * The pass over the smallest scale, one band at a time: group counts (pixels, misses, outside) and
- * the confusion matrix's off-diagonal cells (hits reach the diagonal through their group's count, in
- * flushBand). It reads the two maps' runs, not their pixels: along a row, a segment where neither map
+ * the confusion matrix, a segment at a time (a segment adds to one cell). It reads the two maps' runs, not their pixels: along a row, a segment where neither map
  * changes id adds to each window it crosses once. A pure K×K window (all its pixels one valid class,
  * predicted right; K a multiple of the largest scale, see checkedWindow) holds only pure groups at
  * every scale: it is added to every scale's pure pixels and the diagonal at once, and the band pass
@@ -275,7 +279,7 @@ class BasePass {
   private readonly counts: Int32Array;
   private readonly columnSlot: Int32Array;
   private readonly touchedX: Int32Array;
-  private readonly touchedClass: Int32Array;
+  private readonly touchedSlot: Int32Array;
   private readonly matrix: Float64Array;
   private readonly unknown: Float64Array;
   private readonly base: Scale;
@@ -305,8 +309,6 @@ class BasePass {
   private bandTop = 0;
   readonly labelRange = new RangeCounter();
   readonly predictionRange = new RangeCounter();
-  /** Valid pixels of the pure windows (the others are counted by flushBand). */
-  pureWindowPixels = 0;
 
   constructor(
     private readonly width: number,
@@ -321,7 +323,7 @@ class BasePass {
     this.counts = this.base.counts;
     this.columnSlot = this.base.columnSlot;
     this.touchedX = this.base.touchedX;
-    this.touchedClass = this.base.touchedClass;
+    this.touchedSlot = this.base.touchedSlot;
     this.matrix = confusion.counts;
     this.unknown = confusion.unknown;
     this.checked = checkedWindow(scales[scales.length - 1]!.k);
@@ -440,7 +442,6 @@ class BasePass {
       mixed++;
     }
     this.mixedCount = mixed;
-    this.pureWindowPixels += pixels;
     for (const scale of this.scales) scale.purePixels += pixels;
   }
 
@@ -478,7 +479,9 @@ class BasePass {
     }
     // Which count besides the pixels' the segment adds to: 0 none (hits), 1 misses, 2 outside.
     let slotOffset = 0;
-    if (guess !== y) {
+    if (guess === y) {
+      this.matrix[y * C + y]! += pixels;
+    } else {
       if (guess < C) {
         this.matrix[y * C + guess]! += pixels;
         slotOffset = 1;
@@ -488,7 +491,7 @@ class BasePass {
         slotOffset = 2;
       }
     }
-    const { counts, touchedX, touchedClass, base } = this;
+    const { counts, touchedX, touchedSlot, base } = this;
     const k = base.k;
     // Window by window from `from`: the next window's slot is C groups on, its end k columns on.
     let slot = this.columnSlot[from]! + y * SLOTS;
@@ -498,7 +501,7 @@ class BasePass {
       const end = windowEnd < to ? windowEnd : to;
       const count = counts[slot]!;
       touchedX[groups] = x;
-      touchedClass[groups] = y;
+      touchedSlot[groups] = slot;
       groups += count === 0 ? 1 : 0;
       counts[slot] = count + end - x;
       if (slotOffset !== 0) counts[slot + slotOffset]! += end - x;
@@ -538,17 +541,16 @@ export function fusedHardMetrics(
   const base = scales[0]!;
   const checked = checkedWindow(scales[scales.length - 1]!.k);
   const pass = new BasePass(width, scales, options, confusion, runs);
-  let validPixels = 0;
   for (let largeTop = 0; largeTop < height; largeTop += checked) {
     const largeEnd = Math.min(height, largeTop + checked);
     pass.largeBand(largeTop, largeEnd);
     for (let bandTop = largeTop; bandTop < largeEnd; bandTop += base.k) {
       const bandEnd = Math.min(height, bandTop + base.k);
       pass.band(bandTop, bandEnd);
-      validPixels += flushBand(scales, 0, bandEnd, height, costs, confusion);
+      flushBand(scales, 0, bandEnd, height, costs);
     }
   }
-  validPixels += pass.pureWindowPixels;
+  const validPixels = pixelsIn(confusion);
   return {
     validPixels,
     ce: crossEntropyOf(confusion, validPixels, costs),
@@ -559,6 +561,14 @@ export function fusedHardMetrics(
       prediction: { count: pass.predictionRange.count, largest: pass.predictionRange.largest },
     },
   };
+}
+
+/** Every valid pixel is counted in one cell of the confusion matrix: its diagonal, the rest or the unknown column. */
+function pixelsIn(confusion: ConfusionMatrix): number {
+  let pixels = 0;
+  for (let i = 0; i < confusion.counts.length; i++) pixels += confusion.counts[i]!;
+  for (let c = 0; c < confusion.unknown.length; c++) pixels += confusion.unknown[c]!;
+  return pixels;
 }
 
 /** CE from the confusion matrix: hits are its diagonal, outside predictions its unknown column. */
