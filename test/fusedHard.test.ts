@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cost } from '../src/core/metrics/crossEntropy';
 import { NEGLIGIBLE_EFFECT_PER_PIXEL } from '../src/core/metrics/adaptiveLoss';
-import { fusedHardApplies, fusedHardMetrics, nestedScales } from '../src/core/metrics/fusedHard';
+import { fusedHardApplies, fusedHardMetrics, nestedScales, type GroupSink } from '../src/core/metrics/fusedHard';
 import { evaluatePair, metricsFromTerms } from '../src/core/metrics/imageMetrics';
 import { hardPixelTerms } from '../src/core/metrics/pixelTerms';
 import type { MetricOptions } from '../src/core/options';
@@ -180,15 +180,39 @@ test('blocky maps (rows repeating the row above, pure windows of several classes
 test('a second image reuses the kernel buffers without carrying counts over', () => {
   const big = randomCase(7);
   const first = evaluatePair(big.label, { type: 'hard', map: big.prediction }, big.options).metrics;
-  for (let seed = 100; seed < 140; seed++) {
-    const { label, prediction, options } = randomCase(seed);
-    evaluatePair(label, { type: 'hard', map: prediction }, options);
+  // Other widths, class counts and scale sets in between, each against the general path; then the same
+  // small image twice in a row (the buffers are reused as they are) and the big one again.
+  const small = blockyCase(4);
+  for (const { label, prediction, options } of [
+    ...Array.from({ length: 40 }, (_, i) => randomCase(100 + i)),
+    small,
+    small,
+  ]) {
+    const general = metricsFromTerms(hardPixelTerms(label, prediction, options), options).metrics;
+    assertSameMetrics(evaluatePair(label, { type: 'hard', map: prediction }, options).metrics, general, 'in between');
   }
   assertSameMetrics(
     evaluatePair(big.label, { type: 'hard', map: big.prediction }, big.options).metrics,
     first,
     'again',
   );
+});
+
+test('a pass that throws half-way leaves nothing behind for the next image', () => {
+  // Scales 2, 4, 8: when the smallest scale's first band is done, the larger scales hold its groups.
+  const { label, prediction, options } = blockyCase(20);
+  assert.deepEqual(options.scales, [2, 4, 8]);
+  const general = metricsFromTerms(hardPixelTerms(label, prediction, options), options).metrics;
+  const failing = (): GroupSink => ({
+    group: () => undefined,
+    bandDone: () => {
+      throw new Error('sink failed');
+    },
+  });
+  // Once whole (its buffers are kept), once failing, once more.
+  assertSameMetrics(evaluatePair(label, { type: 'hard', map: prediction }, options).metrics, general, 'before');
+  assert.throws(() => fusedHardMetrics(label, prediction, options, failing), /sink failed/);
+  assertSameMetrics(evaluatePair(label, { type: 'hard', map: prediction }, options).metrics, general, 'after a throw');
 });
 
 test('the hot spots of a fused evaluation are those of the general path', () => {

@@ -61,28 +61,47 @@ export function fusedHardApplies(options: MetricOptions): boolean {
 const SLOTS = 3;
 
 /** One scale's running state: counts of the current band's groups, by slot = (window column * C + class) * 3. */
-interface Scale {
-  readonly k: number;
-  readonly counts: Int32Array;
-  /** Slot of pixel column x's window, class 0: floor(x / k) * C * 3. */
-  readonly columnSlot: Int32Array;
+class Scale {
+  /** The current band's groups so far. */
+  groups = 0;
   /**
-   * The current band's groups in order of first touch, so a flush visits only those: their slot, and
-   * a column x inside the group's window, from which the larger scales' slots follow without a division.
+   * Pixels of pure groups (all hits), whose cost is -log(1-ε), summed as a count and multiplied once;
+   * and Σ n·ℓ over the other groups. In a Float64Array: a number field that holds 0 first and a
+   * float later makes V8 deoptimise and recompile every function compiled against it.
    */
-  readonly touchedX: Int32Array;
-  readonly touchedSlot: Int32Array;
-  /** What to add to a slot of column x to get its group's slot at the next scale (empty at the largest). */
-  readonly toNext: Int32Array;
-  groups: number;
-  /** Pixels of pure groups (all hits), whose cost is -log(1-ε): summed as a count, multiplied once. */
-  purePixels: number;
-  /** Σ n·ℓ over the other groups. */
-  mixedCost: number;
-  readonly sink: GroupSink | undefined;
+  readonly totals = new Float64Array(2);
+  /** Where the groups with a merge effect go, this image. */
+  sink: GroupSink | undefined = undefined;
   /** ℓ of a group with no outside predictions, by n · (k² + 1) + misses; NaN until first needed. */
-  readonly missCosts: Float64Array;
+  missCosts: Float64Array = NO_COSTS;
+
+  constructor(
+    readonly k: number,
+    readonly counts: Int32Array,
+    /** Slot of pixel column x's window, class 0: floor(x / k) * C * 3. */
+    readonly columnSlot: Int32Array,
+    /** What to add to a slot of column x to get its group's slot at the next scale (empty at the largest). */
+    readonly toNext: Int32Array,
+    /**
+     * The current band's groups in order of first touch, so a flush visits only those: their slot, and
+     * a column x inside the group's window, from which the larger scales' slots follow without a division.
+     */
+    readonly touchedX: Int32Array,
+    readonly touchedSlot: Int32Array,
+  ) {}
+
+  /** Ready for an image; the counts are all 0 already (each flush zeroes the groups it visits). */
+  start(sink: GroupSink | undefined, missCosts: Float64Array): void {
+    this.groups = 0;
+    this.totals.fill(0);
+    this.sink = sink;
+    this.missCosts = missCosts;
+  }
 }
+
+const PURE_PIXELS = 0;
+const MIXED_COST = 1;
+const NO_COSTS = new Float64Array(0);
 
 /**
  * missCosts tables by (k, hit and miss probabilities), kept from image to image: a group's cost takes
@@ -121,53 +140,68 @@ interface Costs {
 export type GroupSink = Pick<GroupEffectSink, 'group' | 'bandDone'>;
 
 /**
- * Buffers reused from image to image (one engine per worker thread, one image at a time): every count
- * is back to 0 when an image is done, so only growth allocates.
+ * What an image's pass needs that depends only on its width, the class count and the scales: every
+ * scale's tables and buffers and the base pass. Kept from image to image, as building them (a dozen
+ * typed arrays, 100 kB zeroed for a VOC-sized image) cost a tenth of the pass.
  */
-let scratch = new Int32Array(0);
+class Workspace {
+  readonly scales: Scale[];
+  readonly pass: BasePass;
 
-function takeScratch(length: number): Int32Array {
-  if (scratch.length < length) scratch = new Int32Array(length);
-  return scratch;
+  constructor(
+    readonly width: number,
+    readonly numClasses: number,
+    readonly sorted: readonly number[],
+  ) {
+    const sizes = sorted.map((k) => Math.ceil(width / k) * numClasses * SLOTS);
+    const counts = new Int32Array(sizes.reduce((a, b) => a + b, 0));
+    const columnSlots = sorted.map((k) => {
+      const columnSlot = new Int32Array(width);
+      for (let x = 0; x < width; x++) columnSlot[x] = Math.floor(x / k) * numClasses * SLOTS;
+      return columnSlot;
+    });
+    let at = 0;
+    this.scales = sorted.map((k, i) => {
+      const columnSlot = columnSlots[i]!;
+      const nextSlot = columnSlots[i + 1];
+      const toNext = new Int32Array(nextSlot ? width : 0);
+      if (nextSlot) for (let x = 0; x < width; x++) toNext[x] = nextSlot[x]! - columnSlot[x]!;
+      // A band's groups are distinct (window, class) pairs, no more than its pixels.
+      const capacity = Math.min(sizes[i]! / SLOTS, k * width);
+      const scale = new Scale(
+        k,
+        counts.subarray(at, at + sizes[i]!),
+        columnSlot,
+        toNext,
+        new Int32Array(capacity),
+        new Int32Array(capacity),
+      );
+      at += sizes[i]!;
+      return scale;
+    });
+    this.pass = new BasePass(width, numClasses, this.scales);
+  }
+
+  fits(width: number, numClasses: number, sorted: readonly number[]): boolean {
+    return (
+      width === this.width &&
+      numClasses === this.numClasses &&
+      sorted.length === this.sorted.length &&
+      sorted.every((k, i) => k === this.sorted[i])
+    );
+  }
 }
 
-function makeScales(
-  sorted: readonly number[],
-  width: number,
-  costs: Costs,
-  sinkFor: ((k: number) => GroupSink) | undefined,
-): Scale[] {
-  const numClasses = costs.numClasses;
-  const sizes = sorted.map((k) => Math.ceil(width / k) * numClasses * SLOTS);
-  const buffer = takeScratch(sizes.reduce((a, b) => a + b, 0));
-  let at = 0;
-  const columnSlots = sorted.map((k) => {
-    const columnSlot = new Int32Array(width);
-    for (let x = 0; x < width; x++) columnSlot[x] = Math.floor(x / k) * numClasses * SLOTS;
-    return columnSlot;
-  });
-  return sorted.map((k, i) => {
-    const columnSlot = columnSlots[i]!;
-    const nextSlot = columnSlots[i + 1];
-    const toNext = new Int32Array(nextSlot ? width : 0);
-    if (nextSlot) for (let x = 0; x < width; x++) toNext[x] = nextSlot[x]! - columnSlot[x]!;
-    const capacity = Math.min(sizes[i]! / SLOTS, k * width);
-    const scale: Scale = {
-      k,
-      counts: buffer.subarray(at, at + sizes[i]!),
-      columnSlot,
-      touchedX: new Int32Array(capacity),
-      touchedSlot: new Int32Array(capacity),
-      toNext,
-      groups: 0,
-      purePixels: 0,
-      mixedCost: 0,
-      sink: sinkFor?.(k),
-      missCosts: missCostTable(k, costs),
-    };
-    at += sizes[i]!;
-    return scale;
-  });
+/**
+ * The workspace of the last image (one engine per thread, one image at a time). Taken while a pass
+ * runs: a pass that throws never gives it back, so no later image meets its half-counted groups.
+ */
+let kept: Workspace | undefined;
+
+function takeWorkspace(width: number, numClasses: number, sorted: readonly number[]): Workspace {
+  const workspace = kept?.fits(width, numClasses, sorted) ? kept : new Workspace(width, numClasses, sorted);
+  kept = undefined;
+  return workspace;
 }
 
 /**
@@ -241,9 +275,8 @@ function addGroupCosts(scale: Scale, bandTop: number, costs: Costs): void {
       if (Math.abs(effect) > NEGLIGIBLE_EFFECT_PER_PIXEL * n) sink.group(bandTop, slot / SLOTS, n, effect);
     }
   }
-  // Accumulated through locals: fields that change from small integers to floats cost V8 a deoptimisation.
-  scale.purePixels += purePixels;
-  scale.mixedCost += mixedCost;
+  scale.totals[PURE_PIXELS]! += purePixels;
+  scale.totals[MIXED_COST]! += mixedCost;
 }
 
 /** Running counts of out-of-range ids (see FusedHardResult.outOfRange). */
@@ -267,21 +300,22 @@ function checkedWindow(largestScale: number): number {
 
 /**
  * The pass over the smallest scale, one band at a time: group counts (pixels, misses, outside) and
- * the confusion matrix, a segment at a time (a segment adds to one cell). It reads the two maps' runs, not their pixels: along a row, a segment where neither map
- * changes id adds to each window it crosses once. A pure K×K window (all its pixels one valid class,
+ * the confusion matrix, a segment at a time (a segment adds to one cell). It reads the two maps'
+ * runs, not their pixels: along a row, a segment where neither map changes id adds to each window it
+ * crosses once. A pure K×K window (all its pixels one valid class,
  * predicted right; K a multiple of the largest scale, see checkedWindow) holds only pure groups at
  * every scale: it is added to every scale's pure pixels and the diagonal at once, and the band pass
  * skips its columns.
  */
 class BasePass {
-  private readonly C: number;
-  private readonly ignoreIndex: number;
+  private ignoreIndex = 0;
   private readonly counts: Int32Array;
   private readonly columnSlot: Int32Array;
   private readonly touchedX: Int32Array;
   private readonly touchedSlot: Int32Array;
-  private readonly matrix: Float64Array;
-  private readonly unknown: Float64Array;
+  private matrix: Float64Array = NO_COSTS;
+  private unknown: Float64Array = NO_COSTS;
+  private runs: MapRuns | undefined;
   private readonly base: Scale;
   /** K (checkedWindow) and the number of K-windows in a row. */
   private readonly checked: number;
@@ -307,25 +341,19 @@ class BasePass {
   private readonly rowOffset: Int32Array;
   private readonly segmentCounts: Int32Array;
   private bandTop = 0;
-  readonly labelRange = new RangeCounter();
-  readonly predictionRange = new RangeCounter();
+  labelRange = new RangeCounter();
+  predictionRange = new RangeCounter();
 
   constructor(
     private readonly width: number,
+    private readonly C: number,
     private readonly scales: readonly Scale[],
-    options: MetricOptions,
-    confusion: ConfusionMatrix,
-    private readonly runs: MapRuns,
   ) {
-    this.C = options.numClasses;
-    this.ignoreIndex = options.ignoreIndex;
     this.base = scales[0]!;
     this.counts = this.base.counts;
     this.columnSlot = this.base.columnSlot;
     this.touchedX = this.base.touchedX;
     this.touchedSlot = this.base.touchedSlot;
-    this.matrix = confusion.counts;
-    this.unknown = confusion.unknown;
     this.checked = checkedWindow(scales[scales.length - 1]!.k);
     this.windows = Math.ceil(width / this.checked);
     this.pure = new Int32Array(3 * this.windows);
@@ -337,13 +365,23 @@ class BasePass {
     this.segmentCounts = new Int32Array(this.checked);
   }
 
+  /** Ready for an image: its ignore index, the matrix to count into and its maps' runs. */
+  start(ignoreIndex: number, confusion: ConfusionMatrix, runs: MapRuns): void {
+    this.ignoreIndex = ignoreIndex;
+    this.matrix = confusion.counts;
+    this.unknown = confusion.unknown;
+    this.runs = runs;
+    this.labelRange = new RangeCounter();
+    this.predictionRange = new RangeCounter();
+  }
+
   /**
    * Finds the pure K×K windows in rows [top, end) and adds them to every scale (see the class
    * comment). Called once per band of K rows, before the smallest scale's bands in it.
    */
   largeBand(top: number, end: number): void {
     const { width, segments, rowOffset, segmentCounts } = this;
-    const { label, predicted } = this.runs;
+    const { label, predicted } = this.runs!;
     // A window is pure when in each of its rows one segment of constant (label, prediction) ids, both
     // the same valid class, covers it. Each row's covered windows are a few intervals (one per such
     // segment), so the band's pure windows are the intersection of its rows' intervals, class by
@@ -442,7 +480,7 @@ class BasePass {
       mixed++;
     }
     this.mixedCount = mixed;
-    for (const scale of this.scales) scale.purePixels += pixels;
+    for (const scale of this.scales) scale.totals[PURE_PIXELS]! += pixels;
   }
 
   /** Rows [top, end) of the smallest scale, outside the pure K×K windows, segment by segment. */
@@ -537,10 +575,12 @@ export function fusedHardMetrics(
     outsideCost: cost(1 / C),
   };
   const confusion = emptyConfusion(C);
-  const scales = makeScales(sorted, width, costs, sinkFor);
+  const workspace = takeWorkspace(width, C, sorted);
+  const { scales, pass } = workspace;
+  for (const scale of scales) scale.start(sinkFor?.(scale.k), missCostTable(scale.k, costs));
+  pass.start(options.ignoreIndex, confusion, runs);
   const base = scales[0]!;
   const checked = checkedWindow(scales[scales.length - 1]!.k);
-  const pass = new BasePass(width, scales, options, confusion, runs);
   for (let largeTop = 0; largeTop < height; largeTop += checked) {
     const largeEnd = Math.min(height, largeTop + checked);
     pass.largeBand(largeTop, largeEnd);
@@ -550,6 +590,7 @@ export function fusedHardMetrics(
       flushBand(scales, 0, bandEnd, height, costs);
     }
   }
+  kept = workspace;
   const validPixels = pixelsIn(confusion);
   return {
     validPixels,
@@ -592,7 +633,10 @@ function lossOf(
   costs: Costs,
 ): AdaptiveLossResult {
   const byK = new Map(
-    scales.map((s) => [s.k, validPixels > 0 ? (s.purePixels * costs.hitCost + s.mixedCost) / validPixels : Number.NaN]),
+    scales.map((s) => [
+      s.k,
+      validPixels > 0 ? (s.totals[PURE_PIXELS]! * costs.hitCost + s.totals[MIXED_COST]!) / validPixels : Number.NaN,
+    ]),
   );
   const perScale = options.scales.map((k) => byK.get(k)!);
   const weights = effectiveScaleWeights(options);
