@@ -6,6 +6,7 @@ import type { HotSpot } from '../src/core/types';
 import { pixelTerms } from '../src/core/metrics/pixelTerms';
 import { oracle, type OracleInput } from './helpers/oracle';
 import { engineInputs, randomCase, randomV2Case } from './helpers/randomCases';
+import { seededRandom } from '../src/core/synthetic/scenes';
 
 interface NaiveGroup {
   wx: number;
@@ -131,5 +132,28 @@ test('hot spots come largest |effect| first, limited, and none on a perfect pred
       hotSpots(perfectTerms, pixelCostMap(perfectTerms), { ...perfect.options, pooling: 'uniform' }),
       [],
     );
+  }
+});
+
+test('collectors reuse their arrays from image to image: a large image, small ones, the large one again', () => {
+  // 2x2 windows of one class each, as a checkerboard (4-adjacent windows differ in class) and soft
+  // logits: every window is a group with an effect and a region of its own, 480 of them, so the kept
+  // group arrays and region sums grow past their first size, then serve smaller images with stale
+  // values beyond their counts.
+  const random = seededRandom(11);
+  const [width, height, numClasses] = [48, 40, 3];
+  const label = Array.from(
+    { length: width * height },
+    (_, p) => (Math.floor((p % width) / 2) + Math.floor(p / width / 2)) % 2,
+  );
+  const logits = Array.from({ length: width * height * numClasses }, () => (random() - 0.5) * 8);
+  const large: OracleInput = { width, height, numClasses, ignore: 255, scales: [2], label, logits };
+  const cases = [large, randomCase(2), randomCase(4), randomV2Case(5), large];
+  for (const [i, input] of cases.entries()) {
+    const { label: map, prediction, options } = engineInputs(input);
+    const terms = pixelTerms(map, prediction, options);
+    const spots = hotSpots(terms, pixelCostMap(terms), options, Number.POSITIVE_INFINITY);
+    if (input === large) assert.equal(spots.length, 480, 'a region per window in the large image');
+    assertSameSpots(spots, naiveHotSpots(input), `image ${i}`);
   }
 });

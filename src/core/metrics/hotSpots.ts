@@ -18,6 +18,8 @@ function grown<T extends Int32Array | Float64Array>(array: T, make: (length: num
  * per-group pushes onto number arrays and per-region objects cost as much as the loss pass itself.
  * `parent` is a union-find forest in which a set's root is its smallest id (union makes the smaller
  * root the parent), so a region is met first at its root when ids are visited in ascending order.
+ * Kept from image to image (see spareGroups): add() writes every field of a new id, so old values
+ * past `count` are never read.
  */
 class Groups {
   count = 0;
@@ -66,14 +68,16 @@ class Groups {
 }
 
 /**
- * Tables of window column x class -> group, all -1, kept from image to image. Their size is
- * (columns of windows) x C: at 150 classes, allocating and filling two per scale for every image cost
- * more than the groups they hold. A table at least as long as asked serves (keys past the asked length
- * are never used); at most KEPT_TABLES are kept, the largest, so images of many widths cannot pile
- * tables up.
+ * Tables sized (columns of windows) x C, kept from image to image: at 150 classes, allocating and
+ * filling two per scale for every image cost more than the groups they hold. A table at least as long
+ * as asked serves (keys past the asked length are never used); at most KEPT_TABLES are kept, the
+ * largest, so images of many widths cannot pile tables up. New tables are filled with `initial`, and
+ * whoever gives one back restores that (slot tables: all -1) or needs no initial content (touch lists).
  */
-class SlotTablePool {
+class TablePool {
   private readonly free: Int32Array[] = [];
+
+  constructor(private readonly initial: number) {}
 
   take(length: number): Int32Array {
     let best = -1;
@@ -81,7 +85,7 @@ class SlotTablePool {
       const size = this.free[i]!.length;
       if (size >= length && (best < 0 || size < this.free[best]!.length)) best = i;
     }
-    if (best < 0) return new Int32Array(length).fill(-1);
+    if (best < 0) return new Int32Array(length).fill(this.initial);
     return this.free.splice(best, 1)[0]!;
   }
 
@@ -98,8 +102,27 @@ class SlotTablePool {
 /** Two tables for each of three scales, and as many again for a second image in flight. */
 const KEPT_TABLES = 12;
 
-const slotTables = new SlotTablePool();
+/** Window column x class -> group id, all -1 when in the pool. */
+const slotTables = new TablePool(-1);
+/** Lists of the keys a band set; any content. */
+const touchLists = new TablePool(0);
 const RELEASED = new Int32Array(0);
+
+/**
+ * Groups of released collectors, for the next image's: six typed arrays a scale, which otherwise
+ * grow from 256 slots again on every image. At most KEPT_GROUPS are kept.
+ */
+const spareGroups: Groups[] = [];
+const KEPT_GROUPS = 6;
+
+/** What a released collector holds instead of its groups (never added to: see release). */
+const RELEASED_GROUPS = new Groups();
+
+function takeGroups(): Groups {
+  const groups = spareGroups.pop() ?? new Groups();
+  groups.count = 0;
+  return groups;
+}
 
 /**
  * Collects the groups of one scale as the loss pass hands them over, band by band, and joins 4-adjacent
@@ -107,11 +130,14 @@ const RELEASED = new Int32Array(0);
  * of the same window column in the band above.
  */
 export class ScaleHotSpots implements GroupEffectSink {
-  readonly groups = new Groups();
+  groups = takeGroups();
   private above: Int32Array;
   private current: Int32Array;
-  private touched: number[] = [];
-  private touchedAbove: number[] = [];
+  /** The keys set in `current` and in `above`, the first `touchedCount` and `touchedAboveCount`. */
+  private touched: Int32Array;
+  private touchedAbove: Int32Array;
+  private touchedCount = 0;
+  private touchedAboveCount = 0;
 
   constructor(
     readonly pixelCost: Float64Array,
@@ -123,36 +149,46 @@ export class ScaleHotSpots implements GroupEffectSink {
     const slots = Math.ceil(width / k) * numClasses;
     this.above = slotTables.take(slots);
     this.current = slotTables.take(slots);
+    // A band sets each key at most once.
+    this.touched = touchLists.take(slots);
+    this.touchedAbove = touchLists.take(slots);
   }
 
   /**
-   * Hands the two band tables back for the next image's collectors, once the groups are all in (the
-   * groups themselves stay readable). Only the entries of the last two bands can be set: they are
-   * reset, so the tables go back all -1. Optional: a collector never released costs only its tables.
+   * Hands the band tables and the groups back for the next image's collectors, once the hot spots
+   * are ranked. Only the entries of the last two bands can be set: they are reset, so the tables go
+   * back all -1. Optional: a collector never released costs only its arrays.
    */
   release(): void {
-    for (const key of this.touched) this.current[key] = -1;
-    for (const key of this.touchedAbove) this.above[key] = -1;
-    this.touched.length = 0;
-    this.touchedAbove.length = 0;
+    for (let i = 0; i < this.touchedCount; i++) this.current[this.touched[i]!] = -1;
+    for (let i = 0; i < this.touchedAboveCount; i++) this.above[this.touchedAbove[i]!] = -1;
+    this.touchedCount = 0;
+    this.touchedAboveCount = 0;
     slotTables.give(this.above);
     slotTables.give(this.current);
-    // A released collector must not take groups: its tables now belong to another.
+    touchLists.give(this.touched);
+    touchLists.give(this.touchedAbove);
+    if (spareGroups.length < KEPT_GROUPS) spareGroups.push(this.groups);
+    // A released collector must not take groups: its arrays now belong to another.
     this.above = RELEASED;
     this.current = RELEASED;
+    this.touched = RELEASED;
+    this.touchedAbove = RELEASED;
+    this.groups = RELEASED_GROUPS;
   }
 
   group(bandTop: number, key: number, n: number, effect: number): void {
     const C = this.numClasses;
     const column = Math.floor(key / C);
     this.current[key] = this.groups.add(key - column * C, effect, n, column * this.k, bandTop);
-    this.touched.push(key);
+    this.touched[this.touchedCount++] = key;
   }
 
   bandDone(): void {
-    const { groups, numClasses: C, current, above } = this;
+    const { groups, numClasses: C, current, above, touched, touchedAbove } = this;
     const effect = groups.effect;
-    for (const key of this.touched) {
+    for (let i = 0; i < this.touchedCount; i++) {
+      const key = touched[i]!;
       const id = current[key]!;
       const sign = Math.sign(effect[id]!);
       const left = key >= C ? current[key - C]! : -1;
@@ -161,10 +197,13 @@ export class ScaleHotSpots implements GroupEffectSink {
       if (up >= 0 && Math.sign(effect[up]!) === sign) groups.union(id, up);
     }
     // The band just done becomes the one above; the old one's entries are cleared for reuse.
-    for (const key of this.touchedAbove) above[key] = -1;
-    [this.above, this.current] = [current, above];
-    [this.touchedAbove, this.touched] = [this.touched, this.touchedAbove];
-    this.touched.length = 0;
+    for (let i = 0; i < this.touchedAboveCount; i++) above[touchedAbove[i]!] = -1;
+    this.above = current;
+    this.current = above;
+    this.touchedAbove = touched;
+    this.touched = touchedAbove;
+    this.touchedAboveCount = this.touchedCount;
+    this.touchedCount = 0;
   }
 }
 
@@ -177,13 +216,9 @@ export class ScaleHotSpots implements GroupEffectSink {
 function regionsOf(collector: ScaleHotSpots, scale: number, share: number, limit: number): HotSpot[] {
   const { groups, k, width, height } = collector;
   const count = groups.count;
-  const effect = new Float64Array(count);
-  const pixels = new Int32Array(count);
-  const windows = new Int32Array(count);
-  const x0 = new Int32Array(count);
-  const y0 = new Int32Array(count);
-  const x1 = new Int32Array(count);
-  const y1 = new Int32Array(count);
+  const { effect, pixels, windows, x0, y0, x1, y1 } = regionSums.take(count);
+  // A root's figures are set when it is met (before its members); only `windows` marks roots, by > 0.
+  windows.fill(0, 0, count);
   for (let id = 0; id < count; id++) {
     const root = groups.find(id);
     const left = groups.left[id]!;
@@ -233,6 +268,36 @@ function regionsOf(collector: ScaleHotSpots, scale: number, share: number, limit
     box: { x: x0[id]!, y: y0[id]!, width: x1[id]! - x0[id]! + 1, height: y1[id]! - y0[id]! + 1 },
   }));
 }
+
+/**
+ * Per-group scratch of regionsOf, kept from call to call (seven arrays per scale and image otherwise),
+ * grown to the largest group count met.
+ */
+class RegionSums {
+  effect = new Float64Array(0);
+  pixels = new Int32Array(0);
+  windows = new Int32Array(0);
+  x0 = new Int32Array(0);
+  y0 = new Int32Array(0);
+  x1 = new Int32Array(0);
+  y1 = new Int32Array(0);
+
+  take(count: number): this {
+    if (this.effect.length < count) {
+      const size = Math.max(count, 2 * this.effect.length);
+      this.effect = new Float64Array(size);
+      this.pixels = new Int32Array(size);
+      this.windows = new Int32Array(size);
+      this.x0 = new Int32Array(size);
+      this.y0 = new Int32Array(size);
+      this.x1 = new Int32Array(size);
+      this.y1 = new Int32Array(size);
+    }
+    return this;
+  }
+}
+
+const regionSums = new RegionSums();
 
 /** Largest |effect| first; ties by scale, then position, so the order is stable. */
 export function compareHotSpots(a: HotSpot, b: HotSpot): number {
