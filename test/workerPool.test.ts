@@ -3,10 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Worker } from 'node:worker_threads';
 import { evaluatePairs } from '../src/core/evaluate/evaluatePairs';
-import { fromWireOutcome, type PairOutcome } from '../src/core/evaluate/evaluateImage';
-import type { WorkerData, WorkerReply, WorkerRequest } from '../src/core/evaluate/workerProtocol';
+import type { PairOutcome } from '../src/core/evaluate/evaluateImage';
 import { pairFiles } from '../src/core/io/pairing';
 import { encodeIndexPng } from '../src/core/io/pngChunks';
 import type { EngineOptions } from '../src/core/io/readFiles';
@@ -59,39 +57,4 @@ test('aborting stops handing out pairs and ends the stream', async () => {
     if (received === 3) controller.abort();
   }
   assert.ok(received >= 3 && received < 40, `received ${received} outcomes after aborting at 3`);
-});
-
-test('a worker sent several pairs at once evaluates them in order, one reply each, then stops', async () => {
-  const { predictions, labels } = makeFolder(5);
-  const { pairs } = await pairFiles(predictions, labels);
-  const data: WorkerData = { options: OPTIONS };
-  const worker = new Worker(join(__dirname, '..', 'src', 'core', 'evaluate', 'worker.js'), { workerData: data });
-  const replies: WorkerReply[] = [];
-  const done = new Promise<void>((resolve) =>
-    worker.on('message', (reply: WorkerReply) => {
-      replies.push(reply);
-      if (replies.length === pairs.length) resolve();
-    }),
-  );
-  // All at once, in reverse order: the replies must follow the order sent.
-  pairs.forEach((pair, i) =>
-    worker.postMessage({ type: 'job', id: pairs.length - 1 - i, pair } satisfies WorkerRequest),
-  );
-  await done;
-  assert.deepEqual(
-    replies.map((reply) => reply.id),
-    [4, 3, 2, 1, 0],
-  );
-  const inline = new Map<number, PairOutcome>();
-  for await (const outcome of evaluatePairs(pairs, OPTIONS, { workers: 0 }))
-    if (outcome.type === 'image')
-      inline.set(
-        pairs.findIndex((pair) => pair.name === outcome.record.name),
-        outcome,
-      );
-  for (const reply of replies)
-    assert.deepEqual(fromWireOutcome(reply.outcome), inline.get(pairs.length - 1 - reply.id));
-  const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-  worker.postMessage({ type: 'stop' } satisfies WorkerRequest);
-  assert.equal(await exited, 0);
 });

@@ -20,14 +20,6 @@ export function defaultWorkerCount(): number {
 /** The worker script sits next to the module that starts it, both in dist/ bundles and in tsc output. */
 const WORKER_SCRIPT = join(__dirname, 'worker.js');
 
-/**
- * Pairs a worker holds at once: the one it evaluates and the next, so that it starts the next as soon
- * as it posts a result instead of waiting for the main thread to take the result and send another. With
- * one at a time, workers sat idle for 14% of a 2-core run on the VOC-like bench, waiting for a main
- * thread that had to be scheduled first.
- */
-const PAIRS_IN_FLIGHT = 2;
-
 /** A worker still running this long after it was asked to stop is stuck in one file: end it. */
 const STOP_GRACE_MS = 30_000;
 
@@ -41,11 +33,9 @@ function stopWorker(worker: Worker): void {
 
 /**
  * Evaluates pairs and yields each outcome as soon as it is ready (completion order).
- * Each worker evaluates one image at a time and holds the next pair's name (PAIRS_IN_FLIGHT), so memory
- * is bounded by the worker count, not the folder size. Aborting stops handing out pairs and returns at
- * once; workers finish the image in hand and exit. A worker that dies (out of memory, say) costs only
- * the pair it was evaluating, reported as skipped; the pairs it had not started go to the others, and
- * it is replaced.
+ * Each worker holds one image at a time, so memory is bounded by the worker count, not the folder size.
+ * Aborting stops handing out pairs and returns at once; workers finish the image in hand and exit.
+ * A worker that dies (out of memory, say) costs only its pair, reported as skipped, and is replaced.
  */
 export async function* evaluatePairs(
   pairs: readonly FilePair[],
@@ -71,33 +61,28 @@ export async function* evaluatePairs(
     resume?.();
   };
   let next = 0;
-  /** Pairs handed to a worker that died before starting them: given out again first. */
-  const returned: number[] = [];
   let finished = 0;
   let closing = false;
   const live = new Set<Worker>();
+  const inHand = new Map<Worker, number>();
   const data: WorkerData = { options };
 
-  /** Sends the worker its next pair, if any is left; `held` is the worker's list of pairs in hand. */
-  const dispatch = (worker: Worker, held: number[]): void => {
-    if (signal?.aborted) return;
-    const id = returned.length > 0 ? returned.shift()! : next < pairs.length ? next++ : undefined;
-    if (id === undefined) return;
-    const request: WorkerRequest = { type: 'job', id, pair: pairs[id]! };
-    held.push(id);
+  const dispatch = (worker: Worker): void => {
+    if (next >= pairs.length || signal?.aborted) return;
+    const request: WorkerRequest = { type: 'job', id: next, pair: pairs[next]! };
+    inHand.set(worker, next);
+    next++;
     worker.postMessage(request);
   };
 
   const spawn = (): void => {
     const worker = new Worker(WORKER_SCRIPT, { workerData: data });
     live.add(worker);
-    // Its pairs in the order it evaluates them: the first is the one in progress.
-    const held: number[] = [];
     worker.on('message', (reply: WorkerReply) => {
-      held.splice(held.indexOf(reply.id), 1);
+      inHand.delete(worker);
       ready.push(fromWireOutcome(reply.outcome));
       finished++;
-      dispatch(worker, held);
+      dispatch(worker);
       notify();
     });
     worker.on('error', () => {
@@ -105,20 +90,20 @@ export async function* evaluatePairs(
     });
     worker.on('exit', (code) => {
       live.delete(worker);
-      const lost = held.shift();
+      const lost = inHand.get(worker);
+      inHand.delete(worker);
       if (closing || lost === undefined) return;
-      returned.unshift(...held);
       ready.push({
         type: 'skipped',
         skipped: { file: pairs[lost]!.predictionFile, reason: `evaluation crashed (worker exit code ${code})` },
       });
       finished++;
-      if ((returned.length > 0 || next < pairs.length) && !signal?.aborted) {
+      if (next < pairs.length && !signal?.aborted) {
         spawn();
       }
       notify();
     });
-    for (let i = 0; i < PAIRS_IN_FLIGHT; i++) dispatch(worker, held);
+    dispatch(worker);
   };
 
   const onAbort = (): void => notify();
