@@ -8,7 +8,7 @@
  * word operation (interiorBits) and one popcount per run to count them (boundaryCountsOfRuns).
  */
 import type { PixelTerms } from '../types';
-import { boundaryKernels, Layout, memoryOf } from './boundaryWasm';
+import { kernelsWith, Layout } from './boundaryWasm';
 import { idRuns, mapRuns, takeRuns, writeRuns, type IdRuns, type MapRuns } from './idRuns';
 
 export const DEFAULT_BOUNDARY_RATIO = 0.02;
@@ -59,14 +59,13 @@ export interface BitRows {
  * (wasm/boundaryKernels.ts, interior).
  */
 export function interiorBits(runs: IdRuns, distance: number): BitRows {
-  const kernels = boundaryKernels();
   const layout = new Layout();
   const at = takeRuns(layout, runs.height, runs.rowStart[runs.height]!);
-  const wordsPerRow = kernels.strideWords(runs.width);
+  const wordsPerRow = kernelsWith(0).kernels.strideWords(runs.width);
   const size = 4 * wordsPerRow * runs.height;
   const interior = layout.take(size);
   const scratch = takeInteriorScratch(layout, size, wordsPerRow);
-  const buffer = memoryOf(layout.end);
+  const { kernels, buffer } = kernelsWith(layout.end);
   writeRuns(buffer, at, runs);
   kernels.interior(at.rowStart, at.start, at.id, at.repeats, runs.width, runs.height, distance, interior, scratch);
   return { wordsPerRow, bits: new Int32Array(buffer, interior, size / 4).slice() };
@@ -102,18 +101,17 @@ export function boundaryCountsOfRuns(
   const { label, predicted } = runs;
   const { width, height } = label;
   const distance = boundaryDistance(width, height, ratio);
-  const kernels = boundaryKernels();
   const layout = new Layout();
   const labelAt = takeRuns(layout, height, label.rowStart[height]!);
   const predictedAt = takeRuns(layout, height, predicted.rowStart[height]!);
-  const wordsPerRow = kernels.strideWords(width);
+  const wordsPerRow = kernelsWith(0).kernels.strideWords(width);
   const size = 4 * wordsPerRow * height;
   const labelInterior = layout.take(size);
   const predictedInterior = layout.take(size);
   const scratch = takeInteriorScratch(layout, size, wordsPerRow);
   const intersectionAt = layout.take(4 * numClasses);
   const unionAt = layout.take(4 * numClasses);
-  const buffer = memoryOf(layout.end);
+  const { kernels, buffer } = kernelsWith(layout.end);
   writeRuns(buffer, labelAt, label);
   writeRuns(buffer, predictedAt, predicted);
   for (const [at, interior] of [

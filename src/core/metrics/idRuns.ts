@@ -1,4 +1,4 @@
-import { boundaryKernels, Layout, memoryOf } from './boundaryWasm';
+import { kernelsWith, Layout } from './boundaryWasm';
 
 /**
  * Run-length rows of an id map: each row as the runs of equal ids it is made of. Boundary IoU needs the
@@ -70,13 +70,12 @@ export function rowSegments(a: IdRuns, rowA: number, b: IdRuns, rowB: number, ou
 export function idRuns(ids: ArrayLike<number>, width: number, height: number): IdRuns {
   const pixels = width * height;
   if (ids.length !== pixels) throw new RangeError(`${ids.length} ids for a ${width}x${height} map`);
-  const kernels = boundaryKernels();
   const bytesPerId = ids instanceof Uint8Array ? 1 : ids instanceof Uint16Array ? 2 : 4;
   const layout = new Layout();
   // The kernel's vector loads read up to 16 bytes past the last id.
   const idsAt = layout.take(pixels * bytesPerId + 16);
   const at = takeRuns(layout, height, pixels);
-  const buffer = memoryOf(layout.end);
+  const { kernels, buffer } = kernelsWith(layout.end);
   if (bytesPerId === 1) new Uint8Array(buffer, idsAt, pixels).set(ids);
   else if (bytesPerId === 2) new Uint16Array(buffer, idsAt, pixels).set(ids);
   else new Int32Array(buffer, idsAt, pixels).set(ids);
