@@ -47,10 +47,10 @@ export function nestedScales(scales: readonly number[]): number[] | undefined {
 }
 
 /**
- * When the fused kernel computes exactly what the spec says: a hard prediction (the caller's check),
+ * When this kernel computes exactly what the spec says: a hard prediction (the caller's check),
  * nested scales, and the v1 loss: uniform pooling and Minkowski exponent 1. Gaussian pooling weighs
  * pixels, so a group is no longer three counts, and m ≠ 1 needs every group's cost to the power m:
- * any v2 setting takes the general path (adaptiveLoss.ts), as do scales that are not nested.
+ * any v2 setting, and scales that are not nested, take fusedHardWeighted.ts instead.
  */
 export function fusedHardApplies(options: MetricOptions): boolean {
   const { pooling, minkowski } = lossVariant(options);
@@ -280,7 +280,7 @@ function addGroupCosts(scale: Scale, bandTop: number, costs: Costs): void {
 }
 
 /** Running counts of out-of-range ids (see FusedHardResult.outOfRange). */
-class RangeCounter {
+export class RangeCounter {
   count = 0;
   largest = 0;
   /** `pixels` pixels of id `id`. */

@@ -12,6 +12,7 @@ import {
 import { confusionOf, iouSummary } from './confusion';
 import { meanCost, pixelCostMap } from './crossEntropy';
 import { fusedHardApplies, fusedHardMetrics, type FusedHardResult } from './fusedHard';
+import { fusedHardWeightedMetrics } from './fusedHardWeighted';
 import { adaptiveLossAndHotSpots, rankHotSpots, ScaleHotSpots } from './hotSpots';
 import { mapRuns } from './idRuns';
 import { hardPixelTerms, pixelTerms } from './pixelTerms';
@@ -50,8 +51,9 @@ export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): Ima
 }
 
 /**
- * A hard prediction through the fused kernel (fusedHard.ts): the same metrics without per-pixel terms,
- * which only the inspector's maps need, so they are built on first access.
+ * A hard prediction through a fused kernel (fusedHard.ts for the v1 loss on nested scales,
+ * fusedHardWeighted.ts for any other loss variant or scales): the same metrics without per-pixel
+ * terms, which only the inspector's maps need, so they are built on first access.
  */
 function fusedHardEvaluation(label: ClassMap, prediction: ClassMap, options: MetricOptions): ImageEvaluation {
   validateMetricOptions(options);
@@ -61,7 +63,8 @@ function fusedHardEvaluation(label: ClassMap, prediction: ClassMap, options: Met
   const collectors = new Map<number, ScaleHotSpots>();
   // Both maps as runs, once: the kernel's pure-window search and Boundary IoU read them.
   const runs = mapRuns(label.ids, prediction.ids, width, height);
-  const fused = fusedHardMetrics(
+  const kernel = fusedHardApplies(options) ? fusedHardMetrics : fusedHardWeightedMetrics;
+  const fused = kernel(
     label,
     prediction,
     options,
@@ -189,7 +192,6 @@ export function evaluatePair(label: ClassMap, prediction: Prediction, options: M
       `prediction has ${prediction.scores.channels} channels but ${options.numClasses} classes are set`,
     );
   }
-  if (prediction.type === 'hard' && fusedHardApplies(options))
-    return fusedHardEvaluation(label, prediction.map, options);
+  if (prediction.type === 'hard') return fusedHardEvaluation(label, prediction.map, options);
   return metricsFromTerms(pixelTerms(label, prediction, options), options);
 }
