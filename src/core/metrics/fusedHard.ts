@@ -4,6 +4,7 @@ import { NEGLIGIBLE_EFFECT_PER_PIXEL, type AdaptiveLossResult, type GroupEffectS
 import { emptyConfusion } from './confusion';
 import { cost } from './crossEntropy';
 import { mapRuns, rowSegments, type MapRuns } from './idRuns';
+import { PureWindows } from './pureWindows';
 
 /**
  * The fused kernel for hard predictions: CE, the confusion matrix and every scale of the adaptive loss
@@ -317,21 +318,10 @@ class BasePass {
   private unknown: Float64Array = NO_COSTS;
   private runs: MapRuns | undefined;
   private readonly base: Scale;
-  /** K (checkedWindow) and the number of K-windows in a row. */
+  /** K (checkedWindow). */
   private readonly checked: number;
-  private readonly windows: number;
-  /**
-   * The current K-band's pure windows as intervals of window indices [from, to) of one class, in
-   * order: `pure` holds `pureCount` triples (from, to, class); `rowPure` and `merged` are the
-   * scratch of one row's intervals and of their intersection.
-   */
-  private pure: Int32Array;
-  private pureCount = 0;
-  private rowPure: Int32Array;
-  private merged: Int32Array;
-  /** The current K-band's columns outside pure windows as ranges [from, to): what the band pass visits. */
-  private readonly mixedRanges: Int32Array;
-  private mixedCount = 0;
+  /** The current K-band's pure windows and the columns between them (the ranges the band pass visits). */
+  private readonly pureWindows: PureWindows;
   /**
    * The current K-band's rows as segments of constant (label, prediction) ids (rowSegments), 3 × width
    * values a row, found once by largeBand and read again by the band pass: where each row's segments
@@ -357,11 +347,7 @@ class BasePass {
     this.touchedX = this.base.touchedX;
     this.touchedSlot = this.base.touchedSlot;
     this.checked = checkedWindow(scales[scales.length - 1]!.k);
-    this.windows = Math.ceil(width / this.checked);
-    this.pure = new Int32Array(3 * this.windows);
-    this.rowPure = new Int32Array(3 * this.windows);
-    this.merged = new Int32Array(3 * this.windows);
-    this.mixedRanges = new Int32Array(2 * this.windows);
+    this.pureWindows = new PureWindows(width, this.checked);
     this.segments = new Int32Array(this.checked * 3 * width);
     this.rowOffset = new Int32Array(this.checked);
     this.segmentCounts = new Int32Array(this.checked);
@@ -385,11 +371,8 @@ class BasePass {
   largeBand(top: number, end: number): void {
     const { width, segments, rowOffset, segmentCounts } = this;
     const { label, predicted } = this.runs!;
-    // A window is pure when in each of its rows one segment of constant (label, prediction) ids, both
-    // the same valid class, covers it. Each row's covered windows are a few intervals (one per such
-    // segment), so the band's pure windows are the intersection of its rows' intervals, class by
-    // class: work per segment, not per window. A row equal to the one above in both maps has its
-    // segments and intervals, so it changes nothing.
+    // PureWindows intersects the rows' intervals of covered windows; a row equal to the one above in
+    // both maps has its segments and intervals, so it changes nothing.
     this.bandTop = top;
     for (let row = top; row < end; row++) {
       const at = row - top;
@@ -402,94 +385,28 @@ class BasePass {
       const count = rowSegments(label, row, predicted, row, segments, offset);
       rowOffset[at] = offset;
       segmentCounts[at] = count;
-      if (at === 0) {
-        this.pureCount = this.coveredWindows(offset, count, this.pure);
-      } else if (this.pureCount > 0) {
-        this.intersectWith(this.coveredWindows(offset, count, this.rowPure));
-      }
+      this.pureWindows.addRow(segments, offset, count, at === 0, this.C, this.ignoreIndex);
     }
     this.addPureWindows(end - top);
   }
 
-  /** The intervals of windows that one row's pure segments cover whole, into `out`; returns how many. */
-  private coveredWindows(offset: number, count: number, out: Int32Array): number {
-    const { width, C, ignoreIndex, checked: K, windows, segments } = this;
-    let intervals = 0;
-    for (let s = 0, from = 0; s < count; s++) {
-      const to = segments[offset + 3 * s]!;
-      const y = segments[offset + 3 * s + 1]!;
-      if (y === segments[offset + 3 * s + 2] && y < C && y !== ignoreIndex) {
-        // Windows inside [from, to); the last, narrower window when the segment reaches the edge.
-        const first = Math.ceil(from / K);
-        const last = to === width ? windows : Math.floor(to / K);
-        if (first < last) {
-          out[3 * intervals] = first;
-          out[3 * intervals + 1] = last;
-          out[3 * intervals + 2] = y;
-          intervals++;
-        }
-      }
-      from = to;
-    }
-    return intervals;
-  }
-
-  /** Keeps of the band's pure intervals the windows that the row's `rowCount` intervals give the same class. */
-  private intersectWith(rowCount: number): void {
-    const { pure, rowPure, merged } = this;
-    let kept = 0;
-    for (let i = 0, j = 0; i < this.pureCount && j < rowCount;) {
-      const from = Math.max(pure[3 * i]!, rowPure[3 * j]!);
-      const aTo = pure[3 * i + 1]!;
-      const bTo = rowPure[3 * j + 1]!;
-      const to = aTo < bTo ? aTo : bTo;
-      if (from < to && pure[3 * i + 2] === rowPure[3 * j + 2]) {
-        merged[3 * kept] = from;
-        merged[3 * kept + 1] = to;
-        merged[3 * kept + 2] = pure[3 * i + 2]!;
-        kept++;
-      }
-      if (aTo === to) i++;
-      if (bTo === to) j++;
-    }
-    this.pure = merged;
-    this.merged = pure;
-    this.pureCount = kept;
-  }
-
-  /** Adds the band's pure windows (`rows` high) to the diagonal and every scale; the columns between them become the mixed ranges. */
+  /** Adds the band's pure windows (`rows` high) to the diagonal and every scale. */
   private addPureWindows(rows: number): void {
-    const { width, C, checked: K, pure, matrix, mixedRanges } = this;
-    let pixels = 0;
-    let mixed = 0;
-    let left = 0;
-    for (let i = 0; i < this.pureCount; i++) {
-      const from = pure[3 * i]! * K;
-      const to = Math.min(width, pure[3 * i + 1]! * K);
+    const { width, C, checked: K, matrix, pureWindows } = this;
+    const { pure, count } = pureWindows;
+    for (let i = 0; i < count; i++) {
       const y = pure[3 * i + 2]!;
-      const n = (to - from) * rows;
-      pixels += n;
-      matrix[y * C + y]! += n;
-      if (from > left) {
-        mixedRanges[2 * mixed] = left;
-        mixedRanges[2 * mixed + 1] = from;
-        mixed++;
-      }
-      left = to;
+      matrix[y * C + y]! += (Math.min(width, pure[3 * i + 1]! * K) - pure[3 * i]! * K) * rows;
     }
-    if (left < width) {
-      mixedRanges[2 * mixed] = left;
-      mixedRanges[2 * mixed + 1] = width;
-      mixed++;
-    }
-    this.mixedCount = mixed;
+    const pixels = pureWindows.mixedColumns() * rows;
     this.validPixels += pixels;
     for (const scale of this.scales) scale.totals[PURE_PIXELS]! += pixels;
   }
 
   /** Rows [top, end) of the smallest scale, outside the pure K×K windows, segment by segment. */
   band(top: number, end: number): void {
-    const { mixedRanges, mixedCount, segments } = this;
+    const { segments } = this;
+    const { mixedRanges, mixedCount } = this.pureWindows;
     for (let row = top; row < end; row++) {
       const offset = this.rowOffset[row - this.bandTop]!;
       const count = this.segmentCounts[row - this.bandTop]!;

@@ -96,11 +96,8 @@ export class PureWindows {
     this.count = kept;
   }
 
-  /**
-   * The columns between the pure windows into `mixedRanges`; calls `onPure(from, to, class)` for each
-   * pure interval (columns [from, to)). Returns the pure columns.
-   */
-  mixedColumns(onPure?: (from: number, to: number, y: number) => void): number {
+  /** The columns between the pure windows into `mixedRanges`; returns the pure columns. */
+  mixedColumns(): number {
     const { width, K, pure, mixedRanges } = this;
     let columns = 0;
     let mixed = 0;
@@ -109,7 +106,6 @@ export class PureWindows {
       const from = pure[3 * i]! * K;
       const to = Math.min(width, pure[3 * i + 1]! * K);
       columns += to - from;
-      onPure?.(from, to, pure[3 * i + 2]!);
       if (from > left) {
         mixedRanges[2 * mixed] = left;
         mixedRanges[2 * mixed + 1] = from;
