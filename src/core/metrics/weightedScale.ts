@@ -30,6 +30,10 @@ export interface ScaleSums {
   readonly powered: number;
 }
 
+const PURE_PIXELS = 0;
+const MIXED_COST = 1;
+const MIXED_POWERED = 2;
+
 /**
  * One scale k of the adaptive loss for a hard prediction with weighted pooling (Gaussian, or uniform as
  * weights of 1), one band of k rows at a time. A group is described by its pixels, misses, outside
@@ -50,9 +54,11 @@ export class WeightedScale {
   private readonly touched: Int32Array;
   private groups = 0;
   private readonly pure: PureWindows;
-  private purePixels = 0;
-  private mixedCost = 0;
-  private mixedPowered = 0;
+  /**
+   * Pixels of pure groups (cost -log(1-ε) each), Σ n·ℓ and Σ n·ℓ^m over the other groups. In a
+   * Float64Array: a number field that holds 0 first and a float later makes V8 deoptimise.
+   */
+  private readonly totals = new Float64Array(3);
 
   constructor(
     readonly width: number,
@@ -77,9 +83,7 @@ export class WeightedScale {
     costs: HardCosts,
     sink: GroupSink | undefined,
   ): ScaleSums {
-    this.purePixels = 0;
-    this.mixedCost = 0;
-    this.mixedPowered = 0;
+    this.totals.fill(0);
     for (let top = 0; top < height; top += this.k) {
       const end = Math.min(height, top + this.k);
       this.findPure(image, top, end, costs);
@@ -88,9 +92,10 @@ export class WeightedScale {
       sink?.bandDone(top);
     }
     const hitPowered = costs.minkowski === 1 ? costs.hitCost : costs.hitCost ** costs.minkowski;
+    const totals = this.totals;
     return {
-      cost: this.purePixels * costs.hitCost + this.mixedCost,
-      powered: this.purePixels * hitPowered + this.mixedPowered,
+      cost: totals[PURE_PIXELS]! * costs.hitCost + totals[MIXED_COST]!,
+      powered: totals[PURE_PIXELS]! * hitPowered + totals[MIXED_POWERED]!,
     };
   }
 
@@ -100,7 +105,7 @@ export class WeightedScale {
       const count = image.rowCount[row]!;
       this.pure.addRow(image.segments, image.rowOffset[row]!, count, row === top, costs.numClasses, costs.ignoreIndex);
     }
-    this.purePixels += this.pure.mixedColumns() * (end - top);
+    this.totals[PURE_PIXELS]! += this.pure.mixedColumns() * (end - top);
   }
 
   /** One row's segments inside the mixed ranges, piece by piece. */
@@ -170,31 +175,44 @@ export class WeightedScale {
 
   /** The costs of the band's groups, each with a merge effect handed to the sink; zeroes them. */
   private flush(bandTop: number, costs: HardCosts, sink: GroupSink | undefined): void {
-    const { pixels, misses, outside, weight, weighted, touched } = this;
+    const { pixels, misses, outside, weight, weighted, touched, totals } = this;
     const m = costs.minkowski;
+    let purePixels = 0;
+    let mixedCost = 0;
+    let mixedPowered = 0;
+    // The last group mean and its costs: a band's erring groups often share one (all misses, say).
+    let lastMean = Number.NaN;
+    let lastCost = 0;
+    let lastPowered = 0;
     for (let g = 0; g < this.groups; g++) {
       const key = touched[g]!;
       const n = pixels[key]!;
       const miss = misses[key]!;
       const out = outside[key]!;
-      const q = weighted[key]! / weight[key]!;
+      const mean = weighted[key]! / weight[key]!;
       pixels[key] = 0;
-      misses[key] = 0;
-      outside[key] = 0;
       weight[key] = 0;
       weighted[key] = 0;
       if (miss === 0 && out === 0) {
-        this.purePixels += n;
+        purePixels += n;
         continue;
       }
-      const groupCost = cost(q);
-      this.mixedCost += n * groupCost;
-      this.mixedPowered += n * (m === 1 ? groupCost : groupCost ** m);
+      misses[key] = 0;
+      outside[key] = 0;
+      if (mean !== lastMean) {
+        lastMean = mean;
+        lastCost = cost(mean);
+        lastPowered = m === 1 ? lastCost : lastCost ** m;
+      }
+      mixedCost += n * lastCost;
+      mixedPowered += n * lastPowered;
       if (!sink) continue;
-      const hits = n - miss - out;
-      const effect = hits * costs.hitCost + miss * costs.missCost + out * costs.outsideCost - n * groupCost;
+      const effect = (n - miss - out) * costs.hitCost + miss * costs.missCost + out * costs.outsideCost - n * lastCost;
       if (Math.abs(effect) > NEGLIGIBLE_EFFECT_PER_PIXEL * n) sink.group(bandTop, key, n, effect);
     }
+    totals[PURE_PIXELS]! += purePixels;
+    totals[MIXED_COST]! += mixedCost;
+    totals[MIXED_POWERED]! += mixedPowered;
     this.groups = 0;
   }
 }
