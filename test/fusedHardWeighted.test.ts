@@ -22,6 +22,10 @@ const VARIANTS: readonly Pick<MetricOptions, 'pooling' | 'poolingSigma' | 'minko
   { pooling: 'gaussian', poolingSigma: 0.3, minkowski: 5 },
   { pooling: 'uniform', minkowski: 5 },
   { pooling: 'uniform', minkowski: 2 },
+  // Corner weights down to 1e-17 (σ·k small), nearly flat ones (σ large), a fractional exponent.
+  { pooling: 'gaussian', poolingSigma: 0.05, minkowski: 5 },
+  { pooling: 'gaussian', poolingSigma: 0.1, minkowski: 3 },
+  { pooling: 'gaussian', poolingSigma: 4, minkowski: 1.5 },
 ];
 
 interface Case {
