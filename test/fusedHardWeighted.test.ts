@@ -129,6 +129,12 @@ function assertSameSpots(fused: readonly HotSpot[], general: readonly HotSpot[],
   return ties;
 }
 
+/** Ids >= C in a map other than `allowed` (the labels' ignore index): how many, and the largest. */
+function naiveRange(ids: ArrayLike<number>, numClasses: number, allowed: number): { count: number; largest: number } {
+  const outside = Array.from(ids).filter((id) => id >= numClasses && id !== allowed);
+  return { count: outside.length, largest: Math.max(0, ...outside) };
+}
+
 /** Mean of the general path's merge-effect map over valid pixels: the spec's image-level merge effect. */
 function meanOfMergeMap(label: ClassMap, prediction: ClassMap, options: MetricOptions): number {
   const terms = hardPixelTerms(label, prediction, options);
@@ -149,6 +155,10 @@ test('the weighted hard kernel equals the general path to 1e-12 (sizes, classes,
     const where = `seed ${seed} (${label.width}x${label.height}, C=${options.numClasses}, ${JSON.stringify(options.scales)})`;
     assertSameMetrics(fused.metrics, general.metrics, where);
     close(fused.metrics.mergeEffect, meanOfMergeMap(label, prediction, options), `${where}: mean of M`);
+    assert.deepEqual(fused.outOfRange, {
+      label: naiveRange(label.ids, options.numClasses, options.ignoreIndex),
+      prediction: naiveRange(prediction.ids, options.numClasses, -1),
+    });
     ties += assertSameSpots(fused.maps.hotSpots, general.maps.hotSpots, where);
     spots += fused.maps.hotSpots.length;
   }
