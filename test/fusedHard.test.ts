@@ -229,7 +229,7 @@ test('the hot spots of a fused evaluation are those of the general path', () => 
   assert.ok(spots > 300, `only ${spots} hot spots`);
 });
 
-test('v2 loss settings (Gaussian pooling, a Minkowski exponent) take the general path', () => {
+test('v2 loss settings (Gaussian pooling, a Minkowski exponent) are not the v1 kernel’s; evaluatePair gives the general path’s results for them', () => {
   const options: MetricOptions = { numClasses: 21, ignoreIndex: 255, scales: [2, 4, 8], hardEpsilon: 1e-3 };
   assert.equal(fusedHardApplies({ ...options, pooling: 'uniform', minkowski: 1 }), true);
   assert.equal(fusedHardApplies({ ...options, pooling: 'gaussian' }), false);
