@@ -3,6 +3,7 @@ import type { ClassMap, ConfusionMatrix } from '../types';
 import { NEGLIGIBLE_EFFECT_PER_PIXEL, type AdaptiveLossResult, type GroupEffectSink } from './adaptiveLoss';
 import { emptyConfusion } from './confusion';
 import { cost } from './crossEntropy';
+import { crossEntropyOf, hardCosts, type HardCosts } from './hardCosts';
 import { mapRuns, rowSegments, type MapRuns } from './idRuns';
 import { PureWindows } from './pureWindows';
 
@@ -110,7 +111,7 @@ const NO_COSTS = new Float64Array(0);
  */
 const missCostTables = new Map<string, Float64Array>();
 
-function missCostTable(k: number, costs: Costs): Float64Array {
+function missCostTable(k: number, costs: HardCosts): Float64Array {
   const key = `${k} ${costs.hit} ${costs.miss}`;
   let table = missCostTables.get(key);
   if (!table) {
@@ -119,16 +120,6 @@ function missCostTable(k: number, costs: Costs): Float64Array {
     missCostTables.set(key, table);
   }
   return table;
-}
-
-interface Costs {
-  readonly numClasses: number;
-  readonly hit: number;
-  readonly miss: number;
-  readonly outside: number;
-  readonly hitCost: number;
-  readonly missCost: number;
-  readonly outsideCost: number;
 }
 
 /**
@@ -209,7 +200,7 @@ function takeWorkspace(width: number, numClasses: number, sorted: readonly numbe
  * Finishes the current band of scale `index`: hands its groups to the next scale, adds their costs,
  * zeroes its counts; then finishes the next scale's band too when this one ends it.
  */
-function flushBand(scales: readonly Scale[], index: number, bandEnd: number, height: number, costs: Costs): void {
+function flushBand(scales: readonly Scale[], index: number, bandEnd: number, height: number, costs: HardCosts): void {
   const scale = scales[index]!;
   const next = scales[index + 1];
   if (next) handOver(scale, next);
@@ -244,7 +235,7 @@ function handOver(scale: Scale, next: Scale): void {
  * The costs of the band's groups (pure ones as a pixel count), each group with a merge effect handed
  * to the sink; zeroes their counts.
  */
-function addGroupCosts(scale: Scale, bandTop: number, costs: Costs): void {
+function addGroupCosts(scale: Scale, bandTop: number, costs: HardCosts): void {
   const { counts, touchedSlot, sink, missCosts } = scale;
   const kinds = scale.k * scale.k + 1;
   let purePixels = 0;
@@ -484,18 +475,10 @@ export function fusedHardMetrics(
   runs: MapRuns = mapRuns(label.ids, prediction.ids, label.width, label.height),
 ): FusedHardResult {
   const { width, height } = label;
-  const { numClasses: C, hardEpsilon } = options;
+  const { numClasses: C } = options;
   const sorted = nestedScales(options.scales);
   if (!sorted) throw new RangeError(`scales ${options.scales.join(',')} are not nested: use the general path`);
-  const costs: Costs = {
-    numClasses: C,
-    hit: 1 - hardEpsilon,
-    miss: hardEpsilon / (C - 1),
-    outside: 1 / C,
-    hitCost: cost(1 - hardEpsilon),
-    missCost: cost(hardEpsilon / (C - 1)),
-    outsideCost: cost(1 / C),
-  };
+  const costs = hardCosts(options);
   const confusion = emptyConfusion(C);
   const workspace = takeWorkspace(width, C, sorted);
   const { scales, pass } = workspace;
@@ -527,25 +510,11 @@ export function fusedHardMetrics(
   };
 }
 
-/** CE from the confusion matrix: hits are its diagonal, outside predictions its unknown column. */
-function crossEntropyOf(confusion: ConfusionMatrix, validPixels: number, costs: Costs): number {
-  if (validPixels === 0) return Number.NaN;
-  const C = costs.numClasses;
-  let hits = 0;
-  let outside = 0;
-  for (let c = 0; c < C; c++) {
-    hits += confusion.counts[c * C + c]!;
-    outside += confusion.unknown[c]!;
-  }
-  const misses = validPixels - hits - outside;
-  return (hits * costs.hitCost + misses * costs.missCost + outside * costs.outsideCost) / validPixels;
-}
-
 function lossOf(
   scales: readonly Scale[],
   options: MetricOptions,
   validPixels: number,
-  costs: Costs,
+  costs: HardCosts,
 ): AdaptiveLossResult {
   const byK = new Map(
     scales.map((s) => [

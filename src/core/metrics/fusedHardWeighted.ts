@@ -2,10 +2,10 @@ import { effectiveScaleWeights, lossVariant, type MetricOptions } from '../optio
 import type { ClassMap, ConfusionMatrix } from '../types';
 import { gaussianProfile } from './adaptiveLoss';
 import { emptyConfusion } from './confusion';
-import { cost } from './crossEntropy';
 import { RangeCounter, type FusedHardResult, type GroupSink } from './fusedHard';
 import { mapRuns, rowSegments, type MapRuns } from './idRuns';
-import { WeightedScale, type HardCosts, type ImageSegments } from './weightedScale';
+import { crossEntropyOf, hardCosts, type HardCosts } from './hardCosts';
+import { WeightedScale, type ImageSegments } from './weightedScale';
 
 /**
  * The fused kernel for hard predictions under any loss variant (Gaussian pooling, a Minkowski
@@ -61,8 +61,6 @@ function baseCounts(image: ImageSegments, height: number, costs: HardCosts): Bas
   const predictionRange = new RangeCounter();
   const { segments, rowOffset, rowCount } = image;
   let valid = 0;
-  let hits = 0;
-  let outside = 0;
   for (let row = 0; row < height; row++) {
     const offset = rowOffset[row]!;
     for (let s = 0, from = 0; s < rowCount[row]!; s++) {
@@ -77,22 +75,15 @@ function baseCounts(image: ImageSegments, height: number, costs: HardCosts): Bas
         continue;
       }
       valid += pixels;
-      if (guess === y) hits += pixels;
       if (guess < C) confusion.counts[y * C + guess]! += pixels;
-      else {
-        confusion.unknown[y]! += pixels;
-        outside += pixels;
-      }
+      else confusion.unknown[y]! += pixels;
     }
   }
-  const misses = valid - hits - outside;
-  const ce =
-    valid > 0 ? (hits * costs.hitCost + misses * costs.missCost + outside * costs.outsideCost) / valid : Number.NaN;
   const range = (r: RangeCounter): FusedHardResult['outOfRange']['label'] => ({ count: r.count, largest: r.largest });
   return {
     confusion,
     validPixels: valid,
-    ce,
+    ce: crossEntropyOf(confusion, valid, costs),
     outOfRange: { label: range(labelRange), prediction: range(predictionRange) },
   };
 }
@@ -129,21 +120,6 @@ function takeScale(width: number, numClasses: number, k: number): WeightedScale 
 function giveScale(scale: WeightedScale): void {
   if (keptScales.size >= 16) keptScales.clear();
   keptScales.set(`${scale.width} ${scale.numClasses} ${scale.k}`, scale);
-}
-
-export function hardCosts(options: MetricOptions): HardCosts {
-  const { numClasses: C, hardEpsilon, ignoreIndex } = options;
-  return {
-    numClasses: C,
-    ignoreIndex,
-    hit: 1 - hardEpsilon,
-    miss: hardEpsilon / (C - 1),
-    outside: 1 / C,
-    hitCost: cost(1 - hardEpsilon),
-    missCost: cost(hardEpsilon / (C - 1)),
-    outsideCost: cost(1 / C),
-    minkowski: lossVariant(options).minkowski,
-  };
 }
 
 /**

@@ -1,20 +1,8 @@
 import { NEGLIGIBLE_EFFECT_PER_PIXEL } from './adaptiveLoss';
 import { cost } from './crossEntropy';
 import type { GroupSink } from './fusedHard';
+import type { HardCosts } from './hardCosts';
 import { PureWindows } from './pureWindows';
-
-/** A hard prediction's three probabilities of the true class, their costs, and the loss variant. */
-export interface HardCosts {
-  readonly numClasses: number;
-  readonly ignoreIndex: number;
-  readonly hit: number;
-  readonly miss: number;
-  readonly outside: number;
-  readonly hitCost: number;
-  readonly missCost: number;
-  readonly outsideCost: number;
-  readonly minkowski: number;
-}
 
 /** An image's rows as segments of constant (label, prediction) ids (see rowSegments), read by every scale. */
 export interface ImageSegments {
