@@ -8,6 +8,7 @@ import { hardPixelTerms } from '../src/core/metrics/pixelTerms';
 import type { MetricOptions } from '../src/core/options';
 import { seededRandom } from '../src/core/synthetic/scenes';
 import type { ClassMap, HotSpot, ImageMetrics } from '../src/core/types';
+import { blobMaps } from './helpers/randomCases';
 
 const SCALE_SETS: readonly (readonly number[])[] = [
   [2, 4, 8],
@@ -31,22 +32,16 @@ function randomCase(seed: number): { label: ClassMap; prediction: ClassMap; opti
   const ignoreIndex = random() < 0.15 ? Math.floor(random() * numClasses) : 255;
   const cell = 1 + Math.floor(random() * 9);
   const errorRate = random() * 0.6;
-  const blobs = new Map<number, number>();
-  const label = new Uint16Array(width * height);
-  const predicted = new Uint16Array(width * height);
-  for (let p = 0; p < label.length; p++) {
-    const blob = Math.floor((p % width) / cell) * 1000 + Math.floor(p / width / cell);
-    if (!blobs.has(blob)) blobs.set(blob, Math.floor(random() * numClasses));
-    const r = random();
-    label[p] = r < 0.07 ? ignoreIndex : r < 0.1 ? numClasses + Math.floor(random() * 40) : blobs.get(blob)!;
-    const q = random();
-    predicted[p] =
-      q > errorRate
-        ? Math.min(label[p]!, numClasses - 1)
-        : q < errorRate * 0.15
-          ? numClasses + Math.floor(random() * 300)
-          : Math.floor(random() * numClasses);
-  }
+  const { label, prediction } = blobMaps(random, {
+    width,
+    height,
+    numClasses,
+    ignoreIndex,
+    cell,
+    ignoreBelow: 0.07,
+    outOfRangeBelow: 0.1,
+    errorRate,
+  });
   let options: MetricOptions = {
     numClasses,
     ignoreIndex,
@@ -54,7 +49,7 @@ function randomCase(seed: number): { label: ClassMap; prediction: ClassMap; opti
     hardEpsilon: random() < 0.15 ? 0 : 10 ** (-1 - random() * 4),
   };
   if (random() < 0.25) options = { ...options, scaleWeights: options.scales.map(() => random()) };
-  return { label: { width, height, ids: label }, prediction: { width, height, ids: predicted }, options };
+  return { label, prediction, options };
 }
 
 function naiveRange(ids: ArrayLike<number>, numClasses: number, allowed: number): { count: number; largest: number } {

@@ -9,6 +9,7 @@ import { hardPixelTerms } from '../src/core/metrics/pixelTerms';
 import type { MetricOptions } from '../src/core/options';
 import { seededRandom } from '../src/core/synthetic/scenes';
 import type { ClassMap, HotSpot, ImageMetrics } from '../src/core/types';
+import { blobMaps } from './helpers/randomCases';
 import { classMap, goldenOptions, goldenPrediction } from './helpers/fixtures';
 import { goldenCases, relativeClose } from './helpers/golden';
 import { oracle } from './helpers/oracle';
@@ -52,22 +53,16 @@ function randomCase(seed: number): Case {
   const ignoreIndex = random() < 0.15 ? Math.floor(random() * numClasses) : 255;
   const cell = 1 + Math.floor(random() * 12);
   const errorRate = random() < 0.2 ? 0 : random() * 0.5;
-  const blobs = new Map<number, number>();
-  const label = new Uint16Array(width * height);
-  const predicted = new Uint16Array(width * height);
-  for (let p = 0; p < label.length; p++) {
-    const blob = Math.floor((p % width) / cell) * 1000 + Math.floor(p / width / cell);
-    if (!blobs.has(blob)) blobs.set(blob, Math.floor(random() * numClasses));
-    const r = random();
-    label[p] = r < 0.05 ? ignoreIndex : r < 0.07 ? numClasses + Math.floor(random() * 40) : blobs.get(blob)!;
-    const q = random();
-    predicted[p] =
-      q >= errorRate
-        ? Math.min(label[p]!, numClasses - 1)
-        : q < errorRate * 0.15
-          ? numClasses + Math.floor(random() * 300)
-          : Math.floor(random() * numClasses);
-  }
+  const { label, prediction } = blobMaps(random, {
+    width,
+    height,
+    numClasses,
+    ignoreIndex,
+    cell,
+    ignoreBelow: 0.05,
+    outOfRangeBelow: 0.07,
+    errorRate,
+  });
   const options: MetricOptions = {
     numClasses,
     ignoreIndex,
@@ -75,7 +70,7 @@ function randomCase(seed: number): Case {
     hardEpsilon: random() < 0.1 ? 0 : 10 ** (-1 - random() * 4),
     ...VARIANTS[seed % VARIANTS.length]!,
   };
-  return { label: { width, height, ids: label }, prediction: { width, height, ids: predicted }, options };
+  return { label, prediction, options };
 }
 
 const close = (a: number | null, b: number | null, where: string): void => {

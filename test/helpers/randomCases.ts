@@ -70,3 +70,46 @@ export function randomV2Case(seed: number): OracleInput {
     minkowski: random() < 0.3 ? 1 : 1 + random() * 6,
   };
 }
+
+/** How blobMaps draws a hard case. */
+export interface BlobMapSettings {
+  readonly width: number;
+  readonly height: number;
+  readonly numClasses: number;
+  readonly ignoreIndex: number;
+  /** Side of the square blobs that each take one class. */
+  readonly cell: number;
+  /** A label pixel draws r in [0, 1): the ignore index when r < ignoreBelow, ... */
+  readonly ignoreBelow: number;
+  /** ... else an id ≥ C when r < outOfRangeBelow, else its blob's class. */
+  readonly outOfRangeBelow: number;
+  /** Share of predictions that are wrong: 15% of those ids ≥ C, the rest a random class. */
+  readonly errorRate: number;
+}
+
+/**
+ * A random hard label and prediction for the fused kernels' tests: label blobs, so windows hold pure
+ * groups and whole pure windows, with void (the ignore index and ids ≥ C) and predictions right, wrong or
+ * out of range.
+ */
+export function blobMaps(random: () => number, settings: BlobMapSettings): { label: ClassMap; prediction: ClassMap } {
+  const { width, height, numClasses, ignoreIndex, cell, ignoreBelow, outOfRangeBelow, errorRate } = settings;
+  const blobs = new Map<number, number>();
+  const label = new Uint16Array(width * height);
+  const predicted = new Uint16Array(width * height);
+  for (let p = 0; p < label.length; p++) {
+    const blob = Math.floor((p % width) / cell) * 1000 + Math.floor(p / width / cell);
+    if (!blobs.has(blob)) blobs.set(blob, Math.floor(random() * numClasses));
+    const r = random();
+    label[p] =
+      r < ignoreBelow ? ignoreIndex : r < outOfRangeBelow ? numClasses + Math.floor(random() * 40) : blobs.get(blob)!;
+    const q = random();
+    predicted[p] =
+      q >= errorRate
+        ? Math.min(label[p]!, numClasses - 1)
+        : q < errorRate * 0.15
+          ? numClasses + Math.floor(random() * 300)
+          : Math.floor(random() * numClasses);
+  }
+  return { label: { width, height, ids: label }, prediction: { width, height, ids: predicted } };
+}
