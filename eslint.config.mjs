@@ -36,7 +36,7 @@ export default tseslint.config(
         {
           paths: [{ name: 'vscode', message: 'src/core is the engine: no VS Code in here.' }],
           patterns: [
-            { group: ['**/shared/*', '**/extension/*', '**/webview/*'], message: 'src/core imports no host code.' },
+            { group: ['**/shared/**', '**/extension/**', '**/webview/**'], message: 'src/core imports no host code.' },
           ],
         },
       ],

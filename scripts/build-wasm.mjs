@@ -2,7 +2,7 @@
 // module holding the bytes (src/core/metrics/boundaryKernelsBinary.ts, committed): the esbuild bundles and
 // the tsc output under out/ that the tests run then carry them with no loader, path or copy step.
 // `node scripts/build-wasm.mjs --print` writes the freshly compiled bytes as base64 to stdout instead
-// (test/boundaryKernels.test.ts compares them with the committed module, so the two cannot drift).
+// (test/core/metrics/boundaryKernels.test.ts compares them with the committed module, so the two cannot drift).
 import asc from 'assemblyscript/asc';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

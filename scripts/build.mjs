@@ -42,7 +42,7 @@ await Promise.all([
     .filter(([entry]) => existsSync(join(root, entry)))
     .map(([entry, out]) => build({ ...nodeCommon, entryPoints: [join(root, entry)], outfile: join(dist, out) })),
   ...[
-    ['webview/main.ts', 'webview.js'],
+    ['webview/inspector/main.ts', 'inspector.js'],
     ['webview/dataset/main.ts', 'dataset.js'],
   ].map(([entry, out]) =>
     existsSync(join(root, entry))

@@ -109,3 +109,9 @@ export interface ConfusionMatrix {
   readonly counts: Float64Array;
   readonly unknown: Float64Array;
 }
+
+/** A file left out of an evaluation, and why (named to the user, never silently dropped). */
+export interface SkippedFile {
+  readonly file: string;
+  readonly reason: string;
+}

@@ -3,32 +3,17 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorText, VOC_CLASS_NAMES } from '../core';
 import { activeEditorFile } from './activeResource';
+import type { CommandServices } from './commandServices';
 import { settingsForFolders, type RunSettings } from './configuration';
-import type { EvaluationRunner } from './evaluationRunner';
 import { compareWithFolder, stopComparing } from './compareFolders';
-import type { DatasetPanel } from './datasetPanel';
 import { COMMANDS, STATE_KEYS, VIEWS, type CommandName } from './ids';
-import { inspectorTargetFor, type InspectorPanels } from './inspectorPanel';
-import type { LabelFolderResolver } from './labelFolderResolver';
+import { inspectorTargetFor } from './inspectorPanel';
 import { recordsToCsv } from '../core/report/csv';
 import { resultsToJson } from './logic/exportResults';
 import { MAX_RESULTS_FILE_BYTES, parseResultsFile } from './logic/openResults';
 import { classNamesFor } from './logic/settings';
-import { isSortKey, SORT_KEYS, type SortKey } from './logic/ranking';
-import { rememberEvaluatedFolders } from './restoreResults';
-import type { ResultsStore } from './resultsStore';
-
-export interface CommandServices {
-  readonly context: vscode.ExtensionContext;
-  readonly log: vscode.LogOutputChannel;
-  readonly store: ResultsStore;
-  readonly runner: EvaluationRunner;
-  readonly inspector: InspectorPanels;
-  readonly dataset: DatasetPanel;
-  readonly labels: LabelFolderResolver;
-  readonly storageDir: string;
-  readonly loadSettings: (scope: vscode.Uri | undefined) => Promise<RunSettings>;
-}
+import { isSortKey, SORT_KEYS, type SortKey } from './logic/sortKeys';
+import { rememberEvaluatedFolders } from './lastResults';
 
 type Handler = (services: CommandServices, ...args: unknown[]) => Promise<void>;
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DatasetAccumulator, evaluatePairs, type ImageRecord } from '../core';
-import type { CommandServices } from './commands';
+import type { CommandServices } from './commandServices';
 import { settingsForFolders } from './configuration';
 
 /**

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorText } from '../core';
-import { createNonce, inspectorHtml } from '../shared/inspectorHtml';
-import { checkDatasetMessage, type ConfusionPair, type HostToDatasetMessage } from '../shared/protocol';
+import { createNonce, webviewHtml } from './webviewHtml';
+import { checkDatasetMessage, type ConfusionPair, type HostToDatasetMessage } from '../shared/protocol/dataset';
 import { WEBVIEW_PANELS } from './ids';
 import { inspectorTargetFor, resourceOriginForCsp, type InspectorPanels } from './inspectorPanel';
 import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
@@ -79,7 +79,7 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'seglens.svg');
     this.panelScope.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
     this.panelScope.add(panel.onDidDispose(() => this.forget()));
-    panel.webview.html = inspectorHtml({
+    panel.webview.html = webviewHtml({
       cspSource: resourceOriginForCsp(panel.webview.cspSource),
       nonce: createNonce(),
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'dataset.js')).toString(),

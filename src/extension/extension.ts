@@ -7,8 +7,8 @@ import { HardExamplesProvider } from './hardExamplesView';
 import { CONTEXT_KEYS, OUTPUT_CHANNEL, STATE_KEYS, VIEWS, WEBVIEW_PANELS } from './ids';
 import { InspectorPanels } from './inspectorPanel';
 import { LabelFolderResolver } from './labelFolderResolver';
-import { isSortKey } from './logic/ranking';
-import { restoreLastResults } from './restoreResults';
+import { isSortKey } from './logic/sortKeys';
+import { restoreLastResults } from './lastResults';
 import { ResultsStore } from './resultsStore';
 
 /** Wires the engine to VS Code: one store, one view, one inspector, one runner, all disposed with the extension. */

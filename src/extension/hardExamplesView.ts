@@ -5,7 +5,7 @@ import { formatFixed, formatPercent, MISSING } from '../core/report/format';
 import { COMMANDS } from './ids';
 import { Disposable, toDisposable } from './logic/dispose';
 import { describeDelta } from './logic/comparison';
-import { describeRecord, SORT_KEYS } from './logic/ranking';
+import { describeRecord, SORT_KEYS } from './logic/sortKeys';
 import type { ResultsStore } from './resultsStore';
 
 type Node =

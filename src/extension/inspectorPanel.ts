@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorText, evaluateImage, lossVariantName, type FilePair, type ImageRecord } from '../core';
-import { createNonce, inspectorHtml } from '../shared/inspectorHtml';
+import { createNonce, webviewHtml } from './webviewHtml';
 import {
   checkWebviewMessage,
   imageNameFromPersistedState,
@@ -11,7 +11,7 @@ import {
   type ImageComparison,
   type Model,
   type SourceKind,
-} from '../shared/protocol';
+} from '../shared/protocol/inspector';
 import type { RunSettings } from './configuration';
 import { STATE_KEYS, WEBVIEW_PANELS } from './ids';
 import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
@@ -212,10 +212,10 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
 
   private html(webview: vscode.Webview): string {
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    return inspectorHtml({
+    return webviewHtml({
       cspSource: resourceOriginForCsp(webview.cspSource),
       nonce: createNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'inspector.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'inspector.css')).toString(),
     });
   }

@@ -4,7 +4,7 @@ import type { ConfusionPair } from '../shared/protocol';
 import { rankByRegression, type Comparison } from './logic/comparison';
 import { cellCount } from './logic/confusionImages';
 import { Disposable } from './logic/dispose';
-import { filterByClass, rankRecords, type SortKey } from './logic/ranking';
+import { filterByClass, rankRecords, type SortKey } from './logic/sortKeys';
 import type { RunSettings } from './configuration';
 
 /** Where the shown results come from. */

@@ -13,8 +13,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { inspectorHtml } from '../../src/shared/inspectorHtml';
-import { defaultClassColors } from '../../src/shared/protocol';
+import { webviewHtml } from '../../src/extension/webviewHtml';
+import { defaultClassColors } from '../../src/shared/protocol/dataset';
 import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -34,7 +34,7 @@ let context: BrowserContext | undefined;
 async function openPanel(saved: unknown = null): Promise<{ page: Page; foreign: string[] }> {
   if (context === undefined) throw new Error('browser not launched');
   const page = await context.newPage();
-  const html = inspectorHtml({
+  const html = webviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
     scriptUri: `${ORIGIN}/dist/dataset.js`,

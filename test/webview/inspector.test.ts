@@ -1,10 +1,10 @@
 /**
  * End-to-end test of the Inspector webview in headless Chromium.
  *
- * It serves the real page (inspectorHtml with its strict CSP), the built bundle dist/webview.js
+ * It serves the real page (webviewHtml with its strict CSP), the built bundle dist/inspector.js
  * and media/inspector.css from a fake origin, stands in for VS Code's `acquireVsCodeApi`, posts a
  * real `image` message made of small typed arrays, and then checks behaviour by reading canvas
- * pixels and the DOM. `npm test` builds dist/webview.js first (pretest).
+ * pixels and the DOM. `npm test` builds dist/inspector.js first (pretest).
  *
  * The 8×8 fixture has four 4×4 quadrants:
  *   top-left     label cat (1),  predicted cat (right),   M = +0.8, p = 0.9
@@ -18,12 +18,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { inspectorHtml } from '../../src/shared/inspectorHtml';
-import { defaultClassColors, type PersistedInspectorState } from '../../src/shared/protocol';
+import { webviewHtml } from '../../src/extension/webviewHtml';
+import { defaultClassColors, type PersistedInspectorState } from '../../src/shared/protocol/inspector';
 import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const BUNDLE_PATH = join(ROOT, 'dist', 'webview.js');
+const BUNDLE_PATH = join(ROOT, 'dist', 'inspector.js');
 const STYLE_PATH = join(ROOT, 'media', 'inspector.css');
 const ORIGIN = 'https://seglens-webview.test';
 const NONCE = 'dGVzdC1ub25jZS0xMjM0NTY3ODkw';
@@ -158,16 +158,16 @@ async function openInspector(savedState: unknown = undefined): Promise<Inspector
     throw new Error('browser not launched');
   }
   const page = await context.newPage();
-  const html = inspectorHtml({
+  const html = webviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
-    scriptUri: `${ORIGIN}/dist/webview.js`,
+    scriptUri: `${ORIGIN}/dist/inspector.js`,
     styleUri: `${ORIGIN}/media/inspector.css`,
   });
   const photo = solidPng(WIDTH, HEIGHT, PHOTO_COLOR);
   const foreignRequests = await serveOnly(page, ORIGIN, {
     '/index.html': ['text/html', html],
-    '/dist/webview.js': ['text/javascript', readFileSync(BUNDLE_PATH, 'utf8')],
+    '/dist/inspector.js': ['text/javascript', readFileSync(BUNDLE_PATH, 'utf8')],
     '/media/inspector.css': ['text/css', readFileSync(STYLE_PATH, 'utf8')],
     '/photo.png': ['image/png', photo],
   });

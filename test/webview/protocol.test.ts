@@ -1,7 +1,7 @@
 /** The message contract: what the host accepts from the webview, what the webview accepts from the host, and the page's CSP. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contentSecurityPolicy, createNonce, inspectorHtml } from '../../src/shared/inspectorHtml';
+import { contentSecurityPolicy, createNonce, webviewHtml } from '../../src/extension/webviewHtml';
 import {
   checkDatasetMessage,
   checkWebviewMessage,
@@ -272,13 +272,13 @@ describe('palette', () => {
   });
 });
 
-describe('inspectorHtml', () => {
+describe('webviewHtml', () => {
   it('writes a strict nonce CSP with no inline styles or remote sources', () => {
     const nonce = createNonce();
-    const html = inspectorHtml({
+    const html = webviewHtml({
       cspSource: 'https://*.vscode-cdn.net',
       nonce,
-      scriptUri: 'https://x/dist/webview.js',
+      scriptUri: 'https://x/dist/inspector.js',
       styleUri: 'https://x/dist/inspector.css',
     });
     const csp = contentSecurityPolicy('https://*.vscode-cdn.net', nonce);
@@ -287,17 +287,17 @@ describe('inspectorHtml', () => {
     assert.ok(csp.includes(`script-src 'nonce-${nonce}'`));
     assert.doesNotMatch(csp.replaceAll('https://*.vscode-cdn.net', ''), /unsafe-inline|unsafe-eval|https?:|\*/);
     assert.equal(html.match(/<script /g)?.length, 1);
-    assert.ok(html.includes(`<script nonce="${nonce}" src="https://x/dist/webview.js">`));
+    assert.ok(html.includes(`<script nonce="${nonce}" src="https://x/dist/inspector.js">`));
     assert.notEqual(createNonce(), nonce);
   });
 
   it('refuses a weak nonce or a csp source that would add directives', () => {
-    assert.throws(() => inspectorHtml({ cspSource: 'x', nonce: 'short', scriptUri: 'a', styleUri: 'b' }));
+    assert.throws(() => webviewHtml({ cspSource: 'x', nonce: 'short', scriptUri: 'a', styleUri: 'b' }));
     assert.throws(() => contentSecurityPolicy("x; script-src 'unsafe-inline'", createNonce()));
   });
 
   it('escapes URIs into attributes', () => {
-    const html = inspectorHtml({
+    const html = webviewHtml({
       cspSource: 'https://x',
       nonce: createNonce(),
       scriptUri: 'https://x/a.js"><script>alert(1)</script>',

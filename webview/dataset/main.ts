@@ -12,9 +12,9 @@ import {
   type DatasetMessage,
   type DatasetToHostMessage,
   type PersistedDatasetState,
-} from '../../src/shared/protocol';
-import { cssColor } from '../colormap';
-import { formatIoU, formatPercent } from '../format';
+} from '../../src/shared/protocol/dataset';
+import { cssColor } from '../common/colormap';
+import { formatIoU, formatPercent } from '../common/format';
 import { cellAt, drawMatrix, rowShare, rowTotals, type MatrixColors } from './matrix';
 
 interface VsCodeApi {

@@ -3,7 +3,7 @@
  * row-normalised share (the fraction of the label class's pixels predicted as the column class).
  * A canvas, not a table, so 150 classes (22,500 cells) draw at once; the cell size is the zoom.
  */
-import type { ConfusionPair } from '../../src/shared/protocol';
+import type { ConfusionPair } from '../../src/shared/protocol/dataset';
 
 export interface MatrixData {
   readonly numClasses: number;

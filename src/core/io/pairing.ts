@@ -9,6 +9,7 @@ import {
   type ParsedName,
   type SuffixRule,
 } from './fileRoles';
+import type { SkippedFile } from '../types';
 import { DEFAULT_WALK_LIMITS, walkFolder, type FoundFile, type WalkLimits } from './walkFolder';
 
 export interface FilePair {
@@ -20,10 +21,7 @@ export interface FilePair {
   readonly labelIds?: LabelIds;
 }
 
-export interface SkippedFile {
-  readonly file: string;
-  readonly reason: string;
-}
+export type { SkippedFile };
 
 export interface PairingResult {
   readonly pairs: FilePair[];

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { InputError } from '../errors';
-import type { SkippedFile } from './pairing';
+import type { SkippedFile } from '../types';
 import { READABLE_EXTENSIONS } from './readFiles';
 
 /** A readable data file found under a root folder. */

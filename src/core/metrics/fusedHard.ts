@@ -22,7 +22,7 @@ import { PureWindows } from './pureWindows';
  * hits) are one number.
  *
  * Same definitions as the general path (pixelTerms + adaptiveLoss + confusionOf), summed in another
- * order: results agree to rounding (test/fusedHard.test.ts checks 1e-12).
+ * order: results agree to rounding (test/core/metrics/fusedHard.test.ts checks 1e-12).
  */
 
 /** Ids outside 0..C-1 in a map (other than the ignore index, in labels): legal, but usually a wrong class count. */

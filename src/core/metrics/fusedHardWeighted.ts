@@ -16,7 +16,7 @@ import { WeightedScale, type ImageSegments } from './weightedScale';
  * over the same segments.
  *
  * Same definitions as the general path (pixelTerms + adaptiveLoss + confusionOf), summed in another
- * order: results agree to rounding (test/fusedHardWeighted.test.ts checks 1e-12).
+ * order: results agree to rounding (test/core/metrics/fusedHardWeighted.test.ts checks 1e-12).
  */
 
 /** The rows of an image as segments, into a buffer kept from image to image (grown as needed). */

@@ -4,7 +4,7 @@
  * that the optimiser cannot inline; this is the table-driven method of Tang (ACM TOMS 1989) as
  * ARM's optimized-routines use it, in plain arithmetic that inlines, and it is about twice as fast.
  * It is also more accurate: measured against 200-bit exp (mpmath) on 560,000 arguments in (-708, 0],
- * its error is at most 0.51 ulp (fdlibm's: 0.84), and test/softKernels.test.ts checks it against an
+ * its error is at most 0.51 ulp (fdlibm's: 0.84), and test/core/metrics/softKernels.test.ts checks it against an
  * exp in BigInt fixed point. Where the two differ (about 9% of arguments, by one ulp), this one is the
  * closer to exp 99% of the time.
  *

@@ -6,7 +6,7 @@ import {
   type ImageComparison,
   type ImageMessage,
   type Rgb,
-} from '../../shared/protocol';
+} from '../../shared/protocol/inspector';
 
 /** Colours for every class id: the colour table's where it has one, else the VOC palette. */
 export function classColorsFor(numClasses: number, table: ColorTable | undefined): Rgb[] {

@@ -1,0 +1,523 @@
+/**
+ * The message contract between the extension host and the Inspector webview.
+ *
+ * Both sides import this file, so every message is a discriminated union the compiler checks at
+ * both ends. It has no `vscode` and no DOM imports so node tests (and the webview bundle) can use it.
+ *
+ * Trust model: the webview runs untrusted-ish content (it renders data from the user's folders), so
+ * the host accepts only what `parseWebviewMessage` lets through. Nothing the webview sends names a
+ * file path: at most an image *name* that the host must look up among the images it evaluated.
+ * The webview in turn checks host messages with `parseHostMessage` before drawing, so a host bug
+ * shows up as a clear error rather than a half-drawn canvas.
+ */
+
+import {
+  type ParseResult,
+  fail,
+  readPlainObject,
+  readRecord,
+  readString,
+  readInteger,
+  readFiniteOrNull,
+  readOneOf,
+  readArray,
+  readArrayUpTo,
+  readTypedArray,
+  toResult,
+} from '../validation';
+import { PROTOCOL_LIMITS, readColor, readConfusionPair, readImageName, type ConfusionPair, type Rgb } from './common';
+import type { HotSpot } from '../../core/types';
+
+export type { ParseResult } from '../validation';
+export * from './common';
+
+// ---------------------------------------------------------------------------------------------
+// Shared vocabulary
+
+/** The drawable layers, bottom to top. `image` is the photo; the rest are overlays. */
+export const LAYER_NAMES = [
+  'image',
+  'label',
+  'prediction',
+  'error',
+  'mergeEffect',
+  'confusion',
+  'difference',
+  'boundary',
+] as const;
+export type LayerName = (typeof LAYER_NAMES)[number];
+/** Layers added after the first persisted state: a saved state without them gets these defaults. */
+const LATER_LAYERS: Readonly<Partial<Record<LayerName, PersistedLayerState>>> = {
+  confusion: { visible: true, opacity: 0.9 },
+  difference: { visible: true, opacity: 0.85 },
+  boundary: { visible: false, opacity: 0.85 },
+};
+
+/** Which of two compared prediction folders an image message shows. */
+export const MODELS = ['a', 'b'] as const;
+export type Model = (typeof MODELS)[number];
+
+/** Present when two prediction folders are compared: what the A|B switch and the difference layer need. */
+export interface ImageComparison {
+  /** The model whose prediction `layers.predicted` holds. */
+  readonly shown: Model;
+  /** The other model's argmax map (same size): with `layers.predicted`, it gives the difference layer. */
+  readonly otherPredicted: Int32Array;
+  /** Per class, IoU of B − IoU of A on this image; null where either is undefined. */
+  readonly perClassIoUDelta: readonly (number | null)[];
+  /** mIoU of B − mIoU of A on this image. */
+  readonly miouDelta: number | null;
+}
+
+export function isLayerName(value: unknown): value is LayerName {
+  return typeof value === 'string' && (LAYER_NAMES as readonly string[]).includes(value);
+}
+
+export const NAVIGATE_DIRECTIONS = ['next', 'previous'] as const;
+export type NavigateDirection = (typeof NAVIGATE_DIRECTIONS)[number];
+
+/** What `openSource` may ask the host to open for an image it already knows. */
+export const SOURCE_KINDS = ['image', 'label', 'prediction'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Host → webview
+
+/** Image-level numbers; null where the spec leaves a quantity undefined (e.g. no valid pixel). */
+export interface InspectorMetrics {
+  readonly ce: number | null;
+  readonly adaptive: number | null;
+  readonly mergeEffect: number | null;
+  readonly miou: number | null;
+  readonly pixelAccuracy: number | null;
+  /** Adaptive loss per scale, keyed by the scale as text ("2", "4", "8"). */
+  readonly perScale: Readonly<Record<string, number | null>>;
+  /** Length numClasses; null where the class is absent from both label and prediction. */
+  readonly perClassIoU: readonly (number | null)[];
+}
+
+/**
+ * Per-pixel maps, row-major, width×height each, sent as binary so VS Code's postMessage transfers
+ * the buffers instead of serialising millions of numbers to JSON.
+ */
+export interface InspectorPixelLayers {
+  /** Label id, -1 on void pixels. */
+  readonly label: Int32Array;
+  /** Argmax class id; ids outside 0..numClasses-1 are kept as they are (they count as misses). */
+  readonly predicted: Int32Array;
+  /** P(p, y_p); 0 on void pixels. */
+  readonly truthProbability: Float32Array;
+  /** c(p) = -log P(p, y_p); 0 on void pixels. */
+  readonly pixelCost: Float32Array;
+  /** M(p) from the spec; 0 on void pixels. */
+  readonly mergeEffect: Float32Array;
+  /** Boundary IoU bands: bit 0 label band, bit 1 prediction band, bit 2 disagreement; 0 on void. Optional. */
+  readonly boundaryBand?: Uint8Array;
+}
+
+export const PIXEL_LAYER_NAMES = ['label', 'predicted', 'truthProbability', 'pixelCost', 'mergeEffect'] as const;
+
+export interface ImageMessage {
+  readonly type: 'image';
+  /** The image's identity: the host looks it up again when the panel is restored. */
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly numClasses: number;
+  readonly classNames: readonly string[];
+  readonly classColors: readonly Rgb[];
+  readonly ignoreIndex: number;
+  /** A webview URI (from `asWebviewUri`) of the photo, or null when there is none. */
+  readonly imageUri: string | null;
+  readonly metrics: InspectorMetrics;
+  /** Where this image sits in the hard-example order; index is 0-based. */
+  readonly position: { readonly index: number; readonly total: number };
+  /**
+   * Half-width of the merge-effect colour scale; null means "use max |M| of this image" so the
+   * heatmap always spans its own extremes. A fixed value makes images comparable.
+   */
+  readonly mergeEffectRange: number | null;
+  /** Which loss produced the numbers: `v1`, `paper` or the settings spelled out (loss.md v2). */
+  readonly lossVariant: string;
+  /**
+   * Where merging changes the cost most, largest |effect| first, computed by the engine (the webview
+   * only draws and lists them). Boxes are in image pixels and lie inside the image.
+   */
+  readonly hotSpots: readonly HotSpot[];
+  readonly layers: InspectorPixelLayers;
+  /** The confusion-matrix cell the image was opened from (the confusion layer lights its pixels); null otherwise. */
+  readonly confusionPair?: ConfusionPair | null;
+  /** Present when comparing two prediction folders; null (or absent) otherwise. */
+  readonly comparison?: ImageComparison | null;
+}
+
+export interface ErrorMessage {
+  readonly type: 'error';
+  readonly message: string;
+}
+
+/** Sent while the host computes an image, so the panel can say so instead of looking frozen. */
+export interface LoadingMessage {
+  readonly type: 'loading';
+  readonly name: string;
+}
+
+export type HostToWebviewMessage = ImageMessage | ErrorMessage | LoadingMessage;
+
+export function isImageMessage(message: HostToWebviewMessage): message is ImageMessage {
+  return message.type === 'image';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webview → host
+
+/**
+ * Posted once the script has loaded and listens. `restoredImageName` is the image the panel showed
+ * before it was hidden/reloaded (from getState), so the host can re-send that image; null on a
+ * fresh panel.
+ */
+export interface ReadyMessage {
+  readonly type: 'ready';
+  readonly restoredImageName: string | null;
+}
+
+export interface NavigateMessage {
+  readonly type: 'navigate';
+  readonly direction: NavigateDirection;
+}
+
+/** Ask the host to open one of the files behind an image it already sent (never a free path). */
+export interface OpenSourceMessage {
+  readonly type: 'openSource';
+  readonly which: SourceKind;
+  readonly imageName: string;
+}
+
+/** The A|B switch: show the other model's prediction of the same image (only while comparing). */
+export interface SwitchModelMessage {
+  readonly type: 'switchModel';
+  readonly model: Model;
+}
+
+export type WebviewToHostMessage = ReadyMessage | NavigateMessage | OpenSourceMessage | SwitchModelMessage;
+
+// ---------------------------------------------------------------------------------------------
+// State the webview persists with setState (the host's WebviewPanelSerializer receives it)
+
+export interface PersistedLayerState {
+  readonly visible: boolean;
+  /** 0..1 */
+  readonly opacity: number;
+}
+
+/** Zoom and pan of the canvas; null means "fit the image to the panel". */
+export interface PersistedViewState {
+  readonly zoom: number;
+  readonly offsetX: number;
+  readonly offsetY: number;
+}
+
+/** How the merge-effect colours span M: a high percentile of |M| (clamped beyond), or max |M|. */
+export const COLOR_SCALES = ['robust', 'full'] as const;
+export type ColorScale = (typeof COLOR_SCALES)[number];
+
+export interface PersistedInspectorState {
+  readonly version: 1;
+  readonly imageName: string | null;
+  readonly layers: Readonly<Record<LayerName, PersistedLayerState>>;
+  readonly view: PersistedViewState | null;
+  /** Absent in states saved before it existed: robust. */
+  readonly colorScale?: ColorScale;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+function readBand(value: unknown, path: string, pixels: number): Uint8Array {
+  const band = readTypedArray(value, path, Uint8Array, pixels);
+  if (band.some((bits) => bits > 7)) fail(path, 'band bits 0..7');
+  return band;
+}
+
+function readComparison(value: unknown, path: string, numClasses: number, pixels: number): ImageComparison {
+  const record = readRecord(value, path, ['shown', 'otherPredicted', 'perClassIoUDelta', 'miouDelta']);
+  const delta = (entry: unknown, where: string): number | null => {
+    const parsed = readFiniteOrNull(entry, where);
+    if (parsed !== null && (parsed < -1 || parsed > 1)) fail(where, 'a number in -1..1 or null');
+    return parsed;
+  };
+  return {
+    shown: readOneOf(record.shown, `${path}.shown`, MODELS),
+    otherPredicted: readTypedArray(record.otherPredicted, `${path}.otherPredicted`, Int32Array, pixels),
+    perClassIoUDelta: readArray(record.perClassIoUDelta, `${path}.perClassIoUDelta`, numClasses).map((entry, c) =>
+      delta(entry, `${path}.perClassIoUDelta[${c}]`),
+    ),
+    miouDelta: delta(record.miouDelta, `${path}.miouDelta`),
+  };
+}
+
+function readMetrics(value: unknown, path: string, numClasses: number): InspectorMetrics {
+  const record = readRecord(value, path, [
+    'ce',
+    'adaptive',
+    'mergeEffect',
+    'miou',
+    'pixelAccuracy',
+    'perScale',
+    'perClassIoU',
+  ]);
+  const perScaleRecord = readPlainObject(record.perScale, `${path}.perScale`);
+  const perScale: Record<string, number | null> = {};
+  for (const [scale, loss] of Object.entries(perScaleRecord)) {
+    readString(scale, `${path}.perScale key`, 32);
+    perScale[scale] = readFiniteOrNull(loss, `${path}.perScale.${scale}`);
+  }
+  const perClassIoU = readArray(record.perClassIoU, `${path}.perClassIoU`, numClasses).map((iou, c) => {
+    const parsed = readFiniteOrNull(iou, `${path}.perClassIoU[${c}]`);
+    if (parsed !== null && (parsed < 0 || parsed > 1)) {
+      fail(`${path}.perClassIoU[${c}]`, 'a number in 0..1 or null');
+    }
+    return parsed;
+  });
+  return {
+    ce: readFiniteOrNull(record.ce, `${path}.ce`),
+    adaptive: readFiniteOrNull(record.adaptive, `${path}.adaptive`),
+    mergeEffect: readFiniteOrNull(record.mergeEffect, `${path}.mergeEffect`),
+    miou: readFiniteOrNull(record.miou, `${path}.miou`),
+    pixelAccuracy: readFiniteOrNull(record.pixelAccuracy, `${path}.pixelAccuracy`),
+    perScale,
+    perClassIoU,
+  };
+}
+
+function readHotSpot(value: unknown, path: string, width: number, height: number, numClasses: number): HotSpot {
+  const record = readRecord(value, path, ['scale', 'classId', 'effect', 'share', 'pixels', 'windows', 'box']);
+  const box = readRecord(record.box, `${path}.box`, ['x', 'y', 'width', 'height']);
+  const x = readInteger(box.x, `${path}.box.x`, 0, width - 1);
+  const y = readInteger(box.y, `${path}.box.y`, 0, height - 1);
+  const effect = readFiniteOrNull(record.effect, `${path}.effect`);
+  const share = readFiniteOrNull(record.share, `${path}.share`);
+  if (effect === null || share === null) fail(path, 'a finite effect and share');
+  return {
+    scale: readInteger(record.scale, `${path}.scale`, 1, PROTOCOL_LIMITS.maxSide),
+    classId: readInteger(record.classId, `${path}.classId`, 0, numClasses - 1),
+    effect,
+    share,
+    pixels: readInteger(record.pixels, `${path}.pixels`, 1, width * height),
+    windows: readInteger(record.windows, `${path}.windows`, 1, width * height),
+    box: {
+      x,
+      y,
+      width: readInteger(box.width, `${path}.box.width`, 1, width - x),
+      height: readInteger(box.height, `${path}.box.height`, 1, height - y),
+    },
+  };
+}
+
+function readImageMessage(record: Record<string, unknown>): ImageMessage {
+  const path = 'image';
+  readRecord(
+    record,
+    path,
+    [
+      'type',
+      'name',
+      'width',
+      'height',
+      'numClasses',
+      'classNames',
+      'classColors',
+      'ignoreIndex',
+      'imageUri',
+      'metrics',
+      'position',
+      'mergeEffectRange',
+      'lossVariant',
+      'hotSpots',
+      'layers',
+    ],
+    ['confusionPair', 'comparison'],
+  );
+  const width = readInteger(record.width, `${path}.width`, 1, PROTOCOL_LIMITS.maxSide);
+  const height = readInteger(record.height, `${path}.height`, 1, PROTOCOL_LIMITS.maxSide);
+  if (width * height > PROTOCOL_LIMITS.maxPixels) {
+    fail(path, `at most ${PROTOCOL_LIMITS.maxPixels} pixels`);
+  }
+  const numClasses = readInteger(record.numClasses, `${path}.numClasses`, 1, PROTOCOL_LIMITS.maxClasses);
+  const classNames = readArray(record.classNames, `${path}.classNames`, numClasses).map((name, c) =>
+    readString(name, `${path}.classNames[${c}]`, PROTOCOL_LIMITS.maxClassNameLength),
+  );
+  const classColors = readArray(record.classColors, `${path}.classColors`, numClasses).map((color, c) =>
+    readColor(color, `${path}.classColors[${c}]`),
+  );
+  const position = readRecord(record.position, `${path}.position`, ['index', 'total']);
+  const total = readInteger(position.total, `${path}.position.total`, 1, Number.MAX_SAFE_INTEGER);
+  const index = readInteger(position.index, `${path}.position.index`, 0, total - 1);
+  const range = readFiniteOrNull(record.mergeEffectRange, `${path}.mergeEffectRange`);
+  if (range !== null && range <= 0) {
+    fail(`${path}.mergeEffectRange`, 'a positive number or null');
+  }
+  const pixels = width * height;
+  const layers = readRecord(record.layers, `${path}.layers`, PIXEL_LAYER_NAMES, ['boundaryBand']);
+  return {
+    type: 'image',
+    name: readImageName(record.name, `${path}.name`),
+    width,
+    height,
+    numClasses,
+    classNames,
+    classColors,
+    ignoreIndex: readInteger(record.ignoreIndex, `${path}.ignoreIndex`, 0, 65535),
+    imageUri:
+      record.imageUri === null ? null : readString(record.imageUri, `${path}.imageUri`, PROTOCOL_LIMITS.maxUriLength),
+    metrics: readMetrics(record.metrics, `${path}.metrics`, numClasses),
+    position: { index, total },
+    mergeEffectRange: range,
+    lossVariant: readString(record.lossVariant, `${path}.lossVariant`, PROTOCOL_LIMITS.maxLossVariantLength),
+    hotSpots: readArrayUpTo(record.hotSpots, `${path}.hotSpots`, PROTOCOL_LIMITS.maxHotSpots).map((spot, i) =>
+      readHotSpot(spot, `${path}.hotSpots[${i}]`, width, height, numClasses),
+    ),
+    confusionPair:
+      record.confusionPair === undefined || record.confusionPair === null
+        ? null
+        : readConfusionPair(record.confusionPair, `${path}.confusionPair`, numClasses),
+    comparison:
+      record.comparison === undefined || record.comparison === null
+        ? null
+        : readComparison(record.comparison, `${path}.comparison`, numClasses, width * height),
+    layers: {
+      label: readTypedArray(layers.label, `${path}.layers.label`, Int32Array, pixels),
+      predicted: readTypedArray(layers.predicted, `${path}.layers.predicted`, Int32Array, pixels),
+      truthProbability: readTypedArray(
+        layers.truthProbability,
+        `${path}.layers.truthProbability`,
+        Float32Array,
+        pixels,
+      ),
+      pixelCost: readTypedArray(layers.pixelCost, `${path}.layers.pixelCost`, Float32Array, pixels),
+      mergeEffect: readTypedArray(layers.mergeEffect, `${path}.layers.mergeEffect`, Float32Array, pixels),
+      ...(layers.boundaryBand === undefined
+        ? {}
+        : { boundaryBand: readBand(layers.boundaryBand, `${path}.layers.boundaryBand`, pixels) }),
+    },
+  };
+}
+
+function readHostMessage(value: unknown): HostToWebviewMessage {
+  const record = readPlainObject(value, 'message');
+  switch (readOneOf(record.type, 'message.type', ['image', 'error', 'loading'] as const)) {
+    case 'image':
+      return readImageMessage(record);
+    case 'error':
+      readRecord(record, 'error', ['type', 'message']);
+      return { type: 'error', message: readString(record.message, 'error.message', PROTOCOL_LIMITS.maxTextLength) };
+    case 'loading':
+      readRecord(record, 'loading', ['type', 'name']);
+      return { type: 'loading', name: readImageName(record.name, 'loading.name') };
+  }
+}
+
+function readWebviewMessage(value: unknown): WebviewToHostMessage {
+  const record = readPlainObject(value, 'message');
+  switch (readOneOf(record.type, 'message.type', ['ready', 'navigate', 'openSource', 'switchModel'] as const)) {
+    case 'ready':
+      readRecord(record, 'ready', ['type', 'restoredImageName']);
+      return {
+        type: 'ready',
+        restoredImageName:
+          record.restoredImageName === null ? null : readImageName(record.restoredImageName, 'ready.restoredImageName'),
+      };
+    case 'navigate':
+      readRecord(record, 'navigate', ['type', 'direction']);
+      return { type: 'navigate', direction: readOneOf(record.direction, 'navigate.direction', NAVIGATE_DIRECTIONS) };
+    case 'openSource':
+      readRecord(record, 'openSource', ['type', 'which', 'imageName']);
+      return {
+        type: 'openSource',
+        which: readOneOf(record.which, 'openSource.which', SOURCE_KINDS),
+        imageName: readImageName(record.imageName, 'openSource.imageName'),
+      };
+    case 'switchModel':
+      readRecord(record, 'switchModel', ['type', 'model']);
+      return { type: 'switchModel', model: readOneOf(record.model, 'switchModel.model', MODELS) };
+  }
+}
+
+/** Host side: the message, or why it was refused (for the log). */
+export function checkWebviewMessage(value: unknown): ParseResult<WebviewToHostMessage> {
+  return toResult(() => readWebviewMessage(value));
+}
+
+/** Host side: a well-formed webview message, or undefined; anything unexpected is refused. */
+export function parseWebviewMessage(value: unknown): WebviewToHostMessage | undefined {
+  const result = checkWebviewMessage(value);
+  return result.ok ? result.value : undefined;
+}
+
+/** Webview side: a well-formed host message, or why not (shown to the user as an error). */
+export function parseHostMessage(value: unknown): ParseResult<HostToWebviewMessage> {
+  return toResult(() => readHostMessage(value));
+}
+
+function readLayerState(value: unknown, path: string): PersistedLayerState {
+  const record = readRecord(value, path, ['visible', 'opacity']);
+  if (typeof record.visible !== 'boolean') {
+    fail(`${path}.visible`, 'a boolean');
+  }
+  const opacity = readFiniteOrNull(record.opacity, `${path}.opacity`);
+  if (opacity === null || opacity < 0 || opacity > 1) {
+    fail(`${path}.opacity`, 'a number in 0..1');
+  }
+  return { visible: record.visible, opacity };
+}
+
+function readPersistedState(value: unknown): PersistedInspectorState {
+  const record = readRecord(value, 'state', ['version', 'imageName', 'layers', 'view'], ['colorScale']);
+  readInteger(record.version, 'state.version', 1, 1);
+  const later = Object.keys(LATER_LAYERS);
+  const layersRecord = readRecord(
+    record.layers,
+    'state.layers',
+    LAYER_NAMES.filter((layer) => !later.includes(layer)),
+    later,
+  );
+  const layers = Object.fromEntries(
+    LAYER_NAMES.map((layer) => [
+      layer,
+      layersRecord[layer] === undefined && LATER_LAYERS[layer] !== undefined
+        ? LATER_LAYERS[layer]
+        : readLayerState(layersRecord[layer], `state.layers.${layer}`),
+    ]),
+  ) as Record<LayerName, PersistedLayerState>;
+  let view: PersistedViewState | null = null;
+  if (record.view !== null) {
+    const viewRecord = readRecord(record.view, 'state.view', ['zoom', 'offsetX', 'offsetY']);
+    const zoom = readFiniteOrNull(viewRecord.zoom, 'state.view.zoom');
+    const offsetX = readFiniteOrNull(viewRecord.offsetX, 'state.view.offsetX');
+    const offsetY = readFiniteOrNull(viewRecord.offsetY, 'state.view.offsetY');
+    if (zoom === null || zoom <= 0 || offsetX === null || offsetY === null) {
+      fail('state.view', 'a positive zoom and finite offsets');
+    }
+    view = { zoom, offsetX, offsetY };
+  }
+  return {
+    version: 1,
+    imageName: record.imageName === null ? null : readImageName(record.imageName, 'state.imageName'),
+    layers,
+    view,
+    ...(record.colorScale !== undefined
+      ? { colorScale: readOneOf(record.colorScale, 'state.colorScale', COLOR_SCALES) }
+      : {}),
+  };
+}
+
+/** Either side: the persisted state if it is well formed (an older or corrupt state gives undefined). */
+export function parsePersistedState(value: unknown): PersistedInspectorState | undefined {
+  const result = toResult(() => readPersistedState(value));
+  return result.ok ? result.value : undefined;
+}
+
+/** Host side (WebviewPanelSerializer): which image the restored panel was showing, if any. */
+export function imageNameFromPersistedState(value: unknown): string | undefined {
+  return parsePersistedState(value)?.imageName ?? undefined;
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { evaluatePairs } from '../../../src/core/evaluate/evaluatePairs';
+import type { PairOutcome } from '../../../src/core/evaluate/evaluateImage';
+import { pairFiles } from '../../../src/core/io/pairing';
+import { encodeIndexPng } from '../../../src/core/io/pngChunks';
+import type { EngineOptions } from '../../../src/core/io/readFiles';
+import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../../../src/core/options';
+import { generateScene } from '../../../src/core/synthetic/scenes';
+
+const OPTIONS: EngineOptions = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS };
+
+function makeFolder(count: number): { predictions: string; labels: string } {
+  const root = mkdtempSync(join(tmpdir(), 'seglens-pool-'));
+  const predictions = join(root, 'pred');
+  const labels = join(root, 'gt');
+  mkdirSync(predictions);
+  mkdirSync(labels);
+  for (let i = 0; i < count; i++) {
+    const scene = generateScene(i, { width: 64, height: 48, numClasses: 21, ignoreIndex: 255, voidBand: 1 });
+    const name = `img_${String(i).padStart(3, '0')}.png`;
+    writeFileSync(join(labels, name), encodeIndexPng(64, 48, scene.label, { kind: 'gray', bitDepth: 8 }));
+    writeFileSync(join(predictions, name), encodeIndexPng(64, 48, scene.prediction, { kind: 'gray', bitDepth: 8 }));
+  }
+  return { predictions, labels };
+}
+
+test('workers and the calling thread give the same outcomes, each pair exactly once', async () => {
+  const { predictions, labels } = makeFolder(12);
+  const { pairs } = await pairFiles(predictions, labels);
+  const collect = async (workers: number): Promise<Map<string, PairOutcome>> => {
+    const outcomes = new Map<string, PairOutcome>();
+    for await (const outcome of evaluatePairs(pairs, OPTIONS, { workers })) {
+      const name = outcome.type === 'image' ? outcome.record.name : outcome.skipped.file;
+      assert.ok(!outcomes.has(name), `${name} reported twice`);
+      outcomes.set(name, outcome);
+    }
+    return outcomes;
+  };
+  const inline = await collect(0);
+  const pooled = await collect(2);
+  assert.equal(pooled.size, 12);
+  assert.deepEqual(pooled, inline);
+});
+
+test('aborting stops handing out pairs and ends the stream', async () => {
+  const { predictions, labels } = makeFolder(40);
+  const { pairs } = await pairFiles(predictions, labels);
+  const controller = new AbortController();
+  let received = 0;
+  for await (const outcome of evaluatePairs(pairs, OPTIONS, { workers: 2, signal: controller.signal })) {
+    assert.equal(outcome.type, 'image');
+    received++;
+    if (received === 3) controller.abort();
+  }
+  assert.ok(received >= 3 && received < 40, `received ${received} outcomes after aborting at 3`);
+});

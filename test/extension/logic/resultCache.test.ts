@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import { isImageRecord, optionsHash, ResultCache } from '../../../src/extension/logic/resultCache';
+import { DEFAULT_METRIC_OPTIONS, LOSS_PRESETS, lossVariantName, type MetricOptions } from '../../../src/core/options';
+import { fakeRecord } from './records';
+
+const storage = mkdtempSync(path.join(tmpdir(), 'seglens-cache-'));
+after(() => rmSync(storage, { recursive: true, force: true }));
+
+const stamps = { prediction: { size: 10, mtimeMs: 1000 }, label: { size: 20, mtimeMs: 2000 } };
+const record = fakeRecord('x');
+
+test('a stored result is reused only while files and options are unchanged', async () => {
+  const hash = optionsHash({ metric: { numClasses: 3 } }, '1.0.0');
+  const cache = await ResultCache.open(storage, '/p', '/l');
+  cache.store(record, stamps, hash);
+  await cache.save();
+
+  const reopened = await ResultCache.open(storage, '/p', '/l');
+  assert.equal(reopened.discardedBecause, undefined);
+  assert.deepEqual(reopened.lookup(record.predictionFile, record.labelFile, stamps, hash), record);
+  assert.equal(
+    reopened.lookup(record.predictionFile, record.labelFile, { ...stamps, label: { size: 20, mtimeMs: 2001 } }, hash),
+    undefined,
+  );
+  assert.equal(
+    reopened.lookup(
+      record.predictionFile,
+      record.labelFile,
+      { ...stamps, prediction: { size: 11, mtimeMs: 1000 } },
+      hash,
+    ),
+    undefined,
+  );
+  assert.equal(
+    reopened.lookup(
+      record.predictionFile,
+      record.labelFile,
+      stamps,
+      optionsHash({ metric: { numClasses: 4 } }, '1.0.0'),
+    ),
+    undefined,
+  );
+  assert.equal(reopened.lookup(record.predictionFile, '/other/label.png', stamps, hash), undefined);
+});
+
+test('options hash ignores key order but not values or engine version', () => {
+  assert.equal(optionsHash({ a: 1, b: [2, 3] }, 'v'), optionsHash({ b: [2, 3], a: 1 }, 'v'));
+  assert.notEqual(optionsHash({ a: 1 }, 'v'), optionsHash({ a: 2 }, 'v'));
+  assert.notEqual(optionsHash({ a: 1 }, 'v1'), optionsHash({ a: 1 }, 'v2'));
+});
+
+test('a corrupt cache is discarded and then overwritten', async () => {
+  const file = ResultCache.fileFor(storage, '/p2', '/l2');
+  const cache = await ResultCache.open(storage, '/p2', '/l2');
+  cache.store(record, stamps, 'h');
+  await cache.save();
+  writeFileSync(
+    file,
+    '{"version":1,"predictionsDir":"/p2","labelsDir":"/l2","entries":{"' +
+      record.predictionFile +
+      '":{"record":{"name":3}}}}',
+  );
+  const damaged = await ResultCache.open(storage, '/p2', '/l2');
+  assert.match(damaged.discardedBecause ?? '', /damaged entry/);
+  assert.equal(damaged.size, 0);
+  await damaged.save();
+  assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version, 1);
+
+  writeFileSync(file, '{not json');
+  assert.equal((await ResultCache.open(storage, '/p2', '/l2')).discardedBecause, 'not valid JSON');
+});
+
+test('entries of files that are gone are dropped', async () => {
+  const cache = await ResultCache.open(storage, '/p3', '/l3');
+  cache.store(record, stamps, 'h');
+  cache.store(fakeRecord('y'), stamps, 'h');
+  cache.retainOnly(new Set([record.predictionFile]));
+  assert.equal(cache.size, 1);
+});
+
+test('record shape check', () => {
+  assert.ok(isImageRecord(record));
+  assert.ok(!isImageRecord({ ...record, ce: 'high' }));
+  assert.ok(!isImageRecord({ ...record, confusion: { counts: [1], unknown: null } }));
+  assert.ok(!isImageRecord(null));
+});
+
+test('results of one loss variant are never served for another', () => {
+  const v1 = { ...DEFAULT_METRIC_OPTIONS };
+  const paper = { ...DEFAULT_METRIC_OPTIONS, ...LOSS_PRESETS.paper };
+  const fingerprint = (metric: MetricOptions): unknown => ({ loss: lossVariantName(metric), metric });
+  assert.notEqual(optionsHash(fingerprint(v1), '1'), optionsHash(fingerprint(paper), '1'));
+  assert.notEqual(
+    optionsHash(fingerprint(paper), '1'),
+    optionsHash(fingerprint({ ...paper, poolingSigma: 0.25 }), '1'),
+    'σ is part of the key',
+  );
+  assert.equal(lossVariantName(paper), 'paper');
+  assert.equal(lossVariantName({ ...paper, poolingSigma: 0.25 }), 'gaussian σ=0.25 m=5');
+  assert.equal(lossVariantName({ ...v1, poolingSigma: 3 }), 'v1', 'σ does not matter for uniform pooling');
+});
+
+test('a cached record must carry a well-formed largest hot spot (or none)', () => {
+  assert.ok(isImageRecord(fakeRecord('a')));
+  assert.ok(isImageRecord(fakeRecord('a', { largestHotSpot: null })));
+  const broken = { ...fakeRecord('a'), largestHotSpot: { scale: 2 } };
+  assert.equal(isImageRecord(broken), false);
+});

@@ -1,0 +1,260 @@
+/**
+ * Builds the Inspector's page structure once at load and hands back the elements the rest of the
+ * code updates. Only DOM APIs (no innerHTML), so class names and image names from the user's data
+ * can never become markup.
+ */
+import { LAYER_NAMES, type LayerName } from '../../src/shared/protocol';
+import { createButton, createCheckbox, type ButtonElement, type CheckboxElement } from './elements';
+import { READOUT_FIELDS } from '../inspector/readout';
+import { LAYER_LABELS } from '../inspector/state';
+
+export interface LayerControl {
+  readonly toggle: CheckboxElement;
+  readonly opacity: HTMLInputElement;
+}
+
+export interface InspectorDom {
+  readonly imageName: HTMLElement;
+  readonly position: HTMLElement;
+  readonly metrics: HTMLElement;
+  readonly status: HTMLElement;
+  readonly previous: ButtonElement;
+  readonly next: ButtonElement;
+  readonly resetView: ButtonElement;
+  /** The A|B switch, hidden unless two prediction folders are compared. */
+  readonly switchModel: ButtonElement;
+  readonly stage: HTMLElement;
+  readonly canvas: HTMLCanvasElement;
+  readonly layerControls: ReadonlyMap<LayerName, LayerControl>;
+  readonly colorBar: HTMLCanvasElement;
+  readonly colorBarMin: HTMLElement;
+  readonly colorBarMax: HTMLElement;
+  readonly colorBarClampLow: HTMLElement;
+  readonly colorBarClampHigh: HTMLElement;
+  /** Says which colour scale is in effect (robust, full or fixed). */
+  readonly colorScale: HTMLElement;
+  readonly colorScaleToggle: ButtonElement;
+  readonly hotSpots: HTMLOListElement;
+  readonly hotSpotsEmpty: HTMLElement;
+  readonly legend: HTMLElement;
+  readonly readout: HTMLElement;
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const created = document.createElement(tag);
+  if (className !== undefined) {
+    created.className = className;
+  }
+  if (text !== undefined) {
+    created.textContent = text;
+  }
+  return created;
+}
+
+function buildHeader(): Pick<
+  InspectorDom,
+  'imageName' | 'position' | 'metrics' | 'previous' | 'next' | 'resetView' | 'switchModel'
+> & {
+  header: HTMLElement;
+} {
+  const header = element('header', 'inspector-header');
+  const title = element('div', 'title');
+  const imageName = element('h1', 'image-name', 'No image yet');
+  imageName.id = 'image-name';
+  const position = element('span', 'position');
+  position.id = 'position';
+  title.append(imageName, position);
+  const metrics = element('dl', 'metrics');
+  metrics.id = 'metrics';
+  const navigation = element('div', 'navigation');
+  const previous = createButton('Previous', { secondary: true, title: 'Previous hard example (p or ←)' });
+  previous.id = 'previous';
+  const next = createButton('Next', { title: 'Next hard example (n or →)' });
+  next.id = 'next';
+  const resetView = createButton('Reset view', {
+    secondary: true,
+    title: 'Fit the image to the panel (r or double-click)',
+  });
+  resetView.id = 'reset-view';
+  const switchModel = createButton('A|B', { secondary: true, title: 'Show the other model (b)' });
+  switchModel.id = 'switch-model';
+  switchModel.hidden = true;
+  navigation.append(previous, next, resetView, switchModel);
+  header.append(title, metrics, navigation);
+  return { header, imageName, position, metrics, previous, next, resetView, switchModel };
+}
+
+function buildLayerControls(): { section: HTMLElement; controls: Map<LayerName, LayerControl> } {
+  const section = element('section', 'layers');
+  section.append(element('h2', undefined, 'Layers'));
+  const controls = new Map<LayerName, LayerControl>();
+  for (const layer of LAYER_NAMES) {
+    const row = element('div', 'layer-row');
+    row.dataset.layer = layer;
+    const toggle = createCheckbox(LAYER_LABELS[layer], false);
+    toggle.dataset.layer = layer;
+    const opacity = element('input', 'opacity');
+    opacity.type = 'range';
+    opacity.min = '0';
+    opacity.max = '100';
+    opacity.step = '1';
+    opacity.dataset.layer = layer;
+    opacity.setAttribute('aria-label', `${LAYER_LABELS[layer]} opacity`);
+    row.append(toggle, opacity);
+    section.append(row);
+    controls.set(layer, { toggle, opacity });
+  }
+  return { section, controls };
+}
+
+function buildColorBar(): Pick<
+  InspectorDom,
+  | 'colorBar'
+  | 'colorBarMin'
+  | 'colorBarMax'
+  | 'colorBarClampLow'
+  | 'colorBarClampHigh'
+  | 'colorScale'
+  | 'colorScaleToggle'
+> & { section: HTMLElement } {
+  const section = element('section', 'color-bar');
+  section.append(element('h2', undefined, 'Merge effect M'));
+  const colorBar = element('canvas');
+  colorBar.id = 'color-bar';
+  colorBar.width = 256;
+  colorBar.height = 12;
+  colorBar.setAttribute('aria-hidden', 'true');
+  const ticks = element('div', 'ticks');
+  const colorBarMin = element('span', 'min');
+  const zero = element('span', 'zero', '0');
+  const colorBarMax = element('span', 'max');
+  const colorBarClampLow = element('span', 'clamp low', '◀');
+  colorBarClampLow.title = 'Values below this end are clamped to it';
+  const colorBarClampHigh = element('span', 'clamp high', '▶');
+  colorBarClampHigh.title = 'Values above this end are clamped to it';
+  colorBarClampLow.hidden = true;
+  colorBarClampHigh.hidden = true;
+  const low = element('span', 'end');
+  low.append(colorBarClampLow, colorBarMin);
+  const high = element('span', 'end');
+  high.append(colorBarMax, colorBarClampHigh);
+  ticks.append(low, zero, high);
+  const colorScale = element('p', 'color-scale');
+  colorScale.id = 'color-scale';
+  const colorScaleToggle = createButton('Show full range', {
+    secondary: true,
+    title: 'Switch the merge-effect colours between a robust range and the full range (s)',
+  });
+  colorScaleToggle.id = 'color-scale-toggle';
+  const explanation = element(
+    'p',
+    'hint',
+    'Red: worse than its same-class neighbourhood (merging forgives it). Blue: right but dragged by its group.',
+  );
+  section.append(colorBar, ticks, colorScale, colorScaleToggle, explanation);
+  return {
+    section,
+    colorBar,
+    colorBarMin,
+    colorBarMax,
+    colorBarClampLow,
+    colorBarClampHigh,
+    colorScale,
+    colorScaleToggle,
+  };
+}
+
+function buildHotSpots(): { section: HTMLElement; hotSpots: HTMLOListElement; hotSpotsEmpty: HTMLElement } {
+  const section = element('section', 'hot-spots-section');
+  section.append(element('h2', undefined, 'Hot spots'));
+  section.append(
+    element(
+      'p',
+      'hint',
+      'Regions where merging changes the cost most (outlined on the merge-effect layer). Click to zoom; h / H step through them.',
+    ),
+  );
+  const hotSpots = element('ol', 'hot-spots');
+  hotSpots.id = 'hot-spots';
+  const hotSpotsEmpty = element('p', 'hint', 'Merging changes nothing in this image.');
+  hotSpotsEmpty.hidden = true;
+  section.append(hotSpots, hotSpotsEmpty);
+  return { section, hotSpots, hotSpotsEmpty };
+}
+
+function buildReadout(): HTMLElement {
+  const readout = element('dl', 'readout empty');
+  readout.id = 'readout';
+  readout.setAttribute('aria-live', 'polite');
+  const position = element('dd', 'readout-position');
+  position.dataset.field = 'position';
+  position.textContent = 'Hover over the image';
+  readout.append(position);
+  for (const [field, title] of READOUT_FIELDS) {
+    const cell = element('dd');
+    cell.dataset.field = field;
+    readout.append(element('dt', undefined, title), cell);
+  }
+  return readout;
+}
+
+export function buildInspectorDom(root: HTMLElement): InspectorDom {
+  const header = buildHeader();
+  const status = element('div', 'status');
+  status.id = 'status';
+  status.setAttribute('role', 'status');
+  status.hidden = true;
+
+  const stage = element('div', 'stage');
+  stage.id = 'stage';
+  const canvas = element('canvas');
+  canvas.id = 'canvas';
+  canvas.tabIndex = 0;
+  canvas.setAttribute('aria-label', 'Image with overlays; drag to pan, wheel to zoom');
+  stage.append(canvas);
+
+  const sidebar = element('aside', 'sidebar');
+  const layers = buildLayerControls();
+  const colorBar = buildColorBar();
+  const legendSection = element('section', 'legend-section');
+  legendSection.append(element('h2', undefined, 'Classes (IoU in this image)'));
+  const legend = element('div', 'legend');
+  legend.id = 'legend';
+  legendSection.append(legend);
+  const hotSpots = buildHotSpots();
+  sidebar.append(layers.section, colorBar.section, hotSpots.section, legendSection);
+
+  const body = element('div', 'body');
+  body.append(stage, sidebar);
+  const readout = buildReadout();
+  root.append(header.header, status, body, readout);
+
+  return {
+    imageName: header.imageName,
+    position: header.position,
+    metrics: header.metrics,
+    previous: header.previous,
+    next: header.next,
+    resetView: header.resetView,
+    switchModel: header.switchModel,
+    status,
+    stage,
+    canvas,
+    layerControls: layers.controls,
+    colorBar: colorBar.colorBar,
+    colorBarMin: colorBar.colorBarMin,
+    colorBarMax: colorBar.colorBarMax,
+    colorBarClampLow: colorBar.colorBarClampLow,
+    colorBarClampHigh: colorBar.colorBarClampHigh,
+    colorScale: colorBar.colorScale,
+    colorScaleToggle: colorBar.colorScaleToggle,
+    hotSpots: hotSpots.hotSpots,
+    hotSpotsEmpty: hotSpots.hotSpotsEmpty,
+    legend,
+    readout,
+  };
+}

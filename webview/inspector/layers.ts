@@ -1,0 +1,244 @@
+/**
+ * Turns the per-pixel maps of an image message into RGBA overlays, one per layer, at image
+ * resolution. They are computed once per image (the merge-effect one again when its range
+ * changes) and then only composited, so dragging an opacity slider costs a redraw, not a recolour.
+ */
+import { LAYER_NAMES, type ImageMessage, type LayerName, type Rgb } from '../../src/shared/protocol/inspector';
+import {
+  BAND_COLORS,
+  CONFUSION_COLOR,
+  DIFFERENCE_COLORS,
+  divergingColor,
+  ERROR_COLORS,
+  INVALID_CLASS_COLOR,
+} from '../common/colormap';
+
+/** Every layer but the photo, in drawing order. */
+export type OverlayName = Exclude<LayerName, 'image'>;
+export const OVERLAY_NAMES: readonly OverlayName[] = LAYER_NAMES.filter(
+  (name): name is OverlayName => name !== 'image',
+);
+
+/** RGBA bytes, width×height×4, transparent where the layer has nothing to say (e.g. void). */
+export type OverlayPixels = Uint8ClampedArray<ArrayBuffer>;
+
+function setPixel(rgba: OverlayPixels, pixel: number, color: Rgb): void {
+  const at = pixel * 4;
+  rgba[at] = color[0];
+  rgba[at + 1] = color[1];
+  rgba[at + 2] = color[2];
+  rgba[at + 3] = 255;
+}
+
+function classColor(image: ImageMessage, classId: number): Rgb {
+  return classId >= 0 && classId < image.numClasses
+    ? (image.classColors[classId] ?? INVALID_CLASS_COLOR)
+    : INVALID_CLASS_COLOR;
+}
+
+/** Class colours where the label is valid; void stays transparent so the photo shows through. */
+export function labelOverlay(image: ImageMessage): OverlayPixels {
+  const { label } = image.layers;
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  for (let p = 0; p < label.length; p++) {
+    const classId = label[p] ?? -1;
+    if (classId >= 0) {
+      setPixel(rgba, p, classColor(image, classId));
+    }
+  }
+  return rgba;
+}
+
+/** Predicted classes everywhere (the model predicts void pixels too); invalid ids in magenta. */
+export function predictionOverlay(image: ImageMessage): OverlayPixels {
+  const { predicted } = image.layers;
+  const rgba = new Uint8ClampedArray(predicted.length * 4);
+  for (let p = 0; p < predicted.length; p++) {
+    setPixel(rgba, p, classColor(image, predicted[p] ?? -1));
+  }
+  return rgba;
+}
+
+/** Right = green, wrong = red, void = grey. */
+export function errorOverlay(image: ImageMessage): OverlayPixels {
+  const { label, predicted } = image.layers;
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  for (let p = 0; p < label.length; p++) {
+    const classId = label[p] ?? -1;
+    setPixel(
+      rgba,
+      p,
+      classId < 0 ? ERROR_COLORS.void : classId === predicted[p] ? ERROR_COLORS.correct : ERROR_COLORS.wrong,
+    );
+  }
+  return rgba;
+}
+
+/** Lights only the pixels of the confusion cell the image was opened from (label a, predicted b). */
+export function confusionOverlay(image: ImageMessage): OverlayPixels {
+  const { label, predicted } = image.layers;
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  const pair = image.confusionPair ?? null;
+  if (pair === null) return rgba;
+  for (let p = 0; p < label.length; p++) {
+    if (label[p] === pair.label && predicted[p] === pair.predicted) setPixel(rgba, p, CONFUSION_COLOR);
+  }
+  return rgba;
+}
+
+/**
+ * Comparing two models: pixels A got right and B wrong in one colour, the reverse in another, both
+ * wrong dimmed; both right and void stay transparent. Independent of which model is shown.
+ */
+export function differenceOverlay(image: ImageMessage): OverlayPixels {
+  const { label, predicted } = image.layers;
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  const comparison = image.comparison ?? null;
+  if (comparison === null) return rgba;
+  const [a, b] =
+    comparison.shown === 'a' ? [predicted, comparison.otherPredicted] : [comparison.otherPredicted, predicted];
+  for (let p = 0; p < label.length; p++) {
+    const y = label[p] ?? -1;
+    if (y < 0) continue;
+    const aRight = a[p] === y;
+    const bRight = b[p] === y;
+    if (aRight && !bRight) setPixel(rgba, p, DIFFERENCE_COLORS.regressed);
+    else if (bRight && !aRight) setPixel(rgba, p, DIFFERENCE_COLORS.fixed);
+    else if (!aRight) setPixel(rgba, p, DIFFERENCE_COLORS.bothWrong);
+  }
+  return rgba;
+}
+
+/**
+ * Boundary IoU bands (spec "Boundary IoU (v2)"): where label and prediction bands agree in light grey;
+ * the disagreements highlighted: label band only in green, prediction band only in blue, both bands
+ * but different classes in red. Interior and void pixels stay clear.
+ */
+export function boundaryOverlay(image: ImageMessage): OverlayPixels {
+  const band = image.layers.boundaryBand;
+  const rgba = new Uint8ClampedArray(image.layers.label.length * 4);
+  if (band === undefined) return rgba;
+  for (let p = 0; p < band.length; p++) {
+    const bits = band[p] ?? 0;
+    if (bits === 0) continue;
+    const disagree = (bits & 4) !== 0;
+    const color = !disagree
+      ? BAND_COLORS.agree
+      : bits & 1 && bits & 2
+        ? BAND_COLORS.otherClass
+        : bits & 1
+          ? BAND_COLORS.labelOnly
+          : BAND_COLORS.predictionOnly;
+    setPixel(rgba, p, color);
+  }
+  return rgba;
+}
+
+/** The percentile of |M| over valid pixels that the robust colour scale spans. */
+export const ROBUST_PERCENTILE = 0.99;
+
+/** How the merge-effect colours are spanned, and why: what the colour bar says. */
+export interface MergeEffectScale {
+  /** Colours run from -halfRange to +halfRange; values beyond are clamped to the ends. */
+  readonly halfRange: number;
+  /** `fixed`: the host's range; `robust`: a high percentile of |M|; `full`: max |M|. */
+  readonly kind: 'fixed' | 'robust' | 'full';
+  /** max |M| over valid pixels, so the bar can say how far beyond its ends values go. */
+  readonly largest: number;
+  /** Valid pixels whose |M| exceeds halfRange (drawn clamped). */
+  readonly clamped: number;
+}
+
+/**
+ * The merge-effect scale of an image. `robust` spans the ROBUST_PERCENTILE of |M| over valid pixels, so
+ * a few extreme pixels (isolated errors reach |M| ≈ 10) no longer wash the rest out; when that
+ * percentile is 0 (merging touches under 1% of the pixels) it falls back to max |M|. The host's fixed
+ * range, when it sends one, wins over both.
+ */
+export function mergeEffectScale(image: ImageMessage, wanted: 'robust' | 'full'): MergeEffectScale {
+  const { label, mergeEffect } = image.layers;
+  const magnitudes: number[] = [];
+  let largest = 0;
+  for (let p = 0; p < mergeEffect.length; p++) {
+    if ((label[p] ?? -1) >= 0) {
+      const m = Math.abs(mergeEffect[p] ?? 0);
+      magnitudes.push(m);
+      if (m > largest) largest = m;
+    }
+  }
+  let halfRange: number;
+  let kind: MergeEffectScale['kind'];
+  if (image.mergeEffectRange !== null) {
+    [halfRange, kind] = [image.mergeEffectRange, 'fixed'];
+  } else if (wanted === 'robust') {
+    const sorted = Float32Array.from(magnitudes).sort();
+    const at = sorted[Math.min(sorted.length - 1, Math.floor(ROBUST_PERCENTILE * sorted.length))] ?? 0;
+    [halfRange, kind] = at > 0 ? [at, 'robust'] : [largest, 'full'];
+  } else {
+    [halfRange, kind] = [largest, 'full'];
+  }
+  // An image with no merge effect at all still needs a scale; any positive value draws it neutral.
+  if (!(halfRange > 0)) halfRange = 1;
+  const clamped = magnitudes.filter((m) => m > halfRange).length;
+  return { halfRange, kind, largest, clamped };
+}
+
+/** Diverging colours on valid pixels; void is transparent because M = 0 there means "undefined", not "no effect". */
+export function mergeEffectOverlay(image: ImageMessage, halfRange: number): OverlayPixels {
+  const { label, mergeEffect } = image.layers;
+  // A lookup table instead of interpolating per pixel: megapixel images recolour in a blink.
+  const steps = 1024;
+  const table = Array.from({ length: steps + 1 }, (_, i) =>
+    divergingColor(((2 * i) / steps - 1) * halfRange, halfRange),
+  );
+  const rgba = new Uint8ClampedArray(label.length * 4);
+  for (let p = 0; p < label.length; p++) {
+    if ((label[p] ?? -1) >= 0) {
+      const t = Math.max(-1, Math.min(1, (mergeEffect[p] ?? 0) / halfRange));
+      setPixel(rgba, p, table[Math.round(((t + 1) / 2) * steps)] ?? table[steps / 2] ?? [0, 0, 0]);
+    }
+  }
+  return rgba;
+}
+
+export function overlayPixels(image: ImageMessage, overlay: OverlayName, mergeEffectRange: number): OverlayPixels {
+  switch (overlay) {
+    case 'label':
+      return labelOverlay(image);
+    case 'prediction':
+      return predictionOverlay(image);
+    case 'error':
+      return errorOverlay(image);
+    case 'mergeEffect':
+      return mergeEffectOverlay(image, mergeEffectRange);
+    case 'confusion':
+      return confusionOverlay(image);
+    case 'difference':
+      return differenceOverlay(image);
+    case 'boundary':
+      return boundaryOverlay(image);
+  }
+}
+
+/** The overlays as canvases the renderer can drawImage with a global alpha. */
+export function buildOverlayCanvases(
+  image: ImageMessage,
+  mergeEffectRange: number,
+): Map<OverlayName, HTMLCanvasElement> {
+  const canvases = new Map<OverlayName, HTMLCanvasElement>();
+  for (const overlay of OVERLAY_NAMES) {
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    if (context !== null) {
+      context.putImageData(
+        new ImageData(overlayPixels(image, overlay, mergeEffectRange), image.width, image.height),
+        0,
+        0,
+      );
+    }
+    canvases.set(overlay, canvas);
+  }
+  return canvases;
+}

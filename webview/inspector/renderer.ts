@@ -1,0 +1,125 @@
+/**
+ * Composites the scene on the visible canvas: theme background, the image's rectangle (neutral
+ * grey, then the photo), then each visible overlay with its opacity as global alpha. Pixels stay
+ * square when zoomed in (no smoothing) because a segmentation error is a pixel-level fact.
+ */
+import type { HotSpot, ImageMessage, LayerName, PersistedLayerState, Rgb } from '../../src/shared/protocol/inspector';
+import { cssColor, NEUTRAL_BACKGROUND } from '../common/colormap';
+import { OVERLAY_NAMES, type OverlayName } from './layers';
+import { fitView, type ViewTransform } from './view';
+
+export interface Scene {
+  readonly image: ImageMessage;
+  /** The loaded photo, or null when there is none (or it failed to load). */
+  readonly photo: CanvasImageSource | null;
+  readonly overlays: ReadonlyMap<OverlayName, HTMLCanvasElement>;
+  readonly layers: Readonly<Record<LayerName, PersistedLayerState>>;
+  /** null = fit to the canvas */
+  readonly view: ViewTransform | null;
+  /** Outlined over the merge-effect layer when it is visible; the selected one stands out. */
+  readonly hotSpots: readonly HotSpot[];
+  readonly selectedHotSpot: number | null;
+}
+
+/** Outline colours: where merging removes cost, where it adds cost, and the selected region. */
+export const HOT_SPOT_COLORS = {
+  removes: [255, 214, 0] as Rgb,
+  adds: [0, 229, 255] as Rgb,
+  selected: [255, 255, 255] as Rgb,
+} as const;
+
+/** Outline width in CSS pixels, whatever the zoom. */
+export const HOT_SPOT_LINE = { normal: 2, selected: 3 } as const;
+
+export class CanvasRenderer {
+  constructor(private readonly canvas: HTMLCanvasElement) {}
+
+  /** Size of the canvas in CSS pixels (the unit of the view transform). */
+  get cssSize(): { width: number; height: number } {
+    const ratio = window.devicePixelRatio || 1;
+    return { width: this.canvas.width / ratio, height: this.canvas.height / ratio };
+  }
+
+  /** Match the backing store to the element's layout size so drawing stays crisp on HiDPI screens. */
+  resizeTo(cssWidth: number, cssHeight: number): boolean {
+    const ratio = window.devicePixelRatio || 1;
+    const width = Math.max(1, Math.floor(cssWidth * ratio));
+    const height = Math.max(1, Math.floor(cssHeight * ratio));
+    if (width === this.canvas.width && height === this.canvas.height) {
+      return false;
+    }
+    this.canvas.width = width;
+    this.canvas.height = height;
+    return true;
+  }
+
+  effectiveView(image: { width: number; height: number }, view: ViewTransform | null): ViewTransform {
+    const size = this.cssSize;
+    return view ?? fitView(image.width, image.height, size.width, size.height);
+  }
+
+  draw(scene: Scene | null): void {
+    const context = this.canvas.getContext('2d');
+    if (context === null) {
+      return;
+    }
+    const ratio = window.devicePixelRatio || 1;
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.globalAlpha = 1;
+    context.fillStyle = themeBackground();
+    context.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    if (scene === null) {
+      return;
+    }
+    const { image } = scene;
+    const view = this.effectiveView(image, scene.view);
+    context.setTransform(ratio * view.zoom, 0, 0, ratio * view.zoom, ratio * view.offsetX, ratio * view.offsetY);
+    context.imageSmoothingEnabled = false;
+    context.fillStyle = cssColor(NEUTRAL_BACKGROUND);
+    context.fillRect(0, 0, image.width, image.height);
+    if (scene.photo !== null && scene.layers.image.visible) {
+      // The photo is smoothed (it is a photo); overlays are not.
+      context.imageSmoothingEnabled = true;
+      context.globalAlpha = scene.layers.image.opacity;
+      context.drawImage(scene.photo, 0, 0, image.width, image.height);
+      context.imageSmoothingEnabled = false;
+    }
+    for (const overlay of OVERLAY_NAMES) {
+      const layer = scene.layers[overlay];
+      const canvas = scene.overlays.get(overlay);
+      if (layer.visible && layer.opacity > 0 && canvas !== undefined) {
+        context.globalAlpha = layer.opacity;
+        context.drawImage(canvas, 0, 0);
+      }
+    }
+    context.globalAlpha = 1;
+    if (scene.layers.mergeEffect.visible) {
+      drawHotSpots(context, scene, view.zoom);
+    }
+  }
+}
+
+/** Each hot spot's box, stroked just inside its edge so the outline covers the region's own border pixels. */
+function drawHotSpots(context: CanvasRenderingContext2D, scene: Scene, zoom: number): void {
+  scene.hotSpots.forEach((spot, index) => {
+    const selected = index === scene.selectedHotSpot;
+    const line = (selected ? HOT_SPOT_LINE.selected : HOT_SPOT_LINE.normal) / zoom;
+    const inset = Math.min(line / 2, spot.box.width / 2, spot.box.height / 2);
+    context.lineWidth = line;
+    context.strokeStyle = cssColor(
+      selected ? HOT_SPOT_COLORS.selected : spot.effect > 0 ? HOT_SPOT_COLORS.removes : HOT_SPOT_COLORS.adds,
+    );
+    context.strokeRect(
+      spot.box.x + inset,
+      spot.box.y + inset,
+      Math.max(0, spot.box.width - 2 * inset),
+      Math.max(0, spot.box.height - 2 * inset),
+    );
+  });
+}
+
+/** The editor background of the current theme, so the area around the image blends with VS Code. */
+function themeBackground(): string {
+  const value = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim();
+  return value === '' ? '#1e1e1e' : value;
+}

@@ -1,0 +1,69 @@
+/**
+ * The panel's persisted state: layer toggles and opacities, zoom/pan, and which image it shows.
+ * Saved with setState on every change so a hidden or restored panel looks the same; the host's
+ * WebviewPanelSerializer reads `imageName` from it to re-send that image.
+ */
+import {
+  parsePersistedState,
+  type ColorScale,
+  type LayerName,
+  type PersistedInspectorState,
+  type PersistedLayerState,
+} from '../../src/shared/protocol/inspector';
+import type { ViewTransform } from './view';
+
+export type InspectorState = PersistedInspectorState;
+
+const DEFAULT_LAYERS: Readonly<Record<LayerName, PersistedLayerState>> = {
+  image: { visible: true, opacity: 1 },
+  label: { visible: false, opacity: 0.5 },
+  prediction: { visible: true, opacity: 0.5 },
+  error: { visible: false, opacity: 0.6 },
+  mergeEffect: { visible: false, opacity: 0.75 },
+  confusion: { visible: true, opacity: 0.9 },
+  difference: { visible: true, opacity: 0.85 },
+  boundary: { visible: false, opacity: 0.85 },
+};
+
+export function defaultState(): InspectorState {
+  return { version: 1, imageName: null, layers: { ...DEFAULT_LAYERS }, view: null };
+}
+
+/** The saved state if it is one this version understands; otherwise start fresh rather than half-restore. */
+export function restoreState(saved: unknown): InspectorState {
+  return parsePersistedState(saved) ?? defaultState();
+}
+
+export function withLayer(
+  state: InspectorState,
+  layer: LayerName,
+  change: Partial<PersistedLayerState>,
+): InspectorState {
+  const current = state.layers[layer];
+  const opacity = Math.max(0, Math.min(1, change.opacity ?? current.opacity));
+  return { ...state, layers: { ...state.layers, [layer]: { visible: change.visible ?? current.visible, opacity } } };
+}
+
+export function withColorScale(state: InspectorState, colorScale: ColorScale): InspectorState {
+  return { ...state, colorScale };
+}
+
+export function withView(state: InspectorState, view: ViewTransform | null): InspectorState {
+  return { ...state, view };
+}
+
+/** A different image starts fitted; the same image (a restored panel) keeps its zoom and pan. */
+export function withImage(state: InspectorState, imageName: string): InspectorState {
+  return imageName === state.imageName ? state : { ...state, imageName, view: null };
+}
+
+export const LAYER_LABELS: Readonly<Record<LayerName, string>> = {
+  image: 'Image',
+  label: 'Label',
+  prediction: 'Prediction',
+  error: 'Error map',
+  mergeEffect: 'Merge effect',
+  confusion: 'Confusion cell',
+  difference: 'A vs B difference',
+  boundary: 'Boundary bands',
+};
