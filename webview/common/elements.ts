@@ -1,7 +1,7 @@
 /**
  * The web components we use from @vscode-elements/elements (the maintained successor of the
  * deprecated webview-ui-toolkit). Imported per component so the bundle only carries these two;
- * esbuild inlines them (and lit) into dist/webview.js, so nothing is fetched at run time.
+ * esbuild inlines them (and lit) into dist/inspector.js and dist/dataset.js, so nothing is fetched at run time.
  * There is no slider component, so opacity uses a native range input styled in inspector.css.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';

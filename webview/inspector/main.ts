@@ -1,5 +1,5 @@
 /**
- * Entry point of the Inspector webview (bundled to dist/webview.js). Wires the host channel, the
+ * Entry point of the Inspector webview (bundled to dist/inspector.js). Wires the host channel, the
  * persisted state, the page and the canvas together; each of those lives in its own module.
  */
 import {
