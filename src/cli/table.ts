@@ -4,6 +4,8 @@ import type { SkippedFile } from '../core/io/pairing';
 import { DELTA_KEYS, perClassDeltas, type CompareReport, type DeltaKey } from '../core/report/compare';
 import { formatFixed as fixed, formatSigned as signed } from '../core/report/format';
 import type { DatasetInfo, JsonReport } from '../core/report/jsonReport';
+import { metricDefinition, metricValue } from '../core/metrics/metricTable';
+import { RANKING_KEYS } from '../core/report/ranking';
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
@@ -18,16 +20,8 @@ export function formatTable(
   seconds: number,
   info?: DatasetInfo,
 ): string {
-  const header = ['image', 'adaptive', 'CE', 'merge', 'mIoU', 'bnd.mIoU', 'pix.acc'];
-  const body = rows.map((r) => [
-    r.name,
-    fixed(r.adaptive),
-    fixed(r.ce),
-    fixed(r.mergeEffect),
-    fixed(r.miou),
-    fixed(r.boundaryMiou),
-    fixed(r.pixelAccuracy),
-  ]);
+  const header = ['image', ...RANKING_KEYS.map((key) => metricDefinition(key).short)];
+  const body = rows.map((r) => [r.name, ...RANKING_KEYS.map((key) => fixed(metricValue(r, key)))]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const lines = [
     ...(info ? [info.detection] : []),
@@ -56,13 +50,13 @@ function datasetLine(label: string, dataset: JsonReport['dataset'], backend: str
 
 /** `seglens compare`: worst regressions first, both datasets, per-class deltas, unmatched images. */
 export function formatCompareTable(report: CompareReport, sortKey: DeltaKey, top: number, seconds: number): string {
-  const header = ['image', ...DELTA_KEYS.map((key) => `Δ${DELTA_LABELS[key]}`)];
+  const header = ['image', ...DELTA_KEYS.map((key) => `Δ${metricDefinition(key).short}`)];
   const body = report.images
     .slice(0, top)
     .map((image) => [image.name, ...DELTA_KEYS.map((key) => signed(image.delta[key]))]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const lines = [
-    `Largest ${DELTA_LABELS[sortKey]} regressions (B − A), ${body.length} of ${report.images.length} images in both:`,
+    `Largest ${metricDefinition(sortKey).short} regressions (B − A), ${body.length} of ${report.images.length} images in both:`,
     pad(header, widths),
     ...body.map((row) => pad(row, widths)),
     '',
@@ -97,12 +91,3 @@ export function formatCompareTable(report: CompareReport, sortKey: DeltaKey, top
   lines.push(`Time: ${seconds.toFixed(2)} s`);
   return lines.join('\n') + '\n';
 }
-
-const DELTA_LABELS: Readonly<Record<DeltaKey, string>> = {
-  miou: 'mIoU',
-  pixelAccuracy: 'pix.acc',
-  ce: 'CE',
-  adaptive: 'adaptive',
-  mergeEffect: 'merge',
-  boundaryMiou: 'bnd.mIoU',
-};

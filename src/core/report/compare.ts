@@ -1,19 +1,19 @@
 import { csvCell } from './csv';
 import type { JsonReport } from './jsonReport';
+import {
+  lowerIsBetter,
+  metricValue,
+  valueMetricKeysLedBy,
+  type MetricValues,
+  type ValueMetricKey,
+} from '../metrics/metricTable';
 
-/** The per-image metrics `seglens compare` takes the difference B − A of. */
-export const DELTA_KEYS = ['miou', 'pixelAccuracy', 'ce', 'adaptive', 'mergeEffect', 'boundaryMiou'] as const;
-export type DeltaKey = (typeof DELTA_KEYS)[number];
-
-/** Losses regress when they grow, scores when they shrink. */
-export const LOWER_IS_BETTER: Readonly<Record<DeltaKey, boolean>> = {
-  miou: false,
-  pixelAccuracy: false,
-  ce: true,
-  adaptive: true,
-  mergeEffect: true,
-  boundaryMiou: false,
-};
+/**
+ * The per-image metrics `seglens compare` takes the difference B − A of: every one-number metric, the
+ * scores models are usually compared by (mIoU, then pixel accuracy) first, the rest in table order.
+ */
+export const DELTA_KEYS: readonly ValueMetricKey[] = valueMetricKeysLedBy(['miou', 'pixelAccuracy']);
+export type DeltaKey = ValueMetricKey;
 
 export type Deltas = Record<DeltaKey, number | null>;
 
@@ -39,7 +39,7 @@ const difference = (a: number | null, b: number | null): number | null => (a ===
 export function regression(delta: Deltas, key: DeltaKey): number | null {
   const value = delta[key];
   if (value === null) return null;
-  return LOWER_IS_BETTER[key] ? value : -value;
+  return lowerIsBetter(key) ? value : -value;
 }
 
 /** Largest regression first, undefined last, then by name in code-point order. */
@@ -57,9 +57,9 @@ export function worstRegressionFirst(key: DeltaKey): (x: ImageDelta, y: ImageDel
 }
 
 /** B − A of every delta metric of one image (a report image or an image record). */
-export function imageDeltas(a: Readonly<Deltas>, b: Readonly<Deltas>): Deltas {
+export function imageDeltas(a: MetricValues, b: MetricValues): Deltas {
   const delta = {} as Deltas;
-  for (const key of DELTA_KEYS) delta[key] = difference(a[key], b[key]);
+  for (const key of DELTA_KEYS) delta[key] = difference(metricValue(a, key), metricValue(b, key));
   return delta;
 }
 
@@ -102,13 +102,14 @@ export function perClassDeltas(report: CompareReport): { iou: (number | null)[];
 
 /** One row per image in both runs: each metric of A, of B and the difference, worst regression first. */
 export function compareToCsv(report: CompareReport): string {
+  // Named by the metric's key (`pixelAccuracy_a`), as the compare CSV always was.
   const header = ['name', ...DELTA_KEYS.flatMap((key) => [`${key}_a`, `${key}_b`, `${key}_delta`])];
   const aByName = new Map(report.a.images.map((image) => [image.name, image]));
   const bByName = new Map(report.b.images.map((image) => [image.name, image]));
   const rows = report.images.map((image) => {
     const a = aByName.get(image.name)!;
     const b = bByName.get(image.name)!;
-    return [image.name, ...DELTA_KEYS.flatMap((key) => [a[key], b[key], image.delta[key]])];
+    return [image.name, ...DELTA_KEYS.flatMap((key) => [metricValue(a, key), metricValue(b, key), image.delta[key]])];
   });
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }

@@ -1,5 +1,6 @@
 import type { ImageRow } from '../evaluate/record';
 import type { HotSpot } from '../types';
+import { IMAGE_METRICS, metricValue, type MetricDefinition } from '../metrics/metricTable';
 
 /** One CSV cell: empty for null, quoted when it holds a comma, quote or line break. */
 export const csvCell = (value: string | number | null): string => {
@@ -37,9 +38,28 @@ function hotSpotCells(spot: HotSpot | null, classColumns: readonly string[]): (s
   ];
 }
 
+/** The columns of one metric of the table: one, or one per scale, or one per class. */
+function metricColumns(metric: MetricDefinition, scales: readonly number[], classColumns: readonly string[]): string[] {
+  if (metric.shape === 'perScale') return scales.map((k) => `${metric.csvColumn}${k}`);
+  if (metric.shape === 'perClass') return classColumns.map((name) => `${metric.csvColumn}${name}`);
+  return [metric.csvColumn];
+}
+
+function metricCells(
+  row: ImageRow,
+  metric: MetricDefinition,
+  scales: readonly number[],
+  classColumns: readonly string[],
+): (number | null)[] {
+  if (metric.shape === 'perScale') return scales.map((k) => row.perScale[String(k)] ?? null);
+  if (metric.shape === 'perClass') return classColumns.map((_, c) => row[metric.key][c] ?? null);
+  return [metricValue(row, metric.key)];
+}
+
 /**
- * One row per image; per-scale losses and per-class IoU get a column each. `classColumns` names the
- * IoU columns (`iou_<name>`), one per class: class ids for the CLI, display names in the extension.
+ * One row per image: the file columns, then every metric of the metric table in its order (per-scale
+ * losses and per-class figures get a column each), then the largest hot spot. `classColumns` names the
+ * per-class columns (`iou_<name>`), one per class: class ids for the CLI, display names in the extension.
  */
 export function recordsToCsv(
   records: readonly ImageRow[],
@@ -53,15 +73,7 @@ export function recordsToCsv(
     'width',
     'height',
     'valid_pixels',
-    'ce',
-    'adaptive',
-    ...scales.map((k) => `adaptive_k${k}`),
-    'merge_effect',
-    'miou',
-    'pixel_accuracy',
-    ...classColumns.map((name) => `iou_${name}`),
-    'boundary_miou',
-    ...classColumns.map((name) => `boundary_iou_${name}`),
+    ...IMAGE_METRICS.flatMap((metric) => metricColumns(metric, scales, classColumns)),
     ...HOT_SPOT_COLUMNS,
   ];
   const rows = records.map((r) => [
@@ -71,15 +83,7 @@ export function recordsToCsv(
     r.width,
     r.height,
     r.validPixels,
-    r.ce,
-    r.adaptive,
-    ...scales.map((k) => r.perScale[String(k)] ?? null),
-    r.mergeEffect,
-    r.miou,
-    r.pixelAccuracy,
-    ...classColumns.map((_, c) => r.perClassIoU[c] ?? null),
-    r.boundaryMiou,
-    ...classColumns.map((_, c) => r.perClassBoundaryIoU[c] ?? null),
+    ...IMAGE_METRICS.flatMap((metric) => metricCells(r, metric, scales, classColumns)),
     ...hotSpotCells(r.largestHotSpot ?? null, classColumns),
   ]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { HotSpot, ImageRecord } from '../../core';
+import { IMAGE_METRICS, isOptionalMetric, type MetricDefinition } from '../../core/metrics/metricTable';
 
 /** Size and modification time: cheap to read, and they change whenever a file is rewritten. */
 export interface FileStamp {
@@ -72,13 +73,21 @@ function isHotSpot(value: unknown): value is HotSpot {
   );
 }
 
+/** The record holds the metric in the table's shape (an optional one may be absent). */
+function hasMetric(r: Record<string, unknown>, metric: MetricDefinition): boolean {
+  const value = r[metric.key];
+  if (value === undefined && isOptionalMetric(metric)) return true;
+  if (metric.shape === 'value') return isNullableNumber(value);
+  if (metric.shape === 'perClass') return Array.isArray(value) && value.every(isNullableNumber);
+  return typeof value === 'object' && value !== null && Object.values(value).every(isNullableNumber);
+}
+
 /** Shape check of a record read back from disk: a cache is data we wrote, but files get damaged. */
 export function isImageRecord(value: unknown): value is ImageRecord {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
   const confusion = r['confusion'] as Record<string, unknown> | null | undefined;
   const boundary = r['boundary'] as Record<string, unknown> | null | undefined;
-  const perScale = r['perScale'];
   return (
     typeof r['name'] === 'string' &&
     typeof r['predictionFile'] === 'string' &&
@@ -86,14 +95,7 @@ export function isImageRecord(value: unknown): value is ImageRecord {
     isNumber(r['width']) &&
     isNumber(r['height']) &&
     isNumber(r['validPixels']) &&
-    ['ce', 'adaptive', 'mergeEffect', 'miou', 'pixelAccuracy', 'boundaryMiou'].every((k) => isNullableNumber(r[k])) &&
-    typeof perScale === 'object' &&
-    perScale !== null &&
-    Object.values(perScale).every(isNullableNumber) &&
-    Array.isArray(r['perClassIoU']) &&
-    (r['perClassIoU'] as unknown[]).every(isNullableNumber) &&
-    Array.isArray(r['perClassBoundaryIoU']) &&
-    (r['perClassBoundaryIoU'] as unknown[]).every(isNullableNumber) &&
+    IMAGE_METRICS.every((metric) => hasMetric(r, metric)) &&
     isNumberArray(r['classesPresent']) &&
     Array.isArray(r['warnings']) &&
     (r['warnings'] as unknown[]).every((w) => typeof w === 'string') &&

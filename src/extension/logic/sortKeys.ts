@@ -1,6 +1,12 @@
-import { hardestFirst, type RankingKey } from '../../core/report/ranking';
+import { hardestFirst, RANKING_KEYS, type RankingKey } from '../../core/report/ranking';
 import type { ImageRecord } from '../../core';
-import { formatFixed, formatPercent } from '../../core/report/format';
+import {
+  formatMetric,
+  hardestFirstWords,
+  metricDefinition,
+  metricValue,
+  type ValueMetricKey,
+} from '../../core/metrics/metricTable';
 
 export type SortKey = RankingKey;
 
@@ -13,42 +19,20 @@ export interface SortKeyInfo {
   readonly format: (value: number) => string;
 }
 
-const fixed = (digits: number) => (value: number) => formatFixed(value, digits);
-const percent = (value: number) => formatPercent(value);
+function sortKeyInfo(key: ValueMetricKey): SortKeyInfo {
+  const metric = metricDefinition(key);
+  return {
+    label: metric.label,
+    detail: `${metric.description}, ${hardestFirstWords(key)}`,
+    value: (record) => metricValue(record, key),
+    format: (value) => formatMetric(key, value),
+  };
+}
 
-export const SORT_KEYS: Readonly<Record<SortKey, SortKeyInfo>> = {
-  adaptive: {
-    label: 'Adaptive loss',
-    detail: 'locally adaptive loss (Guo et al.), highest first',
-    value: (r) => r.adaptive,
-    format: fixed(4),
-  },
-  ce: {
-    label: 'Cross-entropy',
-    detail: 'pixel-wise cross-entropy, highest first',
-    value: (r) => r.ce,
-    format: fixed(4),
-  },
-  mergeEffect: {
-    label: 'Merge effect',
-    detail: 'CE minus adaptive loss: isolated errors, highest first',
-    value: (r) => r.mergeEffect,
-    format: fixed(4),
-  },
-  miou: { label: 'mIoU', detail: 'mean IoU of the image, lowest first', value: (r) => r.miou, format: percent },
-  pixelAccuracy: {
-    label: 'Pixel accuracy',
-    detail: 'share of valid pixels right, lowest first',
-    value: (r) => r.pixelAccuracy,
-    format: percent,
-  },
-  boundaryMiou: {
-    label: 'Boundary mIoU',
-    detail: 'Boundary IoU (Cheng et al.): how right the outlines are, lowest first',
-    value: (r) => r.boundaryMiou,
-    format: percent,
-  },
-};
+/** The sort menu, in the engine's ranking order, from the metric table. */
+export const SORT_KEYS: Readonly<Record<SortKey, SortKeyInfo>> = Object.fromEntries(
+  RANKING_KEYS.map((key) => [key, sortKeyInfo(key)]),
+) as Record<SortKey, SortKeyInfo>;
 
 export function isSortKey(value: unknown): value is SortKey {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(SORT_KEYS, value);
