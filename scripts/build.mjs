@@ -1,5 +1,5 @@
 // Bundles the extension host, CLI and worker (node) and the inspector webview (browser) with esbuild.
-import { build } from 'esbuild';
+import { build, context } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -9,6 +9,8 @@ import { buildWasm } from './build-wasm.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const production = process.argv.includes('--production');
+// `npm run watch`: rebuild each bundle when its sources change (F5 in VS Code starts it, .vscode/tasks.json).
+const watch = process.argv.includes('--watch');
 mkdirSync(dist, { recursive: true });
 // First: the bundles below and tsc take the kernels' bytes from the module it writes.
 await buildWasm();
@@ -37,16 +39,16 @@ const nodeEntries = [
   ['src/tools/makeBenchData.ts', 'make-bench-data.js'],
 ];
 
-await Promise.all([
+const bundles = [
   ...nodeEntries
     .filter(([entry]) => existsSync(join(root, entry)))
-    .map(([entry, out]) => build({ ...nodeCommon, entryPoints: [join(root, entry)], outfile: join(dist, out) })),
+    .map(([entry, out]) => ({ ...nodeCommon, entryPoints: [join(root, entry)], outfile: join(dist, out) })),
   ...[
     ['webview/inspector/main.ts', 'inspector.js'],
     ['webview/dataset/main.ts', 'dataset.js'],
   ].map(([entry, out]) =>
     existsSync(join(root, entry))
-      ? build({
+      ? {
           bundle: true,
           platform: 'browser',
           target: 'es2022',
@@ -56,10 +58,17 @@ await Promise.all([
           logLevel: 'warning',
           entryPoints: [join(root, entry)],
           outfile: join(dist, out),
-        })
-      : Promise.resolve(),
+        }
+      : undefined,
   ),
-]);
+].filter((options) => options !== undefined);
+
+if (watch) {
+  for (const options of bundles) await (await context(options)).watch();
+  console.log(`watching ${bundles.length} bundles (Ctrl+C to stop)`);
+} else {
+  await Promise.all(bundles.map((options) => build(options)));
+}
 
 // The wasm backend loads its binaries from disk next to the bundle (dist/wasm), so it works offline.
 const require = createRequire(import.meta.url);
