@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of the packaged SegLens extension inside a real VS Code (code-server),
-# driven by Debian chromium through playwright-core. Recipe: /work/shared/spec/e2e-vscode.md.
+# driven by Debian chromium through playwright-core. Recipe: docs/dev/e2e-vscode.md.
 #
 # Usage: .ci/e2e.sh [--setup-only] [--no-build]
 #   --setup-only  install the cached tooling (apt chromium + libkrb5-dev, Node 24, code-server) and stop

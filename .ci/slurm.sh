@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The SLURM test: a throwaway one-node cluster (munged, slurmctld, slurmd on this machine) started here,
 # `seglens slurm … --submit` run on it by test/slurm/slurmCluster.ts, everything stopped at the end
-# whatever happens. Needs root (apt-get, daemons). Recipe: /work/shared/spec/slurm-single-node.md.
+# whatever happens. Needs root (apt-get, daemons). Recipe: docs/dev/slurm-single-node.md.
 #   bash .ci/slurm.sh            install what is missing, start, test, stop
 #   bash .ci/slurm.sh -- CMD...  the same cluster, running CMD instead of the test
 #   SLURM_TEST_TIMEOUT=300       seconds the test may take (default 300)

@@ -2,7 +2,7 @@ import { DEFAULT_BOUNDARY_RATIO } from './metrics/boundaryIoU';
 
 export { DEFAULT_BOUNDARY_RATIO };
 
-/** Every parameter of the SegLens metric spec (shared/spec/loss.md), with its default. */
+/** Every parameter of the SegLens metric spec (docs/spec/loss.md), with its default. */
 export interface MetricOptions {
   /** Number of classes C; label ids >= C are void. */
   readonly numClasses: number;

@@ -1,6 +1,6 @@
 /**
  * Shared waits for driving VS Code (code-server 4.139.1) in chromium, per the e2e recipe
- * (shared/spec/e2e-vscode.md). Each retry below fixes a timing failure seen there:
+ * (docs/dev/e2e-vscode.md). Each retry below fixes a timing failure seen there:
  * the palette lists only commands registered when it opened, a context-menu click made at once is
  * ignored, and a right-click made as the explorer appears may open no menu.
  */

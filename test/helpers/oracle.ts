@@ -1,5 +1,5 @@
 /**
- * A second, deliberately naive implementation of shared/spec/loss.md, written from the text alone:
+ * A second, deliberately naive implementation of docs/spec/loss.md, written from the text alone:
  * full probability vectors per pixel, windows enumerated explicitly, merged distributions averaged as
  * vectors. Slow and obvious, so it can be trusted as an oracle for the engine on random inputs.
  */

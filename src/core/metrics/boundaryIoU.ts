@@ -1,5 +1,5 @@
 /**
- * Boundary IoU (shared/spec/loss.md, "Boundary IoU (v2)"; Cheng et al., CVPR 2021).
+ * Boundary IoU (docs/spec/loss.md, "Boundary IoU"; Cheng et al., CVPR 2021).
  *
  * The band of class c's mask X is X minus its erosion by a (2d+1)×(2d+1) square, outside the image
  * counting as not in X. A pixel p of class c is outside the erosion exactly when the square around p

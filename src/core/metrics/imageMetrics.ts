@@ -184,7 +184,7 @@ export function checkSameSize(label: ClassMap, prediction: Prediction): void {
   }
 }
 
-/** Evaluates one label/prediction pair exactly as shared/spec/loss.md defines it. */
+/** Evaluates one label/prediction pair exactly as docs/spec/loss.md defines it. */
 export function evaluatePair(label: ClassMap, prediction: Prediction, options: MetricOptions): ImageEvaluation {
   checkSameSize(label, prediction);
   if (prediction.type === 'soft' && prediction.scores.channels !== options.numClasses) {
