@@ -1,6 +1,12 @@
-import { DEFAULT_BOUNDARY_RATIO } from './metrics/boundaryIoU';
-
-export { DEFAULT_BOUNDARY_RATIO };
+import {
+  optionChoices,
+  optionDefault,
+  optionProblem,
+  optionSpec,
+  type GivenOptions,
+  type OptionChoice,
+  type OptionKey,
+} from './optionTable';
 
 /** Every parameter of the SegLens metric spec (docs/spec/loss.md), with its default. */
 export interface MetricOptions {
@@ -24,12 +30,13 @@ export interface MetricOptions {
   readonly boundaryRatio?: number;
 }
 
-export type Pooling = 'uniform' | 'gaussian';
-export const POOLINGS: readonly Pooling[] = ['uniform', 'gaussian'];
-export const DEFAULT_POOLING_SIGMA = 0.5;
+export type Pooling = OptionChoice<'pooling'>;
+export const POOLINGS: readonly Pooling[] = optionChoices('pooling');
+export const DEFAULT_POOLING_SIGMA = optionDefault('poolingSigma');
+export const DEFAULT_BOUNDARY_RATIO = optionDefault('boundaryRatio');
 
 /** The named loss variants: `v1` (uniform pooling, m = 1) and `paper` (Gaussian pooling, m = 5). */
-export type LossPreset = 'v1' | 'paper';
+export type LossPreset = OptionChoice<'loss'>;
 export const LOSS_PRESETS: Readonly<Record<LossPreset, { pooling: Pooling; minkowski: number }>> = {
   v1: { pooling: 'uniform', minkowski: 1 },
   paper: { pooling: 'gaussian', minkowski: 5 },
@@ -63,8 +70,8 @@ export function lossVariantName(options: MetricOptions): string {
   return `${pooling}${sigmaMatters ? ` σ=${poolingSigma}` : ''} m=${minkowski}`;
 }
 
-export type SoftValueKind = 'auto' | 'logits' | 'probabilities';
-export type SoftLayout = 'auto' | 'hwc' | 'chw';
+export type SoftValueKind = OptionChoice<'softValues'>;
+export type SoftLayout = OptionChoice<'softLayout'>;
 
 /** How files are read: everything the readers need beyond the metric itself. */
 export interface ReadOptions {
@@ -75,20 +82,20 @@ export interface ReadOptions {
 }
 
 export const DEFAULT_METRIC_OPTIONS: MetricOptions = {
-  numClasses: 21,
-  ignoreIndex: 255,
-  scales: [2, 4, 8],
-  hardEpsilon: 1e-3,
-  pooling: 'uniform',
+  numClasses: optionDefault('classes'),
+  ignoreIndex: optionDefault('ignoreIndex'),
+  scales: optionDefault('scales'),
+  hardEpsilon: optionDefault('hardEpsilon'),
+  pooling: LOSS_PRESETS[optionDefault('loss')].pooling,
   poolingSigma: DEFAULT_POOLING_SIGMA,
-  minkowski: 1,
+  minkowski: LOSS_PRESETS[optionDefault('loss')].minkowski,
   boundaryRatio: DEFAULT_BOUNDARY_RATIO,
 };
 
 export const DEFAULT_READ_OPTIONS: ReadOptions = {
-  softValues: 'auto',
-  softLayout: 'auto',
-  maxMegapixels: 64,
+  softValues: optionDefault('softValues'),
+  softLayout: optionDefault('softLayout'),
+  maxMegapixels: optionDefault('maxMegapixels'),
 };
 
 /** Log floor delta of the spec: every -log(x) is -log(max(x, delta)). */
@@ -98,38 +105,33 @@ export class OptionsError extends Error {
   override readonly name = 'OptionsError';
 }
 
-/** Checks options once at the boundary so the kernels can trust them. */
+/** Which table row checks each field of MetricOptions (the table's keys are the settings' names). */
+const METRIC_FIELDS: readonly (readonly [keyof MetricOptions, OptionKey])[] = [
+  ['numClasses', 'classes'],
+  ['ignoreIndex', 'ignoreIndex'],
+  ['scales', 'scales'],
+  ['scaleWeights', 'scaleWeights'],
+  ['hardEpsilon', 'hardEpsilon'],
+  ['pooling', 'pooling'],
+  ['poolingSigma', 'poolingSigma'],
+  ['minkowski', 'minkowski'],
+  ['boundaryRatio', 'boundaryRatio'],
+];
+
+/**
+ * Checks options once at the boundary so the kernels can trust them: each value against its row of the
+ * option table, then what relates two options.
+ */
 export function validateMetricOptions(options: MetricOptions): MetricOptions {
-  const { numClasses, ignoreIndex, scales, scaleWeights, hardEpsilon } = options;
-  if (!Number.isInteger(numClasses) || numClasses < 2 || numClasses > 65535) {
-    throw new OptionsError(`classes must be an integer from 2 to 65535, got ${numClasses}`);
+  for (const [field, key] of METRIC_FIELDS) {
+    const value = options[field];
+    if (value === undefined) continue;
+    const problem = optionProblem(optionSpec(key), value);
+    if (problem !== undefined) throw new OptionsError(`${key} ${problem}`);
   }
-  if (!Number.isInteger(ignoreIndex) || ignoreIndex < 0) {
-    throw new OptionsError(`ignore index must be a non-negative integer, got ${ignoreIndex}`);
-  }
-  if (scales.length === 0) throw new OptionsError('at least one scale is needed');
-  for (const k of scales) {
-    if (!Number.isInteger(k) || k < 1 || k > 4096) {
-      throw new OptionsError(`scales must be integers from 1 to 4096, got ${k}`);
-    }
-  }
-  if (new Set(scales).size !== scales.length) throw new OptionsError(`scales repeat: ${scales.join(',')}`);
-  if (scaleWeights !== undefined) {
-    if (scaleWeights.length !== scales.length) {
-      throw new OptionsError(`${scaleWeights.length} scale weights for ${scales.length} scales`);
-    }
-    if (scaleWeights.some((w) => !Number.isFinite(w) || w < 0)) {
-      throw new OptionsError('scale weights must be finite and non-negative');
-    }
-  }
-  if (!(hardEpsilon >= 0 && hardEpsilon < 1)) {
-    throw new OptionsError(`hard epsilon must be in [0, 1), got ${hardEpsilon}`);
-  }
-  validateLossVariant(options);
-  const { boundaryRatio } = options;
-  if (boundaryRatio !== undefined && !(boundaryRatio > 0 && boundaryRatio <= 1)) {
-    throw new OptionsError(`boundary ratio must be in (0, 1], got ${boundaryRatio}`);
-  }
+  const { scales, scaleWeights } = options;
+  if (scaleWeights !== undefined && scaleWeights.length !== scales.length)
+    throw new OptionsError(`${scaleWeights.length} scale weights for ${scales.length} scales`);
   return options;
 }
 
@@ -142,15 +144,78 @@ export function effectiveScaleWeights(options: MetricOptions): number[] {
   return options.scaleWeights ? [...options.scaleWeights] : options.scales.map(() => 1 / options.scales.length);
 }
 
-function validateLossVariant(options: MetricOptions): void {
-  const { pooling, poolingSigma, minkowski } = options;
-  if (pooling !== undefined && !POOLINGS.includes(pooling)) {
-    throw new OptionsError(`pooling must be one of ${POOLINGS.join(', ')}, got ${String(pooling)}`);
-  }
-  if (poolingSigma !== undefined && !(Number.isFinite(poolingSigma) && poolingSigma > 0 && poolingSigma <= 1e6)) {
-    throw new OptionsError(`pooling sigma must be a positive number (at most 1e6), got ${poolingSigma}`);
-  }
-  if (minkowski !== undefined && !(Number.isFinite(minkowski) && minkowski >= 1 && minkowski <= 100)) {
-    throw new OptionsError(`minkowski exponent must be from 1 to 100, got ${minkowski}`);
-  }
+/**
+ * Metric options from options as given (flags or settings), defaults from the table: `loss` picks a
+ * preset (v1 or paper), and `pooling` / `minkowski`, when given, override it.
+ */
+export function metricOptionsFrom(given: GivenOptions): MetricOptions {
+  const preset = LOSS_PRESETS[given.loss ?? optionDefault('loss')];
+  return {
+    numClasses: given.classes ?? optionDefault('classes'),
+    ignoreIndex: given.ignoreIndex ?? optionDefault('ignoreIndex'),
+    scales: [...(given.scales ?? optionDefault('scales'))],
+    ...(given.scaleWeights ? { scaleWeights: [...given.scaleWeights] } : {}),
+    hardEpsilon: given.hardEpsilon ?? optionDefault('hardEpsilon'),
+    pooling: given.pooling ?? preset.pooling,
+    poolingSigma: given.poolingSigma ?? DEFAULT_POOLING_SIGMA,
+    minkowski: given.minkowski ?? preset.minkowski,
+    boundaryRatio: given.boundaryRatio ?? DEFAULT_BOUNDARY_RATIO,
+  };
+}
+
+export function readOptionsFrom(given: GivenOptions): ReadOptions {
+  return {
+    softValues: given.softValues ?? DEFAULT_READ_OPTIONS.softValues,
+    softLayout: given.softLayout ?? DEFAULT_READ_OPTIONS.softLayout,
+    maxMegapixels: given.maxMegapixels ?? DEFAULT_READ_OPTIONS.maxMegapixels,
+  };
+}
+
+/**
+ * Every option that changes a result, resolved, under its key in the option table and in the table's
+ * order (its `metric`, `read` and `engine` rows). Every report carries it (JSON, results file, CSV,
+ * inspector), and the run hash and the extension's cache key hash it.
+ */
+export interface OptionsRecord {
+  readonly classes: number;
+  readonly ignoreIndex: number;
+  readonly scales: readonly number[];
+  /** The weights in effect (equal ones spelled out). */
+  readonly scaleWeights: readonly number[];
+  readonly hardEpsilon: number;
+  /** `v1`, `paper`, or the loss settings spelled out (lossVariantName). */
+  readonly loss: string;
+  readonly pooling: Pooling;
+  readonly poolingSigma: number;
+  readonly minkowski: number;
+  readonly boundaryRatio: number;
+  readonly softValues: SoftValueKind;
+  readonly softLayout: SoftLayout;
+  readonly maxMegapixels: number;
+  readonly compute: OptionChoice<'compute'>;
+}
+
+export function optionsRecord(options: {
+  readonly metric: MetricOptions;
+  readonly read: ReadOptions;
+  readonly compute?: OptionChoice<'compute'>;
+}): OptionsRecord {
+  const { metric, read } = options;
+  const loss = lossVariant(metric);
+  return {
+    classes: metric.numClasses,
+    ignoreIndex: metric.ignoreIndex,
+    scales: [...metric.scales],
+    scaleWeights: effectiveScaleWeights(metric),
+    hardEpsilon: metric.hardEpsilon,
+    loss: lossVariantName(metric),
+    pooling: loss.pooling,
+    poolingSigma: loss.poolingSigma,
+    minkowski: loss.minkowski,
+    boundaryRatio: effectiveBoundaryRatio(metric),
+    softValues: read.softValues,
+    softLayout: read.softLayout,
+    maxMegapixels: read.maxMegapixels,
+    compute: options.compute ?? optionDefault('compute'),
+  };
 }

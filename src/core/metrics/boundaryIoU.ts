@@ -11,8 +11,6 @@ import type { PixelTerms } from '../types';
 import { kernelsWith, Layout } from './boundaryWasm';
 import { idRuns, mapRuns, takeRuns, writeRuns, type IdRuns, type MapRuns } from './idRuns';
 
-export const DEFAULT_BOUNDARY_RATIO = 0.02;
-
 /** Pooled counts per class: what sums over images (like the confusion matrix). */
 export interface BoundaryCounts {
   readonly intersection: Float64Array;

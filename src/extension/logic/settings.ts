@@ -1,17 +1,12 @@
-// The options module directly, not the core index: settings need no image readers or TensorFlow.js.
+// The options modules directly, not the core index: settings need no image readers or TensorFlow.js.
+import { metricOptionsFrom, readOptionsFrom, type MetricOptions, type ReadOptions } from '../../core/options';
 import {
-  DEFAULT_BOUNDARY_RATIO,
-  DEFAULT_METRIC_OPTIONS,
-  DEFAULT_POOLING_SIGMA,
-  DEFAULT_READ_OPTIONS,
-  LOSS_PRESETS,
-  POOLINGS,
-  type LossPreset,
-  type MetricOptions,
-  type ReadOptions,
-  type SoftLayout,
-  type SoftValueKind,
-} from '../../core/options';
+  hasOptionType,
+  optionDefault,
+  SETTING_OPTIONS,
+  type GivenOptions,
+  type OptionChoice,
+} from '../../core/optionTable';
 
 /** Reads one `seglens.*` setting; the VS Code layer passes `workspace.getConfiguration('seglens').get`. */
 export type SettingReader = (key: string) => unknown;
@@ -28,81 +23,50 @@ export interface SegLensSettings {
   /** 0 lets the engine choose. */
   readonly workers: number;
   /** 'exact' float64 kernels, or TensorFlow.js ops for soft predictions. */
-  readonly compute: 'exact' | 'tensor';
+  readonly compute: OptionChoice<'compute'>;
   /** `auto`, `voc`, `cityscapes`, `ade20k` or a dataset JSON path (raw: trust is applied later). */
   readonly dataset: string;
-  readonly predictionIds: 'auto' | 'train' | 'label';
-}
-
-const SOFT_VALUES: readonly SoftValueKind[] = ['auto', 'logits', 'probabilities'];
-const SOFT_LAYOUTS: readonly SoftLayout[] = ['auto', 'hwc', 'chw'];
-
-function integer(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) ? value : fallback;
-}
-
-function finiteNumber(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
-function numberList(value: unknown): number[] | undefined {
-  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number') ? value : undefined;
+  readonly predictionIds: OptionChoice<'predictionIds'>;
 }
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
-  return allowed.find((candidate) => candidate === value) ?? fallback;
-}
-
 /**
- * `seglens.loss` picks a preset (v1 or paper); `pooling` and `minkowski`, when set, override it, as the
- * CLI's flags do. An unset setting reads as undefined here (the VS Code layer passes no defaults).
+ * The settings of the option table that hold a value of their row's type. A value of the wrong type
+ * reads as unset (the JSON schema already warns the user about it), so the default applies; ranges are
+ * left to the engine's `validateMetricOptions`, which checks them against the same table.
  */
-function lossSettings(get: SettingReader): Pick<MetricOptions, 'pooling' | 'poolingSigma' | 'minkowski'> {
-  const preset = LOSS_PRESETS[oneOf<LossPreset>(get('loss'), ['v1', 'paper'], 'v1')];
-  const pooling = get('pooling');
-  return {
-    pooling: POOLINGS.find((p) => p === pooling) ?? preset.pooling,
-    poolingSigma: finiteNumber(get('poolingSigma'), DEFAULT_POOLING_SIGMA),
-    minkowski: finiteNumber(get('minkowski'), preset.minkowski),
-  };
+function givenSettings(get: SettingReader): GivenOptions {
+  const given: Record<string, unknown> = {};
+  for (const spec of SETTING_OPTIONS) {
+    const value = get(spec.key);
+    if (value !== undefined && value !== null && hasOptionType(spec, value)) given[spec.key] = value;
+  }
+  return given;
 }
 
 /**
- * Turns raw settings into engine options. Values of the wrong type fall back to the spec defaults
- * (the JSON schema already warns the user about them); range checks are left to the engine's
- * `validateMetricOptions`, so there is one source of truth for what is allowed.
+ * Turns raw settings into engine options, the way the CLI turns its flags into them
+ * (`metricOptionsFrom`). An unset setting reads as undefined here (the VS Code layer passes no defaults).
  */
 export function readSettings(get: SettingReader): SegLensSettings {
-  const scaleWeights = numberList(get('scaleWeights'));
-  const names = get('classNames');
+  const given = givenSettings(get);
+  const nonEmpty = <T>(list: readonly T[] | undefined): readonly T[] | undefined =>
+    list !== undefined && list.length > 0 ? list : undefined;
+  const scaleWeights = nonEmpty(given.scaleWeights ?? undefined);
   return {
-    metric: {
-      numClasses: integer(get('classes'), DEFAULT_METRIC_OPTIONS.numClasses),
-      ignoreIndex: integer(get('ignoreIndex'), DEFAULT_METRIC_OPTIONS.ignoreIndex),
-      scales: numberList(get('scales')) ?? [...DEFAULT_METRIC_OPTIONS.scales],
-      ...(scaleWeights !== undefined ? { scaleWeights } : {}),
-      hardEpsilon: finiteNumber(get('hardEpsilon'), DEFAULT_METRIC_OPTIONS.hardEpsilon),
-      ...lossSettings(get),
-      boundaryRatio: finiteNumber(get('boundaryRatio'), DEFAULT_BOUNDARY_RATIO),
-    },
-    read: {
-      softValues: oneOf(get('softValues'), SOFT_VALUES, DEFAULT_READ_OPTIONS.softValues),
-      softLayout: oneOf(get('softLayout'), SOFT_LAYOUTS, DEFAULT_READ_OPTIONS.softLayout),
-      maxMegapixels: finiteNumber(get('maxMegapixels'), DEFAULT_READ_OPTIONS.maxMegapixels),
-    },
+    metric: metricOptionsFrom({ ...given, scales: nonEmpty(given.scales), scaleWeights }),
+    read: readOptionsFrom(given),
     colorTable: optionalString(get('colorTable')),
-    classNames:
-      Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string') ? names : undefined,
+    classNames: nonEmpty(given.classNames),
     labelsFolder: optionalString(get('labelsFolder')),
     imagesFolder: optionalString(get('imagesFolder')),
-    workers: Math.max(0, integer(get('workers'), 0)),
-    compute: oneOf(get('compute'), ['exact', 'tensor'] as const, 'exact'),
-    dataset: optionalString(get('dataset')) ?? 'auto',
-    predictionIds: oneOf(get('predictionIds'), ['auto', 'train', 'label'] as const, 'auto'),
+    workers: Math.max(0, given.workers ?? optionDefault('workers')),
+    compute: given.compute ?? optionDefault('compute'),
+    dataset: optionalString(get('dataset')) ?? optionDefault('dataset'),
+    predictionIds: given.predictionIds ?? optionDefault('predictionIds'),
   };
 }
 
