@@ -1,74 +1,37 @@
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_BOUNDARY_RATIO,
-  DEFAULT_METRIC_OPTIONS,
-  DEFAULT_POOLING_SIGMA,
-  DEFAULT_READ_OPTIONS,
-  LOSS_PRESETS,
-  POOLINGS,
-  type LossPreset,
-  type MetricOptions,
-  type ReadOptions,
-  type SoftLayout,
-  type SoftValueKind,
-} from '../core/options';
 import type { DatasetRequest } from '../core/datasets/prepareDataset';
-import { DELTA_KEYS, type DeltaKey } from '../core/report/compare';
+import { isDirectory, searchLabelFolder } from '../core/io/labelFolder';
+import { metricOptionsFrom, readOptionsFrom, type MetricOptions, type ReadOptions } from '../core/options';
+import {
+  FLAG_OPTIONS,
+  optionDefault,
+  parseOptionText,
+  type CliCommand,
+  type GivenOptions,
+  type OptionChoice,
+  type OptionSpec,
+} from '../core/optionTable';
+import type { DeltaKey } from '../core/report/compare';
+import { COMMAND_NAMES, commandHelp, flagChoices, HELP_FLAG, mainHelp } from './help';
+import { nearest } from './suggest';
 
+/** Wrong use of the command line: exit 2, with a pointer to the help. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    /** The command whose help to point to. */
+    readonly command?: CliCommand,
+  ) {
+    super(message);
+  }
 }
 
-export const USAGE = `Usage:
-  seglens eval PRED_DIR --labels LABEL_DIR [options]
-  seglens eval PRED_DIR --labels LABEL_DIR --shard I/N|auto [--shards N] --out FILE|DIR [options]
-  seglens merge DIR | PART.jsonl... [--out MERGED.jsonl] [--json] [--csv FILE]
-  seglens slurm PRED_DIR --labels LABEL_DIR --shards N --out DIR [--partition P] [--time T] [--submit] [options]
-  seglens compare PRED_A PRED_B --labels LABEL_DIR [options of eval] [--sort METRIC]
-
-Options of eval:
-  --labels DIR           label folder, sub-folders included (may be PRED_DIR itself); files pair by
-                         stem after known suffixes (_gtFine_labelIds, _pred, _target, gt, ...)
-  --dataset D            auto (default) | voc | cityscapes | ade20k | FILE.json: classes, void, id
-                         encodings and names of the dataset; auto detects it and says how
-  --prediction-ids S     auto (default) | train | label: ids the predictions are written in
-  --pair P:L             pairing patterns, e.g. {stem}_seg.png:{stem}_gtFine_color.png
-  --classes N            number of classes C (default: the dataset's, else ${DEFAULT_METRIC_OPTIONS.numClasses})
-  --ignore ID            ignore index (default: the dataset's, else ${DEFAULT_METRIC_OPTIONS.ignoreIndex})
-  --scales K,K,...       window sizes of the adaptive loss (default ${DEFAULT_METRIC_OPTIONS.scales.join(',')})
-  --weights W,W,...      weight of each scale (default equal)
-  --hard-eps E           smoothing of hard predictions (default ${DEFAULT_METRIC_OPTIONS.hardEpsilon})
-  --loss V               v1 (default: uniform pooling, m = 1) | paper (gaussian pooling, m = 5);
-                         --pooling / --minkowski given too override the preset
-  --pooling P            uniform | gaussian: how a group's distributions merge (default uniform)
-  --pooling-sigma S      Gaussian width as a fraction of the window size (default ${DEFAULT_POOLING_SIGMA})
-  --minkowski M          Minkowski exponent of L_k over the groups, >= 1 (default 1)
-  --boundary-ratio R     Boundary IoU band as a fraction of the image diagonal (default ${DEFAULT_BOUNDARY_RATIO})
-  --soft-values V        auto | logits | probabilities (default auto)
-  --layout L             auto | hwc | chw for .npy scores (default auto)
-  --color-table T        voc | cityscapes | FILE.json, for colour-coded PNGs (default: the dataset's)
-  --max-megapixels N     refuse larger images unread (default ${DEFAULT_READ_OPTIONS.maxMegapixels})
-  --workers N            worker threads (default: one per core; 0 = main thread)
-  --compute M            exact (float64, default) | tensor (TensorFlow.js ops for soft predictions)
-  --shard I/N            evaluate only shard I of N (0-based) ...
-  --shard auto           ... with I/N from a SLURM job array or a Kubernetes Indexed Job (with --shards N)
-  --out FILE|DIR         ... and write it as JSON lines for 'seglens merge' (into DIR: part-I-of-N.jsonl)
-  --top N                rows in the hardest-images table (default 10)
-  --json                 print one JSON object instead of the table
-  --csv FILE             also write one CSV row per image
-
-Options of merge: DIR must hold parts 0..N-1 of one run; --out writes the merged records as one JSON
-lines file (what VS Code's "SegLens: Open Results…" reads).
-
-Options of slurm (and every option of eval, passed on to each shard):
-  --shards N             array tasks
-  --out DIR              where the scripts, the parts, the logs and merged.jsonl/merged.json go
-  --partition P          sbatch --partition
-  --time T               sbatch --time of each task (e.g. 30:00)
-  --submit               submit the array and the merge job (afterok); otherwise print how to
-
-Options of compare: those of eval (not --shard/--shards/--out), and
-  --sort METRIC          regression order: ${DELTA_KEYS.join(' | ')} (default miou)`;
+/** Printing help or the version is a command too: it ends with exit 0. */
+export interface HelpCommand {
+  readonly command: 'help';
+  readonly text: string;
+}
 
 export interface EvalCommand {
   readonly command: 'eval';
@@ -81,7 +44,7 @@ export interface EvalCommand {
   readonly read: ReadOptions;
   readonly colorTable?: string;
   readonly workers?: number;
-  readonly compute: 'exact' | 'tensor';
+  readonly compute: OptionChoice<'compute'>;
   readonly shard?: string;
   /** --shards N: the shard count for --shard auto under Kubernetes, a check under SLURM. */
   readonly shards?: number;
@@ -124,163 +87,157 @@ export interface OutputOptions {
   readonly top: number;
 }
 
-function numberList(text: string, flag: string): number[] {
-  const values = text.split(',').map((s) => Number(s.trim()));
-  if (values.some((v) => !Number.isFinite(v)) || values.length === 0)
-    throw new UsageError(`${flag} wants numbers separated by commas, got ${JSON.stringify(text)}`);
-  return values;
+export type Command = EvalCommand | MergeCommand | SlurmCommand | CompareCommand;
+
+/** A command as parsed, before its label folder is settled (undefined: no --labels given). */
+type Draft<T> = Omit<T, 'labelsDir'> & { readonly labelsDir: string | undefined };
+type SlurmDraft = Omit<SlurmCommand, 'eval'> & { readonly eval: Draft<EvalCommand> };
+export type ParsedCommand = Draft<EvalCommand> | MergeCommand | SlurmDraft | Draft<CompareCommand> | HelpCommand;
+
+/** The flags a command takes, from the option table. */
+function flagsOf(command: CliCommand): OptionSpec[] {
+  return FLAG_OPTIONS.filter((spec) => spec.commands?.includes(command));
 }
 
-function integer(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0)
-    throw new UsageError(`${flag} wants a non-negative integer, got ${JSON.stringify(text)}`);
-  return value;
+const SPEC_BY_FLAG: ReadonlyMap<string, OptionSpec> = new Map(FLAG_OPTIONS.map((spec) => [spec.flag!, spec]));
+
+/** The flags as words typed on the command line, by flag name. */
+type Words = Readonly<Record<string, string | boolean | undefined>>;
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (words: readonly string[]): string =>
+  words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)!}`;
+
+/** Every flag the command line names must be one the command takes: else say what was meant. */
+function checkFlagNames(command: CliCommand, args: readonly string[]): void {
+  const { tokens } = parseArgs({ args: [...args], strict: false, allowPositionals: true, tokens: true });
+  const known = flagsOf(command).map((spec) => spec.flag!);
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === HELP_FLAG.flag || token.rawName === `-${HELP_FLAG.short}`) continue;
+    if (known.includes(token.name)) continue;
+    const owners = SPEC_BY_FLAG.get(token.name)?.commands;
+    if (owners !== undefined)
+      throw new UsageError(`${token.rawName} is an option of ${listed(owners)}, not ${command}`, command);
+    const guess = token.rawName.startsWith('--') ? nearest(token.name, [...known, HELP_FLAG.flag]) : undefined;
+    throw new UsageError(
+      `unknown option ${token.rawName}${guess !== undefined ? `; did you mean --${guess}?` : ''}`,
+      command,
+    );
+  }
 }
 
-function oneOf<T extends string>(text: string | undefined, flag: string, allowed: readonly T[], fallback: T): T {
-  if (text === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(text))
-    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
-  return text as T;
-}
-
-function positiveNumber(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new UsageError(`${flag} wants a positive number, got ${JSON.stringify(text)}`);
-  return value;
-}
-
-/** --loss picks a preset; --pooling, --pooling-sigma and --minkowski spell out or override it. */
-function lossOptions(values: {
-  loss?: string;
-  pooling?: string;
-  'pooling-sigma'?: string;
-  minkowski?: string;
-}): Pick<MetricOptions, 'pooling' | 'poolingSigma' | 'minkowski'> {
-  const preset = LOSS_PRESETS[oneOf<LossPreset>(values.loss, '--loss', ['v1', 'paper'], 'v1')];
-  const minkowski = positiveNumber(values.minkowski, '--minkowski') ?? preset.minkowski;
-  if (minkowski < 1) throw new UsageError(`--minkowski wants a number >= 1, got ${JSON.stringify(values.minkowski)}`);
-  return {
-    pooling: oneOf(values.pooling, '--pooling', POOLINGS, preset.pooling),
-    poolingSigma: positiveNumber(values['pooling-sigma'], '--pooling-sigma') ?? DEFAULT_POOLING_SIGMA,
-    minkowski,
+/** parseArgs' own complaints (a value missing, a value given to a switch) in our words. */
+function parseWords(command: CliCommand, args: readonly string[]): { words: Words; positionals: string[] } {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    [HELP_FLAG.flag]: { type: 'boolean', short: HELP_FLAG.short },
   };
-}
-
-const OPTIONS = {
-  labels: { type: 'string' },
-  dataset: { type: 'string' },
-  'prediction-ids': { type: 'string' },
-  pair: { type: 'string' },
-  classes: { type: 'string' },
-  ignore: { type: 'string' },
-  scales: { type: 'string' },
-  weights: { type: 'string' },
-  'hard-eps': { type: 'string' },
-  loss: { type: 'string' },
-  pooling: { type: 'string' },
-  'pooling-sigma': { type: 'string' },
-  minkowski: { type: 'string' },
-  'boundary-ratio': { type: 'string' },
-  'soft-values': { type: 'string' },
-  layout: { type: 'string' },
-  'color-table': { type: 'string' },
-  'max-megapixels': { type: 'string' },
-  workers: { type: 'string' },
-  compute: { type: 'string' },
-  shard: { type: 'string' },
-  shards: { type: 'string' },
-  out: { type: 'string' },
-  top: { type: 'string' },
-  json: { type: 'boolean' },
-  csv: { type: 'string' },
-  partition: { type: 'string' },
-  time: { type: 'string' },
-  submit: { type: 'boolean' },
-  sort: { type: 'string' },
-} as const;
-
-type Values = ReturnType<
-  typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>
->['values'];
-
-/** Options that are not passed on from `seglens slurm` to each task's eval: the script sets or replaces them. */
-const NOT_PASSED_ON: ReadonlySet<string> = new Set([
-  'labels',
-  'shard',
-  'shards',
-  'out',
-  'top',
-  'json',
-  'csv',
-  'partition',
-  'time',
-  'submit',
-  'sort',
-]);
-
-export function parseCommandLine(argv: readonly string[]): EvalCommand | MergeCommand | SlurmCommand | CompareCommand {
-  const [command, ...rest] = argv;
-  let parsed;
+  for (const spec of flagsOf(command)) options[spec.flag!] = { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
   try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS });
+    const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true, options });
+    return { words: values, positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const message = (error as Error).message;
+    const flag = /'(--?[\w-]+)/.exec(message)?.[1];
+    const spec = flag !== undefined ? SPEC_BY_FLAG.get(flag.replace(/^--/, '')) : undefined;
+    if (/argument missing/.test(message) && spec)
+      throw new UsageError(`${flag} needs a value (${spec.placeholder ?? 'a value'})`, command);
+    if (/does not take an argument/.test(message)) throw new UsageError(`${flag} takes no value`, command);
+    if (/ambiguous/.test(message) && spec)
+      throw new UsageError(`${flag} needs a value; to give one starting with '-', write ${flag}=VALUE`, command);
+    throw new UsageError(message.split('. ')[0] ?? message, command);
   }
-  const { values, positionals } = parsed;
-  const output: OutputOptions = { json: values.json ?? false, csv: values.csv, top: integer(values.top, '--top', 10) };
+}
+
+/** The typed value of every flag given, checked against its row (type, range, allowed values). */
+function givenOptions(command: CliCommand, words: Words): GivenOptions {
+  const given: Record<string, unknown> = {};
+  for (const spec of flagsOf(command)) {
+    const word = words[spec.flag!];
+    if (word === undefined) continue;
+    if (typeof word === 'boolean') {
+      given[spec.key] = word;
+      continue;
+    }
+    const parsed = parseOptionText(spec, word);
+    if ('problem' in parsed) throw new UsageError(`--${spec.flag} ${parsed.problem}`, command);
+    const choices = flagChoices(spec);
+    if (choices !== undefined && !choices.includes(word))
+      throw new UsageError(`--${spec.flag} must be one of ${choices.join(', ')}, got ${JSON.stringify(word)}`, command);
+    given[spec.key] = parsed.value;
+  }
+  return given;
+}
+
+function commandName(word: string | undefined): CliCommand {
+  if (word === undefined) throw new UsageError('no command given');
+  if ((COMMAND_NAMES as readonly string[]).includes(word)) return word as CliCommand;
+  const guess = nearest(word, COMMAND_NAMES);
+  throw new UsageError(
+    `unknown command ${JSON.stringify(word)}${guess !== undefined ? `; did you mean ${guess}?` : ''}`,
+  );
+}
+
+/**
+ * The command line as a command. `seglens --help`, `seglens help [COMMAND]`, `seglens COMMAND --help`
+ * and `seglens --version` are commands too; flags come from the option table. Without `--labels`,
+ * `labelsDir` is undefined: `readCommandLine` looks for the folder.
+ */
+export function parseCommandLine(argv: readonly string[], version = 'unknown'): ParsedCommand {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h') return { command: 'help', text: mainHelp(version) };
+  if (first === '--version' || first === '-V') return { command: 'help', text: `seglens ${version}` };
+  if (first === 'help')
+    return { command: 'help', text: rest[0] === undefined ? mainHelp(version) : commandHelp(commandName(rest[0])) };
+  const command = commandName(first);
+  if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', text: commandHelp(command) };
+  checkFlagNames(command, rest);
+  const { words, positionals } = parseWords(command, rest);
+  const given = givenOptions(command, words);
+  const output: OutputOptions = {
+    json: given.json ?? false,
+    csv: given.csv ?? undefined,
+    top: given.top ?? optionDefault('top'),
+  };
   if (command === 'merge') {
-    if (positionals.length === 0) throw new UsageError('merge needs a folder of parts or at least one shard file');
-    return { command, files: positionals, out: values.out, output };
+    if (positionals.length === 0)
+      throw new UsageError('merge needs a folder of parts or at least one shard file', command);
+    return { command, files: positionals, out: given.out ?? undefined, output };
   }
-  if (command === 'slurm') return slurmCommand(values, positionals, output);
-  if (command === 'compare') return compareCommand(values, positionals, output);
-  if (values.sort !== undefined) throw new UsageError('--sort is an option of compare');
-  if (command !== 'eval')
-    throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
-  if (values.shard !== undefined && values.out === undefined) throw new UsageError('--shard needs --out');
-  for (const flag of ['partition', 'time', 'submit'] as const)
-    if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to seglens slurm, not eval`);
-  return evalCommand(values, positionals, output);
+  if (command === 'slurm') return slurmCommand(words, given, positionals, output);
+  if (command === 'compare') return compareCommand(given, positionals, output);
+  if (given.shard != null && given.out == null) throw new UsageError('--shard needs --out', command);
+  return evalCommand(given, positionals, output);
 }
 
-function positiveShards(values: Values): number | undefined {
-  if (values.shards === undefined) return undefined;
-  const shards = integer(values.shards, '--shards', 0);
-  if (shards < 1) throw new UsageError('--shards wants a positive integer');
-  return shards;
-}
+/** Flags of eval that `seglens slurm` does not pass on to each task: the script sets or replaces them. */
+const PASSED_ON = (spec: OptionSpec): boolean =>
+  spec.key !== 'labelsFolder' &&
+  !['shard', 'slurm', 'output'].includes(spec.group) &&
+  !!spec.commands?.includes('eval');
 
-function slurmCommand(values: Values, positionals: string[], output: OutputOptions): SlurmCommand {
-  const shards = positiveShards(values);
-  if (shards === undefined) throw new UsageError('slurm needs --shards N (the number of array tasks)');
-  if (values.out === undefined) throw new UsageError('slurm needs --out DIR (scripts, parts and the merged result)');
-  if (values.shard !== undefined) throw new UsageError('slurm sets each task’s shard itself: drop --shard');
+function slurmCommand(words: Words, given: GivenOptions, positionals: string[], output: OutputOptions): SlurmDraft {
+  if (given.shards == null) throw new UsageError('slurm needs --shards N (the number of array tasks)', 'slurm');
+  if (given.out == null) throw new UsageError('slurm needs --out DIR (scripts, parts and the merged result)', 'slurm');
   const evalArgs: string[] = [];
-  for (const [key, value] of Object.entries(values)) {
-    if (NOT_PASSED_ON.has(key) || value === undefined || value === false) continue;
-    evalArgs.push(`--${key}`, ...(value === true ? [] : [String(value)]));
+  for (const spec of flagsOf('slurm').filter(PASSED_ON)) {
+    const word = words[spec.flag!];
+    if (word === undefined || word === false) continue;
+    evalArgs.push(`--${spec.flag}`, ...(word === true ? [] : [word]));
   }
   return {
     command: 'slurm',
-    eval: evalCommand(values, positionals, output),
+    eval: evalCommand(given, positionals, output, 'slurm'),
     evalArgs,
-    shards,
-    out: values.out,
-    partition: values.partition,
-    time: values.time,
-    submit: values.submit ?? false,
+    shards: given.shards,
+    out: given.out,
+    partition: given.partition ?? undefined,
+    time: given.time ?? undefined,
+    submit: given.submit ?? false,
   };
 }
 
-function compareCommand(values: Values, positionals: string[], output: OutputOptions): CompareCommand {
-  if (positionals.length !== 2) throw new UsageError('compare needs exactly two prediction folders');
-  for (const flag of ['shard', 'shards', 'out', 'partition', 'time', 'submit'] as const)
-    if (values[flag] !== undefined) throw new UsageError(`compare takes no --${flag}`);
+function compareCommand(given: GivenOptions, positionals: string[], output: OutputOptions): Draft<CompareCommand> {
+  if (positionals.length !== 2) throw new UsageError('compare needs exactly two prediction folders', 'compare');
   const {
     command: _command,
     predictionsDir: _dir,
@@ -288,65 +245,86 @@ function compareCommand(values: Values, positionals: string[], output: OutputOpt
     shards: _shards,
     out: _out,
     ...shared
-  } = evalCommand(values, positionals.slice(0, 1), output, 'compare');
+  } = evalCommand(given, positionals.slice(0, 1), output, 'compare');
   return {
     ...shared,
     command: 'compare',
     predictionsA: positionals[0]!,
     predictionsB: positionals[1]!,
-    sortKey: oneOf<DeltaKey>(values.sort, '--sort', DELTA_KEYS, 'miou'),
+    sortKey: (given.sort ?? optionDefault('sort')) as DeltaKey,
   };
 }
 
-function evalCommand(values: Values, positionals: string[], output: OutputOptions, name = 'eval'): EvalCommand {
-  if (positionals.length !== 1) throw new UsageError('eval needs exactly one prediction folder');
-  if (!values.labels) throw new UsageError(`${name} needs --labels LABEL_DIR`);
-  const hardEpsilon =
-    values['hard-eps'] === undefined ? DEFAULT_METRIC_OPTIONS.hardEpsilon : Number(values['hard-eps']);
-  const boundaryRatio =
-    values['boundary-ratio'] === undefined ? DEFAULT_BOUNDARY_RATIO : Number(values['boundary-ratio']);
-  if (!(boundaryRatio > 0 && boundaryRatio <= 1))
-    throw new UsageError(`--boundary-ratio wants a number in (0, 1], got ${JSON.stringify(values['boundary-ratio'])}`);
-  const maxMegapixels =
-    values['max-megapixels'] === undefined ? DEFAULT_READ_OPTIONS.maxMegapixels : Number(values['max-megapixels']);
-  if (!(maxMegapixels > 0))
-    throw new UsageError(`--max-megapixels wants a positive number, got ${JSON.stringify(values['max-megapixels'])}`);
-  const metric: MetricOptions = {
-    numClasses: integer(values.classes, '--classes', DEFAULT_METRIC_OPTIONS.numClasses),
-    ignoreIndex: integer(values.ignore, '--ignore', DEFAULT_METRIC_OPTIONS.ignoreIndex),
-    scales: values.scales ? numberList(values.scales, '--scales') : DEFAULT_METRIC_OPTIONS.scales,
-    ...(values.weights ? { scaleWeights: numberList(values.weights, '--weights') } : {}),
-    hardEpsilon,
-    ...lossOptions(values),
-    boundaryRatio,
-  };
+function evalCommand(
+  given: GivenOptions,
+  positionals: string[],
+  output: OutputOptions,
+  name: 'eval' | 'compare' | 'slurm' = 'eval',
+): Draft<EvalCommand> {
+  if (positionals.length !== 1) throw new UsageError(`${name} needs exactly one prediction folder`, name);
+  const metric: MetricOptions = metricOptionsFrom(given);
+  const read: ReadOptions = readOptionsFrom(given);
   return {
     command: 'eval',
     predictionsDir: positionals[0]!,
-    labelsDir: values.labels,
+    labelsDir: given.labelsFolder,
     metric,
-    explicit: { classes: values.classes !== undefined, ignore: values.ignore !== undefined },
+    explicit: { classes: given.classes !== undefined, ignore: given.ignoreIndex !== undefined },
     dataset: {
-      dataset: values.dataset ?? 'auto',
-      predictionIds: oneOf(values['prediction-ids'], '--prediction-ids', ['auto', 'train', 'label'] as const, 'auto'),
-      ...(values.pair !== undefined ? { pair: values.pair } : {}),
+      dataset: given.dataset ?? optionDefault('dataset'),
+      predictionIds: given.predictionIds ?? optionDefault('predictionIds'),
+      ...(given.pair != null ? { pair: given.pair } : {}),
     },
-    read: {
-      softValues: oneOf<SoftValueKind>(
-        values['soft-values'],
-        '--soft-values',
-        ['auto', 'logits', 'probabilities'],
-        'auto',
-      ),
-      softLayout: oneOf<SoftLayout>(values.layout, '--layout', ['auto', 'hwc', 'chw'], 'auto'),
-      maxMegapixels,
-    },
-    colorTable: values['color-table'],
-    workers: values.workers === undefined ? undefined : integer(values.workers, '--workers', 0),
-    compute: oneOf(values.compute, '--compute', ['exact', 'tensor'] as const, 'exact'),
-    shard: values.shard,
-    shards: positiveShards(values),
-    out: values.out,
+    read,
+    colorTable: given.colorTable,
+    workers: given.workers,
+    compute: given.compute ?? optionDefault('compute'),
+    shard: given.shard ?? undefined,
+    shards: given.shards ?? undefined,
+    out: given.out ?? undefined,
     output,
   };
+}
+
+/** The label folder: `--labels`, else the one the extension would find beside the predictions, else a stop. */
+async function labelsFor(
+  predictionsDir: string,
+  labelsDir: string | undefined,
+  name: CliCommand,
+  note: (line: string) => void,
+): Promise<string> {
+  if (labelsDir !== undefined) return labelsDir;
+  if (!(await isDirectory(predictionsDir))) throw new Error(`${predictionsDir}: folder does not exist`);
+  const search = await searchLabelFolder(predictionsDir);
+  if (search.folder === undefined)
+    throw new UsageError(
+      `no label folder found for ${predictionsDir}; give --labels LABEL_DIR. Looked in:\n` +
+        search.looked.map((line) => `  ${line}`).join('\n'),
+      name,
+    );
+  note(`labels: ${search.folder} (${search.how}; --labels overrides it)`);
+  return search.folder;
+}
+
+/** The command line as a command whose label folder is known (looked for when not given); `note` says which was taken. */
+export async function readCommandLine(
+  argv: readonly string[],
+  version: string,
+  note: (line: string) => void,
+): Promise<Command | HelpCommand> {
+  const command = parseCommandLine(argv, version);
+  switch (command.command) {
+    case 'help':
+    case 'merge':
+      return command;
+    case 'eval':
+      return { ...command, labelsDir: await labelsFor(command.predictionsDir, command.labelsDir, 'eval', note) };
+    case 'compare':
+      return { ...command, labelsDir: await labelsFor(command.predictionsA, command.labelsDir, 'compare', note) };
+    case 'slurm': {
+      const { eval: draft } = command;
+      const labelsDir = await labelsFor(draft.predictionsDir, draft.labelsDir, 'slurm', note);
+      return { ...command, eval: { ...draft, labelsDir } };
+    }
+  }
 }

@@ -30,8 +30,7 @@ import {
   type ShardSpec,
 } from '../core/report/shards';
 import {
-  parseCommandLine,
-  USAGE,
+  readCommandLine,
   UsageError,
   type CompareCommand,
   type EvalCommand,
@@ -40,6 +39,7 @@ import {
 } from './args';
 import { runSlurm } from './slurm';
 import { formatCompareTable, formatTable } from './table';
+import { packageVersion } from './version';
 
 /** A failure that ends the command with a one-line reason. */
 class CommandFailure extends Error {}
@@ -288,15 +288,17 @@ async function runMerge(command: MergeCommand): Promise<void> {
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    const command = parseCommandLine(argv);
-    if (command.command === 'eval') await runEval(command);
+    const command = await readCommandLine(argv, packageVersion(), (line) => process.stderr.write(`${line}\n`));
+    if (command.command === 'help') process.stdout.write(`${command.text}\n`);
+    else if (command.command === 'eval') await runEval(command);
     else if (command.command === 'compare') await runCompare(command);
     else if (command.command === 'merge') await runMerge(command);
     else await runSlurm(command);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`seglens: ${error.message}\n\n${USAGE}\n`);
+      const help = error.command !== undefined ? `seglens ${error.command} --help` : 'seglens --help';
+      process.stderr.write(`seglens: ${error.message}\nRun '${help}' for usage.\n`);
       return 2;
     }
     process.stderr.write(`seglens: ${errorText(error)}\n`);

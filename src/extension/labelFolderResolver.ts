@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { STATE_KEYS } from './ids';
-import { findSiblingLabelFolder, isDirectory } from './logic/folderDiscovery';
+import { findSiblingLabelFolder, isDirectory } from '../core/io/labelFolder';
 
 /**
  * Finds the label folder for a prediction folder: the `seglens.labelsFolder` setting, else an

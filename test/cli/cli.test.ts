@@ -145,12 +145,12 @@ test('nothing to evaluate exits 1 with a one-line reason; bad usage exits 2', ()
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /nope: folder does not exist/);
 
-  const usage = seglens('eval', PREDICTIONS);
+  const usage = seglens('eval', PREDICTIONS, LABELS);
   assert.equal(usage.status, 2);
-  assert.match(usage.stderr, /eval needs --labels LABEL_DIR/);
+  assert.match(usage.stderr, /eval needs exactly one prediction folder/);
   const badScale = seglens('eval', PREDICTIONS, '--labels', LABELS, '--scales', '2,0');
-  assert.equal(badScale.status, 1);
-  assert.match(badScale.stderr, /scales must be integers from 1 to 4096, got 0/);
+  assert.equal(badScale.status, 2);
+  assert.match(badScale.stderr, /--scales must be integers in \[1, 4096\], separated by commas, got "2,0"/);
 });
 
 test('options reach the metric: one scale of 1 makes the adaptive loss equal CE', () => {

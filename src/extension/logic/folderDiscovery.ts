@@ -1,32 +1,12 @@
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-
-/** Folder names that usually hold ground-truth label maps, most specific first (VOC, then generic). */
-export const LABEL_FOLDER_NAMES: readonly string[] = [
-  'SegmentationClass',
-  'SegmentationClassAug',
-  'gtFine',
-  'labels',
-  'gt',
-  'annotations',
-  'ground_truth',
-];
+// The label folder is found by the engine's search, shared with the CLI; the photos are the extension's.
+import { findSiblingFolder } from '../../core/io/labelFolder';
 
 /** Folder names that usually hold the RGB input images. */
 export const IMAGE_FOLDER_NAMES: readonly string[] = ['JPEGImages', 'leftImg8bit', 'images', 'img'];
 
-/** Split folders inside a label tree (`gtFine/val`, `annotations/validation`): the one predictions are usually for. */
-const VALIDATION_SPLITS: readonly string[] = ['val', 'validation'];
-
 export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png'];
-
-export async function isDirectory(candidate: string): Promise<boolean> {
-  try {
-    return (await stat(candidate)).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 export async function isFile(candidate: string): Promise<boolean> {
   try {
@@ -34,78 +14,6 @@ export async function isFile(candidate: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function childDirectories(parent: string): Promise<string[]> {
-  try {
-    const entries = await readdir(parent, { withFileTypes: true });
-    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-  } catch {
-    return [];
-  }
-}
-
-/**
- * Finds a folder named like one of `names` (case-insensitive) beside `folder`, then beside its
- * parent: predictions often live one level deeper than the dataset root (e.g. `results/model-a/`).
- * The folder itself is never returned, so a prediction folder called `labels` cannot pair with itself.
- */
-export async function findSiblingFolder(folder: string, names: readonly string[]): Promise<string | undefined> {
-  const self = path.resolve(folder);
-  for (const parent of [path.dirname(self), path.dirname(path.dirname(self))]) {
-    const children = await childDirectories(parent);
-    for (const wanted of names) {
-      const match = children.find((child) => child.toLowerCase() === wanted.toLowerCase());
-      if (match !== undefined && path.join(parent, match) !== self) return path.join(parent, match);
-    }
-    if (parent === path.dirname(parent)) break;
-  }
-  return undefined;
-}
-
-const PREDICTION_WORD = /predictions|prediction|preds|pred/i;
-
-/**
- * Label names built from the prediction folder's own name (`soft-predictions` → `soft-labels`,
- * `val_preds` → `val_gt`), so parallel layouts pair with their own labels before a generic folder.
- * A folder named just `predictions` derives nothing: the generic order applies.
- */
-export function labelNamesDerivedFrom(predictionsDir: string): string[] {
-  const name = path.basename(path.resolve(predictionsDir));
-  const match = PREDICTION_WORD.exec(name);
-  if (match === null || match[0].length === name.length) return [];
-  return ['labels', 'label', 'gt', 'annotations', 'ground_truth'].map((word) => name.replace(PREDICTION_WORD, word));
-}
-
-/** Label files named as such (`_target`, `_gtFine_labelIds`, `<id>gt`): the folder holds its own labels. */
-const LABEL_NAME = /(_gtFine_labelTrainIds|_gtFine_labelIds|_gtFine_color|_target|_labels?|_mask|_?gt)\.(png|npy)$/i;
-
-async function holdsLabels(folder: string): Promise<boolean> {
-  try {
-    return (await readdir(folder)).some((name) => LABEL_NAME.test(name));
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The label folder for a prediction folder: a sibling named like one (entering its `val` or
- * `validation` split when it has one, as Cityscapes' `gtFine/val` and ADE20K's
- * `annotations/validation`), else the prediction folder itself when it holds label-named files.
- */
-export async function findSiblingLabelFolder(predictionsDir: string): Promise<string | undefined> {
-  const sibling = await findSiblingFolder(predictionsDir, [
-    ...labelNamesDerivedFrom(predictionsDir),
-    ...LABEL_FOLDER_NAMES,
-  ]);
-  if (sibling !== undefined) {
-    const children = await childDirectories(sibling);
-    const split = VALIDATION_SPLITS.map((name) => children.find((c) => c.toLowerCase() === name)).find(
-      (c) => c !== undefined,
-    );
-    return split !== undefined ? path.join(sibling, split) : sibling;
-  }
-  return (await holdsLabels(predictionsDir)) ? predictionsDir : undefined;
 }
 
 export function stemOf(file: string): string {

@@ -3,11 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import {
-  findRgbImage,
-  findSiblingLabelFolder,
-  labelNamesDerivedFrom,
-} from '../../../src/extension/logic/folderDiscovery';
+import { findSiblingLabelFolder, labelNamesDerivedFrom } from '../../../src/core/io/labelFolder';
+import { findRgbImage } from '../../../src/extension/logic/folderDiscovery';
 
 const root = mkdtempSync(path.join(tmpdir(), 'seglens-folders-'));
 after(() => rmSync(root, { recursive: true, force: true }));
