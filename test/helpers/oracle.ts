@@ -184,3 +184,22 @@ export function oracleBoundary(input: OracleInput, predicted: number[], ratio: n
     miou: defined.length ? defined.reduce((a, b) => a + b, 0) / defined.length : null,
   };
 }
+
+/**
+ * Ids >= numClasses in a map other than `allowed` (a label's ignore index), pixel by pixel; for a
+ * prediction, only where its label (`scoredWhere`) is valid: a prediction on a void pixel is never
+ * scored, so never a miss.
+ */
+export function naiveOutOfRange(
+  ids: ArrayLike<number>,
+  numClasses: number,
+  allowed: number,
+  scoredWhere?: { readonly ids: ArrayLike<number>; readonly ignoreIndex: number },
+): { count: number; largest: number } {
+  const outside = Array.from(ids).filter((id, p) => {
+    const label = scoredWhere?.ids[p];
+    const scored = label === undefined || (label < numClasses && label !== scoredWhere!.ignoreIndex);
+    return id >= numClasses && id !== allowed && scored;
+  });
+  return { count: outside.length, largest: Math.max(0, ...outside) };
+}

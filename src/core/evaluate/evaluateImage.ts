@@ -25,16 +25,26 @@ export function fromWireOutcome(outcome: WirePairOutcome): PairOutcome {
   return outcome.type === 'image' ? { type: 'image', record: fromWireRecord(outcome.record) } : outcome;
 }
 
-/** Ids the spec tolerates (void in labels, misses in predictions) but that usually mean a wrong class count. */
-function outOfRangeIds(map: ClassMap, numClasses: number, allowed: number): { count: number; largest: number } {
+/**
+ * Ids the spec tolerates (void in labels, misses in predictions) but that usually mean a wrong class
+ * count. A prediction counts only where its label is valid: on a void pixel it is never scored, so the
+ * id there is no miss (ADE20K's label 0 and the copies of it in a perfect prediction).
+ */
+function outOfRangeIds(
+  map: ClassMap,
+  numClasses: number,
+  ignoreIndex: number,
+  scoredWhere?: ClassMap,
+): { count: number; largest: number } {
   let count = 0;
   let largest = 0;
   for (let p = 0; p < map.ids.length; p++) {
     const id = map.ids[p]!;
-    if (id >= numClasses && id !== allowed) {
-      count++;
-      if (id > largest) largest = id;
-    }
+    if (id < numClasses || id === ignoreIndex) continue;
+    const label = scoredWhere?.ids[p];
+    if (label !== undefined && (label >= numClasses || label === ignoreIndex)) continue;
+    count++;
+    if (id > largest) largest = id;
   }
   return { count, largest };
 }
@@ -54,7 +64,7 @@ function rangeWarnings(
     );
   }
   if (prediction.type === 'hard') {
-    const inPrediction = counted?.prediction ?? outOfRangeIds(prediction.map, numClasses, -1);
+    const inPrediction = counted?.prediction ?? outOfRangeIds(prediction.map, numClasses, -1, label);
     if (inPrediction.count > 0) {
       warnings.push(
         `prediction has ${inPrediction.count} pixels with ids >= ${numClasses} (up to ${inPrediction.largest}), counted as misses: is the class count right?`,

@@ -37,7 +37,10 @@ export interface FusedHardResult {
   readonly ce: number;
   readonly adaptive: AdaptiveLossResult;
   readonly confusion: ConfusionMatrix;
-  /** Found in the same pass: label ids >= C other than the ignore index, prediction ids >= C (all pixels). */
+  /**
+   * Found in the same pass: label ids >= C other than the ignore index, and prediction ids >= C on valid
+   * label pixels (the misses of `confusion.unknown`; a prediction on a void pixel is never one).
+   */
   readonly outOfRange: { readonly label: IdRange; readonly prediction: IdRange };
 }
 
@@ -423,8 +426,8 @@ class BasePass {
     const { C, ignoreIndex } = this;
     const pixels = to - from;
     if (y >= C || y === ignoreIndex) {
+      // A void pixel's prediction is never scored: whatever id it has is no miss.
       if (y !== ignoreIndex) this.labelRange.add(y, pixels);
-      if (guess >= C) this.predictionRange.add(guess, pixels);
       return;
     }
     this.validPixels += pixels;

@@ -69,14 +69,16 @@ function baseCounts(image: ImageSegments, height: number, costs: HardCosts): Bas
       const guess = segments[offset + 3 * s + 2]!;
       const pixels = to - from;
       from = to;
-      if (guess >= C) predictionRange.add(guess, pixels);
       if (y >= C || y === ignoreIndex) {
         if (y !== ignoreIndex) labelRange.add(y, pixels);
         continue;
       }
       valid += pixels;
       if (guess < C) confusion.counts[y * C + guess]! += pixels;
-      else confusion.unknown[y]! += pixels;
+      else {
+        confusion.unknown[y]! += pixels;
+        predictionRange.add(guess, pixels);
+      }
     }
   }
   const range = (r: RangeCounter): FusedHardResult['outOfRange']['label'] => ({ count: r.count, largest: r.largest });

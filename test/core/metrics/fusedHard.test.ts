@@ -9,6 +9,7 @@ import type { MetricOptions } from '../../../src/core/options';
 import { seededRandom } from '../../../src/core/synthetic/scenes';
 import type { ClassMap, HotSpot, ImageMetrics } from '../../../src/core/types';
 import { blobMaps } from '../../helpers/randomCases';
+import { naiveOutOfRange } from '../../helpers/oracle';
 
 const SCALE_SETS: readonly (readonly number[])[] = [
   [2, 4, 8],
@@ -50,11 +51,6 @@ function randomCase(seed: number): { label: ClassMap; prediction: ClassMap; opti
   };
   if (random() < 0.25) options = { ...options, scaleWeights: options.scales.map(() => random()) };
   return { label, prediction, options };
-}
-
-function naiveRange(ids: ArrayLike<number>, numClasses: number, allowed: number): { count: number; largest: number } {
-  const outside = Array.from(ids).filter((id) => id >= numClasses && id !== allowed);
-  return { count: outside.length, largest: Math.max(0, ...outside) };
 }
 
 const close = (a: number | null, b: number | null, where: string): void => {
@@ -112,8 +108,11 @@ test('the fused hard kernel equals the general path to 1e-12 (odd sizes, void, o
     assert.equal(fused.validPixels, general.validPixels);
     close(fused.ce, general.ce, `seed ${seed}: ce`);
     assert.deepEqual(fused.outOfRange, {
-      label: naiveRange(label.ids, options.numClasses, options.ignoreIndex),
-      prediction: naiveRange(prediction.ids, options.numClasses, -1),
+      label: naiveOutOfRange(label.ids, options.numClasses, options.ignoreIndex),
+      prediction: naiveOutOfRange(prediction.ids, options.numClasses, -1, {
+        ids: label.ids,
+        ignoreIndex: options.ignoreIndex,
+      }),
     });
   }
   assert.ok(fusedCases > 400, `${fusedCases} cases took the fused kernel`);

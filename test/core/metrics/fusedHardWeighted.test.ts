@@ -12,7 +12,7 @@ import type { ClassMap, HotSpot, ImageMetrics } from '../../../src/core/types';
 import { blobMaps } from '../../helpers/randomCases';
 import { classMap, goldenOptions, goldenPrediction } from '../../helpers/fixtures';
 import { goldenCases, relativeClose } from '../../helpers/golden';
-import { oracle } from '../../helpers/oracle';
+import { oracle, naiveOutOfRange } from '../../helpers/oracle';
 
 const SCALE_SETS: readonly (readonly number[])[] = [[2, 4, 8], [1, 3, 6], [4], [2, 3], [8, 2, 4]];
 const CLASS_COUNTS = [2, 3, 21, 150];
@@ -125,11 +125,6 @@ function assertSameSpots(fused: readonly HotSpot[], general: readonly HotSpot[],
 }
 
 /** Ids >= C in a map other than `allowed` (the labels' ignore index): how many, and the largest. */
-function naiveRange(ids: ArrayLike<number>, numClasses: number, allowed: number): { count: number; largest: number } {
-  const outside = Array.from(ids).filter((id) => id >= numClasses && id !== allowed);
-  return { count: outside.length, largest: Math.max(0, ...outside) };
-}
-
 /** Mean of the general path's merge-effect map over valid pixels: the spec's image-level merge effect. */
 function meanOfMergeMap(label: ClassMap, prediction: ClassMap, options: MetricOptions): number {
   const terms = hardPixelTerms(label, prediction, options);
@@ -151,8 +146,11 @@ test('the weighted hard kernel equals the general path to 1e-12 (sizes, classes,
     assertSameMetrics(fused.metrics, general.metrics, where);
     close(fused.metrics.mergeEffect, meanOfMergeMap(label, prediction, options), `${where}: mean of M`);
     assert.deepEqual(fused.outOfRange, {
-      label: naiveRange(label.ids, options.numClasses, options.ignoreIndex),
-      prediction: naiveRange(prediction.ids, options.numClasses, -1),
+      label: naiveOutOfRange(label.ids, options.numClasses, options.ignoreIndex),
+      prediction: naiveOutOfRange(prediction.ids, options.numClasses, -1, {
+        ids: label.ids,
+        ignoreIndex: options.ignoreIndex,
+      }),
     });
     ties += assertSameSpots(fused.maps.hotSpots, general.maps.hotSpots, where);
     spots += fused.maps.hotSpots.length;
