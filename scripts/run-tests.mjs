@@ -1,5 +1,5 @@
 // Runs every compiled *.test.js under out/test with node's test runner (Node 20 has no --test globs).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -26,10 +26,33 @@ if (files.length === 0) {
 // The tests make scratch folders with mkdtemp(os.tmpdir()); one folder per run, removed at the end,
 // keeps them from piling up in /tmp however a test ends.
 const scratch = mkdtempSync(join(tmpdir(), 'seglens-tests-'));
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
+// The report is passed through as it comes and read as well, to say at the end what was skipped and why.
+const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+  stdio: ['ignore', 'pipe', 'inherit'],
   cwd: root,
   env: { ...process.env, TMPDIR: scratch },
 });
+let report = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  report += chunk.toString('utf8');
+});
+const status = await new Promise((done) => child.on('close', (code) => done(code ?? 1)));
 rmSync(scratch, { recursive: true, force: true });
-process.exit(result.status ?? 1);
+process.stdout.write(skippedSummary(report));
+process.exit(status);
+
+/** `skipped N` and, per reason, how many tests it skipped (the spec reporter prints `﹣ name (…) # reason`). */
+function skippedSummary(text) {
+  const count = /^ℹ skipped (\d+)$/m.exec(text);
+  if (count === null) return '';
+  const byReason = new Map();
+  const seen = new Set();
+  for (const [, name, reason] of text.matchAll(/^\s*﹣ (.*) \([\d.]+m?s\) # (.*)$/gm)) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  const reasons = [...byReason].map(([reason, n]) => `\n  ${n} × ${reason}`).join('');
+  return `\nskipped ${count[1]}${reasons}\n`;
+}

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
-const totals = { passed: 0, failed: 0 };
+const totals = { passed: 0, failed: 0, skipped: 0 };
 
 function run(label, command, args) {
   console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
@@ -21,6 +21,8 @@ function run(label, command, args) {
   const fail = /^ℹ fail (\d+)$/m.exec(result.stdout ?? '');
   totals.passed += pass ? Number(pass[1]) : 0;
   totals.failed += fail ? Number(fail[1]) : 0;
+  const skipped = /^ℹ skipped (\d+)$/m.exec(result.stdout ?? '');
+  totals.skipped += skipped ? Number(skipped[1]) : 0;
   if (result.status !== 0 && !(fail && Number(fail[1]) > 0)) totals.failed += 1; // a crash before any summary
   return result.status === 0;
 }
@@ -31,5 +33,5 @@ if (process.getuid?.() === 0) ok = run('SLURM cluster', 'bash', [join(root, '.ci
 else console.log('\n=== SLURM cluster: not run (needs root to install and start the daemons; CI runs it)');
 if (existsSync(join(root, '.ci', 'e2e.sh')))
   ok = run('end-to-end in VS Code', 'bash', [join(root, '.ci', 'e2e.sh'), '--no-build']) && ok;
-console.log(`\nall: ${totals.passed} passed, ${totals.failed} failed`);
+console.log(`\nall: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(ok && totals.failed === 0 ? 0 : 1);

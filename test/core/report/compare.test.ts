@@ -7,10 +7,9 @@ import { test } from 'node:test';
 import { compareReports, DELTA_KEYS, type CompareReport } from '../../../src/core/report/compare';
 import type { JsonReport } from '../../../src/core/report/jsonReport';
 import { REPO_ROOT } from '../../helpers/golden';
+import { REAL } from '../../helpers/realData';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
-/** Read-only real data beside the checkout (never copied into the project; see its README). */
-const REAL = join(REPO_ROOT, '..', 'shared', 'data', 'real');
 const TRAMAC = join(REAL, 'voc-tramac-awesome-semseg', 'tests');
 const KERAS_FCN = join(REAL, 'voc-kevinddchen-keras-fcn', 'assets');
 
