@@ -144,7 +144,8 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
   /** Only an image of the current results can be opened: the name is looked up, never used as a path. */
   private async openImage(name: string, pair: ConfusionPair): Promise<void> {
     const record = this.store.all().find((r) => r.name === name);
-    const target = record !== undefined ? inspectorTargetFor(this.store, record, 'a', pair) : undefined;
+    const target =
+      record !== undefined ? inspectorTargetFor(this.store, record, 'a', { kind: 'confusionCell', pair }) : undefined;
     if (target === undefined) {
       this.log.warn(`dataset panel: ${name} is not among the evaluated images`);
       return;

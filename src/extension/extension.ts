@@ -41,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     inspector,
     dataset,
     vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.inspector, inspector),
+    inspector.onDidShowImage((name) => tree.revealImage(view, name)),
     vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.dataset, dataset),
     store.onDidChange(() => {
       // setContext is a round trip to the workbench: send it only when the answer changes, not per image.

@@ -60,6 +60,24 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
           : undefined;
   }
 
+  /** Image and summary rows sit at the top level; facts under the summary, skipped files under their group. */
+  getParent(node: Node): Node | undefined {
+    if (node.kind === 'fact') return { kind: 'summary' };
+    if (node.kind === 'skipped') return { kind: 'skippedGroup' };
+    return undefined;
+  }
+
+  /**
+   * Selects the row of an image (the inspector stepped to it), when the view is visible and lists it:
+   * the view is never opened for it, and focus stays where it is.
+   */
+  revealImage(view: vscode.TreeView<Node>, name: string): void {
+    if (!view.visible) return;
+    const record = this.store.ordered().find((r) => r.name === name);
+    if (record === undefined) return;
+    view.reveal({ kind: 'image', record }, { select: true, focus: false }).then(undefined, () => undefined);
+  }
+
   getChildren(node?: Node): Node[] {
     if (node === undefined) return this.rootNodes();
     if (node.kind === 'summary') return this.summaryFacts();

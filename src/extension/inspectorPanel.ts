@@ -18,6 +18,7 @@ import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { findRgbImage } from './logic/folderDiscovery';
 import { perClassIoUDelta } from './logic/comparison';
 import { imageMessage } from './logic/inspectorMessage';
+import { describeOpenedFrom, navigationNames, positionIn, stepIn, type OpenedFrom } from './logic/navigationList';
 import type { ResultsStore } from './resultsStore';
 
 /** One image to show and everything needed to compute it again. */
@@ -28,6 +29,8 @@ export interface InspectorTarget {
   readonly settings: RunSettings;
   /** Opened from this confusion-matrix cell: the confusion layer lights its pixels. */
   readonly confusion?: ConfusionPair;
+  /** The list Next/Previous step through; none for a single image (Run Loss on Current Image). */
+  readonly from?: OpenedFrom;
   /** Comparing two prediction folders: `pair` is the shown model's, `other` the other's of the same image. */
   readonly comparison?: { readonly shown: Model; readonly other: FilePair; readonly otherPredictionsDir: string };
 }
@@ -40,12 +43,13 @@ export function inspectorTargetFor(
   store: ResultsStore,
   record: ImageRecord,
   shown: Model = 'a',
-  confusion?: ConfusionPair,
+  from: OpenedFrom = { kind: 'hardExamples' },
 ): InspectorTarget | undefined {
   const source = store.source;
   if (source === undefined) return undefined;
   const aPair: FilePair = { name: record.name, predictionFile: record.predictionFile, labelFile: record.labelFile };
-  const base = { labelsDir: source.labelsDir, settings: source.settings, ...(confusion ? { confusion } : {}) };
+  const confusion = from.kind === 'confusionCell' ? from.pair : undefined;
+  const base = { labelsDir: source.labelsDir, settings: source.settings, from, ...(confusion ? { confusion } : {}) };
   const comparison = store.comparison;
   const b = comparison?.records.get(record.name);
   if (comparison === undefined || b === undefined)
@@ -117,6 +121,9 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
   private pendingError: string | undefined;
   /** Bumped per request so a slow earlier image never overwrites a later one. */
   private generation = 0;
+  private readonly shownImage = this.register(new vscode.EventEmitter<string>());
+  /** Fires with the image's name each time the panel shows an image of the results (the view's selection follows). */
+  readonly onDidShowImage = this.shownImage.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -229,6 +236,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
       labelsDir: target.labelsDir,
     };
     await this.workspaceState.update(STATE_KEYS.inspectorTarget, stored);
+    if (target.from !== undefined) this.shownImage.fire(target.pair.name);
     if (this.panel !== undefined) this.panel.title = `SegLens: ${target.pair.name}`;
     this.rgbImage = await findRgbImage(target.pair, {
       ...(target.settings.imageFolderNames !== undefined ? { folderNames: target.settings.imageFolderNames } : {}),
@@ -257,11 +265,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
       const { record, maps } = await evaluateImage(target.pair, target.settings.engine);
       const comparison = await this.comparisonFor(target, record);
       if (generation !== this.generation || this.panel !== panel) return; // superseded or closed meanwhile
-      const order = this.store.ordered();
-      // While B is shown, its place is that of the same image of A in the (regression) order.
-      const aFile =
-        target.comparison?.shown === 'b' ? target.comparison.other.predictionFile : target.pair.predictionFile;
-      const index = order.findIndex((r) => r.predictionFile === aFile);
+      const position = this.positionOf(target);
       const imageUri =
         this.rgbImage !== undefined ? panel.webview.asWebviewUri(vscode.Uri.file(this.rgbImage)).toString() : null;
       await this.post(
@@ -273,7 +277,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
           classNames: target.settings.classNames,
           colorTable: target.settings.engine.colorTable,
           imageUri,
-          position: index >= 0 ? { index, total: order.length } : { index: 0, total: 1 },
+          position: position ?? { index: 0, total: 1 },
           lossVariant: lossVariantName(target.settings.engine.metric),
           confusionPair: target.confusion ?? null,
           comparison,
@@ -350,23 +354,41 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     }
   }
 
-  /** Next/previous in the current hard-example order, when the shown image belongs to it. */
+  /** The names of the list the target was opened from, when it belongs to the current results. */
+  private listOf(target: InspectorTarget): readonly string[] | undefined {
+    const source = this.store.source;
+    // While B is shown, A's folder is the other one; either way the list is of A's results.
+    const aDir = target.comparison?.shown === 'b' ? target.comparison.otherPredictionsDir : target.predictionsDir;
+    if (target.from === undefined || source === undefined || source.predictionsDir !== aDir) return undefined;
+    return navigationNames(target.from, {
+      ordered: this.store.ordered(),
+      all: this.store.all(),
+      numClasses: source.settings.engine.metric.numClasses,
+    });
+  }
+
+  /** Where the target sits in its list, with the list named; undefined for a lone image. */
+  private positionOf(target: InspectorTarget): { index: number; total: number; list: string } | undefined {
+    const names = this.listOf(target);
+    const at = names === undefined ? undefined : positionIn(names, target.pair.name);
+    if (at === undefined || target.from === undefined) return undefined;
+    return { ...at, list: describeOpenedFrom(target.from, target.settings.classNames) };
+  }
+
+  /** Next/previous in the list the image was opened from (see navigationList.ts). */
   private async navigate(direction: NavigateDirection): Promise<void> {
     const target = this.target;
-    const source = this.store.source;
-    const shownB = target?.comparison?.shown === 'b';
-    const aDir = shownB ? target?.comparison?.otherPredictionsDir : target?.predictionsDir;
-    if (target === undefined || source === undefined || source.predictionsDir !== aDir) {
+    const names = target === undefined ? undefined : this.listOf(target);
+    if (target === undefined || names === undefined) {
       void vscode.window.showInformationMessage(
         "SegLens: evaluate this image's folder to step through its hard examples.",
       );
       return;
     }
-    const aFile =
-      shownB && target.comparison !== undefined ? target.comparison.other.predictionFile : target.pair.predictionFile;
-    const next = this.store.neighbour(aFile, direction === 'next' ? 1 : -1);
-    if (next === undefined) return;
-    const nextTarget = inspectorTargetFor(this.store, next, shownB ? 'b' : 'a');
+    const next = stepIn(names, target.pair.name, direction === 'next' ? 1 : -1);
+    const record = next === undefined ? undefined : this.store.findByName(next.name);
+    if (record === undefined || target.from === undefined) return;
+    const nextTarget = inspectorTargetFor(this.store, record, target.comparison?.shown ?? 'a', target.from);
     if (nextTarget !== undefined) await this.display(nextTarget);
   }
 

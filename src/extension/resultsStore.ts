@@ -205,13 +205,10 @@ export class ResultsStore extends Disposable {
     return this.records.get(predictionFile);
   }
 
-  /** The image `step` places away in the current order, wrapping at the ends. */
-  neighbour(predictionFile: string, step: 1 | -1): ImageRecord | undefined {
-    const order = this.ordered();
-    if (order.length === 0) return undefined;
-    const index = order.findIndex((r) => r.predictionFile === predictionFile);
-    if (index < 0) return order[0];
-    return order[(index + step + order.length) % order.length];
+  /** The record of an image name (names are unique within one set of results). */
+  findByName(name: string): ImageRecord | undefined {
+    for (const record of this.records.values()) if (record.name === name) return record;
+    return undefined;
   }
 
   summary(): DatasetSummary | undefined {

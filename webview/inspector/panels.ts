@@ -21,7 +21,9 @@ function metricEntry(list: HTMLElement, title: string, value: string, key: strin
 export function showHeader(dom: InspectorDom, image: ImageMessage): void {
   dom.imageName.textContent = image.name;
   dom.imageName.title = image.name;
-  dom.position.textContent = `${image.position.index + 1} of ${image.position.total}`;
+  const { index, total, list } = image.position;
+  dom.position.textContent = `${index + 1} of ${total}${list !== undefined ? ` · ${list}` : ''}`;
+  dom.position.title = list !== undefined ? `Next and Previous step through ${list}` : '';
   const { metrics } = image;
   const perScale = Object.entries(metrics.perScale)
     .map(([scale, loss]) => `L_${scale} = ${formatLoss(loss)}`)

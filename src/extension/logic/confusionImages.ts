@@ -6,17 +6,26 @@ export function cellCount(record: ImageRecord, numClasses: number, pair: Confusi
   return record.confusion.counts[pair.label * numClasses + pair.predicted] ?? 0;
 }
 
-/** Images holding pixels of one confusion cell, most such pixels first (ties by name), cut at `limit`. */
+/** Images holding pixels of one confusion cell, most such pixels first, ties by name. */
+export function rankedCellImages(
+  records: readonly ImageRecord[],
+  numClasses: number,
+  pair: ConfusionPair,
+): { name: string; count: number }[] {
+  return records
+    .map((record) => ({ name: record.name, count: cellCount(record, numClasses, pair) }))
+    .filter((entry) => entry.count > 0)
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The cell's images (rankedCellImages) cut at `limit`, and how many there are in all. */
 export function imagesForCell(
   records: readonly ImageRecord[],
   numClasses: number,
   pair: ConfusionPair,
   limit = MAX_CELL_IMAGES,
 ): { images: { name: string; count: number }[]; total: number } {
-  const ranked = records
-    .map((record) => ({ name: record.name, count: cellCount(record, numClasses, pair) }))
-    .filter((entry) => entry.count > 0)
-    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const ranked = rankedCellImages(records, numClasses, pair);
   return { images: ranked.slice(0, limit), total: ranked.length };
 }
 

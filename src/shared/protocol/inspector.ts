@@ -130,8 +130,11 @@ export interface ImageMessage {
   /** A webview URI (from `asWebviewUri`) of the photo, or null when there is none. */
   readonly imageUri: string | null;
   readonly metrics: InspectorMetrics;
-  /** Where this image sits in the hard-example order; index is 0-based. */
-  readonly position: { readonly index: number; readonly total: number };
+  /**
+   * Where this image sits in the list it was opened from (Next/Previous step through it); index is
+   * 0-based, `list` names the list ("hard examples", "cell car → road"); a lone image is 0 of 1, no list.
+   */
+  readonly position: { readonly index: number; readonly total: number; readonly list?: string };
   /**
    * Half-width of the merge-effect colour scale; null means "use max |M| of this image" so the
    * heatmap always spans its own extremes. A fixed value makes images comparable.
@@ -350,9 +353,13 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
   const classColors = readArray(record.classColors, `${path}.classColors`, numClasses).map((color, c) =>
     readColor(color, `${path}.classColors[${c}]`),
   );
-  const position = readRecord(record.position, `${path}.position`, ['index', 'total']);
+  const position = readRecord(record.position, `${path}.position`, ['index', 'total'], ['list']);
   const total = readInteger(position.total, `${path}.position.total`, 1, Number.MAX_SAFE_INTEGER);
   const index = readInteger(position.index, `${path}.position.index`, 0, total - 1);
+  const list =
+    position.list === undefined
+      ? undefined
+      : readString(position.list, `${path}.position.list`, PROTOCOL_LIMITS.maxTextLength);
   const range = readFiniteOrNull(record.mergeEffectRange, `${path}.mergeEffectRange`);
   if (range !== null && range <= 0) {
     fail(`${path}.mergeEffectRange`, 'a positive number or null');
@@ -371,7 +378,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     imageUri:
       record.imageUri === null ? null : readString(record.imageUri, `${path}.imageUri`, PROTOCOL_LIMITS.maxUriLength),
     metrics: readMetrics(record.metrics, `${path}.metrics`, numClasses),
-    position: { index, total },
+    position: { index, total, ...(list !== undefined ? { list } : {}) },
     mergeEffectRange: range,
     lossVariant: readString(record.lossVariant, `${path}.lossVariant`, PROTOCOL_LIMITS.maxLossVariantLength),
     hotSpots: readArrayUpTo(record.hotSpots, `${path}.hotSpots`, PROTOCOL_LIMITS.maxHotSpots).map((spot, i) =>
