@@ -13,6 +13,7 @@ import { resultsToJson } from './logic/exportResults';
 import { MAX_RESULTS_FILE_BYTES, parseResultsFile } from './logic/openResults';
 import { classNamesFor } from './logic/settings';
 import { isSortKey, SORT_KEYS, type SortKey } from './logic/sortKeys';
+import { isCompareSortKey, WORST_CLASS_DROP, type CompareSortKey } from './logic/comparison';
 import { rememberEvaluatedFolders } from './lastResults';
 
 type Handler = (services: CommandServices, ...args: unknown[]) => Promise<void>;
@@ -161,17 +162,34 @@ async function openInspector(services: CommandServices, arg: unknown): Promise<v
 }
 
 async function pickSort(services: CommandServices): Promise<void> {
+  const { store } = services;
+  if (store.comparison !== undefined) return pickCompareSort(services);
   const items = (Object.keys(SORT_KEYS) as SortKey[]).map((key) => ({
     key,
     label: SORT_KEYS[key].label,
     detail: SORT_KEYS[key].detail,
-    picked: key === services.store.sortKey,
-    description: key === services.store.sortKey ? 'current' : undefined,
+    picked: key === store.sortKey,
+    description: key === store.sortKey ? 'current' : undefined,
   }));
   const choice = await vscode.window.showQuickPick(items, { title: 'SegLens: sort hard examples by' });
   if (choice === undefined || !isSortKey(choice.key)) return;
-  services.store.setSort(choice.key);
+  store.setSort(choice.key);
   await services.context.workspaceState.update(STATE_KEYS.sortKey, choice.key);
+}
+
+/** While comparing: B's regression by any metric, or the largest drop of one class IoU. */
+async function pickCompareSort(services: CommandServices): Promise<void> {
+  const { store } = services;
+  const keys: CompareSortKey[] = ['worstClassDrop', ...(Object.keys(SORT_KEYS) as SortKey[])];
+  const items = keys.map((key) => ({
+    key,
+    label: key === 'worstClassDrop' ? WORST_CLASS_DROP.label : `${SORT_KEYS[key].label} regression`,
+    detail:
+      key === 'worstClassDrop' ? WORST_CLASS_DROP.detail : `B − A of ${SORT_KEYS[key].label}, largest regression first`,
+    description: key === store.compareSortKey ? 'current' : undefined,
+  }));
+  const choice = await vscode.window.showQuickPick(items, { title: 'SegLens: order the comparison by' });
+  if (choice !== undefined && isCompareSortKey(choice.key)) store.setCompareSort(choice.key);
 }
 
 async function pickClassFilter(services: CommandServices): Promise<void> {

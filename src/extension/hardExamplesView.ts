@@ -141,7 +141,12 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
         ['A / B mIoU (mean per image)', `${percent(summary?.meanImageMiou)} / ${percent(b.meanImageMiou)}`],
         ['A / B boundary mIoU', `${percent(summary?.boundaryMiou)} / ${percent(b.boundaryMiou)}`],
         ['A / B pixel accuracy', `${percent(summary?.pixelAccuracy)} / ${percent(b.pixelAccuracy)}`],
-        ['order', 'largest mIoU regression of B first'],
+        [
+          'order',
+          this.store.compareSortKey === 'worstClassDrop'
+            ? 'largest class IoU drop of B first'
+            : `largest ${SORT_KEYS[this.store.compareSortKey].label} regression of B first`,
+        ],
       );
     }
     return facts.map(([label, value]) => ({ kind: 'fact', label, value }));
@@ -210,7 +215,12 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     item.description =
       comparison === undefined
         ? describeRecord(record, this.store.sortKey)
-        : describeDelta(record, comparison.records.get(record.name));
+        : describeDelta(
+            record,
+            comparison.records.get(record.name),
+            this.store.compareSortKey,
+            this.store.source?.settings.classNames,
+          );
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.appendText(`${record.name} (${record.width}×${record.height})\n\n`);
     tooltip.appendText(

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DatasetAccumulator, type DatasetSummary, type ImageRecord, type SkippedFile } from '../core';
 import type { ConfusionPair } from '../shared/protocol';
-import { rankByRegression, type Comparison } from './logic/comparison';
+import { rankByRegression, type Comparison, type CompareSortKey } from './logic/comparison';
 import { cellCount } from './logic/confusionImages';
 import { Disposable } from './logic/dispose';
 import { filterByClass, rankRecords, type SortKey } from './logic/sortKeys';
@@ -44,6 +44,8 @@ export class ResultsStore extends Disposable {
   private orderedCache: ImageRecord[] | undefined;
   private cellFilter: ConfusionPair | undefined;
   private comparedWith: Comparison | undefined;
+  /** The order while comparing: B's regression by this key, largest first. */
+  private compareSort: CompareSortKey = 'miou';
 
   constructor(
     private sort: SortKey,
@@ -63,6 +65,9 @@ export class ResultsStore extends Disposable {
   }
   get sortKey(): SortKey {
     return this.sort;
+  }
+  get compareSortKey(): CompareSortKey {
+    return this.compareSort;
   }
   get filterClass(): number | undefined {
     return this.classFilter;
@@ -157,6 +162,12 @@ export class ResultsStore extends Disposable {
     this.touch();
   }
 
+  /** The order of the list while comparing (the sort menu offers these keys then). */
+  setCompareSort(key: CompareSortKey): void {
+    this.compareSort = key;
+    this.touch();
+  }
+
   setClassFilter(classId: number | undefined): void {
     this.classFilter = classId;
     this.touch();
@@ -187,7 +198,7 @@ export class ResultsStore extends Disposable {
     const filtered = filterByClass([...this.records.values()], this.classFilter);
     const ranked =
       this.comparedWith !== undefined
-        ? rankByRegression(filtered, this.comparedWith.records)
+        ? rankByRegression(filtered, this.comparedWith.records, this.compareSort)
         : rankRecords(filtered, this.sort);
     const pair = this.cellFilter;
     const numClasses = this.currentSource?.settings.engine.metric.numClasses;
