@@ -1,5 +1,4 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { loadColorTable, type ColorTable } from '../core/io/colorTable';
 import type { SkippedFile } from '../core/io/pairing';
@@ -16,17 +15,16 @@ import { compareReports, compareToCsv } from '../core/report/compare';
 import { buildJsonReport, type DatasetInfo, type JsonReport } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { shardFromEnvironment } from '../core/report/shardEnvironment';
+import { resultsHeader, ResultsWriter, type ResultsHeader } from '../core/report/resultsFile';
 import {
   formatShard,
   inShard,
   parseShard,
-  partFileName,
-  PartWriter,
-  readShardFolder,
-  readShards,
+  planMerge,
+  readMerge,
+  resultsTarget,
   runHash,
   ShardError,
-  type MergedShards,
   type ShardSpec,
 } from '../core/report/shards';
 import {
@@ -53,6 +51,7 @@ async function writeReport(
   metric: MetricOptions,
   seconds: number,
   info?: DatasetInfo,
+  scope?: string,
 ): Promise<void> {
   const scales = metric.scales;
   const ranked = [...rows].sort(hardestFirst('adaptive'));
@@ -70,14 +69,15 @@ async function writeReport(
     output.json
       ? `${JSON.stringify(buildJsonReport(backend, metric, ranked, dataset, skipped, info))}
 `
-      : formatTable(
-          ranked.slice(0, output.top),
-          dataset,
-          skipped,
-          `${backend}, loss ${lossVariantName(metric)}`,
-          seconds,
-          info,
-        ),
+      : (scope !== undefined ? `${scope}\n` : '') +
+          formatTable(
+            ranked.slice(0, output.top),
+            dataset,
+            skipped,
+            `${backend}, loss ${lossVariantName(metric)}`,
+            seconds,
+            info,
+          ),
   );
   if (rows.length === 0) throw new CommandFailure(`no image could be evaluated (${skipped.length} skipped)`);
 }
@@ -91,12 +91,10 @@ function resolveShard(command: EvalCommand): ShardSpec | undefined {
   return spec;
 }
 
-/** `--out` names a folder when it is one, or ends with a separator: the part is then `part-<i>-of-<n>.jsonl` in it. */
-async function partFile(out: string, spec: ShardSpec): Promise<string> {
-  const isFolder = out.endsWith('/') || out.endsWith(sep) || (await stat(out).catch(() => undefined))?.isDirectory();
-  if (!isFolder) return out;
-  await mkdir(out, { recursive: true });
-  return join(out, partFileName(spec));
+/** The display names of the classes: the dataset's or the colour table's, else `class <id>`. */
+function classNamesOf(numClasses: number, ...sources: (readonly string[] | undefined)[]): string[] {
+  const source = sources.find((names) => names !== undefined && names.length > 0);
+  return Array.from({ length: numClasses }, (_, id) => source?.[id] ?? `class ${id}`);
 }
 
 interface FolderRun {
@@ -106,6 +104,8 @@ interface FolderRun {
   readonly skipped: SkippedFile[];
   readonly metric: MetricOptions;
   readonly info: DatasetInfo;
+  /** "shard 2/3: 4 of 12 pairs" when one shard of the folder was evaluated. */
+  readonly scope?: string;
 }
 
 /**
@@ -117,6 +117,7 @@ async function evaluateFolder(
   command: EvalCommand | CompareCommand,
   shard?: ShardSpec,
   outPath?: string,
+  sharded = false,
 ): Promise<FolderRun> {
   let colorTable: ColorTable | undefined;
   if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
@@ -147,21 +148,23 @@ async function evaluateFolder(
   const backend = await computeLabel(command.compute);
   const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;
   const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
+  const header = (): ResultsHeader =>
+    resultsHeader({
+      shard: formatShard(shard ?? { index: 0, count: 1 }),
+      run: runHash(options, predictionsDir, command.labelsDir),
+      backend,
+      engine: options,
+      predictionsDir,
+      labelsDir: command.labelsDir,
+      info,
+      classNames: classNamesOf(metric.numClasses, preset?.classNames, options.colorTable?.classNames),
+      photoFolderNames: preset?.imageFolders ?? [],
+    });
   const out =
     shard && outPath !== undefined
-      ? PartWriter.open(await partFile(outPath, shard), {
-          type: 'header',
-          version: 2,
-          shard: formatShard(shard),
-          run: runHash(options, predictionsDir, command.labelsDir),
-          backend,
-          metric,
-          info,
-          predictionsDir: resolve(predictionsDir),
-          labelsDir: resolve(command.labelsDir),
-        })
+      ? ResultsWriter.open(await resultsTarget(outPath, shard, sharded), header())
       : undefined;
-  for (const unpaired of skipped) out?.addSkipped(unpaired);
+  for (const unpaired of skipped) await out?.addSkipped(unpaired);
 
   const accumulator = new DatasetAccumulator(metric.numClasses);
   const rows: ImageRow[] = [];
@@ -175,10 +178,10 @@ async function evaluateFolder(
       if (outcome.type === 'image') {
         accumulator.add(outcome.record);
         rows.push(withoutConfusion(outcome.record));
-        out?.addImage(outcome.record);
+        await out?.addImage(outcome.record);
       } else {
         skipped.push(outcome.skipped);
-        out?.addSkipped(outcome.skipped);
+        await out?.addSkipped(outcome.skipped);
       }
     }
     complete = !abort.signal.aborted;
@@ -189,12 +192,20 @@ async function evaluateFolder(
     if (out) await (complete ? out.commit() : out.discard());
   }
   if (abort.signal.aborted) throw new CommandFailure('interrupted');
-  return { backend, rows, accumulator, skipped, metric, info };
+  const scope =
+    shard && sharded ? `shard ${formatShard(shard)}: ${pairs.length} of ${pairing.pairs.length} pairs` : undefined;
+  return { backend, rows, accumulator, skipped, metric, info, ...(scope !== undefined ? { scope } : {}) };
 }
 
 async function runEval(command: EvalCommand): Promise<void> {
   const started = performance.now();
-  const run = await evaluateFolder(command.predictionsDir, command, resolveShard(command), command.out);
+  const run = await evaluateFolder(
+    command.predictionsDir,
+    command,
+    resolveShard(command),
+    command.out,
+    command.shard !== undefined,
+  );
   await writeReport(
     command.output,
     run.backend,
@@ -204,6 +215,7 @@ async function runEval(command: EvalCommand): Promise<void> {
     run.metric,
     (performance.now() - started) / 1000,
     run.info,
+    run.scope,
   );
 }
 
@@ -237,52 +249,48 @@ async function runCompare(command: CompareCommand): Promise<void> {
     throw new CommandFailure(`no image could be evaluated in ${runA.rows.length === 0 ? 'A' : 'B'}`);
 }
 
-/** One folder argument is a run's part folder; otherwise the arguments are part files. */
-async function readMergeInput(files: readonly string[]): Promise<MergedShards> {
-  const [first] = files;
-  if (files.length === 1 && first !== undefined && (await stat(first).catch(() => undefined))?.isDirectory())
-    return readShardFolder(first);
-  return readShards(files);
-}
-
 const byName = (a: ImageRecord, b: ImageRecord): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
-/** The merged records as one JSON lines file of shard 0/1: re-mergeable, and what the extension opens. */
-async function writeMerged(file: string, merged: MergedShards): Promise<void> {
-  const out = PartWriter.open(file, {
-    type: 'header',
-    version: 2,
-    shard: '0/1',
-    run: merged.run ?? 'version 1 parts',
-    backend: merged.backend,
-    metric: merged.metric,
-    ...(merged.predictionsDir !== undefined ? { predictionsDir: merged.predictionsDir } : {}),
-    ...(merged.labelsDir !== undefined ? { labelsDir: merged.labelsDir } : {}),
-    ...(merged.info !== undefined ? { info: merged.info } : {}),
-  });
-  for (const skipped of merged.skipped) out.addSkipped(skipped);
-  for (const record of [...merged.records].sort(byName)) out.addImage(record);
-  await out.commit();
-}
 
 async function runMerge(command: MergeCommand): Promise<void> {
   const started = performance.now();
-  const merged = await readMergeInput(command.files);
-  if (command.out !== undefined) await writeMerged(command.out, merged);
-  const accumulator = new DatasetAccumulator(merged.metric.numClasses);
-  const rows: ImageRow[] = merged.records.map((record: ImageRecord) => {
+  const plan = await planMerge(command.files);
+  const { header } = plan;
+  const records: ImageRecord[] = [];
+  const skipped: SkippedFile[] = [];
+  await readMerge(plan, {
+    image: (record) => void records.push(record),
+    skipped: (entry) => void skipped.push(entry),
+  });
+  if (command.out !== undefined) {
+    // The merged records as one results file of shard 0/1: re-mergeable, and what the extension opens.
+    const out = ResultsWriter.open(await resultsTarget(command.out, { index: 0, count: 1 }, false), {
+      ...header,
+      shard: '0/1',
+    });
+    try {
+      for (const entry of skipped) await out.addSkipped(entry);
+      for (const record of [...records].sort(byName)) await out.addImage(record);
+      await out.commit();
+    } catch (error) {
+      await out.discard();
+      throw error;
+    }
+  }
+  const accumulator = new DatasetAccumulator(header.metric.numClasses);
+  const rows: ImageRow[] = records.map((record: ImageRecord) => {
     accumulator.add(record);
     return withoutConfusion(record);
   });
   await writeReport(
     command.output,
-    merged.backend,
+    header.backend,
     rows,
     accumulator,
-    merged.skipped,
-    merged.metric,
+    skipped,
+    header.metric,
     (performance.now() - started) / 1000,
-    merged.info,
+    header.info,
+    `merged ${plan.count} part${plan.count > 1 ? 's' : ''} of run ${header.run ?? '(version 1)'}`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorText, VOC_CLASS_NAMES } from '../core';
@@ -9,8 +9,10 @@ import { compareWithFolder, stopComparing } from './compareFolders';
 import { COMMANDS, STATE_KEYS, VIEWS, type CommandName } from './ids';
 import { inspectorTargetFor } from './inspectorPanel';
 import { recordsToCsv } from '../core/report/csv';
-import { resultsToJson } from './logic/exportResults';
-import { MAX_RESULTS_FILE_BYTES, parseResultsFile } from './logic/openResults';
+import { resultsHeader } from '../core/report/resultsFile';
+import { runHash } from '../core/report/shards';
+import { exportResultsFile } from './logic/exportResults';
+import { MAX_RESULTS_FILE_BYTES, openResultsFile } from './logic/openResults';
 import { classNamesFor } from './logic/settings';
 import { isSortKey, SORT_KEYS, type SortKey } from './logic/sortKeys';
 import { isCompareSortKey, WORST_CLASS_DROP, type CompareSortKey } from './logic/comparison';
@@ -219,28 +221,47 @@ async function exportResults(services: CommandServices): Promise<void> {
   }
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.file(
-      path.join(path.dirname(source.predictionsDir), `${path.basename(source.predictionsDir)}-seglens.csv`),
+      path.join(path.dirname(source.predictionsDir), `${path.basename(source.predictionsDir)}-seglens.jsonl`),
     ),
-    filters: { CSV: ['csv'], JSON: ['json'] },
+    // JSON lines first: the results file Open Results… and `seglens merge` read; CSV is for spreadsheets.
+    filters: { 'SegLens results (JSON lines)': ['jsonl'], 'CSV (spreadsheets)': ['csv'] },
     title: 'SegLens: export results',
   });
   if (target === undefined) return;
   const records = store.ordered();
-  const text = target.fsPath.toLowerCase().endsWith('.json')
-    ? resultsToJson(store.summary(), records, store.skipped, {
+  const { settings } = source;
+  if (target.fsPath.toLowerCase().endsWith('.csv'))
+    await writeFile(target.fsPath, recordsToCsv(records, settings.engine.metric.scales, settings.classNames));
+  else
+    await exportResultsFile(
+      target.fsPath,
+      resultsHeader({
+        shard: '0/1',
+        run: runHash(settings.engine, source.predictionsDir, source.labelsDir),
+        backend: store.status?.backend ?? 'unknown',
+        engine: settings.engine,
         predictionsDir: source.predictionsDir,
         labelsDir: source.labelsDir,
-        options: source.settings.fingerprint,
-      })
-    : recordsToCsv(records, source.settings.engine.metric.scales, source.settings.classNames);
-  await writeFile(target.fsPath, text);
+        info: {
+          preset: settings.datasetName ?? null,
+          predictionIds: settings.engine.ids?.predictionIds ?? 'train',
+          detection: settings.datasetDescription ?? '',
+          ignored: [],
+        },
+        classNames: settings.classNames,
+        photosFolders: settings.imagesFolder !== undefined ? [settings.imagesFolder] : [],
+        photoFolderNames: settings.imageFolderNames ?? [],
+      }),
+      records,
+      store.skipped,
+    );
   services.log.info(`exported ${records.length} images to ${target.fsPath}`);
   void vscode.window.showInformationMessage(
     `SegLens: exported ${records.length} images to ${path.basename(target.fsPath)}`,
   );
 }
 
-/** Shows a results file (merged.jsonl of a cluster run, one part, or a JSON export) as if it had just run here. */
+/** Shows a results file (merged.jsonl of a cluster run, one part, or an export) as if it had just run here. */
 async function openResults(services: CommandServices, given: vscode.Uri | undefined): Promise<void> {
   const file =
     given ??
@@ -249,7 +270,7 @@ async function openResults(services: CommandServices, given: vscode.Uri | undefi
         canSelectFiles: true,
         canSelectFolders: false,
         canSelectMany: false,
-        filters: { 'SegLens results': ['jsonl', 'json'] },
+        filters: { 'SegLens results': ['jsonl'] },
         openLabel: 'Open',
         title: 'SegLens: open results (merged.jsonl of a cluster run, seglens --out, or an export)',
       })
@@ -259,17 +280,31 @@ async function openResults(services: CommandServices, given: vscode.Uri | undefi
   const { size } = await stat(file.fsPath);
   if (size > MAX_RESULTS_FILE_BYTES)
     throw new Error(`${path.basename(file.fsPath)} is ${Math.round(size / 2 ** 20)} MB, above the 1 GB limit`);
-  const opened = parseResultsFile(await readFile(file.fsPath, 'utf8'), file.fsPath);
+  const opened = await openResultsFile(file.fsPath);
   const loaded = await services.loadSettings(vscode.Uri.file(opened.predictionsDir));
   const numClasses = opened.metric.numClasses;
-  // The file's metric options are the ones its numbers were computed with; the rest comes from the settings.
+  const { display } = opened;
+  // The file's options are the ones its numbers were computed with; its names, colours, id mapping and
+  // photo folders are the ones they were shown with. Settings fill in only what an older file lacks.
   const settings: RunSettings = {
     ...loaded,
-    engine: { ...loaded.engine, metric: opened.metric },
+    // A version 3 file says which colour table and id mapping it used (or none): the settings' are not mixed in.
+    engine:
+      display !== undefined
+        ? { ...withoutDataset(loaded.engine), ...opened.engine }
+        : { ...loaded.engine, ...opened.engine },
     classNames:
-      loaded.classNames.length === numClasses
-        ? loaded.classNames
-        : classNamesFor(numClasses, undefined, undefined, VOC_CLASS_NAMES),
+      display?.classNames.length === numClasses
+        ? display.classNames
+        : loaded.classNames.length === numClasses
+          ? loaded.classNames
+          : classNamesFor(numClasses, undefined, undefined, VOC_CLASS_NAMES),
+    ...(opened.header.info?.preset ? { datasetName: opened.header.info.preset } : {}),
+    ...(opened.header.info?.detection ? { datasetDescription: opened.header.info.detection } : {}),
+    ...(display?.photosFolders[0] !== undefined ? { imagesFolder: display.photosFolders[0] } : {}),
+    ...(display !== undefined && display.photoFolderNames.length > 0
+      ? { imageFolderNames: display.photoFolderNames }
+      : {}),
   };
   const note = `from ${path.basename(file.fsPath)}`;
   services.store.showOpened(
@@ -281,6 +316,11 @@ async function openResults(services: CommandServices, given: vscode.Uri | undefi
   );
   services.log.info(`${note}: ${opened.records.length} images, ${opened.skipped.length} skipped (${file.fsPath})`);
   await vscode.commands.executeCommand(`${VIEWS.hardExamples}.focus`);
+}
+
+function withoutDataset(engine: RunSettings['engine']): RunSettings['engine'] {
+  const { colorTable: _colorTable, ids: _ids, ...rest } = engine;
+  return rest;
 }
 
 async function clearCache(services: CommandServices): Promise<void> {

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import {
   BUILTIN_PRESETS,
   loadColorTable,
-  lossVariantName,
   prepareDataset,
   validateMetricOptions,
   VOC_CLASS_NAMES,
@@ -17,8 +16,8 @@ import { classNamesFor, readSettings, type SegLensSettings } from './logic/setti
 /** Settings resolved for one run: engine options built, path settings checked against workspace trust. */
 export interface RunSettings {
   readonly engine: EngineOptions;
-  /** What the cache hash is computed from: the raw settings that change results. */
-  readonly fingerprint: unknown;
+  /** The dataset's name when one applies (set by `settingsForFolders`). */
+  readonly datasetName?: string;
   readonly classNames: readonly string[];
   readonly labelsFolder: string | undefined;
   readonly imagesFolder: string | undefined;
@@ -73,16 +72,6 @@ export async function loadRunSettings(
       read: settings.read,
       compute: settings.compute,
       ...(colorTable !== undefined ? { colorTable } : {}),
-    },
-    fingerprint: {
-      // The loss variant by name as well: results of one variant are never served for another.
-      loss: lossVariantName(settings.metric),
-      metric: settings.metric,
-      read: settings.read,
-      colorTable: tableSetting ?? null,
-      compute: settings.compute,
-      dataset: datasetSetting ?? 'auto',
-      predictionIds: settings.predictionIds,
     },
     classNames: classNamesFor(settings.metric.numClasses, settings.classNames, colorTable?.classNames, VOC_CLASS_NAMES),
     labelsFolder: trustedPath(settings.labelsFolder, 'labelsFolder', log),

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { computeLabel, errorText, evaluatePairs, type FilePair, type ImageRecord } from '../core';
 import { partitionByCache, type StampedPair } from './logic/cachePartition';
 import { Disposable, toDisposable } from './logic/dispose';
-import { optionsHash, ResultCache, stampOf } from './logic/resultCache';
+import { optionsIdentity } from '../core/optionsIdentity';
+import { ResultCache, stampOf } from './logic/resultCache';
 import { settingsForFolders, type RunSettings } from './configuration';
 import type { ResultsStore } from './resultsStore';
 import { WorkerCensus } from './workerCensus';
@@ -151,7 +152,8 @@ export class EvaluationRunner extends Disposable {
   }> {
     const cache = await ResultCache.open(this.storageDir, predictionsDir, labelsDir);
     if (cache.discardedBecause !== undefined) this.log.warn(`discarded the result cache: ${cache.discardedBecause}`);
-    const hash = optionsHash(settings.fingerprint, this.engineVersion);
+    // The one options identity (the CLI's run hash too): colour table and id mapping by content.
+    const hash = optionsIdentity(settings.engine, { engineVersion: this.engineVersion });
     cache.retainOnly(new Set(pairs.map((p) => p.predictionFile)));
     const { cached, stale, staleStamps } = partitionByCache(await stampPairs(pairs), (pair, stamps) =>
       cache.lookup(pair.predictionFile, pair.labelFile, stamps, hash),

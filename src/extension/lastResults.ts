@@ -3,7 +3,7 @@ import { errorText } from '../core';
 import { settingsForFolders, type RunSettings } from './configuration';
 import type { EvaluationRunner } from './evaluationRunner';
 import { STATE_KEYS } from './ids';
-import { optionsHash } from './logic/resultCache';
+import { optionsIdentity } from '../core/optionsIdentity';
 import { parseEvaluatedFolders, restoreFromCache, type EvaluatedFolders } from './logic/restoreResults';
 import type { ResultsStore } from './resultsStore';
 
@@ -38,12 +38,12 @@ export async function restoreLastResults(services: RestoreServices): Promise<voi
   if (folders === undefined) return;
   try {
     const requested = await services.loadSettings(vscode.Uri.file(folders.predictionsDir));
-    // The same dataset decision as the run that filled the cache, so its fingerprint matches.
+    // The same dataset decision as the run that filled the cache, so its options identity matches.
     const { settings } = await settingsForFolders(requested, folders.predictionsDir, folders.labelsDir);
     const restored = await restoreFromCache(
       services.storageDir,
       folders,
-      optionsHash(settings.fingerprint, services.engineVersion),
+      optionsIdentity(settings.engine, { engineVersion: services.engineVersion }),
     );
     if (restored === undefined) {
       log.info(`nothing to restore for ${folders.predictionsDir}: no cached result matches the files and options`);

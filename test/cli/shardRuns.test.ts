@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { shardFromEnvironment } from '../../src/core/report/shardEnvironment';
-import { readShardFolder, ShardError } from '../../src/core/report/shards';
+import { readShards, ShardError } from '../../src/core/report/shards';
+import { ResultsFileError } from '../../src/core/report/resultsFile';
 import { parseSbatchId, shellQuote, slurmScripts } from '../../src/cli/slurm';
 import { REPO_ROOT } from '../helpers/golden';
 
@@ -23,7 +24,9 @@ function seglens(args: readonly string[], env: Record<string, string> = {}) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const shardError = (pattern: RegExp) => (error: unknown) => error instanceof ShardError && pattern.test(error.message);
+/** Refused by the shard logic or by the results-file reader, with a message that matches. */
+const shardError = (pattern: RegExp) => (error: unknown) =>
+  (error instanceof ShardError || error instanceof ResultsFileError) && pattern.test(error.message);
 
 test('--shard auto: SLURM array task ids, offset by SLURM_ARRAY_TASK_MIN and divided by the step', () => {
   const slurm = (id: number, count: number, min?: number, step?: number) => ({
@@ -79,7 +82,7 @@ test('--out DIR: each shard writes part-<i>-of-<n>.jsonl and nothing else; merge
   const dir = join(root, 'whole');
   writeParts(dir, 3, [0, 1, 2]);
   assert.deepEqual(readdirSync(dir).sort(), ['part-0-of-3.jsonl', 'part-1-of-3.jsonl', 'part-2-of-3.jsonl']);
-  const merged = await readShardFolder(dir);
+  const merged = await readShards([dir]);
   assert.equal(merged.records.length, 12);
   assert.equal(merged.count, 3);
   // A rerun shard replaces its part whole.
@@ -89,11 +92,104 @@ test('--out DIR: each shard writes part-<i>-of-<n>.jsonl and nothing else; merge
   assert.equal(readdirSync(dir).length, 3, 'no temporary file left behind');
 });
 
+test('issue 18: three SLURM tasks given --shard auto --out results/run (no such path) write three parts there', () => {
+  const cwd = join(root, 'issue18');
+  mkdirSync(cwd);
+  const task = (index: number, extra: readonly string[] = []) =>
+    spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'eval',
+        PREDICTIONS,
+        '--labels',
+        LABELS,
+        '--shard',
+        'auto',
+        '--out',
+        'results/run',
+        '--workers',
+        '0',
+        ...extra,
+      ],
+      {
+        cwd,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          SLURM_ARRAY_TASK_ID: String(index),
+          SLURM_ARRAY_TASK_COUNT: '3',
+          SLURM_ARRAY_TASK_MIN: '0',
+        },
+      },
+    );
+  const outputs = [0, 1, 2].map((index) => task(index));
+  outputs.forEach((run, index) => {
+    assert.equal(run.status, 0, run.stderr);
+    // The sample has 12 pairs: round robin gives each of 3 shards 4 of them.
+    assert.match(run.stdout, new RegExp(`^shard ${index}/3: 4 of 12 pairs\n`));
+  });
+  const run = join(cwd, 'results', 'run');
+  assert.deepEqual(readdirSync(run).sort(), ['part-0-of-3.jsonl', 'part-1-of-3.jsonl', 'part-2-of-3.jsonl']);
+  const merged = seglens(['merge', run, '--json']);
+  assert.equal(merged.status, 0, merged.stderr);
+  assert.equal((JSON.parse(merged.stdout) as { images: unknown[] }).images.length, 12);
+  const text = seglens(['merge', run]);
+  assert.match(text.stdout, /^merged 3 parts of run [0-9a-f]{16}\n/);
+  assert.match(text.stdout, /Dataset: 12 images/);
+
+  // Fewer parts than the run has: refused with the missing indexes, given files or a folder.
+  const part = (index: number): string => join(run, `part-${index}-of-3.jsonl`);
+  const files = seglens(['merge', part(0), part(2)]);
+  assert.equal(files.status, 1);
+  assert.match(files.stderr, /the 2 part files given: missing shard 1 of 3 \(part-1-of-3\.jsonl\)/);
+  const one = seglens(['merge', part(1), '--json']);
+  assert.equal(one.status, 1);
+  assert.match(one.stderr, /missing shards 0, 2 of 3/);
+  assert.equal(one.stdout, '', 'nothing printed as if it were the dataset');
+  const partial = join(cwd, 'partial');
+  mkdirSync(partial);
+  copyFileSync(part(2), join(partial, 'part-2-of-3.jsonl'));
+  const folder = seglens(['merge', partial]);
+  assert.equal(folder.status, 1);
+  assert.match(folder.stderr, /partial: missing shards 0, 1 of 3 \(part-0-of-3\.jsonl, part-1-of-3\.jsonl\)/);
+});
+
+test('a part never replaces a part of another index, nor a file that is not SegLens results', () => {
+  const dir = join(root, 'guard');
+  writeParts(dir, 2, [0]);
+  const part0 = join(dir, 'part-0-of-2.jsonl');
+  const before = readFileSync(part0, 'utf8');
+  const other = seglens(['eval', PREDICTIONS, '--labels', LABELS, '--shard', '1/2', '--out', part0, '--workers', '0']);
+  assert.equal(other.status, 1);
+  assert.match(
+    other.stderr,
+    /part-0-of-2\.jsonl holds shard 0\/2, not 1\/2: a part never replaces another shard's part/,
+  );
+  assert.equal(readFileSync(part0, 'utf8'), before);
+  // The same shard run again replaces its own part (a rerun after a failure).
+  const same = seglens(['eval', PREDICTIONS, '--labels', LABELS, '--shard', '0/2', '--out', part0, '--workers', '0']);
+  assert.equal(same.status, 0, same.stderr);
+  const notes = join(dir, 'notes.txt');
+  writeFileSync(notes, 'my notes');
+  writeParts(dir, 2, [1]);
+  for (const args of [
+    ['eval', PREDICTIONS, '--labels', LABELS, '--shard', '0/2', '--out', notes, '--workers', '0'],
+    ['eval', PREDICTIONS, '--labels', LABELS, '--out', notes, '--workers', '0'],
+    ['merge', dir, '--out', notes],
+  ]) {
+    const refusedRun = seglens(args);
+    assert.equal(refusedRun.status, 1, args.join(' '));
+    assert.match(refusedRun.stderr, /notes\.txt exists and is not a SegLens results file: not overwritten/);
+  }
+  assert.equal(readFileSync(notes, 'utf8'), 'my notes');
+});
+
 test('merge DIR names missing shards by index', async () => {
   const dir = join(root, 'missing');
   writeParts(dir, 4, [0, 2]);
   await assert.rejects(
-    readShardFolder(dir),
+    readShards([dir]),
     shardError(/missing shards 1, 3 of 4 \(part-1-of-4\.jsonl, part-3-of-4\.jsonl\)/),
   );
   const cli = seglens(['merge', dir]);
@@ -105,12 +201,12 @@ test('merge DIR refuses parts of different runs: other options, or another shard
   const options = join(root, 'mixed-options');
   writeParts(options, 2, [0]);
   writeParts(options, 2, [1], ['--hard-eps', '0.01']);
-  await assert.rejects(readShardFolder(options), shardError(/holds parts of 2 different runs .*parts 0.*parts 1/));
+  await assert.rejects(readShards([options]), shardError(/holds parts of 2 different runs .*parts 0.*parts 1/));
   const counts = join(root, 'mixed-counts');
   writeParts(counts, 2, [0, 1]);
   writeParts(counts, 3, [2]);
   await assert.rejects(
-    readShardFolder(counts),
+    readShards([counts]),
     shardError(/2 different runs .* in 2 shards: parts 0, 1; .* in 3 shards: parts 2/),
   );
   const cli = seglens(['merge', counts]);
@@ -130,21 +226,21 @@ test('merge refuses a part given twice, a renamed part, a corrupt part and one c
   mkdirSync(renamed);
   copyFileSync(part0, join(renamed, 'part-0-of-2.jsonl'));
   copyFileSync(part0, join(renamed, 'part-1-of-2.jsonl'));
-  await assert.rejects(readShardFolder(renamed), shardError(/holds shard 0\/2, not 1\/2/));
+  await assert.rejects(readShards([renamed]), shardError(/holds shard 0\/2, not 1\/2/));
 
   const text = readFileSync(part0, 'utf8');
   const lines = text.trimEnd().split('\n');
   writeFileSync(part0, `${lines.slice(0, 2).join('\n')}\n{"type":"image","rec`);
-  await assert.rejects(readShardFolder(dir), shardError(/part-0-of-2\.jsonl:3: not a JSON line/));
+  await assert.rejects(readShards([dir]), shardError(/part-0-of-2\.jsonl:3: not a JSON line/));
   writeFileSync(part0, `${lines.slice(0, -1).join('\n')}\n`);
-  await assert.rejects(readShardFolder(dir), shardError(/cut short \(no end line\); run shard 0\/2 again/));
+  await assert.rejects(readShards([dir]), shardError(/cut short \(no end line\); run shard 0\/2 again/));
   writeFileSync(part0, `${lines.slice(0, 1).join('\n')}\n${lines.slice(2).join('\n')}\n`);
-  await assert.rejects(readShardFolder(dir), shardError(/the end line counts \d+ images/));
+  await assert.rejects(readShards([dir]), shardError(/the end line counts \d+ images/));
   writeFileSync(part0, '{"type":"image","record":{}}\n');
-  await assert.rejects(readShardFolder(dir), shardError(/not a SegLens shard line/));
-  await assert.rejects(readShardFolder(join(root, 'nowhere')), shardError(/cannot list/));
+  await assert.rejects(readShards([dir]), shardError(/part-0-of-2\.jsonl:1: header\.type: expected "header"/));
+  await assert.rejects(readShards([join(root, 'nowhere')]), shardError(/nowhere: cannot read \(ENOENT\)/));
   mkdirSync(join(root, 'empty'));
-  await assert.rejects(readShardFolder(join(root, 'empty')), shardError(/no part-<i>-of-<n>\.jsonl files/));
+  await assert.rejects(readShards([join(root, 'empty')]), shardError(/no part-<i>-of-<n>\.jsonl files/));
 });
 
 test('eval --shard auto without a scheduler fails with the reason; --shards must agree with --shard i/n', () => {

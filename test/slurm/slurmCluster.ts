@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ImageRecord } from '../../src/core/evaluate/record';
 import type { JsonReport } from '../../src/core/report/jsonReport';
-import type { ShardLine } from '../../src/core/report/shards';
+import type { ResultsLine as ShardLine } from '../../src/core/report/resultsFile';
 import { REPO_ROOT } from '../helpers/golden';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');

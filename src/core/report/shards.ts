@@ -1,39 +1,10 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { readdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import type { ImageRecord } from '../evaluate/record';
 import type { SkippedFile } from '../io/pairing';
 import type { EngineOptions } from '../io/readFiles';
-import type { DatasetInfo } from './jsonReport';
-
-/**
- * A shard file is JSON lines: one header, one line per image or skipped file, then an end line that
- * counts them (version 2), so a part cut short is told from a whole one.
- */
-export type ShardLine =
-  | ShardHeader
-  | { readonly type: 'image'; readonly record: ImageRecord }
-  | { readonly type: 'skipped'; readonly skipped: SkippedFile }
-  | { readonly type: 'end'; readonly images: number; readonly skipped: number };
-
-export interface ShardHeader {
-  readonly type: 'header';
-  /** 1: no run hash and no end line (still merged from a file list); 2: both. */
-  readonly version: 1 | 2;
-  /** `i/n`. */
-  readonly shard: string;
-  readonly backend: string;
-  readonly metric: EngineOptions['metric'];
-  /** Hash of the options and the two folders (runHash): parts of one run share it. */
-  readonly run?: string;
-  /** The folders evaluated, resolved (version 2), so a merged result can be opened where they are. */
-  readonly predictionsDir?: string;
-  readonly labelsDir?: string;
-  /** What the dataset detection found (the same in every part: it looks at whole folders). */
-  readonly info?: DatasetInfo;
-}
+import { optionsIdentity } from '../optionsIdentity';
+import { readHeaderOf, readResultsFile, ResultsFileError, type ResultsHeader } from './resultsFile';
 
 export interface ShardSpec {
   readonly index: number;
@@ -61,177 +32,128 @@ export function inShard<T>(items: readonly T[], shard: ShardSpec): T[] {
   return items.filter((_, i) => i % shard.count === shard.index);
 }
 
-export function shardLine(line: ShardLine): string {
-  return `${JSON.stringify(line)}\n`;
-}
-
 /** The file a shard writes into an output folder. */
 export const partFileName = (spec: ShardSpec): string => `part-${spec.index}-of-${spec.count}.jsonl`;
 const PART_NAME = /^part-(\d+)-of-(\d+)\.jsonl$/;
 
 /**
- * What makes two parts belong to one run: every option that changes a number, and the two folders
- * (resolved), so shards of two checkpoints written into one folder are never added up.
+ * What makes two parts belong to one run: the options identity (every option that changes a number,
+ * and the dataset's colour table and id mapping by content) and the two folders, resolved, so shards of
+ * two checkpoints written into one folder are never added up.
  */
 export function runHash(options: EngineOptions, predictionsDir: string, labelsDir: string): string {
-  const table = options.colorTable;
-  const identity = {
-    metric: options.metric,
-    read: options.read,
-    compute: options.compute ?? 'exact',
-    ids: options.ids ?? null,
-    colorTable: table
-      ? {
-          name: table.name,
-          classColors: table.classColors,
-          idOfColor: [...table.idOfColor].sort((a, b) => a[0] - b[0]),
-        }
-      : null,
-    predictionsDir: resolve(predictionsDir),
-    labelsDir: resolve(labelsDir),
-  };
-  return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
+  return optionsIdentity(options, { predictionsDir: resolve(predictionsDir), labelsDir: resolve(labelsDir) });
 }
 
-export interface MergedShards {
-  readonly metric: EngineOptions['metric'];
-  readonly backend: string;
-  /** The run hash the parts share (undefined for version 1 parts). */
-  readonly run: string | undefined;
-  readonly predictionsDir: string | undefined;
-  readonly labelsDir: string | undefined;
-  readonly info: DatasetInfo | undefined;
-  readonly records: ImageRecord[];
-  readonly skipped: SkippedFile[];
-}
+const isFolder = async (path: string): Promise<boolean> =>
+  (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 
-interface Part {
-  readonly file: string;
-  readonly header: ShardHeader;
-  readonly spec: ShardSpec;
-  readonly records: ImageRecord[];
-  readonly skipped: SkippedFile[];
-}
-
-const sameMetric = (a: EngineOptions['metric'], b: EngineOptions['metric']): boolean =>
-  JSON.stringify(a) === JSON.stringify(b);
-
-function parseLine(file: string, lineNumber: number, text: string): ShardLine {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ShardError(`${file}:${lineNumber}: not a JSON line (corrupt part?)`);
+/**
+ * Where a results file goes, and never over something it must not replace.
+ * - Under `--shard`, `out` is a folder unless it is an existing file: created when missing (with or
+ *   without a trailing separator), so the tasks of an array each write their own `part-i-of-n.jsonl`
+ *   and never one file in turn. An existing file is replaced only by the same shard of a rerun.
+ * - Otherwise (`eval --out`, `merge --out`) `out` is a file unless it is a folder or ends with a
+ *   separator (then `part-0-of-1.jsonl` in it).
+ * An existing file that is not a SegLens results file is never overwritten.
+ */
+export async function resultsTarget(out: string, spec: ShardSpec, sharded: boolean): Promise<string> {
+  const existing = await stat(out).catch(() => undefined);
+  const folder = existing?.isDirectory() || out.endsWith('/') || out.endsWith(sep) || (sharded && !existing);
+  if (folder) {
+    await mkdir(out, { recursive: true });
+    const file = join(out, partFileName(spec));
+    if (await stat(file).catch(() => undefined)) await checkReplaceable(file, spec);
+    return file;
   }
-  const line = value as Partial<Record<string, unknown>> | null;
-  const type = typeof line === 'object' && line !== null ? line.type : undefined;
-  const ok =
-    type === 'header'
-      ? (line!.version === 1 || line!.version === 2) &&
-        typeof line!.shard === 'string' &&
-        typeof line!.metric === 'object' &&
-        (line!.version === 1 || typeof line!.run === 'string')
-      : type === 'image'
-        ? isRecordShape(line!.record)
-        : type === 'skipped'
-          ? typeof line!.skipped === 'object' && line!.skipped !== null
-          : type === 'end'
-            ? typeof line!.images === 'number' && typeof line!.skipped === 'number'
-            : false;
-  if (!ok) throw new ShardError(`${file}:${lineNumber}: not a SegLens shard line`);
-  return value as ShardLine;
+  if (existing) await checkReplaceable(out, spec);
+  return out;
 }
 
-function isRecordShape(value: unknown): value is ImageRecord {
-  const record = value as Partial<ImageRecord> | null;
-  return (
-    typeof record === 'object' &&
-    record !== null &&
-    typeof record.name === 'string' &&
-    typeof record.predictionFile === 'string' &&
-    Array.isArray(record.confusion?.counts) &&
-    Array.isArray(record.confusion.unknown)
-  );
-}
-
-/** Reads one part whole; refuses lines that are not JSON and a version 2 part without its end line. */
-async function readPart(file: string): Promise<Part> {
-  let header: ShardHeader | undefined;
-  let end: Extract<ShardLine, { type: 'end' }> | undefined;
-  const records: ImageRecord[] = [];
-  const skipped: SkippedFile[] = [];
-  let lineNumber = 0;
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+/** A results file may be replaced by the same shard written again; anything else is the user's or another shard's. */
+async function checkReplaceable(file: string, spec: ShardSpec): Promise<void> {
+  let header: ResultsHeader;
   try {
-    for await (const text of lines) {
-      lineNumber++;
-      if (text.trim() === '') continue;
-      const line = parseLine(file, lineNumber, text);
-      if (end !== undefined) throw new ShardError(`${file}:${lineNumber}: lines after the end line`);
-      if (line.type === 'header') {
-        if (header !== undefined) throw new ShardError(`${file}:${lineNumber}: a second header line`);
-        header = line;
-      } else if (header === undefined) {
-        throw new ShardError(`${file}:${lineNumber}: shard has no header line`);
-      } else if (line.type === 'image') records.push(line.record);
-      else if (line.type === 'skipped') skipped.push(line.skipped);
-      else end = line;
-    }
+    header = await readHeaderOf(file);
   } catch (error) {
-    if (error instanceof ShardError) throw error;
-    throw new ShardError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    if (error instanceof ResultsFileError)
+      throw new ShardError(`${file} exists and is not a SegLens results file: not overwritten (give another --out)`);
+    throw error;
   }
-  if (header === undefined) throw new ShardError(`${file}: empty or not a SegLens shard`);
-  if (header.version === 2 && end === undefined)
-    throw new ShardError(`${file}: cut short (no end line); run shard ${header.shard} again`);
-  if (end !== undefined && (end.images !== records.length || end.skipped !== skipped.length))
-    throw new ShardError(`${file}: the end line counts ${end.images} images, the part holds ${records.length}`);
-  return { file, header, spec: parseShard(header.shard), records, skipped };
+  if (header.shard !== formatShard(spec))
+    throw new ShardError(
+      `${file} holds shard ${header.shard}, not ${formatShard(spec)}: a part never replaces another shard's part ` +
+        '(give --out a folder: each shard then writes part-<i>-of-<n>.jsonl in it)',
+    );
 }
 
-/** Adds parts up; refuses mixed settings or runs, a shard given twice, and images counted twice. */
-function combine(parts: readonly Part[]): MergedShards {
-  const first = parts[0];
-  if (first === undefined) throw new ShardError('no shard files given');
-  const byShard = new Map<string, string>();
-  const seen = new Set<string>();
-  const records: ImageRecord[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const part of parts) {
-    if (!sameMetric(first.header.metric, part.header.metric))
-      throw new ShardError(`${part.file}: evaluated with different settings than ${first.file}`);
-    if (first.header.run !== part.header.run)
-      throw new ShardError(`${part.file}: part of another run than ${first.file} (run ${part.header.run ?? 'none'})`);
-    const key = formatShard(part.spec);
-    const twin = byShard.get(key);
-    if (twin !== undefined) throw new ShardError(`shard ${key} given twice: ${twin} and ${part.file}`);
-    byShard.set(key, part.file);
-    for (const record of part.records) {
-      if (seen.has(record.name)) throw new ShardError(`${part.file}: image ${record.name} is in more than one shard`);
-      seen.add(record.name);
-      records.push(record);
-    }
-    skipped.push(...part.skipped);
-  }
-  const { metric, backend, run, predictionsDir, labelsDir, info } = first.header;
-  return { metric, backend, run, predictionsDir, labelsDir, info, records, skipped };
+/** The parts of one run, checked whole before a record is read: the same run, every index once. */
+export interface MergePlan {
+  readonly header: ResultsHeader;
+  readonly count: number;
+  /** The part files, by shard index. */
+  readonly files: readonly string[];
 }
 
-/** Reads shard files named one by one (any names, version 1 or 2). */
-export async function readShards(files: readonly string[]): Promise<MergedShards> {
-  const parts: Part[] = [];
-  for (const file of files) parts.push(await readPart(file));
-  return combine(parts);
+interface PartHeader {
+  readonly file: string;
+  readonly header: ResultsHeader;
+  readonly spec: ShardSpec;
 }
 
 const list = (numbers: readonly number[]): string => numbers.join(', ');
 
+/** Part headers whose file name (`part-i-of-n.jsonl`, when it has that form) agrees with the header. */
+async function partHeader(file: string): Promise<PartHeader> {
+  const header = await readHeaderOf(file);
+  const spec = parseShard(header.shard);
+  const named = PART_NAME.exec(file.split(/[\\/]/).pop() ?? '');
+  if (named && (Number(named[1]) !== spec.index || Number(named[2]) !== spec.count))
+    throw new ShardError(`${file}: holds shard ${header.shard}, not ${named[1]}/${named[2]} (renamed or copied?)`);
+  return { file, header, spec };
+}
+
 /**
- * Reads the `part-<i>-of-<n>.jsonl` files of a folder, which must be exactly parts 0..n−1 of one run:
- * parts of several runs (another hash or another n) are refused with what each run holds, missing
- * shards are named by index, and a part whose header disagrees with its file name is refused.
+ * Checks that `parts` are exactly shards 0..n−1 of one run: parts of several runs (another hash or
+ * another n) are refused with what each run holds, a shard given twice is refused, and missing shards
+ * are named by index, whether the parts came from a folder or a list of files.
  */
-export async function readShardFolder(dir: string): Promise<MergedShards & { readonly count: number }> {
+function planParts(parts: readonly PartHeader[], where: string): MergePlan {
+  const first = parts[0];
+  if (first === undefined) throw new ShardError('no shard files given');
+  const runs = new Map<string, PartHeader[]>();
+  for (const part of parts) {
+    const key = `${part.header.run ?? 'version 1'} in ${part.spec.count} shards`;
+    runs.set(key, [...(runs.get(key) ?? []), part]);
+  }
+  if (runs.size > 1) {
+    const described = [...runs].map(([key, group]) => `run ${key}: parts ${list(group.map((p) => p.spec.index))}`);
+    throw new ShardError(
+      `${where} holds parts of ${runs.size} different runs (${described.join('; ')}); ` +
+        'a run is the same options, folders and shard count: move the other run’s parts out',
+    );
+  }
+  const count = first.spec.count;
+  const files: string[] = [];
+  for (const part of parts) {
+    if (JSON.stringify(part.header.metric) !== JSON.stringify(first.header.metric))
+      throw new ShardError(`${part.file}: evaluated with different settings than ${first.file}`);
+    const twin = files[part.spec.index];
+    if (twin !== undefined) throw new ShardError(`shard ${part.header.shard} given twice: ${twin} and ${part.file}`);
+    files[part.spec.index] = part.file;
+  }
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => files[i] === undefined);
+  if (missing.length > 0)
+    throw new ShardError(
+      `${where}: missing shard${missing.length > 1 ? 's' : ''} ${list(missing)} of ${count} ` +
+        `(${missing.map((index) => partFileName({ index, count })).join(', ')}); ` +
+        `run ${missing.length > 1 ? 'them' : 'it'} again, or give every part`,
+    );
+  return { header: first.header, count, files };
+}
+
+/** A run's part folder: its `part-<i>-of-<n>.jsonl` files (hidden temporary files of running shards are not parts). */
+async function partsInFolder(dir: string): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -240,96 +162,79 @@ export async function readShardFolder(dir: string): Promise<MergedShards & { rea
   }
   const files = names.filter((name) => PART_NAME.test(name)).sort(byPartIndex);
   if (files.length === 0) throw new ShardError(`${dir}: no part-<i>-of-<n>.jsonl files`);
-  const parts: Part[] = [];
-  for (const name of files) {
-    const part = await readPart(join(dir, name));
-    const [, index, count] = PART_NAME.exec(name)!;
-    if (part.spec.index !== Number(index) || part.spec.count !== Number(count))
-      throw new ShardError(
-        `${part.file}: holds shard ${part.header.shard}, not ${index}/${count} (renamed or copied?)`,
-      );
-    parts.push(part);
+  return files.map((name) => join(dir, name));
+}
+
+/** `seglens merge DIR` or `seglens merge PART...`: the run's parts, all there, of one run. */
+export async function planMerge(inputs: readonly string[]): Promise<MergePlan> {
+  const [first] = inputs;
+  if (first === undefined) throw new ShardError('no shard files given');
+  const fromFolder = inputs.length === 1 && (await isFolder(first));
+  if (!fromFolder)
+    for (const input of inputs)
+      if (await isFolder(input))
+        throw new ShardError(`${input} is a folder: give one part folder alone, or part files (.jsonl)`);
+  const files = fromFolder ? await partsInFolder(first) : inputs;
+  const parts: PartHeader[] = [];
+  for (const file of files) parts.push(await partHeader(file));
+  return planParts(parts, fromFolder ? first : `the ${files.length} part file${files.length > 1 ? 's' : ''} given`);
+}
+
+export interface MergeVisitor {
+  image(record: ImageRecord, where: string): void | Promise<void>;
+  skipped(skipped: SkippedFile, where: string): void | Promise<void>;
+}
+
+/**
+ * Streams every part's lines through `visit`, one part after the other, checking each part whole (end
+ * line, counts) and that no image is in two parts. Memory: the set of image names, nothing per record.
+ */
+export async function readMerge(plan: MergePlan, visit: MergeVisitor): Promise<{ images: number; skipped: number }> {
+  const seen = new Set<string>();
+  let images = 0;
+  let skipped = 0;
+  for (const file of plan.files) {
+    const counts = await readResultsFile(file, {
+      header(header) {
+        if (header.run !== plan.header.run || header.shard !== partShard(plan, file))
+          throw new ShardError(`${file}: changed while merging (its header is not the one planned)`);
+      },
+      async image(record, where) {
+        if (seen.has(record.name)) throw new ShardError(`${where}: image ${record.name} is in more than one shard`);
+        seen.add(record.name);
+        await visit.image(record, where);
+      },
+      skipped: (entry, where) => visit.skipped(entry, where),
+    });
+    images += counts.images;
+    skipped += counts.skipped;
   }
-  const runs = new Map<string, Part[]>();
-  for (const part of parts) {
-    const key = `${part.header.run ?? 'version 1'} in ${part.spec.count} shards`;
-    runs.set(key, [...(runs.get(key) ?? []), part]);
-  }
-  if (runs.size > 1) {
-    const described = [...runs].map(([key, group]) => `run ${key}: parts ${list(group.map((p) => p.spec.index))}`);
-    throw new ShardError(
-      `${dir} holds parts of ${runs.size} different runs (${described.join('; ')}); ` +
-        'a run is the same options, folders and shard count: move the other run’s parts out',
-    );
-  }
-  const count = parts[0]!.spec.count;
-  const present = new Set(parts.map((p) => p.spec.index));
-  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !present.has(i));
-  if (missing.length > 0)
-    throw new ShardError(
-      `${dir}: missing shard${missing.length > 1 ? 's' : ''} ${list(missing)} of ${count} ` +
-        `(${missing.map((index) => partFileName({ index, count })).join(', ')}); run ${missing.length > 1 ? 'them' : 'it'} again`,
-    );
-  return { ...combine(parts), count };
+  return { images, skipped };
+}
+
+const partShard = (plan: MergePlan, file: string): string => `${plan.files.indexOf(file)}/${plan.count}`;
+
+/** A run merged in memory: every record (what tests and small runs want; `seglens merge` streams). */
+export interface MergedShards {
+  readonly header: ResultsHeader;
+  readonly count: number;
+  readonly records: ImageRecord[];
+  readonly skipped: SkippedFile[];
+}
+
+export async function readShards(inputs: readonly string[]): Promise<MergedShards> {
+  const plan = await planMerge(inputs);
+  const records: ImageRecord[] = [];
+  const skipped: SkippedFile[] = [];
+  await readMerge(plan, {
+    image: (record) => void records.push(record),
+    skipped: (entry) => void skipped.push(entry),
+  });
+  return { header: plan.header, count: plan.count, records, skipped };
 }
 
 function byPartIndex(a: string, b: string): number {
   const [, ai, an] = PART_NAME.exec(a)!;
   const [, bi, bn] = PART_NAME.exec(b)!;
   return Number(an) - Number(bn) || Number(ai) - Number(bi);
-}
-
-/**
- * Writes one part through a temporary file next to it, renamed into place by `commit` after the end
- * line: a rerun shard replaces its part whole, and a crashed one leaves no part (only a hidden temp
- * file, which merge does not read).
- */
-export class PartWriter {
-  private images = 0;
-  private skippedCount = 0;
-  /** The first write error (a missing folder, a full disk): reported by commit, after the run. */
-  private failure: Error | undefined;
-
-  private constructor(
-    private readonly file: string,
-    private readonly temp: string,
-    private readonly stream: WriteStream,
-  ) {}
-
-  static open(file: string, header: ShardHeader): PartWriter {
-    const temp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.tmp`);
-    const writer = new PartWriter(file, temp, createWriteStream(temp));
-    writer.stream.on('error', (error) => (writer.failure ??= error));
-    writer.stream.write(shardLine(header));
-    return writer;
-  }
-
-  addImage(record: ImageRecord): void {
-    this.images++;
-    this.stream.write(shardLine({ type: 'image', record }));
-  }
-
-  addSkipped(skipped: SkippedFile): void {
-    this.skippedCount++;
-    this.stream.write(shardLine({ type: 'skipped', skipped }));
-  }
-
-  async commit(): Promise<void> {
-    this.stream.write(shardLine({ type: 'end', images: this.images, skipped: this.skippedCount }));
-    await new Promise<void>((done) => this.stream.end(() => done()));
-    if (!this.stream.closed) await new Promise<void>((done) => this.stream.once('close', () => done()));
-    if (this.failure !== undefined) {
-      await rm(this.temp, { force: true });
-      throw new ShardError(
-        `cannot write ${this.file} (${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message})`,
-      );
-    }
-    await rename(this.temp, this.file);
-  }
-
-  async discard(): Promise<void> {
-    this.stream.destroy();
-    if (!this.stream.closed) await new Promise<void>((done) => this.stream.once('close', () => done()));
-    await rm(this.temp, { force: true });
-  }
 }

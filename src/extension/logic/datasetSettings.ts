@@ -5,7 +5,8 @@ import type { EngineOptions } from '../../core/io/readFiles';
 /** The part of the run settings a dataset preset changes. */
 export interface DatasetDependent {
   readonly engine: EngineOptions;
-  readonly fingerprint: unknown;
+  /** The dataset's name (`voc`, `cityscapes`, a dataset JSON's `name`) when one applies. */
+  readonly datasetName?: string;
   readonly classNames: readonly string[];
   /** True when `seglens.classes` / `seglens.ignoreIndex` were set by the user: they win over the preset. */
   readonly explicit: { readonly classes: boolean; readonly ignore: boolean; readonly classNames: boolean };
@@ -17,8 +18,8 @@ export interface DatasetDependent {
 
 /**
  * Settings for one folder once its dataset is known: the preset's class count, void, names, colour
- * table and id mapping, unless the user set them; the decision joins the cache fingerprint, so a
- * result computed under another preset is never reused.
+ * table and id mapping, unless the user set them. They are engine options, so they join the options
+ * identity (the cache key) by content: a result computed under another preset is never reused.
  */
 export function applyDataset<T extends DatasetDependent>(settings: T, prepared: PreparedDataset): T {
   const preset = prepared.preset;
@@ -45,7 +46,7 @@ export function applyDataset<T extends DatasetDependent>(settings: T, prepared: 
     ...settings,
     engine,
     classNames,
-    fingerprint: { base: settings.fingerprint, dataset: preset.name, predictionIds: prepared.predictionIds, metric },
+    datasetName: preset.name,
     datasetDescription: prepared.description,
     imageFolderNames: preset.imageFolders,
   };

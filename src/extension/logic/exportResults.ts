@@ -1,10 +1,25 @@
-import type { ImageRecord, SkippedFile } from '../../core';
+import type { ImageRecord } from '../../core/evaluate/record';
+import type { SkippedFile } from '../../core/io/pairing';
+import { ResultsWriter, type ResultsHeader } from '../../core/report/resultsFile';
 
-export function resultsToJson(
-  summary: unknown,
+/**
+ * *Export Results…* as JSON lines: the same results file the CLI writes (`seglens eval/merge --out`),
+ * so *Open Results…* and `seglens merge` read it back. Written through a temporary file: a failed
+ * export leaves no half file.
+ */
+export async function exportResultsFile(
+  file: string,
+  header: ResultsHeader,
   records: readonly ImageRecord[],
   skipped: readonly SkippedFile[],
-  context: { readonly predictionsDir: string; readonly labelsDir: string; readonly options: unknown },
-): string {
-  return JSON.stringify({ ...context, summary, images: records, skipped }, null, 2) + '\n';
+): Promise<void> {
+  const out = ResultsWriter.open(file, header);
+  try {
+    for (const entry of skipped) await out.addSkipped(entry);
+    for (const record of records) await out.addImage(record);
+    await out.commit();
+  } catch (error) {
+    await out.discard();
+    throw error;
+  }
 }

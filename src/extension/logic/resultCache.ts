@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { HotSpot, ImageRecord } from '../../core';
-import { IMAGE_METRICS, isOptionalMetric, type MetricDefinition } from '../../core/metrics/metricTable';
+import type { ImageRecord } from '../../core/evaluate/record';
+import { isImageRecord } from '../../core/report/resultsFile';
 
 /** Size and modification time: cheap to read, and they change whenever a file is rewritten. */
 export interface FileStamp {
@@ -13,6 +13,7 @@ export interface FileStamp {
 interface CacheEntry {
   readonly prediction: FileStamp;
   readonly label: FileStamp;
+  /** optionsIdentity of the engine options the record was computed with, and the engine version. */
   readonly optionsHash: string;
   readonly record: ImageRecord;
 }
@@ -35,80 +36,11 @@ export async function stampOf(file: string): Promise<FileStamp | undefined> {
   }
 }
 
-/** JSON with object keys sorted, so equal options always hash equally whatever the key order. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** Hash of everything that changes a result: the options and the engine version. */
-export function optionsHash(fingerprint: unknown, engineVersion: string): string {
-  return createHash('sha256').update(stableJson({ fingerprint, engineVersion })).digest('hex').slice(0, 32);
-}
-
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isNullableNumber = (v: unknown): v is number | null => v === null || isNumber(v);
-const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNumber);
 
 function isStamp(value: unknown): value is FileStamp {
   const v = value as Partial<FileStamp> | null;
   return typeof v === 'object' && v !== null && isNumber(v.size) && isNumber(v.mtimeMs);
-}
-
-function isHotSpot(value: unknown): value is HotSpot {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  const box = v['box'] as Record<string, unknown> | null | undefined;
-  return (
-    ['scale', 'classId', 'effect', 'share', 'pixels', 'windows'].every((k) => isNumber(v[k])) &&
-    typeof box === 'object' &&
-    box !== null &&
-    ['x', 'y', 'width', 'height'].every((k) => isNumber(box[k]))
-  );
-}
-
-/** The record holds the metric in the table's shape (an optional one may be absent). */
-function hasMetric(r: Record<string, unknown>, metric: MetricDefinition): boolean {
-  const value = r[metric.key];
-  if (value === undefined && isOptionalMetric(metric)) return true;
-  if (metric.shape === 'value') return isNullableNumber(value);
-  if (metric.shape === 'perClass') return Array.isArray(value) && value.every(isNullableNumber);
-  return typeof value === 'object' && value !== null && Object.values(value).every(isNullableNumber);
-}
-
-/** Shape check of a record read back from disk: a cache is data we wrote, but files get damaged. */
-export function isImageRecord(value: unknown): value is ImageRecord {
-  if (typeof value !== 'object' || value === null) return false;
-  const r = value as Record<string, unknown>;
-  const confusion = r['confusion'] as Record<string, unknown> | null | undefined;
-  const boundary = r['boundary'] as Record<string, unknown> | null | undefined;
-  return (
-    typeof r['name'] === 'string' &&
-    typeof r['predictionFile'] === 'string' &&
-    typeof r['labelFile'] === 'string' &&
-    isNumber(r['width']) &&
-    isNumber(r['height']) &&
-    isNumber(r['validPixels']) &&
-    IMAGE_METRICS.every((metric) => hasMetric(r, metric)) &&
-    isNumberArray(r['classesPresent']) &&
-    Array.isArray(r['warnings']) &&
-    (r['warnings'] as unknown[]).every((w) => typeof w === 'string') &&
-    (r['largestHotSpot'] === undefined || r['largestHotSpot'] === null || isHotSpot(r['largestHotSpot'])) &&
-    typeof confusion === 'object' &&
-    confusion !== null &&
-    isNumberArray(confusion['counts']) &&
-    isNumberArray(confusion['unknown']) &&
-    typeof boundary === 'object' &&
-    boundary !== null &&
-    isNumberArray(boundary['intersection']) &&
-    isNumberArray(boundary['union'])
-  );
 }
 
 function isCacheEntry(value: unknown): value is CacheEntry {

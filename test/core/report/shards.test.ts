@@ -69,9 +69,9 @@ test('eval in 3 shards then merge equals one eval exactly', () => {
   try {
     const { predictions, labels } = makeFolder(root);
     const whole = seglens(['eval', predictions, '--labels', labels, '--json', '--workers', '2']);
-    const parts: string[] = [];
-    for (let i = 0; i < SHARDS; i++) {
-      const part = join(root, `part-${i}.jsonl`);
+    // Under --shard an --out that does not exist is a folder: each shard writes its own part in it.
+    const run = join(root, 'run');
+    for (let i = 0; i < SHARDS; i++)
       seglens([
         'eval',
         predictions,
@@ -80,14 +80,14 @@ test('eval in 3 shards then merge equals one eval exactly', () => {
         '--shard',
         `${i}/${SHARDS}`,
         '--out',
-        part,
+        run,
         '--json',
         '--workers',
         '2',
       ]);
-      parts.push(part);
-    }
+    const parts = [0, 1, 2].map((i) => join(run, `part-${i}-of-${SHARDS}.jsonl`));
     const merged = seglens(['merge', ...parts, '--json']);
+    assert.deepEqual(seglens(['merge', run, '--json']), merged, 'the folder and its part files merge alike');
 
     assert.equal(whole.images.length, 28, 'the two broken predictions are skipped, the rest evaluated');
     assert.equal(whole.skipped.length, 3, 'two broken predictions and one without a label');

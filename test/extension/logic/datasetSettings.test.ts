@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { prepareDataset } from '../../../src/core/datasets/prepareDataset';
 import { encodeIndexPng } from '../../../src/core/io/pngChunks';
 import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../../../src/core/options';
+import { optionsIdentity } from '../../../src/core/optionsIdentity';
 import { applyDataset, type DatasetDependent } from '../../../src/extension/logic/datasetSettings';
 import { readSettings } from '../../../src/extension/logic/settings';
 
@@ -22,7 +23,6 @@ function cityscapesFolders(): { predictions: string; labels: string } {
 
 const base: DatasetDependent = {
   engine: { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS },
-  fingerprint: { metric: DEFAULT_METRIC_OPTIONS },
   classNames: ['mine'],
   explicit: { classes: false, ignore: false, classNames: false },
 };
@@ -36,14 +36,15 @@ test('settings: seglens.dataset and seglens.predictionIds default to auto and re
   assert.equal(readSettings((key) => (key === 'predictionIds' ? 'labels' : undefined)).predictionIds, 'auto');
 });
 
-test('a detected Cityscapes folder sets 19 classes, the names, the id mapping and a new fingerprint', async () => {
+test('a detected Cityscapes folder sets 19 classes, the names, the id mapping and a new options identity', async () => {
   const { predictions, labels } = cityscapesFolders();
   const prepared = await prepareDataset(predictions, labels, { dataset: 'auto', predictionIds: 'auto' }, base.engine);
   const applied = applyDataset(base, prepared);
   assert.equal(applied.engine.metric.numClasses, 19);
   assert.equal(applied.classNames[13], 'car');
   assert.equal(applied.engine.ids?.labelIds, 'label');
-  assert.notDeepEqual(applied.fingerprint, base.fingerprint);
+  assert.notEqual(optionsIdentity(applied.engine), optionsIdentity(base.engine));
+  assert.equal(applied.datasetName, 'cityscapes');
   assert.match(applied.datasetDescription!, /^dataset: cityscapes \(detected: _gtFine_ in file names\)/);
   assert.deepEqual(
     prepared.pairing.pairs.map((p) => p.name),

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { recordsToCsv } from '../../../src/core/report/csv';
-import { resultsToJson } from '../../../src/extension/logic/exportResults';
 import { fakeRecord } from './records';
 
 test('CSV has one row per image, per-scale and per-class columns, and quotes awkward names', () => {
@@ -26,17 +25,4 @@ test('CSV has one row per image, per-scale and per-class columns, and quotes awk
   );
   assert.match(csv[2]!, /,,,,,,,,,$/, 'no hot spot: empty cells');
   assert.match(csv[2]!, /^c,[^,]+,[^,]+,4,2,8,,0\.4,/, 'a missing loss is an empty cell');
-});
-
-test('JSON keeps summary, images and skipped files together', () => {
-  const json = JSON.parse(
-    resultsToJson({ miou: 0.5 }, [fakeRecord('a')], [{ file: 'b.png', reason: 'truncated' }], {
-      predictionsDir: '/p',
-      labelsDir: '/l',
-      options: {},
-    }),
-  ) as { summary: { miou: number }; images: { name: string }[]; skipped: unknown[] };
-  assert.equal(json.summary.miou, 0.5);
-  assert.equal(json.images[0]?.name, 'a');
-  assert.deepEqual(json.skipped, [{ file: 'b.png', reason: 'truncated' }]);
 });

@@ -3,9 +3,15 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { optionsHash, ResultCache, stampOf } from '../../../src/extension/logic/resultCache';
+import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../../../src/core/options';
+import { optionsIdentity } from '../../../src/core/optionsIdentity';
+import { ResultCache, stampOf } from '../../../src/extension/logic/resultCache';
 import { parseEvaluatedFolders, restoreFromCache, restoreNote } from '../../../src/extension/logic/restoreResults';
 import { fakeRecord } from './records';
+
+/** The cache key of a run with C classes under one engine version (the extension's optionsIdentity call). */
+const cacheKey = (numClasses: number, engineVersion: string): string =>
+  optionsIdentity({ metric: { ...DEFAULT_METRIC_OPTIONS, numClasses }, read: DEFAULT_READ_OPTIONS }, { engineVersion });
 
 const root = mkdtempSync(path.join(tmpdir(), 'seglens-restore-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -44,7 +50,7 @@ test('the stored folder pair is read back only when it has the expected shape', 
 });
 
 test('unchanged files are restored from the cache, without a note to re-run', async () => {
-  const hash = optionsHash({ metric: { numClasses: 3 } }, '1.0.0');
+  const hash = cacheKey(3, '1.0.0');
   const { storage, folders } = await evaluatedFolder('unchanged', ['a', 'b', 'c'], hash);
   const restored = await restoreFromCache(storage, folders, hash);
   assert.deepEqual(restored?.records.map((r) => r.name).sort(), ['a', 'b', 'c']);
@@ -53,7 +59,7 @@ test('unchanged files are restored from the cache, without a note to re-run', as
 });
 
 test('files rewritten, touched or deleted since the run are left out, and the note says so', async () => {
-  const hash = optionsHash({ metric: { numClasses: 3 } }, '1.0.0');
+  const hash = cacheKey(3, '1.0.0');
   const { storage, folders } = await evaluatedFolder('changed', ['a', 'b', 'c', 'd', 'e'], hash);
   writeFileSync(path.join(folders.predictionsDir, 'a.png'), 'rewritten, longer than before');
   const touched = path.join(folders.labelsDir, 'b.png');
@@ -67,16 +73,10 @@ test('files rewritten, touched or deleted since the run are left out, and the no
 });
 
 test('nothing is restored under other options, for an unknown folder, or when no file is unchanged', async () => {
-  const hash = optionsHash({ metric: { numClasses: 3 } }, '1.0.0');
+  const hash = cacheKey(3, '1.0.0');
   const { storage, folders } = await evaluatedFolder('options', ['a'], hash);
-  assert.equal(
-    await restoreFromCache(storage, folders, optionsHash({ metric: { numClasses: 4 } }, '1.0.0')),
-    undefined,
-  );
-  assert.equal(
-    await restoreFromCache(storage, folders, optionsHash({ metric: { numClasses: 3 } }, '1.0.1')),
-    undefined,
-  );
+  assert.equal(await restoreFromCache(storage, folders, cacheKey(4, '1.0.0')), undefined);
+  assert.equal(await restoreFromCache(storage, folders, cacheKey(3, '1.0.1')), undefined);
   assert.equal(
     await restoreFromCache(storage, { predictionsDir: '/nowhere/p', labelsDir: '/nowhere/l' }, hash),
     undefined,

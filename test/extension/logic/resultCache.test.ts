@@ -3,18 +3,30 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { isImageRecord, optionsHash, ResultCache } from '../../../src/extension/logic/resultCache';
-import { DEFAULT_METRIC_OPTIONS, LOSS_PRESETS, lossVariantName, type MetricOptions } from '../../../src/core/options';
+import { ResultCache } from '../../../src/extension/logic/resultCache';
+import { isImageRecord } from '../../../src/core/report/resultsFile';
+import {
+  DEFAULT_METRIC_OPTIONS,
+  DEFAULT_READ_OPTIONS,
+  LOSS_PRESETS,
+  lossVariantName,
+  type MetricOptions,
+} from '../../../src/core/options';
+import { optionsIdentity } from '../../../src/core/optionsIdentity';
 import { fakeRecord } from './records';
 
 const storage = mkdtempSync(path.join(tmpdir(), 'seglens-cache-'));
 after(() => rmSync(storage, { recursive: true, force: true }));
 
+/** The key the extension's cache stores a record under (optionsIdentity with the engine version). */
+const key = (metric: MetricOptions, engineVersion = '1.0.0'): string =>
+  optionsIdentity({ metric, read: DEFAULT_READ_OPTIONS }, { engineVersion });
+
 const stamps = { prediction: { size: 10, mtimeMs: 1000 }, label: { size: 20, mtimeMs: 2000 } };
 const record = fakeRecord('x');
 
 test('a stored result is reused only while files and options are unchanged', async () => {
-  const hash = optionsHash({ metric: { numClasses: 3 } }, '1.0.0');
+  const hash = key({ ...DEFAULT_METRIC_OPTIONS, numClasses: 3 });
   const cache = await ResultCache.open(storage, '/p', '/l');
   cache.store(record, stamps, hash);
   await cache.save();
@@ -36,21 +48,19 @@ test('a stored result is reused only while files and options are unchanged', asy
     undefined,
   );
   assert.equal(
-    reopened.lookup(
-      record.predictionFile,
-      record.labelFile,
-      stamps,
-      optionsHash({ metric: { numClasses: 4 } }, '1.0.0'),
-    ),
+    reopened.lookup(record.predictionFile, record.labelFile, stamps, key({ ...DEFAULT_METRIC_OPTIONS, numClasses: 4 })),
     undefined,
   );
   assert.equal(reopened.lookup(record.predictionFile, '/other/label.png', stamps, hash), undefined);
 });
 
-test('options hash ignores key order but not values or engine version', () => {
-  assert.equal(optionsHash({ a: 1, b: [2, 3] }, 'v'), optionsHash({ b: [2, 3], a: 1 }, 'v'));
-  assert.notEqual(optionsHash({ a: 1 }, 'v'), optionsHash({ a: 2 }, 'v'));
-  assert.notEqual(optionsHash({ a: 1 }, 'v1'), optionsHash({ a: 1 }, 'v2'));
+test('the options identity ignores key order and defaults spelled out, not values or the engine version', () => {
+  const { pooling: _pooling, minkowski: _minkowski, ...bare } = DEFAULT_METRIC_OPTIONS;
+  const reversed = Object.fromEntries(Object.entries(DEFAULT_METRIC_OPTIONS).reverse()) as unknown as MetricOptions;
+  assert.equal(key(reversed), key(DEFAULT_METRIC_OPTIONS));
+  assert.equal(key(bare), key(DEFAULT_METRIC_OPTIONS), 'uniform pooling and m = 1 are the defaults');
+  assert.notEqual(key({ ...DEFAULT_METRIC_OPTIONS, hardEpsilon: 0.01 }), key(DEFAULT_METRIC_OPTIONS));
+  assert.notEqual(key(DEFAULT_METRIC_OPTIONS, '1.0.1'), key(DEFAULT_METRIC_OPTIONS));
 });
 
 test('a corrupt cache is discarded and then overwritten', async () => {
@@ -92,13 +102,8 @@ test('record shape check', () => {
 test('results of one loss variant are never served for another', () => {
   const v1 = { ...DEFAULT_METRIC_OPTIONS };
   const paper = { ...DEFAULT_METRIC_OPTIONS, ...LOSS_PRESETS.paper };
-  const fingerprint = (metric: MetricOptions): unknown => ({ loss: lossVariantName(metric), metric });
-  assert.notEqual(optionsHash(fingerprint(v1), '1'), optionsHash(fingerprint(paper), '1'));
-  assert.notEqual(
-    optionsHash(fingerprint(paper), '1'),
-    optionsHash(fingerprint({ ...paper, poolingSigma: 0.25 }), '1'),
-    'σ is part of the key',
-  );
+  assert.notEqual(key(v1), key(paper));
+  assert.notEqual(key(paper), key({ ...paper, poolingSigma: 0.25 }), 'σ is part of the key');
   assert.equal(lossVariantName(paper), 'paper');
   assert.equal(lossVariantName({ ...paper, poolingSigma: 0.25 }), 'gaussian σ=0.25 m=5');
   assert.equal(lossVariantName({ ...v1, poolingSigma: 3 }), 'v1', 'σ does not matter for uniform pooling');
