@@ -6,7 +6,7 @@ import type { IdMapping } from '../datasets/idMap';
 import type { ImageRecord } from '../evaluate/record';
 import { IMAGE_METRICS, isOptionalMetric, type MetricDefinition } from '../metrics/metricTable';
 import { packRgb, type ColorTable } from '../io/colorTable';
-import type { SkippedFile } from '../io/pairing';
+import type { SkippedFile } from '../types';
 import type { EngineOptions } from '../io/readFiles';
 import { OptionsError, validateMetricOptions, type MetricOptions, type ReadOptions } from '../options';
 import {

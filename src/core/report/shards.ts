@@ -1,7 +1,7 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { ImageRecord } from '../evaluate/record';
-import type { SkippedFile } from '../io/pairing';
+import type { SkippedFile } from '../types';
 import type { EngineOptions } from '../io/readFiles';
 import { optionsIdentity } from '../optionsIdentity';
 import { readHeaderOf, readResultsFile, ResultsFileError, type ResultsHeader } from './resultsFile';

@@ -1,5 +1,5 @@
 import type { ImageRecord } from '../../core/evaluate/record';
-import type { SkippedFile } from '../../core/io/pairing';
+import type { SkippedFile } from '../../core/types';
 import { ResultsWriter, type ResultsHeader } from '../../core/report/resultsFile';
 
 /**

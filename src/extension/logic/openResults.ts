@@ -3,7 +3,7 @@ import * as path from 'node:path';
 // The results-file module directly, not the core index: opening a file needs no image readers or TensorFlow.js.
 import type { ImageRecord } from '../../core/evaluate/record';
 import type { ColorTable } from '../../core/io/colorTable';
-import type { SkippedFile } from '../../core/io/pairing';
+import type { SkippedFile } from '../../core/types';
 import type { EngineOptions } from '../../core/io/readFiles';
 import type { MetricOptions } from '../../core/options';
 import {
