@@ -13,7 +13,7 @@ import { recordsToCsv } from '../../../src/core/report/csv';
 import { DELTA_KEYS, regression } from '../../../src/core/report/compare';
 import { hardestFirst, RANKING_KEYS } from '../../../src/core/report/ranking';
 import { SORT_KEYS } from '../../../src/extension/logic/sortKeys';
-import { isImageRecord } from '../../../src/extension/logic/resultCache';
+import { isImageRecord } from '../../../src/core/report/resultsFile';
 import { fakeRecord } from '../../extension/logic/records';
 
 /** A real record: a 4x4 two-class image with one wrong pixel, through the engine. */
