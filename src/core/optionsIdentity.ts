@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ColorTable } from './io/colorTable';
 import type { EngineOptions } from './io/readFiles';
-import { effectiveBoundaryRatio, lossVariant } from './options';
+import { optionsRecord } from './options';
 
 /** JSON with object keys sorted and undefined fields left out, so equal values always hash equally. */
 export function stableJson(value: unknown): string {
@@ -28,24 +28,18 @@ function colorIdentity(table: ColorTable | undefined): unknown {
 }
 
 /**
- * The one identity of "these results were computed the same way": every option that changes a number,
- * with defaults filled in (an option left out and the same option given at its default are one
- * identity), and the CONTENTS the dataset decided (the colour table's colours and the id mapping), so a
+ * The one identity of "these results were computed the same way": every option of the option table
+ * that changes a number (optionsRecord: its metric, read and engine rows, resolved, so an option left
+ * out and the same option given at its default are one identity), and the CONTENTS the dataset decided (the colour table's colours and the id mapping), so a
  * dataset file or colour table edited in place is a new identity although its path did not change.
  * `context` adds what else the caller keys on: the CLI's run hash adds the two folders, the extension's
  * cache the engine version. The CLI's `run` in a results file header and the extension's cache key are
  * both this function.
  */
 export function optionsIdentity(options: EngineOptions, context: Readonly<Record<string, unknown>> = {}): string {
-  const { metric } = options;
   const identity = {
-    metric: {
-      ...metric,
-      ...lossVariant(metric),
-      boundaryRatio: effectiveBoundaryRatio(metric),
-    },
-    read: options.read,
-    compute: options.compute ?? 'exact',
+    // The option table's metric, read and engine options, resolved (defaults filled in, weights spelled out).
+    options: optionsRecord(options),
     ids: options.ids ?? null,
     colorTable: colorIdentity(options.colorTable),
     context,

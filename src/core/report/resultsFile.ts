@@ -8,7 +8,14 @@ import { IMAGE_METRICS, isOptionalMetric, type MetricDefinition } from '../metri
 import { packRgb, type ColorTable } from '../io/colorTable';
 import type { SkippedFile } from '../types';
 import type { EngineOptions } from '../io/readFiles';
-import { OptionsError, validateMetricOptions, type MetricOptions, type ReadOptions } from '../options';
+import {
+  OptionsError,
+  optionsRecord,
+  validateMetricOptions,
+  type MetricOptions,
+  type OptionsRecord,
+  type ReadOptions,
+} from '../options';
 import {
   fail,
   readArrayUpTo,
@@ -66,6 +73,8 @@ export interface ResultsHeader {
   readonly metric: MetricOptions;
   readonly read?: ReadOptions;
   readonly compute?: 'exact' | 'tensor';
+  /** The option table's record of every option that changes a number (version 3; for people and tools). */
+  readonly options?: OptionsRecord;
   /** The folders evaluated, resolved, so results can be opened where they are. */
   readonly predictionsDir?: string;
   readonly labelsDir?: string;
@@ -235,6 +244,8 @@ export function readResultsHeader(value: unknown, path: string): ResultsHeader {
   };
   const read = optional(line['read'], (v) => readReadOptions(v, `${path}.read`));
   const compute = optional(line['compute'], (v) => readOneOf(v, `${path}.compute`, ['exact', 'tensor'] as const));
+  // The record is derived from metric, read and compute (which are checked); it is kept as written.
+  const options = optional(line['options'], (v) => readPlainObject(v, `${path}.options`) as unknown as OptionsRecord);
   const predictionsDir = optional(line['predictionsDir'], (v) => readString(v, `${path}.predictionsDir`, MAX_TEXT));
   const labelsDir = optional(line['labelsDir'], (v) => readString(v, `${path}.labelsDir`, MAX_TEXT));
   const info = optional(line['info'], (v) => readInfo(v, `${path}.info`));
@@ -244,6 +255,7 @@ export function readResultsHeader(value: unknown, path: string): ResultsHeader {
     ...header,
     ...(read !== undefined ? { read } : {}),
     ...(compute !== undefined ? { compute } : {}),
+    ...(options !== undefined ? { options } : {}),
     ...(predictionsDir !== undefined ? { predictionsDir } : {}),
     ...(labelsDir !== undefined ? { labelsDir } : {}),
     ...(info !== undefined ? { info } : {}),
@@ -498,6 +510,7 @@ export function resultsHeader(fields: {
     metric: engine.metric,
     read: engine.read,
     compute: engine.compute ?? 'exact',
+    options: optionsRecord(engine),
     predictionsDir: resolve(fields.predictionsDir),
     labelsDir: resolve(fields.labelsDir),
     ...(fields.info !== undefined ? { info: fields.info } : {}),

@@ -9,7 +9,14 @@ import type { ImageRecord } from '../../../src/core/evaluate/record';
 import { parseColorTable, vocColorTable } from '../../../src/core/io/colorTable';
 import { pairFiles } from '../../../src/core/io/pairing';
 import type { EngineOptions } from '../../../src/core/io/readFiles';
-import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../../../src/core/options';
+import {
+  DEFAULT_METRIC_OPTIONS,
+  DEFAULT_READ_OPTIONS,
+  optionsRecord,
+  type MetricOptions,
+  type ReadOptions,
+} from '../../../src/core/options';
+import { OPTION_TABLE, type OptionSpec } from '../../../src/core/optionTable';
 import { optionsIdentity } from '../../../src/core/optionsIdentity';
 import {
   loadResultsFile,
@@ -167,7 +174,7 @@ test('every damaged line is refused with the file, the line number and what is w
     [
       'a bad header option',
       [JSON.stringify({ ...header(), metric: { ...DEFAULT_METRIC_OPTIONS, scales: [] } }), good.end],
-      /:1: header\.metric: at least one scale is needed/,
+      /:1: header\.metric: scales needs at least 1 value/,
     ],
     ['an empty file', [], /: empty, or not a SegLens results file/],
   ];
@@ -228,4 +235,38 @@ test('the options identity keys on contents: a colour table edited in place, ano
   assert.notEqual(identity({}), identity({ compute: 'tensor' }));
   assert.equal(identity({}), identity({ compute: 'exact' }), 'exact is the default');
   assert.notEqual(identity({}), optionsIdentity(base, { predictionsDir: '/a' }), 'the context joins the identity');
+});
+
+test('the options identity covers every metric, read and engine option of the option table', () => {
+  const keys = OPTION_TABLE.filter((spec: OptionSpec) => ['metric', 'read', 'engine'].includes(spec.group))
+    .map((spec) => spec.key)
+    .sort();
+  const base: EngineOptions = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS };
+  assert.deepEqual(Object.keys(optionsRecord(base)).sort(), keys, 'the hashed record has exactly the table rows');
+  const metric = (change: Partial<MetricOptions>): EngineOptions => ({
+    ...base,
+    metric: { ...base.metric, ...change },
+  });
+  const read = (change: Partial<ReadOptions>): EngineOptions => ({ ...base, read: { ...base.read, ...change } });
+  const changed: Record<string, EngineOptions> = {
+    classes: metric({ numClasses: 22 }),
+    ignoreIndex: metric({ ignoreIndex: 0 }),
+    scales: metric({ scales: [2, 4] }),
+    scaleWeights: metric({ scaleWeights: [0.5, 0.25, 0.25] }),
+    hardEpsilon: metric({ hardEpsilon: 0.01 }),
+    loss: metric({ pooling: 'gaussian', minkowski: 5 }),
+    pooling: metric({ pooling: 'gaussian' }),
+    poolingSigma: metric({ pooling: 'gaussian', poolingSigma: 0.25 }),
+    minkowski: metric({ minkowski: 2 }),
+    boundaryRatio: metric({ boundaryRatio: 0.05 }),
+    softValues: read({ softValues: 'logits' }),
+    softLayout: read({ softLayout: 'chw' }),
+    maxMegapixels: read({ maxMegapixels: 8 }),
+    compute: { ...base, compute: 'tensor' },
+  };
+  for (const key of keys) {
+    const options = changed[key];
+    assert.ok(options !== undefined, `a change of ${key} is tried`);
+    assert.notEqual(optionsIdentity(options), optionsIdentity(base), key);
+  }
 });
