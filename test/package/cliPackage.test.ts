@@ -54,6 +54,9 @@ test('npm pack makes a tarball that npm install -g installs into an empty prefix
     readFileSync(join(prefix, 'lib', 'node_modules', 'seglens', 'package.json'), 'utf8'),
   ) as { version: string };
   assert.equal(installedManifest.version, version);
+  const printed = run(seglens, ['--version'], scratch);
+  assert.equal(printed.status, 0, printed.stderr);
+  assert.equal(printed.stdout.trim(), `seglens ${version}`);
 
   const data = join(scratch, 'voc-mini');
   cpSync(join(REPO_ROOT, 'samples', 'voc-mini'), data, { recursive: true });
