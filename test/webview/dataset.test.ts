@@ -1,21 +1,26 @@
 /**
- * The dataset panel (dist/dataset.js) in headless Chromium, under its real page and strict CSP:
- * the confusion matrix drawn cell by cell (read back from the canvas), hover and keyboard,
- * the click → image list → open round trip as posted messages, the per-class table, the state.
+ * The dataset panel (dist/dataset.js) in headless Chromium, under its real page and strict CSP, read
+ * back as a user sees it: the class names along both axes and the axis titles as text, the hidden
+ * classes and their count, the legend, the cells drawn by their row-normalised share (read back
+ * from the canvas), the top confusions against a naive ranking and their click message, the class
+ * table's columns and sort order, the reliability diagram, the keyboard, the saved state, and axe-core
+ * in the light, dark and high-contrast themes. SEGLENS_SCREENSHOTS=DIR also writes 1400x900 screenshots.
  *
- * Fixture: 3 classes. Rows (label) → columns (prediction) pixel counts:
+ * Small fixture: 3 classes. Rows (label) → columns (prediction) pixel counts:
  *   background: 90 → background, 10 → dog      (row shares 0.9, 0, 0.1)
  *   cat:        30 → cat, 30 → dog              (0, 0.5, 0.5)
- *   dog:        0 pixels (an empty row draws empty)
+ *   dog:        0 label pixels, 40 predicted     (an empty row draws empty)
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { webviewHtml } from '../../src/extension/webviewHtml';
 import { defaultClassColors } from '../../src/shared/protocol/dataset';
+import { generatedDataset, naiveEce, naiveIoU, reliabilityBins, type PlainDatasetMessage } from './datasetData';
 import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
+import { applyTheme, axeViolations, THEME_NAMES, type ThemeName } from './themes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const BUNDLE_PATH = join(ROOT, 'dist', 'dataset.js');
@@ -29,11 +34,29 @@ const EMPTY: readonly number[] = [30, 30, 30];
 const FULL: readonly number[] = [55, 148, 255];
 
 let browser: Browser | undefined;
-let context: BrowserContext | undefined;
 
-async function openPanel(saved: unknown = null): Promise<{ page: Page; foreign: string[] }> {
-  if (context === undefined) throw new Error('browser not launched');
-  const page = await context.newPage();
+function smallDataset(counts: readonly number[] = COUNTS): PlainDatasetMessage {
+  return {
+    type: 'dataset',
+    title: 'predictions',
+    images: 4,
+    numClasses: 3,
+    classNames: ['background', 'cat', 'dog'],
+    classColors: defaultClassColors(3).map((color) => [...color]),
+    confusion: [...counts],
+    unknownPredictions: [0, 0, 0],
+    classFigures: { perClassIoU: [0.9, 0.5, 0], perClassBoundaryIoU: [0.7, 0.25, null] },
+    figures: { miou: 0.4667, meanImageMiou: 0.55, boundaryMiou: 0.475 },
+    reliability: null,
+  };
+}
+
+async function openPanel(
+  saved: unknown = null,
+  viewport = { width: 900, height: 700 },
+): Promise<{ page: Page; foreign: string[] }> {
+  if (browser === undefined) throw new Error('browser not launched');
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
   const html = webviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
@@ -53,59 +76,79 @@ async function openPanel(saved: unknown = null): Promise<{ page: Page; foreign: 
   return { page, foreign };
 }
 
-async function postDataset(page: Page, counts: readonly number[] = COUNTS): Promise<void> {
-  await page.evaluate(
-    ({ counts, colors }) => {
-      window.postMessage(
-        {
-          type: 'dataset',
-          title: 'predictions',
-          images: 4,
-          numClasses: 3,
-          classNames: ['background', 'cat', 'dog'],
-          classColors: colors,
-          confusion: Float64Array.from(counts),
-          perClassIoU: [0.9, 0.5, 0],
-          perClassBoundaryIoU: [0.7, 0.25, null],
-          miou: 0.4667,
-          meanImageMiou: 0.55,
-          boundaryMiou: 0.475,
-        },
-        '*',
-      );
-    },
-    { counts: [...counts], colors: defaultClassColors(3) },
-  );
+async function postDataset(page: Page, message: PlainDatasetMessage = smallDataset()): Promise<void> {
+  await page.evaluate((plain) => {
+    window.postMessage(
+      {
+        ...plain,
+        confusion: Float64Array.from(plain.confusion),
+        unknownPredictions: Float64Array.from(plain.unknownPredictions),
+      },
+      '*',
+    );
+  }, message);
   await page.waitForFunction(() => (document.getElementById('matrix') as HTMLCanvasElement).width > 0);
 }
 
 const posted = (page: Page): Promise<unknown[]> => page.evaluate(() => window.__webviewTest.posted);
+const rowLabels = (page: Page): Promise<string[]> => page.locator('#row-labels .row-label').allTextContents();
+const columnLabels = (page: Page): Promise<string[]> => page.locator('#column-labels .column-label').allTextContents();
+const cssCellSize = (page: Page): Promise<number> =>
+  page.evaluate(() => {
+    const canvas = document.getElementById('matrix') as HTMLCanvasElement;
+    return canvas.getBoundingClientRect().width / document.querySelectorAll('#row-labels .row-label').length;
+  });
 
-async function cellPixel(page: Page, label: number, predicted: number): Promise<number[]> {
+/** The colour of a cell (row, column in the shown order), a quarter in from its corner: off its number and grid line. */
+async function cellPixel(page: Page, row: number, column: number): Promise<number[]> {
+  const size = await cssCellSize(page);
   return page.evaluate(
-    ({ label, predicted }) => {
-      const canvas = document.getElementById('matrix') as HTMLCanvasElement;
-      const size = canvas.width / 3;
-      // Away from the focus outline (the outer pixel ring of the focused cell).
-      const data = canvas
+    ({ x, y }) => {
+      const data = (document.getElementById('matrix') as HTMLCanvasElement)
         .getContext('2d')
-        ?.getImageData(Math.floor((predicted + 0.5) * size), Math.floor((label + 0.5) * size), 1, 1).data;
+        ?.getImageData(x, y, 1, 1).data;
       return data === undefined ? [] : [data[0] ?? -1, data[1] ?? -1, data[2] ?? -1];
     },
-    { label, predicted },
+    { x: Math.floor((column + 0.25) * size), y: Math.floor((row + 0.25) * size) },
   );
 }
 
-/** Where between the empty and the full colour a cell is (0..1), from its blue-green distance. */
+/** Where between the empty and the full colour a cell is (0..1), from its blue channel. */
 function fractionTowardsFull(color: readonly number[]): number {
-  const span = (FULL[2] ?? 0) - (EMPTY[2] ?? 0);
-  return ((color[2] ?? 0) - (EMPTY[2] ?? 0)) / span;
+  return ((color[2] ?? 0) - (EMPTY[2] ?? 0)) / ((FULL[2] ?? 0) - (EMPTY[2] ?? 0));
+}
+
+/** The off-diagonal cells, largest first, by a plain scan: the oracle of the top-confusions list. */
+function naiveTopConfusions(message: PlainDatasetMessage, limit: number): string[] {
+  const n = message.numClasses;
+  const cells: { label: number; predicted: number; count: number }[] = [];
+  message.confusion.forEach((count, i) => {
+    const label = Math.floor(i / n);
+    const predicted = i % n;
+    if (label !== predicted && count > 0) cells.push({ label, predicted, count });
+  });
+  cells.sort((a, b) => b.count - a.count || a.label - b.label || a.predicted - b.predicted);
+  return cells
+    .slice(0, limit)
+    .map(
+      (cell) =>
+        `${message.classNames[cell.label]} → ${message.classNames[cell.predicted]}|${cell.count.toLocaleString('en-US')} px`,
+    );
+}
+
+/** Classes with a label or a predicted pixel, by id. */
+function presentClasses(message: PlainDatasetMessage): number[] {
+  const n = message.numClasses;
+  return Array.from({ length: n }, (_, c) => c).filter((c) => {
+    let sum = message.unknownPredictions[c]!;
+    for (let k = 0; k < n; k++) sum += message.confusion[c * n + k]! + message.confusion[k * n + c]!;
+    return sum > 0;
+  });
 }
 
 describe('Dataset panel in Chromium', () => {
   before(async () => {
     browser = await launchChromium(BUNDLE_PATH);
-    context = await browser.newContext({ viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 });
   });
 
   after(async () => {
@@ -124,12 +167,10 @@ describe('Dataset panel in Chromium', () => {
     }
   });
 
-  it('draws every cell by its row-normalised share: empty, faint, half, most', async () => {
+  it('draws every cell by its row-normalised share and says so in the legend', async () => {
     const { page } = await openPanel();
     try {
       await postDataset(page);
-      const side = await page.evaluate(() => (document.getElementById('matrix') as HTMLCanvasElement).width);
-      assert.equal(side, 3 * 12, 'three cells of the default 12 px');
       const shares = [
         [0.9, 0, 0.1],
         [0, 0.5, 0.5],
@@ -141,26 +182,263 @@ describe('Dataset panel in Chromium', () => {
           const color = await cellPixel(page, label, predicted);
           const where = `cell ${label}→${predicted} (share ${share}) drawn rgb(${color.join(',')})`;
           if (share === 0) assert.deepEqual(color, EMPTY, where);
-          else assert.ok(Math.abs(fractionTowardsFull(color) - (0.08 + 0.92 * share)) < 0.02, where);
+          else assert.ok(Math.abs(fractionTowardsFull(color) - (0.15 + 0.85 * share)) < 0.02, where);
         }
       }
+      const legend = (await page.locator('#matrix-legend').innerText()).replace(/\s+/g, ' ');
+      assert.match(
+        legend,
+        /share of the row’s label pixels predicted as the column’s class \(row-normalised, 0–100%\)/,
+      );
+      assert.match(legend, /0 px >0% 100%/);
+      assert.match(legend, /Numbers in the cells: that share in %/, 'three classes fit numbers in their cells');
     } finally {
       await page.close();
     }
   });
 
-  it('shows both mIoUs, boundary mIoU and the per-class table', async () => {
+  it('writes the share in a cell when it fits: the cell holds pixels of another colour', async () => {
+    const { page } = await openPanel();
+    try {
+      await postDataset(page);
+      assert.ok((await cssCellSize(page)) >= 26, 'three classes get large cells');
+      const size = await cssCellSize(page);
+      const colours = await page.evaluate(
+        ({ size }) => {
+          const context = (document.getElementById('matrix') as HTMLCanvasElement).getContext('2d');
+          const seen = new Set<string>();
+          const data = context?.getImageData(
+            Math.floor(size * 1.2),
+            Math.floor(size * 1.3),
+            Math.floor(size * 0.6),
+            Math.floor(size * 0.4),
+          ).data;
+          for (let i = 0; data !== undefined && i < data.length; i += 4)
+            seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+          return seen.size;
+        },
+        { size },
+      );
+      assert.ok(colours > 2, `the cat→cat cell (50%) holds text, ${colours} colours in its middle`);
+      await page.locator('#matrix-table-details summary').click();
+      const rows = await page.locator('#matrix-table tbody tr').allInnerTexts();
+      assert.deepEqual(
+        rows.map((row) => row.split('\t').map((cell) => cell.trim())),
+        [
+          ['background', '90', '0', '10'],
+          ['cat', '0', '30', '30'],
+          ['dog', '0', '0', '0'],
+        ],
+        'the table version of the matrix holds the counts',
+      );
+    } finally {
+      await page.close();
+    }
+  });
+
+  for (const numClasses of [11, 171]) {
+    it(`names the classes on both axes as text at ${numClasses} classes, the absent ones hidden and counted`, async () => {
+      const { page } = await openPanel(null, { width: 1400, height: 900 });
+      try {
+        const message = generatedDataset({ numClasses, present: numClasses === 11 ? 9 : 20, seed: numClasses });
+        await postDataset(page, message);
+        const present = presentClasses(message);
+        const names = present.map((c) => message.classNames[c]!);
+        assert.deepEqual(await rowLabels(page), names, 'rows: the present classes by id');
+        assert.deepEqual(await columnLabels(page), names, 'columns: the same');
+        assert.equal(await page.locator('#axis-label').innerText(), 'label (ground truth)');
+        assert.equal(await page.locator('#axis-prediction').innerText(), 'prediction');
+        const hidden = numClasses - present.length;
+        assert.equal(
+          ((await page.locator('#matrix-hidden').textContent()) ?? '') +
+            ((await page.locator('#matrix-hidden-toggle').textContent()) ?? ''),
+          `${hidden} classes with no pixels hidden — show`,
+        );
+        assert.equal(await page.locator('#table-hidden').textContent(), `${hidden} classes with no pixels hidden — `);
+        assert.equal(await page.locator('#class-table tbody tr').count(), present.length);
+        assert.ok((await cssCellSize(page)) >= 12, 'cells large enough for 11-px names');
+        const fontSize = await page
+          .locator('#row-labels .row-label')
+          .first()
+          .evaluate((e) => getComputedStyle(e).fontSize);
+        assert.equal(fontSize, '11px');
+        await page.locator('#matrix-hidden-toggle').click();
+        assert.equal((await rowLabels(page)).length, numClasses, 'show: every class');
+        assert.equal(await page.locator('#class-table tbody tr').count(), numClasses);
+        assert.equal(await page.locator('#matrix-hidden').textContent(), `${hidden} classes with no pixels shown — `);
+        const states = (await page.evaluate(() => window.__webviewTest.states)) as { showEmptyClasses: boolean }[];
+        assert.equal(states.at(-1)?.showEmptyClasses, true, 'the choice is saved');
+        const overflow = await page.evaluate(
+          () =>
+            [...document.querySelectorAll('*')].filter((e) => {
+              const style = getComputedStyle(e);
+              return (
+                /(auto|scroll)/.test(style.overflow + style.overflowX + style.overflowY) &&
+                e !== document.documentElement &&
+                e !== document.body
+              );
+            }).length,
+        );
+        assert.equal(overflow, 0, 'no scroll area inside the page');
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it('orders the classes by IoU (worst first) or most confused first', async () => {
+    const { page } = await openPanel();
+    try {
+      const message = generatedDataset({ numClasses: 19, present: 19, seed: 7 });
+      await postDataset(page, message);
+      await page.locator('#matrix-order').selectOption('iou');
+      const iou = naiveIoU(message.confusion, message.unknownPredictions, 19);
+      const byIoU = Array.from({ length: 19 }, (_, c) => c).sort((a, b) => iou[a]! - iou[b]! || a - b);
+      assert.deepEqual(
+        await rowLabels(page),
+        byIoU.map((c) => message.classNames[c]),
+      );
+      await page.locator('#matrix-order').selectOption('confusion');
+      const confused = (c: number): number => {
+        let sum = 0;
+        for (let k = 0; k < 19; k++)
+          if (k !== c) sum += message.confusion[c * 19 + k]! + message.confusion[k * 19 + c]!;
+        return sum;
+      };
+      const byConfusion = Array.from({ length: 19 }, (_, c) => c).sort((a, b) => confused(b) - confused(a) || a - b);
+      assert.deepEqual(
+        await columnLabels(page),
+        byConfusion.map((c) => message.classNames[c]),
+      );
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('lists the 20 largest confusions with names and pixels; a click asks for the cell’s images', async () => {
+    const { page } = await openPanel(null, { width: 1400, height: 900 });
+    try {
+      const message = generatedDataset({ numClasses: 150, present: 60, seed: 3 });
+      await postDataset(page, message);
+      const entries = await page
+        .locator('#top-confusions .top-confusion')
+        .evaluateAll((buttons) =>
+          buttons.map((b) => `${b.querySelector('.names')?.textContent}|${b.querySelector('.count')?.textContent}`),
+        );
+      assert.deepEqual(entries, naiveTopConfusions(message, 20));
+      await page.locator('#top-confusions .top-confusion').nth(2).click();
+      const third = naiveTopConfusions(message, 3)[2]!;
+      const pair = (await posted(page)).at(-1) as { type: string; pair: { label: number; predicted: number } };
+      assert.equal(pair.type, 'selectCell');
+      assert.equal(
+        `${message.classNames[pair.pair.label]} → ${message.classNames[pair.pair.predicted]}`,
+        third.split('|')[0],
+      );
+      assert.equal(
+        await page.locator('#cell-heading').innerText(),
+        `Images with ${message.classNames[pair.pair.label]} predicted as ${message.classNames[pair.pair.predicted]}`,
+      );
+      assert.equal(await page.locator('#top-confusions .top-confusion[aria-pressed="true"]').count(), 1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('sorts the class table by any column, undefined values last; new figure columns appear from the message', async () => {
+    const { page } = await openPanel();
+    try {
+      const message = smallDataset();
+      message.classFigures.perClassAccuracy = [0.9, 0.5, null];
+      message.classFigures.perClassDice = [0.947, 0.667, 0];
+      message.figures.meanAccuracy = 0.7;
+      await postDataset(page, message);
+      assert.deepEqual(await page.locator('#class-table thead th').allInnerTexts(), [
+        '# ▲',
+        'Class',
+        'IoU (%)',
+        'Acc (%)',
+        'Dice (%)',
+        'Boundary IoU (%)',
+        'Label pixels',
+        'Predicted pixels',
+      ]);
+      const column = (key: string): Promise<string[]> =>
+        page.locator(`#class-table tbody [data-column="${key}"]`).allInnerTexts();
+      assert.deepEqual(await column('perClassAccuracy'), ['90.0', '50.0', '—']);
+      assert.deepEqual(await column('labelPixels'), ['100', '60', '0']);
+      assert.deepEqual(await column('predictedPixels'), ['90', '30', '40']);
+      await page.locator('button[data-sort-key="perClassBoundaryIoU"]').click();
+      assert.deepEqual(await column('name'), ['background', 'cat', 'dog'], 'largest first, undefined last');
+      await page.locator('button[data-sort-key="perClassBoundaryIoU"]').click();
+      assert.deepEqual(await column('name'), ['cat', 'background', 'dog'], 'smallest first, undefined still last');
+      assert.equal(
+        await page.locator('th:has(button[data-sort-key="perClassBoundaryIoU"])').getAttribute('aria-sort'),
+        'ascending',
+      );
+      await page.locator('button[data-sort-key="predictedPixels"]').click();
+      assert.deepEqual(await column('name'), ['background', 'dog', 'cat']);
+      await page.locator('button[data-sort-key="name"]').click();
+      assert.deepEqual(await column('name'), ['background', 'cat', 'dog']);
+      assert.equal(await page.locator('dd[data-metric="meanAccuracy"]').innerText(), '70.0%');
+      const states = (await page.evaluate(() => window.__webviewTest.states)) as { tableSort: unknown }[];
+      assert.deepEqual(states.at(-1)?.tableSort, { key: 'name', descending: false });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows both mIoUs and Boundary mIoU in the summary', async () => {
     const { page } = await openPanel();
     try {
       await postDataset(page);
       assert.equal(await page.locator('dd[data-metric="miou"]').textContent(), '46.7%');
       assert.equal(await page.locator('dd[data-metric="meanImageMiou"]').textContent(), '55.0%');
       assert.equal(await page.locator('dd[data-metric="boundaryMiou"]').textContent(), '47.5%');
-      const rows = await page.locator('#class-table tbody tr').allTextContents();
-      assert.equal(rows.length, 3);
-      assert.match(rows[1]!, /^cat/);
-      assert.equal(await page.locator('#class-table tbody tr[data-class-id="1"] td.pixels').textContent(), '60');
-      assert.equal(await page.locator('#class-table tbody tr[data-class-id="2"] td.boundary-iou').textContent(), '—');
+      assert.equal(
+        await page.locator('dd[data-metric="meanAccuracy"]').count(),
+        0,
+        'a figure the message lacks is left out',
+      );
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws the reliability diagram of soft predictions: named axes, the diagonal, one bar per bin, the ECE', async () => {
+    const { page } = await openPanel();
+    try {
+      const message = smallDataset();
+      const bins = reliabilityBins(5);
+      message.reliability = bins;
+      message.figures.ece = naiveEce(bins);
+      await postDataset(page, message);
+      const texts = await page.locator('#calibration svg text.axis-name').allTextContents();
+      assert.deepEqual(texts.sort(), ['accuracy', 'confidence']);
+      assert.equal(await page.locator('#calibration svg line.diagonal').count(), 1);
+      assert.equal(await page.locator('#calibration svg g.bin').count(), 15);
+      const full = await page
+        .locator('#calibration svg rect.frame')
+        .first()
+        .evaluate((e) => Number(e.getAttribute('height')));
+      const heights = await page.locator('#calibration svg g.bin').evaluateAll((groups) =>
+        groups.map((g) => {
+          const bar = g.querySelector('rect.accuracy');
+          return bar === null ? null : Number(bar.getAttribute('height'));
+        }),
+      );
+      heights.forEach((height, m) => {
+        const accuracy = bins[m]!.accuracy;
+        if (accuracy === null) assert.equal(height, null, `bin ${m} is empty: no bar`);
+        else assert.ok(Math.abs(height! - accuracy * full) < 0.01, `bin ${m}: bar ${height} for accuracy ${accuracy}`);
+      });
+      assert.match(await page.locator('#ece').innerText(), new RegExp(`^ECE ${(naiveEce(bins) * 100).toFixed(1)}%`));
+      const pixels = bins.reduce((sum, bin) => sum + bin.count, 0).toLocaleString('en-US');
+      assert.match(await page.locator('#ece').innerText(), new RegExp(`${pixels} pixels`));
+      await page.locator('#calibration details summary').click();
+      assert.equal(await page.locator('#reliability-table tbody tr').count(), 15);
+      await postDataset(page, smallDataset());
+      assert.match(await page.locator('#calibration-reason').innerText(), /needs soft predictions/);
+      assert.equal(await page.locator('#calibration svg').count(), 0);
     } finally {
       await page.close();
     }
@@ -172,14 +450,19 @@ describe('Dataset panel in Chromium', () => {
       await postDataset(page);
       const box = await page.locator('#matrix').boundingBox();
       assert.ok(box !== null);
+      const size = await cssCellSize(page);
       // Row cat (1), column dog (2).
-      await page.mouse.move(box.x + 2.5 * 12, box.y + 1.5 * 12);
-      assert.equal(
-        await page.locator('#matrix-readout').textContent(),
-        'cat → dog: 30 px (50.0% of cat)',
-        'hover shows names and counts',
+      await page.mouse.move(box.x + 2.5 * size, box.y + 1.5 * size);
+      assert.equal(await page.locator('#matrix-readout').textContent(), 'cat → dog: 30 px (50.0% of cat)');
+      assert.deepEqual(
+        [
+          await page.locator('.row-label.hot').allTextContents(),
+          await page.locator('.column-label.hot').allTextContents(),
+        ],
+        [['cat'], ['dog']],
+        'the hovered row and column names are highlighted',
       );
-      await page.mouse.click(box.x + 2.5 * 12, box.y + 1.5 * 12);
+      await page.mouse.click(box.x + 2.5 * size, box.y + 1.5 * size);
       assert.deepEqual((await posted(page)).at(-1), { type: 'selectCell', pair: { label: 1, predicted: 2 } });
       await page.evaluate(() =>
         window.postMessage(
@@ -187,7 +470,7 @@ describe('Dataset panel in Chromium', () => {
             type: 'cellImages',
             pair: { label: 1, predicted: 2 },
             images: [
-              { name: 'b/2007_000033', count: 20 },
+              { name: 'b/2007_000033', count: 2000 },
               { name: 'a/2007_000032', count: 10 },
             ],
             total: 2,
@@ -197,7 +480,7 @@ describe('Dataset panel in Chromium', () => {
       );
       await page.waitForSelector('button.cell-image');
       assert.deepEqual(await page.locator('button.cell-image').allTextContents(), [
-        'b/2007_000033 — 20 px',
+        'b/2007_000033 — 2,000 px',
         'a/2007_000032 — 10 px',
       ]);
       await page.locator('button.cell-image').first().click();
@@ -213,54 +496,57 @@ describe('Dataset panel in Chromium', () => {
     }
   });
 
-  it('is usable from the keyboard: arrows move, Enter selects, +/- zoom', async () => {
+  it('is usable from the keyboard: Tab reaches the controls, arrows move, Enter selects, +/- zoom', async () => {
     const { page } = await openPanel();
     try {
       await postDataset(page);
+      const reached: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        await page.keyboard.press('Tab');
+        reached.push(await page.evaluate(() => document.activeElement?.id ?? ''));
+      }
+      for (const id of ['matrix-order', 'zoom-out', 'zoom-in', 'zoom-fit', 'matrix'])
+        assert.ok(reached.includes(id), `Tab reaches #${id} (${reached.join(', ')})`);
+      const outline = await page.locator('#matrix').evaluate((e) => getComputedStyle(e).outlineStyle);
       await page.locator('#matrix').focus();
+      assert.notEqual(outline, 'none', 'focus is visible');
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowRight');
       assert.equal(await page.locator('#matrix-readout').textContent(), 'cat → cat: 30 px (50.0% of cat)');
       await page.keyboard.press('Enter');
       assert.deepEqual((await posted(page)).at(-1), { type: 'selectCell', pair: { label: 1, predicted: 1 } });
+      const before = await cssCellSize(page);
+      await page.keyboard.press('-');
+      assert.equal(await cssCellSize(page), Math.round(before / 1.5));
       await page.keyboard.press('+');
-      assert.equal(await page.evaluate(() => (document.getElementById('matrix') as HTMLCanvasElement).width), 54);
-      await page.keyboard.press('-');
-      await page.keyboard.press('-');
-      assert.equal(await page.evaluate(() => (document.getElementById('matrix') as HTMLCanvasElement).width), 24);
+      assert.equal(await cssCellSize(page), Math.round(Math.round(before / 1.5) * 1.5));
     } finally {
       await page.close();
     }
   });
 
-  it('draws 150 classes and restores its zoom and selection from the saved state', async () => {
-    const { page } = await openPanel({ version: 1, selected: { label: 149, predicted: 0 }, cellSize: 4 });
+  it('draws 150 classes and restores its zoom, order and selection from the saved state', async () => {
+    const saved = {
+      version: 1,
+      selected: { label: 149, predicted: 0 },
+      cellSize: 4,
+      order: 'iou',
+      showEmptyClasses: true,
+      tableSort: { key: 'perClassIoU', descending: true },
+    };
+    const { page } = await openPanel(saved);
     try {
-      await page.evaluate(() => {
-        const n = 150;
-        const counts = new Float64Array(n * n);
-        for (let c = 0; c < n; c++) counts[c * n + c] = 100;
-        counts[149 * n] = 100;
-        window.postMessage(
-          {
-            type: 'dataset',
-            title: 'ade',
-            images: 3,
-            numClasses: n,
-            classNames: Array.from({ length: n }, (_, c) => `class ${c}`),
-            classColors: Array.from({ length: n }, () => [0, 0, 0]),
-            confusion: counts,
-            perClassIoU: Array.from({ length: n }, () => 1),
-            perClassBoundaryIoU: Array.from({ length: n }, () => 1),
-            miou: 1,
-            meanImageMiou: 1,
-            boundaryMiou: 1,
-          },
-          '*',
-        );
-      });
-      await page.waitForFunction(() => (document.getElementById('matrix') as HTMLCanvasElement).width === 600);
+      const message = generatedDataset({ numClasses: 150, present: 150, seed: 11 });
+      await postDataset(page, message);
+      assert.equal(await cssCellSize(page), 4);
+      assert.equal(await page.locator('#matrix-order').inputValue(), 'iou');
+      assert.ok(await page.locator('#matrix-figure.names-hidden').isVisible(), 'names hidden at 4-px cells');
+      assert.match(await page.locator('.names-note').innerText(), /Names hidden at this cell size/);
       assert.deepEqual((await posted(page)).at(-1), { type: 'selectCell', pair: { label: 149, predicted: 0 } });
+      assert.equal(
+        await page.locator('th:has(button[data-sort-key="perClassIoU"])').getAttribute('aria-sort'),
+        'descending',
+      );
     } finally {
       await page.close();
     }
@@ -276,4 +562,50 @@ describe('Dataset panel in Chromium', () => {
       await page.close();
     }
   });
+
+  for (const theme of THEME_NAMES) {
+    it(`has no serious or critical axe violation in the ${theme} theme`, async () => {
+      const { page } = await openPanel(null, { width: 1400, height: 900 });
+      try {
+        await applyTheme(page, theme);
+        const message = generatedDataset({ numClasses: 21, present: 18, seed: 21, soft: true });
+        message.figures.ece = naiveEce(message.reliability!);
+        await postDataset(page, message);
+        await page.locator('#top-confusions .top-confusion').first().click();
+        await page.locator('#matrix-table-details summary').click();
+        assert.deepEqual(await axeViolations(page), []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  const shots = process.env['SEGLENS_SCREENSHOTS'];
+  it(
+    'screenshots at 1400x900, light and dark, 21 and 171 classes (SEGLENS_SCREENSHOTS=DIR)',
+    { skip: shots === undefined ? 'SEGLENS_SCREENSHOTS not set' : false },
+    async () => {
+      mkdirSync(shots!, { recursive: true });
+      const cases: [string, PlainDatasetMessage][] = [
+        ['21', generatedDataset({ numClasses: 21, present: 19, seed: 21, soft: true })],
+        ['171', generatedDataset({ numClasses: 171, present: 150, seed: 171 })],
+        ['150-sparse', generatedDataset({ numClasses: 150, present: 11, seed: 150 })],
+      ];
+      for (const [name, message] of cases) {
+        if (message.reliability !== null) message.figures.ece = naiveEce(message.reliability);
+        for (const theme of ['light', 'dark'] as ThemeName[]) {
+          const { page } = await openPanel(null, { width: 1400, height: 900 });
+          try {
+            await applyTheme(page, theme);
+            await postDataset(page, message);
+            await page.locator('#top-confusions .top-confusion').first().click();
+            await page.screenshot({ path: join(shots!, `dataset-${name}-${theme}.png`) });
+            await page.screenshot({ path: join(shots!, `dataset-${name}-${theme}-full.png`), fullPage: true });
+          } finally {
+            await page.close();
+          }
+        }
+      }
+    },
+  );
 });

@@ -319,12 +319,12 @@ describe('dataset panel messages', () => {
       [128, 0, 0],
     ],
     confusion: Float64Array.from([5, 1, 2, 3]),
-    perClassIoU: [0.625, 0.5],
-    perClassBoundaryIoU: [0.5, null],
-    miou: 0.5625,
-    meanImageMiou: 0.6,
-    boundaryMiou: 0.5,
+    unknownPredictions: Float64Array.from([0, 1]),
+    classFigures: { perClassIoU: [0.625, 0.5], perClassBoundaryIoU: [0.5, null] },
+    figures: { miou: 0.5625, meanImageMiou: 0.6, boundaryMiou: 0.5 },
+    reliability: null,
   };
+  const bin = { lo: 0.8, hi: 0.9, count: 10, confidence: 0.85, accuracy: 0.7 };
 
   it('accepts the dataset and cell-image messages and refuses bad matrices', () => {
     const parsed = parseHostToDatasetMessage(dataset);
@@ -333,7 +333,23 @@ describe('dataset panel messages', () => {
     assert.ok(!parseHostToDatasetMessage({ ...dataset, confusion: Float64Array.from([5, 1, 2]) }).ok, 'C×C counts');
     assert.ok(!parseHostToDatasetMessage({ ...dataset, confusion: Float64Array.from([5, -1, 2, 3]) }).ok);
     assert.ok(!parseHostToDatasetMessage({ ...dataset, numClasses: MAX_MATRIX_CLASSES + 1 }).ok);
-    assert.ok(!parseHostToDatasetMessage({ ...dataset, perClassIoU: [2, 0.5] }).ok);
+    const figures = (classFigures: object, figures: object = dataset.figures) =>
+      parseHostToDatasetMessage({ ...dataset, classFigures, figures }).ok;
+    assert.ok(!figures({ perClassIoU: [2, 0.5] }), 'IoU in 0..1');
+    assert.ok(!figures({ perClassBoundaryIoU: [0.5, 0.5] }), 'the IoU is required');
+    assert.ok(figures({ perClassIoU: [0.5, 0.5], perClassDice: [0.5, null] }), 'a further figure of the table');
+    assert.ok(!figures({ perClassIoU: [0.5, 0.5], perClassDice: [0.5] }), 'one value per class');
+    assert.ok(!figures({ perClassIoU: [0.5, 0.5], perClassWhatever: [0.5, 0.5] }), 'only figures of the table');
+    assert.ok(figures({ perClassIoU: [0.5, 0.5] }, { fwIoU: 0.5, ece: null }));
+    assert.ok(!figures({ perClassIoU: [0.5, 0.5] }, { fwIoU: 1.5 }));
+    assert.ok(!parseHostToDatasetMessage({ ...dataset, unknownPredictions: Float64Array.from([0]) }).ok);
+    const reliability = (bins: unknown) => parseHostToDatasetMessage({ ...dataset, reliability: bins }).ok;
+    assert.ok(reliability([bin, { ...bin, lo: 0.9, hi: 1, count: 0, confidence: null, accuracy: null }]));
+    assert.ok(!reliability([{ ...bin, count: 0 }]), 'an empty bin has no confidence');
+    assert.ok(!reliability([{ ...bin, accuracy: null }]), 'a full bin has an accuracy');
+    assert.ok(!reliability([{ ...bin, lo: 0.9, hi: 0.8 }]), 'lo < hi');
+    assert.ok(!reliability([{ ...bin, confidence: 1.2 }]));
+    assert.ok(!reliability(Array.from({ length: 101 }, () => bin)), 'at most 100 bins');
     const cell = {
       type: 'cellImages',
       pair: { label: 1, predicted: 0 },
@@ -354,10 +370,26 @@ describe('dataset panel messages', () => {
       assert.ok(!checkDatasetMessage({ type: 'openCellImage', pair: { label: 0, predicted: 1 }, imageName }, 2).ok);
   });
 
-  it('keeps a valid saved state and drops a corrupt one', () => {
-    const state = { version: 1, selected: { label: 1, predicted: 0 }, cellSize: 12 };
+  it('keeps a valid saved state and drops a corrupt one; an older state gets the new fields’ defaults', () => {
+    const older = { version: 1, selected: { label: 1, predicted: 0 }, cellSize: 12 };
+    const state = {
+      ...older,
+      order: 'iou',
+      showEmptyClasses: true,
+      tableSort: { key: 'perClassDice', descending: true },
+    };
     assert.deepEqual(parseDatasetState(state), state);
+    assert.deepEqual(parseDatasetState(older), {
+      ...older,
+      order: 'id',
+      showEmptyClasses: false,
+      tableSort: { key: 'id', descending: false },
+    });
+    assert.deepEqual(parseDatasetState({ ...state, cellSize: null }), { ...state, cellSize: null }, 'null: fitted');
     assert.equal(parseDatasetState({ ...state, cellSize: 1000 }), undefined);
+    assert.equal(parseDatasetState({ ...state, order: 'random' }), undefined);
+    assert.equal(parseDatasetState({ ...state, showEmptyClasses: 'yes' }), undefined);
+    assert.equal(parseDatasetState({ ...state, tableSort: { key: 'path', descending: true } }), undefined);
     assert.equal(parseDatasetState({ ...state, selected: { label: -1, predicted: 0 } }), undefined);
   });
 

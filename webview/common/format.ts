@@ -1,7 +1,7 @@
 /** How numbers read in the header, legend and readout: the engine's formatters (shared with the CLI and the view). */
-import { formatFixed, formatPercent, formatSigned, MISSING } from '../../src/core/report/format';
+import { formatCount, formatFixed, formatPercent, formatSigned, MISSING } from '../../src/core/report/format';
 
-export { formatPercent, formatSigned, MISSING };
+export { formatCount, formatPercent, formatSigned, MISSING };
 
 export function formatLoss(value: number | null): string {
   return formatFixed(value, 4);
@@ -13,4 +13,9 @@ export function formatProbability(value: number): string {
 
 export function formatIoU(value: number | null): string {
   return formatFixed(value, 3);
+}
+
+/** A fraction in 0..1 as a percentage number without the sign (the column head says %), e.g. `98.2`. */
+export function formatShare(value: number | null): string {
+  return formatFixed(value === null ? null : value * 100, 1);
 }

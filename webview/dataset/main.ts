@@ -1,10 +1,14 @@
 /**
- * Entry point of the dataset panel (bundled to dist/dataset.js): the pooled confusion matrix,
- * the per-class IoU and Boundary IoU table, both mIoUs, and the drill-down from a matrix cell to
- * the images holding its pixels. Every host message is checked with the shared protocol first.
+ * Entry point of the dataset panel (bundled to dist/dataset.js): the dataset figures, the pooled
+ * confusion matrix with its class names, legend, order and top confusions, the drill-down from a cell
+ * to the images holding its pixels, the reliability diagram of soft predictions and the per-class
+ * table. Every host message is checked with the shared protocol first.
  */
 import {
   CELL_SIZE_RANGE,
+  DATASET_FIGURES,
+  DEFAULT_DATASET_STATE,
+  MATRIX_ORDERS,
   parseDatasetState,
   parseHostToDatasetMessage,
   type CellImagesMessage,
@@ -14,8 +18,13 @@ import {
   type PersistedDatasetState,
 } from '../../src/shared/protocol/dataset';
 import { cssColor } from '../common/colormap';
-import { formatIoU, formatPercent } from '../common/format';
-import { cellAt, drawMatrix, rowShare, rowTotals, type MatrixColors } from './matrix';
+import { button, element } from '../common/element';
+import { formatCount, formatPercent } from '../common/format';
+import { renderClassTable } from './classTable';
+import { cellCount, classTotals, matrixClasses, rowShare, topConfusions, type ClassTotals } from './classes';
+import { cellColor, drawMatrix, positionAt, VALUE_MIN_CELL, type MatrixColors } from './matrix';
+import { buildMatrixView, NAMES_MIN_CELL } from './matrixView';
+import { reliabilityDiagram, reliabilityTable } from './reliability';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -24,24 +33,27 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+/** Entries of the top-confusions list. */
+const TOP_CONFUSIONS = 20;
+/** The automatic cell size: large enough for the names, small enough for a few classes to fit. */
+const AUTO_CELL = { min: 12, max: 36 } as const;
+/** Widths in dataset.css: the top-confusions list with its gap, the row names' limit, the body's padding and the y-axis title. */
+const TOP_CONFUSIONS_WIDTH = 320 + 24;
+const ROW_NAMES_MAX_WIDTH = 180;
+const PAGE_SIDE_MARGINS = 32 + 24 + 16;
+
 const api = acquireVsCodeApi();
 const post = (message: DatasetToHostMessage): void => api.postMessage(message);
-let state: PersistedDatasetState = parseDatasetState(api.getState()) ?? { version: 1, selected: null, cellSize: 12 };
+let state: PersistedDatasetState = parseDatasetState(api.getState()) ?? DEFAULT_DATASET_STATE;
 let data: DatasetMessage | null = null;
-let totals: Float64Array = new Float64Array(0);
+let totals: ClassTotals | null = null;
+/** Class ids along both axes, in the chosen order. */
+let classes: number[] = [];
+let cellSize: number = AUTO_CELL.min;
+/** The matrix colours of the current theme (read from its CSS variables once per data or theme change). */
+let colors: MatrixColors | null = null;
 /** The keyboard cursor on the matrix (the selection follows Enter or a click). */
 let focus: ConfusionPair | null = state.selected;
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className !== undefined) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const root = document.getElementById('dataset') ?? document.body;
 const heading = element('h1', 'dataset-title', 'Dataset');
@@ -50,44 +62,39 @@ summary.id = 'dataset-summary';
 const status = element('p', 'status');
 status.id = 'status';
 status.setAttribute('role', 'status');
-const zoomOut = element('button', 'zoom', '−');
-zoomOut.id = 'zoom-out';
-zoomOut.title = 'Smaller cells (-)';
-const zoomIn = element('button', 'zoom', '+');
-zoomIn.id = 'zoom-in';
-zoomIn.title = 'Larger cells (+)';
-const readout = element(
-  'p',
-  'matrix-readout',
-  'Hover or move with the arrow keys over a cell; click or Enter lists its images.',
-);
-readout.id = 'matrix-readout';
-readout.setAttribute('aria-live', 'polite');
-const canvas = element('canvas');
-canvas.id = 'matrix';
-canvas.tabIndex = 0;
-canvas.setAttribute('role', 'img');
-canvas.setAttribute('aria-label', 'Confusion matrix: rows are label classes, columns predicted classes');
-const scroller = element('div', 'matrix-scroller');
-scroller.append(canvas);
-const matrixSection = element('section', 'matrix-section');
-const matrixTools = element('div', 'matrix-tools');
-matrixTools.append(
-  element('h2', undefined, 'Confusion matrix (rows: label, columns: prediction, row-normalised)'),
-  zoomOut,
-  zoomIn,
-);
-matrixSection.append(matrixTools, readout, scroller);
-const cellHeading = element('h2', undefined, 'Images of the selected cell');
+const view = buildMatrixView();
+const cellHeading = element('h3', undefined, 'Images of the selected cell');
+cellHeading.id = 'cell-heading';
 const cellList = element('ol', 'cell-images');
 cellList.id = 'cell-images';
+cellList.append(element('li', 'empty', 'Click a cell or a top confusion to list its images.'));
 const cellSection = element('section', 'cell-section');
+cellSection.setAttribute('aria-labelledby', 'cell-heading');
 cellSection.append(cellHeading, cellList);
+view.topList.parentElement?.append(cellSection);
+
+const calibrationSection = element('section', 'calibration-section');
+calibrationSection.setAttribute('aria-labelledby', 'calibration-heading');
+const calibrationHeading = element('h2', undefined, 'Calibration');
+calibrationHeading.id = 'calibration-heading';
+const calibrationBody = element('div', 'calibration-body');
+calibrationBody.id = 'calibration';
+calibrationSection.append(calibrationHeading, calibrationBody);
+
+const tableSection = element('section', 'table-section');
+tableSection.setAttribute('aria-labelledby', 'table-heading');
+const tableHeading = element('h2', undefined, 'Per class (pooled over the images)');
+tableHeading.id = 'table-heading';
+const tableHidden = element('p', 'hidden-classes');
+const tableHiddenNote = element('span');
+tableHiddenNote.id = 'table-hidden';
+const tableHiddenToggle = button('link-button', 'show');
+tableHiddenToggle.id = 'table-hidden-toggle';
+tableHidden.append(tableHiddenNote, tableHiddenToggle);
 const table = element('table', 'class-table');
 table.id = 'class-table';
-const tableSection = element('section', 'table-section');
-tableSection.append(element('h2', undefined, 'Per class (pooled over the images)'), table);
-root.append(heading, summary, status, matrixSection, cellSection, tableSection);
+tableSection.append(tableHeading, tableHidden, table);
+root.append(heading, summary, status, view.section, calibrationSection, tableSection);
 
 function themeColor(name: string, fallback: [number, number, number]): [number, number, number] {
   const probe = element('span');
@@ -99,9 +106,12 @@ function themeColor(name: string, fallback: [number, number, number]): [number, 
 }
 
 function matrixColors(): MatrixColors {
+  const background = themeColor('--vscode-editor-background', [30, 30, 30]);
+  const full = themeColor('--vscode-charts-blue', [55, 148, 255]);
   return {
-    background: themeColor('--vscode-editor-background', [30, 30, 30]),
-    full: themeColor('--vscode-charts-blue', [55, 148, 255]),
+    background,
+    full,
+    grid: `rgba(128, 128, 128, 0.25)`,
     focus: cssColor(themeColor('--vscode-focusBorder', [255, 200, 0])),
   };
 }
@@ -116,17 +126,133 @@ function className(id: number): string {
 }
 
 function describeCell(pair: ConfusionPair): string {
-  if (data === null) return '';
-  const count = data.confusion[pair.label * data.numClasses + pair.predicted] ?? 0;
-  const share = rowShare(data, totals, pair);
-  return `${className(pair.label)} → ${className(pair.predicted)}: ${count} px (${formatPercent(share)} of ${className(pair.label)})`;
+  if (data === null || totals === null) return '';
+  const share = rowShare(data, totals.labels, pair);
+  return `${className(pair.label)} → ${className(pair.predicted)}: ${formatCount(cellCount(data, pair))} px (${formatPercent(share)} of ${className(pair.label)})`;
+}
+
+// ----------------------------------------------------------------------------------- the matrix
+
+/** Widest class name in px at the names' font, measured on a canvas (no page layout forced). */
+function widestName(): number {
+  const context = document.createElement('canvas').getContext('2d');
+  if (context === null) return ROW_NAMES_MAX_WIDTH;
+  context.font = `11px ${getComputedStyle(document.body).fontFamily}`;
+  return Math.max(0, ...classes.map((c) => context.measureText(className(c)).width));
+}
+
+/**
+ * The cell size that fits the matrix beside the top-confusions list and a few rows on one screen,
+ * at least `minimum`. From the window's size and the names' widths, without asking the page for a
+ * layout (which would lay out every name twice).
+ */
+function fittedCellSize(minimum: number): number {
+  const width =
+    window.innerWidth - PAGE_SIDE_MARGINS - TOP_CONFUSIONS_WIDTH - Math.min(ROW_NAMES_MAX_WIDTH, widestName() + 8);
+  // The height left under the summary, the toolbar, the legend and the column names.
+  const height = window.innerHeight - 320;
+  const count = Math.max(1, classes.length);
+  return Math.max(minimum, Math.min(AUTO_CELL.max, Math.floor(Math.min(width, height) / count)));
+}
+
+function showLabels(): void {
+  const make = (c: number, kind: string): HTMLElement => {
+    const label = element('div', kind, className(c));
+    label.title = className(c);
+    label.dataset.classId = String(c);
+    return label;
+  };
+  view.rowLabels.replaceChildren(...classes.map((c) => make(c, 'row-label')));
+  view.columnLabels.replaceChildren(...classes.map((c) => make(c, 'column-label')));
 }
 
 function redraw(): void {
+  if (data === null || totals === null) return;
+  view.figure.style.setProperty('--cell', `${cellSize}px`);
+  view.figure.style.setProperty('--label-font', `${Math.min(11, cellSize - 1)}px`);
+  const namesHidden = cellSize < NAMES_MIN_CELL;
+  view.figure.classList.toggle('names-hidden', namesHidden);
+  view.namesNote.hidden = !namesHidden;
+  view.cellSizeText.textContent = `${cellSize} px`;
+  view.legendValues.textContent =
+    cellSize >= VALUE_MIN_CELL
+      ? 'Numbers in the cells: that share in % (<1: under 0.5%; empty: no pixel).'
+      : 'Cells too small for numbers: hover a cell or zoom in (+).';
+  colors ??= matrixColors();
+  drawMatrix(view.canvas, data, totals.labels, { classes, cellSize }, colors, focus);
+}
+
+function layoutMatrix(): void {
+  if (data === null || totals === null) return;
+  classes = matrixClasses(totals, data.classFigures.perClassIoU ?? [], state.order, state.showEmptyClasses);
+  showLabels();
+  cellSize = state.cellSize ?? fittedCellSize(AUTO_CELL.min);
+  showHiddenCounts();
+  redraw();
+  if (view.tableDetails.open) showMatrixTable();
+}
+
+function showHiddenCounts(): void {
+  if (data === null || totals === null) return;
+  const empty = data.numClasses - matrixClasses(totals, [], 'id', false).length;
+  const words = `${empty} ${empty === 1 ? 'class' : 'classes'} with no pixels`;
+  for (const [note, toggle] of [
+    [view.hiddenNote, view.hiddenToggle],
+    [tableHiddenNote, tableHiddenToggle],
+  ] as const) {
+    note.parentElement?.toggleAttribute('hidden', empty === 0);
+    note.textContent = state.showEmptyClasses ? `${words} shown — ` : `${words} hidden — `;
+    toggle.textContent = state.showEmptyClasses ? 'hide' : 'show';
+  }
+}
+
+function showLegend(): void {
+  colors = matrixColors();
+  view.legendEmpty.style.backgroundColor = cssColor(cellColor(0, colors));
+  view.legendGradient.style.background = `linear-gradient(to right, ${cssColor(cellColor(1e-9, colors))}, ${cssColor(cellColor(1, colors))})`;
+}
+
+function showTopConfusions(message: DatasetMessage): void {
+  const labels = totals?.labels ?? new Float64Array(0);
+  const top = topConfusions(message, TOP_CONFUSIONS);
+  view.topList.replaceChildren(
+    ...top.map((cell) => {
+      const item = element('li');
+      const entry = button('top-confusion', '');
+      entry.dataset.label = String(cell.label);
+      entry.dataset.predicted = String(cell.predicted);
+      entry.title = `${describeCell(cell)}. Click to list its images.`;
+      entry.append(
+        element('span', 'names', `${className(cell.label)} → ${className(cell.predicted)}`),
+        element('span', 'count', `${formatCount(cell.count)} px`),
+        element('span', 'share', formatPercent(rowShare(message, labels, cell))),
+      );
+      entry.addEventListener('click', () => select({ label: cell.label, predicted: cell.predicted }));
+      item.append(entry);
+      return item;
+    }),
+  );
+  if (top.length === 0)
+    view.topList.append(element('li', 'empty', 'No confusion: every pixel is predicted as its label.'));
+}
+
+function showMatrixTable(): void {
   if (data === null) return;
-  drawMatrix(canvas, data, state.cellSize, matrixColors(), focus);
-  canvas.style.width = `${canvas.width}px`;
-  canvas.style.height = `${canvas.height}px`;
+  const head = element('tr');
+  head.append(element('td', undefined, 'label ↓ / prediction →'));
+  for (const c of classes) head.append(Object.assign(element('th', undefined, className(c)), { scope: 'col' }));
+  const rows = classes.map((label) => {
+    const row = element('tr');
+    row.append(Object.assign(element('th', undefined, className(label)), { scope: 'row' }));
+    for (const predicted of classes)
+      row.append(element('td', 'numeric', formatCount(cellCount(data!, { label, predicted }))));
+    return row;
+  });
+  const thead = element('thead');
+  thead.append(head);
+  const tbody = element('tbody');
+  tbody.append(...rows);
+  view.table.replaceChildren(thead, tbody);
 }
 
 function select(pair: ConfusionPair): void {
@@ -134,53 +260,91 @@ function select(pair: ConfusionPair): void {
   saveState({ ...state, selected: pair });
   cellHeading.textContent = `Images with ${className(pair.label)} predicted as ${className(pair.predicted)}`;
   cellList.replaceChildren(element('li', 'loading', 'Loading…'));
+  for (const entry of view.topList.querySelectorAll<HTMLElement>('.top-confusion'))
+    entry.setAttribute(
+      'aria-pressed',
+      String(entry.dataset.label === String(pair.label) && entry.dataset.predicted === String(pair.predicted)),
+    );
   post({ type: 'selectCell', pair });
   redraw();
 }
 
 function zoom(factor: number): void {
-  const cellSize = Math.max(CELL_SIZE_RANGE.min, Math.min(CELL_SIZE_RANGE.max, Math.round(state.cellSize * factor)));
-  saveState({ ...state, cellSize });
+  const next = Math.max(CELL_SIZE_RANGE.min, Math.min(CELL_SIZE_RANGE.max, Math.round(cellSize * factor)));
+  saveState({ ...state, cellSize: next === cellSize ? next + Math.sign(factor - 1) : next });
+  cellSize = Math.max(CELL_SIZE_RANGE.min, Math.min(CELL_SIZE_RANGE.max, state.cellSize ?? cellSize));
   redraw();
 }
 
+function fitWidth(): void {
+  saveState({ ...state, cellSize: Math.max(CELL_SIZE_RANGE.min, fittedCellSize(CELL_SIZE_RANGE.min)) });
+  cellSize = state.cellSize ?? cellSize;
+  redraw();
+}
+
+// ----------------------------------------------------------------------------------- the rest
+
 function showSummary(message: DatasetMessage): void {
   heading.textContent = `Dataset: ${message.title}`;
-  summary.replaceChildren();
-  const entries: [string, string, string][] = [
-    ['images', String(message.images), 'images'],
-    ['mIoU (pooled)', formatPercent(message.miou), 'miou'],
-    ['mIoU (mean per image)', formatPercent(message.meanImageMiou), 'meanImageMiou'],
-    ['Boundary mIoU (pooled)', formatPercent(message.boundaryMiou), 'boundaryMiou'],
+  const entries: [string, string, string, string][] = [
+    ['images', formatCount(message.images), 'images', 'evaluated image pairs'],
   ];
-  for (const [title, value, key] of entries) {
+  for (const { key, title, description } of DATASET_FIGURES) {
+    const value = message.figures[key];
+    if (value !== undefined) entries.push([title, formatPercent(value), key, description]);
+  }
+  summary.replaceChildren();
+  for (const [title, value, key, description] of entries) {
+    const term = element('dt', undefined, title);
+    term.title = description;
     const detail = element('dd', undefined, value);
     detail.dataset.metric = key;
-    summary.append(element('dt', undefined, title), detail);
+    summary.append(term, detail);
   }
 }
 
-function showTable(message: DatasetMessage): void {
-  const head = element('tr');
-  for (const title of ['Class', 'IoU', 'Boundary IoU', 'Label pixels']) head.append(element('th', undefined, title));
-  const rows = message.classNames.map((name, c) => {
-    const row = element('tr');
-    row.dataset.classId = String(c);
-    const swatch = element('span', 'swatch');
-    swatch.style.backgroundColor = cssColor(message.classColors[c] ?? [0, 0, 0]);
-    const nameCell = element('td');
-    nameCell.append(swatch, document.createTextNode(name));
-    row.append(
-      nameCell,
-      element('td', 'iou', formatIoU(message.perClassIoU[c] ?? null)),
-      element('td', 'boundary-iou', formatIoU(message.perClassBoundaryIoU[c] ?? null)),
-      element('td', 'pixels', String(totals[c] ?? 0)),
+function showCalibration(message: DatasetMessage): void {
+  if (message.reliability === null) {
+    const reason = element(
+      'p',
+      'hint',
+      'No reliability diagram: it needs soft predictions (.npy class scores); these predictions are class maps.',
     );
-    return row;
+    reason.id = 'calibration-reason';
+    calibrationBody.replaceChildren(reason);
+    return;
+  }
+  const ece = message.figures.ece ?? null;
+  const pixels = message.reliability.reduce((sum, bin) => sum + bin.count, 0);
+  const figure = element(
+    'p',
+    'ece',
+    `ECE ${formatPercent(ece)}: the pixels’ mean gap between confidence and accuracy, over ${message.reliability.length} confidence bins and ${formatCount(pixels)} pixels.`,
+  );
+  figure.id = 'ece';
+  const legend = element(
+    'p',
+    'hint',
+    'Bars: the share of a bin’s pixels whose most likely class is their label (accuracy). Red: the gap to the bin’s mean confidence. Dashed: perfect calibration. Strip: pixels per bin.',
+  );
+  const details = element('details');
+  details.append(element('summary', undefined, 'The bins as a table'), reliabilityTable(message.reliability));
+  const plot = element('div', 'reliability-plot');
+  plot.append(reliabilityDiagram(message.reliability, ece));
+  calibrationBody.replaceChildren(figure, plot, legend, details);
+}
+
+function showTable(): void {
+  if (data === null || totals === null) return;
+  renderClassTable(table, data, totals, {
+    sort: state.tableSort,
+    showEmpty: state.showEmptyClasses,
+    onSort: (sort) => {
+      saveState({ ...state, tableSort: sort });
+      showTable();
+      table.querySelector<HTMLButtonElement>(`button[data-sort-key="${sort.key}"]`)?.focus();
+    },
   });
-  table.replaceChildren(element('thead'), element('tbody'));
-  table.tHead?.append(head);
-  table.tBodies[0]?.append(...rows);
 }
 
 function showCellImages(message: CellImagesMessage): void {
@@ -197,14 +361,34 @@ function showCellImages(message: CellImagesMessage): void {
   }
   for (const image of message.images) {
     const item = element('li');
-    const button = element('button', 'cell-image', `${image.name} — ${image.count} px`);
-    button.dataset.imageName = image.name;
-    button.addEventListener('click', () => post({ type: 'openCellImage', pair: message.pair, imageName: image.name }));
-    item.append(button);
+    const entry = button('cell-image', `${image.name} — ${formatCount(image.count)} px`);
+    entry.dataset.imageName = image.name;
+    entry.addEventListener('click', () => post({ type: 'openCellImage', pair: message.pair, imageName: image.name }));
+    item.append(entry);
     cellList.append(item);
   }
   if (message.total > message.images.length)
-    cellList.append(element('li', 'more', `… and ${message.total - message.images.length} more images`));
+    cellList.append(element('li', 'more', `… and ${formatCount(message.total - message.images.length)} more images`));
+}
+
+function showDataset(message: DatasetMessage): void {
+  const first = data === null;
+  data = message;
+  totals = classTotals(message);
+  const inRange = (pair: ConfusionPair | null): boolean =>
+    pair !== null && pair.label < message.numClasses && pair.predicted < message.numClasses;
+  if (!inRange(focus)) focus = null;
+  showSummary(message);
+  showLegend();
+  layoutMatrix();
+  showTopConfusions(message);
+  showCalibration(message);
+  showTable();
+  // Restored or still selected: ask again for the cell's images (they change while a run goes on).
+  if (state.selected !== null && inRange(state.selected)) {
+    if (first) select(state.selected);
+    else post({ type: 'selectCell', pair: state.selected });
+  }
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -215,38 +399,42 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   status.textContent = '';
   const message = parsed.value;
-  if (message.type === 'cellImages') {
-    showCellImages(message);
-    return;
-  }
-  data = message;
-  totals = rowTotals(message);
-  if (focus !== null && (focus.label >= message.numClasses || focus.predicted >= message.numClasses)) focus = null;
-  showSummary(message);
-  showTable(message);
-  redraw();
-  if (state.selected !== null && focus !== null) select(state.selected);
+  if (message.type === 'cellImages') showCellImages(message);
+  else showDataset(message);
 });
 
-function pointerCell(event: MouseEvent): ConfusionPair | null {
-  if (data === null) return null;
-  const box = canvas.getBoundingClientRect();
-  return cellAt(event.clientX - box.left, event.clientY - box.top, state.cellSize, data.numClasses);
+// ----------------------------------------------------------------------------------- input
+
+function pointerPosition(event: MouseEvent): ConfusionPair | null {
+  const box = view.canvas.getBoundingClientRect();
+  const at = positionAt(event.clientX - box.left, event.clientY - box.top, cellSize, classes.length);
+  const label = at === null ? undefined : classes[at.row];
+  const predicted = at === null ? undefined : classes[at.column];
+  return label === undefined || predicted === undefined ? null : { label, predicted };
 }
 
-canvas.addEventListener('mousemove', (event) => {
-  const pair = pointerCell(event);
-  canvas.title = pair === null ? '' : describeCell(pair);
-  if (pair !== null) readout.textContent = describeCell(pair);
+function highlightLabels(pair: ConfusionPair | null): void {
+  for (const [labels, id] of [
+    [view.rowLabels, pair?.label],
+    [view.columnLabels, pair?.predicted],
+  ] as const)
+    for (const label of labels.children)
+      label.classList.toggle('hot', id !== undefined && (label as HTMLElement).dataset.classId === String(id));
+}
+
+view.canvas.addEventListener('mousemove', (event) => {
+  const pair = pointerPosition(event);
+  view.canvas.title = pair === null ? '' : describeCell(pair);
+  highlightLabels(pair);
+  if (pair !== null) view.readout.textContent = describeCell(pair);
 });
-canvas.addEventListener('click', (event) => {
-  const pair = pointerCell(event);
+view.canvas.addEventListener('mouseleave', () => highlightLabels(focus));
+view.canvas.addEventListener('click', (event) => {
+  const pair = pointerPosition(event);
   if (pair !== null) select(pair);
 });
-canvas.addEventListener('keydown', (event) => {
-  if (data === null) return;
-  const n = data.numClasses;
-  const at = focus ?? { label: 0, predicted: 0 };
+view.canvas.addEventListener('keydown', (event) => {
+  if (data === null || classes.length === 0) return;
   const moves: Record<string, [number, number]> = {
     ArrowUp: [-1, 0],
     ArrowDown: [1, 0],
@@ -254,25 +442,63 @@ canvas.addEventListener('keydown', (event) => {
     ArrowRight: [0, 1],
   };
   const move = moves[event.key];
+  const row = Math.max(0, focus === null ? 0 : classes.indexOf(focus.label));
+  const column = Math.max(0, focus === null ? 0 : classes.indexOf(focus.predicted));
+  const last = classes.length - 1;
   if (move !== undefined) {
+    const at = [row + move[0], column + move[1]];
     focus = {
-      label: Math.max(0, Math.min(n - 1, at.label + move[0])),
-      predicted: Math.max(0, Math.min(n - 1, at.predicted + move[1])),
+      label: classes[Math.max(0, Math.min(last, at[0] ?? 0))]!,
+      predicted: classes[Math.max(0, Math.min(last, at[1] ?? 0))]!,
     };
-    readout.textContent = describeCell(focus);
+    view.readout.textContent = describeCell(focus);
+    highlightLabels(focus);
     redraw();
   } else if (event.key === 'Enter' || event.key === ' ') {
-    select(at);
+    select(focus ?? { label: classes[0]!, predicted: classes[0]! });
   } else if (event.key === '+' || event.key === '=') {
     zoom(1.5);
   } else if (event.key === '-') {
     zoom(1 / 1.5);
+  } else if (event.key === '0') {
+    fitWidth();
   } else {
     return;
   }
   event.preventDefault();
 });
-zoomIn.addEventListener('click', () => zoom(1.5));
-zoomOut.addEventListener('click', () => zoom(1 / 1.5));
+view.zoomIn.addEventListener('click', () => zoom(1.5));
+view.zoomOut.addEventListener('click', () => zoom(1 / 1.5));
+view.fit.addEventListener('click', fitWidth);
+view.order.value = state.order;
+view.order.addEventListener('change', () => {
+  const order = MATRIX_ORDERS.find((key) => key === view.order.value) ?? 'id';
+  saveState({ ...state, order });
+  layoutMatrix();
+});
+const toggleEmpty = (): void => {
+  saveState({ ...state, showEmptyClasses: !state.showEmptyClasses });
+  layoutMatrix();
+  showTable();
+};
+view.hiddenToggle.addEventListener('click', toggleEmpty);
+tableHiddenToggle.addEventListener('click', toggleEmpty);
+view.tableDetails.addEventListener('toggle', () => {
+  if (view.tableDetails.open) showMatrixTable();
+});
+// VS Code switches themes by changing <body>'s class and <html>'s variables, without reloading the page.
+new MutationObserver(() => {
+  if (data === null) return;
+  showLegend();
+  redraw();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+window.addEventListener('resize', () => {
+  if (state.cellSize !== null || data === null) return;
+  const next = fittedCellSize(AUTO_CELL.min);
+  if (next !== cellSize) {
+    cellSize = next;
+    redraw();
+  }
+});
 
 post({ type: 'datasetReady' });

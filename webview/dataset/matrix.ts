@@ -1,93 +1,149 @@
 /**
- * The confusion matrix on a canvas: one square per (label row, predicted column), shaded by the
- * row-normalised share (the fraction of the label class's pixels predicted as the column class).
- * A canvas, not a table, so 150 classes (22,500 cells) draw at once; the cell size is the zoom.
+ * The confusion matrix on a canvas: one square per (label row, predicted column) of the listed
+ * classes, shaded by the row-normalised share (the fraction of the label class's pixels predicted as
+ * the column class), with that share in % written in the cell when the cell is large enough. A
+ * canvas, not a table, so 171 classes (29,241 cells) draw at once; the class names are DOM text
+ * beside it (matrixView.ts).
  */
 import type { ConfusionPair } from '../../src/shared/protocol/dataset';
-
-export interface MatrixData {
-  readonly numClasses: number;
-  readonly confusion: Float64Array;
-}
-
-/** Pixels of each label class (row sums), for the row normalisation. */
-export function rowTotals(data: MatrixData): Float64Array {
-  const n = data.numClasses;
-  const totals = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    let sum = 0;
-    for (let c = 0; c < n; c++) sum += data.confusion[r * n + c] ?? 0;
-    totals[r] = sum;
-  }
-  return totals;
-}
-
-/** Share of row `label`'s pixels in column `predicted`; 0 for an empty row. */
-export function rowShare(data: MatrixData, totals: Float64Array, pair: ConfusionPair): number {
-  const total = totals[pair.label] ?? 0;
-  return total > 0 ? (data.confusion[pair.label * data.numClasses + pair.predicted] ?? 0) / total : 0;
-}
+import { rowShare, type MatrixData } from './classes';
 
 export interface MatrixColors {
   /** Empty cells. */
   readonly background: [number, number, number];
   /** A cell holding the whole row. */
   readonly full: [number, number, number];
+  /** Thin lines between cells. */
+  readonly grid: string;
   /** Outline of the keyboard focus / selection. */
   readonly focus: string;
 }
 
+/** Cells at least this large carry their share as a number. */
+export const VALUE_MIN_CELL = 26;
+/** Cells at least this large are separated by grid lines. */
+const GRID_MIN_CELL = 10;
+
+/** The smallest non-zero share's colour position: any pixel at all stays visible. */
+export const FAINTEST = 0.15;
+
 /** Linear blend from background (share 0) to full (share 1); any non-zero share is at least faintly visible. */
 export function cellColor(share: number, colors: MatrixColors): [number, number, number] {
-  const t = share > 0 ? 0.08 + 0.92 * Math.min(1, share) : 0;
+  const t = share > 0 ? FAINTEST + (1 - FAINTEST) * Math.min(1, share) : 0;
   const mix = (i: 0 | 1 | 2): number => Math.round(colors.background[i] + (colors.full[i] - colors.background[i]) * t);
   return [mix(0), mix(1), mix(2)];
+}
+
+/** The share as the cell prints it: whole percent, "<1" for a share that rounds to 0, nothing for none. */
+export function cellText(share: number): string {
+  if (share <= 0) return '';
+  const percent = Math.round(share * 100);
+  return percent === 0 ? '<1' : String(percent);
+}
+
+/** Black or white, whichever reads better on the cell (relative luminance, WCAG). */
+function textColor([r, g, b]: [number, number, number]): string {
+  const linear = (v: number): number => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  return luminance > 0.179 ? '#000000' : '#ffffff';
+}
+
+export interface MatrixLayout {
+  /** Class ids of the rows and columns, in order. */
+  readonly classes: readonly number[];
+  readonly cellSize: number;
 }
 
 export function drawMatrix(
   canvas: HTMLCanvasElement,
   data: MatrixData,
-  cellSize: number,
+  labels: Float64Array,
+  layout: MatrixLayout,
   colors: MatrixColors,
   focus: ConfusionPair | null,
 ): void {
-  const n = data.numClasses;
-  const side = n * cellSize;
-  if (canvas.width !== side || canvas.height !== side) {
-    canvas.width = side;
-    canvas.height = side;
+  const { classes, cellSize } = layout;
+  const count = classes.length;
+  const side = count * cellSize;
+  const scale = Math.max(1, Math.round(window.devicePixelRatio || 1));
+  const pixelsSide = side * scale;
+  if (canvas.width !== pixelsSide || canvas.height !== pixelsSide) {
+    canvas.width = pixelsSide;
+    canvas.height = pixelsSide;
   }
+  canvas.style.width = `${side}px`;
+  canvas.style.height = `${side}px`;
   const context = canvas.getContext('2d');
-  if (context === null) return;
-  const totals = rowTotals(data);
-  // Whole-pixel cells written into one ImageData: exact colours (tests read them back), fast for 150².
-  const pixels = new ImageData(side, side);
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; c++) {
-      const [red, green, blue] = cellColor(rowShare(data, totals, { label: r, predicted: c }), colors);
-      for (let y = r * cellSize; y < (r + 1) * cellSize; y++) {
-        for (let x = c * cellSize; x < (c + 1) * cellSize; x++) {
-          const at = (y * side + x) * 4;
-          pixels.data[at] = red;
-          pixels.data[at + 1] = green;
-          pixels.data[at + 2] = blue;
-          pixels.data[at + 3] = 255;
-        }
-      }
+  if (context === null || count === 0) return;
+  // One pixel per cell in a small image, scaled up without smoothing: exact colours at any cell
+  // size, and 29,241 cells in a few milliseconds (a fillRect per cell spends its time parsing colours).
+  const shares = new Float64Array(count * count);
+  const image = new ImageData(count, count);
+  for (let row = 0; row < count; row++) {
+    const label = classes[row]!;
+    for (let column = 0; column < count; column++) {
+      const at = row * count + column;
+      const share = rowShare(data, labels, { label, predicted: classes[column]! });
+      shares[at] = share;
+      const [red, green, blue] = cellColor(share, colors);
+      image.data[at * 4] = red;
+      image.data[at * 4 + 1] = green;
+      image.data[at * 4 + 2] = blue;
+      image.data[at * 4 + 3] = 255;
     }
   }
-  context.putImageData(pixels, 0, 0);
-  if (focus !== null && cellSize >= 4) {
-    context.strokeStyle = colors.focus;
+  const cells = new OffscreenCanvas(count, count);
+  cells.getContext('2d')?.putImageData(image, 0, 0);
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.imageSmoothingEnabled = false;
+  context.drawImage(cells, 0, 0, pixelsSide, pixelsSide);
+  context.setTransform(scale, 0, 0, scale, 0, 0);
+  if (cellSize >= GRID_MIN_CELL) {
+    context.strokeStyle = colors.grid;
     context.lineWidth = 1;
-    context.strokeRect(focus.predicted * cellSize + 0.5, focus.label * cellSize + 0.5, cellSize - 1, cellSize - 1);
+    context.beginPath();
+    for (let i = 1; i < count; i++) {
+      context.moveTo(i * cellSize + 0.5, 0);
+      context.lineTo(i * cellSize + 0.5, side);
+      context.moveTo(0, i * cellSize + 0.5);
+      context.lineTo(side, i * cellSize + 0.5);
+    }
+    context.stroke();
+  }
+  if (cellSize >= VALUE_MIN_CELL) {
+    context.font = `${Math.min(12, Math.floor(cellSize / 2.4))}px sans-serif`;
+    context.textAlign = 'center';
+    context.textBaseline = 'middle';
+    for (let i = 0; i < shares.length; i++) {
+      const share = shares[i]!;
+      if (share <= 0) continue;
+      const row = Math.floor(i / count);
+      const column = i % count;
+      context.fillStyle = textColor(cellColor(share, colors));
+      context.fillText(cellText(share), (column + 0.5) * cellSize, (row + 0.5) * cellSize + 0.5);
+    }
+  }
+  const row = focus === null ? -1 : classes.indexOf(focus.label);
+  const column = focus === null ? -1 : classes.indexOf(focus.predicted);
+  if (row >= 0 && column >= 0 && cellSize >= 4) {
+    context.strokeStyle = colors.focus;
+    context.lineWidth = 2;
+    context.strokeRect(column * cellSize + 1, row * cellSize + 1, cellSize - 2, cellSize - 2);
   }
 }
 
-/** The cell under a point in canvas CSS pixels, or null outside the matrix. */
-export function cellAt(x: number, y: number, cellSize: number, numClasses: number): ConfusionPair | null {
-  const predicted = Math.floor(x / cellSize);
-  const label = Math.floor(y / cellSize);
-  if (predicted < 0 || label < 0 || predicted >= numClasses || label >= numClasses) return null;
-  return { label, predicted };
+/** The (row, column) position under a point in canvas CSS pixels, or null outside the matrix. */
+export function positionAt(
+  x: number,
+  y: number,
+  cellSize: number,
+  count: number,
+): { row: number; column: number } | null {
+  const column = Math.floor(x / cellSize);
+  const row = Math.floor(y / cellSize);
+  if (column < 0 || row < 0 || column >= count || row >= count) return null;
+  return { row, column };
 }

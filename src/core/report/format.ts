@@ -24,3 +24,11 @@ export function formatSigned(value: Maybe, digits = 4): string {
   const text = Math.abs(value).toFixed(digits);
   return value > 0 && Number(text) !== 0 ? `+${text}` : value < 0 && Number(text) !== 0 ? `−${text}` : text;
 }
+
+/** A count of pixels or images with thousands separators, e.g. `12,116`. */
+export function formatCount(value: Maybe): string {
+  if (value === null || value === undefined) return MISSING;
+  // Not toLocaleString: it builds a number formatter per call, which shows when a table prints thousands.
+  const digits = String(Math.abs(Math.round(value))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return value < 0 && digits !== '0' ? `-${digits}` : digits;
+}

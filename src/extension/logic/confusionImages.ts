@@ -1,5 +1,15 @@
 import type { DatasetSummary, ImageRecord } from '../../core';
-import { MAX_CELL_IMAGES, type ConfusionPair, type DatasetMessage, type Rgb } from '../../shared/protocol';
+import {
+  DATASET_CLASS_FIGURES,
+  DATASET_FIGURES,
+  MAX_CELL_IMAGES,
+  type ConfusionPair,
+  type DatasetClassFigureKey,
+  type DatasetFigureKey,
+  type DatasetMessage,
+  type ReliabilityBin,
+  type Rgb,
+} from '../../shared/protocol';
 
 /** Pixels of `record` labelled `pair.label` and predicted `pair.predicted`. */
 export function cellCount(record: ImageRecord, numClasses: number, pair: ConfusionPair): number {
@@ -29,7 +39,23 @@ export function imagesForCell(
   return { images: ranked.slice(0, limit), total: ranked.length };
 }
 
-/** The dataset panel's message from the store's summary. */
+/**
+ * The summary's figures flattened into one record: top-level ones as they are, the Cityscapes and
+ * calibration ones lifted out of their objects (when the engine produced them).
+ */
+type FlatFigures = Partial<Record<DatasetClassFigureKey, readonly (number | null)[] | null>> &
+  Partial<Record<DatasetFigureKey, number | null>>;
+
+interface NestedFigures {
+  readonly cityscapes?: FlatFigures | null;
+  readonly calibration?: (FlatFigures & { readonly bins?: readonly ReliabilityBin[] }) | null;
+}
+
+function flatFigures(summary: DatasetSummary & NestedFigures): FlatFigures {
+  return { ...summary.cityscapes, ...summary.calibration, ...summary };
+}
+
+/** The dataset panel's message from the store's summary: every figure of the protocol's tables the summary has. */
 export function datasetMessage(
   title: string,
   summary: DatasetSummary,
@@ -37,6 +63,18 @@ export function datasetMessage(
   classColors: readonly Rgb[],
 ): DatasetMessage {
   const numClasses = summary.perClassIoU.length;
+  const flat = flatFigures(summary);
+  const classFigures: Partial<Record<DatasetClassFigureKey, readonly (number | null)[]>> = {};
+  for (const { key } of DATASET_CLASS_FIGURES) {
+    const values = flat[key];
+    if (Array.isArray(values) && values.length === numClasses) classFigures[key] = values;
+  }
+  const figures: Partial<Record<DatasetFigureKey, number | null>> = {};
+  for (const { key } of DATASET_FIGURES) {
+    const value = flat[key];
+    if (value === null || typeof value === 'number') figures[key] = value;
+  }
+  const nested = summary as DatasetSummary & NestedFigures;
   return {
     type: 'dataset',
     title,
@@ -45,10 +83,9 @@ export function datasetMessage(
     classNames: Array.from({ length: numClasses }, (_, c) => (classNames[c] ?? `class ${c}`).slice(0, 256)),
     classColors: Array.from({ length: numClasses }, (_, c) => classColors[c] ?? [0, 0, 0]),
     confusion: Float64Array.from(summary.confusion.flat()),
-    perClassIoU: summary.perClassIoU,
-    perClassBoundaryIoU: summary.perClassBoundaryIoU,
-    miou: summary.miou,
-    meanImageMiou: summary.meanImageMiou,
-    boundaryMiou: summary.boundaryMiou,
+    unknownPredictions: Float64Array.from(summary.unknownPredictions),
+    classFigures,
+    figures,
+    reliability: nested.calibration?.bins ?? null,
   };
 }

@@ -10,6 +10,7 @@ import {
   readFiniteOrNull,
   readOneOf,
   readArray,
+  readArrayUpTo,
   readTypedArray,
   toResult,
 } from '../validation';
@@ -25,6 +26,70 @@ export const MAX_MATRIX_CLASSES = 1024;
 /** Images listed for one matrix cell (the host ranks them and sends the top ones). */
 export const MAX_CELL_IMAGES = 500;
 
+/**
+ * The per-class figures the panel can show, one column of its class table each, in this order. The
+ * host copies every one the dataset summary has (nested ones flattened: `cityscapes.perClassIIoU`,
+ * `calibration.perClassEce`), so a new per-class figure of the engine is one row here. Every value
+ * is a fraction in 0..1 or null (undefined for that class).
+ */
+export const DATASET_CLASS_FIGURES = [
+  { key: 'perClassIoU', title: 'IoU', description: 'intersection over union: TP / (TP + FP + FN)' },
+  { key: 'perClassAccuracy', title: 'Acc', description: 'accuracy as mmseg prints it: TP / label pixels (recall)' },
+  { key: 'perClassPrecision', title: 'Precision', description: 'TP / pixels predicted as the class' },
+  { key: 'perClassDice', title: 'Dice', description: 'Dice: 2 TP / (predicted + label pixels)' },
+  { key: 'perClassFscore', title: 'F-score', description: 'F1 score of precision and recall (mmseg, β = 1)' },
+  {
+    key: 'perClassBoundaryIoU',
+    title: 'Boundary IoU',
+    description: 'IoU of the thin bands along the outlines (Cheng et al. 2021)',
+  },
+  {
+    key: 'perClassIIoU',
+    title: 'iIoU',
+    description: 'instance-level IoU, as the Cityscapes evaluation script computes it',
+  },
+  {
+    key: 'perClassEce',
+    title: 'ECE',
+    description: 'expected calibration error of the pixels predicted as the class (soft predictions, 15 bins)',
+  },
+] as const;
+
+export type DatasetClassFigureKey = (typeof DATASET_CLASS_FIGURES)[number]['key'];
+
+/** The dataset-wide figures of the panel's summary, in this order; one row each, like the columns above. */
+export const DATASET_FIGURES = [
+  { key: 'miou', title: 'mIoU (pooled)', description: 'mean over classes of the IoU of the summed confusion matrix' },
+  { key: 'meanImageMiou', title: 'mIoU (mean per image)', description: 'mean over images of each image’s mIoU' },
+  { key: 'pixelAccuracy', title: 'pixel accuracy (aAcc)', description: 'share of valid pixels predicted right' },
+  { key: 'meanAccuracy', title: 'mAcc', description: 'mean over classes of the accuracy (mmseg)' },
+  { key: 'meanDice', title: 'mDice', description: 'mean over classes of the Dice score (mmseg)' },
+  { key: 'meanFscore', title: 'mFscore', description: 'mean over classes of the F-score (mmseg)' },
+  { key: 'fwIoU', title: 'fwIoU', description: 'IoU weighted by each class’s share of label pixels' },
+  { key: 'boundaryMiou', title: 'Boundary mIoU (pooled)', description: 'mean over classes of the pooled Boundary IoU' },
+  { key: 'categoryIoU', title: 'category IoU', description: 'Cityscapes: mean IoU of the 7 categories' },
+  { key: 'meanIIoU', title: 'iIoU', description: 'Cityscapes: mean instance-level IoU of the 8 instance classes' },
+  { key: 'categoryIIoU', title: 'category iIoU', description: 'Cityscapes: instance-level IoU of the categories' },
+  { key: 'ece', title: 'ECE', description: 'expected calibration error (soft predictions, 15 confidence bins)' },
+] as const;
+
+export type DatasetFigureKey = (typeof DATASET_FIGURES)[number]['key'];
+
+/** One bin of the reliability diagram (`dataset.calibration.bins` of the JSON report). */
+export interface ReliabilityBin {
+  readonly lo: number;
+  readonly hi: number;
+  /** Pixels whose top-1 confidence falls in (lo, hi]. */
+  readonly count: number;
+  /** Their mean top-1 confidence; null when the bin is empty. */
+  readonly confidence: number | null;
+  /** The share of them whose top-1 class is the label; null when the bin is empty. */
+  readonly accuracy: number | null;
+}
+
+/** Bins of a reliability diagram; Guo et al. use 15. */
+export const MAX_RELIABILITY_BINS = 100;
+
 /** Host → dataset panel: the pooled figures of the evaluated folder. */
 export interface DatasetMessage {
   readonly type: 'dataset';
@@ -36,13 +101,14 @@ export interface DatasetMessage {
   readonly classColors: readonly Rgb[];
   /** C×C pixel counts, row-major, rows = label, columns = prediction. */
   readonly confusion: Float64Array;
-  readonly perClassIoU: readonly (number | null)[];
-  readonly perClassBoundaryIoU: readonly (number | null)[];
-  /** Pooled mIoU (summed confusion matrix). */
-  readonly miou: number | null;
-  /** Mean of per-image mIoU. */
-  readonly meanImageMiou: number | null;
-  readonly boundaryMiou: number | null;
+  /** Label pixels of each class whose predicted id is outside 0..C-1 (counted as misses, not in the matrix). */
+  readonly unknownPredictions: Float64Array;
+  /** The per-class figures the summary has; perClassIoU always. */
+  readonly classFigures: Partial<Record<DatasetClassFigureKey, readonly (number | null)[]>>;
+  /** The dataset-wide figures the summary has (null: undefined for this data). */
+  readonly figures: Partial<Record<DatasetFigureKey, number | null>>;
+  /** Soft predictions: the reliability diagram's bins; null for hard predictions (class maps). */
+  readonly reliability: readonly ReliabilityBin[] | null;
 }
 
 /** Host → dataset panel: the images holding pixels of one cell, most such pixels first. */
@@ -62,13 +128,40 @@ export type DatasetToHostMessage =
   | { readonly type: 'selectCell'; readonly pair: ConfusionPair }
   | { readonly type: 'openCellImage'; readonly pair: ConfusionPair; readonly imageName: string };
 
-/** What the dataset panel keeps with setState: the selected cell and the zoom of the matrix. */
+/** How the matrix orders its classes: by id, by IoU (worst first), or most confused first. */
+export const MATRIX_ORDERS = ['id', 'iou', 'confusion'] as const;
+export type MatrixOrder = (typeof MATRIX_ORDERS)[number];
+
+/** The class table's sort keys: the name, a figure column, or the pixel counts. */
+export const CLASS_TABLE_KEYS = [
+  'id',
+  'name',
+  ...DATASET_CLASS_FIGURES.map((figure) => figure.key),
+  'labelPixels',
+  'predictedPixels',
+] as const;
+export type ClassTableKey = 'id' | 'name' | DatasetClassFigureKey | 'labelPixels' | 'predictedPixels';
+
+/** What the dataset panel keeps with setState: the selected cell, the matrix's zoom and order, the table's sort. */
 export interface PersistedDatasetState {
   readonly version: 1;
   readonly selected: ConfusionPair | null;
-  /** Side of one matrix cell in CSS pixels. */
-  readonly cellSize: number;
+  /** Side of one matrix cell in CSS pixels; null: fitted to the panel. */
+  readonly cellSize: number | null;
+  readonly order: MatrixOrder;
+  /** Also show the classes with no label and no predicted pixel (hidden by default). */
+  readonly showEmptyClasses: boolean;
+  readonly tableSort: { readonly key: ClassTableKey; readonly descending: boolean };
 }
+
+export const DEFAULT_DATASET_STATE: PersistedDatasetState = {
+  version: 1,
+  selected: null,
+  cellSize: null,
+  order: 'id',
+  showEmptyClasses: false,
+  tableSort: { key: 'id', descending: false },
+};
 
 export const CELL_SIZE_RANGE = { min: 2, max: 64 } as const;
 
@@ -78,6 +171,46 @@ function readRatioList(value: unknown, path: string, length: number): (number | 
     if (parsed !== null && (parsed < 0 || parsed > 1)) fail(`${path}[${c}]`, 'a number in 0..1 or null');
     return parsed;
   });
+}
+
+function readRatio(value: unknown, path: string): number | null {
+  return readRatioList([value], path, 1)[0] ?? null;
+}
+
+/** An object whose keys are some of `keys`, each read by `read`. */
+function readSomeOf<K extends string, T>(
+  value: unknown,
+  path: string,
+  keys: readonly K[],
+  read: (entry: unknown, path: string) => T,
+): Partial<Record<K, T>> {
+  const record = readRecord(value, path, [], keys);
+  const result: Partial<Record<K, T>> = {};
+  for (const key of keys) if (key in record) result[key] = read(record[key], `${path}.${key}`);
+  return result;
+}
+
+function readReliability(value: unknown, path: string): ReliabilityBin[] | null {
+  if (value === null) return null;
+  return readArrayUpTo(value, path, MAX_RELIABILITY_BINS).map((entry, i) => {
+    const at = `${path}[${i}]`;
+    const bin = readRecord(entry, at, ['lo', 'hi', 'count', 'confidence', 'accuracy']);
+    const lo = readRatio(bin.lo, `${at}.lo`);
+    const hi = readRatio(bin.hi, `${at}.hi`);
+    if (lo === null || hi === null || !(lo < hi)) fail(`${at}`, 'lo < hi, both in 0..1');
+    const count = readInteger(bin.count, `${at}.count`, 0, Number.MAX_SAFE_INTEGER);
+    const confidence = readRatio(bin.confidence, `${at}.confidence`);
+    const accuracy = readRatio(bin.accuracy, `${at}.accuracy`);
+    if ((count === 0) !== (confidence === null) || (count === 0) !== (accuracy === null))
+      fail(at, 'confidence and accuracy null exactly when the bin is empty');
+    return { lo, hi, count, confidence, accuracy };
+  });
+}
+
+function readCounts(value: unknown, path: string, length: number): Float64Array {
+  const counts = readTypedArray(value, path, Float64Array, length);
+  if (counts.some((count) => !(count >= 0) || !Number.isFinite(count))) fail(path, 'counts >= 0');
+  return counts;
 }
 
 function readDatasetMessage(record: Record<string, unknown>): DatasetMessage {
@@ -90,15 +223,19 @@ function readDatasetMessage(record: Record<string, unknown>): DatasetMessage {
     'classNames',
     'classColors',
     'confusion',
-    'perClassIoU',
-    'perClassBoundaryIoU',
-    'miou',
-    'meanImageMiou',
-    'boundaryMiou',
+    'unknownPredictions',
+    'classFigures',
+    'figures',
+    'reliability',
   ]);
   const numClasses = readInteger(record.numClasses, `${path}.numClasses`, 1, MAX_MATRIX_CLASSES);
-  const confusion = readTypedArray(record.confusion, `${path}.confusion`, Float64Array, numClasses * numClasses);
-  if (confusion.some((count) => !(count >= 0) || !Number.isFinite(count))) fail(`${path}.confusion`, 'counts >= 0');
+  const classFigures = readSomeOf(
+    record.classFigures,
+    `${path}.classFigures`,
+    DATASET_CLASS_FIGURES.map((figure) => figure.key),
+    (entry, at) => readRatioList(entry, at, numClasses),
+  );
+  if (classFigures.perClassIoU === undefined) fail(`${path}.classFigures.perClassIoU`, 'the per-class IoU');
   return {
     type: 'dataset',
     title: readString(record.title, `${path}.title`, PROTOCOL_LIMITS.maxTextLength),
@@ -110,12 +247,16 @@ function readDatasetMessage(record: Record<string, unknown>): DatasetMessage {
     classColors: readArray(record.classColors, `${path}.classColors`, numClasses).map((color, c) =>
       readColor(color, `${path}.classColors[${c}]`),
     ),
-    confusion,
-    perClassIoU: readRatioList(record.perClassIoU, `${path}.perClassIoU`, numClasses),
-    perClassBoundaryIoU: readRatioList(record.perClassBoundaryIoU, `${path}.perClassBoundaryIoU`, numClasses),
-    miou: readRatioList([record.miou], `${path}.miou`, 1)[0] ?? null,
-    meanImageMiou: readRatioList([record.meanImageMiou], `${path}.meanImageMiou`, 1)[0] ?? null,
-    boundaryMiou: readRatioList([record.boundaryMiou], `${path}.boundaryMiou`, 1)[0] ?? null,
+    confusion: readCounts(record.confusion, `${path}.confusion`, numClasses * numClasses),
+    unknownPredictions: readCounts(record.unknownPredictions, `${path}.unknownPredictions`, numClasses),
+    classFigures,
+    figures: readSomeOf(
+      record.figures,
+      `${path}.figures`,
+      DATASET_FIGURES.map((figure) => figure.key),
+      readRatio,
+    ),
+    reliability: readReliability(record.reliability, `${path}.reliability`),
   };
 }
 
@@ -173,16 +314,36 @@ export function checkDatasetMessage(value: unknown, numClasses: number): ParseRe
   });
 }
 
-/** Either side: the dataset panel's saved state if well formed, else undefined. */
+/** Either side: the dataset panel's saved state if well formed, else undefined (fields added later default). */
 export function parseDatasetState(value: unknown): PersistedDatasetState | undefined {
   const result = toResult((): PersistedDatasetState => {
-    const record = readRecord(value, 'state', ['version', 'selected', 'cellSize']);
+    const record = readRecord(
+      value,
+      'state',
+      ['version', 'selected', 'cellSize'],
+      ['order', 'showEmptyClasses', 'tableSort'],
+    );
     readInteger(record.version, 'state.version', 1, 1);
+    const defaults = DEFAULT_DATASET_STATE;
+    let tableSort = defaults.tableSort;
+    if (record.tableSort !== undefined) {
+      const sort = readRecord(record.tableSort, 'state.tableSort', ['key', 'descending']);
+      if (typeof sort.descending !== 'boolean') fail('state.tableSort.descending', 'true or false');
+      tableSort = { key: readOneOf(sort.key, 'state.tableSort.key', CLASS_TABLE_KEYS), descending: sort.descending };
+    }
+    if (record.showEmptyClasses !== undefined && typeof record.showEmptyClasses !== 'boolean')
+      fail('state.showEmptyClasses', 'true or false');
     return {
       version: 1,
       selected:
         record.selected === null ? null : readConfusionPair(record.selected, 'state.selected', MAX_MATRIX_CLASSES),
-      cellSize: readInteger(record.cellSize, 'state.cellSize', CELL_SIZE_RANGE.min, CELL_SIZE_RANGE.max),
+      cellSize:
+        record.cellSize === null
+          ? null
+          : readInteger(record.cellSize, 'state.cellSize', CELL_SIZE_RANGE.min, CELL_SIZE_RANGE.max),
+      order: record.order === undefined ? defaults.order : readOneOf(record.order, 'state.order', MATRIX_ORDERS),
+      showEmptyClasses: record.showEmptyClasses ?? defaults.showEmptyClasses,
+      tableSort,
     };
   });
   return result.ok ? result.value : undefined;

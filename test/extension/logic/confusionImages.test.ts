@@ -35,3 +35,39 @@ test('the dataset message carries the summed matrix and passes the protocol chec
   assert.equal(message.images, 2);
   assert.ok(parseHostToDatasetMessage(message).ok);
 });
+
+test('the dataset message takes every figure of the protocol tables the summary has, nested ones lifted out', () => {
+  const accumulator = new DatasetAccumulator(3);
+  accumulator.add(withCell('a', 2));
+  const summary = accumulator.summary();
+  const plain = datasetMessage('predictions', summary, [], []);
+  assert.deepEqual(Object.keys(plain.classFigures).sort(), ['perClassBoundaryIoU', 'perClassIoU']);
+  assert.deepEqual(plain.classFigures.perClassIoU, summary.perClassIoU);
+  assert.deepEqual(plain.figures, {
+    miou: summary.miou,
+    meanImageMiou: summary.meanImageMiou,
+    pixelAccuracy: summary.pixelAccuracy,
+    boundaryMiou: summary.boundaryMiou,
+  });
+  assert.equal(plain.reliability, null, 'hard predictions: no reliability diagram');
+  assert.deepEqual(Array.from(plain.unknownPredictions), summary.unknownPredictions);
+  // What the metrics and calibration work add to the summary (the shapes of the JSON report).
+  const bins = [{ lo: 0.9, hi: 1, count: 4, confidence: 0.95, accuracy: 0.75 }];
+  const richer = {
+    ...summary,
+    perClassDice: [0.5, null, 0],
+    fwIoU: 0.4,
+    cityscapes: { perClassIIoU: [null, 0.3, 0.2], meanIIoU: 0.25, categoryIoU: 0.6 },
+    calibration: { ece: 0.2, perClassEce: [0.1, null, 0.3], bins },
+  };
+  const message = datasetMessage('predictions', richer, [], []);
+  assert.deepEqual(message.classFigures.perClassDice, [0.5, null, 0]);
+  assert.deepEqual(message.classFigures.perClassIIoU, [null, 0.3, 0.2]);
+  assert.deepEqual(message.classFigures.perClassEce, [0.1, null, 0.3]);
+  assert.equal(message.figures.fwIoU, 0.4);
+  assert.equal(message.figures.meanIIoU, 0.25);
+  assert.equal(message.figures.categoryIoU, 0.6);
+  assert.equal(message.figures.ece, 0.2);
+  assert.deepEqual(message.reliability, bins);
+  assert.ok(parseHostToDatasetMessage(message).ok);
+});
