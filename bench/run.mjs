@@ -19,6 +19,7 @@ import { availableParallelism, cpus, homedir, loadavg, totalmem } from 'node:os'
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { benchDatasetPanel, DATASET_PANEL_BUDGET_MS } from './datasetPanel.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -740,6 +741,8 @@ const latencyCity = lastJsonLine(
   run(process.execPath, [PROBE, 'latency', join(city.dir, 'predictions'), join(city.dir, 'labels'), String(WORKERS)])
     .stdout,
 );
+log('dataset panel at 171 classes');
+const datasetPanel = await benchDatasetPanel();
 
 // ---------------------------------------------------------------------------------------------- report
 
@@ -786,6 +789,9 @@ lines.push(
 );
 lines.push(
   `| Same two, Cityscapes-sized pairs | ${fmt(latencyCity.cancelMs, 0)} ms / ${fmt(latencyCity.workersIdleMs, 0)} ms | < 1000 ms |`,
+);
+lines.push(
+  `| Dataset panel at ${datasetPanel.numClasses} classes: navigation start to drawn (bench/datasetPanel.mjs, median of ${datasetPanel.runs.length}) | ${fmt(datasetPanel.medianMs, 0)} ms | <= ${DATASET_PANEL_BUDGET_MS} ms |`,
 );
 lines.push('');
 for (const note of notes) lines.push(`- ${note}`);

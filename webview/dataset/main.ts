@@ -22,7 +22,7 @@ import { button, element } from '../common/element';
 import { formatCount, formatPercent } from '../common/format';
 import { renderClassTable } from './classTable';
 import { cellCount, classTotals, matrixClasses, rowShare, topConfusions, type ClassTotals } from './classes';
-import { cellColor, drawMatrix, positionAt, VALUE_MIN_CELL, type MatrixColors } from './matrix';
+import { cellColor, drawMatrix, GRID_MIN_CELL, positionAt, showsValues, type MatrixColors } from './matrix';
 import { buildMatrixView, NAMES_MIN_CELL } from './matrixView';
 import { reliabilityDiagram, reliabilityTable } from './reliability';
 
@@ -108,12 +108,7 @@ function themeColor(name: string, fallback: [number, number, number]): [number, 
 function matrixColors(): MatrixColors {
   const background = themeColor('--vscode-editor-background', [30, 30, 30]);
   const full = themeColor('--vscode-charts-blue', [55, 148, 255]);
-  return {
-    background,
-    full,
-    grid: `rgba(128, 128, 128, 0.25)`,
-    focus: cssColor(themeColor('--vscode-focusBorder', [255, 200, 0])),
-  };
+  return { background, full };
 }
 
 function saveState(next: PersistedDatasetState): void {
@@ -174,12 +169,19 @@ function redraw(): void {
   view.figure.classList.toggle('names-hidden', namesHidden);
   view.namesNote.hidden = !namesHidden;
   view.cellSizeText.textContent = `${cellSize} px`;
-  view.legendValues.textContent =
-    cellSize >= VALUE_MIN_CELL
-      ? 'Numbers in the cells: that share in % (<1: under 0.5%; empty: no pixel).'
-      : 'Cells too small for numbers: hover a cell or zoom in (+).';
+  view.legendValues.textContent = showsValues({ classes, cellSize })
+    ? 'Numbers in the cells: that share in % (<1: under 0.5%; empty: no pixel).'
+    : 'Cells too small for numbers: hover a cell or zoom in (+).';
   colors ??= matrixColors();
-  drawMatrix(view.canvas, data, totals.labels, { classes, cellSize }, colors, focus);
+  view.figure.classList.toggle('grid-lines', cellSize >= GRID_MIN_CELL);
+  drawMatrix(
+    { cells: view.canvas, values: view.values, focusBox: view.focusBox },
+    data,
+    totals.labels,
+    { classes, cellSize },
+    colors,
+    focus,
+  );
 }
 
 function layoutMatrix(): void {

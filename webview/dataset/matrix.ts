@@ -13,16 +13,12 @@ export interface MatrixColors {
   readonly background: [number, number, number];
   /** A cell holding the whole row. */
   readonly full: [number, number, number];
-  /** Thin lines between cells. */
-  readonly grid: string;
-  /** Outline of the keyboard focus / selection. */
-  readonly focus: string;
 }
 
 /** Cells at least this large carry their share as a number. */
 export const VALUE_MIN_CELL = 26;
-/** Cells at least this large are separated by grid lines. */
-const GRID_MIN_CELL = 10;
+/** Cells at least this large are separated by grid lines (drawn by dataset.css). */
+export const GRID_MIN_CELL = 10;
 
 /** The smallest non-zero share's colour position: any pixel at all stays visible. */
 export const FAINTEST = 0.15;
@@ -57,8 +53,23 @@ export interface MatrixLayout {
   readonly cellSize: number;
 }
 
+/** The numbers are left out above this matrix side (CSS px): their canvas would take too much memory. */
+export const VALUES_MAX_SIDE = 3000;
+
+/** What the matrix is drawn on: the cell colours, the numbers over them, the focus outline. */
+export interface MatrixSurfaces {
+  readonly cells: HTMLCanvasElement;
+  readonly values: HTMLCanvasElement;
+  readonly focusBox: HTMLElement;
+}
+
+/** Whether the cells carry their share as a number at this size. */
+export function showsValues(layout: MatrixLayout): boolean {
+  return layout.cellSize >= VALUE_MIN_CELL && layout.classes.length * layout.cellSize <= VALUES_MAX_SIDE;
+}
+
 export function drawMatrix(
-  canvas: HTMLCanvasElement,
+  surfaces: MatrixSurfaces,
   data: MatrixData,
   labels: Float64Array,
   layout: MatrixLayout,
@@ -68,70 +79,65 @@ export function drawMatrix(
   const { classes, cellSize } = layout;
   const count = classes.length;
   const side = count * cellSize;
-  const scale = Math.max(1, Math.round(window.devicePixelRatio || 1));
-  const pixelsSide = side * scale;
-  if (canvas.width !== pixelsSide || canvas.height !== pixelsSide) {
-    canvas.width = pixelsSide;
-    canvas.height = pixelsSide;
+  const { cells, values, focusBox } = surfaces;
+  // One pixel per cell, scaled up by CSS without smoothing (image-rendering: pixelated): exact colours
+  // at any zoom, and 171 classes are a 171×171 bitmap, not 2,052×2,052.
+  if (cells.width !== count || cells.height !== count) {
+    cells.width = count;
+    cells.height = count;
   }
-  canvas.style.width = `${side}px`;
-  canvas.style.height = `${side}px`;
-  const context = canvas.getContext('2d');
-  if (context === null || count === 0) return;
-  // One pixel per cell in a small image, scaled up without smoothing: exact colours at any cell
-  // size, and 29,241 cells in a few milliseconds (a fillRect per cell spends its time parsing colours).
+  cells.style.width = `${side}px`;
+  cells.style.height = `${side}px`;
   const shares = new Float64Array(count * count);
-  const image = new ImageData(count, count);
-  for (let row = 0; row < count; row++) {
-    const label = classes[row]!;
-    for (let column = 0; column < count; column++) {
-      const at = row * count + column;
-      const share = rowShare(data, labels, { label, predicted: classes[column]! });
-      shares[at] = share;
-      const [red, green, blue] = cellColor(share, colors);
-      image.data[at * 4] = red;
-      image.data[at * 4 + 1] = green;
-      image.data[at * 4 + 2] = blue;
-      image.data[at * 4 + 3] = 255;
+  const context = cells.getContext('2d');
+  if (context !== null && count > 0) {
+    const image = new ImageData(count, count);
+    for (let row = 0; row < count; row++) {
+      const label = classes[row]!;
+      for (let column = 0; column < count; column++) {
+        const at = row * count + column;
+        const share = rowShare(data, labels, { label, predicted: classes[column]! });
+        shares[at] = share;
+        const [red, green, blue] = cellColor(share, colors);
+        image.data[at * 4] = red;
+        image.data[at * 4 + 1] = green;
+        image.data[at * 4 + 2] = blue;
+        image.data[at * 4 + 3] = 255;
+      }
     }
+    context.putImageData(image, 0, 0);
   }
-  const cells = new OffscreenCanvas(count, count);
-  cells.getContext('2d')?.putImageData(image, 0, 0);
-  context.setTransform(1, 0, 0, 1, 0, 0);
-  context.imageSmoothingEnabled = false;
-  context.drawImage(cells, 0, 0, pixelsSide, pixelsSide);
-  context.setTransform(scale, 0, 0, scale, 0, 0);
-  if (cellSize >= GRID_MIN_CELL) {
-    context.strokeStyle = colors.grid;
-    context.lineWidth = 1;
-    context.beginPath();
-    for (let i = 1; i < count; i++) {
-      context.moveTo(i * cellSize + 0.5, 0);
-      context.lineTo(i * cellSize + 0.5, side);
-      context.moveTo(0, i * cellSize + 0.5);
-      context.lineTo(side, i * cellSize + 0.5);
-    }
-    context.stroke();
-  }
-  if (cellSize >= VALUE_MIN_CELL) {
-    context.font = `${Math.min(12, Math.floor(cellSize / 2.4))}px sans-serif`;
-    context.textAlign = 'center';
-    context.textBaseline = 'middle';
-    for (let i = 0; i < shares.length; i++) {
-      const share = shares[i]!;
-      if (share <= 0) continue;
-      const row = Math.floor(i / count);
-      const column = i % count;
-      context.fillStyle = textColor(cellColor(share, colors));
-      context.fillText(cellText(share), (column + 0.5) * cellSize, (row + 0.5) * cellSize + 0.5);
-    }
-  }
+  drawValues(values, shares, layout, colors);
   const row = focus === null ? -1 : classes.indexOf(focus.label);
   const column = focus === null ? -1 : classes.indexOf(focus.predicted);
-  if (row >= 0 && column >= 0 && cellSize >= 4) {
-    context.strokeStyle = colors.focus;
-    context.lineWidth = 2;
-    context.strokeRect(column * cellSize + 1, row * cellSize + 1, cellSize - 2, cellSize - 2);
+  focusBox.hidden = row < 0 || column < 0;
+  focusBox.style.left = `${column * cellSize}px`;
+  focusBox.style.top = `${row * cellSize}px`;
+}
+
+function drawValues(canvas: HTMLCanvasElement, shares: Float64Array, layout: MatrixLayout, colors: MatrixColors): void {
+  const { classes, cellSize } = layout;
+  const count = classes.length;
+  const side = count * cellSize;
+  const scale = Math.max(1, Math.round(window.devicePixelRatio || 1));
+  const size = showsValues(layout) ? side * scale : 0;
+  canvas.width = size;
+  canvas.height = size;
+  canvas.style.width = `${size / scale}px`;
+  canvas.style.height = `${size / scale}px`;
+  const context = size > 0 ? canvas.getContext('2d') : null;
+  if (context === null) return;
+  context.setTransform(scale, 0, 0, scale, 0, 0);
+  context.font = `${Math.min(12, Math.floor(cellSize / 2.4))}px sans-serif`;
+  context.textAlign = 'center';
+  context.textBaseline = 'middle';
+  for (let i = 0; i < shares.length; i++) {
+    const share = shares[i]!;
+    if (share <= 0) continue;
+    const row = Math.floor(i / count);
+    const column = i % count;
+    context.fillStyle = textColor(cellColor(share, colors));
+    context.fillText(cellText(share), (column + 0.5) * cellSize, (row + 0.5) * cellSize + 0.5);
   }
 }
 

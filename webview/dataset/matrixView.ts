@@ -33,7 +33,12 @@ export interface MatrixView {
   readonly columnLabels: HTMLElement;
   readonly rowLabels: HTMLElement;
   readonly namesNote: HTMLElement;
+  /** One pixel per cell, scaled up by CSS: the colours. */
   readonly canvas: HTMLCanvasElement;
+  /** Over it at full resolution, when the cells are large enough: the shares as numbers. */
+  readonly values: HTMLCanvasElement;
+  /** Over it: the outline of the focused cell. */
+  readonly focusBox: HTMLElement;
   readonly readout: HTMLElement;
   readonly topList: HTMLOListElement;
   readonly tableDetails: HTMLDetailsElement;
@@ -107,7 +112,10 @@ function buildLegend(): Pick<MatrixView, 'legendLow' | 'legendGradient' | 'legen
   return { legend, legendLow, legendGradient, legendEmpty, legendValues };
 }
 
-function buildFigure(): Pick<MatrixView, 'figure' | 'columnLabels' | 'rowLabels' | 'canvas' | 'namesNote'> {
+function buildFigure(): Pick<
+  MatrixView,
+  'figure' | 'columnLabels' | 'rowLabels' | 'canvas' | 'values' | 'focusBox' | 'namesNote'
+> {
   const figure = element('div', 'matrix-figure');
   figure.id = 'matrix-figure';
   const corner = element('div', 'matrix-corner');
@@ -131,8 +139,17 @@ function buildFigure(): Pick<MatrixView, 'figure' | 'columnLabels' | 'rowLabels'
   );
   const namesNote = element('p', 'names-note', 'Names hidden at this cell size: zoom in, or hover a cell.');
   namesNote.hidden = true;
-  figure.append(corner, xTitle, columnLabels, yTitle, rowLabels, canvas);
-  return { figure, columnLabels, rowLabels, canvas, namesNote };
+  // The grid lines are a CSS background of their own layer: no bitmap the size of the matrix.
+  const gridLines = element('div', 'matrix-grid-lines');
+  const values = element('canvas', 'matrix-values');
+  values.id = 'matrix-values';
+  values.setAttribute('aria-hidden', 'true');
+  const focusBox = element('div', 'matrix-focus');
+  focusBox.hidden = true;
+  const stage = element('div', 'matrix-stage');
+  stage.append(canvas, gridLines, values, focusBox);
+  figure.append(corner, xTitle, columnLabels, yTitle, rowLabels, stage);
+  return { figure, columnLabels, rowLabels, canvas, values, focusBox, namesNote };
 }
 
 export function buildMatrixView(): MatrixView {

@@ -63,6 +63,7 @@ export const DATASET_FIGURES = [
   { key: 'meanImageMiou', title: 'mIoU (mean per image)', description: 'mean over images of each image’s mIoU' },
   { key: 'pixelAccuracy', title: 'pixel accuracy (aAcc)', description: 'share of valid pixels predicted right' },
   { key: 'meanAccuracy', title: 'mAcc', description: 'mean over classes of the accuracy (mmseg)' },
+  { key: 'meanPrecision', title: 'mPrecision', description: 'mean over classes of the precision (mmseg)' },
   { key: 'meanDice', title: 'mDice', description: 'mean over classes of the Dice score (mmseg)' },
   { key: 'meanFscore', title: 'mFscore', description: 'mean over classes of the F-score (mmseg)' },
   { key: 'fwIoU', title: 'fwIoU', description: 'IoU weighted by each class’s share of label pixels' },
