@@ -2,20 +2,21 @@ import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { loadColorTable, type ColorTable } from '../core/io/colorTable';
 import type { SkippedFile } from '../core/io/pairing';
-import { prepareDataset } from '../core/datasets/prepareDataset';
+import { prepareDataset, type PreparedDataset } from '../core/datasets/prepareDataset';
 import type { EngineOptions } from '../core/io/readFiles';
 import { errorText } from '../core/errors';
-import { lossVariantName, validateMetricOptions, type MetricOptions } from '../core/options';
+import { validateMetricOptions, type MetricOptions } from '../core/options';
 import { computeLabel } from '../core/evaluate/computeLabel';
 import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evaluate/record';
-import { recordsToCsv } from '../core/report/csv';
 import { compareReports, compareToCsv } from '../core/report/compare';
 import { buildJsonReport, type DatasetInfo, type JsonReport } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { shardFromEnvironment } from '../core/report/shardEnvironment';
-import { resultsHeader, ResultsWriter, type ResultsHeader } from '../core/report/resultsFile';
+import { resultsHeader, ResultsWriter } from '../core/report/resultsFile';
+import type { ExternalSortOptions } from '../core/report/externalSort';
+import { StreamingReport } from '../core/report/streamingReport';
 import {
   formatShard,
   inShard,
@@ -35,51 +36,26 @@ import {
   type MergeCommand,
   type OutputOptions,
 } from './args';
+import { writeReport, type ReportContext } from './report';
 import { runSlurm } from './slurm';
-import { formatCompareTable, formatTable } from './table';
+import { formatCompareTable } from './table';
 import { packageVersion } from './version';
 
 /** A failure that ends the command with a one-line reason. */
 class CommandFailure extends Error {}
 
-async function writeReport(
-  output: OutputOptions,
-  backend: string,
-  rows: ImageRow[],
-  accumulator: DatasetAccumulator,
-  skipped: SkippedFile[],
-  metric: MetricOptions,
-  seconds: number,
-  info?: DatasetInfo,
-  scope?: string,
-): Promise<void> {
-  const scales = metric.scales;
-  const ranked = [...rows].sort(hardestFirst('adaptive'));
-  const dataset = accumulator.summary();
-  if (output.csv)
-    await writeFile(
-      output.csv,
-      recordsToCsv(
-        ranked,
-        scales,
-        Array.from({ length: accumulator.numClasses }, (_, c) => String(c)),
-      ),
-    );
-  process.stdout.write(
-    output.json
-      ? `${JSON.stringify(buildJsonReport(backend, metric, ranked, dataset, skipped, info))}
-`
-      : (scope !== undefined ? `${scope}\n` : '') +
-          formatTable(
-            ranked.slice(0, output.top),
-            dataset,
-            skipped,
-            `${backend}, loss ${lossVariantName(metric)}`,
-            seconds,
-            info,
-          ),
-  );
-  if (rows.length === 0) throw new CommandFailure(`no image could be evaluated (${skipped.length} skipped)`);
+/**
+ * The external sort behind `--json` and `--csv`: rows held before a sorted run goes to disk, and runs
+ * merged at once. SEGLENS_SORT_CHUNK / SEGLENS_SORT_FAN_IN change them (tests force spilling with them).
+ */
+function sortOptions(): ExternalSortOptions {
+  const whole = (name: string): number | undefined => {
+    const value = Number(process.env[name]);
+    return Number.isInteger(value) && value >= 2 ? value : undefined;
+  };
+  const chunk = whole('SEGLENS_SORT_CHUNK');
+  const fanIn = whole('SEGLENS_SORT_FAN_IN');
+  return { ...(chunk !== undefined ? { chunk } : {}), ...(fanIn !== undefined ? { fanIn } : {}) };
 }
 
 /** The shard this eval runs: `--shard i/n`, `--shard auto` (from the scheduler), or all of it as 0/1 with `--out`. */
@@ -97,28 +73,18 @@ function classNamesOf(numClasses: number, ...sources: (readonly string[] | undef
   return Array.from({ length: numClasses }, (_, id) => source?.[id] ?? `class ${id}`);
 }
 
-interface FolderRun {
-  readonly backend: string;
-  readonly rows: ImageRow[];
-  readonly accumulator: DatasetAccumulator;
-  readonly skipped: SkippedFile[];
+/** One prediction folder paired with its labels, its dataset settled and its options built. */
+interface PreparedFolder {
+  readonly predictionsDir: string;
+  readonly labelsDir: string;
+  readonly prepared: PreparedDataset;
+  readonly options: EngineOptions;
   readonly metric: MetricOptions;
   readonly info: DatasetInfo;
-  /** "shard 2/3: 4 of 12 pairs" when one shard of the folder was evaluated. */
-  readonly scope?: string;
+  readonly backend: string;
 }
 
-/**
- * Prepares the dataset of one prediction folder and evaluates it, or one shard of it written as a part
- * into `out`. eval runs it once, compare once per folder with the same options.
- */
-async function evaluateFolder(
-  predictionsDir: string,
-  command: EvalCommand | CompareCommand,
-  shard?: ShardSpec,
-  outPath?: string,
-  sharded = false,
-): Promise<FolderRun> {
+async function prepareFolder(predictionsDir: string, command: EvalCommand | CompareCommand): Promise<PreparedFolder> {
   let colorTable: ColorTable | undefined;
   if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
   const prepared = await prepareDataset(predictionsDir, command.labelsDir, command.dataset, {
@@ -146,152 +112,220 @@ async function evaluateFolder(
     ignored: pairing.ignored,
   };
   const backend = await computeLabel(command.compute);
-  const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;
-  const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
-  const header = (): ResultsHeader =>
-    resultsHeader({
-      shard: formatShard(shard ?? { index: 0, count: 1 }),
-      run: runHash(options, predictionsDir, command.labelsDir),
-      backend,
-      engine: options,
-      predictionsDir,
-      labelsDir: command.labelsDir,
-      info,
-      classNames: classNamesOf(metric.numClasses, preset?.classNames, options.colorTable?.classNames),
-      photoFolderNames: preset?.imageFolders ?? [],
-    });
-  const out =
-    shard && outPath !== undefined
-      ? ResultsWriter.open(await resultsTarget(outPath, shard, sharded), header())
-      : undefined;
-  for (const unpaired of skipped) await out?.addSkipped(unpaired);
+  return { predictionsDir, labelsDir: command.labelsDir, prepared, options, metric, info, backend };
+}
 
-  const accumulator = new DatasetAccumulator(metric.numClasses);
-  const rows: ImageRow[] = [];
+/** Where a folder's outcomes go as they finish. */
+interface OutcomeSink {
+  image(record: ImageRecord): void | Promise<void>;
+  skip(entry: SkippedFile): void;
+}
+
+/**
+ * Runs until done, or until SIGINT/SIGTERM asks it to stop; `finish` learns whether it ran to the end
+ * (a results file is committed only then: an interrupted or failed run leaves nothing half-written).
+ */
+async function interruptible(
+  run: (signal: AbortSignal) => Promise<void>,
+  finish: (complete: boolean) => Promise<void>,
+): Promise<void> {
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let complete = false;
   try {
-    for await (const outcome of evaluatePairs(pairs, options, { workers: command.workers, signal: abort.signal })) {
-      if (outcome.type === 'image') {
-        accumulator.add(outcome.record);
-        rows.push(withoutConfusion(outcome.record));
-        await out?.addImage(outcome.record);
-      } else {
-        skipped.push(outcome.skipped);
-        await out?.addSkipped(outcome.skipped);
-      }
-    }
+    await run(abort.signal);
     complete = !abort.signal.aborted;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    // Only a whole shard becomes a part; an interrupted or failed one leaves nothing for merge to read.
-    if (out) await (complete ? out.commit() : out.discard());
+    await finish(complete);
   }
   if (abort.signal.aborted) throw new CommandFailure('interrupted');
-  const scope =
-    shard && sharded ? `shard ${formatShard(shard)}: ${pairs.length} of ${pairing.pairs.length} pairs` : undefined;
-  return { backend, rows, accumulator, skipped, metric, info, ...(scope !== undefined ? { scope } : {}) };
+}
+
+/**
+ * Evaluates a prepared folder, or one shard of it, streaming each outcome into `sink` and, with `out`,
+ * into the shard's results file. eval runs it once, compare once per folder with the same options.
+ * Returns the text report's scope line for a shard ("shard 2/3: 4 of 12 pairs").
+ */
+async function evaluateFolder(
+  folder: PreparedFolder,
+  command: EvalCommand | CompareCommand,
+  sink: OutcomeSink,
+  shard?: { readonly spec: ShardSpec; readonly out?: string; readonly sharded: boolean },
+): Promise<string | undefined> {
+  const { pairing, preset } = folder.prepared;
+  const { options, metric } = folder;
+  const pairs = shard ? inShard(pairing.pairs, shard.spec) : pairing.pairs;
+  const unpaired = shard ? inShard(pairing.unpaired, shard.spec) : pairing.unpaired;
+  const out =
+    shard?.out !== undefined
+      ? ResultsWriter.open(
+          await resultsTarget(shard.out, shard.spec, shard.sharded),
+          resultsHeader({
+            shard: formatShard(shard.spec),
+            run: runHash(options, folder.predictionsDir, folder.labelsDir),
+            backend: folder.backend,
+            engine: options,
+            predictionsDir: folder.predictionsDir,
+            labelsDir: folder.labelsDir,
+            info: folder.info,
+            classNames: classNamesOf(metric.numClasses, preset?.classNames, options.colorTable?.classNames),
+            photoFolderNames: preset?.imageFolders ?? [],
+          }),
+        )
+      : undefined;
+  await interruptible(
+    async (signal) => {
+      for (const entry of unpaired) {
+        sink.skip(entry);
+        await out?.addSkipped(entry);
+      }
+      for await (const outcome of evaluatePairs(pairs, options, { workers: command.workers, signal })) {
+        if (outcome.type === 'image') {
+          await sink.image(outcome.record);
+          await out?.addImage(outcome.record);
+        } else {
+          sink.skip(outcome.skipped);
+          await out?.addSkipped(outcome.skipped);
+        }
+      }
+    },
+    // Only a whole shard becomes a part; an interrupted or failed one leaves nothing for merge to read.
+    async (complete) => {
+      if (out) await (complete ? out.commit() : out.discard());
+    },
+  );
+  return shard?.sharded === true
+    ? `shard ${formatShard(shard.spec)}: ${pairs.length} of ${pairing.pairs.length} pairs`
+    : undefined;
 }
 
 async function runEval(command: EvalCommand): Promise<void> {
   const started = performance.now();
-  const run = await evaluateFolder(
-    command.predictionsDir,
-    command,
-    resolveShard(command),
-    command.out,
-    command.shard !== undefined,
-  );
-  await writeReport(
-    command.output,
-    run.backend,
-    run.rows,
-    run.accumulator,
-    run.skipped,
-    run.metric,
-    (performance.now() - started) / 1000,
-    run.info,
-    run.scope,
-  );
+  const spec = resolveShard(command);
+  const folder = await prepareFolder(command.predictionsDir, command);
+  const report = new StreamingReport(folder.metric.numClasses, {
+    top: command.output.top,
+    ranked: command.output.json || command.output.csv !== undefined,
+    sort: sortOptions(),
+  });
+  let scope: string | undefined;
+  try {
+    scope = await evaluateFolder(
+      folder,
+      command,
+      { image: (record) => report.add(record), skip: (entry) => report.skip(entry) },
+      spec && {
+        spec,
+        ...(command.out !== undefined ? { out: command.out } : {}),
+        sharded: command.shard !== undefined,
+      },
+    );
+  } catch (error) {
+    await report.dispose();
+    throw error;
+  }
+  await finishReport(command.output, report, {
+    backend: folder.backend,
+    metric: folder.metric,
+    seconds: (performance.now() - started) / 1000,
+    info: folder.info,
+    ...(scope !== undefined ? { scope } : {}),
+  });
 }
 
-function folderReport(run: FolderRun): JsonReport {
-  return buildJsonReport(
-    run.backend,
-    run.metric,
-    [...run.rows].sort(hardestFirst('adaptive')),
-    run.accumulator.summary(),
-    run.skipped,
-    run.info,
-  );
+async function finishReport(output: OutputOptions, report: StreamingReport, context: ReportContext): Promise<void> {
+  await writeReport(output, report, context);
+  if (report.images === 0) throw new CommandFailure(`no image could be evaluated (${report.skipped.length} skipped)`);
+}
+
+/** A folder evaluated for compare: every row in memory (compare matches images of A and B by name). */
+async function compareSide(predictionsDir: string, command: CompareCommand): Promise<JsonReport> {
+  const folder = await prepareFolder(predictionsDir, command);
+  const accumulator = new DatasetAccumulator(folder.metric.numClasses);
+  const rows: ImageRow[] = [];
+  const skipped: SkippedFile[] = [];
+  await evaluateFolder(folder, command, {
+    image: (record) => {
+      accumulator.add(record);
+      rows.push(withoutConfusion(record));
+    },
+    skip: (entry) => void skipped.push(entry),
+  });
+  const ranked = rows.sort(hardestFirst('adaptive'));
+  return buildJsonReport(folder.backend, folder.metric, ranked, accumulator.summary(), skipped, folder.info);
 }
 
 async function runCompare(command: CompareCommand): Promise<void> {
   const started = performance.now();
-  const runA = await evaluateFolder(command.predictionsA, command);
-  const runB = await evaluateFolder(command.predictionsB, command);
-  if (runA.metric.numClasses !== runB.metric.numClasses)
+  const a = await compareSide(command.predictionsA, command);
+  const b = await compareSide(command.predictionsB, command);
+  if (a.dataset.perClassIoU.length !== b.dataset.perClassIoU.length)
     throw new CommandFailure(
-      `A has ${runA.metric.numClasses} classes and B ${runB.metric.numClasses}: give --dataset or --classes`,
+      `A has ${a.dataset.perClassIoU.length} classes and B ${b.dataset.perClassIoU.length}: give --dataset or --classes`,
     );
-  const report = compareReports(folderReport(runA), folderReport(runB), command.sortKey);
+  const report = compareReports(a, b, command.sortKey);
   if (command.output.csv) await writeFile(command.output.csv, compareToCsv(report));
   process.stdout.write(
     command.output.json
       ? `${JSON.stringify(report)}\n`
       : formatCompareTable(report, command.sortKey, command.output.top, (performance.now() - started) / 1000),
   );
-  if (runA.rows.length === 0 || runB.rows.length === 0)
-    throw new CommandFailure(`no image could be evaluated in ${runA.rows.length === 0 ? 'A' : 'B'}`);
+  if (a.images.length === 0 || b.images.length === 0)
+    throw new CommandFailure(`no image could be evaluated in ${a.images.length === 0 ? 'A' : 'B'}`);
 }
 
-const byName = (a: ImageRecord, b: ImageRecord): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
+/**
+ * Streams the parts of a run: each record goes to `--out` (its line copied as read), into the report's
+ * bounded state and, for `--json`/`--csv`, its external sort. Memory: the set of image names (to refuse
+ * an image in two parts) and the report's state, not the records.
+ */
 async function runMerge(command: MergeCommand): Promise<void> {
   const started = performance.now();
   const plan = await planMerge(command.files);
   const { header } = plan;
-  const records: ImageRecord[] = [];
-  const skipped: SkippedFile[] = [];
-  await readMerge(plan, {
-    image: (record) => void records.push(record),
-    skipped: (entry) => void skipped.push(entry),
+  // The merged records as one results file of shard 0/1: re-mergeable, and what the extension opens.
+  const out =
+    command.out !== undefined
+      ? ResultsWriter.open(await resultsTarget(command.out, { index: 0, count: 1 }, false), { ...header, shard: '0/1' })
+      : undefined;
+  const report = new StreamingReport(header.metric.numClasses, {
+    top: command.output.top,
+    ranked: command.output.json || command.output.csv !== undefined,
+    sort: sortOptions(),
   });
-  if (command.out !== undefined) {
-    // The merged records as one results file of shard 0/1: re-mergeable, and what the extension opens.
-    const out = ResultsWriter.open(await resultsTarget(command.out, { index: 0, count: 1 }, false), {
-      ...header,
-      shard: '0/1',
-    });
-    try {
-      for (const entry of skipped) await out.addSkipped(entry);
-      for (const record of [...records].sort(byName)) await out.addImage(record);
-      await out.commit();
-    } catch (error) {
-      await out.discard();
-      throw error;
-    }
+  try {
+    await interruptible(
+      async () => {
+        await readMerge(plan, {
+          image: async (record, _where, text) => {
+            await out?.addImageLine(text);
+            await report.add(record);
+          },
+          skipped: async (entry) => {
+            report.skip(entry);
+            await out?.addSkipped(entry);
+          },
+        });
+      },
+      async (complete) => {
+        if (out) await (complete ? out.commit() : out.discard());
+      },
+    );
+  } catch (error) {
+    await report.dispose();
+    throw error;
   }
-  const accumulator = new DatasetAccumulator(header.metric.numClasses);
-  const rows: ImageRow[] = records.map((record: ImageRecord) => {
-    accumulator.add(record);
-    return withoutConfusion(record);
+  await finishReport(command.output, report, {
+    backend: header.backend,
+    metric: header.metric,
+    seconds: (performance.now() - started) / 1000,
+    ...(header.info !== undefined ? { info: header.info } : {}),
+    scope: `merged ${plan.count} part${plan.count > 1 ? 's' : ''} of run ${header.run ?? '(version 1)'}`,
   });
-  await writeReport(
-    command.output,
-    header.backend,
-    rows,
-    accumulator,
-    skipped,
-    header.metric,
-    (performance.now() - started) / 1000,
-    header.info,
-    `merged ${plan.count} part${plan.count > 1 ? 's' : ''} of run ${header.run ?? '(version 1)'}`,
-  );
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -2,6 +2,7 @@ import { addBoundaryCounts, boundarySummary, emptyBoundaryCounts, type BoundaryC
 import { confusionRows, emptyConfusion, iouSummary } from '../metrics/confusion';
 import type { ConfusionMatrix } from '../types';
 import { addSparseConfusion } from '../metrics/sparseConfusion';
+import { ExactSum } from './exactSum';
 import { sparseConfusionOf, type ImageRecord } from './record';
 
 export interface DatasetSummary {
@@ -23,17 +24,19 @@ export interface DatasetSummary {
   readonly meanMergeEffect: number | null;
 }
 
-const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
 /** Folds image records into the dataset figures; order-independent, so shards merge exactly. */
 export class DatasetAccumulator {
   private readonly confusion: ConfusionMatrix;
   private readonly boundary: BoundaryCounts;
-  /** Per-image mIoU by name, summed in name order like the losses. */
-  private readonly imageMious: { name: string; miou: number }[] = [];
   private images = 0;
-  /** Per-image losses by name, summed in name order at the end so any arrival order gives identical means. */
-  private readonly losses: { name: string; ce: number; adaptive: number; mergeEffect: number }[] = [];
+  /**
+   * Per-image figures summed exactly (rounded once, at the end), so any arrival order gives identical
+   * means and nothing is kept per image: the state is the same size at 5,000 images and at 1,000,000.
+   */
+  private readonly imageMious = new ExactSum();
+  private readonly ce = new ExactSum();
+  private readonly adaptive = new ExactSum();
+  private readonly mergeEffect = new ExactSum();
 
   constructor(readonly numClasses: number) {
     this.confusion = emptyConfusion(numClasses);
@@ -52,14 +55,12 @@ export class DatasetAccumulator {
     }
     addBoundaryCounts(this.boundary, record.boundary);
     this.images++;
-    if (record.miou !== null) this.imageMious.push({ name: record.name, miou: record.miou });
+    if (record.miou !== null) this.imageMious.add(record.miou);
+    // The three means are over the same images: those whose losses are defined.
     if (record.ce !== null && record.adaptive !== null && record.mergeEffect !== null) {
-      this.losses.push({
-        name: record.name,
-        ce: record.ce,
-        adaptive: record.adaptive,
-        mergeEffect: record.mergeEffect,
-      });
+      this.ce.add(record.ce);
+      this.adaptive.add(record.adaptive);
+      this.mergeEffect.add(record.mergeEffect);
     }
   }
 
@@ -79,23 +80,19 @@ export class DatasetAccumulator {
   summary(): DatasetSummary {
     const iou = iouSummary(this.confusion);
     const boundary = boundarySummary(this.boundary);
-    const ordered = [...this.losses].sort(byName);
-    const mious = [...this.imageMious].sort(byName);
-    const mean = (key: 'ce' | 'adaptive' | 'mergeEffect'): number | null =>
-      ordered.length > 0 ? ordered.reduce((sum, entry) => sum + entry[key], 0) / ordered.length : null;
     return {
       images: this.images,
       miou: iou.miou,
-      meanImageMiou: mious.length > 0 ? mious.reduce((sum, entry) => sum + entry.miou, 0) / mious.length : null,
+      meanImageMiou: this.imageMious.mean(),
       pixelAccuracy: iou.pixelAccuracy,
       perClassIoU: iou.perClassIoU,
       boundaryMiou: boundary.boundaryMiou,
       perClassBoundaryIoU: boundary.perClassBoundaryIoU,
       confusion: confusionRows(this.confusion),
       unknownPredictions: Array.from(this.confusion.unknown),
-      meanCe: mean('ce'),
-      meanAdaptive: mean('adaptive'),
-      meanMergeEffect: mean('mergeEffect'),
+      meanCe: this.ce.mean(),
+      meanAdaptive: this.adaptive.mean(),
+      meanMergeEffect: this.mergeEffect.mean(),
     };
   }
 }

@@ -66,6 +66,11 @@ export function recordsToCsv(
   scales: readonly number[],
   classColumns: readonly string[],
 ): string {
+  return [csvHeaderLine(scales, classColumns), ...records.map((r) => csvRowLine(r, scales, classColumns))].join('');
+}
+
+/** The CSV's first line (with its line break), for writing the rows one by one. */
+export function csvHeaderLine(scales: readonly number[], classColumns: readonly string[]): string {
   const header = [
     'name',
     'prediction',
@@ -76,7 +81,12 @@ export function recordsToCsv(
     ...IMAGE_METRICS.flatMap((metric) => metricColumns(metric, scales, classColumns)),
     ...HOT_SPOT_COLUMNS,
   ];
-  const rows = records.map((r) => [
+  return `${header.map(csvCell).join(',')}\n`;
+}
+
+/** One image's CSV line (with its line break). */
+export function csvRowLine(r: ImageRow, scales: readonly number[], classColumns: readonly string[]): string {
+  const cells = [
     r.name,
     r.predictionFile,
     r.labelFile,
@@ -85,6 +95,6 @@ export function recordsToCsv(
     r.validPixels,
     ...IMAGE_METRICS.flatMap((metric) => metricCells(r, metric, scales, classColumns)),
     ...hotSpotCells(r.largestHotSpot ?? null, classColumns),
-  ]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  ];
+  return `${cells.map(csvCell).join(',')}\n`;
 }

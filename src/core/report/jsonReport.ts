@@ -71,6 +71,42 @@ export function describeLoss(metric: MetricOptions): LossDescription {
   return { variant: lossVariantName(metric), ...lossVariant(metric), scales: metric.scales };
 }
 
+/** One image of the report, from its row. */
+export function jsonImage(r: ImageRow): JsonReport['images'][number] {
+  return {
+    name: r.name,
+    prediction: r.predictionFile,
+    label: r.labelFile,
+    ce: r.ce,
+    adaptive: r.adaptive,
+    perScale: r.perScale,
+    mergeEffect: r.mergeEffect,
+    miou: r.miou,
+    pixelAccuracy: r.pixelAccuracy,
+    perClassIoU: r.perClassIoU,
+    largestHotSpot: r.largestHotSpot ?? null,
+    boundaryMiou: r.boundaryMiou,
+    perClassBoundaryIoU: r.perClassBoundaryIoU,
+    ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
+  };
+}
+
+const IMAGES_KEY = '"images":[]';
+
+/**
+ * The report's JSON around its images, for writing the images one by one: `prefix`, then each
+ * `JSON.stringify(jsonImage(row))` with commas between, then `suffix` is byte for byte
+ * `JSON.stringify(report)` of the same report with those images. `report` is built with no images.
+ */
+export function jsonReportFrame(report: JsonReport): { readonly prefix: string; readonly suffix: string } {
+  if (report.images.length !== 0) throw new Error('jsonReportFrame: build the report without images');
+  const text = JSON.stringify(report);
+  // The first `"images":[]` is the key itself: every string before it has its quotes escaped.
+  const at = text.indexOf(IMAGES_KEY);
+  const open = at + IMAGES_KEY.length - 1;
+  return { prefix: text.slice(0, open), suffix: text.slice(open) };
+}
+
 export function buildJsonReport(
   backend: string,
   metric: MetricOptions,
@@ -82,22 +118,7 @@ export function buildJsonReport(
   return {
     backend,
     loss: describeLoss(metric),
-    images: records.map((r) => ({
-      name: r.name,
-      prediction: r.predictionFile,
-      label: r.labelFile,
-      ce: r.ce,
-      adaptive: r.adaptive,
-      perScale: r.perScale,
-      mergeEffect: r.mergeEffect,
-      miou: r.miou,
-      pixelAccuracy: r.pixelAccuracy,
-      perClassIoU: r.perClassIoU,
-      largestHotSpot: r.largestHotSpot ?? null,
-      boundaryMiou: r.boundaryMiou,
-      perClassBoundaryIoU: r.perClassBoundaryIoU,
-      ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
-    })),
+    images: records.map(jsonImage),
     dataset: info
       ? { ...dataset, preset: info.preset, predictionIds: info.predictionIds, detection: info.detection }
       : dataset,

@@ -1,9 +1,9 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { IdMapping } from '../datasets/idMap';
 import type { ImageRecord } from '../evaluate/record';
+import { AtomicFile, AtomicFileError } from '../io/atomicFile';
 import { IMAGE_METRICS, isOptionalMetric, type MetricDefinition } from '../metrics/metricTable';
 import { packRgb, type ColorTable } from '../io/colorTable';
 import type { SkippedFile } from '../types';
@@ -353,7 +353,8 @@ function readBodyLine(value: unknown, path: string, header: ResultsHeader): Resu
 /** What a reader is handed, line by line, in file order; any of them may throw to stop the read. */
 export interface ResultsVisitor {
   header?(header: ResultsHeader): void;
-  image?(record: ImageRecord, where: string): void | Promise<void>;
+  /** `text` is the line as the file holds it (checked), for copying it unchanged. */
+  image?(record: ImageRecord, where: string, text: string): void | Promise<void>;
   skipped?(skipped: SkippedFile, where: string): void | Promise<void>;
 }
 
@@ -414,7 +415,7 @@ export async function readResultsFile(file: string, visit: ResultsVisitor = {}):
       const line = readBodyLine(value, 'line', header);
       if (line.type === 'image') {
         images++;
-        await visit.image?.(line.record, where);
+        await visit.image?.(line.record, where, text);
       } else if (line.type === 'skipped') {
         skipped++;
         await visit.skipped?.(line.skipped, where);
@@ -529,70 +530,52 @@ export function resultsLine(line: ResultsLine): string {
 }
 
 /**
- * Writes a results file through a temporary file next to it, renamed into place by `commit` after the
- * end line: a file is replaced whole, and a run that fails, is cancelled or is killed leaves no file
- * (only a hidden temp file, which no reader takes for results). Writes wait when the disk is slower
- * than the run, so memory stays bounded.
+ * Writes a results file through a temporary file renamed into place by `commit` after the end line
+ * (AtomicFile): a file is replaced whole, and a run that fails, is cancelled or is killed leaves none.
  */
 export class ResultsWriter {
   private images = 0;
   private skippedCount = 0;
-  /** The first write error (a missing folder, a full disk): reported by commit, after the run. */
-  private failure: Error | undefined;
 
-  private constructor(
-    readonly file: string,
-    private readonly temp: string,
-    private readonly stream: WriteStream,
-  ) {}
+  private constructor(private readonly out: AtomicFile) {}
 
-  static open(file: string, header: ResultsHeader): ResultsWriter {
-    const temp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.tmp`);
-    const writer = new ResultsWriter(file, temp, createWriteStream(temp));
-    writer.stream.on('error', (error) => (writer.failure ??= error));
-    writer.stream.write(resultsLine(header));
-    return writer;
+  get file(): string {
+    return this.out.file;
   }
 
-  private async write(text: string): Promise<void> {
-    if (!this.stream.write(text) && this.failure === undefined && !this.stream.destroyed)
-      await new Promise<void>((done) => {
-        const settle = (): void => {
-          this.stream.off('drain', settle);
-          this.stream.off('close', settle);
-          done();
-        };
-        this.stream.once('drain', settle);
-        this.stream.once('close', settle);
-      });
+  static open(file: string, header: ResultsHeader): ResultsWriter {
+    const writer = new ResultsWriter(AtomicFile.open(file));
+    void writer.out.write(resultsLine(header));
+    return writer;
   }
 
   async addImage(record: ImageRecord): Promise<void> {
     this.images++;
-    await this.write(resultsLine({ type: 'image', record }));
+    await this.out.write(resultsLine({ type: 'image', record }));
+  }
+
+  /** An image line already read and checked (a merge copies lines without writing them anew). */
+  async addImageLine(text: string): Promise<void> {
+    this.images++;
+    await this.out.write(`${text}\n`);
   }
 
   async addSkipped(skipped: SkippedFile): Promise<void> {
     this.skippedCount++;
-    await this.write(resultsLine({ type: 'skipped', skipped }));
+    await this.out.write(resultsLine({ type: 'skipped', skipped }));
   }
 
   async commit(): Promise<void> {
-    this.stream.write(resultsLine({ type: 'end', images: this.images, skipped: this.skippedCount }));
-    await new Promise<void>((done) => this.stream.end(() => done()));
-    if (!this.stream.closed) await new Promise<void>((done) => this.stream.once('close', () => done()));
-    if (this.failure !== undefined) {
-      await rm(this.temp, { force: true });
-      throw new ResultsFileError(
-        `cannot write ${this.file} (${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message})`,
-      );
+    await this.out.write(resultsLine({ type: 'end', images: this.images, skipped: this.skippedCount }));
+    try {
+      await this.out.commit();
+    } catch (error) {
+      if (error instanceof AtomicFileError) throw new ResultsFileError(error.message);
+      throw error;
     }
-    await rename(this.temp, this.file);
   }
 
   async discard(): Promise<void> {
-    this.stream.destroy();
-    if (!this.stream.closed) await new Promise<void>((done) => this.stream.once('close', () => done()));
-    await rm(this.temp, { force: true });
+    await this.out.discard();
   }
 }

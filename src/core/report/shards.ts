@@ -181,7 +181,7 @@ export async function planMerge(inputs: readonly string[]): Promise<MergePlan> {
 }
 
 export interface MergeVisitor {
-  image(record: ImageRecord, where: string): void | Promise<void>;
+  image(record: ImageRecord, where: string, text: string): void | Promise<void>;
   skipped(skipped: SkippedFile, where: string): void | Promise<void>;
 }
 
@@ -199,10 +199,10 @@ export async function readMerge(plan: MergePlan, visit: MergeVisitor): Promise<{
         if (header.run !== plan.header.run || header.shard !== partShard(plan, file))
           throw new ShardError(`${file}: changed while merging (its header is not the one planned)`);
       },
-      async image(record, where) {
+      async image(record, where, text) {
         if (seen.has(record.name)) throw new ShardError(`${where}: image ${record.name} is in more than one shard`);
         seen.add(record.name);
-        await visit.image(record, where);
+        await visit.image(record, where, text);
       },
       skipped: (entry, where) => visit.skipped(entry, where),
     });
