@@ -12,6 +12,8 @@ export interface DatasetDependent {
   readonly explicit: { readonly classes: boolean; readonly ignore: boolean; readonly classNames: boolean };
   /** What was detected, for the view's summary and the log. */
   readonly datasetDescription?: string;
+  /** The dataset's name (`voc`, a dataset file's `name`…), `none` when none applies; for headers and warnings. */
+  readonly datasetName?: string;
   /** The dataset's own photo folder names (a dataset JSON's `imageFolders`), searched for the inspector. */
   readonly imageFolderNames?: readonly string[];
 }
@@ -23,7 +25,7 @@ export interface DatasetDependent {
  */
 export function applyDataset<T extends DatasetDependent>(settings: T, prepared: PreparedDataset): T {
   const preset = prepared.preset;
-  if (preset === undefined) return { ...settings, datasetDescription: prepared.description };
+  if (preset === undefined) return { ...settings, datasetDescription: prepared.description, datasetName: 'none' };
   const metric = {
     ...settings.engine.metric,
     ...(settings.explicit.classes ? {} : { numClasses: preset.classNames.length }),
@@ -48,6 +50,7 @@ export function applyDataset<T extends DatasetDependent>(settings: T, prepared: 
     classNames,
     datasetName: preset.name,
     datasetDescription: prepared.description,
+    datasetName: preset.name,
     imageFolderNames: preset.imageFolders,
   };
 }
