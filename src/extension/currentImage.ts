@@ -80,7 +80,7 @@ export async function runLossOnFile(services: CommandServices, file: vscode.Uri 
   }
   services.log.info(`inspect ${pair.predictionFile} against ${pair.labelFile}, ${dataset}`);
   await services.inspector.show({ pair, predictionsDir, labelsDir, settings });
-  await services.idRanges.check(predictionsDir, settings, [pair]);
+  await services.idRanges.checkImage(predictionsDir, settings, pair);
 }
 
 async function offerLabelChoices(

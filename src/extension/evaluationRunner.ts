@@ -129,7 +129,8 @@ export class EvaluationRunner extends Disposable {
       await this.compute(stale, settings, signal, { store, step, remember });
       const state = signal.aborted ? 'cancelled' : 'done';
       store.finish(state, await backendName(settings));
-      if (state === 'done') void this.idRanges.check(predictionsDir, settings, pairs);
+      if (state === 'done' && ownsStore())
+        void this.idRanges.checkRun(predictionsDir, settings, pairs, this.store.all());
       const status = this.store.status;
       log.info(
         `${state}: ${this.store.imageCount} images, ${this.store.skipped.length} skipped, ${status?.elapsedMs ?? 0} ms, backend ${status?.backend ?? '?'}`,

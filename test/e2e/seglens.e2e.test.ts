@@ -873,15 +873,16 @@ describe('SegLens in VS Code', { skip }, () => {
   });
   it('Change Labels Folder… to a folder of photos: the error names it, its button picks another, the folder keeps it', async () => {
     await runFromPalette(page, 'View: Close All Editors');
-    // A copy of the generated samples, so the folders of the earlier scenarios keep their settings.
-    const root = path.join(workspace, 'wrong-labels');
+    // A copy of the generated samples, so the folders of the earlier scenarios keep their settings;
+    // named to sort near the top of the explorer, above the long folders earlier scenarios expand.
+    const root = path.join(workspace, 'camvid-like');
     const predictions = path.join(root, 'wl-predictions');
     cpSync(path.join(workspace, 'predictions'), predictions, { recursive: true });
     for (const folder of ['SegmentationClass', 'JPEGImages'])
       cpSync(path.join(workspace, folder), path.join(root, folder), { recursive: true });
     const reference = expectedHardestFirst(repo, predictions, path.join(root, 'SegmentationClass'));
     const count = reference.length;
-    await expandExplorerFolder(page, 'wrong-labels', 'wl-predictions');
+    await expandExplorerFolder(page, 'camvid-like', 'wl-predictions');
     await runFromContextMenu(page, explorerRow(page, 'wl-predictions'), 'Evaluate Predictions');
     await waitForSummary(page, 'the run against the sibling labels', new RegExp(`^${count} images · .* · 0 skipped$`));
 
@@ -889,13 +890,13 @@ describe('SegLens in VS Code', { skip }, () => {
     const title = await answerFolderDialog(page, 'Pick the labels folder', path.join(root, 'JPEGImages'));
     assert.match(
       title,
-      /Pick the labels folder for predictions in …\/wrong-labels\/wl-predictions \(now …\/wrong-labels\/SegmentationClass\)/,
+      /Pick the labels folder for predictions in …\/camvid-like\/wl-predictions \(now …\/camvid-like\/SegmentationClass\)/,
       'the picker says why it asks and for which folder',
     );
     const refused = await answerNotification(page, 'are RGB photos, not label maps');
     assert.match(
       refused,
-      new RegExp(`${count} of ${count} files in …/wrong-labels/JPEGImages are RGB photos, not label maps`),
+      new RegExp(`${count} of ${count} files in …/camvid-like/JPEGImages are RGB photos, not label maps`),
     );
     assert.ok(
       await notification(page, 'are RGB photos')
@@ -918,7 +919,7 @@ describe('SegLens in VS Code', { skip }, () => {
     );
     assert.match(
       await summaryFact(page, 'labels'),
-      /wrong-labels.SegmentationClass$/,
+      /camvid-like.SegmentationClass$/,
       'the summary shows the folder’s labels',
     );
     await screenshot(page, 'folder-settings-summary');
@@ -951,7 +952,13 @@ describe('SegLens in VS Code', { skip }, () => {
 
     // The current image has no label either: its message offers both ways out.
     const first = layout.stems[0]!;
-    await openFromExplorer(page, 'cs-seg', `${first}_seg.png`);
+    // The run showed the SegLens view; the explorer comes back with the folder expanded.
+    await expandExplorerFolder(page, 'cs-seg', `${first}_seg.png`);
+    await explorerRow(page, `${first}_seg.png`).dblclick();
+    await page
+      .locator('.tabs-container .tab', { hasText: `${first}_seg.png` })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
     await runFromPalette(page, 'SegLens: Run Loss on Current Image');
     const noLabel = notification(page, `no label found for ${first}_seg.png`);
     await noLabel.waitFor({ state: 'visible', timeout: 30_000 });

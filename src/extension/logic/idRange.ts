@@ -93,6 +93,32 @@ export async function sampleIdCensus(
   return { label, prediction, images };
 }
 
+/**
+ * The folder's census from a sample of its flagged images (those the engine warned about; the
+ * others have no id outside the classes): the sample's counts scaled to all flagged images, over
+ * all the folder's pixels. Exact when every flagged image was read.
+ */
+export function folderCensus(
+  sample: { readonly label: IdCensus; readonly prediction: IdCensus; readonly images: number },
+  folder: {
+    readonly flaggedImages: number;
+    readonly images: number;
+    readonly labelPixels: number;
+    readonly scoredPixels: number;
+  },
+): { readonly label: IdCensus; readonly prediction: IdCensus; readonly images: number } {
+  const scale = sample.images === 0 ? 0 : folder.flaggedImages / sample.images;
+  return {
+    label: { ...sample.label, outside: Math.round(sample.label.outside * scale), total: folder.labelPixels },
+    prediction: {
+      ...sample.prediction,
+      outside: Math.round(sample.prediction.outside * scale),
+      total: folder.scoredPixels,
+    },
+    images: folder.images,
+  };
+}
+
 /** "11, 12, 40 … (23 ids)": the most frequent ids first, at most 8 named. */
 function idList(ids: ReadonlyMap<number, number>): string {
   const ordered = [...ids.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { encodeIndexPng } from '../../../src/core/io/pngChunks';
 import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../../../src/core/options';
-import { idCensus, outOfRangeWarning, sampleIdCensus } from '../../../src/extension/logic/idRange';
+import { folderCensus, idCensus, outOfRangeWarning, sampleIdCensus } from '../../../src/extension/logic/idRange';
 
 /** The naive count the census must agree with: one pass per question, no shared state. */
 function naive(label: number[], prediction: number[], numClasses: number, ignore: number) {
@@ -97,4 +97,24 @@ test('a sample of the folder is read as a run reads it: gray labels with ADE-lik
     warning ?? '',
     /^30\.0% of label pixels \(ids 40\) in 2 images of .* fall outside the settings’ 11 classes and void 255/,
   );
+});
+
+test('a sample of the flagged images stands for all of them, over all the folder’s pixels', () => {
+  const sample = {
+    label: { total: 200, outside: 60, ids: new Map([[40, 60]]) },
+    prediction: { total: 150, outside: 10, ids: new Map([[99, 10]]) },
+    images: 2,
+  };
+  const folder = folderCensus(sample, { flaggedImages: 6, images: 100, labelPixels: 10_000, scoredPixels: 8_000 });
+  // 6 flagged images like the 2 read: 3 × the counts; the shares are over the whole folder.
+  assert.deepEqual(folder.label, { total: 10_000, outside: 180, ids: new Map([[40, 60]]) });
+  assert.deepEqual(folder.prediction, { total: 8_000, outside: 30, ids: new Map([[99, 10]]) });
+  assert.equal(folder.images, 100);
+  const where = { datasetName: 'voc', predictionsDir: '/d/p', numClasses: 21, ignoreIndex: 255 };
+  assert.match(outOfRangeWarning(where, folder) ?? '', /^1\.8% of label pixels \(ids 40\) in 100 images/);
+  const none = folderCensus(
+    { ...sample, images: 0 },
+    { flaggedImages: 6, images: 100, labelPixels: 1, scoredPixels: 1 },
+  );
+  assert.equal(none.label.outside, 0, 'nothing read, nothing claimed');
 });
