@@ -179,6 +179,34 @@ async function openFromExplorer(page: Page, folder: string, fileName: string): P
     .waitFor({ state: 'visible', timeout: 15_000 });
 }
 
+/** *SegLens: Evaluate Predictions* from the palette, answering its folder dialog with `folder`. */
+async function evaluateFromPalette(page: Page, folder: string): Promise<void> {
+  await runFromPalette(page, 'SegLens: Evaluate Predictions');
+  await answerFolderDialog(page, 'prediction folder to evaluate', folder);
+}
+
+/** Opens a workspace file by name with Quick Open and waits for its editor tab. */
+async function quickOpen(page: Page, fileName: string): Promise<void> {
+  const row = page.locator('#quickInput_list [role="option"]', { hasText: fileName }).first();
+  await retry(`quick open ${fileName}`, 45_000, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ControlOrMeta+P');
+    await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 5_000 });
+    await page.keyboard.type(fileName);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 3_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  await page.keyboard.press('Enter');
+  await page
+    .locator('.tabs-container .tab', { hasText: fileName })
+    .first()
+    .waitFor({ state: 'visible', timeout: 15_000 });
+}
+
 /** The value of one of the summary's rows (expanding the summary first). */
 async function summaryFact(page: Page, label: string): Promise<string> {
   const summary = summaryRow(page);
@@ -882,8 +910,7 @@ describe('SegLens in VS Code', { skip }, () => {
       cpSync(path.join(workspace, folder), path.join(root, folder), { recursive: true });
     const reference = expectedHardestFirst(repo, predictions, path.join(root, 'SegmentationClass'));
     const count = reference.length;
-    await expandExplorerFolder(page, 'camvid-like', 'wl-predictions');
-    await runFromContextMenu(page, explorerRow(page, 'wl-predictions'), 'Evaluate Predictions');
+    await evaluateFromPalette(page, predictions);
     await waitForSummary(page, 'the run against the sibling labels', new RegExp(`^${count} images · .* · 0 skipped$`));
 
     await runFromPalette(page, 'SegLens: Change Labels Folder…');
@@ -925,7 +952,7 @@ describe('SegLens in VS Code', { skip }, () => {
     await screenshot(page, 'folder-settings-summary');
     await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
     await sleep(1000);
-    await screenshot(page, 'folder-settings-summary-light');
+    await screenshot(page, 'folder-settings-summary-toggled-theme');
     await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
   });
 
@@ -936,8 +963,7 @@ describe('SegLens in VS Code', { skip }, () => {
     const reference = expectedHardestFirst(repo, layout.predictions, layout.labels, ['--pair', pattern]);
     assert.equal(reference.length, layout.stems.length, 'the CLI pairs every frame with --pair');
 
-    await expandExplorerFolder(page, 'cs-pairing', 'cs-seg');
-    await runFromContextMenu(page, explorerRow(page, 'cs-seg'), 'Evaluate Predictions');
+    await evaluateFromPalette(page, layout.predictions);
     const said = await answerNotification(page, 'Nothing pairs');
     assert.match(
       said,
@@ -952,13 +978,7 @@ describe('SegLens in VS Code', { skip }, () => {
 
     // The current image has no label either: its message offers both ways out.
     const first = layout.stems[0]!;
-    // The run showed the SegLens view; the explorer comes back with the folder expanded.
-    await expandExplorerFolder(page, 'cs-seg', `${first}_seg.png`);
-    await explorerRow(page, `${first}_seg.png`).dblclick();
-    await page
-      .locator('.tabs-container .tab', { hasText: `${first}_seg.png` })
-      .first()
-      .waitFor({ state: 'visible', timeout: 15_000 });
+    await quickOpen(page, `${first}_seg.png`);
     await runFromPalette(page, 'SegLens: Run Loss on Current Image');
     const noLabel = notification(page, `no label found for ${first}_seg.png`);
     await noLabel.waitFor({ state: 'visible', timeout: 30_000 });
@@ -976,7 +996,7 @@ describe('SegLens in VS Code', { skip }, () => {
     );
 
     // The folder keeps its pairing: evaluating it now pairs every frame, as the CLI with --pair does.
-    await runFromContextMenu(page, explorerRow(page, 'cs-seg'), 'Evaluate Predictions');
+    await evaluateFromPalette(page, layout.predictions);
     await waitForSummary(page, 'the paired run', /^3 images · .* · 0 skipped$/);
     await waitForImageRows(
       page,

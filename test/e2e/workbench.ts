@@ -31,7 +31,8 @@ export async function launchBrowser(): Promise<Browser> {
 /** Opens the workbench and waits until the explorer lists the workspace. */
 export async function openWorkbench(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(url);
+  // A loaded machine can take over a minute to serve the workbench's first page.
+  await page.goto(url, { timeout: 180_000 });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
   return page;
 }
