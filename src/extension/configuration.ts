@@ -29,7 +29,6 @@ export interface RunSettings {
   readonly explicit: { readonly classes: boolean; readonly ignore: boolean; readonly classNames: boolean };
   /** What was detected for the folder being evaluated (set by `settingsForFolders`). */
   readonly datasetDescription?: string;
-  readonly datasetName?: string;
   readonly imageFolderNames?: readonly string[];
 }
 

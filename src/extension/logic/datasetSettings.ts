@@ -12,8 +12,6 @@ export interface DatasetDependent {
   readonly explicit: { readonly classes: boolean; readonly ignore: boolean; readonly classNames: boolean };
   /** What was detected, for the view's summary and the log. */
   readonly datasetDescription?: string;
-  /** The dataset's name (`voc`, a dataset file's `name`…), `none` when none applies; for headers and warnings. */
-  readonly datasetName?: string;
   /** The dataset's own photo folder names (a dataset JSON's `imageFolders`), searched for the inspector. */
   readonly imageFolderNames?: readonly string[];
 }
@@ -50,7 +48,6 @@ export function applyDataset<T extends DatasetDependent>(settings: T, prepared: 
     classNames,
     datasetName: preset.name,
     datasetDescription: prepared.description,
-    datasetName: preset.name,
     imageFolderNames: preset.imageFolders,
   };
 }

@@ -94,14 +94,12 @@ export interface FolderDependent {
   readonly labelsFolder: string | undefined;
   readonly imagesFolder: string | undefined;
   readonly dataset: { readonly dataset: string; readonly predictionIds: PredictionIdsChoice; readonly pair?: string };
-  readonly fingerprint: unknown;
 }
 
 /**
- * The settings with a folder's own choices on top (none: the settings as they are). The dataset
- * request in effect joins the cache fingerprint either way, so a folder whose stored choice equals
- * the setting hits the same cache entries, and a result of one dataset is never served for another;
- * the pairing does not change a pair's result, so it does not.
+ * The settings with a folder's own choices on top (none: the settings as they are). The dataset a
+ * folder's choice leads to changes the engine options, which the cache keys by content, so a result
+ * of one dataset is never served for another.
  */
 export function withFolderSettings<T extends FolderDependent>(settings: T, folder: FolderSettings | undefined): T {
   const pair = folder?.pair ?? settings.dataset.pair;
@@ -115,7 +113,6 @@ export function withFolderSettings<T extends FolderDependent>(settings: T, folde
     labelsFolder: folder?.labelsFolder ?? settings.labelsFolder,
     imagesFolder: folder?.photosFolder ?? settings.imagesFolder,
     dataset,
-    fingerprint: { base: settings.fingerprint, dataset: dataset.dataset, predictionIds: dataset.predictionIds },
   };
 }
 

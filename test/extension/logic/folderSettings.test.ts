@@ -14,7 +14,6 @@ const base: FolderDependent & { readonly other: number } = {
   labelsFolder: '/data/from-setting',
   imagesFolder: undefined,
   dataset: { dataset: '/data/camvid.json', predictionIds: 'auto' },
-  fingerprint: { metric: 1 },
   other: 7,
 };
 
@@ -67,10 +66,7 @@ test('a file belongs to the deepest evaluated folder holding it; a sibling with 
 });
 
 test('a folder’s own choices win over the settings, which stay the defaults', () => {
-  assert.deepEqual(withFolderSettings(base, undefined), {
-    ...base,
-    fingerprint: { base: base.fingerprint, dataset: '/data/camvid.json', predictionIds: 'auto' },
-  });
+  assert.deepEqual(withFolderSettings(base, undefined), base);
   const own = withFolderSettings(base, {
     labelsFolder: '/w/labels',
     dataset: 'ade20k',
@@ -86,7 +82,6 @@ test('a folder’s own choices win over the settings, which stay the defaults', 
     predictionIds: 'train',
     pair: '{stem}_seg.png:{stem}_gtFine_color.png',
   });
-  assert.deepEqual(own.fingerprint, { base: base.fingerprint, dataset: 'ade20k', predictionIds: 'train' });
 });
 
 test('an empty stored pairing pairs by name even when seglens.pair is set; a stored one replaces it', () => {
@@ -99,11 +94,11 @@ test('an empty stored pairing pairs by name even when seglens.pair is set; a sto
   );
 });
 
-test('the same choice stored or from the settings gives the same fingerprint, so the cache is reused', () => {
+test('what a run keeps is what it ran with: the same settings come back on the next run', () => {
   const first = withFolderSettings(base, undefined);
   const after = settingsAfterRun('/w/labels', first, undefined);
   assert.deepEqual(after, { labelsFolder: '/w/labels', dataset: '/data/camvid.json', predictionIds: 'auto', pair: '' });
-  assert.deepEqual(withFolderSettings(base, after).fingerprint, first.fingerprint);
+  assert.deepEqual(withFolderSettings(base, after), { ...first, labelsFolder: '/w/labels' });
   const kept = settingsAfterRun('/w/labels2', { ...first, imagesFolder: '/w/img' }, { photosFolder: '/w/old' });
   assert.equal(kept.photosFolder, '/w/img');
   assert.equal(settingsAfterRun('/l', first, { photosFolder: '/w/old' }).photosFolder, '/w/old');
