@@ -9,6 +9,8 @@
 #   E2E_CACHE     tool cache, outside the repo (default $HOME/.cache/seglens-e2e)
 #   E2E_PORT      code-server port on 127.0.0.1 (default: a free port)
 #   E2E_KEEP=1    keep the temp run dir (server log, workspace) for debugging
+#   E2E_ONLY=RE   run only the scenarios whose name matches RE (node --test-name-pattern); fine for
+#                 scenarios that make their own folders, the others build on the ones before them
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -146,7 +148,7 @@ SEGLENS_E2E_WORKSPACE=$WORKSPACE \
 SEGLENS_E2E_REPO=$REPO \
 SEGLENS_E2E_LOGS=$RUN/udd/logs \
 SEGLENS_E2E_REAL_DATA_SHOTS=$RUN/real-data-screenshots \
-  node --test --test-reporter=spec out/e2e/test/e2e/seglens.e2e.test.js || status=$?
+  node --test --test-reporter=spec ${E2E_ONLY:+--test-name-pattern="$E2E_ONLY"} out/e2e/test/e2e/seglens.e2e.test.js || status=$?
 if [ "$status" != 0 ]; then
   log "FAILED; server log tail:"; tail -n 40 "$RUN/server.log"
   for f in "$RUN"/udd/logs/*/exthost*/seglens.seglens/SegLens.log; do

@@ -139,6 +139,11 @@ export const OPTION_TABLE = [
     commands: EVALUATING,
     default: null,
     description: 'pairing patterns, e.g. {stem}_seg.png:{stem}_gtFine_color.png',
+    setting: {
+      markdownDescription:
+        "How predictions pair with labels when their names differ, as the CLI's `--pair`: `PREDICTION:LABEL` file names with one `{stem}` each, e.g. `{stem}_seg.png:{stem}_gtFine_color.png`. Unset pairs by name (known suffixes such as `_gtFine_labelIds` are tried). A default: each evaluated folder keeps its own pairing, changed with *SegLens: Set Pairing…*.",
+      scope: 'resource',
+    },
   },
   {
     key: 'classes',

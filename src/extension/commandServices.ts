@@ -2,6 +2,8 @@ import type * as vscode from 'vscode';
 import type { RunSettings } from './configuration';
 import type { DatasetPanel } from './datasetPanel';
 import type { EvaluationRunner } from './evaluationRunner';
+import type { FolderSettingsStore } from './folderSettingsStore';
+import type { IdRangeWarnings } from './idRangeWarnings';
 import type { InspectorPanels } from './inspectorPanel';
 import type { LabelFolderResolver } from './labelFolderResolver';
 import type { ResultsStore } from './resultsStore';
@@ -15,6 +17,9 @@ export interface CommandServices {
   readonly inspector: InspectorPanels;
   readonly dataset: DatasetPanel;
   readonly labels: LabelFolderResolver;
+  readonly folders: FolderSettingsStore;
+  readonly idRanges: IdRangeWarnings;
   readonly storageDir: string;
+  /** `seglens.*` for `scope`, with the folder's own settings on top when `scope` is an evaluated prediction folder. */
   readonly loadSettings: (scope: vscode.Uri | undefined) => Promise<RunSettings>;
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { errorText, VOC_CLASS_NAMES } from '../core';
 import { activeEditorFile } from './activeResource';
 import type { CommandServices } from './commandServices';
-import { settingsForFolders, type RunSettings } from './configuration';
+import type { RunSettings } from './configuration';
 import { compareWithFolder, stopComparing } from './compareFolders';
 import { COMMANDS, STATE_KEYS, VIEWS, type CommandName } from './ids';
 import { inspectorTargetFor } from './inspectorPanel';
@@ -16,7 +16,8 @@ import { MAX_RESULTS_FILE_BYTES, openResultsFile } from './logic/openResults';
 import { classNamesFor } from './logic/settings';
 import { isSortKey, SORT_KEYS, type SortKey } from './logic/sortKeys';
 import { isCompareSortKey, WORST_CLASS_DROP, type CompareSortKey } from './logic/comparison';
-import { rememberEvaluatedFolders } from './lastResults';
+import { runLossOnFile } from './currentImage';
+import { changeDataset, changeLabelsFolder, evaluateFolder, setPairing, startRun } from './folderCommands';
 
 type Handler = (services: CommandServices, ...args: unknown[]) => Promise<void>;
 
@@ -40,6 +41,9 @@ const HANDLERS: { readonly [Name in CommandName]: Handler } = {
   filterByConfusion: (services) => pickConfusionFilter(services),
   compareWithFolder: (services, arg) => compareWithFolder(services, arg instanceof vscode.Uri ? arg : undefined),
   stopComparing: (services) => stopComparing(services),
+  changeLabelsFolder: (services, arg) => changeLabelsFolder(services, arg),
+  changeDataset: (services, arg) => changeDataset(services, arg),
+  setPairing: (services, arg) => setPairing(services, arg),
 };
 
 /** Every command of the extension, registered in one place; failures become one error message and a log line. */
@@ -111,21 +115,7 @@ async function evaluatePredictions(services: CommandServices, folder: vscode.Uri
   const predictions = folder ?? (await pickFolder('SegLens: prediction folder to evaluate'));
   if (predictions === undefined) return;
   if (predictions.scheme !== 'file') throw new Error('SegLens evaluates folders on the local disk only');
-  const settings = await services.loadSettings(predictions);
-  const labelsDir = await services.labels.resolve(predictions.fsPath, settings.labelsFolder);
-  if (labelsDir === undefined) return; // the user dismissed the picker
-  await startRun(services, predictions.fsPath, labelsDir, settings);
-}
-
-async function startRun(
-  services: CommandServices,
-  predictionsDir: string,
-  labelsDir: string,
-  settings: RunSettings,
-): Promise<void> {
-  await rememberEvaluatedFolders(services.context.workspaceState, { predictionsDir, labelsDir });
-  await vscode.commands.executeCommand(`${VIEWS.hardExamples}.focus`);
-  await services.runner.evaluate(predictionsDir, labelsDir, settings);
+  await evaluateFolder(services, predictions.fsPath);
 }
 
 async function rerunEvaluation(services: CommandServices): Promise<void> {
@@ -133,28 +123,6 @@ async function rerunEvaluation(services: CommandServices): Promise<void> {
   if (source === undefined) return evaluatePredictions(services, undefined);
   const settings = await services.loadSettings(vscode.Uri.file(source.predictionsDir));
   await startRun(services, source.predictionsDir, source.labelsDir, settings);
-}
-
-/** Single image: pair it with its label by the same folder logic as a whole folder, then inspect it. */
-async function runLossOnFile(services: CommandServices, file: vscode.Uri | undefined): Promise<void> {
-  if (file === undefined || file.scheme !== 'file' || !/\.(png|npy)$/i.test(file.fsPath)) {
-    void vscode.window.showWarningMessage('SegLens: open a prediction (.png or .npy) in the editor first.');
-    return;
-  }
-  const predictionsDir = path.dirname(file.fsPath);
-  const requested = await services.loadSettings(file);
-  const labelsDir = await services.labels.resolve(predictionsDir, requested.labelsFolder);
-  if (labelsDir === undefined) return;
-  const { settings, prepared } = await settingsForFolders(requested, predictionsDir, labelsDir);
-  const { pairs, unpaired } = prepared.pairing;
-  const pair = pairs.find((p) => p.predictionFile === file.fsPath);
-  if (pair === undefined) {
-    const reason =
-      unpaired.find((u) => u.file === file.fsPath)?.reason ?? `no label with the same name in ${labelsDir}`;
-    throw new Error(`${path.basename(file.fsPath)}: ${reason}`);
-  }
-  services.log.info(`inspect ${pair.predictionFile} against ${pair.labelFile}`);
-  await services.inspector.show({ pair, predictionsDir, labelsDir, settings });
 }
 
 async function openInspector(services: CommandServices, arg: unknown): Promise<void> {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import {
   BUILTIN_PRESETS,
+  errorText,
   loadColorTable,
   prepareDataset,
   validateMetricOptions,
@@ -9,6 +10,7 @@ import {
   type EngineOptions,
   type PreparedDataset,
 } from '../core';
+import { parsePairPattern } from '../core/io/fileRoles';
 import { applyDataset } from './logic/datasetSettings';
 import { resolvePathSetting } from './logic/pathPolicy';
 import { classNamesFor, readSettings, type SegLensSettings } from './logic/settings';
@@ -39,6 +41,16 @@ function trustedPath(value: string | undefined, name: string, log: vscode.LogOut
   const resolved = resolvePathSetting(value, workspaceFolderPaths(), vscode.workspace.isTrusted);
   if (resolved.rejected !== undefined) log.warn(`seglens.${name}: ${resolved.rejected}`);
   return resolved.path;
+}
+
+/** `seglens.pair` if the CLI would take it as `--pair`; else an error naming the setting. */
+function checkedPair(pair: string): string {
+  try {
+    parsePairPattern(pair);
+    return pair;
+  } catch (error) {
+    throw new Error(`seglens.pair: ${errorText(error)}`);
+  }
 }
 
 /** Reads `seglens.*` for `scope` (a file or folder, so folder-level settings apply). Throws on invalid options. */
@@ -77,7 +89,11 @@ export async function loadRunSettings(
     labelsFolder: trustedPath(settings.labelsFolder, 'labelsFolder', log),
     imagesFolder: trustedPath(settings.imagesFolder, 'imagesFolder', log),
     workers: settings.workers > 0 ? settings.workers : undefined,
-    dataset: { dataset: datasetSetting ?? 'auto', predictionIds: settings.predictionIds },
+    dataset: {
+      dataset: datasetSetting ?? 'auto',
+      predictionIds: settings.predictionIds,
+      ...(settings.pair !== undefined ? { pair: checkedPair(settings.pair) } : {}),
+    },
     explicit: { classes: isSet('classes'), ignore: isSet('ignoreIndex'), classNames: isSet('classNames') },
   };
 }

@@ -1,11 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { computeLabel, errorText, evaluatePairs, type FilePair, type ImageRecord } from '../core';
+import { labelsFolderProblem, LabelsFolderProblem } from './logic/labelsFolderCheck';
 import { partitionByCache, type StampedPair } from './logic/cachePartition';
 import { Disposable, toDisposable } from './logic/dispose';
 import { optionsIdentity } from '../core/optionsIdentity';
 import { ResultCache, stampOf } from './logic/resultCache';
 import { settingsForFolders, type RunSettings } from './configuration';
+import type { IdRangeWarnings } from './idRangeWarnings';
 import type { ResultsStore } from './resultsStore';
 import { WorkerCensus } from './workerCensus';
 
@@ -43,12 +45,14 @@ async function backendName(settings: RunSettings): Promise<string> {
 export class EvaluationRunner extends Disposable {
   private active: ActiveRun | undefined;
   private readonly census = this.register(new WorkerCensus());
+  private readonly soundLabelFolders = new Set<string>();
 
   constructor(
     private readonly store: ResultsStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly storageDir: string,
     private readonly engineVersion: string,
+    private readonly idRanges: IdRangeWarnings,
   ) {
     super();
     this.register(toDisposable(() => this.active?.controller.abort()));
@@ -101,6 +105,12 @@ export class EvaluationRunner extends Disposable {
     ignored.forEach((entry) => log.info(`ignored: ${entry.file} — ${entry.reason}`));
     store.begin({ predictionsDir, labelsDir, settings }, pairs.length);
     unpaired.forEach((entry) => store.skip(entry));
+    const problem = await this.labelsProblem(predictionsDir, labelsDir, prepared.pairing);
+    if (problem !== undefined) {
+      store.finish('failed', undefined, problem);
+      log.error(problem);
+      throw new LabelsFolderProblem(problem, predictionsDir, labelsDir);
+    }
     let done = 0;
     const step = (): void => {
       done++;
@@ -119,6 +129,8 @@ export class EvaluationRunner extends Disposable {
       await this.compute(stale, settings, signal, { store, step, remember });
       const state = signal.aborted ? 'cancelled' : 'done';
       store.finish(state, await backendName(settings));
+      if (state === 'done' && ownsStore())
+        void this.idRanges.checkRun(predictionsDir, settings, pairs, this.store.all());
       const status = this.store.status;
       log.info(
         `${state}: ${this.store.imageCount} images, ${this.store.skipped.length} skipped, ${status?.elapsedMs ?? 0} ms, backend ${status?.backend ?? '?'}`,
@@ -136,6 +148,21 @@ export class EvaluationRunner extends Disposable {
       // Results computed before a cancel are still right; keep them for the next run.
       await cache.save().catch((error: unknown) => log.warn(`could not write the result cache: ${errorText(error)}`));
     }
+  }
+
+  /**
+   * Photos instead of label maps, or nothing paired: said before anything is computed. A labels
+   * folder found sound is not read again this session (the check decodes a few of its files).
+   */
+  private async labelsProblem(
+    predictionsDir: string,
+    labelsDir: string,
+    pairing: Parameters<typeof labelsFolderProblem>[2],
+  ): Promise<string | undefined> {
+    if (pairing.pairs.length > 0 && this.soundLabelFolders.has(labelsDir)) return undefined;
+    const problem = await labelsFolderProblem(predictionsDir, labelsDir, pairing);
+    if (problem === undefined) this.soundLabelFolders.add(labelsDir);
+    return problem;
   }
 
   /** Opens the folder pair's result cache and splits the pairs into cached results and pairs to compute. */

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
-import { loadRunSettings } from './configuration';
+import { loadRunSettings, type RunSettings } from './configuration';
 import { DatasetPanel } from './datasetPanel';
 import { EvaluationRunner } from './evaluationRunner';
+import { FolderSettingsStore } from './folderSettingsStore';
 import { HardExamplesProvider } from './hardExamplesView';
 import { CONTEXT_KEYS, OUTPUT_CHANNEL, STATE_KEYS, VIEWS, WEBVIEW_PANELS } from './ids';
+import { IdRangeWarnings } from './idRangeWarnings';
 import { InspectorPanels } from './inspectorPanel';
 import { LabelFolderResolver } from './labelFolderResolver';
+import { withFolderSettings } from './logic/folderSettings';
 import { isSortKey } from './logic/sortKeys';
 import { restoreLastResults } from './lastResults';
 import { ResultsStore } from './resultsStore';
@@ -22,19 +25,24 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const savedSort = context.workspaceState.get<unknown>(STATE_KEYS.sortKey);
   const store = new ResultsStore(isSortKey(savedSort) ? savedSort : 'adaptive', undefined);
-  const loadSettings = (scope: vscode.Uri | undefined) => loadRunSettings(scope, log);
+  const folders = new FolderSettingsStore(context.workspaceState);
+  // A prediction folder's own settings on top of `seglens.*`, which are only the defaults.
+  const loadSettings = async (scope: vscode.Uri | undefined): Promise<RunSettings> =>
+    withFolderSettings(await loadRunSettings(scope, log), scope !== undefined ? folders.get(scope.fsPath) : undefined);
   const tree = new HardExamplesProvider(store);
   const view = vscode.window.createTreeView(VIEWS.hardExamples, { treeDataProvider: tree, showCollapseAll: false });
   tree.showProgressIn(view);
-  const runner = new EvaluationRunner(store, log, storageDir, engineVersion);
+  const idRanges = new IdRangeWarnings(log);
+  const runner = new EvaluationRunner(store, log, storageDir, engineVersion, idRanges);
   const inspector = new InspectorPanels(context.extensionUri, store, context.workspaceState, log, loadSettings);
-  const labels = new LabelFolderResolver(context.workspaceState, log);
+  const labels = new LabelFolderResolver(folders, log);
   const dataset = new DatasetPanel(context.extensionUri, store, inspector, log);
 
   let lastHasResults = false;
   let lastComparing = false;
   context.subscriptions.push(
     store,
+    folders,
     tree,
     view,
     runner,
@@ -57,7 +65,19 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     }),
   );
-  registerCommands({ context, log, store, runner, inspector, dataset, labels, storageDir, loadSettings });
+  registerCommands({
+    context,
+    log,
+    store,
+    runner,
+    inspector,
+    dataset,
+    labels,
+    folders,
+    idRanges,
+    storageDir,
+    loadSettings,
+  });
   void restoreLastResults({
     workspaceState: context.workspaceState,
     log,

@@ -6,11 +6,18 @@ import { COMMANDS } from './ids';
 import { Disposable, toDisposable } from './logic/dispose';
 import { describeDelta } from './logic/comparison';
 import { describeRecord, SORT_KEYS } from './logic/sortKeys';
+import type { RunSettings } from './configuration';
 import type { ResultsStore } from './resultsStore';
 
 type Node =
   | { readonly kind: 'summary' }
-  | { readonly kind: 'fact'; readonly label: string; readonly value: string }
+  | {
+      readonly kind: 'fact';
+      readonly label: string;
+      readonly value: string;
+      /** A folder setting: clicking the row runs the command that changes it. */
+      readonly change?: { readonly command: string; readonly title: string };
+    }
   | { readonly kind: 'skippedGroup' }
   | { readonly kind: 'skipped'; readonly file: string; readonly reason: string }
   | { readonly kind: 'image'; readonly record: ImageRecord };
@@ -127,9 +134,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
           ? 'none'
           : `${names[cell.label] ?? `class ${cell.label}`} → ${names[cell.predicted] ?? `class ${cell.predicted}`}`,
       ],
-      ['dataset', source?.settings.datasetDescription ?? '…'],
       ['predictions', source?.predictionsDir ?? ''],
-      ['labels', source?.labelsDir ?? ''],
     ];
     const comparison = this.store.comparison;
     if (comparison !== undefined) {
@@ -149,7 +154,47 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
         ],
       );
     }
-    return facts.map(([label, value]) => ({ kind: 'fact', label, value }));
+    return [
+      ...facts.map(([label, value]): Node => ({ kind: 'fact', label, value })),
+      ...(source !== undefined ? this.folderFacts(source.labelsDir, source.settings) : []),
+    ];
+  }
+
+  /** The evaluated folder's own settings, each row a click away from the command that changes it. */
+  private folderFacts(labelsDir: string, settings: RunSettings): Node[] {
+    const request = settings.dataset;
+    const chosen = request.dataset === 'auto' ? 'detect' : request.dataset;
+    return [
+      {
+        kind: 'fact',
+        label: 'labels',
+        value: labelsDir,
+        change: { command: COMMANDS.changeLabelsFolder, title: 'Change Labels Folder…' },
+      },
+      {
+        kind: 'fact',
+        label: 'dataset',
+        value: `${settings.datasetDescription ?? '…'} · chosen: ${chosen}`,
+        change: { command: COMMANDS.changeDataset, title: 'Change Dataset…' },
+      },
+      {
+        kind: 'fact',
+        label: 'prediction ids',
+        value: request.predictionIds === 'auto' ? 'detect' : request.predictionIds,
+        change: { command: COMMANDS.changeDataset, title: 'Change Dataset…' },
+      },
+      {
+        kind: 'fact',
+        label: 'pairing',
+        value: request.pair ?? 'by file name (known suffixes)',
+        change: { command: COMMANDS.setPairing, title: 'Set Pairing…' },
+      },
+      {
+        kind: 'fact',
+        label: 'photos',
+        value: settings.imagesFolder ?? 'searched beside the predictions and labels',
+      },
+    ];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -159,6 +204,12 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
       case 'fact': {
         const item = new vscode.TreeItem(node.label);
         item.description = node.value;
+        if (node.change !== undefined) {
+          const predictionsDir = this.store.source?.predictionsDir;
+          item.command = { ...node.change, arguments: predictionsDir !== undefined ? [predictionsDir] : [] };
+          item.tooltip = `${node.value}\n\nThis folder's own setting (the seglens.* settings are only defaults). Click: ${node.change.title}`;
+          item.iconPath = new vscode.ThemeIcon('edit');
+        }
         return item;
       }
       case 'skippedGroup': {

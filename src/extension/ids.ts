@@ -19,6 +19,9 @@ export const COMMANDS = {
   filterByConfusion: 'seglens.filterByConfusion',
   compareWithFolder: 'seglens.compareWithFolder',
   stopComparing: 'seglens.stopComparing',
+  changeLabelsFolder: 'seglens.changeLabelsFolder',
+  changeDataset: 'seglens.changeDataset',
+  setPairing: 'seglens.setPairing',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -48,8 +51,10 @@ export const STATE_KEYS = {
   sortKey: 'seglens.sortKey',
   /** The image the inspector showed last, to restore the panel after a reload. */
   inspectorTarget: 'seglens.inspector.lastTarget',
-  /** Label folders the user picked, by prediction folder. */
+  /** Label folders the user picked, by prediction folder (before folderSettings; read once to migrate). */
   labelsFolderByPredictions: 'seglens.labelsFolderByPredictions',
+  /** Each evaluated prediction folder's own settings (logic/folderSettings.ts), by prediction folder. */
+  folderSettings: 'seglens.folderSettings',
   /** The folder pair evaluated last, to show its cached results after a reload. */
   lastEvaluated: 'seglens.lastEvaluated',
 } as const;

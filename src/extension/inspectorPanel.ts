@@ -279,6 +279,8 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
           imageUri,
           position: position ?? { index: 0, total: 1 },
           lossVariant: lossVariantName(target.settings.engine.metric),
+          datasetName: target.settings.datasetName ?? 'none',
+          labelsFolder: target.labelsDir,
           confusionPair: target.confusion ?? null,
           comparison,
         }),

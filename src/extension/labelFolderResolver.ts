@@ -1,52 +1,48 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { STATE_KEYS } from './ids';
+import type { FolderSettingsStore } from './folderSettingsStore';
 import { findSiblingLabelFolder, isDirectory } from '../core/io/labelFolder';
+import { shortFolder } from './logic/folderSettings';
 
 /**
- * Finds the label folder for a prediction folder: the `seglens.labelsFolder` setting, else an
- * answer the user gave before in this workspace, else a sibling named like `SegmentationClass`,
- * else a folder picker whose answer is remembered per workspace.
+ * Finds the label folder for a prediction folder: the folder's own (or, for a folder never
+ * evaluated, `seglens.labelsFolder`), else a sibling named like `SegmentationClass`, else a folder
+ * picker that says why it asks; the answer becomes the folder's own labels folder.
  */
 export class LabelFolderResolver {
   constructor(
-    private readonly workspaceState: vscode.Memento,
+    private readonly folders: FolderSettingsStore,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  async resolve(predictionsDir: string, fromSetting: string | undefined): Promise<string | undefined> {
-    if (fromSetting !== undefined) {
-      if (await isDirectory(fromSetting)) return fromSetting;
-      this.log.warn(`seglens.labelsFolder ${fromSetting} is not a folder; looking beside the predictions instead`);
+  /** `requested` is the labels folder of the run settings (the folder's own, else the setting). */
+  async resolve(predictionsDir: string, requested: string | undefined): Promise<string | undefined> {
+    if (requested !== undefined) {
+      if (await isDirectory(requested)) return requested;
+      this.log.warn(`labels folder ${requested} is not a folder; looking beside the predictions instead`);
     }
-    const remembered = this.memory()[predictionsDir];
-    if (remembered !== undefined && (await isDirectory(remembered))) return remembered;
     const sibling = await findSiblingLabelFolder(predictionsDir);
     if (sibling !== undefined) return sibling;
-    return this.ask(predictionsDir);
+    return this.pick(predictionsDir, 'none was found beside it');
   }
 
-  private memory(): Record<string, string> {
-    const stored = this.workspaceState.get<unknown>(STATE_KEYS.labelsFolderByPredictions);
-    return typeof stored === 'object' && stored !== null ? (stored as Record<string, string>) : {};
-  }
-
-  private async ask(predictionsDir: string): Promise<string | undefined> {
+  /**
+   * Asks for the labels folder of `predictionsDir`, saying why and for which folder, and keeps the
+   * answer as that folder's own. Undefined when dismissed.
+   */
+  async pick(predictionsDir: string, why: string): Promise<string | undefined> {
     const picked = await vscode.window.showOpenDialog({
       canSelectFolders: true,
       canSelectFiles: false,
       canSelectMany: false,
       defaultUri: vscode.Uri.file(path.dirname(predictionsDir)),
       openLabel: 'Use as Labels',
-      title: `SegLens: labels for ${path.basename(predictionsDir)}`,
+      title: `SegLens: Pick the labels folder for predictions in ${shortFolder(predictionsDir)} (${why})`,
     });
     const chosen = picked?.[0]?.fsPath;
     if (chosen === undefined) return undefined;
-    await this.workspaceState.update(STATE_KEYS.labelsFolderByPredictions, {
-      ...this.memory(),
-      [predictionsDir]: chosen,
-    });
-    this.log.info(`remembered labels folder ${chosen} for ${predictionsDir}`);
+    await this.folders.update(predictionsDir, { labelsFolder: chosen });
+    this.log.info(`labels folder of ${predictionsDir}: ${chosen}`);
     return chosen;
   }
 }

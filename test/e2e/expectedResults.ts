@@ -43,10 +43,15 @@ export function orderBy(
 }
 
 /** Images hardest first: adaptive loss descending, ties by name, as the Hard examples view sorts them. */
-export function expectedHardestFirst(repo: string, predictionsDir: string, labelsDir: string): CliImage[] {
+export function expectedHardestFirst(
+  repo: string,
+  predictionsDir: string,
+  labelsDir: string,
+  extraArgs: readonly string[] = [],
+): CliImage[] {
   const stdout = execFileSync(
     process.execPath,
-    [path.join(repo, 'dist', 'cli.js'), 'eval', predictionsDir, '--labels', labelsDir, '--json'],
+    [path.join(repo, 'dist', 'cli.js'), 'eval', predictionsDir, '--labels', labelsDir, ...extraArgs, '--json'],
     {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,

@@ -5,26 +5,41 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { expectedHardestFirst, orderBy, type CliImage } from './expectedResults';
 import { segLensLogLines } from './extensionLog';
 import { churnFiles } from './fileChurn';
+import { writeSegColorLayout } from './generatedLayouts';
 import {
+  answerFolderDialog,
+  answerNotification,
   cancelProgressNotification,
   errorNotifications,
   expandExplorerFolder,
   explorerRow,
   launchBrowser,
+  notification,
   openWorkbench,
+  quickInputTitle,
   retry,
   runFromContextMenu,
   runFromPalette,
   screenshot,
   showViewContainer,
   sleep,
+  typeIntoQuickInput,
   waitUntil,
   webviewContent,
 } from './workbench';
@@ -162,6 +177,43 @@ async function openFromExplorer(page: Page, folder: string, fileName: string): P
     .locator('.tabs-container .tab', { hasText: fileName })
     .first()
     .waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+/** *SegLens: Evaluate Predictions* from the palette, answering its folder dialog with `folder`. */
+async function evaluateFromPalette(page: Page, folder: string): Promise<void> {
+  await runFromPalette(page, 'SegLens: Evaluate Predictions');
+  await answerFolderDialog(page, 'prediction folder to evaluate', folder);
+}
+
+/** Opens a workspace file by name with Quick Open and waits for its editor tab. */
+async function quickOpen(page: Page, fileName: string): Promise<void> {
+  const row = page.locator('#quickInput_list [role="option"]', { hasText: fileName }).first();
+  await retry(`quick open ${fileName}`, 45_000, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ControlOrMeta+P');
+    await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 5_000 });
+    await page.keyboard.type(fileName);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 3_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  await page.keyboard.press('Enter');
+  await page
+    .locator('.tabs-container .tab', { hasText: fileName })
+    .first()
+    .waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+/** The value of one of the summary's rows (expanding the summary first). */
+async function summaryFact(page: Page, label: string): Promise<string> {
+  const summary = summaryRow(page);
+  await summary.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await summary.getAttribute('aria-expanded')) !== 'true') await summary.click();
+  const row = hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+  return row.locator('.label-description').innerText({ timeout: 10_000 });
 }
 
 async function readoutAtCentre(page: Page): Promise<string> {
@@ -851,5 +903,114 @@ describe('SegLens in VS Code', { skip }, () => {
       .evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
     assert.ok(checked, 'the confusion layer is on');
     await screenshot(page, 'inspector-confusion');
+  });
+  it('Change Labels Folder… to a folder of photos: the error names it, its button picks another, the folder keeps it', async () => {
+    await runFromPalette(page, 'View: Close All Editors');
+    // A copy of the generated samples, so the folders of the earlier scenarios keep their settings;
+    // named to sort near the top of the explorer, above the long folders earlier scenarios expand.
+    const root = path.join(workspace, 'camvid-like');
+    const predictions = path.join(root, 'wl-predictions');
+    cpSync(path.join(workspace, 'predictions'), predictions, { recursive: true });
+    for (const folder of ['SegmentationClass', 'JPEGImages'])
+      cpSync(path.join(workspace, folder), path.join(root, folder), { recursive: true });
+    const reference = expectedHardestFirst(repo, predictions, path.join(root, 'SegmentationClass'));
+    const count = reference.length;
+    await evaluateFromPalette(page, predictions);
+    await waitForSummary(page, 'the run against the sibling labels', new RegExp(`^${count} images · .* · 0 skipped$`));
+
+    await runFromPalette(page, 'SegLens: Change Labels Folder…');
+    const title = await answerFolderDialog(page, 'Pick the labels folder', path.join(root, 'JPEGImages'));
+    assert.match(
+      title,
+      /Pick the labels folder for predictions in …\/camvid-like\/wl-predictions \(now …\/camvid-like\/SegmentationClass\)/,
+      'the picker says why it asks and for which folder',
+    );
+    const refused = await answerNotification(page, 'are RGB photos, not label maps');
+    assert.match(
+      refused,
+      new RegExp(`${count} of ${count} files in …/camvid-like/JPEGImages are RGB photos, not label maps`),
+    );
+    assert.ok(
+      await notification(page, 'are RGB photos')
+        .locator('.monaco-button', { hasText: 'Pick Another Labels Folder…' })
+        .isVisible(),
+      'a button picks another folder',
+    );
+    await waitForSummary(page, 'the refused run, not a silent zero', /^0 images · .* · failed$/);
+    await screenshot(page, 'labels-are-photos');
+    await waitForLog('the log says it too', /are RGB photos, not label maps/, 1);
+
+    await answerNotification(page, 'are RGB photos', 'Pick Another Labels Folder…');
+    await answerFolderDialog(page, 'Pick the labels folder', path.join(root, 'SegmentationClass'));
+    await waitForSummary(page, 'the run against the label maps', new RegExp(`^${count} images · .* · 0 skipped$`));
+    await waitForImageRows(
+      page,
+      'the CLI order',
+      reference,
+      reference.map((image) => image.name),
+    );
+    assert.match(
+      await summaryFact(page, 'labels'),
+      /camvid-like.SegmentationClass$/,
+      'the summary shows the folder’s labels',
+    );
+    await screenshot(page, 'folder-settings-summary');
+    await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
+    await sleep(1000);
+    await screenshot(page, 'folder-settings-summary-toggled-theme');
+    await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
+  });
+
+  it('a Cityscapes X_seg.png / X_gtFine_color.png layout: nothing pairs is said with buttons; Set Pairing… on the current image, then the folder evaluates', async () => {
+    await runFromPalette(page, 'View: Close All Editors');
+    const pattern = '{stem}_seg.png:{stem}_gtFine_color.png';
+    const layout = writeSegColorLayout(path.join(workspace, 'cs-pairing'), 'cs-seg');
+    const reference = expectedHardestFirst(repo, layout.predictions, layout.labels, ['--pair', pattern]);
+    assert.equal(reference.length, layout.stems.length, 'the CLI pairs every frame with --pair');
+
+    await evaluateFromPalette(page, layout.predictions);
+    const said = await answerNotification(page, 'Nothing pairs');
+    assert.match(
+      said,
+      /Nothing pairs: none of the 3 predictions in …\/cs-pairing\/cs-seg has a label in …\/cs-pairing\/gt \(frankfurt_\w+_seg\.png: no label/,
+    );
+    for (const button of ['Pick Another Labels Folder…', 'Set Pairing…'])
+      assert.ok(
+        await notification(page, 'Nothing pairs').locator('.monaco-button', { hasText: button }).isVisible(),
+        button,
+      );
+    await screenshot(page, 'nothing-pairs');
+
+    // The current image has no label either: its message offers both ways out.
+    const first = layout.stems[0]!;
+    await quickOpen(page, `${first}_seg.png`);
+    await runFromPalette(page, 'SegLens: Run Loss on Current Image');
+    const noLabel = notification(page, `no label found for ${first}_seg.png`);
+    await noLabel.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.ok(await noLabel.locator('.monaco-button', { hasText: 'Choose Label File…' }).isVisible());
+    await screenshot(page, 'no-label-for-current-image');
+    await answerNotification(page, `no label found for ${first}_seg.png`, 'Set Pairing…');
+    assert.match(await quickInputTitle(page, 'pairing for the predictions in'), /…\/cs-pairing\/cs-seg/);
+    await typeIntoQuickInput(page, pattern);
+    await page.keyboard.press('Enter');
+    const image = reference.find((entry) => entry.name === first)!;
+    const metrics = await waitForInspector(page, first);
+    assert.ok(
+      image.adaptive !== null && metrics.includes(image.adaptive.toFixed(4)),
+      `inspector shows adaptive ${image.adaptive} in "${metrics}"`,
+    );
+
+    // The folder keeps its pairing: evaluating it now pairs every frame, as the CLI with --pair does.
+    await evaluateFromPalette(page, layout.predictions);
+    await waitForSummary(page, 'the paired run', /^3 images · .* · 0 skipped$/);
+    await waitForImageRows(
+      page,
+      'the CLI order',
+      reference,
+      reference.map((entry) => entry.name),
+    );
+    assert.equal(await summaryFact(page, 'pairing'), pattern);
+    assert.match(await summaryFact(page, 'dataset'), /^dataset: cityscapes/);
+    await screenshot(page, 'pairing-summary');
   });
 });

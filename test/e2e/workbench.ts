@@ -31,7 +31,8 @@ export async function launchBrowser(): Promise<Browser> {
 /** Opens the workbench and waits until the explorer lists the workspace. */
 export async function openWorkbench(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(url);
+  // A loaded machine can take over a minute to serve the workbench's first page.
+  await page.goto(url, { timeout: 180_000 });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
   return page;
 }
@@ -195,4 +196,57 @@ export async function errorNotifications(page: Page): Promise<string[]> {
     .locator('.notifications-toasts .notification-toast')
     .filter({ has: page.locator('.codicon-error') })
     .allInnerTexts();
+}
+
+/** The toast whose text contains `text` (a regular expression or a plain part). */
+export function notification(page: Page, text: string | RegExp): Locator {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+}
+
+/** Waits for the toast containing `text`, returns its text and clicks its button `button` when given. */
+export async function answerNotification(page: Page, text: string | RegExp, button?: string): Promise<string> {
+  const toast = notification(page, text);
+  await toast.waitFor({ state: 'visible', timeout: 60_000 });
+  const said = await toast.innerText();
+  if (button !== undefined)
+    await retry(`"${button}" on the notification`, 15_000, async () => {
+      await toast.hover();
+      await toast.locator('.monaco-button', { hasText: button }).first().click({ timeout: 2_000 });
+      return true;
+    });
+  return said;
+}
+
+/** The quick input's title, once it shows one containing `part`. */
+export async function quickInputTitle(page: Page, part: string): Promise<string> {
+  const title = page.locator('.quick-input-widget .quick-input-title', { hasText: part }).first();
+  await title.waitFor({ state: 'visible', timeout: 30_000 });
+  return title.innerText();
+}
+
+/** Replaces the quick input's text with `value` (a file dialog's path, an input box's answer). */
+export async function typeIntoQuickInput(page: Page, value: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input').first();
+  await input.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(value);
+}
+
+/**
+ * Answers VS Code's own (web) folder dialog whose title contains `titlePart` with `folder`: types the
+ * path, then Enter until the dialog closes (the first Enter may only open the folder in the list).
+ */
+export async function answerFolderDialog(page: Page, titlePart: string, folder: string): Promise<string> {
+  const title = await quickInputTitle(page, titlePart);
+  await typeIntoQuickInput(page, folder);
+  await sleep(500);
+  const open = page.locator('.quick-input-widget .quick-input-title', { hasText: titlePart }).first();
+  await retry(`the dialog "${titlePart}" accepts ${folder}`, 20_000, async () => {
+    if (!(await open.isVisible())) return true;
+    await page.keyboard.press('Enter');
+    await sleep(1000);
+    return !(await open.isVisible());
+  });
+  return title;
 }

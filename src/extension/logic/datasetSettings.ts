@@ -23,7 +23,7 @@ export interface DatasetDependent {
  */
 export function applyDataset<T extends DatasetDependent>(settings: T, prepared: PreparedDataset): T {
   const preset = prepared.preset;
-  if (preset === undefined) return { ...settings, datasetDescription: prepared.description };
+  if (preset === undefined) return { ...settings, datasetDescription: prepared.description, datasetName: 'none' };
   const metric = {
     ...settings.engine.metric,
     ...(settings.explicit.classes ? {} : { numClasses: preset.classNames.length }),

@@ -28,6 +28,10 @@ export interface ImageMessageInput {
   readonly position: { readonly index: number; readonly total: number };
   /** The loss variant's name (lossVariantName of the run's options). */
   readonly lossVariant: string;
+  /** The dataset's name (`none` when no dataset applies), for the header. */
+  readonly datasetName?: string;
+  /** The labels folder scored against, for the header. */
+  readonly labelsFolder?: string;
   /** The confusion-matrix cell the image was opened from, if any. */
   readonly confusionPair?: ConfusionPair | null;
   /** When comparing two prediction folders. */
@@ -64,6 +68,12 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
     position: input.position,
     mergeEffectRange: null,
     lossVariant: input.lossVariant.slice(0, PROTOCOL_LIMITS.maxLossVariantLength),
+    ...(input.datasetName !== undefined
+      ? { datasetName: input.datasetName.slice(0, PROTOCOL_LIMITS.maxDatasetNameLength) }
+      : {}),
+    ...(input.labelsFolder !== undefined && input.labelsFolder.length <= PROTOCOL_LIMITS.maxUriLength
+      ? { labelsFolder: input.labelsFolder }
+      : {}),
     hotSpots: maps.hotSpots.slice(0, PROTOCOL_LIMITS.maxHotSpots),
     confusionPair: input.confusionPair ?? null,
     comparison: input.comparison ?? null,

@@ -27,6 +27,8 @@ export interface SegLensSettings {
   /** `auto`, `voc`, `cityscapes`, `ade20k` or a dataset JSON path (raw: trust is applied later). */
   readonly dataset: string;
   readonly predictionIds: OptionChoice<'predictionIds'>;
+  /** `seglens.pair`, the CLI's `--pair P:L` (e.g. `{stem}_seg.png:{stem}_gtFine_color.png`); undefined pairs by name. */
+  readonly pair: string | undefined;
 }
 
 function optionalString(value: unknown): string | undefined {
@@ -67,6 +69,7 @@ export function readSettings(get: SettingReader): SegLensSettings {
     compute: given.compute ?? optionDefault('compute'),
     dataset: optionalString(get('dataset')) ?? optionDefault('dataset'),
     predictionIds: given.predictionIds ?? optionDefault('predictionIds'),
+    pair: optionalString(get('pair')),
   };
 }
 

@@ -32,6 +32,7 @@ export const PROTOCOL_LIMITS = {
   maxTextLength: 10000,
   maxHotSpots: 32,
   maxLossVariantLength: 64,
+  maxDatasetNameLength: 256,
 } as const;
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses

@@ -143,6 +143,13 @@ export interface ImageMessage {
   /** Which loss produced the numbers: `v1`, `paper` or the settings spelled out (loss.md v2). */
   readonly lossVariant: string;
   /**
+   * The dataset the numbers were computed under (`voc`, `cityscapes`, `ade20k`, a dataset file's name),
+   * or `none` when none was given or recognised: the header says which classes the ids mean.
+   */
+  readonly datasetName?: string;
+  /** The labels folder the image was scored against (an absolute path, shown as text only). */
+  readonly labelsFolder?: string;
+  /**
    * Where merging changes the cost most, largest |effect| first, computed by the engine (the webview
    * only draws and lists them). Boxes are in image pixels and lie inside the image.
    */
@@ -339,7 +346,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
       'hotSpots',
       'layers',
     ],
-    ['confusionPair', 'comparison'],
+    ['confusionPair', 'comparison', 'datasetName', 'labelsFolder'],
   );
   const width = readInteger(record.width, `${path}.width`, 1, PROTOCOL_LIMITS.maxSide);
   const height = readInteger(record.height, `${path}.height`, 1, PROTOCOL_LIMITS.maxSide);
@@ -381,6 +388,12 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     position: { index, total, ...(list !== undefined ? { list } : {}) },
     mergeEffectRange: range,
     lossVariant: readString(record.lossVariant, `${path}.lossVariant`, PROTOCOL_LIMITS.maxLossVariantLength),
+    ...(record.datasetName === undefined
+      ? {}
+      : { datasetName: readString(record.datasetName, `${path}.datasetName`, PROTOCOL_LIMITS.maxDatasetNameLength) }),
+    ...(record.labelsFolder === undefined
+      ? {}
+      : { labelsFolder: readString(record.labelsFolder, `${path}.labelsFolder`, PROTOCOL_LIMITS.maxUriLength) }),
     hotSpots: readArrayUpTo(record.hotSpots, `${path}.hotSpots`, PROTOCOL_LIMITS.maxHotSpots).map((spot, i) =>
       readHotSpot(spot, `${path}.hotSpots[${i}]`, width, height, numClasses),
     ),

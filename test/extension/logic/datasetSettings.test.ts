@@ -46,6 +46,7 @@ test('a detected Cityscapes folder sets 19 classes, the names, the id mapping an
   assert.notEqual(optionsIdentity(applied.engine), optionsIdentity(base.engine));
   assert.equal(applied.datasetName, 'cityscapes');
   assert.match(applied.datasetDescription!, /^dataset: cityscapes \(detected: _gtFine_ in file names\)/);
+  assert.equal(applied.datasetName, 'cityscapes', 'the inspector header and warnings name it');
   assert.deepEqual(
     prepared.pairing.pairs.map((p) => p.name),
     ['frankfurt/f_1'],
@@ -76,4 +77,5 @@ test('nothing recognised: the settings stay as they are, with the description fo
   const applied = applyDataset(base, prepared);
   assert.equal(applied.engine, base.engine);
   assert.match(applied.datasetDescription!, /^dataset: none recognised/);
+  assert.equal(applied.datasetName, 'none');
 });

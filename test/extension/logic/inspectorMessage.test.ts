@@ -39,10 +39,17 @@ test('the host builds image messages the webview accepts', () => {
     imageUri: null,
     position: { index: 1, total: 4 },
     lossVariant: 'paper',
+    datasetName: 'ade20k',
+    labelsFolder: '/data/ADE/annotations/validation',
   });
   const parsed = parseHostMessage(message);
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
   assert.equal(message.lossVariant, 'paper');
+  assert.ok(parsed.value.type === 'image');
+  assert.equal(parsed.value.datasetName, 'ade20k', 'the header can name the dataset');
+  assert.equal(parsed.value.labelsFolder, '/data/ADE/annotations/validation');
+  assert.equal(parseHostMessage({ ...message, datasetName: 7 }).ok, false, 'a dataset name is text');
+  assert.equal(parseHostMessage({ ...message, datasetName: 'x'.repeat(257) }).ok, false, 'at most 256 characters');
   assert.deepEqual(message.classNames, ['background', 'cat', 'class 2']);
   assert.equal(message.layers.predicted, maps.predicted, 'maps travel as the typed arrays themselves');
 });
