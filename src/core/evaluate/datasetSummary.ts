@@ -1,10 +1,15 @@
 import { addBoundaryCounts, boundarySummary, emptyBoundaryCounts, type BoundaryCounts } from '../metrics/boundaryIoU';
-import { confusionRows, emptyConfusion, iouSummary } from '../metrics/confusion';
+import { classScores, type ClassScores } from '../metrics/classScores';
+import { classAreas, confusionRows, emptyConfusion, iouOfAreas } from '../metrics/confusion';
 import type { ConfusionMatrix } from '../types';
 import { addSparseConfusion } from '../metrics/sparseConfusion';
 import { sparseConfusionOf, type ImageRecord } from './record';
 
-export interface DatasetSummary {
+/**
+ * The dataset figures. After the losses come the per-class figures of mmseg's IoUMetric (classScores.ts),
+ * pooled like the IoU: from the summed confusion matrix.
+ */
+export interface DatasetSummary extends ClassScores {
   readonly images: number;
   /** Pooled: from the summed confusion matrix, not the mean of per-image mIoU. */
   readonly miou: number | null;
@@ -77,7 +82,8 @@ export class DatasetAccumulator {
   }
 
   summary(): DatasetSummary {
-    const iou = iouSummary(this.confusion);
+    const areas = classAreas(this.confusion);
+    const iou = iouOfAreas(areas);
     const boundary = boundarySummary(this.boundary);
     const ordered = [...this.losses].sort(byName);
     const mious = [...this.imageMious].sort(byName);
@@ -96,6 +102,7 @@ export class DatasetAccumulator {
       meanCe: mean('ce'),
       meanAdaptive: mean('adaptive'),
       meanMergeEffect: mean('mergeEffect'),
+      ...classScores(areas),
     };
   }
 }

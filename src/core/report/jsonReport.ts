@@ -24,6 +24,8 @@ export interface JsonReport {
     largestHotSpot: HotSpot | null;
     boundaryMiou: number | null;
     perClassBoundaryIoU: readonly (number | null)[];
+    meanAccuracy: number | null;
+    meanDice: number | null;
     warnings?: readonly string[];
   }[];
   readonly dataset: {
@@ -39,6 +41,17 @@ export interface JsonReport {
     meanCe: number | null;
     meanAdaptive: number | null;
     meanMergeEffect: number | null;
+    /** mmseg IoUMetric's per-class figures and their means (classScores.ts); null where undefined. */
+    perClassAccuracy?: (number | null)[];
+    meanAccuracy?: number | null;
+    perClassPrecision?: (number | null)[];
+    meanPrecision?: number | null;
+    perClassDice?: (number | null)[];
+    meanDice?: number | null;
+    perClassFscore?: (number | null)[];
+    meanFscore?: number | null;
+    /** Frequency-weighted IoU (the FCN paper's). */
+    fwIoU?: number | null;
     /** The dataset preset used (`voc`, `cityscapes`, `ade20k`, a JSON file's name), null when none. */
     preset?: string | null;
     /** The id space of the predictions, decided once for the folder. */
@@ -96,6 +109,8 @@ export function buildJsonReport(
       largestHotSpot: r.largestHotSpot ?? null,
       boundaryMiou: r.boundaryMiou,
       perClassBoundaryIoU: r.perClassBoundaryIoU,
+      meanAccuracy: r.meanAccuracy,
+      meanDice: r.meanDice,
       ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     })),
     dataset: info

@@ -161,6 +161,8 @@ test('compareReports pairs by name, leaves undefined deltas null and sorts them 
     boundaryMiou: miou,
     perClassBoundaryIoU: [],
     largestHotSpot: null,
+    meanAccuracy: miou,
+    meanDice: miou,
   });
   const report = (images: JsonReport['images']): JsonReport => ({
     backend: 'exact-float64',
