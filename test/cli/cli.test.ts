@@ -37,6 +37,8 @@ test('eval --json prints the documented object, hardest first, equal to the engi
         'ce',
         'label',
         'largestHotSpot',
+        'meanAccuracy',
+        'meanDice',
         'mergeEffect',
         'miou',
         'name',
@@ -103,7 +105,7 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
   assert.match(lines[0]!, /^dataset: voc \(detected: a SegmentationClass folder\)$/, 'what was detected comes first');
   lines.shift();
   assert.match(lines[0]!, /^Hardest 3 of 12 images by adaptive loss:/);
-  assert.match(lines[1]!, /^image\s+adaptive\s+CE\s+merge\s+mIoU\s+pix\.acc\s+bnd\.mIoU$/);
+  assert.match(lines[1]!, /^image\s+adaptive\s+CE\s+merge\s+mIoU\s+pix\.acc\s+bnd\.mIoU\s+mAcc\s+mDice$/);
   assert.match(
     run.stdout,
     /Dataset: 12 images, pooled mIoU 0\.\d{4}, mean per-image mIoU 0\.\d{4}, boundary mIoU 0\.\d{4}/,
