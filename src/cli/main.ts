@@ -138,6 +138,7 @@ async function evaluateFolder(
     colorTable: colorTable ?? preset?.colorTable,
     compute: command.compute,
     ...(prepared.ids ? { ids: prepared.ids } : {}),
+    ...(preset?.name === 'cityscapes' ? { cityscapesInstances: true } : {}),
   };
   const info: DatasetInfo = {
     preset: preset?.name ?? null,

@@ -1,5 +1,13 @@
 import { addBoundaryCounts, boundarySummary, emptyBoundaryCounts, type BoundaryCounts } from '../metrics/boundaryIoU';
 import { classScores, type ClassScores } from '../metrics/classScores';
+import {
+  addInstanceCounts,
+  CITYSCAPES_TRAIN_CLASSES,
+  cityscapesSummary,
+  emptyInstanceCounts,
+  type CityscapesInstanceCounts,
+  type CityscapesSummary,
+} from '../metrics/cityscapesScores';
 import { classAreas, confusionRows, emptyConfusion, iouOfAreas } from '../metrics/confusion';
 import type { ConfusionMatrix } from '../types';
 import { addSparseConfusion } from '../metrics/sparseConfusion';
@@ -26,6 +34,8 @@ export interface DatasetSummary extends ClassScores {
   readonly meanCe: number | null;
   readonly meanAdaptive: number | null;
   readonly meanMergeEffect: number | null;
+  /** Cityscapes runs only (their records carry instance counts): the official evaluator's other figures. */
+  readonly cityscapes?: CityscapesSummary;
 }
 
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -37,6 +47,8 @@ export class DatasetAccumulator {
   /** Per-image mIoU by name, summed in name order like the losses. */
   private readonly imageMious: { name: string; miou: number }[] = [];
   private images = 0;
+  /** Cityscapes runs: each image's instance counts by name (null: no instance map), summed in name order. */
+  private readonly instances: { name: string; labelFile: string; counts: CityscapesInstanceCounts | null }[] = [];
   /** Per-image losses by name, summed in name order at the end so any arrival order gives identical means. */
   private readonly losses: { name: string; ce: number; adaptive: number; mergeEffect: number }[] = [];
 
@@ -56,6 +68,8 @@ export class DatasetAccumulator {
       this.addDense(record);
     }
     addBoundaryCounts(this.boundary, record.boundary);
+    if (record.cityscapesInstances !== undefined)
+      this.instances.push({ name: record.name, labelFile: record.labelFile, counts: record.cityscapesInstances });
     this.images++;
     if (record.miou !== null) this.imageMious.push({ name: record.name, miou: record.miou });
     if (record.ce !== null && record.adaptive !== null && record.mergeEffect !== null) {
@@ -103,6 +117,25 @@ export class DatasetAccumulator {
       meanAdaptive: mean('adaptive'),
       meanMergeEffect: mean('mergeEffect'),
       ...classScores(areas),
+      ...(this.instances.length > 0 && this.numClasses === CITYSCAPES_TRAIN_CLASSES
+        ? { cityscapes: cityscapesSummary(this.confusion, this.pooledInstances()) }
+        : {}),
     };
+  }
+
+  /** The images' instance counts summed, or why iIoU cannot be computed (it needs every image's instance map). */
+  private pooledInstances(): CityscapesInstanceCounts | { unavailable: string } {
+    const missing = this.instances.filter((entry) => entry.counts === null).sort(byName);
+    if (missing.length > 0)
+      return {
+        unavailable: `${missing.length} of ${this.images} labels have no usable _gtFine_instanceIds file beside them (first: ${missing[0]!.labelFile})`,
+      };
+    if (this.instances.length < this.images)
+      return {
+        unavailable: `${this.images - this.instances.length} of ${this.images} images were evaluated without instance data`,
+      };
+    const total = emptyInstanceCounts();
+    for (const entry of [...this.instances].sort(byName)) addInstanceCounts(total, entry.counts!);
+    return total;
   }
 }

@@ -1,6 +1,7 @@
 import type { DatasetSummary } from '../evaluate/datasetSummary';
 import type { ImageRow } from '../evaluate/record';
 import type { SkippedFile } from '../io/pairing';
+import type { CityscapesSummary } from '../metrics/cityscapesScores';
 import type { HotSpot } from '../types';
 import { lossVariant, lossVariantName, type MetricOptions, type Pooling } from '../options';
 
@@ -52,6 +53,8 @@ export interface JsonReport {
     meanFscore?: number | null;
     /** Frequency-weighted IoU (the FCN paper's). */
     fwIoU?: number | null;
+    /** With the Cityscapes preset: category IoU and the instance-level iIoU of the official evaluator. */
+    cityscapes?: CityscapesSummary;
     /** The dataset preset used (`voc`, `cityscapes`, `ade20k`, a JSON file's name), null when none. */
     preset?: string | null;
     /** The id space of the predictions, decided once for the folder. */
