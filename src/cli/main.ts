@@ -12,7 +12,7 @@ import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evaluate/record';
 import { recordsToCsv } from '../core/report/csv';
 import { compareReports, compareToCsv } from '../core/report/compare';
-import { buildJsonReport, type DatasetInfo, type JsonReport } from '../core/report/jsonReport';
+import { buildJsonReport, classColumnNames, type DatasetInfo, type JsonReport } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { shardFromEnvironment } from '../core/report/shardEnvironment';
 import { resultsHeader, ResultsWriter, type ResultsHeader } from '../core/report/resultsFile';
@@ -59,11 +59,7 @@ async function writeReport(
   if (output.csv)
     await writeFile(
       output.csv,
-      recordsToCsv(
-        ranked,
-        scales,
-        Array.from({ length: accumulator.numClasses }, (_, c) => String(c)),
-      ),
+      recordsToCsv(ranked, scales, classColumnNames(accumulator.numClasses, info?.classNames)),
     );
   process.stdout.write(
     output.json
@@ -145,6 +141,7 @@ async function evaluateFolder(
     predictionIds: prepared.predictionIds,
     detection: prepared.description,
     ignored: pairing.ignored,
+    ...(preset ? { classNames: preset.classNames } : {}),
   };
   const backend = await computeLabel(command.compute);
   const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;

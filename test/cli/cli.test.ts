@@ -82,7 +82,7 @@ test('eval --json prints the documented object, hardest first, equal to the engi
     assert.equal(image.boundaryMiou, record.boundaryMiou);
   }
   const dataset = accumulator.summary();
-  const { preset, predictionIds, detection, ...figures } = report.dataset;
+  const { preset, predictionIds, detection, classNames: _names, ...figures } = report.dataset;
   assert.deepEqual(figures, JSON.parse(JSON.stringify(dataset)));
   assert.equal(preset, 'voc');
   assert.equal(predictionIds, 'train');
@@ -114,7 +114,7 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
   assert.equal(rows.length, 13);
   assert.ok(
     rows[0]!.startsWith(
-      'name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,adaptive_k8,merge_effect,miou,pixel_accuracy,iou_0',
+      'name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,adaptive_k8,merge_effect,miou,pixel_accuracy,iou_background',
     ),
   );
   assert.equal(rows[1]!.split(',')[0], lines[2]!.split(/\s+/)[0], 'CSV is in the same hardest-first order');
@@ -131,8 +131,10 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
     assert.ok(effect !== 0 && pixels! > 0 && width! > 0 && height! > 0 && x! >= 0 && y! >= 0, row);
   }
   const header = rows[0]!.split(',');
-  assert.equal(header.indexOf('boundary_miou'), header.indexOf('iou_20') + 1);
-  assert.equal(header.indexOf('hotspot_class'), header.indexOf('boundary_iou_20') + 1);
+  // The columns carry the dataset's class names (VOC here).
+  assert.equal(header.indexOf('boundary_miou'), header.indexOf('iou_tvmonitor') + 1);
+  assert.equal(header.indexOf('mean_accuracy'), header.indexOf('boundary_iou_tvmonitor') + 1);
+  assert.equal(header.indexOf('hotspot_class'), header.indexOf('mean_dice') + 1);
 });
 
 test('nothing to evaluate exits 1 with a one-line reason; bad usage exits 2', () => {

@@ -61,6 +61,8 @@ export interface JsonReport {
     predictionIds?: 'train' | 'label';
     /** The sentence that says what was detected and how to override it. */
     detection?: string;
+    /** The preset's class names by id (absent without a preset): what the text tables and the CSV columns show. */
+    classNames?: readonly string[];
   };
   readonly skipped: readonly SkippedFile[];
   /** Files left out on purpose (a stem's other label variants, instance maps): not errors. */
@@ -73,6 +75,8 @@ export interface DatasetInfo {
   readonly predictionIds: 'train' | 'label';
   readonly detection: string;
   readonly ignored: readonly SkippedFile[];
+  /** The preset's class names by id; absent without a preset (and in parts written before they were kept). */
+  readonly classNames?: readonly string[];
 }
 
 export interface LossDescription {
@@ -81,6 +85,11 @@ export interface LossDescription {
   readonly poolingSigma: number;
   readonly minkowski: number;
   readonly scales: readonly number[];
+}
+
+/** The name of each class id: the dataset's when it has names, else the id itself. */
+export function classColumnNames(numClasses: number, names: readonly string[] | undefined): string[] {
+  return Array.from({ length: numClasses }, (_, c) => names?.[c] ?? String(c));
 }
 
 export function describeLoss(metric: MetricOptions): LossDescription {
@@ -117,7 +126,13 @@ export function buildJsonReport(
       ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     })),
     dataset: info
-      ? { ...dataset, preset: info.preset, predictionIds: info.predictionIds, detection: info.detection }
+      ? {
+          ...dataset,
+          preset: info.preset,
+          predictionIds: info.predictionIds,
+          detection: info.detection,
+          ...(info.classNames ? { classNames: info.classNames } : {}),
+        }
       : dataset,
     skipped,
     ...(info ? { ignored: info.ignored } : {}),
