@@ -45,6 +45,17 @@ function cli(...args: string[]): JsonReport {
   return JSON.parse(run.stdout) as JsonReport;
 }
 
+/** A tree with `predictions/` (label ids) and `gtFine/val/` evaluated as Cityscapes. */
+const cityscapesArgs = (root: string): string[] => [
+  join(root, 'predictions'),
+  '--labels',
+  join(root, 'gtFine', 'val'),
+  '--dataset',
+  'cityscapes',
+  '--prediction-ids',
+  'label',
+];
+
 const nullable = (value: number): number | null => (Number.isNaN(value) ? null : value);
 
 function assertClose(actual: number | null | undefined, expected: number, what: string): void {
@@ -148,15 +159,7 @@ test('category IoU, per-class and mean iIoU and category iIoU equal the Cityscap
       });
     });
     writeTree(root, files);
-    const report = cli(
-      join(root, 'predictions'),
-      '--labels',
-      join(root, 'gtFine', 'val'),
-      '--dataset',
-      'cityscapes',
-      '--prediction-ids',
-      'label',
-    );
+    const report = cli(...cityscapesArgs(root));
     assert.equal(report.images.length, frames.length);
     assertReport(report, evaluateCityscapes(frames), `seed ${seed}`);
   }
@@ -173,21 +176,20 @@ test('without the instance maps iIoU is null with the reason; category IoU stays
     }),
     'predictions/c_000000_000019.png': encodeIndexPng(32, 16, frame.prediction, { kind: 'gray', bitDepth: 8 }),
   });
-  const report = cli(
-    join(root, 'predictions'),
-    '--labels',
-    join(root, 'gtFine', 'val'),
-    '--dataset',
-    'cityscapes',
-    '--prediction-ids',
-    'label',
-  );
+  const report = cli(...cityscapesArgs(root));
   const cs = report.dataset.cityscapes!;
   assert.equal(cs.perClassIIoU, null);
   assert.equal(cs.meanIIoU, null);
   assert.equal(cs.categoryIIoU, null);
   assert.match(cs.iIoUUnavailable ?? '', /1 of 1 labels have no usable _gtFine_instanceIds file/);
   assertClose(cs.categoryIoU, evaluateCityscapes([frame]).averageScoreCategories, 'category IoU');
+  const text = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'eval', ...cityscapesArgs(root)], {
+    encoding: 'utf8',
+  }).stdout;
+  assert.ok(
+    text.includes(`Cityscapes: category IoU ${cs.categoryIoU!.toFixed(4)}, no iIoU: 1 of 1 labels have no usable`),
+    text,
+  );
 });
 
 test('other datasets carry no Cityscapes figures', () => {
@@ -238,15 +240,7 @@ test(
     writeTree(root, {
       [`predictions/${FRAME}.png`]: encodeIndexPng(width, height, prediction, { kind: 'gray', bitDepth: 8 }),
     });
-    const report = cli(
-      join(root, 'predictions'),
-      '--labels',
-      join(root, 'gtFine', 'val'),
-      '--dataset',
-      'cityscapes',
-      '--prediction-ids',
-      'label',
-    );
+    const report = cli(...cityscapesArgs(root));
     const expected = evaluateCityscapes([{ groundTruth: label.values, prediction, instances: instances.values }]);
     assertReport(report, expected, FRAME);
     // The frame has people and cars as instances: their iIoU is defined and below 1.
