@@ -104,12 +104,14 @@ async function prepareFolder(predictionsDir: string, command: EvalCommand | Comp
     colorTable: colorTable ?? preset?.colorTable,
     compute: command.compute,
     ...(prepared.ids ? { ids: prepared.ids } : {}),
+    ...(preset?.name === 'cityscapes' ? { cityscapesInstances: true } : {}),
   };
   const info: DatasetInfo = {
     preset: preset?.name ?? null,
     predictionIds: prepared.predictionIds,
     detection: prepared.description,
     ignored: pairing.ignored,
+    ...(preset ? { classNames: preset.classNames } : {}),
   };
   const backend = await computeLabel(command.compute);
   return { predictionsDir, labelsDir: command.labelsDir, prepared, options, metric, info, backend };

@@ -2,7 +2,13 @@ import type { Writable } from 'node:stream';
 import { AtomicFile } from '../core/io/atomicFile';
 import { lossVariantName, type MetricOptions } from '../core/options';
 import { csvHeaderLine, csvRowLine } from '../core/report/csv';
-import { buildJsonReport, jsonImage, jsonReportFrame, type DatasetInfo } from '../core/report/jsonReport';
+import {
+  buildJsonReport,
+  classColumnNames,
+  jsonImage,
+  jsonReportFrame,
+  type DatasetInfo,
+} from '../core/report/jsonReport';
 import type { StreamingReport } from '../core/report/streamingReport';
 import type { OutputOptions } from './args';
 import { formatTable } from './table';
@@ -36,7 +42,7 @@ export async function writeReport(
 ): Promise<void> {
   const { metric, backend, info } = context;
   const dataset = report.summary();
-  const classColumns = Array.from({ length: metric.numClasses }, (_, c) => String(c));
+  const classColumns = classColumnNames(metric.numClasses, info?.classNames);
   const csv = output.csv !== undefined ? AtomicFile.open(output.csv) : undefined;
   const json = output.json
     ? jsonReportFrame(buildJsonReport(backend, metric, [], dataset, report.skipped, info))

@@ -3,7 +3,8 @@ import type { ImageRow } from '../core/evaluate/record';
 import type { SkippedFile } from '../core/io/pairing';
 import { DELTA_KEYS, perClassDeltas, type CompareReport, type DeltaKey } from '../core/report/compare';
 import { formatFixed as fixed, formatSigned as signed } from '../core/report/format';
-import type { DatasetInfo, JsonReport } from '../core/report/jsonReport';
+import { classColumnNames, type DatasetInfo, type JsonReport } from '../core/report/jsonReport';
+import type { CityscapesSummary } from '../core/metrics/cityscapesScores';
 import { metricDefinition, metricValue } from '../core/metrics/metricTable';
 import { RANKING_KEYS } from '../core/report/ranking';
 
@@ -35,10 +36,55 @@ export function formatTable(
       `boundary mIoU ${fixed(dataset.boundaryMiou)}, pixel accuracy ${fixed(dataset.pixelAccuracy)}, ` +
       `mean CE ${fixed(dataset.meanCe)}, mean adaptive ${fixed(dataset.meanAdaptive)}, mean merge effect ${fixed(dataset.meanMergeEffect)}`,
   );
+  lines.push(
+    `mmseg IoUMetric: aAcc ${fixed(dataset.pixelAccuracy)}, mIoU ${fixed(dataset.miou)}, mAcc ${fixed(dataset.meanAccuracy)}, ` +
+      `mDice ${fixed(dataset.meanDice)}, mFscore ${fixed(dataset.meanFscore)}, mPrecision ${fixed(dataset.meanPrecision)}, ` +
+      `fwIoU ${fixed(dataset.fwIoU)}`,
+  );
+  if (dataset.cityscapes) lines.push(cityscapesLine(dataset.cityscapes));
   lines.push(`Compute: ${backend}, ${seconds.toFixed(2)} s`);
   for (const s of skipped) lines.push(`skipped: ${s.file} — ${s.reason}`);
   for (const s of info?.ignored ?? []) lines.push(`ignored: ${s.file} — ${s.reason}`);
+  lines.push('', ...perClassTable(dataset, info?.classNames));
   return lines.join('\n') + '\n';
+}
+
+function cityscapesLine(figures: CityscapesSummary): string {
+  const iIoU =
+    figures.iIoUUnavailable === undefined
+      ? `mean iIoU ${fixed(figures.meanIIoU)}, category iIoU ${fixed(figures.categoryIIoU)}`
+      : `no iIoU: ${figures.iIoUUnavailable}`;
+  return `Cityscapes: category IoU ${fixed(figures.categoryIoU)}, ${iIoU}`;
+}
+
+/**
+ * The pooled figures of each class, as mmseg prints its per-class table: classes absent from both the
+ * labels and the predictions (IoU undefined) are left out and counted.
+ */
+function perClassTable(dataset: DatasetSummary, names: readonly string[] | undefined): string[] {
+  const header = ['class', 'IoU', 'Acc', 'Dice', 'BIoU', 'label px'];
+  const classNames = classColumnNames(dataset.perClassIoU.length, names);
+  const rows = dataset.perClassIoU.flatMap((iou, c) => {
+    if (iou === null) return [];
+    const labelPixels = dataset.confusion[c]!.reduce((sum, n) => sum + n, dataset.unknownPredictions[c] ?? 0);
+    return [
+      [
+        classNames[c]!,
+        fixed(iou),
+        fixed(dataset.perClassAccuracy[c] ?? null),
+        fixed(dataset.perClassDice[c] ?? null),
+        fixed(dataset.perClassBoundaryIoU[c] ?? null),
+        String(labelPixels),
+      ],
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const absent = dataset.perClassIoU.length - rows.length;
+  return [
+    `Per class (pooled over ${dataset.images} images)${absent > 0 ? `; ${absent} of ${dataset.perClassIoU.length} classes absent from labels and predictions are left out` : ''}:`,
+    pad(header, widths),
+    ...rows.map((row) => pad(row, widths)),
+  ];
 }
 
 function datasetLine(label: string, dataset: JsonReport['dataset'], backend: string): string {
@@ -66,12 +112,16 @@ export function formatCompareTable(report: CompareReport, sortKey: DeltaKey, top
   ];
   const deltas = perClassDeltas(report);
   const classHeader = ['class', 'IoU A', 'IoU B', 'ΔIoU', 'BIoU A', 'BIoU B', 'ΔBIoU'];
+  const names = classColumnNames(
+    report.a.dataset.perClassIoU.length,
+    report.a.dataset.classNames ?? report.b.dataset.classNames,
+  );
   const classRows = report.a.dataset.perClassIoU.flatMap((iouA, c) => {
     const iouB = report.b.dataset.perClassIoU[c] ?? null;
     if (iouA === null && iouB === null) return [];
     return [
       [
-        String(c),
+        names[c]!,
         fixed(iouA),
         fixed(iouB),
         signed(deltas.iou[c] ?? null),

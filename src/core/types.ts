@@ -80,6 +80,10 @@ export interface ImageMetrics {
   /** Boundary IoU (spec "Boundary IoU (v2)"): mean of the defined per-class values, null when none is. */
   readonly boundaryMiou: number | null;
   readonly perClassBoundaryIoU: readonly (number | null)[];
+  /** mmseg's mAcc over this image's classes: the mean of TP / label area over classes in the label. */
+  readonly meanAccuracy: number | null;
+  /** mmseg's mDice over this image's classes: the mean of 2 TP / (predicted + label area), classes in either. */
+  readonly meanDice: number | null;
   readonly confusion: ConfusionMatrix;
   /** Per-class band intersections and unions, pooled over images for the dataset figures. */
   readonly boundary: { readonly intersection: Float64Array; readonly union: Float64Array };

@@ -37,6 +37,8 @@ test('eval --json prints the documented object, hardest first, equal to the engi
         'ce',
         'label',
         'largestHotSpot',
+        'meanAccuracy',
+        'meanDice',
         'mergeEffect',
         'miou',
         'name',
@@ -80,7 +82,7 @@ test('eval --json prints the documented object, hardest first, equal to the engi
     assert.equal(image.boundaryMiou, record.boundaryMiou);
   }
   const dataset = accumulator.summary();
-  const { preset, predictionIds, detection, ...figures } = report.dataset;
+  const { preset, predictionIds, detection, classNames: _names, ...figures } = report.dataset;
   assert.deepEqual(figures, JSON.parse(JSON.stringify(dataset)));
   assert.equal(preset, 'voc');
   assert.equal(predictionIds, 'train');
@@ -103,7 +105,7 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
   assert.match(lines[0]!, /^dataset: voc \(detected: a SegmentationClass folder\)$/, 'what was detected comes first');
   lines.shift();
   assert.match(lines[0]!, /^Hardest 3 of 12 images by adaptive loss:/);
-  assert.match(lines[1]!, /^image\s+adaptive\s+CE\s+merge\s+mIoU\s+pix\.acc\s+bnd\.mIoU$/);
+  assert.match(lines[1]!, /^image\s+adaptive\s+CE\s+merge\s+mIoU\s+pix\.acc\s+bnd\.mIoU\s+mAcc\s+mDice$/);
   assert.match(
     run.stdout,
     /Dataset: 12 images, pooled mIoU 0\.\d{4}, mean per-image mIoU 0\.\d{4}, boundary mIoU 0\.\d{4}/,
@@ -112,7 +114,7 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
   assert.equal(rows.length, 13);
   assert.ok(
     rows[0]!.startsWith(
-      'name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,adaptive_k8,merge_effect,miou,pixel_accuracy,iou_0',
+      'name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,adaptive_k8,merge_effect,miou,pixel_accuracy,iou_background',
     ),
   );
   assert.equal(rows[1]!.split(',')[0], lines[2]!.split(/\s+/)[0], 'CSV is in the same hardest-first order');
@@ -129,8 +131,10 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
     assert.ok(effect !== 0 && pixels! > 0 && width! > 0 && height! > 0 && x! >= 0 && y! >= 0, row);
   }
   const header = rows[0]!.split(',');
-  assert.equal(header.indexOf('boundary_miou'), header.indexOf('iou_20') + 1);
-  assert.equal(header.indexOf('hotspot_class'), header.indexOf('boundary_iou_20') + 1);
+  // The columns carry the dataset's class names (VOC here).
+  assert.equal(header.indexOf('boundary_miou'), header.indexOf('iou_tvmonitor') + 1);
+  assert.equal(header.indexOf('mean_accuracy'), header.indexOf('boundary_iou_tvmonitor') + 1);
+  assert.equal(header.indexOf('hotspot_class'), header.indexOf('mean_dice') + 1);
 });
 
 test('nothing to evaluate exits 1 with a one-line reason; bad usage exits 2', () => {

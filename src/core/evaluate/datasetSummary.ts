@@ -1,11 +1,23 @@
 import { addBoundaryCounts, boundarySummary, emptyBoundaryCounts, type BoundaryCounts } from '../metrics/boundaryIoU';
-import { confusionRows, emptyConfusion, iouSummary } from '../metrics/confusion';
+import { classScores, type ClassScores } from '../metrics/classScores';
+import {
+  CITYSCAPES_TRAIN_CLASSES,
+  cityscapesSummary,
+  emptyInstanceCounts,
+  type CityscapesInstanceCounts,
+  type CityscapesSummary,
+} from '../metrics/cityscapesScores';
+import { classAreas, confusionRows, emptyConfusion, iouOfAreas } from '../metrics/confusion';
 import type { ConfusionMatrix } from '../types';
 import { addSparseConfusion } from '../metrics/sparseConfusion';
 import { ExactSum } from './exactSum';
 import { sparseConfusionOf, type ImageRecord } from './record';
 
-export interface DatasetSummary {
+/**
+ * The dataset figures. After the losses come the per-class figures of mmseg's IoUMetric (classScores.ts),
+ * pooled like the IoU: from the summed confusion matrix.
+ */
+export interface DatasetSummary extends ClassScores {
   readonly images: number;
   /** Pooled: from the summed confusion matrix, not the mean of per-image mIoU. */
   readonly miou: number | null;
@@ -22,6 +34,8 @@ export interface DatasetSummary {
   readonly meanCe: number | null;
   readonly meanAdaptive: number | null;
   readonly meanMergeEffect: number | null;
+  /** Cityscapes runs only (their records carry instance counts): the official evaluator's other figures. */
+  readonly cityscapes?: CityscapesSummary;
 }
 
 /** Folds image records into the dataset figures; order-independent, so shards merge exactly. */
@@ -37,6 +51,8 @@ export class DatasetAccumulator {
   private readonly ce = new ExactSum();
   private readonly adaptive = new ExactSum();
   private readonly mergeEffect = new ExactSum();
+  /** Cityscapes runs: the images' instance counts, summed exactly for the same reason. */
+  private readonly instances = new PooledInstances();
 
   constructor(readonly numClasses: number) {
     this.confusion = emptyConfusion(numClasses);
@@ -54,6 +70,8 @@ export class DatasetAccumulator {
       this.addDense(record);
     }
     addBoundaryCounts(this.boundary, record.boundary);
+    if (record.cityscapesInstances !== undefined)
+      this.instances.add(record.name, record.labelFile, record.cityscapesInstances);
     this.images++;
     if (record.miou !== null) this.imageMious.add(record.miou);
     // The three means are over the same images: those whose losses are defined.
@@ -78,7 +96,8 @@ export class DatasetAccumulator {
   }
 
   summary(): DatasetSummary {
-    const iou = iouSummary(this.confusion);
+    const areas = classAreas(this.confusion);
+    const iou = iouOfAreas(areas);
     const boundary = boundarySummary(this.boundary);
     return {
       images: this.images,
@@ -93,6 +112,52 @@ export class DatasetAccumulator {
       meanCe: this.ce.mean(),
       meanAdaptive: this.adaptive.mean(),
       meanMergeEffect: this.mergeEffect.mean(),
+      ...classScores(areas),
+      ...(this.instances.images > 0 && this.numClasses === CITYSCAPES_TRAIN_CLASSES
+        ? { cityscapes: cityscapesSummary(this.confusion, this.instances.pooled(this.images)) }
+        : {}),
     };
+  }
+}
+
+const INSTANCE_KEYS = ['tpWeighted', 'fnWeighted', 'categoryTpWeighted', 'categoryFnWeighted'] as const;
+
+/** Cityscapes instance counts pooled over images in bounded state, independent of arrival order. */
+class PooledInstances {
+  images = 0;
+  private missing = 0;
+  /** The first label (by image name) without instance data, so the message names the same file every run. */
+  private firstMissing: { name: string; labelFile: string } | null = null;
+  private readonly sums = (() => {
+    const empty = emptyInstanceCounts();
+    return Object.fromEntries(INSTANCE_KEYS.map((key) => [key, empty[key].map(() => new ExactSum())])) as Record<
+      (typeof INSTANCE_KEYS)[number],
+      ExactSum[]
+    >;
+  })();
+
+  add(name: string, labelFile: string, counts: CityscapesInstanceCounts | null): void {
+    this.images++;
+    if (counts === null) {
+      this.missing++;
+      if (this.firstMissing === null || name < this.firstMissing.name) this.firstMissing = { name, labelFile };
+      return;
+    }
+    for (const key of INSTANCE_KEYS) counts[key].forEach((value, i) => this.sums[key][i]!.add(value));
+  }
+
+  /** The summed counts, or why iIoU cannot be computed (it needs every image's instance map). */
+  pooled(totalImages: number): CityscapesInstanceCounts | { unavailable: string } {
+    if (this.firstMissing !== null)
+      return {
+        unavailable: `${this.missing} of ${totalImages} labels have no usable _gtFine_instanceIds file beside them (first: ${this.firstMissing.labelFile})`,
+      };
+    if (this.images < totalImages)
+      return {
+        unavailable: `${totalImages - this.images} of ${totalImages} images were evaluated without instance data`,
+      };
+    const total = emptyInstanceCounts();
+    for (const key of INSTANCE_KEYS) this.sums[key].forEach((sum, i) => (total[key][i] = sum.value()));
+    return total;
   }
 }

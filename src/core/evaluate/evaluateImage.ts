@@ -1,6 +1,13 @@
 import { InputError, isInputError } from '../errors';
 import type { FilePair, SkippedFile } from '../io/pairing';
-import { readLabelSync, readPredictionSync, type EngineOptions } from '../io/readFiles';
+import {
+  cityscapesInstanceFile,
+  readInstanceIdsSync,
+  readLabelSync,
+  readPredictionSync,
+  type EngineOptions,
+} from '../io/readFiles';
+import { instanceCounts, type CityscapesInstanceCounts } from '../metrics/cityscapesScores';
 import type { ReusableBuffer } from '../io/reusableBuffer';
 import {
   checkSameSize,
@@ -74,6 +81,36 @@ function rangeWarnings(
   return warnings;
 }
 
+/**
+ * The image's instance counts for Cityscapes' iIoU from the `_gtFine_instanceIds` map beside its label;
+ * null, with a warning when the file exists but cannot be used, when there is none.
+ */
+function cityscapesInstancesOf(
+  pair: FilePair,
+  label: ClassMap,
+  predicted: ArrayLike<number>,
+  options: EngineOptions,
+  warnings: string[],
+): CityscapesInstanceCounts | null {
+  const file = cityscapesInstanceFile(pair.labelFile);
+  if (file === undefined) return null;
+  try {
+    const instances = readInstanceIdsSync(file, options);
+    if (instances === undefined) return null;
+    if (instances.width !== label.width || instances.height !== label.height) {
+      warnings.push(
+        `instance map ${file} is ${instances.width}x${instances.height}, its label ${label.width}x${label.height}: left out of iIoU`,
+      );
+      return null;
+    }
+    return instanceCounts(instances.ids, predicted);
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    warnings.push(`instance map ${file} could not be read (${error.reason}): left out of iIoU`);
+    return null;
+  }
+}
+
 async function computeMetrics(
   label: ClassMap,
   prediction: Prediction,
@@ -100,7 +137,17 @@ async function evaluateWire(
   const prediction = readPredictionSync(pair.predictionFile, options, into);
   try {
     const { metrics, maps, outOfRange } = await computeMetrics(label, prediction, options);
-    return { record: toWireRecord(pair, metrics, rangeWarnings(label, prediction, options, outOfRange)), maps };
+    const warnings = rangeWarnings(label, prediction, options, outOfRange);
+    const instances = options.cityscapesInstances
+      ? cityscapesInstancesOf(
+          pair,
+          label,
+          prediction.type === 'hard' ? prediction.map.ids : maps.predicted,
+          options,
+          warnings,
+        )
+      : undefined;
+    return { record: toWireRecord(pair, metrics, warnings, instances), maps };
   } catch (error) {
     if (error instanceof SizeMismatchError) throw new InputError(pair.predictionFile, 'size-mismatch', error.message);
     if (error instanceof RangeError) throw new InputError(pair.predictionFile, 'class-count-mismatch', error.message);

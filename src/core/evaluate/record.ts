@@ -1,5 +1,6 @@
 import type { FilePair } from '../io/pairing';
 import { classesPresent, denseCounts, sparseConfusion, type SparseConfusion } from '../metrics/sparseConfusion';
+import type { CityscapesInstanceCounts } from '../metrics/cityscapesScores';
 import type { ImageMetrics } from '../types';
 
 /** One evaluated image as it is stored, streamed and exported: plain JSON. */
@@ -14,6 +15,11 @@ export interface ImageRecord extends Omit<ImageMetrics, 'confusion' | 'boundary'
   readonly confusion: { readonly counts: readonly number[]; readonly unknown: readonly number[] };
   /** Per-class Boundary IoU band intersections and unions (what the dataset pools). */
   readonly boundary: { readonly intersection: readonly number[]; readonly union: readonly number[] };
+  /**
+   * Cityscapes runs only: the image's size-weighted instance counts for iIoU, null when its label has
+   * no `_gtFine_instanceIds` file (or it could not be read: see the warnings).
+   */
+  readonly cityscapesInstances?: CityscapesInstanceCounts | null;
 }
 
 /** Plain arrays for JSON and structured clone; a loop, because Array.from(Float64Array) is ~3x slower. */
@@ -34,7 +40,12 @@ export interface WireRecord extends Omit<ImageRecord, 'confusion' | 'boundary'> 
   readonly boundary: { readonly intersection: Float64Array; readonly union: Float64Array };
 }
 
-export function toWireRecord(pair: FilePair, metrics: ImageMetrics, warnings: readonly string[]): WireRecord {
+export function toWireRecord(
+  pair: FilePair,
+  metrics: ImageMetrics,
+  warnings: readonly string[],
+  cityscapesInstances?: CityscapesInstanceCounts | null,
+): WireRecord {
   const { confusion, boundary, ...figures } = metrics;
   const sparse = sparseConfusion(confusion);
   return {
@@ -46,6 +57,7 @@ export function toWireRecord(pair: FilePair, metrics: ImageMetrics, warnings: re
     warnings,
     confusion: sparse,
     boundary: { intersection: boundary.intersection, union: boundary.union },
+    ...(cityscapesInstances !== undefined ? { cityscapesInstances } : {}),
   };
 }
 
@@ -84,10 +96,10 @@ export function fromWireRecord(wire: WireRecord): ImageRecord {
 }
 
 /** A record without its pooled counts: what lists, tables and exports keep once the dataset has them. */
-export type ImageRow = Omit<ImageRecord, 'confusion' | 'boundary'>;
+export type ImageRow = Omit<ImageRecord, 'confusion' | 'boundary' | 'cityscapesInstances'>;
 
 export function withoutConfusion(record: ImageRecord): ImageRow {
-  const { confusion: _confusion, boundary: _boundary, ...row } = record;
+  const { confusion: _confusion, boundary: _boundary, cityscapesInstances: _instances, ...row } = record;
   return row;
 }
 

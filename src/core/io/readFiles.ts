@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InputError } from '../errors';
 import type { MetricOptions, ReadOptions } from '../options';
@@ -23,6 +23,11 @@ export interface EngineOptions {
    * 'tensor': soft predictions' per-pixel softmax/argmax as TensorFlow.js ops on the active backend (float32).
    */
   readonly compute?: 'exact' | 'tensor';
+  /**
+   * Cityscapes: read the `_gtFine_instanceIds` map beside each label for the instance-level iIoU
+   * (metrics/cityscapesScores.ts). Off for every other dataset, which reads nothing more.
+   */
+  readonly cityscapesInstances?: boolean;
 }
 
 export const READABLE_EXTENSIONS = ['.png', '.npy'] as const;
@@ -129,6 +134,19 @@ export function readPredictionSync(file: string, options: EngineOptions, into?: 
     return { type: 'hard', map: mapToTrain(map, options.ids?.predictionIds ?? 'train', options.ids) };
   }
   return predictionFromNpy(file, readNpy(file, buffer, maxValues(options)), options.metric.numClasses, options.read);
+}
+
+/** Where the instance map of a Cityscapes label is: `X_gtFine_instanceIds.png` beside `X_gtFine_labelIds.png`. */
+export function cityscapesInstanceFile(labelFile: string): string | undefined {
+  const match = /_gtFine_(?:labelTrainIds|labelIds|color)\.png$/.exec(labelFile);
+  return match ? `${labelFile.slice(0, match.index)}_gtFine_instanceIds.png` : undefined;
+}
+
+/** An instance map's raw 16-bit ids (label id × 1000 + index), never remapped; undefined when the file does not exist. */
+export function readInstanceIdsSync(file: string, options: EngineOptions): ClassMap | undefined {
+  if (!existsSync(file)) return undefined;
+  const buffer = readBytes(file, maxFileBytes(options));
+  return readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels });
 }
 
 /** A synchronous read as a promise: its errors reject instead of throwing. */

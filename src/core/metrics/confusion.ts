@@ -30,6 +30,38 @@ export function addConfusion(target: ConfusionMatrix, source: ConfusionMatrix): 
   for (let i = 0; i < target.unknown.length; i++) target.unknown[i]! += source.unknown[i]!;
 }
 
+/** Per class: pixels predicted right, label pixels (valid ones) and predictions on valid label pixels. */
+export interface ClassAreas {
+  readonly truePositives: Float64Array;
+  /** Label area: every valid pixel labelled c, predictions outside 0..C-1 included (they are misses). */
+  readonly labelled: Float64Array;
+  /** Predicted area: valid pixels predicted c (predictions on void pixels and ids outside 0..C-1 never count). */
+  readonly predicted: Float64Array;
+}
+
+export function classAreas(matrix: ConfusionMatrix): ClassAreas {
+  const n = matrix.numClasses;
+  // Row and column sums in one row-major pass: reading column by column strides C cells at a time,
+  // which at 150 classes cost more than the rest of an image's IoU. Same sums in the same order.
+  const labelled = matrix.unknown.slice();
+  const predicted = new Float64Array(n);
+  const truePositives = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    const row = c * n;
+    let sum = labelled[c]!;
+    for (let j = 0; j < n; j++) {
+      const count = matrix.counts[row + j]!;
+      // An image's matrix is almost all zeros (a few of C classes): skipping them changes no sum.
+      if (count === 0) continue;
+      sum += count;
+      predicted[j]! += count;
+    }
+    labelled[c] = sum;
+    truePositives[c] = matrix.counts[row + c]!;
+  }
+  return { truePositives, labelled, predicted };
+}
+
 export interface IoUSummary {
   /** IoU_c = TP / (TP + FP + FN); null when the class is absent from both label and prediction. */
   readonly perClassIoU: (number | null)[];
@@ -40,32 +72,19 @@ export interface IoUSummary {
 }
 
 export function iouSummary(matrix: ConfusionMatrix): IoUSummary {
-  const n = matrix.numClasses;
-  // Row and column sums in one row-major pass: reading column by column strides C cells at a time,
-  // which at 150 classes cost more than the rest of an image's IoU. Same sums in the same order.
-  const labelled = matrix.unknown.slice();
-  const predictedAs = new Float64Array(n);
-  for (let c = 0; c < n; c++) {
-    const row = c * n;
-    let sum = labelled[c]!;
-    for (let j = 0; j < n; j++) {
-      const count = matrix.counts[row + j]!;
-      // An image's matrix is almost all zeros (a few of C classes): skipping them changes no sum.
-      if (count === 0) continue;
-      sum += count;
-      predictedAs[j]! += count;
-    }
-    labelled[c] = sum;
-  }
+  return iouOfAreas(classAreas(matrix));
+}
+
+export function iouOfAreas({ truePositives, labelled, predicted }: ClassAreas): IoUSummary {
   const perClassIoU: (number | null)[] = [];
-  let truePositives = 0;
+  let truePositiveSum = 0;
   let validPixels = 0;
   let iouSum = 0;
   let defined = 0;
-  for (let c = 0; c < n; c++) {
-    const tp = matrix.counts[c * n + c]!;
-    const union = labelled[c]! + predictedAs[c]! - tp;
-    truePositives += tp;
+  for (let c = 0; c < labelled.length; c++) {
+    const tp = truePositives[c]!;
+    const union = labelled[c]! + predicted[c]! - tp;
+    truePositiveSum += tp;
     validPixels += labelled[c]!;
     if (union > 0) {
       const iou = tp / union;
@@ -79,7 +98,7 @@ export function iouSummary(matrix: ConfusionMatrix): IoUSummary {
   return {
     perClassIoU,
     miou: defined > 0 ? iouSum / defined : null,
-    pixelAccuracy: validPixels > 0 ? truePositives / validPixels : null,
+    pixelAccuracy: validPixels > 0 ? truePositiveSum / validPixels : null,
   };
 }
 

@@ -9,7 +9,8 @@ import {
   boundarySummary,
   type BoundaryCounts,
 } from './boundaryIoU';
-import { confusionOf, iouSummary } from './confusion';
+import { classScores } from './classScores';
+import { classAreas, confusionOf, iouOfAreas } from './confusion';
 import { meanCost, pixelCostMap } from './crossEntropy';
 import { fusedHardApplies, fusedHardMetrics, type FusedHardResult } from './fusedHard';
 import { fusedHardWeightedMetrics } from './fusedHardWeighted';
@@ -105,7 +106,9 @@ function assembleMetrics(
   spots: readonly HotSpot[],
   options: MetricOptions,
 ): ImageMetrics {
-  const iou = iouSummary(confusion);
+  const areas = classAreas(confusion);
+  const iou = iouOfAreas(areas);
+  const scores = classScores(areas);
   const boundaryIoU = boundarySummary(boundary);
   const perScale: Record<string, number | null> = {};
   options.scales.forEach((k, i) => {
@@ -125,6 +128,8 @@ function assembleMetrics(
     largestHotSpot: spots[0] ?? null,
     boundaryMiou: boundaryIoU.boundaryMiou,
     perClassBoundaryIoU: boundaryIoU.perClassBoundaryIoU,
+    meanAccuracy: scores.meanAccuracy,
+    meanDice: scores.meanDice,
     confusion,
     boundary,
   };

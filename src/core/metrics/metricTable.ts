@@ -130,6 +130,29 @@ export const IMAGE_METRICS = [
     format: 'percent',
     csvColumn: 'boundary_iou_',
   },
+  {
+    key: 'meanAccuracy',
+    shape: 'value',
+    label: 'Mean accuracy',
+    short: 'mAcc',
+    description: "mean over the image's classes of the share of each class's pixels found (mmseg mAcc)",
+    better: 'higher',
+    format: 'percent',
+    csvColumn: 'mean_accuracy',
+    // Records written by earlier versions (results files, shard parts, caches) do not have it.
+    optional: true,
+  },
+  {
+    key: 'meanDice',
+    shape: 'value',
+    label: 'Mean Dice',
+    short: 'mDice',
+    description: "mean Dice over the image's classes (mmseg mDice)",
+    better: 'higher',
+    format: 'percent',
+    csvColumn: 'mean_dice',
+    optional: true,
+  },
 ] as const satisfies readonly MetricRow[];
 
 export type MetricDefinition = (typeof IMAGE_METRICS)[number];
@@ -162,8 +185,11 @@ export function valueMetricKeysLedBy(lead: readonly ValueMetricKey[]): ValueMetr
   return [...lead, ...VALUE_METRIC_KEYS.filter((key) => !lead.includes(key))];
 }
 
-/** The figures a ranking or a comparison reads: every value metric, some of them optional. */
-export type MetricValues = Readonly<Pick<ImageRow, ValueMetricKey>>;
+/**
+ * The figures a ranking or a comparison reads (a record, a report image): every value metric. Optional
+ * ones may be absent at run time in records written by earlier versions.
+ */
+export type MetricValues = { readonly [K in ValueMetricKey]?: number | null };
 
 /** Only some records carry it: absent is not damage. */
 export const isOptionalMetric = (metric: MetricDefinition): boolean =>

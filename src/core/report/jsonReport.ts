@@ -1,6 +1,7 @@
 import type { DatasetSummary } from '../evaluate/datasetSummary';
 import type { ImageRow } from '../evaluate/record';
 import type { SkippedFile } from '../io/pairing';
+import type { CityscapesSummary } from '../metrics/cityscapesScores';
 import type { HotSpot } from '../types';
 import { lossVariant, lossVariantName, type MetricOptions, type Pooling } from '../options';
 
@@ -24,6 +25,8 @@ export interface JsonReport {
     largestHotSpot: HotSpot | null;
     boundaryMiou: number | null;
     perClassBoundaryIoU: readonly (number | null)[];
+    meanAccuracy: number | null;
+    meanDice: number | null;
     warnings?: readonly string[];
   }[];
   readonly dataset: {
@@ -39,12 +42,27 @@ export interface JsonReport {
     meanCe: number | null;
     meanAdaptive: number | null;
     meanMergeEffect: number | null;
+    /** mmseg IoUMetric's per-class figures and their means (classScores.ts); null where undefined. */
+    perClassAccuracy?: (number | null)[];
+    meanAccuracy?: number | null;
+    perClassPrecision?: (number | null)[];
+    meanPrecision?: number | null;
+    perClassDice?: (number | null)[];
+    meanDice?: number | null;
+    perClassFscore?: (number | null)[];
+    meanFscore?: number | null;
+    /** Frequency-weighted IoU (the FCN paper's). */
+    fwIoU?: number | null;
+    /** With the Cityscapes preset: category IoU and the instance-level iIoU of the official evaluator. */
+    cityscapes?: CityscapesSummary;
     /** The dataset preset used (`voc`, `cityscapes`, `ade20k`, a JSON file's name), null when none. */
     preset?: string | null;
     /** The id space of the predictions, decided once for the folder. */
     predictionIds?: 'train' | 'label';
     /** The sentence that says what was detected and how to override it. */
     detection?: string;
+    /** The preset's class names by id (absent without a preset): what the text tables and the CSV columns show. */
+    classNames?: readonly string[];
   };
   readonly skipped: readonly SkippedFile[];
   /** Files left out on purpose (a stem's other label variants, instance maps): not errors. */
@@ -57,6 +75,8 @@ export interface DatasetInfo {
   readonly predictionIds: 'train' | 'label';
   readonly detection: string;
   readonly ignored: readonly SkippedFile[];
+  /** The preset's class names by id; absent without a preset (and in parts written before they were kept). */
+  readonly classNames?: readonly string[];
 }
 
 export interface LossDescription {
@@ -65,6 +85,11 @@ export interface LossDescription {
   readonly poolingSigma: number;
   readonly minkowski: number;
   readonly scales: readonly number[];
+}
+
+/** The name of each class id: the dataset's when it has names, else the id itself. */
+export function classColumnNames(numClasses: number, names: readonly string[] | undefined): string[] {
+  return Array.from({ length: numClasses }, (_, c) => names?.[c] ?? String(c));
 }
 
 export function describeLoss(metric: MetricOptions): LossDescription {
@@ -87,6 +112,8 @@ export function jsonImage(r: ImageRow): JsonReport['images'][number] {
     largestHotSpot: r.largestHotSpot ?? null,
     boundaryMiou: r.boundaryMiou,
     perClassBoundaryIoU: r.perClassBoundaryIoU,
+    meanAccuracy: r.meanAccuracy,
+    meanDice: r.meanDice,
     ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
   };
 }
@@ -120,7 +147,13 @@ export function buildJsonReport(
     loss: describeLoss(metric),
     images: records.map(jsonImage),
     dataset: info
-      ? { ...dataset, preset: info.preset, predictionIds: info.predictionIds, detection: info.detection }
+      ? {
+          ...dataset,
+          preset: info.preset,
+          predictionIds: info.predictionIds,
+          detection: info.detection,
+          ...(info.classNames ? { classNames: info.classNames } : {}),
+        }
       : dataset,
     skipped,
     ...(info ? { ignored: info.ignored } : {}),

@@ -208,6 +208,10 @@ function readInfo(value: unknown, path: string): DatasetInfo {
     ignored: readArrayUpTo(info['ignored'], `${path}.ignored`, MAX_LIST).map((s, i) =>
       readSkipped(s, `${path}.ignored[${i}]`),
     ),
+    // Parts written before class names were kept have none.
+    ...(info['classNames'] !== undefined
+      ? { classNames: readStringList(info['classNames'], `${path}.classNames`) }
+      : {}),
   };
 }
 

@@ -34,6 +34,7 @@ export function applyDataset<T extends DatasetDependent>(settings: T, prepared: 
     metric,
     colorTable: settings.engine.colorTable ?? preset.colorTable,
     ...(prepared.ids !== undefined ? { ids: prepared.ids } : {}),
+    ...(preset.name === 'cityscapes' ? { cityscapesInstances: true } : {}),
   };
   const classNames = Array.from(
     { length: metric.numClasses },

@@ -10,7 +10,7 @@ import {
 } from '../../../src/core/metrics/metricTable';
 import { DEFAULT_METRIC_OPTIONS } from '../../../src/core/options';
 import { recordsToCsv } from '../../../src/core/report/csv';
-import { DELTA_KEYS, regression } from '../../../src/core/report/compare';
+import { DELTA_KEYS, regression, type Deltas } from '../../../src/core/report/compare';
 import { hardestFirst, RANKING_KEYS } from '../../../src/core/report/ranking';
 import { SORT_KEYS } from '../../../src/extension/logic/sortKeys';
 import { isImageRecord } from '../../../src/core/report/resultsFile';
@@ -43,20 +43,22 @@ test('keys and CSV columns are unique', () => {
   assert.equal(new Set(columns).size, columns.length);
 });
 
-test('the CSV keeps the column layout of earlier versions (written out by hand here)', () => {
+test('the CSV keeps the column layout of earlier versions, new metrics before the hot spot (written out by hand)', () => {
   const header = recordsToCsv([fakeRecord('a')], [2, 4], ['0', '1', '2']).split('\n')[0];
   assert.equal(
     header,
     'name,prediction,label,width,height,valid_pixels,ce,adaptive,adaptive_k2,adaptive_k4,merge_effect,miou,' +
       'pixel_accuracy,iou_0,iou_1,iou_2,boundary_miou,boundary_iou_0,boundary_iou_1,boundary_iou_2,' +
+      'mean_accuracy,mean_dice,' +
       'hotspot_class,hotspot_scale,hotspot_effect,hotspot_share,hotspot_pixels,hotspot_x,hotspot_y,' +
       'hotspot_width,hotspot_height',
   );
 });
 
-test('ranking, compare and the sort menu list every one-number metric, each in its earlier order', () => {
-  assert.deepEqual(RANKING_KEYS, ['adaptive', 'ce', 'mergeEffect', 'miou', 'pixelAccuracy', 'boundaryMiou']);
-  assert.deepEqual(DELTA_KEYS, ['miou', 'pixelAccuracy', 'ce', 'adaptive', 'mergeEffect', 'boundaryMiou']);
+test('ranking, compare and the sort menu list every one-number metric, each in its earlier order, new ones last', () => {
+  const added = ['meanAccuracy', 'meanDice'];
+  assert.deepEqual(RANKING_KEYS, ['adaptive', 'ce', 'mergeEffect', 'miou', 'pixelAccuracy', 'boundaryMiou', ...added]);
+  assert.deepEqual(DELTA_KEYS, ['miou', 'pixelAccuracy', 'ce', 'adaptive', 'mergeEffect', 'boundaryMiou', ...added]);
   assert.deepEqual(Object.keys(SORT_KEYS), RANKING_KEYS);
   assert.deepEqual([...VALUE_METRIC_KEYS].sort(), [...RANKING_KEYS].sort());
 });
@@ -72,7 +74,7 @@ test('the better direction: losses rank high first and regress when they grow; s
     [high, low].sort(hardestFirst('miou')).map((r) => r.name),
     ['low', 'high'],
   );
-  const delta = { ce: 0.2, adaptive: 0, mergeEffect: 0, miou: 0.2, pixelAccuracy: 0, boundaryMiou: 0 };
+  const delta = { ...Object.fromEntries(DELTA_KEYS.map((key) => [key, 0])), ce: 0.2, miou: 0.2 } as Deltas;
   assert.equal(regression(delta, 'ce'), 0.2);
   assert.equal(regression(delta, 'miou'), -0.2);
 });
@@ -87,6 +89,9 @@ test('the sort menu words and formats come from the table', () => {
 
 test('the cache accepts a record with every metric and rejects one that lacks a required one', () => {
   assert.ok(isImageRecord(evaluatedRecord()));
+  // Records of earlier versions have no mean accuracy or Dice: still readable.
+  const { meanAccuracy: _accuracy, meanDice: _dice, ...older } = fakeRecord('old');
+  assert.ok(isImageRecord(older));
   for (const metric of IMAGE_METRICS.filter((m) => !isOptionalMetric(m))) {
     const record = { ...fakeRecord('a') } as Record<string, unknown>;
     delete record[metric.key];

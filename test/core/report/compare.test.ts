@@ -123,7 +123,7 @@ test('compare prints both datasets, per-class deltas and unmatched images; --sor
   assert.match(run.stdout, /\nA: 3 images, pooled mIoU 0\.\d{4}, mean per-image mIoU 0\.\d{4}, boundary mIoU 0\.\d{4}/);
   assert.match(run.stdout, /\nB: 3 images, pooled mIoU/);
   assert.match(run.stdout, /\nclass\s+IoU A\s+IoU B\s+ΔIoU\s+BIoU A\s+BIoU B\s+ΔBIoU\n/);
-  assert.match(run.stdout, /\n15\s+0\.\d{4}\s+0\.\d{4}\s+[+−]0\.\d{4}/, 'person (class 15) is in both runs');
+  assert.match(run.stdout, /\nperson\s+0\.\d{4}\s+0\.\d{4}\s+[+−]0\.\d{4}/, 'person (class 15) is in both runs');
   assert.match(run.stdout, /only in A: only-a\nonly in B: only-b\n/);
 
   const report = json<CompareReport>('compare', a, b, ...common, '--sort', 'ce', '--json');
@@ -161,6 +161,8 @@ test('compareReports pairs by name, leaves undefined deltas null and sorts them 
     boundaryMiou: miou,
     perClassBoundaryIoU: [],
     largestHotSpot: null,
+    meanAccuracy: miou,
+    meanDice: miou,
   });
   const report = (images: JsonReport['images']): JsonReport => ({
     backend: 'exact-float64',

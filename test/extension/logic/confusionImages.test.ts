@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DatasetAccumulator } from '../../../src/core/evaluate/datasetSummary';
+import { DatasetAccumulator, type DatasetSummary } from '../../../src/core/evaluate/datasetSummary';
 import { datasetMessage, imagesForCell } from '../../../src/extension/logic/confusionImages';
 import { parseHostToDatasetMessage } from '../../../src/shared/protocol';
 import { fakeRecord } from './records';
@@ -41,14 +41,17 @@ test('the dataset message takes every figure of the protocol tables the summary 
   accumulator.add(withCell('a', 2));
   const summary = accumulator.summary();
   const plain = datasetMessage('predictions', summary, [], []);
-  assert.deepEqual(Object.keys(plain.classFigures).sort(), ['perClassBoundaryIoU', 'perClassIoU']);
+  assert.deepEqual(Object.keys(plain.classFigures).sort(), [
+    'perClassAccuracy',
+    'perClassBoundaryIoU',
+    'perClassDice',
+    'perClassFscore',
+    'perClassIoU',
+    'perClassPrecision',
+  ]);
   assert.deepEqual(plain.classFigures.perClassIoU, summary.perClassIoU);
-  assert.deepEqual(plain.figures, {
-    miou: summary.miou,
-    meanImageMiou: summary.meanImageMiou,
-    pixelAccuracy: summary.pixelAccuracy,
-    boundaryMiou: summary.boundaryMiou,
-  });
+  for (const key of ['miou', 'meanImageMiou', 'pixelAccuracy', 'boundaryMiou', 'meanAccuracy', 'meanDice'] as const)
+    assert.equal(plain.figures[key], summary[key], key);
   assert.equal(plain.reliability, null, 'hard predictions: no reliability diagram');
   assert.deepEqual(Array.from(plain.unknownPredictions), summary.unknownPredictions);
   // What the metrics and calibration work add to the summary (the shapes of the JSON report).
@@ -57,7 +60,12 @@ test('the dataset message takes every figure of the protocol tables the summary 
     ...summary,
     perClassDice: [0.5, null, 0],
     fwIoU: 0.4,
-    cityscapes: { perClassIIoU: [null, 0.3, 0.2], meanIIoU: 0.25, categoryIoU: 0.6 },
+    // Only the figures the panel reads; the rest of dataset.cityscapes does not matter here.
+    cityscapes: {
+      perClassIIoU: [null, 0.3, 0.2],
+      meanIIoU: 0.25,
+      categoryIoU: 0.6,
+    } as unknown as DatasetSummary['cityscapes'],
     calibration: { ece: 0.2, perClassEce: [0.1, null, 0.3], bins },
   };
   const message = datasetMessage('predictions', richer, [], []);

@@ -27,6 +27,8 @@ export function fakeRecord(name: string, overrides: Partial<ImageRecord> = {}): 
     },
     boundaryMiou: 0.55,
     perClassBoundaryIoU: [0.6, null, 0.5],
+    meanAccuracy: 0.7,
+    meanDice: 0.65,
     classesPresent: [0, 2],
     warnings: [],
     confusion: { counts: [5, 0, 1, 0, 0, 0, 1, 0, 1], unknown: [0, 0, 0] },
