@@ -5,14 +5,20 @@ import type { SkippedFile } from '../core/io/pairing';
 import { prepareDataset } from '../core/datasets/prepareDataset';
 import type { EngineOptions } from '../core/io/readFiles';
 import { errorText } from '../core/errors';
-import { lossVariantName, validateMetricOptions, type MetricOptions } from '../core/options';
+import {
+  DEFAULT_READ_OPTIONS,
+  lossVariantName,
+  optionsRecord,
+  validateMetricOptions,
+  type MetricOptions,
+} from '../core/options';
 import { computeLabel } from '../core/evaluate/computeLabel';
 import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evaluate/record';
 import { recordsToCsv } from '../core/report/csv';
 import { compareReports, compareToCsv } from '../core/report/compare';
-import { buildJsonReport, type DatasetInfo, type JsonReport } from '../core/report/jsonReport';
+import { buildJsonReport, type DatasetInfo, type JsonReport, type ReportOptions } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { shardFromEnvironment } from '../core/report/shardEnvironment';
 import { resultsHeader, ResultsWriter, type ResultsHeader } from '../core/report/resultsFile';
@@ -48,11 +54,12 @@ async function writeReport(
   rows: ImageRow[],
   accumulator: DatasetAccumulator,
   skipped: SkippedFile[],
-  metric: MetricOptions,
+  engine: ReportOptions,
   seconds: number,
   info?: DatasetInfo,
   scope?: string,
 ): Promise<void> {
+  const { metric } = engine;
   const scales = metric.scales;
   const ranked = [...rows].sort(hardestFirst('adaptive'));
   const dataset = accumulator.summary();
@@ -63,11 +70,12 @@ async function writeReport(
         ranked,
         scales,
         Array.from({ length: accumulator.numClasses }, (_, c) => String(c)),
+        optionsRecord(engine),
       ),
     );
   process.stdout.write(
     output.json
-      ? `${JSON.stringify(buildJsonReport(backend, metric, ranked, dataset, skipped, info))}
+      ? `${JSON.stringify(buildJsonReport(backend, engine, ranked, dataset, skipped, info))}
 `
       : (scope !== undefined ? `${scope}\n` : '') +
           formatTable(
@@ -212,17 +220,17 @@ async function runEval(command: EvalCommand): Promise<void> {
     run.rows,
     run.accumulator,
     run.skipped,
-    run.metric,
+    { metric: run.metric, read: command.read, compute: command.compute },
     (performance.now() - started) / 1000,
     run.info,
     run.scope,
   );
 }
 
-function folderReport(run: FolderRun): JsonReport {
+function folderReport(run: FolderRun, command: CompareCommand): JsonReport {
   return buildJsonReport(
     run.backend,
-    run.metric,
+    { metric: run.metric, read: command.read, compute: command.compute },
     [...run.rows].sort(hardestFirst('adaptive')),
     run.accumulator.summary(),
     run.skipped,
@@ -238,7 +246,7 @@ async function runCompare(command: CompareCommand): Promise<void> {
     throw new CommandFailure(
       `A has ${runA.metric.numClasses} classes and B ${runB.metric.numClasses}: give --dataset or --classes`,
     );
-  const report = compareReports(folderReport(runA), folderReport(runB), command.sortKey);
+  const report = compareReports(folderReport(runA, command), folderReport(runB, command), command.sortKey);
   if (command.output.csv) await writeFile(command.output.csv, compareToCsv(report));
   process.stdout.write(
     command.output.json
@@ -287,7 +295,7 @@ async function runMerge(command: MergeCommand): Promise<void> {
     rows,
     accumulator,
     skipped,
-    header.metric,
+    { metric: header.metric, read: header.read ?? DEFAULT_READ_OPTIONS, compute: header.compute },
     (performance.now() - started) / 1000,
     header.info,
     `merged ${plan.count} part${plan.count > 1 ? 's' : ''} of run ${header.run ?? '(version 1)'}`,

@@ -1,4 +1,5 @@
 import type { ImageRow } from '../evaluate/record';
+import type { OptionsRecord } from '../options';
 import type { HotSpot } from '../types';
 import { IMAGE_METRICS, metricValue, type MetricDefinition } from '../metrics/metricTable';
 
@@ -65,6 +66,7 @@ export function recordsToCsv(
   records: readonly ImageRow[],
   scales: readonly number[],
   classColumns: readonly string[],
+  options?: OptionsRecord,
 ): string {
   const header = [
     'name',
@@ -86,5 +88,14 @@ export function recordsToCsv(
     ...IMAGE_METRICS.flatMap((metric) => metricCells(r, metric, scales, classColumns)),
     ...hotSpotCells(r.largestHotSpot ?? null, classColumns),
   ]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  const table = [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  return options !== undefined ? `${optionsComment(options)}\n${table}` : table;
+}
+
+/**
+ * The CSV's first line: the options as one JSON object after `#`, which spreadsheet readers given a
+ * comment character skip (`pandas.read_csv(..., comment='#')`).
+ */
+export function optionsComment(options: OptionsRecord): string {
+  return `# seglens options ${JSON.stringify(options)}`;
 }

@@ -2,13 +2,24 @@ import type { DatasetSummary } from '../evaluate/datasetSummary';
 import type { ImageRow } from '../evaluate/record';
 import type { SkippedFile } from '../io/pairing';
 import type { HotSpot } from '../types';
-import { lossVariant, lossVariantName, type MetricOptions, type Pooling } from '../options';
+import {
+  lossVariant,
+  lossVariantName,
+  optionsRecord,
+  type MetricOptions,
+  type OptionsRecord,
+  type Pooling,
+  type ReadOptions,
+} from '../options';
+import type { OptionChoice } from '../optionTable';
 
 /** The CLI's --json document (and the extension's JSON export). */
 export interface JsonReport {
   readonly backend: string;
   /** Which locally adaptive loss the numbers are (loss.md v2): `v1`, `paper` or the settings spelled out. */
   readonly loss: LossDescription;
+  /** Every option that changes a number, resolved, under its key in the option table. */
+  readonly options: OptionsRecord;
   readonly images: {
     name: string;
     prediction: string;
@@ -71,9 +82,16 @@ export function describeLoss(metric: MetricOptions): LossDescription {
   return { variant: lossVariantName(metric), ...lossVariant(metric), scales: metric.scales };
 }
 
+/** The options a report was computed with: the metric's, how files were read, and how it was computed. */
+export interface ReportOptions {
+  readonly metric: MetricOptions;
+  readonly read: ReadOptions;
+  readonly compute?: OptionChoice<'compute'>;
+}
+
 export function buildJsonReport(
   backend: string,
-  metric: MetricOptions,
+  engine: ReportOptions,
   records: readonly ImageRow[],
   dataset: DatasetSummary,
   skipped: readonly SkippedFile[],
@@ -81,7 +99,8 @@ export function buildJsonReport(
 ): JsonReport {
   return {
     backend,
-    loss: describeLoss(metric),
+    loss: describeLoss(engine.metric),
+    options: optionsRecord(engine),
     images: records.map((r) => ({
       name: r.name,
       prediction: r.predictionFile,

@@ -28,6 +28,8 @@ export interface ImageMessageInput {
   readonly position: { readonly index: number; readonly total: number };
   /** The loss variant's name (lossVariantName of the run's options). */
   readonly lossVariant: string;
+  /** The run's options as one line (optionsText). */
+  readonly options?: string;
   /** The confusion-matrix cell the image was opened from, if any. */
   readonly confusionPair?: ConfusionPair | null;
   /** When comparing two prediction folders. */
@@ -64,6 +66,7 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
     position: input.position,
     mergeEffectRange: null,
     lossVariant: input.lossVariant.slice(0, PROTOCOL_LIMITS.maxLossVariantLength),
+    ...(input.options !== undefined ? { options: input.options.slice(0, PROTOCOL_LIMITS.maxOptionsLength) } : {}),
     hotSpots: maps.hotSpots.slice(0, PROTOCOL_LIMITS.maxHotSpots),
     confusionPair: input.confusionPair ?? null,
     comparison: input.comparison ?? null,

@@ -32,6 +32,7 @@ export const PROTOCOL_LIMITS = {
   maxTextLength: 10000,
   maxHotSpots: 32,
   maxLossVariantLength: 64,
+  maxOptionsLength: 2048,
 } as const;
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses

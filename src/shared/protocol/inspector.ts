@@ -142,6 +142,8 @@ export interface ImageMessage {
   readonly mergeEffectRange: number | null;
   /** Which loss produced the numbers: `v1`, `paper` or the settings spelled out (loss.md v2). */
   readonly lossVariant: string;
+  /** Every option the numbers were computed with, as one line (`classes 21 · … · boundaryRatio 0.02 · …`). */
+  readonly options?: string;
   /**
    * Where merging changes the cost most, largest |effect| first, computed by the engine (the webview
    * only draws and lists them). Boxes are in image pixels and lie inside the image.
@@ -339,7 +341,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
       'hotSpots',
       'layers',
     ],
-    ['confusionPair', 'comparison'],
+    ['confusionPair', 'comparison', 'options'],
   );
   const width = readInteger(record.width, `${path}.width`, 1, PROTOCOL_LIMITS.maxSide);
   const height = readInteger(record.height, `${path}.height`, 1, PROTOCOL_LIMITS.maxSide);
@@ -381,6 +383,9 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     position: { index, total, ...(list !== undefined ? { list } : {}) },
     mergeEffectRange: range,
     lossVariant: readString(record.lossVariant, `${path}.lossVariant`, PROTOCOL_LIMITS.maxLossVariantLength),
+    ...(record.options !== undefined
+      ? { options: readString(record.options, `${path}.options`, PROTOCOL_LIMITS.maxOptionsLength) }
+      : {}),
     hotSpots: readArrayUpTo(record.hotSpots, `${path}.hotSpots`, PROTOCOL_LIMITS.maxHotSpots).map((spot, i) =>
       readHotSpot(spot, `${path}.hotSpots[${i}]`, width, height, numClasses),
     ),
