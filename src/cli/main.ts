@@ -5,7 +5,7 @@ import type { SkippedFile } from '../core/io/pairing';
 import { prepareDataset, type PreparedDataset } from '../core/datasets/prepareDataset';
 import type { EngineOptions } from '../core/io/readFiles';
 import { errorText } from '../core/errors';
-import { validateMetricOptions, type MetricOptions } from '../core/options';
+import { DEFAULT_READ_OPTIONS, validateMetricOptions, type MetricOptions } from '../core/options';
 import { computeLabel } from '../core/evaluate/computeLabel';
 import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
@@ -232,7 +232,7 @@ async function runEval(command: EvalCommand): Promise<void> {
   }
   await finishReport(command.output, report, {
     backend: folder.backend,
-    metric: folder.metric,
+    engine: { metric: folder.metric, read: command.read, compute: command.compute },
     seconds: (performance.now() - started) / 1000,
     info: folder.info,
     ...(scope !== undefined ? { scope } : {}),
@@ -258,7 +258,14 @@ async function compareSide(predictionsDir: string, command: CompareCommand): Pro
     skip: (entry) => void skipped.push(entry),
   });
   const ranked = rows.sort(hardestFirst('adaptive'));
-  return buildJsonReport(folder.backend, folder.metric, ranked, accumulator.summary(), skipped, folder.info);
+  return buildJsonReport(
+    folder.backend,
+    { metric: folder.metric, read: command.read, compute: command.compute },
+    ranked,
+    accumulator.summary(),
+    skipped,
+    folder.info,
+  );
 }
 
 async function runCompare(command: CompareCommand): Promise<void> {
@@ -323,7 +330,7 @@ async function runMerge(command: MergeCommand): Promise<void> {
   }
   await finishReport(command.output, report, {
     backend: header.backend,
-    metric: header.metric,
+    engine: { metric: header.metric, read: header.read ?? DEFAULT_READ_OPTIONS, compute: header.compute },
     seconds: (performance.now() - started) / 1000,
     ...(header.info !== undefined ? { info: header.info } : {}),
     scope: `merged ${plan.count} part${plan.count > 1 ? 's' : ''} of run ${header.run ?? '(version 1)'}`,

@@ -1,12 +1,13 @@
 import type { Writable } from 'node:stream';
 import { AtomicFile } from '../core/io/atomicFile';
-import { lossVariantName, type MetricOptions } from '../core/options';
-import { csvHeaderLine, csvRowLine } from '../core/report/csv';
+import { lossVariantName, optionsRecord } from '../core/options';
+import { csvHeaderLine, csvRowLine, optionsComment } from '../core/report/csv';
 import {
   buildJsonReport,
   classColumnNames,
   jsonImage,
   jsonReportFrame,
+  type ReportOptions,
   type DatasetInfo,
 } from '../core/report/jsonReport';
 import type { StreamingReport } from '../core/report/streamingReport';
@@ -16,7 +17,8 @@ import { formatTable } from './table';
 /** What the report says besides the images: how they were computed and what was evaluated. */
 export interface ReportContext {
   readonly backend: string;
-  readonly metric: MetricOptions;
+  /** Every option the numbers were computed with (the JSON's `options`, the CSV's first line). */
+  readonly engine: ReportOptions;
   readonly seconds: number;
   readonly info?: DatasetInfo;
   /** The text report's first line, when it covers part of a run or a merge ("shard 2/3: 4 of 12 pairs"). */
@@ -40,16 +42,17 @@ export async function writeReport(
   report: StreamingReport,
   context: ReportContext,
 ): Promise<void> {
-  const { metric, backend, info } = context;
+  const { engine, backend, info } = context;
+  const { metric } = engine;
   const dataset = report.summary();
   const classColumns = classColumnNames(metric.numClasses, info?.classNames);
   const csv = output.csv !== undefined ? AtomicFile.open(output.csv) : undefined;
   const json = output.json
-    ? jsonReportFrame(buildJsonReport(backend, metric, [], dataset, report.skipped, info))
+    ? jsonReportFrame(buildJsonReport(backend, engine, [], dataset, report.skipped, info))
     : undefined;
   try {
     if (csv !== undefined || json !== undefined) {
-      await csv?.write(csvHeaderLine(metric.scales, classColumns));
+      await csv?.write(`${optionsComment(optionsRecord(engine))}\n${csvHeaderLine(metric.scales, classColumns)}`);
       if (json !== undefined) await send(process.stdout, json.prefix);
       let first = true;
       for await (const row of report.ranked()) {

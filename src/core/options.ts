@@ -219,3 +219,16 @@ export function optionsRecord(options: {
     compute: options.compute ?? optionDefault('compute'),
   };
 }
+
+/** The record as one line, `key value` in the table's order: the inspector's header shows it. */
+export function optionsText(record: OptionsRecord): string {
+  const shown = (value: unknown): string =>
+    Array.isArray(value)
+      ? value.map(shown).join(',')
+      : typeof value === 'number'
+        ? String(Number(value.toPrecision(4)))
+        : String(value);
+  return Object.entries(record)
+    .map(([key, value]) => `${key} ${shown(value)}`)
+    .join(' · ');
+}

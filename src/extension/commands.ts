@@ -1,7 +1,7 @@
 import { rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorText, VOC_CLASS_NAMES } from '../core';
+import { errorText, optionsRecord, VOC_CLASS_NAMES } from '../core';
 import { activeEditorFile } from './activeResource';
 import type { CommandServices } from './commandServices';
 import type { RunSettings } from './configuration';
@@ -199,7 +199,10 @@ async function exportResults(services: CommandServices): Promise<void> {
   const records = store.ordered();
   const { settings } = source;
   if (target.fsPath.toLowerCase().endsWith('.csv'))
-    await writeFile(target.fsPath, recordsToCsv(records, settings.engine.metric.scales, settings.classNames));
+    await writeFile(
+      target.fsPath,
+      recordsToCsv(records, settings.engine.metric.scales, settings.classNames, optionsRecord(settings.engine)),
+    );
   else
     await exportResultsFile(
       target.fsPath,

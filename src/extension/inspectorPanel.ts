@@ -1,6 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorText, evaluateImage, lossVariantName, type FilePair, type ImageRecord } from '../core';
+import {
+  errorText,
+  evaluateImage,
+  lossVariantName,
+  optionsRecord,
+  optionsText,
+  type FilePair,
+  type ImageRecord,
+} from '../core';
 import { createNonce, webviewHtml } from './webviewHtml';
 import {
   checkWebviewMessage,
@@ -281,6 +289,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
           lossVariant: lossVariantName(target.settings.engine.metric),
           datasetName: target.settings.datasetName ?? 'none',
           labelsFolder: target.labelsDir,
+          options: optionsText(optionsRecord(target.settings.engine)),
           confusionPair: target.confusion ?? null,
           comparison,
         }),

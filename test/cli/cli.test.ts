@@ -110,7 +110,10 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
     run.stdout,
     /Dataset: 12 images, pooled mIoU 0\.\d{4}, mean per-image mIoU 0\.\d{4}, boundary mIoU 0\.\d{4}/,
   );
-  const rows = readFileSync(csv, 'utf8').trim().split('\n');
+  const [comment, ...rows] = readFileSync(csv, 'utf8').trim().split('\n');
+  assert.match(comment!, /^# seglens options \{/, 'the options come first, as a comment line');
+  const options = JSON.parse(comment!.slice('# seglens options '.length)) as Record<string, unknown>;
+  assert.deepEqual([options.classes, options.boundaryRatio, options.loss], [21, 0.02, 'v1']);
   assert.equal(rows.length, 13);
   assert.ok(
     rows[0]!.startsWith(

@@ -188,3 +188,42 @@ test('the nearest word: edit distance with transpositions, and a limit', () => {
   assert.equal(nearest('bound', ['boundary-ratio', 'out']), 'boundary-ratio', 'a prefix of one flag');
   assert.equal(nearest('xyz', ['labels', 'layout']), undefined);
 });
+
+test('every report carries the full options: --json, the CSV comment and merge', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglens-options-'));
+  const csv = join(dir, 'images.csv');
+  const flags = ['--boundary-ratio', '0.05', '--loss', 'paper', '--scales', '2,4', '--workers', '0'];
+  const run = seglens('eval', PREDICTIONS, '--labels', LABELS, '--json', '--csv', csv, ...flags);
+  assert.equal(run.status, 0, run.stderr);
+  const report = JSON.parse(run.stdout) as JsonReport;
+  const resultRows = FLAG_OPTIONS.filter((spec) => ['metric', 'read', 'engine'].includes(spec.group)).map(
+    (spec) => spec.key,
+  );
+  assert.deepEqual(Object.keys(report.options), resultRows, 'every result-changing option, in the table order');
+  assert.deepEqual(report.options, {
+    classes: 21,
+    ignoreIndex: 255,
+    scales: [2, 4],
+    scaleWeights: [0.5, 0.5],
+    hardEpsilon: 0.001,
+    loss: 'paper',
+    pooling: 'gaussian',
+    poolingSigma: 0.5,
+    minkowski: 5,
+    boundaryRatio: 0.05,
+    softValues: 'auto',
+    softLayout: 'auto',
+    maxMegapixels: 64,
+    compute: 'exact',
+  });
+  const comment = readFileSync(csv, 'utf8').split('\n')[0]!;
+  assert.equal(comment, `# seglens options ${JSON.stringify(report.options)}`);
+  const parts = join(dir, 'parts');
+  const shard = seglens('eval', PREDICTIONS, '--labels', LABELS, '--shard', '0/1', '--out', `${parts}/`, ...flags);
+  assert.equal(shard.status, 0, shard.stderr);
+  const merged = seglens('merge', parts, '--json');
+  assert.equal(merged.status, 0, merged.stderr);
+  const mergedOptions = (JSON.parse(merged.stdout) as JsonReport).options;
+  assert.equal(mergedOptions.boundaryRatio, 0.05, 'the ratio survives the part file');
+  assert.deepEqual([mergedOptions.loss, mergedOptions.scales], ['paper', [2, 4]]);
+});

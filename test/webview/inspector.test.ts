@@ -20,6 +20,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { webviewHtml } from '../../src/extension/webviewHtml';
 import { defaultClassColors, type PersistedInspectorState } from '../../src/shared/protocol/inspector';
+import {
+  DEFAULT_METRIC_OPTIONS,
+  DEFAULT_READ_OPTIONS,
+  LOSS_PRESETS,
+  optionsRecord,
+  optionsText,
+} from '../../src/core/options';
 import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -84,6 +91,8 @@ interface FixtureOptions {
   comparison?: { shown: 'a' | 'b'; otherPredicted: number[] };
   /** Boundary band bits per quadrant (top-left, top-right, bottom-left, bottom-right). */
   band?: [number, number, number, number];
+  /** The run's options as the host sends them (optionsText). */
+  options?: string;
 }
 
 /** Everything of the image message except the typed arrays, which are built inside the page. */
@@ -112,6 +121,7 @@ function fixtureMessage(options: FixtureOptions = {}): Record<string, unknown> {
     lossVariant: 'paper',
     hotSpots: FIXTURE_HOT_SPOTS,
     ...(options.confusionPair !== undefined ? { confusionPair: options.confusionPair } : {}),
+    ...(options.options !== undefined ? { options: options.options } : {}),
   };
 }
 
@@ -730,6 +740,36 @@ describe('Inspector webview in Chromium', () => {
     try {
       await postImage(page);
       assert.equal(await page.textContent('#metrics dd[data-metric="lossVariant"]'), 'paper');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows every option the numbers were computed with in the header, inside the window', async () => {
+    const text = optionsText(
+      optionsRecord({ metric: { ...DEFAULT_METRIC_OPTIONS, ...LOSS_PRESETS.paper }, read: DEFAULT_READ_OPTIONS }),
+    );
+    const { page } = await openInspector();
+    try {
+      await page.setViewportSize({ width: 1400, height: 900 });
+      await postImage(page, { options: text });
+      const shown = page.locator('#metrics dd[data-metric="options"]');
+      assert.equal(await shown.textContent(), text);
+      assert.match(text, /boundaryRatio 0\.02/);
+      const box = await shown.boundingBox();
+      assert.ok(box !== null && box.x + box.width <= 1400, `the options run off the window: ${JSON.stringify(box)}`);
+      const folder = process.env.SEGLENS_SCREENSHOTS;
+      if (folder !== undefined) {
+        await page.screenshot({ path: `${folder}/inspector-options-dark.png` });
+        await page.evaluate(() => {
+          const style = document.documentElement.style;
+          style.setProperty('--vscode-editor-background', '#ffffff');
+          style.setProperty('--vscode-foreground', '#3b3b3b');
+          style.setProperty('--vscode-descriptionForeground', '#717171');
+          document.body.classList.replace('vscode-dark', 'vscode-light');
+        });
+        await page.screenshot({ path: `${folder}/inspector-options-light.png` });
+      }
     } finally {
       await page.close();
     }

@@ -70,6 +70,14 @@ export function showHeader(dom: InspectorDom, image: ImageMessage): void {
     const names = `${image.classNames[pair.label] ?? pair.label} → ${image.classNames[pair.predicted] ?? pair.predicted}`;
     metricEntry(dom.metrics, 'Confusion', `${names}: ${count} px`, 'confusion', 'Pixels of this confusion-matrix cell');
   }
+  if (image.options !== undefined)
+    metricEntry(
+      dom.metrics,
+      'Options',
+      image.options,
+      'options',
+      'Every option these numbers were computed with (the seglens.* settings, or the dataset where it sets them)',
+    );
 }
 
 function classesInImage(image: ImageMessage): Set<number> {

@@ -1,4 +1,5 @@
 import type { ImageRow } from '../evaluate/record';
+import type { OptionsRecord } from '../options';
 import type { HotSpot } from '../types';
 import { IMAGE_METRICS, metricValue, type MetricDefinition } from '../metrics/metricTable';
 
@@ -65,8 +66,13 @@ export function recordsToCsv(
   records: readonly ImageRow[],
   scales: readonly number[],
   classColumns: readonly string[],
+  options?: OptionsRecord,
 ): string {
-  return [csvHeaderLine(scales, classColumns), ...records.map((r) => csvRowLine(r, scales, classColumns))].join('');
+  return [
+    ...(options !== undefined ? [`${optionsComment(options)}\n`] : []),
+    csvHeaderLine(scales, classColumns),
+    ...records.map((r) => csvRowLine(r, scales, classColumns)),
+  ].join('');
 }
 
 /** The CSV's first line (with its line break), for writing the rows one by one. */
@@ -97,4 +103,12 @@ export function csvRowLine(r: ImageRow, scales: readonly number[], classColumns:
     ...hotSpotCells(r.largestHotSpot ?? null, classColumns),
   ];
   return `${cells.map(csvCell).join(',')}\n`;
+}
+
+/**
+ * The CSV's first line: the options as one JSON object after `#`, which spreadsheet readers given a
+ * comment character skip (`pandas.read_csv(..., comment='#')`).
+ */
+export function optionsComment(options: OptionsRecord): string {
+  return `# seglens options ${JSON.stringify(options)}`;
 }

@@ -3,13 +3,24 @@ import type { ImageRow } from '../evaluate/record';
 import type { SkippedFile } from '../io/pairing';
 import type { CityscapesSummary } from '../metrics/cityscapesScores';
 import type { HotSpot } from '../types';
-import { lossVariant, lossVariantName, type MetricOptions, type Pooling } from '../options';
+import {
+  lossVariant,
+  lossVariantName,
+  optionsRecord,
+  type MetricOptions,
+  type OptionsRecord,
+  type Pooling,
+  type ReadOptions,
+} from '../options';
+import type { OptionChoice } from '../optionTable';
 
 /** The CLI's --json document (and the extension's JSON export). */
 export interface JsonReport {
   readonly backend: string;
   /** Which locally adaptive loss the numbers are (loss.md v2): `v1`, `paper` or the settings spelled out. */
   readonly loss: LossDescription;
+  /** Every option that changes a number, resolved, under its key in the option table. */
+  readonly options: OptionsRecord;
   readonly images: {
     name: string;
     prediction: string;
@@ -134,9 +145,16 @@ export function jsonReportFrame(report: JsonReport): { readonly prefix: string; 
   return { prefix: text.slice(0, open), suffix: text.slice(open) };
 }
 
+/** The options a report was computed with: the metric's, how files were read, and how it was computed. */
+export interface ReportOptions {
+  readonly metric: MetricOptions;
+  readonly read: ReadOptions;
+  readonly compute?: OptionChoice<'compute'>;
+}
+
 export function buildJsonReport(
   backend: string,
-  metric: MetricOptions,
+  engine: ReportOptions,
   records: readonly ImageRow[],
   dataset: DatasetSummary,
   skipped: readonly SkippedFile[],
@@ -144,7 +162,8 @@ export function buildJsonReport(
 ): JsonReport {
   return {
     backend,
-    loss: describeLoss(metric),
+    loss: describeLoss(engine.metric),
+    options: optionsRecord(engine),
     images: records.map(jsonImage),
     dataset: info
       ? {

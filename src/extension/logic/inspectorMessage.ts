@@ -32,6 +32,8 @@ export interface ImageMessageInput {
   readonly datasetName?: string;
   /** The labels folder scored against, for the header. */
   readonly labelsFolder?: string;
+  /** The run's options as one line (optionsText). */
+  readonly options?: string;
   /** The confusion-matrix cell the image was opened from, if any. */
   readonly confusionPair?: ConfusionPair | null;
   /** When comparing two prediction folders. */
@@ -74,6 +76,7 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
     ...(input.labelsFolder !== undefined && input.labelsFolder.length <= PROTOCOL_LIMITS.maxUriLength
       ? { labelsFolder: input.labelsFolder }
       : {}),
+    ...(input.options !== undefined ? { options: input.options.slice(0, PROTOCOL_LIMITS.maxOptionsLength) } : {}),
     hotSpots: maps.hotSpots.slice(0, PROTOCOL_LIMITS.maxHotSpots),
     confusionPair: input.confusionPair ?? null,
     comparison: input.comparison ?? null,

@@ -33,6 +33,7 @@ export const PROTOCOL_LIMITS = {
   maxHotSpots: 32,
   maxLossVariantLength: 64,
   maxDatasetNameLength: 256,
+  maxOptionsLength: 2048,
 } as const;
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses

@@ -142,6 +142,8 @@ export interface ImageMessage {
   readonly mergeEffectRange: number | null;
   /** Which loss produced the numbers: `v1`, `paper` or the settings spelled out (loss.md v2). */
   readonly lossVariant: string;
+  /** Every option the numbers were computed with, as one line (`classes 21 · … · boundaryRatio 0.02 · …`). */
+  readonly options?: string;
   /**
    * The dataset the numbers were computed under (`voc`, `cityscapes`, `ade20k`, a dataset file's name),
    * or `none` when none was given or recognised: the header says which classes the ids mean.
@@ -346,7 +348,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
       'hotSpots',
       'layers',
     ],
-    ['confusionPair', 'comparison', 'datasetName', 'labelsFolder'],
+    ['confusionPair', 'comparison', 'datasetName', 'labelsFolder', 'options'],
   );
   const width = readInteger(record.width, `${path}.width`, 1, PROTOCOL_LIMITS.maxSide);
   const height = readInteger(record.height, `${path}.height`, 1, PROTOCOL_LIMITS.maxSide);
@@ -394,6 +396,9 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     ...(record.labelsFolder === undefined
       ? {}
       : { labelsFolder: readString(record.labelsFolder, `${path}.labelsFolder`, PROTOCOL_LIMITS.maxUriLength) }),
+    ...(record.options !== undefined
+      ? { options: readString(record.options, `${path}.options`, PROTOCOL_LIMITS.maxOptionsLength) }
+      : {}),
     hotSpots: readArrayUpTo(record.hotSpots, `${path}.hotSpots`, PROTOCOL_LIMITS.maxHotSpots).map((spot, i) =>
       readHotSpot(spot, `${path}.hotSpots[${i}]`, width, height, numClasses),
     ),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { compareReports, DELTA_KEYS, type CompareReport } from '../../../src/core/report/compare';
 import type { JsonReport } from '../../../src/core/report/jsonReport';
+import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS, optionsRecord } from '../../../src/core/options';
 import { REPO_ROOT } from '../../helpers/golden';
 import { REAL } from '../../helpers/realData';
 
@@ -167,6 +168,7 @@ test('compareReports pairs by name, leaves undefined deltas null and sorts them 
   const report = (images: JsonReport['images']): JsonReport => ({
     backend: 'exact-float64',
     loss: { variant: 'v1', pooling: 'uniform', poolingSigma: 0.5, minkowski: 1, scales: [2, 4, 8] },
+    options: optionsRecord({ metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS }),
     images,
     dataset: {
       images: images.length,
