@@ -297,6 +297,21 @@ export const OPTION_TABLE = [
     },
   },
   {
+    key: 'labelIssueThreshold',
+    kind: 'number',
+    group: 'metric',
+    flag: 'label-issue-threshold',
+    placeholder: 'T',
+    commands: EVALUATING,
+    default: 0.1,
+    range: { min: 0, max: 1 },
+    description: "soft predictions: a valid pixel is a label issue when P(label) is below T (cleanlab's default 0.1)",
+    setting: {
+      markdownDescription:
+        "Soft predictions: a valid pixel is a possible label error when the model gives its label a probability below this (cleanlab's `issues_from_scores` default, 0.1). See docs/label-quality.md.",
+    },
+  },
+  {
     key: 'softValues',
     kind: 'string',
     group: 'read',

@@ -2,6 +2,7 @@ import { addBoundaryCounts, boundarySummary, emptyBoundaryCounts, type BoundaryC
 import { confusionRows, emptyConfusion, iouSummary } from '../metrics/confusion';
 import type { ConfusionMatrix } from '../types';
 import { addSparseConfusion } from '../metrics/sparseConfusion';
+import { CalibrationTable, type CalibrationSummary } from '../metrics/calibration';
 import { sparseConfusionOf, type ImageRecord } from './record';
 
 export interface DatasetSummary {
@@ -21,6 +22,8 @@ export interface DatasetSummary {
   readonly meanCe: number | null;
   readonly meanAdaptive: number | null;
   readonly meanMergeEffect: number | null;
+  /** Soft predictions: calibration pooled over every valid pixel of every image; null without soft images. */
+  readonly calibration: CalibrationSummary | null;
 }
 
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -34,6 +37,8 @@ export class DatasetAccumulator {
   private images = 0;
   /** Per-image losses by name, summed in name order at the end so any arrival order gives identical means. */
   private readonly losses: { name: string; ce: number; adaptive: number; mergeEffect: number }[] = [];
+  /** Made by the first soft image's calibration sums. */
+  private calibration: CalibrationTable | undefined;
 
   constructor(readonly numClasses: number) {
     this.confusion = emptyConfusion(numClasses);
@@ -51,6 +56,7 @@ export class DatasetAccumulator {
       this.addDense(record);
     }
     addBoundaryCounts(this.boundary, record.boundary);
+    if (record.calibration) (this.calibration ??= new CalibrationTable(this.numClasses)).addCounts(record.calibration);
     this.images++;
     if (record.miou !== null) this.imageMious.push({ name: record.name, miou: record.miou });
     if (record.ce !== null && record.adaptive !== null && record.mergeEffect !== null) {
@@ -96,6 +102,7 @@ export class DatasetAccumulator {
       meanCe: mean('ce'),
       meanAdaptive: mean('adaptive'),
       meanMergeEffect: mean('mergeEffect'),
+      calibration: this.calibration?.summary() ?? null,
     };
   }
 }

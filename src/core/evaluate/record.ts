@@ -84,10 +84,10 @@ export function fromWireRecord(wire: WireRecord): ImageRecord {
 }
 
 /** A record without its pooled counts: what lists, tables and exports keep once the dataset has them. */
-export type ImageRow = Omit<ImageRecord, 'confusion' | 'boundary'>;
+export type ImageRow = Omit<ImageRecord, 'confusion' | 'boundary' | 'calibration'>;
 
 export function withoutConfusion(record: ImageRecord): ImageRow {
-  const { confusion: _confusion, boundary: _boundary, ...row } = record;
+  const { confusion: _confusion, boundary: _boundary, calibration: _calibration, ...row } = record;
   return row;
 }
 

@@ -2,6 +2,8 @@ import type { DatasetSummary } from '../evaluate/datasetSummary';
 import type { ImageRow } from '../evaluate/record';
 import type { SkippedFile } from '../io/pairing';
 import type { HotSpot } from '../types';
+import type { CalibrationSummary } from '../metrics/calibration';
+import type { IssueRegion } from '../metrics/issueRegions';
 import { lossVariant, lossVariantName, type MetricOptions, type Pooling } from '../options';
 
 /** The CLI's --json document (and the extension's JSON export). */
@@ -24,6 +26,12 @@ export interface JsonReport {
     largestHotSpot: HotSpot | null;
     boundaryMiou: number | null;
     perClassBoundaryIoU: readonly (number | null)[];
+    /** Soft predictions only (absent for hard ones and in reports of older versions): see metrics/softQuality.ts. */
+    labelQuality?: number | null;
+    labelIssuePixels?: number;
+    labelIssueRegions?: readonly IssueRegion[];
+    lowConfidenceShare?: number | null;
+    ece?: number | null;
     warnings?: readonly string[];
   }[];
   readonly dataset: {
@@ -39,6 +47,8 @@ export interface JsonReport {
     meanCe: number | null;
     meanAdaptive: number | null;
     meanMergeEffect: number | null;
+    /** Soft predictions: pooled calibration (15 bins); null without soft images. */
+    calibration?: CalibrationSummary | null;
     /** The dataset preset used (`voc`, `cityscapes`, `ade20k`, a JSON file's name), null when none. */
     preset?: string | null;
     /** The id space of the predictions, decided once for the folder. */
@@ -71,6 +81,18 @@ export function describeLoss(metric: MetricOptions): LossDescription {
   return { variant: lossVariantName(metric), ...lossVariant(metric), scales: metric.scales };
 }
 
+/** The soft-only figures of an image, when its prediction was soft. */
+function softFigures(r: ImageRow): Partial<JsonReport['images'][number]> {
+  if (r.labelIssuePixels === undefined) return {};
+  return {
+    labelQuality: r.labelQuality ?? null,
+    labelIssuePixels: r.labelIssuePixels,
+    labelIssueRegions: r.labelIssueRegions ?? [],
+    lowConfidenceShare: r.lowConfidenceShare ?? null,
+    ece: r.ece ?? null,
+  };
+}
+
 export function buildJsonReport(
   backend: string,
   metric: MetricOptions,
@@ -96,6 +118,7 @@ export function buildJsonReport(
       largestHotSpot: r.largestHotSpot ?? null,
       boundaryMiou: r.boundaryMiou,
       perClassBoundaryIoU: r.perClassBoundaryIoU,
+      ...softFigures(r),
       ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     })),
     dataset: info
