@@ -1,11 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { loadColorTable, type ColorTable } from '../core/io/colorTable';
 import type { SkippedFile } from '../core/io/pairing';
-import { prepareDataset } from '../core/datasets/prepareDataset';
-import type { EngineOptions } from '../core/io/readFiles';
 import { errorText } from '../core/errors';
-import { lossVariantName, validateMetricOptions, type MetricOptions } from '../core/options';
+import { lossVariantName, type MetricOptions } from '../core/options';
 import { computeLabel } from '../core/evaluate/computeLabel';
 import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
@@ -14,6 +11,7 @@ import { recordsToCsv } from '../core/report/csv';
 import { compareReports, compareToCsv } from '../core/report/compare';
 import { buildJsonReport, type DatasetInfo, type JsonReport } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
+import { labelIssueLines, softIssueSources, toJsonLines } from '../core/report/labelIssues';
 import { shardFromEnvironment } from '../core/report/shardEnvironment';
 import { resultsHeader, ResultsWriter, type ResultsHeader } from '../core/report/resultsFile';
 import {
@@ -37,6 +35,8 @@ import {
 } from './args';
 import { runSlurm } from './slurm';
 import { formatCompareTable, formatTable } from './table';
+import { prepareFolder } from './prepareFolder';
+import { runAgree } from './agree';
 import { packageVersion } from './version';
 
 /** A failure that ends the command with a one-line reason. */
@@ -56,6 +56,8 @@ async function writeReport(
   const scales = metric.scales;
   const ranked = [...rows].sort(hardestFirst('adaptive'));
   const dataset = accumulator.summary();
+  if (output.labelIssues)
+    await writeFile(output.labelIssues, toJsonLines(labelIssueLines(softIssueSources(ranked), 'soft')));
   if (output.csv)
     await writeFile(
       output.csv,
@@ -119,32 +121,8 @@ async function evaluateFolder(
   outPath?: string,
   sharded = false,
 ): Promise<FolderRun> {
-  let colorTable: ColorTable | undefined;
-  if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
-  const prepared = await prepareDataset(predictionsDir, command.labelsDir, command.dataset, {
-    read: command.read,
-    ...(colorTable ? { colorTable } : {}),
-  });
-  const { preset, pairing } = prepared;
-  // The dataset sets the class count and void; an explicit --classes / --ignore still wins.
-  const metric = validateMetricOptions({
-    ...command.metric,
-    ...(preset && !command.explicit.classes ? { numClasses: preset.classNames.length } : {}),
-    ...(preset && !command.explicit.ignore ? { ignoreIndex: preset.ignoreIndex } : {}),
-  });
-  const options: EngineOptions = {
-    metric,
-    read: command.read,
-    colorTable: colorTable ?? preset?.colorTable,
-    compute: command.compute,
-    ...(prepared.ids ? { ids: prepared.ids } : {}),
-  };
-  const info: DatasetInfo = {
-    preset: preset?.name ?? null,
-    predictionIds: prepared.predictionIds,
-    detection: prepared.description,
-    ignored: pairing.ignored,
-  };
+  const { prepared, metric, options, info } = await prepareFolder(predictionsDir, command);
+  const { pairing } = prepared;
   const backend = await computeLabel(command.compute);
   const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;
   const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
@@ -301,7 +279,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     else if (command.command === 'eval') await runEval(command);
     else if (command.command === 'compare') await runCompare(command);
     else if (command.command === 'merge') await runMerge(command);
-    else await runSlurm(command);
+    else if (command.command === 'agree') {
+      const report = await runAgree(command);
+      if (report.images.length === 0)
+        throw new CommandFailure(`no image could be judged (${report.skipped.length} skipped)`);
+    } else await runSlurm(command);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -20,7 +20,7 @@ export interface OptionRange {
 }
 
 /** The subcommands of `seglens`. */
-export type CliCommand = 'eval' | 'compare' | 'merge' | 'slurm';
+export type CliCommand = 'eval' | 'compare' | 'merge' | 'slurm' | 'agree';
 
 /**
  * What an option belongs to. `metric`, `read` and `engine` options change a result: reports record
@@ -66,7 +66,7 @@ export interface OptionSpec {
   readonly setting?: SettingSpec;
 }
 
-const EVALUATING: readonly CliCommand[] = ['eval', 'compare', 'slurm'];
+const EVALUATING: readonly CliCommand[] = ['eval', 'compare', 'slurm', 'agree'];
 
 /**
  * Every option, in the order the help lists them. Keys are the setting names where there is a setting
@@ -500,7 +500,7 @@ export const OPTION_TABLE = [
     group: 'output',
     flag: 'top',
     placeholder: 'N',
-    commands: ['eval', 'compare', 'merge'],
+    commands: ['eval', 'compare', 'merge', 'agree'],
     default: 10,
     range: { min: 0 },
     description: 'rows in the hardest-images table',
@@ -510,7 +510,7 @@ export const OPTION_TABLE = [
     kind: 'boolean',
     group: 'output',
     flag: 'json',
-    commands: ['eval', 'compare', 'merge'],
+    commands: ['eval', 'compare', 'merge', 'agree'],
     default: false,
     description: 'print one JSON object instead of the table',
   },
@@ -520,9 +520,31 @@ export const OPTION_TABLE = [
     group: 'output',
     flag: 'csv',
     placeholder: 'FILE',
-    commands: ['eval', 'compare', 'merge'],
+    commands: ['eval', 'compare', 'merge', 'agree'],
     default: null,
     description: 'also write one CSV row per image',
+  },
+  {
+    key: 'labelIssues',
+    kind: 'string',
+    group: 'output',
+    flag: 'label-issues',
+    placeholder: 'FILE',
+    commands: ['eval', 'merge', 'agree'],
+    default: null,
+    description: 'also write the label-issue regions as JSON lines, one region a line (docs/label-quality.md)',
+  },
+  {
+    key: 'minAgree',
+    kind: 'integer',
+    group: 'metric',
+    flag: 'min-agree',
+    placeholder: 'K',
+    commands: ['agree'],
+    default: null,
+    range: { min: 1, max: 255 },
+    description: 'models that must predict the same other class for a likely label error',
+    cliDefault: 'two thirds of the models, rounded up',
   },
 ] as const satisfies readonly OptionSpec[];
 
