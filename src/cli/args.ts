@@ -12,6 +12,7 @@ import {
   type OptionSpec,
 } from '../core/optionTable';
 import type { DeltaKey } from '../core/report/compare';
+import type { RankingKey } from '../core/report/ranking';
 import { COMMAND_NAMES, commandHelp, flagChoices, HELP_FLAG, mainHelp } from './help';
 import { nearest } from './suggest';
 
@@ -87,6 +88,8 @@ export interface OutputOptions {
   readonly top: number;
   /** --label-issues: where to write the label-issue regions as JSON lines. */
   readonly labelIssues?: string;
+  /** eval and merge --sort: the order of images (hardest first); absent: the adaptive loss. */
+  readonly rankBy?: RankingKey;
 }
 
 export interface AgreeCommand extends Omit<EvalCommand, 'command' | 'predictionsDir' | 'shard' | 'shards' | 'out'> {
@@ -208,6 +211,7 @@ export function parseCommandLine(argv: readonly string[], version = 'unknown'): 
     csv: given.csv ?? undefined,
     top: given.top ?? optionDefault('top'),
     ...(given.labelIssues != null ? { labelIssues: given.labelIssues } : {}),
+    ...(command !== 'compare' && given.sort != null ? { rankBy: given.sort as RankingKey } : {}),
   };
   if (command === 'merge') {
     if (positionals.length === 0)

@@ -104,10 +104,12 @@ function optionLine(name: string, text: string): string {
 }
 
 function optionHelp(spec: OptionSpec, command: CliCommand): string {
-  const description = spec.commandHelp?.[command] ?? spec.description;
+  const own = spec.commandHelp?.[command];
+  const description = own ?? spec.description;
   const choices = flagChoices(spec);
   const listed = choices !== undefined && !description.startsWith(choices[0] ?? '');
-  const defaultText = shownDefault(spec);
+  // A command's own help of a flag says its own default where that differs.
+  const defaultText = own !== undefined && /\(default/.test(own) ? undefined : shownDefault(spec);
   const text =
     (listed ? `${choices.join(' | ')}: ` : '') + description + (defaultText ? ` (default: ${defaultText})` : '');
   return optionLine(`--${spec.flag}${spec.placeholder ? ` ${spec.placeholder}` : ''}`, text);

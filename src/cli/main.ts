@@ -54,7 +54,8 @@ async function writeReport(
   scope?: string,
 ): Promise<void> {
   const scales = metric.scales;
-  const ranked = [...rows].sort(hardestFirst('adaptive'));
+  const rankBy = output.rankBy ?? 'adaptive';
+  const ranked = [...rows].sort(hardestFirst(rankBy));
   const dataset = accumulator.summary();
   if (output.labelIssues)
     await writeFile(output.labelIssues, toJsonLines(labelIssueLines(softIssueSources(ranked), 'soft')));
@@ -79,6 +80,7 @@ async function writeReport(
             `${backend}, loss ${lossVariantName(metric)}`,
             seconds,
             info,
+            rankBy,
           ),
   );
   if (rows.length === 0) throw new CommandFailure(`no image could be evaluated (${skipped.length} skipped)`);

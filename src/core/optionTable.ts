@@ -489,10 +489,14 @@ export const OPTION_TABLE = [
     group: 'output',
     flag: 'sort',
     placeholder: 'METRIC',
-    commands: ['compare'],
+    commands: ['compare', 'eval', 'merge'],
     default: 'miou',
-    // Its values are the compared metrics (report/compare.ts DELTA_KEYS), checked by the CLI.
+    // Its values are the per-image metrics (report/compare.ts DELTA_KEYS, the same set as the ranking's), checked by the CLI.
     description: 'regression order',
+    commandHelp: {
+      eval: 'image order, hardest first (default: adaptive; labelQuality: the lowest label quality first)',
+      merge: 'image order, hardest first (default: adaptive; labelQuality: the lowest label quality first)',
+    },
   },
   {
     key: 'top',

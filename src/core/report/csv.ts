@@ -1,6 +1,6 @@
 import type { ImageRow } from '../evaluate/record';
 import type { HotSpot } from '../types';
-import { IMAGE_METRICS, metricValue, type MetricDefinition } from '../metrics/metricTable';
+import { IMAGE_METRICS, isOptionalMetric, metricValue, type MetricDefinition } from '../metrics/metricTable';
 
 /** One CSV cell: empty for null, quoted when it holds a comma, quote or line break. */
 export const csvCell = (value: string | number | null): string => {
@@ -58,14 +58,19 @@ function metricCells(
 
 /**
  * One row per image: the file columns, then every metric of the metric table in its order (per-scale
- * losses and per-class figures get a column each), then the largest hot spot. `classColumns` names the
+ * losses and per-class figures get a column each), then the largest hot spot, then the metrics only
+ * some predictions have (soft ones) when some image has them: a hard run's CSV is as it always was. `classColumns` names the
  * per-class columns (`iou_<name>`), one per class: class ids for the CLI, display names in the extension.
  */
+const ALWAYS = IMAGE_METRICS.filter((metric) => !isOptionalMetric(metric));
+const SOMETIMES = IMAGE_METRICS.filter(isOptionalMetric);
+
 export function recordsToCsv(
   records: readonly ImageRow[],
   scales: readonly number[],
   classColumns: readonly string[],
 ): string {
+  const sometimes = SOMETIMES.filter((metric) => records.some((r) => r[metric.key] !== undefined));
   const header = [
     'name',
     'prediction',
@@ -73,8 +78,9 @@ export function recordsToCsv(
     'width',
     'height',
     'valid_pixels',
-    ...IMAGE_METRICS.flatMap((metric) => metricColumns(metric, scales, classColumns)),
+    ...ALWAYS.flatMap((metric) => metricColumns(metric, scales, classColumns)),
     ...HOT_SPOT_COLUMNS,
+    ...sometimes.flatMap((metric) => metricColumns(metric, scales, classColumns)),
   ];
   const rows = records.map((r) => [
     r.name,
@@ -83,8 +89,9 @@ export function recordsToCsv(
     r.width,
     r.height,
     r.validPixels,
-    ...IMAGE_METRICS.flatMap((metric) => metricCells(r, metric, scales, classColumns)),
+    ...ALWAYS.flatMap((metric) => metricCells(r, metric, scales, classColumns)),
     ...hotSpotCells(r.largestHotSpot ?? null, classColumns),
+    ...sometimes.flatMap((metric) => metricCells(r, metric, scales, classColumns)),
   ]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
