@@ -541,7 +541,8 @@ export const OPTION_TABLE = [
   {
     key: 'minAgree',
     kind: 'integer',
-    group: 'metric',
+    // Not 'metric': it changes agree's list, never an evaluation's figures (so no run hash holds it).
+    group: 'output',
     flag: 'min-agree',
     placeholder: 'K',
     commands: ['agree'],
