@@ -124,7 +124,7 @@ async function evaluateFolder(
   sharded = false,
 ): Promise<FolderRun> {
   const { prepared, metric, options, info } = await prepareFolder(predictionsDir, command);
-  const { pairing } = prepared;
+  const { pairing, preset } = prepared;
   const backend = await computeLabel(command.compute);
   const pairs = shard ? inShard(pairing.pairs, shard) : pairing.pairs;
   const skipped: SkippedFile[] = shard ? inShard(pairing.unpaired, shard) : [...pairing.unpaired];
