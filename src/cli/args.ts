@@ -12,6 +12,7 @@ import {
   type OptionSpec,
 } from '../core/optionTable';
 import type { DeltaKey } from '../core/report/compare';
+import type { RankingKey } from '../core/report/ranking';
 import { COMMAND_NAMES, commandHelp, flagChoices, HELP_FLAG, mainHelp } from './help';
 import { nearest } from './suggest';
 
@@ -85,14 +86,26 @@ export interface OutputOptions {
   readonly json: boolean;
   readonly csv?: string;
   readonly top: number;
+  /** --label-issues: where to write the label-issue regions as JSON lines. */
+  readonly labelIssues?: string;
+  /** eval and merge --sort: the order of images (hardest first); absent: the adaptive loss. */
+  readonly rankBy?: RankingKey;
 }
 
-export type Command = EvalCommand | MergeCommand | SlurmCommand | CompareCommand;
+export interface AgreeCommand extends Omit<EvalCommand, 'command' | 'predictionsDir' | 'shard' | 'shards' | 'out'> {
+  readonly command: 'agree';
+  readonly predictionDirs: readonly string[];
+  /** --min-agree; absent: two thirds of the models, rounded up. */
+  readonly minAgree?: number;
+}
+
+export type Command = EvalCommand | MergeCommand | SlurmCommand | CompareCommand | AgreeCommand;
 
 /** A command as parsed, before its label folder is settled (undefined: no --labels given). */
 type Draft<T> = Omit<T, 'labelsDir'> & { readonly labelsDir: string | undefined };
 type SlurmDraft = Omit<SlurmCommand, 'eval'> & { readonly eval: Draft<EvalCommand> };
-export type ParsedCommand = Draft<EvalCommand> | MergeCommand | SlurmDraft | Draft<CompareCommand> | HelpCommand;
+export type ParsedCommand =
+  Draft<EvalCommand> | MergeCommand | SlurmDraft | Draft<CompareCommand> | Draft<AgreeCommand> | HelpCommand;
 
 /** The flags a command takes, from the option table. */
 function flagsOf(command: CliCommand): OptionSpec[] {
@@ -197,6 +210,8 @@ export function parseCommandLine(argv: readonly string[], version = 'unknown'): 
     json: given.json ?? false,
     csv: given.csv ?? undefined,
     top: given.top ?? optionDefault('top'),
+    ...(given.labelIssues != null ? { labelIssues: given.labelIssues } : {}),
+    ...(command !== 'compare' && given.sort != null ? { rankBy: given.sort as RankingKey } : {}),
   };
   if (command === 'merge') {
     if (positionals.length === 0)
@@ -205,6 +220,7 @@ export function parseCommandLine(argv: readonly string[], version = 'unknown'): 
   }
   if (command === 'slurm') return slurmCommand(words, given, positionals, output);
   if (command === 'compare') return compareCommand(given, positionals, output);
+  if (command === 'agree') return agreeCommand(given, positionals, output);
   if (given.shard != null && given.out == null) throw new UsageError('--shard needs --out', command);
   return evalCommand(given, positionals, output);
 }
@@ -236,8 +252,13 @@ function slurmCommand(words: Words, given: GivenOptions, positionals: string[], 
   };
 }
 
-function compareCommand(given: GivenOptions, positionals: string[], output: OutputOptions): Draft<CompareCommand> {
-  if (positionals.length !== 2) throw new UsageError('compare needs exactly two prediction folders', 'compare');
+/** The options of eval that compare and agree share: all but the folder, the shards and --out. */
+function sharedOptions(
+  given: GivenOptions,
+  positionals: string[],
+  output: OutputOptions,
+  name: 'compare' | 'agree',
+): Omit<Draft<EvalCommand>, 'command' | 'predictionsDir' | 'shard' | 'shards' | 'out'> {
   const {
     command: _command,
     predictionsDir: _dir,
@@ -245,7 +266,29 @@ function compareCommand(given: GivenOptions, positionals: string[], output: Outp
     shards: _shards,
     out: _out,
     ...shared
-  } = evalCommand(given, positionals.slice(0, 1), output, 'compare');
+  } = evalCommand(given, positionals.slice(0, 1), output, name);
+  return shared;
+}
+
+function agreeCommand(given: GivenOptions, positionals: string[], output: OutputOptions): Draft<AgreeCommand> {
+  if (positionals.length < 2) throw new UsageError('agree needs at least two prediction folders', 'agree');
+  const minAgree = given.minAgree ?? undefined;
+  if (minAgree !== undefined && minAgree > positionals.length)
+    throw new UsageError(
+      `--min-agree wants a number of models from 1 to ${positionals.length}, got ${minAgree}`,
+      'agree',
+    );
+  return {
+    ...sharedOptions(given, positionals, output, 'agree'),
+    command: 'agree',
+    predictionDirs: positionals,
+    ...(minAgree !== undefined ? { minAgree } : {}),
+  };
+}
+
+function compareCommand(given: GivenOptions, positionals: string[], output: OutputOptions): Draft<CompareCommand> {
+  if (positionals.length !== 2) throw new UsageError('compare needs exactly two prediction folders', 'compare');
+  const shared = sharedOptions(given, positionals, output, 'compare');
   return {
     ...shared,
     command: 'compare',
@@ -259,7 +302,7 @@ function evalCommand(
   given: GivenOptions,
   positionals: string[],
   output: OutputOptions,
-  name: 'eval' | 'compare' | 'slurm' = 'eval',
+  name: 'eval' | 'compare' | 'slurm' | 'agree' = 'eval',
 ): Draft<EvalCommand> {
   if (positionals.length !== 1) throw new UsageError(`${name} needs exactly one prediction folder`, name);
   const metric: MetricOptions = metricOptionsFrom(given);
@@ -321,6 +364,8 @@ export async function readCommandLine(
       return { ...command, labelsDir: await labelsFor(command.predictionsDir, command.labelsDir, 'eval', note) };
     case 'compare':
       return { ...command, labelsDir: await labelsFor(command.predictionsA, command.labelsDir, 'compare', note) };
+    case 'agree':
+      return { ...command, labelsDir: await labelsFor(command.predictionDirs[0]!, command.labelsDir, 'agree', note) };
     case 'slurm': {
       const { eval: draft } = command;
       const labelsDir = await labelsFor(draft.predictionsDir, draft.labelsDir, 'slurm', note);

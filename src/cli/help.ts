@@ -29,6 +29,14 @@ export const COMMANDS: Readonly<
       'Adds up the parts of a sharded run: DIR must hold parts 0..N-1 of one run. --out writes the merged ' +
       'records as one JSON lines file (what VS Code\'s "SegLens: Open Results…" reads).',
   },
+  agree: {
+    summary: 'find likely label errors where several models agree on another class',
+    usage: ['seglens agree PRED_1 PRED_2 ... [--labels LABEL_DIR] [--min-agree K] [options]'],
+    about:
+      'Reads the hard predictions of N >= 2 models for the same labels. A valid pixel labelled y is a likely ' +
+      'label error when at least K models predict the same class c != y. Lists the images with most first ' +
+      '(see docs/label-quality.md).',
+  },
   slurm: {
     summary: 'write (and submit) a SLURM job array that evaluates in shards',
     usage: [
@@ -96,10 +104,12 @@ function optionLine(name: string, text: string): string {
 }
 
 function optionHelp(spec: OptionSpec, command: CliCommand): string {
-  const description = spec.commandHelp?.[command] ?? spec.description;
+  const own = spec.commandHelp?.[command];
+  const description = own ?? spec.description;
   const choices = flagChoices(spec);
   const listed = choices !== undefined && !description.startsWith(choices[0] ?? '');
-  const defaultText = shownDefault(spec);
+  // A command's own help of a flag says its own default where that differs.
+  const defaultText = own !== undefined && /\(default/.test(own) ? undefined : shownDefault(spec);
   const text =
     (listed ? `${choices.join(' | ')}: ` : '') + description + (defaultText ? ` (default: ${defaultText})` : '');
   return optionLine(`--${spec.flag}${spec.placeholder ? ` ${spec.placeholder}` : ''}`, text);

@@ -1,17 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { loadColorTable, type ColorTable } from '../core/io/colorTable';
 import type { SkippedFile } from '../core/io/pairing';
-import { prepareDataset, type PreparedDataset } from '../core/datasets/prepareDataset';
-import type { EngineOptions } from '../core/io/readFiles';
 import { errorText } from '../core/errors';
-import { DEFAULT_READ_OPTIONS, validateMetricOptions, type MetricOptions } from '../core/options';
+import { DEFAULT_READ_OPTIONS } from '../core/options';
 import { computeLabel } from '../core/evaluate/computeLabel';
 import { DatasetAccumulator } from '../core/evaluate/datasetSummary';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../core/evaluate/record';
 import { compareReports, compareToCsv } from '../core/report/compare';
-import { buildJsonReport, type DatasetInfo, type JsonReport } from '../core/report/jsonReport';
+import { buildJsonReport, type JsonReport } from '../core/report/jsonReport';
 import { hardestFirst } from '../core/report/ranking';
 import { shardFromEnvironment } from '../core/report/shardEnvironment';
 import { resultsHeader, ResultsWriter } from '../core/report/resultsFile';
@@ -39,6 +36,8 @@ import {
 import { writeReport, type ReportContext } from './report';
 import { runSlurm } from './slurm';
 import { formatCompareTable } from './table';
+import { prepareFolder, type PreparedFolder } from './prepareFolder';
+import { runAgree } from './agree';
 import { packageVersion } from './version';
 
 /** A failure that ends the command with a one-line reason. */
@@ -73,48 +72,17 @@ function classNamesOf(numClasses: number, ...sources: (readonly string[] | undef
   return Array.from({ length: numClasses }, (_, id) => source?.[id] ?? `class ${id}`);
 }
 
-/** One prediction folder paired with its labels, its dataset settled and its options built. */
-interface PreparedFolder {
+/** One prediction folder paired with its labels, its dataset settled, its options built, its backend known. */
+interface ReadyFolder extends PreparedFolder {
   readonly predictionsDir: string;
   readonly labelsDir: string;
-  readonly prepared: PreparedDataset;
-  readonly options: EngineOptions;
-  readonly metric: MetricOptions;
-  readonly info: DatasetInfo;
   readonly backend: string;
 }
 
-async function prepareFolder(predictionsDir: string, command: EvalCommand | CompareCommand): Promise<PreparedFolder> {
-  let colorTable: ColorTable | undefined;
-  if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
-  const prepared = await prepareDataset(predictionsDir, command.labelsDir, command.dataset, {
-    read: command.read,
-    ...(colorTable ? { colorTable } : {}),
-  });
-  const { preset, pairing } = prepared;
-  // The dataset sets the class count and void; an explicit --classes / --ignore still wins.
-  const metric = validateMetricOptions({
-    ...command.metric,
-    ...(preset && !command.explicit.classes ? { numClasses: preset.classNames.length } : {}),
-    ...(preset && !command.explicit.ignore ? { ignoreIndex: preset.ignoreIndex } : {}),
-  });
-  const options: EngineOptions = {
-    metric,
-    read: command.read,
-    colorTable: colorTable ?? preset?.colorTable,
-    compute: command.compute,
-    ...(prepared.ids ? { ids: prepared.ids } : {}),
-    ...(preset?.name === 'cityscapes' ? { cityscapesInstances: true } : {}),
-  };
-  const info: DatasetInfo = {
-    preset: preset?.name ?? null,
-    predictionIds: prepared.predictionIds,
-    detection: prepared.description,
-    ignored: pairing.ignored,
-    ...(preset ? { classNames: preset.classNames } : {}),
-  };
+async function readyFolder(predictionsDir: string, command: EvalCommand | CompareCommand): Promise<ReadyFolder> {
+  const folder = await prepareFolder(predictionsDir, command);
   const backend = await computeLabel(command.compute);
-  return { predictionsDir, labelsDir: command.labelsDir, prepared, options, metric, info, backend };
+  return { ...folder, predictionsDir, labelsDir: command.labelsDir, backend };
 }
 
 /** Where a folder's outcomes go as they finish. */
@@ -153,7 +121,7 @@ async function interruptible(
  * Returns the text report's scope line for a shard ("shard 2/3: 4 of 12 pairs").
  */
 async function evaluateFolder(
-  folder: PreparedFolder,
+  folder: ReadyFolder,
   command: EvalCommand | CompareCommand,
   sink: OutcomeSink,
   shard?: { readonly spec: ShardSpec; readonly out?: string; readonly sharded: boolean },
@@ -208,10 +176,11 @@ async function evaluateFolder(
 async function runEval(command: EvalCommand): Promise<void> {
   const started = performance.now();
   const spec = resolveShard(command);
-  const folder = await prepareFolder(command.predictionsDir, command);
+  const folder = await readyFolder(command.predictionsDir, command);
   const report = new StreamingReport(folder.metric.numClasses, {
     top: command.output.top,
-    ranked: command.output.json || command.output.csv !== undefined,
+    ranked: command.output.json || command.output.csv !== undefined || command.output.labelIssues !== undefined,
+    ...(command.output.rankBy !== undefined ? { rankBy: command.output.rankBy } : {}),
     sort: sortOptions(),
   });
   let scope: string | undefined;
@@ -246,7 +215,7 @@ async function finishReport(output: OutputOptions, report: StreamingReport, cont
 
 /** A folder evaluated for compare: every row in memory (compare matches images of A and B by name). */
 async function compareSide(predictionsDir: string, command: CompareCommand): Promise<JsonReport> {
-  const folder = await prepareFolder(predictionsDir, command);
+  const folder = await readyFolder(predictionsDir, command);
   const accumulator = new DatasetAccumulator(folder.metric.numClasses);
   const rows: ImageRow[] = [];
   const skipped: SkippedFile[] = [];
@@ -303,7 +272,8 @@ async function runMerge(command: MergeCommand): Promise<void> {
       : undefined;
   const report = new StreamingReport(header.metric.numClasses, {
     top: command.output.top,
-    ranked: command.output.json || command.output.csv !== undefined,
+    ranked: command.output.json || command.output.csv !== undefined || command.output.labelIssues !== undefined,
+    ...(command.output.rankBy !== undefined ? { rankBy: command.output.rankBy } : {}),
     sort: sortOptions(),
   });
   try {
@@ -344,7 +314,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     else if (command.command === 'eval') await runEval(command);
     else if (command.command === 'compare') await runCompare(command);
     else if (command.command === 'merge') await runMerge(command);
-    else await runSlurm(command);
+    else if (command.command === 'agree') {
+      const report = await runAgree(command);
+      if (report.images.length === 0)
+        throw new CommandFailure(`no image could be judged (${report.skipped.length} skipped)`);
+    } else await runSlurm(command);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

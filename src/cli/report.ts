@@ -10,6 +10,7 @@ import {
   type ReportOptions,
   type DatasetInfo,
 } from '../core/report/jsonReport';
+import { labelIssueLines, softIssueSources, toJsonLines } from '../core/report/labelIssues';
 import type { StreamingReport } from '../core/report/streamingReport';
 import type { OutputOptions } from './args';
 import { formatTable } from './table';
@@ -47,24 +48,31 @@ export async function writeReport(
   const dataset = report.summary();
   const classColumns = classColumnNames(metric.numClasses, info?.classNames);
   const csv = output.csv !== undefined ? AtomicFile.open(output.csv) : undefined;
+  const issues = output.labelIssues !== undefined ? AtomicFile.open(output.labelIssues) : undefined;
   const json = output.json
     ? jsonReportFrame(buildJsonReport(backend, engine, [], dataset, report.skipped, info))
     : undefined;
   try {
-    if (csv !== undefined || json !== undefined) {
-      await csv?.write(`${optionsComment(optionsRecord(engine))}\n${csvHeaderLine(metric.scales, classColumns)}`);
+    if (csv !== undefined || json !== undefined || issues !== undefined) {
+      await csv?.write(
+        `${optionsComment(optionsRecord(engine))}\n${csvHeaderLine(metric.scales, classColumns, report.soft)}`,
+      );
       if (json !== undefined) await send(process.stdout, json.prefix);
       let first = true;
       for await (const row of report.ranked()) {
-        await csv?.write(csvRowLine(row, metric.scales, classColumns));
+        await csv?.write(csvRowLine(row, metric.scales, classColumns, report.soft));
+        if (issues !== undefined && row.labelIssueRegions !== undefined && row.labelIssueRegions.length > 0)
+          await issues.write(toJsonLines(labelIssueLines(softIssueSources([row]), 'soft')));
         if (json !== undefined) await send(process.stdout, `${first ? '' : ','}${JSON.stringify(jsonImage(row))}`);
         first = false;
       }
       await csv?.commit();
+      await issues?.commit();
       if (json !== undefined) await send(process.stdout, `${json.suffix}\n`);
     }
   } catch (error) {
     await csv?.discard();
+    await issues?.discard();
     throw error;
   } finally {
     await report.dispose();
@@ -80,6 +88,7 @@ export async function writeReport(
           `${backend}, loss ${lossVariantName(metric)}`,
           context.seconds,
           info,
+          report.rankBy,
         ),
     );
 }

@@ -5,8 +5,8 @@ import { DELTA_KEYS, perClassDeltas, type CompareReport, type DeltaKey } from '.
 import { formatFixed as fixed, formatSigned as signed } from '../core/report/format';
 import { classColumnNames, type DatasetInfo, type JsonReport } from '../core/report/jsonReport';
 import type { CityscapesSummary } from '../core/metrics/cityscapesScores';
-import { metricDefinition, metricValue } from '../core/metrics/metricTable';
-import { RANKING_KEYS } from '../core/report/ranking';
+import { hardestFirstWords, isOptionalMetric, metricDefinition, metricValue } from '../core/metrics/metricTable';
+import { RANKING_KEYS, type RankingKey } from '../core/report/ranking';
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
@@ -20,13 +20,20 @@ export function formatTable(
   backend: string,
   seconds: number,
   info?: DatasetInfo,
+  rankBy: RankingKey = 'adaptive',
 ): string {
-  const header = ['image', ...RANKING_KEYS.map((key) => metricDefinition(key).short)];
-  const body = rows.map((r) => [r.name, ...RANKING_KEYS.map((key) => fixed(metricValue(r, key)))]);
+  // Metrics only some predictions have (soft ones) get a column when some image has them.
+  const keys = RANKING_KEYS.filter(
+    (key) => !isOptionalMetric(metricDefinition(key)) || rows.some((r) => metricValue(r, key) !== null),
+  );
+  const header = ['image', ...keys.map((key) => metricDefinition(key).short)];
+  const cell = (key: RankingKey, value: number | null): string =>
+    metricDefinition(key).format === 'count' ? fixed(value, 0) : fixed(value);
+  const body = rows.map((r) => [r.name, ...keys.map((key) => cell(key, metricValue(r, key)))]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const lines = [
     ...(info ? [info.detection] : []),
-    `Hardest ${rows.length} of ${dataset.images} images by adaptive loss:`,
+    `Hardest ${rows.length} of ${dataset.images} images by ${metricDefinition(rankBy).label.toLowerCase()} (${hardestFirstWords(rankBy)}):`,
     pad(header, widths),
     ...body.map((row) => pad(row, widths)),
     '',

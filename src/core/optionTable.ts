@@ -20,7 +20,7 @@ export interface OptionRange {
 }
 
 /** The subcommands of `seglens`. */
-export type CliCommand = 'eval' | 'compare' | 'merge' | 'slurm';
+export type CliCommand = 'eval' | 'compare' | 'merge' | 'slurm' | 'agree';
 
 /**
  * What an option belongs to. `metric`, `read` and `engine` options change a result: reports record
@@ -66,7 +66,7 @@ export interface OptionSpec {
   readonly setting?: SettingSpec;
 }
 
-const EVALUATING: readonly CliCommand[] = ['eval', 'compare', 'slurm'];
+const EVALUATING: readonly CliCommand[] = ['eval', 'compare', 'slurm', 'agree'];
 
 /**
  * Every option, in the order the help lists them. Keys are the setting names where there is a setting
@@ -302,6 +302,21 @@ export const OPTION_TABLE = [
     },
   },
   {
+    key: 'labelIssueThreshold',
+    kind: 'number',
+    group: 'metric',
+    flag: 'label-issue-threshold',
+    placeholder: 'T',
+    commands: EVALUATING,
+    default: 0.1,
+    range: { min: 0, max: 1 },
+    description: "soft predictions: a valid pixel is a label issue when P(label) is below T (cleanlab's default 0.1)",
+    setting: {
+      markdownDescription:
+        "Soft predictions: a valid pixel is a possible label error when the model gives its label a probability below this (cleanlab's `issues_from_scores` default, 0.1). See docs/label-quality.md.",
+    },
+  },
+  {
     key: 'softValues',
     kind: 'string',
     group: 'read',
@@ -479,10 +494,14 @@ export const OPTION_TABLE = [
     group: 'output',
     flag: 'sort',
     placeholder: 'METRIC',
-    commands: ['compare'],
+    commands: ['compare', 'eval', 'merge'],
     default: 'miou',
-    // Its values are the compared metrics (report/compare.ts DELTA_KEYS), checked by the CLI.
+    // Its values are the per-image metrics (report/compare.ts DELTA_KEYS, the same set as the ranking's), checked by the CLI.
     description: 'regression order',
+    commandHelp: {
+      eval: 'image order, hardest first (default: adaptive; labelQuality: the lowest label quality first)',
+      merge: 'image order, hardest first (default: adaptive; labelQuality: the lowest label quality first)',
+    },
   },
   {
     key: 'top',
@@ -490,7 +509,7 @@ export const OPTION_TABLE = [
     group: 'output',
     flag: 'top',
     placeholder: 'N',
-    commands: ['eval', 'compare', 'merge'],
+    commands: ['eval', 'compare', 'merge', 'agree'],
     default: 10,
     range: { min: 0 },
     description: 'rows in the hardest-images table',
@@ -500,7 +519,7 @@ export const OPTION_TABLE = [
     kind: 'boolean',
     group: 'output',
     flag: 'json',
-    commands: ['eval', 'compare', 'merge'],
+    commands: ['eval', 'compare', 'merge', 'agree'],
     default: false,
     description: 'print one JSON object instead of the table',
   },
@@ -510,9 +529,32 @@ export const OPTION_TABLE = [
     group: 'output',
     flag: 'csv',
     placeholder: 'FILE',
-    commands: ['eval', 'compare', 'merge'],
+    commands: ['eval', 'compare', 'merge', 'agree'],
     default: null,
     description: 'also write one CSV row per image',
+  },
+  {
+    key: 'labelIssues',
+    kind: 'string',
+    group: 'output',
+    flag: 'label-issues',
+    placeholder: 'FILE',
+    commands: ['eval', 'merge', 'agree'],
+    default: null,
+    description: 'also write the label-issue regions as JSON lines, one region a line (docs/label-quality.md)',
+  },
+  {
+    key: 'minAgree',
+    kind: 'integer',
+    // Not 'metric': it changes agree's list, never an evaluation's figures (so no run hash holds it).
+    group: 'output',
+    flag: 'min-agree',
+    placeholder: 'K',
+    commands: ['agree'],
+    default: null,
+    range: { min: 1, max: 255 },
+    description: 'models that must predict the same other class for a likely label error',
+    cliDefault: 'two thirds of the models, rounded up',
   },
 ] as const satisfies readonly OptionSpec[];
 

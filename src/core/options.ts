@@ -28,12 +28,15 @@ export interface MetricOptions {
   readonly minkowski?: number;
   /** Boundary IoU band width as a fraction of the image diagonal (default 0.02). */
   readonly boundaryRatio?: number;
+  /** Soft predictions: a valid pixel is a label issue when P(p, label) is below this (default 0.1, cleanlab's). */
+  readonly labelIssueThreshold?: number;
 }
 
 export type Pooling = OptionChoice<'pooling'>;
 export const POOLINGS: readonly Pooling[] = optionChoices('pooling');
 export const DEFAULT_POOLING_SIGMA = optionDefault('poolingSigma');
 export const DEFAULT_BOUNDARY_RATIO = optionDefault('boundaryRatio');
+export const DEFAULT_LABEL_ISSUE_THRESHOLD = optionDefault('labelIssueThreshold');
 
 /** The named loss variants: `v1` (uniform pooling, m = 1) and `paper` (Gaussian pooling, m = 5). */
 export type LossPreset = OptionChoice<'loss'>;
@@ -116,6 +119,7 @@ const METRIC_FIELDS: readonly (readonly [keyof MetricOptions, OptionKey])[] = [
   ['poolingSigma', 'poolingSigma'],
   ['minkowski', 'minkowski'],
   ['boundaryRatio', 'boundaryRatio'],
+  ['labelIssueThreshold', 'labelIssueThreshold'],
 ];
 
 /**
@@ -133,6 +137,11 @@ export function validateMetricOptions(options: MetricOptions): MetricOptions {
   if (scaleWeights !== undefined && scaleWeights.length !== scales.length)
     throw new OptionsError(`${scaleWeights.length} scale weights for ${scales.length} scales`);
   return options;
+}
+
+/** The label-issue threshold in effect. */
+export function effectiveLabelIssueThreshold(options: MetricOptions): number {
+  return options.labelIssueThreshold ?? DEFAULT_LABEL_ISSUE_THRESHOLD;
 }
 
 /** The Boundary IoU band ratio in effect. */
@@ -160,6 +169,7 @@ export function metricOptionsFrom(given: GivenOptions): MetricOptions {
     poolingSigma: given.poolingSigma ?? DEFAULT_POOLING_SIGMA,
     minkowski: given.minkowski ?? preset.minkowski,
     boundaryRatio: given.boundaryRatio ?? DEFAULT_BOUNDARY_RATIO,
+    ...(given.labelIssueThreshold != null ? { labelIssueThreshold: given.labelIssueThreshold } : {}),
   };
 }
 
@@ -189,6 +199,7 @@ export interface OptionsRecord {
   readonly poolingSigma: number;
   readonly minkowski: number;
   readonly boundaryRatio: number;
+  readonly labelIssueThreshold: number;
   readonly softValues: SoftValueKind;
   readonly softLayout: SoftLayout;
   readonly maxMegapixels: number;
@@ -213,6 +224,7 @@ export function optionsRecord(options: {
     poolingSigma: loss.poolingSigma,
     minkowski: loss.minkowski,
     boundaryRatio: effectiveBoundaryRatio(metric),
+    labelIssueThreshold: effectiveLabelIssueThreshold(metric),
     softValues: read.softValues,
     softLayout: read.softLayout,
     maxMegapixels: read.maxMegapixels,

@@ -1,3 +1,6 @@
+import type { CalibrationCounts } from './metrics/calibration';
+import type { IssueRegion } from './metrics/issueRegions';
+
 /** A class-index map: one id per pixel, row-major. Used for labels and hard predictions. */
 export interface ClassMap {
   readonly width: number;
@@ -40,6 +43,8 @@ export interface PixelTerms {
   readonly predicted: Int32Array | Uint8Array | Uint16Array;
   /** P(p, y_p): probability of the true class, 0 on void pixels. */
   readonly truthProbability: Float64Array;
+  /** Soft predictions: the top-1 probability max_c P(p, c) on valid pixels (0 on void), for calibration. */
+  readonly confidence?: Float64Array;
   readonly validPixels: number;
 }
 
@@ -87,6 +92,19 @@ export interface ImageMetrics {
   readonly confusion: ConfusionMatrix;
   /** Per-class band intersections and unions, pooled over images for the dataset figures. */
   readonly boundary: { readonly intersection: Float64Array; readonly union: Float64Array };
+  // Soft predictions only; absent for hard ones (see metrics/softQuality.ts).
+  /** cleanlab's softmin label-quality score of the valid pixels' self-confidences; low = doubtful labels. */
+  readonly labelQuality?: number | null;
+  /** Valid pixels whose self-confidence P(p, label) is below the label-issue threshold. */
+  readonly labelIssuePixels?: number;
+  /** Their largest 4-connected regions, with the most likely class as the suggestion. */
+  readonly labelIssueRegions?: readonly IssueRegion[];
+  /** Share of valid pixels whose top-1 probability is below 0.5. */
+  readonly lowConfidenceShare?: number | null;
+  /** Expected calibration error of the image's valid pixels (15 bins). */
+  readonly ece?: number | null;
+  /** Calibration sums, pooled over images for the dataset's calibration. */
+  readonly calibration?: CalibrationCounts;
 }
 
 /** Per-pixel maps for the inspector; void pixels are 0 in the float maps. */
@@ -102,6 +120,12 @@ export interface ImageMaps {
   readonly hotSpots: readonly HotSpot[];
   /** Boundary IoU bands: bit 0 label band, bit 1 prediction band, bit 2 they disagree; 0 on void. */
   readonly boundaryBand: Uint8Array;
+  /** Soft predictions only: top-1 probability, entropy (nats) and top-1 − top-2 margin, every pixel. */
+  readonly confidence?: Float32Array;
+  readonly entropy?: Float32Array;
+  readonly margin?: Float32Array;
+  /** Soft predictions only: 1 where a valid pixel's self-confidence is below the label-issue threshold. */
+  readonly labelIssues?: Uint8Array;
 }
 
 /**

@@ -104,7 +104,7 @@ test('the table lists the hardest images, the dataset summary and writes the CSV
   const lines = run.stdout.split('\n');
   assert.match(lines[0]!, /^dataset: voc \(detected: a SegmentationClass folder\)$/, 'what was detected comes first');
   lines.shift();
-  assert.match(lines[0]!, /^Hardest 3 of 12 images by adaptive loss:/);
+  assert.match(lines[0]!, /^Hardest 3 of 12 images by adaptive loss \(highest first\):/);
   assert.match(lines[1]!, /^image\s+adaptive\s+CE\s+merge\s+mIoU\s+pix\.acc\s+bnd\.mIoU\s+mAcc\s+mDice$/);
   assert.match(
     run.stdout,

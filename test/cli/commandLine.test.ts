@@ -78,8 +78,9 @@ test('a mistyped option or command suggests the nearest one; exit 2 with a point
     [['eval', PREDICTIONS, '--max-megapixel', '3'], /did you mean --max-megapixels\?/],
     [['compare', 'a', 'b', '--srot', 'ce'], /did you mean --sort\?/],
     [['evl', PREDICTIONS], /^seglens: unknown command "evl"; did you mean eval\?$/m],
-    [['eval', PREDICTIONS, '--sort', 'ce'], /--sort is an option of compare, not eval/],
-    [['merge', 'x', '--labels', LABELS], /--labels is an option of eval, compare and slurm, not merge/],
+    [['slurm', PREDICTIONS, '--sort', 'ce'], /--sort is an option of compare, eval and merge, not slurm/],
+    [['eval', PREDICTIONS, '--min-agree', '2'], /--min-agree is an option of agree, not eval/],
+    [['merge', 'x', '--labels', LABELS], /--labels is an option of eval, compare, slurm and agree, not merge/],
   ];
   for (const [args, message] of cases) {
     const run = seglens(...args);

@@ -10,6 +10,12 @@ import {
 import { classAreas, confusionRows, emptyConfusion, iouOfAreas } from '../metrics/confusion';
 import type { ConfusionMatrix } from '../types';
 import { addSparseConfusion } from '../metrics/sparseConfusion';
+import {
+  CALIBRATION_BINS,
+  CalibrationTable,
+  type CalibrationCounts,
+  type CalibrationSummary,
+} from '../metrics/calibration';
 import { ExactSum } from './exactSum';
 import { sparseConfusionOf, type ImageRecord } from './record';
 
@@ -36,6 +42,8 @@ export interface DatasetSummary extends ClassScores {
   readonly meanMergeEffect: number | null;
   /** Cityscapes runs only (their records carry instance counts): the official evaluator's other figures. */
   readonly cityscapes?: CityscapesSummary;
+  /** Soft predictions: calibration pooled over every valid pixel of every image; null without soft images. */
+  readonly calibration: CalibrationSummary | null;
 }
 
 /** Folds image records into the dataset figures; order-independent, so shards merge exactly. */
@@ -53,6 +61,8 @@ export class DatasetAccumulator {
   private readonly mergeEffect = new ExactSum();
   /** Cityscapes runs: the images' instance counts, summed exactly for the same reason. */
   private readonly instances = new PooledInstances();
+  /** Made by the first soft image's calibration sums. */
+  private calibration: PooledCalibration | undefined;
 
   constructor(readonly numClasses: number) {
     this.confusion = emptyConfusion(numClasses);
@@ -72,6 +82,7 @@ export class DatasetAccumulator {
     addBoundaryCounts(this.boundary, record.boundary);
     if (record.cityscapesInstances !== undefined)
       this.instances.add(record.name, record.labelFile, record.cityscapesInstances);
+    if (record.calibration) (this.calibration ??= new PooledCalibration(this.numClasses)).add(record.calibration);
     this.images++;
     if (record.miou !== null) this.imageMious.add(record.miou);
     // The three means are over the same images: those whose losses are defined.
@@ -116,6 +127,7 @@ export class DatasetAccumulator {
       ...(this.instances.images > 0 && this.numClasses === CITYSCAPES_TRAIN_CLASSES
         ? { cityscapes: cityscapesSummary(this.confusion, this.instances.pooled(this.images)) }
         : {}),
+      calibration: this.calibration?.summary() ?? null,
     };
   }
 }
@@ -159,5 +171,31 @@ class PooledInstances {
     const total = emptyInstanceCounts();
     for (const key of INSTANCE_KEYS) this.sums[key].forEach((sum, i) => (total[key][i] = sum.value()));
     return total;
+  }
+}
+
+/**
+ * The images' calibration sums pooled: pixel counts are whole numbers (exact in doubles), and the
+ * confidence sums are summed exactly, so the dataset's ECE does not depend on the order images finish in.
+ */
+class PooledCalibration {
+  private readonly table: CalibrationTable;
+  private readonly confidence: ExactSum[];
+
+  constructor(numClasses: number) {
+    this.table = new CalibrationTable(numClasses);
+    this.confidence = Array.from({ length: numClasses * CALIBRATION_BINS }, () => new ExactSum());
+  }
+
+  add(counts: CalibrationCounts): void {
+    this.table.addCounts(counts);
+    for (const entry of counts.perClass)
+      for (let m = 0; m < CALIBRATION_BINS; m++)
+        this.confidence[entry.classId * CALIBRATION_BINS + m]!.add(entry.confidence[m] ?? 0);
+  }
+
+  summary(): CalibrationSummary {
+    this.confidence.forEach((sum, at) => (this.table.sums[at * 3 + 1] = sum.value()));
+    return this.table.summary();
   }
 }

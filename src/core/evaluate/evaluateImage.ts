@@ -121,7 +121,8 @@ async function computeMetrics(
   checkSameSize(label, prediction);
   const { tensorRuntime, tensorPixelTerms } = loadTensorPath();
   const { tf } = await tensorRuntime();
-  return metricsFromTerms(await tensorPixelTerms(tf, label, prediction.scores, options.metric), options.metric);
+  const terms = await tensorPixelTerms(tf, label, prediction.scores, options.metric);
+  return metricsFromTerms(terms, options.metric, prediction.scores);
 }
 
 /**

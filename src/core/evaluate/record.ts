@@ -96,10 +96,16 @@ export function fromWireRecord(wire: WireRecord): ImageRecord {
 }
 
 /** A record without its pooled counts: what lists, tables and exports keep once the dataset has them. */
-export type ImageRow = Omit<ImageRecord, 'confusion' | 'boundary' | 'cityscapesInstances'>;
+export type ImageRow = Omit<ImageRecord, 'confusion' | 'boundary' | 'cityscapesInstances' | 'calibration'>;
 
 export function withoutConfusion(record: ImageRecord): ImageRow {
-  const { confusion: _confusion, boundary: _boundary, cityscapesInstances: _instances, ...row } = record;
+  const {
+    confusion: _confusion,
+    boundary: _boundary,
+    cityscapesInstances: _instances,
+    calibration: _calibration,
+    ...row
+  } = record;
   return row;
 }
 

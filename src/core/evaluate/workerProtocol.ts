@@ -1,16 +1,20 @@
 import type { FilePair } from '../io/pairing';
 import type { EngineOptions } from '../io/readFiles';
+import type { AgreementJob, AgreementOutcome, AgreementSetup } from './agreeImage';
 import type { WirePairOutcome } from './evaluateImage';
 
 export interface WorkerData {
   readonly options: EngineOptions;
+  /** Set when the workers judge the agreement of several models instead of evaluating pairs. */
+  readonly agreement?: AgreementSetup;
 }
 
-/** Main thread → worker: evaluate one pair, or finish the current pair and exit. */
+/** Main thread → worker: evaluate one pair, judge one image's agreement, or finish the current job and exit. */
 export type WorkerRequest =
-  { readonly type: 'job'; readonly id: number; readonly pair: FilePair } | { readonly type: 'stop' };
+  | { readonly type: 'job'; readonly id: number; readonly pair: FilePair }
+  | { readonly type: 'agree'; readonly id: number; readonly job: AgreementJob }
+  | { readonly type: 'stop' };
 
-export interface WorkerReply {
-  readonly id: number;
-  readonly outcome: WirePairOutcome;
-}
+export type WorkerReply =
+  | { readonly type: 'pair'; readonly id: number; readonly outcome: WirePairOutcome }
+  | { readonly type: 'agreement'; readonly id: number; readonly outcome: AgreementOutcome };

@@ -1,5 +1,19 @@
-import { effectiveBoundaryRatio, validateMetricOptions, type MetricOptions } from '../options';
-import type { ClassMap, ConfusionMatrix, HotSpot, ImageMaps, ImageMetrics, PixelTerms, Prediction } from '../types';
+import {
+  effectiveBoundaryRatio,
+  effectiveLabelIssueThreshold,
+  validateMetricOptions,
+  type MetricOptions,
+} from '../options';
+import type {
+  ClassMap,
+  ConfusionMatrix,
+  HotSpot,
+  ImageMaps,
+  ImageMetrics,
+  PixelTerms,
+  Prediction,
+  SoftScores,
+} from '../types';
 import { predictionSize } from '../types';
 import { meanMergeEffect, mergeEffectMap, type AdaptiveLossResult } from './adaptiveLoss';
 import {
@@ -17,6 +31,8 @@ import { fusedHardWeightedMetrics } from './fusedHardWeighted';
 import { adaptiveLossAndHotSpots, rankHotSpots, ScaleHotSpots } from './hotSpots';
 import { mapRuns } from './idRuns';
 import { hardPixelTerms, pixelTerms } from './pixelTerms';
+import { softQuality } from './softQuality';
+import { uncertaintyMaps, type UncertaintyMaps } from './uncertainty';
 
 export class SizeMismatchError extends Error {
   override readonly name = 'SizeMismatchError';
@@ -31,24 +47,63 @@ export interface ImageEvaluation {
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-/** All metrics of one image from its per-pixel terms. */
-export function metricsFromTerms(terms: PixelTerms, options: MetricOptions): ImageEvaluation {
+/**
+ * All metrics of one image from its per-pixel terms; soft terms (with a top-1 confidence) add label
+ * quality and calibration, and `scores` the uncertainty maps for the inspector.
+ */
+export function metricsFromTerms(terms: PixelTerms, options: MetricOptions, scores?: SoftScores): ImageEvaluation {
   validateMetricOptions(options);
   const pixelCost = pixelCostMap(terms);
   const ce = meanCost(pixelCost, terms.validPixels);
   const { loss: adaptive, hotSpots: spots } = adaptiveLossAndHotSpots(terms, pixelCost, options);
   const confusion = confusionOf(terms, options.numClasses);
   const boundary = boundaryCounts(terms, options.numClasses, effectiveBoundaryRatio(options));
+  const threshold = effectiveLabelIssueThreshold(options);
+  const soft = terms.confidence
+    ? softQuality({ ...terms, confidence: terms.confidence }, options.numClasses, threshold)
+    : undefined;
+  const maps = lazyMaps(
+    terms,
+    () => terms,
+    options,
+    () => pixelCost,
+    spots,
+  );
   return {
-    metrics: assembleMetrics(terms, ce, adaptive, confusion, boundary, spots, options),
-    maps: lazyMaps(
-      terms,
-      () => terms,
-      options,
-      () => pixelCost,
-      spots,
-    ),
+    metrics: { ...assembleMetrics(terms, ce, adaptive, confusion, boundary, spots, options), ...soft },
+    maps: soft ? withSoftMaps(maps, terms, threshold, scores) : maps,
   };
+}
+
+/**
+ * The soft-only maps, made on first access like the others: the label-issue mask from the terms, and
+ * the uncertainty maps from the scores (when the caller kept them; a folder run's buffer is reused).
+ */
+function withSoftMaps(maps: ImageMaps, terms: PixelTerms, threshold: number, scores?: SoftScores): ImageMaps {
+  let uncertainty: UncertaintyMaps | undefined;
+  let labelIssues: Uint8Array | undefined;
+  const extra: PropertyDescriptorMap = {
+    labelIssues: {
+      enumerable: true,
+      get: () => (labelIssues ??= labelIssueMask(terms, threshold)),
+    },
+  };
+  if (scores) {
+    const of = (): UncertaintyMaps => (uncertainty ??= uncertaintyMaps(scores));
+    extra['confidence'] = { enumerable: true, get: () => of().confidence };
+    extra['entropy'] = { enumerable: true, get: () => of().entropy };
+    extra['margin'] = { enumerable: true, get: () => of().margin };
+  }
+  return Object.defineProperties(maps, extra);
+}
+
+/** 1 where a valid pixel's self-confidence is below the threshold (SoftQuality's label-issue pixels). */
+export function labelIssueMask(terms: PixelTerms, threshold: number): Uint8Array {
+  const mask = new Uint8Array(terms.label.length);
+  for (let p = 0; p < mask.length; p++) {
+    if (terms.label[p]! >= 0 && terms.truthProbability[p]! < threshold) mask[p] = 1;
+  }
+  return mask;
 }
 
 /**
@@ -198,5 +253,5 @@ export function evaluatePair(label: ClassMap, prediction: Prediction, options: M
     );
   }
   if (prediction.type === 'hard') return fusedHardEvaluation(label, prediction.map, options);
-  return metricsFromTerms(pixelTerms(label, prediction, options), options);
+  return metricsFromTerms(pixelTerms(label, prediction, options), options, prediction.scores);
 }

@@ -13,8 +13,11 @@ import { formatFixed, formatPercent } from '../report/format';
 /** Which way is better: a loss is better low, a score high. "Hardest first" sorts the worse end first. */
 export type Better = 'higher' | 'lower';
 
-/** How views print the value: `fixed` with 4 decimals (losses), `percent` for fractions in [0, 1]. */
-export type NumberFormat = 'fixed' | 'percent';
+/**
+ * How views print the value: `fixed` with 4 decimals (losses), `percent` for fractions in [0, 1],
+ * `count` as a whole number (pixels).
+ */
+export type NumberFormat = 'fixed' | 'percent' | 'count';
 
 /**
  * `value`: one number (or null) per image. `perScale`: the adaptive loss of each scale k, keyed by k
@@ -35,8 +38,10 @@ interface MetricRow {
   readonly format: NumberFormat;
   /** The CSV column; for a list, the prefix of its columns (`iou_` + the class's column name). */
   readonly csvColumn: string;
-  /** Only some records carry it (e.g. soft predictions only); absent reads as null. */
+  /** Only some records carry it (older versions' records, soft predictions only); absent reads as null. */
   readonly optional?: boolean;
+  /** Only soft predictions have it: a CSV has its column only when the run had soft images. */
+  readonly softOnly?: boolean;
 }
 
 export const IMAGE_METRICS = [
@@ -153,6 +158,54 @@ export const IMAGE_METRICS = [
     csvColumn: 'mean_dice',
     optional: true,
   },
+  {
+    key: 'labelQuality',
+    shape: 'value',
+    label: 'Label quality',
+    short: 'label q.',
+    description: "cleanlab's softmin label-quality score (soft predictions): low means the model doubts the label",
+    better: 'higher',
+    format: 'fixed',
+    csvColumn: 'label_quality',
+    optional: true,
+    softOnly: true,
+  },
+  {
+    key: 'labelIssuePixels',
+    shape: 'value',
+    label: 'Label-issue pixels',
+    short: 'issues',
+    description: 'valid pixels whose label the model gives less than the label-issue threshold (soft predictions)',
+    better: 'lower',
+    format: 'count',
+    csvColumn: 'label_issue_pixels',
+    optional: true,
+    softOnly: true,
+  },
+  {
+    key: 'lowConfidenceShare',
+    shape: 'value',
+    label: 'Unsure pixels',
+    short: 'unsure',
+    description: 'share of valid pixels whose top class has probability below 0.5 (soft predictions)',
+    better: 'lower',
+    format: 'percent',
+    csvColumn: 'low_confidence_share',
+    optional: true,
+    softOnly: true,
+  },
+  {
+    key: 'ece',
+    shape: 'value',
+    label: 'Calibration error (ECE)',
+    short: 'ECE',
+    description: 'expected calibration error, 15 bins (soft predictions): how far confidence is from accuracy',
+    better: 'lower',
+    format: 'fixed',
+    csvColumn: 'ece',
+    softOnly: true,
+    optional: true,
+  },
 ] as const satisfies readonly MetricRow[];
 
 export type MetricDefinition = (typeof IMAGE_METRICS)[number];
@@ -195,6 +248,9 @@ export type MetricValues = { readonly [K in ValueMetricKey]?: number | null };
 export const isOptionalMetric = (metric: MetricDefinition): boolean =>
   'optional' in metric && (metric as MetricRow).optional === true;
 
+export const isSoftOnlyMetric = (metric: MetricDefinition): boolean =>
+  'softOnly' in metric && (metric as MetricRow).softOnly === true;
+
 /** A metric's value in a record or report image; an optional metric the record lacks reads as null. */
 export function metricValue(values: MetricValues, key: ValueMetricKey): number | null {
   return values[key] ?? null;
@@ -205,7 +261,9 @@ export const lowerIsBetter = (key: ValueMetricKey): boolean => metricDefinition(
 
 /** How the views print a value of the metric (an undefined one as an em dash). */
 export function formatMetric(key: MetricDefinition['key'], value: number | null | undefined): string {
-  return metricDefinition(key).format === 'percent' ? formatPercent(value) : formatFixed(value, 4);
+  const { format } = metricDefinition(key);
+  if (format === 'percent') return formatPercent(value);
+  return format === 'count' ? formatFixed(value, 0) : formatFixed(value, 4);
 }
 
 /** "highest first" / "lowest first": the order that puts the worst images on top. */

@@ -46,22 +46,38 @@ export function hardPixelTerms(label: ClassMap, prediction: ClassMap, options: M
 }
 
 /**
- * Soft scores to P(p, y_p) and argmax, in float64: softmax for logits (max-shifted), row
- * renormalisation for probabilities. Only P(p, y_p) is kept: CE and every merged distribution's cost
- * read nothing else (q(w,c)[c] is the group mean of P(p, c) over pixels labelled c).
+ * Soft scores to P(p, y_p), the top-1 probability and argmax, in float64: softmax for logits
+ * (max-shifted), row renormalisation for probabilities. Only P(p, y_p) and the top-1 probability are
+ * kept: CE and every merged distribution's cost read nothing else (q(w,c)[c] is the group mean of
+ * P(p, c) over pixels labelled c), and calibration reads the top-1 probability.
  */
 export function softPixelTerms(label: ClassMap, scores: SoftScores, options: MetricOptions): PixelTerms {
   const { label: labels, validPixels } = validLabels(label, options);
   const predicted = new Int32Array(labels.length);
   const truthProbability = new Float64Array(labels.length);
+  const confidence = new Float64Array(labels.length);
   const { values, channels, kind } = scores;
-  if (scores.layout === 'chw') planePixelTerms({ values, channels, labels, kind }, predicted, truthProbability);
-  else hwcPixelTerms({ values, channels, labels, kind }, predicted, truthProbability);
-  return { width: label.width, height: label.height, label: labels, predicted, truthProbability, validPixels };
+  const input = { values, channels, labels, kind };
+  if (scores.layout === 'chw') planePixelTerms(input, predicted, truthProbability, confidence);
+  else hwcPixelTerms(input, predicted, truthProbability, confidence);
+  return {
+    width: label.width,
+    height: label.height,
+    label: labels,
+    predicted,
+    truthProbability,
+    confidence,
+    validPixels,
+  };
 }
 
 /** The HWC layout, one pixel's C values after another: one pass per pixel. */
-function hwcPixelTerms(input: SoftTermsInput, predicted: Int32Array, truthProbability: Float64Array): void {
+function hwcPixelTerms(
+  input: SoftTermsInput,
+  predicted: Int32Array,
+  truthProbability: Float64Array,
+  confidence: Float64Array,
+): void {
   const { values, channels, labels } = input;
   const isLogits = input.kind === 'logits';
   for (let p = 0, offset = 0; p < labels.length; p++, offset += channels) {
@@ -81,9 +97,11 @@ function hwcPixelTerms(input: SoftTermsInput, predicted: Int32Array, truthProbab
     if (isLogits) {
       for (let c = 0; c < channels; c++) total += tableExp(values[offset + c]! - best);
       truthProbability[p] = tableExp(values[offset + y]! - best) / total;
+      confidence[p] = 1 / total; // the top class's exp is tableExp(0) = 1 exactly
     } else {
       for (let c = 0; c < channels; c++) total += values[offset + c]!;
       truthProbability[p] = total > 0 ? values[offset + y]! / total : 1 / channels;
+      confidence[p] = total > 0 ? best / total : 1 / channels;
     }
   }
 }

@@ -22,8 +22,16 @@ export interface SoftTermsInput {
   readonly kind: 'logits' | 'probabilities';
 }
 
-/** Fills `predicted` (every pixel) and `truthProbability` (valid pixels) from CHW scores. */
-export function planePixelTerms(input: SoftTermsInput, predicted: Int32Array, truthProbability: Float64Array): void {
+/**
+ * Fills `predicted` (every pixel), `truthProbability` and `confidence` (the top-1 probability, for
+ * calibration) on valid pixels, from CHW scores.
+ */
+export function planePixelTerms(
+  input: SoftTermsInput,
+  predicted: Int32Array,
+  truthProbability: Float64Array,
+  confidence: Float64Array,
+): void {
   const { values, channels, labels } = input;
   const pixels = labels.length;
   // float64 holds every float32 exactly, so the max compares and subtracts as the HWC loop's does.
@@ -60,6 +68,8 @@ export function planePixelTerms(input: SoftTermsInput, predicted: Int32Array, tr
         const y = labels[start + i]!;
         if (y < 0) continue;
         truthProbability[start + i] = tableExp(values[y * pixels + start + i]! - best[i]!) / total[i]!;
+        // The top class's exp is tableExp(0) = 1 exactly.
+        confidence[start + i] = 1 / total[i]!;
       }
     } else {
       for (let c = 0, plane = 0; c < channels; c++, plane += pixels) {
@@ -69,7 +79,9 @@ export function planePixelTerms(input: SoftTermsInput, predicted: Int32Array, tr
       for (let i = 0; i < n; i++) {
         const y = labels[start + i]!;
         if (y < 0) continue;
-        truthProbability[start + i] = total[i]! > 0 ? values[y * pixels + start + i]! / total[i]! : 1 / channels;
+        const sum = total[i]!;
+        truthProbability[start + i] = sum > 0 ? values[y * pixels + start + i]! / sum : 1 / channels;
+        confidence[start + i] = sum > 0 ? best[i]! / sum : 1 / channels;
       }
     }
   }

@@ -1,7 +1,7 @@
 import type { ImageRow } from '../evaluate/record';
 import type { OptionsRecord } from '../options';
 import type { HotSpot } from '../types';
-import { IMAGE_METRICS, metricValue, type MetricDefinition } from '../metrics/metricTable';
+import { IMAGE_METRICS, isSoftOnlyMetric, metricValue, type MetricDefinition } from '../metrics/metricTable';
 
 /** One CSV cell: empty for null, quoted when it holds a comma, quote or line break. */
 export const csvCell = (value: string | number | null): string => {
@@ -59,8 +59,9 @@ function metricCells(
 
 /**
  * One row per image: the file columns, then every metric of the metric table in its order (per-scale
- * losses and per-class figures get a column each), then the largest hot spot. `classColumns` names the
- * per-class columns (`iou_<name>`), one per class: class ids for the CLI, display names in the extension.
+ * losses and per-class figures get a column each), then the largest hot spot, then the metrics only soft
+ * predictions have when the run had soft images (a hard run's CSV is as it always was). `classColumns`
+ * names the per-class columns (`iou_<name>`), one per class: class ids, or the dataset's class names.
  */
 export function recordsToCsv(
   records: readonly ImageRow[],
@@ -68,15 +69,22 @@ export function recordsToCsv(
   classColumns: readonly string[],
   options?: OptionsRecord,
 ): string {
+  const soft = records.some(hasSoftFigures);
   return [
     ...(options !== undefined ? [`${optionsComment(options)}\n`] : []),
-    csvHeaderLine(scales, classColumns),
-    ...records.map((r) => csvRowLine(r, scales, classColumns)),
+    csvHeaderLine(scales, classColumns, soft),
+    ...records.map((r) => csvRowLine(r, scales, classColumns, soft)),
   ].join('');
 }
 
+const ALWAYS = IMAGE_METRICS.filter((metric) => !isSoftOnlyMetric(metric));
+const SOFT_ONLY = IMAGE_METRICS.filter(isSoftOnlyMetric);
+
+/** Whether the image's prediction was soft: it carries the soft-only figures. */
+export const hasSoftFigures = (row: ImageRow): boolean => SOFT_ONLY.some((metric) => row[metric.key] !== undefined);
+
 /** The CSV's first line (with its line break), for writing the rows one by one. */
-export function csvHeaderLine(scales: readonly number[], classColumns: readonly string[]): string {
+export function csvHeaderLine(scales: readonly number[], classColumns: readonly string[], soft: boolean): string {
   const header = [
     'name',
     'prediction',
@@ -84,14 +92,20 @@ export function csvHeaderLine(scales: readonly number[], classColumns: readonly 
     'width',
     'height',
     'valid_pixels',
-    ...IMAGE_METRICS.flatMap((metric) => metricColumns(metric, scales, classColumns)),
+    ...ALWAYS.flatMap((metric) => metricColumns(metric, scales, classColumns)),
     ...HOT_SPOT_COLUMNS,
+    ...(soft ? SOFT_ONLY.flatMap((metric) => metricColumns(metric, scales, classColumns)) : []),
   ];
   return `${header.map(csvCell).join(',')}\n`;
 }
 
-/** One image's CSV line (with its line break). */
-export function csvRowLine(r: ImageRow, scales: readonly number[], classColumns: readonly string[]): string {
+/** One image's CSV line (with its line break); `soft` as in its header. */
+export function csvRowLine(
+  r: ImageRow,
+  scales: readonly number[],
+  classColumns: readonly string[],
+  soft: boolean,
+): string {
   const cells = [
     r.name,
     r.predictionFile,
@@ -99,8 +113,9 @@ export function csvRowLine(r: ImageRow, scales: readonly number[], classColumns:
     r.width,
     r.height,
     r.validPixels,
-    ...IMAGE_METRICS.flatMap((metric) => metricCells(r, metric, scales, classColumns)),
+    ...ALWAYS.flatMap((metric) => metricCells(r, metric, scales, classColumns)),
     ...hotSpotCells(r.largestHotSpot ?? null, classColumns),
+    ...(soft ? SOFT_ONLY.flatMap((metric) => metricCells(r, metric, scales, classColumns)) : []),
   ];
   return `${cells.map(csvCell).join(',')}\n`;
 }

@@ -13,6 +13,8 @@ import {
   type ReadOptions,
 } from '../options';
 import type { OptionChoice } from '../optionTable';
+import type { CalibrationSummary } from '../metrics/calibration';
+import type { IssueRegion } from '../metrics/issueRegions';
 
 /** The CLI's --json document (and the extension's JSON export). */
 export interface JsonReport {
@@ -38,6 +40,12 @@ export interface JsonReport {
     perClassBoundaryIoU: readonly (number | null)[];
     meanAccuracy: number | null;
     meanDice: number | null;
+    /** Soft predictions only (absent for hard ones and in reports of older versions): see metrics/softQuality.ts. */
+    labelQuality?: number | null;
+    labelIssuePixels?: number;
+    labelIssueRegions?: readonly IssueRegion[];
+    lowConfidenceShare?: number | null;
+    ece?: number | null;
     warnings?: readonly string[];
   }[];
   readonly dataset: {
@@ -66,6 +74,8 @@ export interface JsonReport {
     fwIoU?: number | null;
     /** With the Cityscapes preset: category IoU and the instance-level iIoU of the official evaluator. */
     cityscapes?: CityscapesSummary;
+    /** Soft predictions: pooled calibration (15 bins); null without soft images. */
+    calibration?: CalibrationSummary | null;
     /** The dataset preset used (`voc`, `cityscapes`, `ade20k`, a JSON file's name), null when none. */
     preset?: string | null;
     /** The id space of the predictions, decided once for the folder. */
@@ -107,6 +117,18 @@ export function describeLoss(metric: MetricOptions): LossDescription {
   return { variant: lossVariantName(metric), ...lossVariant(metric), scales: metric.scales };
 }
 
+/** The soft-only figures of an image, when its prediction was soft. */
+function softFigures(r: ImageRow): Partial<JsonReport['images'][number]> {
+  if (r.labelIssuePixels === undefined) return {};
+  return {
+    labelQuality: r.labelQuality ?? null,
+    labelIssuePixels: r.labelIssuePixels,
+    labelIssueRegions: r.labelIssueRegions ?? [],
+    lowConfidenceShare: r.lowConfidenceShare ?? null,
+    ece: r.ece ?? null,
+  };
+}
+
 /** One image of the report, from its row. */
 export function jsonImage(r: ImageRow): JsonReport['images'][number] {
   return {
@@ -125,6 +147,7 @@ export function jsonImage(r: ImageRow): JsonReport['images'][number] {
     perClassBoundaryIoU: r.perClassBoundaryIoU,
     meanAccuracy: r.meanAccuracy,
     meanDice: r.meanDice,
+    ...softFigures(r),
     ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
   };
 }

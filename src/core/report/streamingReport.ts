@@ -1,8 +1,9 @@
+import { hasSoftFigures } from './csv';
 import { DatasetAccumulator, type DatasetSummary } from '../evaluate/datasetSummary';
 import { withoutConfusion, type ImageRecord, type ImageRow } from '../evaluate/record';
 import type { SkippedFile } from '../types';
 import { ExternalSort, type ExternalSortOptions } from './externalSort';
-import { hardestFirst } from './ranking';
+import { hardestFirst, type RankingKey } from './ranking';
 import { TopN } from './topN';
 
 export interface StreamingReportOptions {
@@ -10,6 +11,8 @@ export interface StreamingReportOptions {
   readonly top: number;
   /** Keep every image's row, hardest first, for `--json` and `--csv` (spilled to disk past one chunk). */
   readonly ranked: boolean;
+  /** What "hardest" means (`--sort`); the adaptive loss unless given. */
+  readonly rankBy?: RankingKey;
   readonly sort?: ExternalSortOptions;
 }
 
@@ -26,9 +29,12 @@ export class StreamingReport {
   private readonly hardestN: TopN<ImageRow>;
   private readonly all: ExternalSort<ImageRow> | undefined;
   private count = 0;
+  private softImages = 0;
+  readonly rankBy: RankingKey;
 
   constructor(numClasses: number, options: StreamingReportOptions) {
-    const order = hardestFirst('adaptive');
+    this.rankBy = options.rankBy ?? 'adaptive';
+    const order = hardestFirst(this.rankBy);
     this.accumulator = new DatasetAccumulator(numClasses);
     this.hardestN = new TopN(options.top, order);
     this.all = options.ranked ? new ExternalSort(order, options.sort) : undefined;
@@ -38,11 +44,17 @@ export class StreamingReport {
     return this.count;
   }
 
+  /** Whether any image's prediction was soft (the CSV then has the soft-only columns). */
+  get soft(): boolean {
+    return this.softImages > 0;
+  }
+
   async add(record: ImageRecord): Promise<void> {
     this.accumulator.add(record);
     const row = withoutConfusion(record);
     this.hardestN.add(row);
     this.count++;
+    if (hasSoftFigures(row)) this.softImages++;
     await this.all?.add(row);
   }
 

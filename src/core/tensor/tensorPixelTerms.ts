@@ -18,7 +18,7 @@ export async function tensorPixelTerms(
   const { label: labels, validPixels } = validLabels(label, options);
   const pixels = scores.width * scores.height;
   const channels = scores.channels;
-  const [truth, argmax] = tf.tidy((): [Tensor, Tensor] => {
+  const [truth, argmax, top] = tf.tidy((): [Tensor, Tensor, Tensor] => {
     const stored = scores.values instanceof Float32Array ? scores.values : Float32Array.from(scores.values);
     // CHW files arrive as read (one plane per class): the backend transposes them to a row per pixel.
     const values =
@@ -28,16 +28,17 @@ export async function tensorPixelTerms(
     const probabilities =
       scores.kind === 'logits' ? tf.softmax(values) : tf.div(values, tf.maximum(tf.sum(values, 1, true), 1e-30));
     const target = tf.oneHot(tf.tensor1d(labels, 'int32'), channels);
-    return [tf.sum(tf.mul(probabilities, target), 1), tf.argMax(values, 1)];
+    return [tf.sum(tf.mul(probabilities, target), 1), tf.argMax(values, 1), tf.max(probabilities, 1)];
   });
-  const [truthValues, argmaxValues] = await Promise.all([truth.data(), argmax.data()]);
-  tf.dispose([truth, argmax]);
+  const [truthValues, argmaxValues, topValues] = await Promise.all([truth.data(), argmax.data(), top.data()]);
+  tf.dispose([truth, argmax, top]);
   return {
     width: scores.width,
     height: scores.height,
     label: labels,
     predicted: Int32Array.from(argmaxValues),
     truthProbability: Float64Array.from(truthValues),
+    confidence: Float64Array.from(topValues),
     validPixels,
   };
 }

@@ -26,9 +26,24 @@ function evaluatedRecord() {
   return toRecord({ name: 'x', predictionFile: 'p/x.png', labelFile: 'l/x.png' }, metrics, []);
 }
 
+/** The same image with a soft prediction (logits), which has the soft-only metrics too. */
+function softRecord() {
+  const label = { width: 4, height: 4, ids: new Uint8Array([0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1]) };
+  const values = new Float32Array(32);
+  label.ids.forEach((y, p) => (values[p * 2 + y] = p === 5 ? -2 : 2));
+  const options = { ...DEFAULT_METRIC_OPTIONS, numClasses: 2, scales: [2] };
+  const scores = { width: 4, height: 4, channels: 2, kind: 'logits', layout: 'hwc', values } as const;
+  const { metrics } = evaluatePair(label, { type: 'soft', scores }, options);
+  return toRecord({ name: 'x', predictionFile: 'p/x.npy', labelFile: 'l/x.png' }, metrics, []);
+}
+
 test('every metric of the table is a field of an evaluated record, in the shape the table says', () => {
-  const record = evaluatedRecord() as unknown as Record<string, unknown>;
+  const hard = evaluatedRecord() as unknown as Record<string, unknown>;
+  const soft = softRecord() as unknown as Record<string, unknown>;
   for (const metric of IMAGE_METRICS) {
+    // Optional metrics: soft predictions have them, hard ones leave them out.
+    if (isOptionalMetric(metric)) assert.equal(hard[metric.key], undefined, metric.key);
+    const record = isOptionalMetric(metric) ? soft : hard;
     const value = record[metric.key];
     if (metric.shape === 'value') assert.ok(value === null || typeof value === 'number', metric.key);
     if (metric.shape === 'perClass') assert.ok(Array.isArray(value) && value.length === 2, metric.key);
@@ -53,10 +68,13 @@ test('the CSV keeps the column layout of earlier versions, new metrics before th
       'hotspot_class,hotspot_scale,hotspot_effect,hotspot_share,hotspot_pixels,hotspot_x,hotspot_y,' +
       'hotspot_width,hotspot_height',
   );
+  // Soft predictions only (issue 22): after the earlier columns, when some image has them.
+  const soft = recordsToCsv([fakeRecord('a'), softRecord()], [2, 4], ['0', '1', '2']).split('\n')[0]!;
+  assert.ok(soft.endsWith(',hotspot_height,label_quality,label_issue_pixels,low_confidence_share,ece'), soft);
 });
 
 test('ranking, compare and the sort menu list every one-number metric, each in its earlier order, new ones last', () => {
-  const added = ['meanAccuracy', 'meanDice'];
+  const added = ['meanAccuracy', 'meanDice', 'labelQuality', 'labelIssuePixels', 'lowConfidenceShare', 'ece'];
   assert.deepEqual(RANKING_KEYS, ['adaptive', 'ce', 'mergeEffect', 'miou', 'pixelAccuracy', 'boundaryMiou', ...added]);
   assert.deepEqual(DELTA_KEYS, ['miou', 'pixelAccuracy', 'ce', 'adaptive', 'mergeEffect', 'boundaryMiou', ...added]);
   assert.deepEqual(Object.keys(SORT_KEYS), RANKING_KEYS);
@@ -85,6 +103,8 @@ test('the sort menu words and formats come from the table', () => {
   assert.equal(formatMetric('ce', 0.12345), '0.1235');
   assert.equal(formatMetric('miou', 0.5), '50.0%');
   assert.equal(formatMetric('miou', null), '—');
+  assert.equal(formatMetric('labelIssuePixels', 525), '525');
+  assert.equal(SORT_KEYS.labelQuality.detail.endsWith('lowest first'), true);
 });
 
 test('the cache accepts a record with every metric and rejects one that lacks a required one', () => {

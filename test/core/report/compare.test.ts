@@ -84,8 +84,8 @@ test('compare on real predictions: deltas are B − A of two eval runs, worst re
     for (const image of report.images) {
       assert.deepEqual(Object.keys(image.delta).sort(), [...DELTA_KEYS].sort());
       for (const key of DELTA_KEYS) {
-        const x = aImages.get(image.name)![key];
-        const y = bImages.get(image.name)![key];
+        const x = aImages.get(image.name)![key] ?? null;
+        const y = bImages.get(image.name)![key] ?? null;
         assert.equal(image.delta[key], x === null || y === null ? null : y - x, `${where}: ${image.name} Δ${key}`);
       }
     }
