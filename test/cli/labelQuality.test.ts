@@ -95,7 +95,8 @@ test('eval of soft predictions: label quality, label issues, unsure share and EC
   assert.ok(lines.every((line) => line.evidence === 'soft' && line.predictionFiles.length === 1));
   assert.equal(lines[0]!.image, report.images[0]!.name, 'in the ranking order');
 
-  const [header, ...rows] = readFileSync(csv, 'utf8').trim().split('\n');
+  const [comment, header, ...rows] = readFileSync(csv, 'utf8').trim().split('\n');
+  assert.match(comment!, /^# seglens options /);
   const columns = header!.split(',');
   for (const column of ['label_quality', 'label_issue_pixels', 'low_confidence_share', 'ece'])
     assert.ok(columns.includes(column), column);

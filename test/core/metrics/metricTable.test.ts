@@ -7,6 +7,7 @@ import {
   VALUE_METRIC_KEYS,
   formatMetric,
   isOptionalMetric,
+  isSoftOnlyMetric,
 } from '../../../src/core/metrics/metricTable';
 import { DEFAULT_METRIC_OPTIONS } from '../../../src/core/options';
 import { recordsToCsv } from '../../../src/core/report/csv';
@@ -41,9 +42,9 @@ test('every metric of the table is a field of an evaluated record, in the shape 
   const hard = evaluatedRecord() as unknown as Record<string, unknown>;
   const soft = softRecord() as unknown as Record<string, unknown>;
   for (const metric of IMAGE_METRICS) {
-    // Optional metrics: soft predictions have them, hard ones leave them out.
-    if (isOptionalMetric(metric)) assert.equal(hard[metric.key], undefined, metric.key);
-    const record = isOptionalMetric(metric) ? soft : hard;
+    // Soft-only metrics: soft predictions have them, hard ones leave them out.
+    if (isSoftOnlyMetric(metric)) assert.equal(hard[metric.key], undefined, metric.key);
+    const record = isSoftOnlyMetric(metric) ? soft : hard;
     const value = record[metric.key];
     if (metric.shape === 'value') assert.ok(value === null || typeof value === 'number', metric.key);
     if (metric.shape === 'perClass') assert.ok(Array.isArray(value) && value.length === 2, metric.key);

@@ -259,6 +259,7 @@ test('the options identity covers every metric, read and engine option of the op
     poolingSigma: metric({ pooling: 'gaussian', poolingSigma: 0.25 }),
     minkowski: metric({ minkowski: 2 }),
     boundaryRatio: metric({ boundaryRatio: 0.05 }),
+    labelIssueThreshold: metric({ labelIssueThreshold: 0.2 }),
     softValues: read({ softValues: 'logits' }),
     softLayout: read({ softLayout: 'chw' }),
     maxMegapixels: read({ maxMegapixels: 8 }),
