@@ -670,6 +670,78 @@ describe('SegLens in VS Code', { skip }, () => {
     assert.deepEqual(await errorNotifications(page), [], 'no error notification');
   });
 
+  it('exports the results (JSON lines), reloads the window and opens them: the same names, colours, photo and numbers', async () => {
+    const exported = path.join(workspace, 'voc-mini-results.jsonl');
+    await runFromPalette(page, 'View: Close All Editors');
+    await runFromContextMenu(page, explorerRow(page, 'predictions'), 'Evaluate Predictions');
+    await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
+    await waitForSummary(page, 'the sample run', new RegExp(`^${expected.length} images · .* · 0 skipped$`));
+    const datasetBefore = await summaryFact(page, 'dataset');
+    const labelsBefore = await summaryFact(page, 'labels');
+
+    // What the inspector shows of the hardest image: its numbers, a class name under the pointer, the
+    // label layer's colours alone, and the photo found for it.
+    const hardest = expected[0]!.name;
+    const inspect = async (): Promise<{ metrics: string; readout: string; colours: string[] }> => {
+      await hardExampleRows(page)
+        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${hardest}$`) }) })
+        .click();
+      const metrics = await waitForInspector(page, hardest);
+      const readout = await readoutAtCentre(page);
+      const frame = webviewContent(page);
+      for (const layer of ['image', 'prediction', 'error', 'mergeEffect', 'label']) {
+        const checkbox = frame.locator(`vscode-checkbox[data-layer="${layer}"]`);
+        const checked = await checkbox.evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
+        if (checked !== (layer === 'label')) await checkbox.click();
+      }
+      await sleep(500);
+      const colours = await frame.locator('#canvas').evaluate((element) => {
+        const canvas = element as HTMLCanvasElement;
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        const seen = new Set<string>();
+        for (let i = 0; data !== undefined && i < data.length; i += 4 * 13)
+          seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+        return [...seen].sort();
+      });
+      return { metrics, readout, colours };
+    };
+    const photo = new RegExp(`inspector: ${hardest} .* photo .*JPEGImages.${hardest}\\.jpg$`);
+    const photosBefore = logCount(photo);
+    const before = await inspect();
+    await waitForLog('the photo found for the inspector', photo, photosBefore + 1);
+    assert.match(before.readout, /\(\d+\)$|^void/, 'a class under the pointer');
+
+    await runFromPalette(page, 'SegLens: Export Results…');
+    await answerFolderDialog(page, 'export results', exported);
+    await retry('the exported file', 20_000, () => Promise.resolve(existsSync(exported)));
+    const header = JSON.parse(readFileSync(exported, 'utf8').split('\n')[0]!) as Record<string, unknown>;
+    assert.ok(JSON.stringify(header).includes('"aeroplane"'), 'the header carries the class names');
+
+    await runFromPalette(page, 'View: Close All Editors');
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runFromPalette(page, 'Developer: Reload Window');
+    await reloaded;
+    await explorerRow(page, 'voc-mini-results.jsonl').waitFor({ timeout: 60_000 });
+    const runsBefore = logCount(/\] evaluate /);
+    await runFromContextMenu(page, explorerRow(page, 'voc-mini-results.jsonl'), 'Open Results…');
+    await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
+    await waitForSummary(
+      page,
+      'the opened file',
+      new RegExp(`^${expected.length} images · .* · 0 skipped · restored$`),
+    );
+    assert.equal(await summaryFact(page, 'dataset'), datasetBefore, 'the dataset row');
+    assert.equal(await summaryFact(page, 'labels'), labelsBefore, 'the labels row');
+
+    const after = await inspect();
+    await waitForLog('the photo found again', photo, photosBefore + 2);
+    assert.equal(after.metrics, before.metrics, 'the same numbers');
+    assert.equal(after.readout, before.readout, 'the same class name under the pointer');
+    assert.deepEqual(after.colours, before.colours, 'the same label colours');
+    assert.equal(logCount(/\] evaluate /), runsBefore, 'nothing was evaluated: the list came from the file');
+    assert.deepEqual(await errorNotifications(page), [], 'no error notification');
+  });
+
   it('evaluates a Cityscapes-style prediction folder with city sub-folders: labels found, names relative, the photo under the overlays', async (t) => {
     const real = path.join(repo, '..', 'shared', 'data', 'real');
     if (!existsSync(real)) {

@@ -79,3 +79,38 @@ test('nothing recognised: the settings stay as they are, with the description fo
   assert.match(applied.datasetDescription!, /^dataset: none recognised/);
   assert.equal(applied.datasetName, 'none');
 });
+
+test('issue 18.8: a dataset file edited in place (same path) gives another cache key; rewritten unchanged, the same', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'seglens-dfile-'));
+  const predictions = join(root, 'predictions');
+  const labels = join(root, 'labels');
+  mkdirSync(predictions);
+  mkdirSync(labels);
+  writeFileSync(join(predictions, 'a.png'), encodeIndexPng(2, 1, [0, 1], { kind: 'gray', bitDepth: 8 }));
+  writeFileSync(join(labels, 'a.png'), encodeIndexPng(2, 1, [0, 1], { kind: 'gray', bitDepth: 8 }));
+  const file = join(root, 'my-dataset.json');
+  const dataset = (road: number[], idToTrainId: Record<string, number>): string =>
+    JSON.stringify({
+      name: 'mine',
+      classes: [
+        { name: 'road', color: road },
+        { name: 'sky', color: [70, 130, 180] },
+      ],
+      labelIds: 'label',
+      idToTrainId,
+    });
+  // The cache key as the extension computes it: the folder's settings with the dataset applied.
+  const cacheKey = async (): Promise<string> => {
+    const prepared = await prepareDataset(predictions, labels, { dataset: file, predictionIds: 'train' }, base.engine);
+    return optionsIdentity(applyDataset(base, prepared).engine, { engineVersion: 'test' });
+  };
+  writeFileSync(file, dataset([128, 64, 128], { '0': 0, '1': 1 }));
+  const first = await cacheKey();
+  writeFileSync(file, dataset([128, 64, 128], { '0': 0, '1': 1 }));
+  assert.equal(await cacheKey(), first, 'the same contents, the same key');
+  writeFileSync(file, dataset([128, 64, 129], { '0': 0, '1': 1 }));
+  const recoloured = await cacheKey();
+  assert.notEqual(recoloured, first, 'one colour changed');
+  writeFileSync(file, dataset([128, 64, 129], { '0': 1, '1': 0 }));
+  assert.notEqual(await cacheKey(), recoloured, 'the id mapping changed');
+});
