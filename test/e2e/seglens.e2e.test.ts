@@ -673,6 +673,7 @@ describe('SegLens in VS Code', { skip }, () => {
   it('exports the results (JSON lines), reloads the window and opens them: the same names, colours, photo and numbers', async () => {
     const exported = path.join(workspace, 'voc-mini-results.jsonl');
     await runFromPalette(page, 'View: Close All Editors');
+    await expandExplorerFolder(page, 'predictions', `${expected[0]!.name}.png`);
     await runFromContextMenu(page, explorerRow(page, 'predictions'), 'Evaluate Predictions');
     await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
     await waitForSummary(page, 'the sample run', new RegExp(`^${expected.length} images · .* · 0 skipped$`));
@@ -705,11 +706,12 @@ describe('SegLens in VS Code', { skip }, () => {
       });
       return { metrics, readout, colours };
     };
-    const photo = new RegExp(`inspector: ${hardest} .* photo .*JPEGImages.${hardest}\\.jpg$`);
+    const photo = new RegExp(`inspector: ${hardest} .* photo .*JPEGImages.${hardest}\\.(jpg|png)$`);
     const photosBefore = logCount(photo);
     const before = await inspect();
     await waitForLog('the photo found for the inspector', photo, photosBefore + 1);
     assert.match(before.readout, /\(\d+\)$|^void/, 'a class under the pointer');
+    assert.ok(before.colours.length >= 3, `the label layer alone shows classes (${before.colours.join(' ')})`);
 
     await runFromPalette(page, 'SegLens: Export Results…');
     await answerFolderDialog(page, 'export results', exported);
@@ -721,7 +723,12 @@ describe('SegLens in VS Code', { skip }, () => {
     const reloaded = page.waitForEvent('load', { timeout: 60_000 });
     await runFromPalette(page, 'Developer: Reload Window');
     await reloaded;
-    await explorerRow(page, 'voc-mini-results.jsonl').waitFor({ timeout: 60_000 });
+    await retry('the exported file in the explorer', 60_000, async () => {
+      if (await explorerRow(page, 'voc-mini-results.jsonl').isVisible()) return true;
+      await runFromPalette(page, 'View: Show Explorer');
+      await sleep(500);
+      return false;
+    });
     const runsBefore = logCount(/\] evaluate /);
     await runFromContextMenu(page, explorerRow(page, 'voc-mini-results.jsonl'), 'Open Results…');
     await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
