@@ -12,13 +12,15 @@
  *   dog:        0 label pixels, 40 predicted     (an empty row draws empty)
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { VOC_CLASS_NAMES, type DatasetSummary } from '../../src/core';
-import { datasetMessage } from '../../src/extension/logic/confusionImages';
+import { VOC_CLASS_NAMES, type DatasetSummary, type ImageRecord } from '../../src/core';
+import { loadResultsFile } from '../../src/core/report/resultsFile';
+import { datasetMessage, imagesForCell } from '../../src/extension/logic/confusionImages';
 import { webviewHtml } from '../../src/extension/webviewHtml';
 import { defaultClassColors } from '../../src/shared/protocol/dataset';
 import { generatedDataset, naiveEce, naiveIoU, reliabilityBins, type PlainDatasetMessage } from './datasetData';
@@ -176,6 +178,27 @@ function sampleDataset(): PlainDatasetMessage {
     figures: { ...message.figures },
     reliability: message.reliability === null ? null : [...message.reliability],
   };
+}
+
+/**
+ * The sample's records as the CLI writes them (`--out`), so the panel's list of a cell's images can be
+ * answered as the host answers it: the screenshot shows real images, not "Loading…".
+ */
+async function sampleRecords(): Promise<ImageRecord[]> {
+  const samples = join(ROOT, 'samples', 'voc-mini');
+  const out = mkdtempSync(join(tmpdir(), 'seglens-panel-'));
+  execFileSync(process.execPath, [
+    join(ROOT, 'dist', 'cli.js'),
+    'eval',
+    join(samples, 'predictions'),
+    '--labels',
+    join(samples, 'SegmentationClass'),
+    '--shard',
+    '0/1',
+    '--out',
+    `${out}/`,
+  ]);
+  return (await loadResultsFile(join(out, 'part-0-of-1.jsonl'))).records;
 }
 
 describe('Dataset panel in Chromium', () => {
@@ -628,6 +651,7 @@ describe('Dataset panel in Chromium', () => {
         ['150-sparse', generatedDataset({ numClasses: 150, present: 11, seed: 150 })],
         ['sample', sampleDataset()],
       ];
+      const records = await sampleRecords();
       for (const [name, message] of cases) {
         if (message.reliability !== null) message.figures.ece = naiveEce(message.reliability);
         for (const theme of ['light', 'dark'] as ThemeName[]) {
@@ -636,6 +660,14 @@ describe('Dataset panel in Chromium', () => {
             await applyTheme(page, theme);
             await postDataset(page, message);
             await page.locator('#top-confusions .top-confusion').first().click();
+            if (name === 'sample') {
+              // Answer the panel's request for the cell's images as the host does, from the records.
+              const asked = (await posted(page)).at(-1) as { type: string; pair: { label: number; predicted: number } };
+              assert.equal(asked.type, 'selectCell');
+              const answer = { type: 'cellImages', pair: asked.pair, ...imagesForCell(records, 21, asked.pair) };
+              await page.evaluate((message) => window.postMessage(message, '*'), answer);
+              await page.waitForSelector('button.cell-image');
+            }
             await page.screenshot({ path: join(shots!, `dataset-${name}-${theme}.png`) });
             await page.screenshot({ path: join(shots!, `dataset-${name}-${theme}-full.png`), fullPage: true });
           } finally {
