@@ -1,3 +1,4 @@
+import { progressCount } from './logic/progressCount';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { computeLabel, errorText, evaluatePairs, type FilePair, type ImageRecord } from '../core';
@@ -17,7 +18,7 @@ interface ActiveRun {
 }
 
 /** What a run writes into the results store. */
-type RunStore = Pick<ResultsStore, 'begin' | 'add' | 'skip' | 'finish'>;
+type RunStore = Pick<ResultsStore, 'begin' | 'add' | 'skip' | 'pairDone' | 'finish'>;
 
 /** Size and mtime of both files of every pair, read in parallel. */
 function stampPairs(pairs: readonly FilePair[]): Promise<StampedPair[]> {
@@ -111,10 +112,12 @@ export class EvaluationRunner extends Disposable {
       log.error(problem);
       throw new LabelsFolderProblem(problem, predictionsDir, labelsDir);
     }
-    let done = 0;
     const step = (): void => {
-      done++;
-      progress.report({ message: `${done} of ${pairs.length}`, increment: 100 / Math.max(1, pairs.length) });
+      store.pairDone();
+      // The store's count, as the view and the summary show it (a superseded run reports nothing).
+      const status = this.store.status;
+      if (ownsStore() && status !== undefined)
+        progress.report({ message: progressCount(status), increment: 100 / Math.max(1, pairs.length) });
     };
 
     const { cache, cached, stale, remember } = await this.consultCache(predictionsDir, labelsDir, settings, pairs);
@@ -203,6 +206,7 @@ export class EvaluationRunner extends Disposable {
       begin: ifCurrent(this.store.begin.bind(this.store)),
       add: ifCurrent(this.store.add.bind(this.store)),
       skip: ifCurrent(this.store.skip.bind(this.store)),
+      pairDone: ifCurrent(this.store.pairDone.bind(this.store)),
       finish: ifCurrent(this.store.finish.bind(this.store)),
     };
   }

@@ -1,3 +1,4 @@
+import { progressCount } from './logic/progressCount';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { lossVariantName, type ImageRecord } from '../core';
@@ -61,7 +62,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     const status = this.store.status;
     this.view.message =
       status?.state === 'running'
-        ? `Evaluating… ${this.store.imageCount} of ${status.total} images done`
+        ? `Evaluating… ${progressCount(status)}`
         : status?.state === 'restored'
           ? `Restored ${status.note ?? ''}`
           : undefined;
@@ -243,7 +244,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     item.id = 'seglens.summary';
     const state = status === undefined || status.state === 'done' ? '' : ` · ${status.state}`;
     const parts = [
-      `${summary?.images ?? 0} images`,
+      status?.state === 'running' ? progressCount(status) : `${summary?.images ?? 0} images`,
       status?.backend ?? undefined,
       status !== undefined && status.state !== 'running' && status.state !== 'restored'
         ? seconds(status.elapsedMs)
