@@ -1,4 +1,3 @@
-import { progressCount } from './logic/progressCount';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { computeLabel, errorText, evaluatePairs, type FilePair, type ImageRecord } from '../core';
@@ -18,7 +17,7 @@ interface ActiveRun {
 }
 
 /** What a run writes into the results store. */
-type RunStore = Pick<ResultsStore, 'begin' | 'add' | 'skip' | 'pairDone' | 'finish'>;
+type RunStore = Pick<ResultsStore, 'begin' | 'add' | 'skip' | 'finish'>;
 
 /** Size and mtime of both files of every pair, read in parallel. */
 function stampPairs(pairs: readonly FilePair[]): Promise<StampedPair[]> {
@@ -112,12 +111,10 @@ export class EvaluationRunner extends Disposable {
       log.error(problem);
       throw new LabelsFolderProblem(problem, predictionsDir, labelsDir);
     }
+    let done = 0;
     const step = (): void => {
-      store.pairDone();
-      // The store's count, as the view and the summary show it (a superseded run reports nothing).
-      const status = this.store.status;
-      if (ownsStore() && status !== undefined)
-        progress.report({ message: progressCount(status), increment: 100 / Math.max(1, pairs.length) });
+      done++;
+      progress.report({ message: `${done} of ${pairs.length}`, increment: 100 / Math.max(1, pairs.length) });
     };
 
     const { cache, cached, stale, remember } = await this.consultCache(predictionsDir, labelsDir, settings, pairs);
@@ -206,7 +203,6 @@ export class EvaluationRunner extends Disposable {
       begin: ifCurrent(this.store.begin.bind(this.store)),
       add: ifCurrent(this.store.add.bind(this.store)),
       skip: ifCurrent(this.store.skip.bind(this.store)),
-      pairDone: ifCurrent(this.store.pairDone.bind(this.store)),
       finish: ifCurrent(this.store.finish.bind(this.store)),
     };
   }

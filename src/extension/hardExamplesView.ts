@@ -1,4 +1,3 @@
-import { progressCount } from './logic/progressCount';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { lossVariantName, type ImageRecord } from '../core';
@@ -62,7 +61,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     const status = this.store.status;
     this.view.message =
       status?.state === 'running'
-        ? `Evaluating… ${progressCount(status)}`
+        ? `Evaluating… ${this.store.imageCount} of ${status.total} images done`
         : status?.state === 'restored'
           ? `Restored ${status.note ?? ''}`
           : undefined;
@@ -244,7 +243,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     item.id = 'seglens.summary';
     const state = status === undefined || status.state === 'done' ? '' : ` · ${status.state}`;
     const parts = [
-      status?.state === 'running' ? progressCount(status) : `${summary?.images ?? 0} images`,
+      `${summary?.images ?? 0} images`,
       status?.backend ?? undefined,
       status !== undefined && status.state !== 'running' && status.state !== 'restored'
         ? seconds(status.elapsedMs)

@@ -22,8 +22,6 @@ export interface RunStatus {
   readonly startedAt: number;
   readonly elapsedMs: number;
   readonly total: number;
-  /** Pairs with an outcome so far (RunProgress): results, from the cache or computed, and failures. */
-  readonly processed: number;
   readonly fromCache: number;
   readonly backend: string | undefined;
   readonly error?: string;
@@ -88,15 +86,7 @@ export class ResultsStore extends Disposable {
     this.comparedWith = undefined;
     this.records.clear();
     this.skippedFiles = [];
-    this.runStatus = {
-      state: 'running',
-      startedAt: Date.now(),
-      elapsedMs: 0,
-      total,
-      processed: 0,
-      fromCache: 0,
-      backend: undefined,
-    };
+    this.runStatus = { state: 'running', startedAt: Date.now(), elapsedMs: 0, total, fromCache: 0, backend: undefined };
     this.touch();
   }
 
@@ -124,7 +114,6 @@ export class ResultsStore extends Disposable {
       startedAt: Date.now(),
       elapsedMs: 0,
       total,
-      processed: records.length,
       fromCache: records.length,
       backend: 'result cache',
       note,
@@ -149,18 +138,10 @@ export class ResultsStore extends Disposable {
       startedAt: Date.now(),
       elapsedMs: 0,
       total: records.length,
-      processed: records.length + skipped.length,
       fromCache: 0,
       backend,
       note,
     };
-    this.touch();
-  }
-
-  /** One more pair has its outcome (a result or a failure): the run's one progress count. */
-  pairDone(): void {
-    if (this.runStatus === undefined) return;
-    this.runStatus = { ...this.runStatus, processed: this.runStatus.processed + 1 };
     this.touch();
   }
 

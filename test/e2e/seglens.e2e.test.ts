@@ -455,7 +455,7 @@ describe('SegLens in VS Code', { skip }, () => {
       // Both runs have listed the folder (2 "N pairs" lines): from now on files may vanish from a listing.
       await waitForLog('the second run to pair the files', new RegExp(`\\] ${names.length} pairs, `), pairsLogged + 2);
       churn.allowDeletes();
-      // One count while it runs: the view's message and the summary row say the same "n of N".
+      // One count while it runs: the view's message and the summary row say the same "n of N images".
       let seen = { message: '', summary: '' };
       await retry('the view message and the summary showing one count', 20_000, async () => {
         seen = await page.evaluate(() => {
@@ -468,8 +468,8 @@ describe('SegLens in VS Code', { skip }, () => {
               ?.querySelector('.label-description')?.textContent ?? '';
           return { message, summary };
         });
-        const inMessage = /^Evaluating… ([\d,]+ of [\d,]+)$/.exec(seen.message.trim())?.[1];
-        const inSummary = /^([\d,]+ of [\d,]+) · /.exec(seen.summary.trim())?.[1];
+        const inMessage = /^Evaluating… ([\d,]+ of [\d,]+ images) done$/.exec(seen.message.trim())?.[1];
+        const inSummary = /^([\d,]+ of [\d,]+ images) · /.exec(seen.summary.trim())?.[1];
         if (inMessage !== undefined && inMessage === inSummary) return true;
         await sleep(100);
         return false;
