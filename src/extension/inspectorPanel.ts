@@ -16,8 +16,7 @@ import type { RunSettings } from './configuration';
 import { STATE_KEYS, WEBVIEW_PANELS } from './ids';
 import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { findRgbImage } from './logic/folderDiscovery';
-import { perClassIoUDelta } from './logic/comparison';
-import { imageMessage } from './logic/inspectorMessage';
+import { comparisonMessage, imageMessage } from './logic/inspectorMessage';
 import { describeOpenedFrom, navigationNames, positionIn, stepIn, type OpenedFrom } from './logic/navigationList';
 import type { ResultsStore } from './resultsStore';
 
@@ -281,6 +280,11 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
           lossVariant: lossVariantName(target.settings.engine.metric),
           confusionPair: target.confusion ?? null,
           comparison,
+          labelsFolder: vscode.workspace.asRelativePath(target.labelsDir, false),
+          ...(target.settings.datasetDescription !== undefined
+            ? { datasetName: target.settings.datasetDescription }
+            : {}),
+          ...(target.from !== undefined ? { openedFrom: target.from.kind } : {}),
         }),
       );
       this.log.info(
@@ -298,13 +302,12 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     const comparison = target.comparison;
     if (comparison === undefined) return null;
     const other = await evaluateImage(comparison.other, target.settings.engine);
-    const [a, b] = comparison.shown === 'a' ? [shown, other.record] : [other.record, shown];
-    return {
-      shown: comparison.shown,
-      otherPredicted: other.maps.predicted,
-      perClassIoUDelta: perClassIoUDelta(a, b),
-      miouDelta: a.miou === null || b.miou === null ? null : b.miou - a.miou,
-    };
+    const folder = (dir: string): string => vscode.workspace.asRelativePath(dir, false);
+    const [aDir, bDir] =
+      comparison.shown === 'a'
+        ? [target.predictionsDir, comparison.otherPredictionsDir]
+        : [comparison.otherPredictionsDir, target.predictionsDir];
+    return comparisonMessage(comparison.shown, shown, other, { a: folder(aDir), b: folder(bDir) });
   }
 
   /** A|B: the same image from the other prediction folder, same label, same layers. */
