@@ -276,6 +276,8 @@ export function showLayerControls(
     const shown = isShown(layer, layers[layer], image);
     control.toggle.checked = shown;
     control.toggle.disabled = missing !== null;
+    // Said on the element too: a disabled control is exempt from the contrast rule, and axe reads this.
+    control.toggle.setAttribute('aria-disabled', String(missing !== null));
     control.toggle.title = missing ?? '';
     control.row.classList.toggle('unavailable', missing !== null);
     control.opacity.value = String(Math.round(layers[layer].opacity * 100));
