@@ -598,8 +598,9 @@ describe('SegLens in VS Code', { skip }, () => {
     await retry('the hot spots to be listed', 15_000, async () => (await spots.count()) > 0);
     const count = await spots.count();
     assert.ok(count >= 3, `a real prediction has several hot spots (${count})`);
-    const first = (await spots.nth(0).innerText()).trim();
-    assert.match(first, /^\S.* · k=\d+ · \d+ px · merging (removes|adds) [\d.]+/, `hot spot row: ${first}`);
+    const first = (await spots.nth(0).locator('.hot-spot-text').innerText()).trim();
+    assert.match(first, /^\S.*, [\d,]+ px at \d+×\d+: merging (lowers|raises) the loss here/, `hot spot row: ${first}`);
+    assert.ok(count <= 5, `at most 5 hot spots until "Show all" (${count})`);
     assert.match(
       (await frame.locator('#color-scale').innerText()).trim(),
       /^Robust: 99th percentile/,
@@ -831,7 +832,8 @@ describe('SegLens in VS Code', { skip }, () => {
     const firstImage = hardExampleRows(page)
       .filter({ has: page.locator('.label-name', { hasText: /^\d{4}_\d{6}$/ }) })
       .first();
-    const want = `${worst.delta.miou! < 0 ? '−' : '+'}${Math.abs(worst.delta.miou!).toFixed(2)} mIoU`;
+    // The sort metric's B − A first, then the worst class drop ("−0.42 mIoU · cat −0.80").
+    const want = `${worst.delta.miou! < 0 ? '−' : '+'}${Math.abs(worst.delta.miou!).toFixed(2)} mIoU · `;
     await retry('the view ordered by regression', 90_000, async () => {
       const name = await firstImage.locator('.label-name').innerText({ timeout: 2_000 });
       const description = await firstImage.locator('.label-description').innerText({ timeout: 2_000 });
@@ -845,7 +847,9 @@ describe('SegLens in VS Code', { skip }, () => {
     await waitForInspector(page, worst.name);
     const frame = webviewContent(page);
     const model = frame.locator('dd[data-metric="model"]');
-    assert.match(await model.innerText(), /^A \(B − A mIoU −/, 'the inspector shows A and the regression');
+    assert.match(await model.innerText(), /^A \| B \(B − A mIoU −/, 'A and B side by side, and the regression');
+    assert.ok(await frame.locator('#canvas-b').isVisible(), 'the second pane is shown');
+    await screenshot(page, 'inspector-side-by-side');
     await frame.locator('#switch-model').click();
     await retry('the inspector to show B', 30_000, async () => /^B /.test(await model.innerText({ timeout: 2_000 })));
     await screenshot(page, 'inspector-compare');
@@ -903,6 +907,23 @@ describe('SegLens in VS Code', { skip }, () => {
       .evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
     assert.ok(checked, 'the confusion layer is on');
     await screenshot(page, 'inspector-confusion');
+    // Next steps through the cell's images (not the hard-example order), and the header says so.
+    const position = inspector.locator('#position');
+    assert.match(await position.innerText(), /^1 of (\d+) · cell .+ → .+$/);
+    const total = Number(/of (\d+)/.exec(await position.innerText())![1]);
+    if (total > 1) {
+      await inspector.locator('#next').click();
+      await retry('the next image of the cell', 30_000, async () =>
+        /^2 of \d+ · cell /.test(await position.innerText({ timeout: 2_000 })),
+      );
+      assert.notEqual(await inspector.locator('#image-name').innerText(), name, 'another image of the cell');
+      await inspector.locator('#previous').click();
+      await retry(
+        'back to the first image of the cell',
+        30_000,
+        async () => (await inspector.locator('#image-name').innerText({ timeout: 2_000 })) === name,
+      );
+    }
   });
   it('Change Labels Folder… to a folder of photos: the error names it, its button picks another, the folder keeps it', async () => {
     await runFromPalette(page, 'View: Close All Editors');
