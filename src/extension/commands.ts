@@ -40,6 +40,7 @@ const HANDLERS: { readonly [Name in CommandName]: Handler } = {
   filterByConfusion: (services) => pickConfusionFilter(services),
   compareWithFolder: (services, arg) => compareWithFolder(services, arg instanceof vscode.Uri ? arg : undefined),
   stopComparing: (services) => stopComparing(services),
+  openGallery: (services) => openGallery(services),
 };
 
 /** Every command of the extension, registered in one place; failures become one error message and a log line. */
@@ -59,6 +60,13 @@ export function registerCommands(services: CommandServices): void {
       }),
     );
   }
+}
+
+function openGallery(services: CommandServices): Promise<void> {
+  if (services.store.source === undefined || services.store.imageCount === 0)
+    void vscode.window.showInformationMessage('SegLens: evaluate a prediction folder first.');
+  else services.gallery.show();
+  return Promise.resolve();
 }
 
 function openDatasetPanel(services: CommandServices): Promise<void> {

@@ -3,6 +3,7 @@ import { registerCommands } from './commands';
 import { loadRunSettings } from './configuration';
 import { DatasetPanel } from './datasetPanel';
 import { EvaluationRunner } from './evaluationRunner';
+import { GalleryPanel } from './galleryPanel';
 import { HardExamplesProvider } from './hardExamplesView';
 import { CONTEXT_KEYS, OUTPUT_CHANNEL, STATE_KEYS, VIEWS, WEBVIEW_PANELS } from './ids';
 import { InspectorPanels } from './inspectorPanel';
@@ -10,6 +11,7 @@ import { LabelFolderResolver } from './labelFolderResolver';
 import { isSortKey } from './logic/sortKeys';
 import { restoreLastResults } from './lastResults';
 import { ResultsStore } from './resultsStore';
+import { ThumbnailService } from './thumbnailService';
 
 /** Wires the engine to VS Code: one store, one view, one inspector, one runner, all disposed with the extension. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -30,6 +32,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const inspector = new InspectorPanels(context.extensionUri, store, context.workspaceState, log, loadSettings);
   const labels = new LabelFolderResolver(context.workspaceState, log);
   const dataset = new DatasetPanel(context.extensionUri, store, inspector, log);
+  const thumbnails = new ThumbnailService(storageDir, engineVersion);
+  const gallery = new GalleryPanel(context.extensionUri, store, inspector, thumbnails, log);
 
   let lastHasResults = false;
   let lastComparing = false;
@@ -40,8 +44,11 @@ export function activate(context: vscode.ExtensionContext): void {
     runner,
     inspector,
     dataset,
+    thumbnails,
+    gallery,
     vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.inspector, inspector),
     inspector.onDidShowImage((name) => tree.revealImage(view, name)),
+    vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.gallery, gallery),
     vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.dataset, dataset),
     store.onDidChange(() => {
       // setContext is a round trip to the workbench: send it only when the answer changes, not per image.
@@ -57,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     }),
   );
-  registerCommands({ context, log, store, runner, inspector, dataset, labels, storageDir, loadSettings });
+  registerCommands({ context, log, store, runner, inspector, dataset, gallery, labels, storageDir, loadSettings });
   void restoreLastResults({
     workspaceState: context.workspaceState,
     log,

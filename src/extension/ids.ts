@@ -19,6 +19,7 @@ export const COMMANDS = {
   filterByConfusion: 'seglens.filterByConfusion',
   compareWithFolder: 'seglens.compareWithFolder',
   stopComparing: 'seglens.stopComparing',
+  openGallery: 'seglens.openGallery',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -34,6 +35,7 @@ export const VIEWS = {
 export const WEBVIEW_PANELS = {
   inspector: 'seglens.inspector',
   dataset: 'seglens.datasetPanel',
+  gallery: 'seglens.gallery',
 } as const;
 
 /** Keys set with `setContext` and read in `when` clauses. */

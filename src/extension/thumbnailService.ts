@@ -1,0 +1,105 @@
+import * as path from 'node:path';
+import type { ImageRecord } from '../core';
+import { ThumbnailPool } from '../core/thumbnails/thumbnailPool';
+import type { ResultSource } from './resultsStore';
+import { Disposable, toDisposable } from './logic/dispose';
+import { findRgbImage } from './logic/folderDiscovery';
+import { classColorsFor } from './logic/inspectorMessage';
+import { optionsHash, stampOf } from './logic/resultCache';
+import { ThumbnailCache, thumbnailKey } from './logic/thumbnailCache';
+
+/** Longest side of a gallery thumbnail in pixels (the grid draws it at up to 160 CSS px). */
+export const THUMBNAIL_SIZE = 160;
+
+/**
+ * Gallery thumbnails: from the disk cache when their files have not changed, else made in the
+ * thumbnail worker threads and stored. One pool per evaluated folder's settings; the photo of each
+ * image is looked up once.
+ */
+export class ThumbnailService extends Disposable {
+  private pool: ThumbnailPool | undefined;
+  private poolSource: ResultSource | undefined;
+  private readonly photos = new Map<string, string | null>();
+  private readonly cache: ThumbnailCache;
+  /** Key of each image asked for last, so what left the screen can be dropped from the queue. */
+  private readonly keys = new Map<string, string>();
+
+  constructor(
+    storageDir: string,
+    private readonly engineVersion: string,
+  ) {
+    super();
+    this.cache = new ThumbnailCache(path.join(storageDir, 'thumbnails'));
+    this.register(toDisposable(() => this.pool?.dispose()));
+  }
+
+  private poolFor(source: ResultSource): ThumbnailPool {
+    if (this.pool === undefined || this.poolSource !== source) {
+      this.pool?.dispose();
+      this.pool = new ThumbnailPool(source.settings.engine);
+      this.poolSource = source;
+      this.photos.clear();
+    }
+    return this.pool;
+  }
+
+  private async photoOf(record: ImageRecord, source: ResultSource): Promise<string | undefined> {
+    const known = this.photos.get(record.predictionFile);
+    if (known !== undefined) return known ?? undefined;
+    const { settings } = source;
+    const found = await findRgbImage(record, {
+      ...(settings.imageFolderNames !== undefined ? { folderNames: settings.imageFolderNames } : {}),
+      ...(settings.imagesFolder !== undefined ? { imagesFolder: settings.imagesFolder } : {}),
+      predictionsDir: source.predictionsDir,
+      labelsDir: source.labelsDir,
+    });
+    this.photos.set(record.predictionFile, found ?? null);
+    return found;
+  }
+
+  /** Only these images are still wanted: the rest of the queue is dropped (their promises reject). */
+  keepOnly(records: readonly ImageRecord[]): void {
+    const wanted = new Set<string>();
+    for (const record of records) {
+      const key = this.keys.get(record.predictionFile);
+      if (key !== undefined) wanted.add(key);
+    }
+    this.pool?.keepOnly(wanted);
+  }
+
+  /** The PNG bytes of `record`'s thumbnail. */
+  async thumbnail(record: ImageRecord, source: ResultSource): Promise<Uint8Array> {
+    const pool = this.poolFor(source);
+    const photoFile = await this.photoOf(record, source);
+    const [prediction, label, photo] = await Promise.all([
+      stampOf(record.predictionFile),
+      stampOf(record.labelFile),
+      photoFile !== undefined ? stampOf(photoFile) : Promise.resolve(undefined),
+    ]);
+    if (prediction === undefined || label === undefined)
+      throw new Error(`${record.name}: the prediction or label file is gone`);
+    const numClasses = source.settings.engine.metric.numClasses;
+    const classColors = classColorsFor(numClasses, source.settings.engine.colorTable);
+    const key = thumbnailKey({
+      predictionFile: record.predictionFile,
+      labelFile: record.labelFile,
+      photoFile,
+      stamps: { prediction, label, photo },
+      size: THUMBNAIL_SIZE,
+      classColors,
+      optionsHash: optionsHash(source.settings.fingerprint, this.engineVersion),
+    });
+    this.keys.set(record.predictionFile, key);
+    const cached = await this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const png = await pool.make(key, {
+      labelFile: record.labelFile,
+      predictionFile: record.predictionFile,
+      ...(photoFile !== undefined ? { photoFile } : {}),
+      size: THUMBNAIL_SIZE,
+      classColors,
+    });
+    await this.cache.put(key, png);
+    return png;
+  }
+}
