@@ -15,14 +15,13 @@ import type {
   ValueFormat,
 } from '../../shared/protocol/gallery';
 import { MAX_CELL_FILTERS } from '../../shared/protocol/gallery';
+import { metricDefinition } from '../../core/metrics/metricTable';
 import { deltasOf } from './comparison';
 import { cellCount } from './confusionImages';
 import { filterByClass, isSortKey, rankRecords, SORT_KEYS, type SortKey } from './sortKeys';
 
 /** The comparison's own sort key: B − A of the image's mIoU, largest drop first. */
 export const DELTA_SORT_KEY = 'miouDelta';
-
-const PERCENT_KEYS: ReadonlySet<SortKey> = new Set<SortKey>(['miou', 'pixelAccuracy', 'boundaryMiou']);
 
 export interface GalleryContext {
   readonly numClasses: number;
@@ -42,7 +41,8 @@ export function gallerySortKeys(comparing: boolean): SortKeyOption[] {
     key,
     label: SORT_KEYS[key].label,
     detail: SORT_KEYS[key].detail,
-    format: PERCENT_KEYS.has(key) ? 'percent' : ('fixed' satisfies ValueFormat),
+    // The metric table's number format: losses with 4 decimals, scores in percent.
+    format: metricDefinition(key).format satisfies ValueFormat,
   }));
   if (comparing)
     keys.unshift({
