@@ -4,6 +4,8 @@
 // (as a warm disk cache would), scrolls through the whole list programmatically, one step per
 // animation frame, with jumps, and reads the long tasks (> 50 ms) a PerformanceObserver saw.
 //   node bench/galleryScroll.mjs            (also run by bench/run.mjs)
+// The page.evaluate callbacks run in Chromium, hence browser globals.
+/* global window, document, requestAnimationFrame */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -24,11 +26,26 @@ function thumbnailUri() {
   return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
 }
 
+/** The extension's own HTML shell (src/extension/webviewHtml.ts), bundled in memory: the page measured is the real one. */
+async function loadWebviewHtml() {
+  const { build } = await import('esbuild');
+  const bundled = await build({
+    entryPoints: [join(root, 'src', 'extension', 'webviewHtml.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'warning',
+  });
+  const code = bundled.outputFiles[0].text;
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}
+
 /** Returns { images, longTasks, longestMs, scrolledRows, frames, seconds, loadMs, thumbnailsServed }. */
 export async function measureGalleryScroll({ images = GALLERY_IMAGES, steps = 400 } = {}) {
   if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
   const { chromium } = require('playwright-core');
-  const { webviewHtml } = require(join(root, 'out', 'src', 'extension', 'webviewHtml.js'));
+  const { webviewHtml } = await loadWebviewHtml();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const inspector = new InspectorPanels(context.extensionUri, store, context.workspaceState, log, loadSettings);
   const labels = new LabelFolderResolver(context.workspaceState, log);
   const dataset = new DatasetPanel(context.extensionUri, store, inspector, log);
-  const thumbnails = new ThumbnailService(storageDir, engineVersion);
+  const thumbnails = new ThumbnailService(storageDir, engineVersion, log);
   const gallery = new GalleryPanel(context.extensionUri, store, inspector, thumbnails, log);
 
   let lastHasResults = false;

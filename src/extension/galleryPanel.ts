@@ -183,10 +183,10 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
       this.thumbnails
         .thumbnail(record, source)
         .then(
-          (png) =>
+          (jpeg) =>
             this.queueThumbnail({
               name: record.name,
-              dataUri: `data:image/png;base64,${Buffer.from(png).toString('base64')}`,
+              dataUri: `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`,
             }),
           (error: unknown) => {
             if (error instanceof Error && error.name === 'ThumbnailCancelled') return;

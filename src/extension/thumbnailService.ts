@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { ImageRecord } from '../core';
+import { errorText, type ImageRecord } from '../core';
 import { ThumbnailPool } from '../core/thumbnails/thumbnailPool';
 import type { ResultSource } from './resultsStore';
 import { Disposable, toDisposable } from './logic/dispose';
@@ -10,6 +10,8 @@ import { ThumbnailCache, thumbnailKey } from './logic/thumbnailCache';
 
 /** Longest side of a gallery thumbnail in pixels (the grid draws it at up to 160 CSS px). */
 export const THUMBNAIL_SIZE = 160;
+/** The thumbnail folder is cut back to this at the first thumbnail of a session (oldest first). */
+export const THUMBNAIL_CACHE_BYTES = 1024 * 1024 * 1024;
 
 /**
  * Gallery thumbnails: from the disk cache when their files have not changed, else made in the
@@ -23,10 +25,13 @@ export class ThumbnailService extends Disposable {
   private readonly cache: ThumbnailCache;
   /** Key of each image asked for last, so what left the screen can be dropped from the queue. */
   private readonly keys = new Map<string, string>();
+  private pruned = false;
+  private optionsKey: { readonly source: ResultSource; readonly hash: string } | undefined;
 
   constructor(
     storageDir: string,
     private readonly engineVersion: string,
+    private readonly log: { warn(message: string): void; info(message: string): void },
   ) {
     super();
     this.cache = new ThumbnailCache(path.join(storageDir, 'thumbnails'));
@@ -57,6 +62,13 @@ export class ThumbnailService extends Disposable {
     return found;
   }
 
+  /** The hash of the settings thumbnails depend on, computed once per evaluated folder. */
+  private optionsHashOf(source: ResultSource): string {
+    if (this.optionsKey?.source !== source)
+      this.optionsKey = { source, hash: optionsHash(source.settings.fingerprint, this.engineVersion) };
+    return this.optionsKey.hash;
+  }
+
   /** Only these images are still wanted: the rest of the queue is dropped (their promises reject). */
   keepOnly(records: readonly ImageRecord[]): void {
     const wanted = new Set<string>();
@@ -67,7 +79,7 @@ export class ThumbnailService extends Disposable {
     this.pool?.keepOnly(wanted);
   }
 
-  /** The PNG bytes of `record`'s thumbnail. */
+  /** The JPEG bytes of `record`'s thumbnail. */
   async thumbnail(record: ImageRecord, source: ResultSource): Promise<Uint8Array> {
     const pool = this.poolFor(source);
     const photoFile = await this.photoOf(record, source);
@@ -80,6 +92,13 @@ export class ThumbnailService extends Disposable {
       throw new Error(`${record.name}: the prediction or label file is gone`);
     const numClasses = source.settings.engine.metric.numClasses;
     const classColors = classColorsFor(numClasses, source.settings.engine.colorTable);
+    if (!this.pruned) {
+      this.pruned = true;
+      void this.cache.prune(THUMBNAIL_CACHE_BYTES).then(
+        (removed) => removed > 0 && this.log.info(`thumbnail cache: removed ${removed} old thumbnails`),
+        (error: unknown) => this.log.warn(`thumbnail cache: could not prune: ${errorText(error)}`),
+      );
+    }
     const key = thumbnailKey({
       predictionFile: record.predictionFile,
       labelFile: record.labelFile,
@@ -87,19 +106,19 @@ export class ThumbnailService extends Disposable {
       stamps: { prediction, label, photo },
       size: THUMBNAIL_SIZE,
       classColors,
-      optionsHash: optionsHash(source.settings.fingerprint, this.engineVersion),
+      optionsHash: this.optionsHashOf(source),
     });
     this.keys.set(record.predictionFile, key);
     const cached = await this.cache.get(key);
     if (cached !== undefined) return cached;
-    const png = await pool.make(key, {
+    const jpeg = await pool.make(key, {
       labelFile: record.labelFile,
       predictionFile: record.predictionFile,
       ...(photoFile !== undefined ? { photoFile } : {}),
       size: THUMBNAIL_SIZE,
       classColors,
     });
-    await this.cache.put(key, png);
-    return png;
+    await this.cache.put(key, jpeg);
+    return jpeg;
   }
 }

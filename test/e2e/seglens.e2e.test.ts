@@ -906,9 +906,9 @@ describe('SegLens in VS Code', { skip }, () => {
     const firstNumber = await frame.locator('[aria-posinset="1"] .number').innerText();
     assert.equal(firstNumber, `${(byMiou[0]!.miou! * 100).toFixed(1)}%`, 'the first cell shows its mIoU');
 
-    // Thumbnails come from the extension's worker threads as PNG data URIs.
+    // Thumbnails come from the extension's worker threads as JPEG data URIs.
     await retry('thumbnails drawn', 60_000, async () => {
-      const drawn = await frame.locator('[role=option] img[src^="data:image/png;base64,"]').count();
+      const drawn = await frame.locator('[role=option] img[src^="data:image/jpeg;base64,"]').count();
       return drawn >= Math.min(3, expected.length);
     });
 

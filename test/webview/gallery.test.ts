@@ -389,7 +389,7 @@ describe('Gallery webview in Chromium', () => {
             labelFile: join(SAMPLES, 'SegmentationClass', `${name}.png`),
           };
           const { record } = await evaluateImage(pair, options);
-          const png = makeThumbnailSync(
+          const jpeg = makeThumbnailSync(
             {
               ...pair,
               photoFile: join(SAMPLES, 'JPEGImages', `${name}.png`),
@@ -401,7 +401,7 @@ describe('Gallery webview in Chromium', () => {
           return {
             name,
             adaptive: record.adaptive,
-            uri: `data:image/png;base64,${Buffer.from(png).toString('base64')}`,
+            uri: `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`,
           };
         }),
       );

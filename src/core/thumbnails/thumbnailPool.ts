@@ -18,7 +18,7 @@ interface Pending {
   readonly key: string;
   readonly request: ThumbnailRequest;
   readonly promise: Promise<Uint8Array>;
-  readonly resolve: (png: Uint8Array) => void;
+  readonly resolve: (bytes: Uint8Array) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -49,12 +49,12 @@ export class ThumbnailPool {
     this.maxWorkers = Math.max(1, poolOptions.workers ?? 2);
   }
 
-  /** The PNG bytes of `request`; `key` names it (same key, same thumbnail). */
+  /** The JPEG bytes of `request`; `key` names it (same key, same thumbnail). */
   make(key: string, request: ThumbnailRequest): Promise<Uint8Array> {
     if (this.disposed) return Promise.reject(new ThumbnailCancelled('the thumbnail pool is closed'));
     const known = this.byKey.get(key);
     if (known !== undefined) return known.promise;
-    let resolve!: (png: Uint8Array) => void;
+    let resolve!: (bytes: Uint8Array) => void;
     let reject!: (error: Error) => void;
     const promise = new Promise<Uint8Array>((res, rej) => {
       resolve = res;
@@ -123,15 +123,15 @@ export class ThumbnailPool {
     if (pending !== undefined)
       this.finish(
         pending,
-        'png' in reply ? reply.png : undefined,
+        'jpeg' in reply ? reply.jpeg : undefined,
         'error' in reply ? new Error(reply.error) : undefined,
       );
     this.pump();
   }
 
-  private finish(pending: Pending, png: Uint8Array | undefined, error: Error | undefined): void {
+  private finish(pending: Pending, bytes: Uint8Array | undefined, error: Error | undefined): void {
     this.byKey.delete(pending.key);
-    if (png !== undefined) pending.resolve(png);
+    if (bytes !== undefined) pending.resolve(bytes);
     else pending.reject(error ?? new Error('no thumbnail'));
   }
 

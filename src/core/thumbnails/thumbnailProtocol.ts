@@ -9,6 +9,6 @@ export interface ThumbnailWorkerData {
 export type ThumbnailJob =
   { readonly type: 'job'; readonly id: number; readonly request: ThumbnailRequest } | { readonly type: 'stop' };
 
-/** Thumbnail worker → main thread: the PNG bytes, or why there are none. */
+/** Thumbnail worker → main thread: the JPEG bytes, or why there are none. */
 export type ThumbnailReply =
-  { readonly id: number; readonly png: Uint8Array } | { readonly id: number; readonly error: string };
+  { readonly id: number; readonly jpeg: Uint8Array } | { readonly id: number; readonly error: string };

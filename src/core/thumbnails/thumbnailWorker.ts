@@ -14,9 +14,9 @@ port.on('message', (job: ThumbnailJob) => {
   }
   let reply: ThumbnailReply;
   try {
-    const png = makeThumbnailSync(job.request, options);
-    reply = { id: job.id, png };
-    port.postMessage(reply, [png.buffer as ArrayBuffer]);
+    const jpeg = makeThumbnailSync(job.request, options);
+    reply = { id: job.id, jpeg };
+    port.postMessage(reply, [jpeg.buffer as ArrayBuffer]);
   } catch (error) {
     reply = { id: job.id, error: errorText(error) };
     port.postMessage(reply);

@@ -26,7 +26,7 @@ export * from './common';
 export const MAX_GALLERY_ITEMS = 1_000_000;
 /** Thumbnails one request may ask for: a screenful of a large window with its overscan rows. */
 export const MAX_THUMBNAIL_REQUEST = 400;
-/** Thumbnails are PNG data URIs well under this (160 px a side is about 30 kB). */
+/** Thumbnails are JPEG (or PNG) data URIs well under this (160 px a side is about 6 kB as JPEG). */
 export const MAX_THUMBNAIL_URI_LENGTH = 1_000_000;
 /** Confusion cells offered as filters, largest first. */
 export const MAX_CELL_FILTERS = 200;
@@ -113,7 +113,8 @@ export interface PersistedGalleryState {
   readonly firstVisible: number;
 }
 
-const DATA_URI = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
+/** Raster images only: an SVG could carry script, so it is never accepted. */
+const DATA_URI = /^data:image\/(?:jpeg|png);base64,[A-Za-z0-9+/]+={0,2}$/;
 
 function readSortKeyName(value: unknown, path: string): string {
   const key = readString(value, path, 64);
@@ -197,7 +198,7 @@ function readThumbnailItem(value: unknown, path: string): ThumbnailItem {
   if ('dataUri' in record) {
     readRecord(record, path, ['name', 'dataUri']);
     const dataUri = readString(record.dataUri, `${path}.dataUri`, MAX_THUMBNAIL_URI_LENGTH);
-    if (!DATA_URI.test(dataUri)) fail(`${path}.dataUri`, 'a base64 PNG data URI');
+    if (!DATA_URI.test(dataUri)) fail(`${path}.dataUri`, 'a base64 JPEG or PNG data URI');
     return { name: readImageName(record.name, `${path}.name`), dataUri };
   }
   readRecord(record, path, ['name', 'error']);

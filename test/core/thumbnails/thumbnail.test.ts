@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { encode as encodeJpeg } from 'jpeg-js';
+import { decode as decodeJpeg, encode as encodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS, type EngineOptions } from '../../../src/core';
 import { defaultClassColors, type Rgb } from '../../../src/core/colors';
@@ -17,6 +17,7 @@ import {
   ERROR_ALPHA,
   ERROR_RED,
   makeThumbnailSync,
+  thumbnailImage,
   VOID_GREY,
   type ThumbnailRequest,
 } from '../../../src/core/thumbnails/makeThumbnail';
@@ -88,17 +89,27 @@ function expectedPixels(photo?: (x: number, y: number) => Rgb): number[] {
   return out;
 }
 
-function rgbOf(png: Uint8Array): { width: number; height: number; rgb: number[] } {
-  const decoded = PNG.sync.read(Buffer.from(png));
+function rgbOf(image: { width: number; height: number; data: Uint8Array }): {
+  width: number;
+  height: number;
+  rgb: number[];
+} {
   const rgb: number[] = [];
-  for (let i = 0; i < decoded.width * decoded.height; i++) rgb.push(...decoded.data.subarray(i * 4, i * 4 + 3));
-  return { width: decoded.width, height: decoded.height, rgb };
+  for (let i = 0; i < image.width * image.height; i++) rgb.push(...image.data.subarray(i * 4, i * 4 + 3));
+  return { width: image.width, height: image.height, rgb };
+}
+
+/** The JPEG's pixels, and how far they are on average from `expected` (JPEG is lossy). */
+function jpegDistance(jpeg: Uint8Array, expected: readonly number[]): { width: number; height: number; mean: number } {
+  const { width, height, rgb } = rgbOf(decodeJpeg(jpeg, { useTArray: true, formatAsRGBA: true }));
+  const mean = rgb.reduce((sum, v, i) => sum + Math.abs(v - expected[i]!), 0) / rgb.length;
+  return { width, height, mean };
 }
 
 const request: ThumbnailRequest = { labelFile, predictionFile, size: 4, classColors: colors };
 
 test('without a photo: label colours, void grey, errors tinted by their share of each block', () => {
-  const { width, height, rgb } = rgbOf(makeThumbnailSync(request, options));
+  const { width, height, rgb } = rgbOf(thumbnailImage(request, options));
   assert.deepEqual([width, height], [4, 2]);
   assert.deepEqual(rgb, expectedPixels());
   // The all-wrong block is the reddest, the block without errors keeps its class colour exactly.
@@ -111,7 +122,7 @@ test('with a PNG photo: the photo box-filtered under the same error tint', () =>
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) png.data.set([...photoAt(x, y), 255], (y * W + x) * 4);
   const photoFile = join(dir, 'photo.png');
   writeFileSync(photoFile, PNG.sync.write(png));
-  const { rgb } = rgbOf(makeThumbnailSync({ ...request, photoFile }, options));
+  const { rgb } = rgbOf(thumbnailImage({ ...request, photoFile }, options));
   assert.deepEqual(rgb, expectedPixels(photoAt));
 });
 
@@ -120,7 +131,7 @@ test('with a JPEG photo of one colour: that colour where nothing is wrong (JPEG 
   for (let i = 0; i < W * H; i++) data.set([40, 120, 220, 255], i * 4);
   const photoFile = join(dir, 'photo.jpg');
   writeFileSync(photoFile, encodeJpeg({ data, width: W, height: H }, 100).data);
-  const { rgb } = rgbOf(makeThumbnailSync({ ...request, photoFile }, options));
+  const { rgb } = rgbOf(thumbnailImage({ ...request, photoFile }, options));
   const clean = rgb.slice(9, 12); // block (3, 0): right half, no error
   [40, 120, 220].forEach((expected, c) =>
     assert.ok(Math.abs(clean[c]! - expected) <= 3, `${clean.join(',')} vs 40,120,220`),
@@ -130,15 +141,18 @@ test('with a JPEG photo of one colour: that colour where nothing is wrong (JPEG 
 test('an unreadable photo falls back to the label; a missing label is an error naming the file', () => {
   const photoFile = join(dir, 'broken.jpg');
   writeFileSync(photoFile, 'not a jpeg');
-  assert.deepEqual(rgbOf(makeThumbnailSync({ ...request, photoFile }, options)).rgb, expectedPixels());
+  assert.deepEqual(rgbOf(thumbnailImage({ ...request, photoFile }, options)).rgb, expectedPixels());
   assert.throws(() => makeThumbnailSync({ ...request, labelFile: join(dir, 'missing.png') }, options), /missing\.png/);
 });
 
-test('the worker pool makes the same PNG, and reports a bad pair as an error', async () => {
+test('the worker pool makes those pixels as a JPEG, and reports a bad pair as an error', async () => {
   const pool = new ThumbnailPool(options, { workers: 1 });
   try {
-    const png = await pool.make('a', request);
-    assert.deepEqual(rgbOf(png).rgb, expectedPixels());
+    const jpeg = await pool.make('a', request);
+    const decoded = jpegDistance(jpeg, expectedPixels());
+    assert.deepEqual([decoded.width, decoded.height], [4, 2]);
+    // Lossy, on a 4×2 image of saturated colours: close on average, not exact.
+    assert.ok(decoded.mean < 12, `mean channel error ${decoded.mean}`);
     await assert.rejects(pool.make('b', { ...request, labelFile: join(dir, 'missing.png') }), /missing\.png/);
   } finally {
     pool.dispose();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -41,6 +41,25 @@ test('stores and reads back bytes, misses cleanly, refuses a key that could be a
   assert.equal(await cache.get(key), undefined);
   await cache.put(key, Uint8Array.from([1, 2, 3]));
   assert.deepEqual(await cache.get(key), Uint8Array.from([1, 2, 3]));
-  assert.deepEqual(readdirSync(join(dir, key.slice(0, 2))), [`${key}.png`], 'no temporary file is left');
+  assert.deepEqual(readdirSync(join(dir, key.slice(0, 2))), [`${key}.jpg`], 'no temporary file is left');
   await assert.rejects(cache.put('../../etc/x', Uint8Array.from([1])), /not a thumbnail key/);
+});
+
+test('prune deletes the oldest thumbnails until the folder fits, and leaves other files alone', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seglens-thumbprune-'));
+  const cache = new ThumbnailCache(dir);
+  const keys = [1, 2, 3, 4].map((size) => thumbnailKey({ ...inputs, size }));
+  for (const [i, key] of keys.entries()) {
+    await cache.put(key, new Uint8Array(100));
+    const file = join(dir, key.slice(0, 2), `${key}.jpg`);
+    utimesSync(file, 1000 + i, 1000 + i); // written in key order
+  }
+  writeFileSync(join(dir, 'README'), 'not a thumbnail');
+  assert.equal(await cache.prune(250), 2);
+  assert.equal(await cache.get(keys[0]!), undefined);
+  assert.equal(await cache.get(keys[1]!), undefined);
+  assert.ok((await cache.get(keys[2]!)) !== undefined);
+  assert.ok((await cache.get(keys[3]!)) !== undefined);
+  assert.ok(existsSync(join(dir, 'README')));
+  assert.equal(await new ThumbnailCache(join(dir, 'absent')).prune(0), 0);
 });
