@@ -5,7 +5,8 @@ import type { ResultSource } from './resultsStore';
 import { Disposable, toDisposable } from './logic/dispose';
 import { findRgbImage } from './logic/folderDiscovery';
 import { classColorsFor } from './logic/inspectorMessage';
-import { optionsHash, stampOf } from './logic/resultCache';
+import { optionsIdentity } from '../core/optionsIdentity';
+import { stampOf } from './logic/resultCache';
 import { ThumbnailCache, thumbnailKey } from './logic/thumbnailCache';
 
 /** Longest side of a gallery thumbnail in pixels (the grid draws it at up to 160 CSS px). */
@@ -65,7 +66,10 @@ export class ThumbnailService extends Disposable {
   /** The hash of the settings thumbnails depend on, computed once per evaluated folder. */
   private optionsHashOf(source: ResultSource): string {
     if (this.optionsKey?.source !== source)
-      this.optionsKey = { source, hash: optionsHash(source.settings.fingerprint, this.engineVersion) };
+      this.optionsKey = {
+        source,
+        hash: optionsIdentity(source.settings.engine, { engineVersion: this.engineVersion }),
+      };
     return this.optionsKey.hash;
   }
 
