@@ -58,9 +58,26 @@ async function rowLabels(page: Page): Promise<string[]> {
   return hardExampleRows(page).locator('.label-name').allInnerTexts();
 }
 
+/**
+ * An image row reads "0.1234 · name": the sort metric first (padded with figure spaces), then the
+ * name. While comparing, the row is the name alone (the deltas are its description).
+ */
+function splitImageRow(label: string): { metric: string; name: string } | undefined {
+  const at = label.indexOf(' · ');
+  return at < 0 ? undefined : { metric: label.slice(0, at).replace(/\u2007/g, ''), name: label.slice(at + 3) };
+}
+
+/** Matches the label of the image row named `name` (any metric in front). */
+function imageRowLabel(name: string): RegExp {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(` · ${escaped}$`);
+}
+
 /** The image rows of the view, in view order (summary, facts and skipped rows left out). */
 async function imageRowsIn(page: Page, images: readonly CliImage[]): Promise<string[]> {
-  return (await rowLabels(page)).filter((label) => images.some((image) => image.name === label));
+  return (await rowLabels(page))
+    .map((label) => splitImageRow(label)?.name ?? label)
+    .filter((name) => images.some((image) => image.name === name));
 }
 
 const SEGLENS_CONTAINER = 'workbench.view.extension.seglens';
@@ -271,7 +288,7 @@ describe('SegLens in VS Code', { skip }, () => {
   it('opens the hardest image in the inspector from the view', async () => {
     const hardest = expected[0]!;
     await hardExampleRows(page)
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${hardest.name}$`) }) })
+      .filter({ has: page.locator('.label-name', { hasText: imageRowLabel(hardest.name) }) })
       .click();
     const metrics = await waitForInspector(page, hardest.name);
     assert.ok(
@@ -509,9 +526,9 @@ describe('SegLens in VS Code', { skip }, () => {
     // (collapse the skipped group first, so the image rows are inside the rendered part of the tree).
     if ((await group.getAttribute('aria-expanded')) === 'true') await group.click();
     const top = hardExampleRows(page)
-      .filter({ has: page.locator('.label-name', { hasText: /^img_\d+$/ }) })
+      .filter({ has: page.locator('.label-name', { hasText: / · img_\d+$/ }) })
       .first();
-    const name = await top.locator('.label-name').innerText();
+    const name = splitImageRow(await top.locator('.label-name').innerText())?.name ?? '';
     await top.click();
     await waitForInspector(page, name);
   });
@@ -665,7 +682,7 @@ describe('SegLens in VS Code', { skip }, () => {
     await waitForImageRows(page, 'the opened images', expected, want);
     assert.equal(logCount(/\] evaluate /), runsBefore, 'nothing was evaluated: the list came from the file');
     await hardExampleRows(page)
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${want[0]!}$`) }) })
+      .filter({ has: page.locator('.label-name', { hasText: imageRowLabel(want[0]!) }) })
       .click();
     await waitForInspector(page, want[0]!);
     assert.deepEqual(await errorNotifications(page), [], 'no error notification');
@@ -726,7 +743,7 @@ describe('SegLens in VS Code', { skip }, () => {
 
     const hardest = cityscapes[0]!;
     await hardExampleRows(page)
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${hardest.name}$`) }) })
+      .filter({ has: page.locator('.label-name', { hasText: imageRowLabel(hardest.name) }) })
       .click();
     const metrics = await waitForInspector(page, hardest.name);
     assert.ok(
@@ -924,6 +941,77 @@ describe('SegLens in VS Code', { skip }, () => {
         async () => (await inspector.locator('#image-name').innerText({ timeout: 2_000 })) === name,
       );
     }
+  });
+  it('opens the gallery, sorts it, filters it by class, shows thumbnails and opens an image in the inspector', async () => {
+    await runFromPalette(page, 'View: Close All Editors');
+    await runFromPalette(page, 'SegLens: Open Gallery');
+    const frame = webviewContent(page);
+    const cells = frame.locator('[role=option]');
+    /** The names the gallery shows, in its order (cells are placed by index, not in DOM order). */
+    const shownNames = (): Promise<string[]> =>
+      cells.evaluateAll((nodes) =>
+        nodes
+          .map((node) => ({
+            index: Number((node as HTMLElement).dataset.index),
+            name: node.querySelector('.name')?.textContent ?? '',
+          }))
+          .sort((a, b) => a.index - b.index)
+          .map((cell) => cell.name),
+      );
+    const waitForNames = async (what: string, want: readonly string[]): Promise<void> => {
+      let seen: string[] = [];
+      await waitUntil(
+        what,
+        30_000,
+        async () => {
+          seen = await shownNames().catch(() => []);
+          return JSON.stringify(seen) === JSON.stringify(want) ? true : undefined;
+        },
+        () => JSON.stringify(seen),
+      );
+    };
+    const sort = frame.locator('#sort');
+    await sort.waitFor({ timeout: 30_000 });
+    await sort.selectOption('adaptive');
+    await waitForNames(
+      'the gallery sorted by adaptive loss',
+      expected.map((image) => image.name),
+    );
+    const byMiou = orderBy(expected, (image) => image.miou, 'ascending');
+    await sort.selectOption('miou');
+    await waitForNames(
+      'the gallery sorted by mIoU',
+      byMiou.map((image) => image.name),
+    );
+    const firstNumber = await frame.locator('[aria-posinset="1"] .number').innerText();
+    assert.equal(firstNumber, `${(byMiou[0]!.miou! * 100).toFixed(1)}%`, 'the first cell shows its mIoU');
+
+    // Thumbnails come from the extension's worker threads as JPEG data URIs.
+    await retry('thumbnails drawn', 60_000, async () => {
+      const drawn = await frame.locator('[role=option] img[src^="data:image/jpeg;base64,"]').count();
+      return drawn >= Math.min(3, expected.length);
+    });
+
+    // Filter to the rarest class present in some but not all images (label or prediction).
+    const containing = (id: number): CliImage[] => byMiou.filter((image) => (image.perClassIoU?.[id] ?? null) !== null);
+    const classId = Array.from({ length: 20 }, (_, i) => i + 1)
+      .filter((id) => containing(id).length > 0 && containing(id).length < expected.length)
+      .sort((a, b) => containing(a).length - containing(b).length || a - b)[0]!;
+    await frame.locator('#class-filter').selectOption(String(classId));
+    const filtered = containing(classId).map((image) => image.name);
+    await waitForNames(`the gallery filtered to class ${classId}`, filtered);
+    assert.match(
+      await frame.locator('#gallery-status').innerText(),
+      new RegExp(`^${filtered.length} of ${expected.length} images, sorted by mIoU`),
+    );
+    await screenshot(page, 'gallery');
+
+    // Keyboard: to the last image of the filtered list, Enter opens it in the inspector.
+    await frame.locator('#grid').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await waitForInspector(page, filtered[filtered.length - 1]!);
+    assert.deepEqual(await errorNotifications(page), [], 'no error notification');
   });
   it('Change Labels Folder… to a folder of photos: the error names it, its button picks another, the folder keeps it', async () => {
     await runFromPalette(page, 'View: Close All Editors');

@@ -28,64 +28,12 @@ import {
   optionsText,
 } from '../../src/core/options';
 import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
+import { applyTheme, axeViolations, THEME_NAMES } from './themes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const BUNDLE_PATH = join(ROOT, 'dist', 'inspector.js');
 const STYLE_PATH = join(ROOT, 'media', 'inspector.css');
 const ORIGIN = 'https://seglens-webview.test';
-const AXE_PATH = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: { target: string[] }[];
-}
-
-/** The theme variables VS Code sets that the page and its components read (values of the default themes). */
-const THEMES: Record<'light' | 'dark' | 'high-contrast', Record<string, string>> = {
-  light: {
-    '--vscode-editor-background': '#ffffff',
-    '--vscode-foreground': '#3b3b3b',
-    '--vscode-descriptionForeground': '#616161',
-    '--vscode-focusBorder': '#005fb8',
-    '--vscode-button-background': '#005fb8',
-    '--vscode-button-foreground': '#ffffff',
-    '--vscode-button-secondaryBackground': '#e5e5e5',
-    '--vscode-button-secondaryForeground': '#3b3b3b',
-    '--vscode-errorForeground': '#a1260d',
-    '--vscode-testing-iconPassed': '#387f39',
-    '--vscode-panel-border': '#e5e5e5',
-    '--vscode-editorWidget-background': '#f8f8f8',
-  },
-  dark: {
-    '--vscode-editor-background': '#1f1f1f',
-    '--vscode-foreground': '#cccccc',
-    '--vscode-descriptionForeground': '#9d9d9d',
-    '--vscode-focusBorder': '#0078d4',
-    '--vscode-button-background': '#0078d4',
-    '--vscode-button-foreground': '#ffffff',
-    '--vscode-button-secondaryBackground': '#313131',
-    '--vscode-button-secondaryForeground': '#cccccc',
-    '--vscode-errorForeground': '#f85149',
-    '--vscode-testing-iconPassed': '#73c991',
-    '--vscode-panel-border': '#2b2b2b',
-    '--vscode-editorWidget-background': '#202020',
-  },
-  'high-contrast': {
-    '--vscode-editor-background': '#000000',
-    '--vscode-foreground': '#ffffff',
-    '--vscode-descriptionForeground': '#ffffff',
-    '--vscode-focusBorder': '#f38518',
-    '--vscode-button-background': '#000000',
-    '--vscode-button-foreground': '#ffffff',
-    '--vscode-button-secondaryBackground': '#000000',
-    '--vscode-button-secondaryForeground': '#ffffff',
-    '--vscode-errorForeground': '#f48771',
-    '--vscode-testing-iconPassed': '#73c991',
-    '--vscode-panel-border': '#6fc3df',
-    '--vscode-editorWidget-background': '#0c141f',
-  },
-};
 const NONCE = 'dGVzdC1ub25jZS0xMjM0NTY3ODkw';
 
 const WIDTH = 8;
@@ -1115,17 +1063,11 @@ describe('Inspector webview in Chromium', () => {
     }
   });
 
-  for (const [theme, variables] of Object.entries(THEMES)) {
+  for (const theme of THEME_NAMES) {
     it(`has no serious or critical axe-core violation in the ${theme} theme, comparing, every layer on`, async () => {
       const { page } = await openInspector();
       try {
-        await page.evaluate(
-          ({ themeClass, values }) => {
-            document.body.classList.add(themeClass);
-            for (const [name, value] of Object.entries(values)) document.body.style.setProperty(name, value);
-          },
-          { themeClass: `vscode-${theme}`, values: variables },
-        );
+        await applyTheme(page, theme);
         const otherPredicted = fixtureArrays().label.map((y) => Math.max(0, y));
         await postImage(page, {
           confusionPair: { label: 2, predicted: 1 },
@@ -1133,16 +1075,7 @@ describe('Inspector webview in Chromium', () => {
           extra: { datasetName: 'voc', labelsFolder: 'SegmentationClass' },
         });
         await showOnly(page, { label: 50, error: 50, mergeEffect: 50, confusion: 50, difference: 50 });
-        // Evaluated through the debugging protocol, so the page's CSP (rightly) does not stop it.
-        await page.evaluate(readFileSync(AXE_PATH, 'utf8'));
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
-          const result = await axe.run();
-          return result.violations
-            .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-            .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-        });
-        assert.deepEqual(violations, []);
+        assert.deepEqual(await axeViolations(page), []);
       } finally {
         await page.close();
       }
