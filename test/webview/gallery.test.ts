@@ -345,8 +345,16 @@ describe('Gallery webview in Chromium', () => {
       const last = await page.evaluate(() => document.querySelector('[aria-posinset="100000"] .name')?.textContent);
       assert.equal(last, 'img-099999');
       assert.ok((await page.evaluate(() => document.querySelectorAll('[role=option]').length)) < 200);
+      // The request goes out once the scrolling pauses (a 60 ms timer), so wait for the one after the scroll.
+      await page.waitForFunction(() =>
+        window.__webviewTest.posted.some(
+          (m) =>
+            (m as { type: string }).type === 'requestThumbnails' &&
+            (m as { names: string[] }).names.includes('img-099999'),
+        ),
+      );
       const request = await lastPosted(page, 'requestThumbnails');
-      assert.ok((request.names as string[]).includes('img-099999'));
+      assert.ok((request.names as string[]).includes('img-099999'), 'the last request is for the last screen');
       assert.ok((request.names as string[]).length <= 400);
     } finally {
       await page.close();
