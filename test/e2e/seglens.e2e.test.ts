@@ -850,11 +850,10 @@ describe('SegLens in VS Code', { skip }, () => {
       .filter({ has: page.locator('.label-name', { hasText: /^\d{4}_\d{6}$/ }) })
       .first();
     // The sort metric's B − A first, then the worst class drop ("−0.42 mIoU · cat −0.80").
-    const want = `${worst.delta.miou! < 0 ? '−' : '+'}${Math.abs(worst.delta.miou!).toFixed(2)} mIoU · `;
+    const want = `${worst.delta.miou! < 0 ? '−' : '+'}${Math.abs(worst.delta.miou!).toFixed(2)} mIoU`;
     await retry('the view ordered by regression', 90_000, async () => {
       const name = await firstImage.locator('.label-name').innerText({ timeout: 2_000 });
       const description = await firstImage.locator('.label-description').innerText({ timeout: 2_000 });
-      // The description leads with the mIoU delta; the worst class drop follows it ("−0.12 mIoU · car −0.36").
       if (name === worst.name && (description === want || description.startsWith(`${want} · `))) return true;
       await sleep(250);
       return false;
@@ -1052,6 +1051,11 @@ describe('SegLens in VS Code', { skip }, () => {
     await answerNotification(page, 'are RGB photos', 'Pick Another Labels Folder…');
     await answerFolderDialog(page, 'Pick the labels folder', path.join(root, 'SegmentationClass'));
     await waitForSummary(page, 'the run against the label maps', new RegExp(`^${count} images · .* · 0 skipped$`));
+    // The view keeps the sort key picked earlier (mIoU in the full run); the CLI lists by adaptive loss.
+    await runFromPalette(page, 'SegLens: Sort Hard Examples By');
+    const adaptive = page.locator('#quickInput_list [role="option"][aria-label^="Adaptive loss"]').first();
+    await adaptive.waitFor({ state: 'visible', timeout: 10_000 });
+    await adaptive.click();
     await waitForImageRows(
       page,
       'the CLI order',
