@@ -33,6 +33,8 @@ const nodeEntries = [
   ['src/extension/extension.ts', 'extension.js'],
   ['src/cli/main.ts', 'cli.js'],
   ['src/core/evaluate/worker.ts', 'worker.js'],
+  // Gallery thumbnails (src/core/thumbnails/thumbnailPool.ts starts it from next to the extension bundle).
+  ['src/core/thumbnails/thumbnailWorker.ts', 'thumbnailWorker.js'],
   // TensorFlow.js, loaded by the three above only when the tensor path runs (src/core/tensor/loadTensorPath.ts).
   ['src/core/tensor/tensorPath.ts', 'tensor.js'],
   ['src/tools/makeSamples.ts', 'make-samples.js'],
@@ -46,6 +48,7 @@ const bundles = [
   ...[
     ['webview/inspector/main.ts', 'inspector.js'],
     ['webview/dataset/main.ts', 'dataset.js'],
+    ['webview/gallery/main.ts', 'gallery.js'],
   ].map(([entry, out]) =>
     existsSync(join(root, entry))
       ? {

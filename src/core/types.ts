@@ -67,6 +67,16 @@ export interface HotSpot {
   readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
 }
 
+/**
+ * A hot spot with the windows it is the union of, for drawing its outline: one bit per k×k window of
+ * its box (columns ceil(box.width / k), rows ceil(box.height / k), row-major, bit i of byte i >> 3 is
+ * window i, least significant bit first); the box starts on a window corner. At most box pixels / (8k²)
+ * bytes. Only the inspector's maps carry them, never the records.
+ */
+export interface HotSpotRegion extends HotSpot {
+  readonly cells: Uint8Array;
+}
+
 /** Everything SegLens reports for one image. */
 export interface ImageMetrics {
   readonly width: number;
@@ -116,8 +126,8 @@ export interface ImageMaps {
   readonly truthProbability: Float32Array;
   readonly pixelCost: Float32Array;
   readonly mergeEffect: Float32Array;
-  /** The image's hot spots, largest |effect| first (at most HOT_SPOT_LIMIT). */
-  readonly hotSpots: readonly HotSpot[];
+  /** The image's hot spots with their windows, largest |effect| first (at most HOT_SPOT_LIMIT). */
+  readonly hotSpots: readonly HotSpotRegion[];
   /** Boundary IoU bands: bit 0 label band, bit 1 prediction band, bit 2 they disagree; 0 on void. */
   readonly boundaryBand: Uint8Array;
   /** Soft predictions only: top-1 probability, entropy (nats) and top-1 − top-2 margin, every pixel. */

@@ -4,6 +4,7 @@ import type { DatasetPanel } from './datasetPanel';
 import type { EvaluationRunner } from './evaluationRunner';
 import type { FolderSettingsStore } from './folderSettingsStore';
 import type { IdRangeWarnings } from './idRangeWarnings';
+import type { GalleryPanel } from './galleryPanel';
 import type { InspectorPanels } from './inspectorPanel';
 import type { LabelFolderResolver } from './labelFolderResolver';
 import type { ResultsStore } from './resultsStore';
@@ -16,6 +17,7 @@ export interface CommandServices {
   readonly runner: EvaluationRunner;
   readonly inspector: InspectorPanels;
   readonly dataset: DatasetPanel;
+  readonly gallery: GalleryPanel;
   readonly labels: LabelFolderResolver;
   readonly folders: FolderSettingsStore;
   readonly idRanges: IdRangeWarnings;

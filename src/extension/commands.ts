@@ -44,6 +44,7 @@ const HANDLERS: { readonly [Name in CommandName]: Handler } = {
   changeLabelsFolder: (services, arg) => changeLabelsFolder(services, arg),
   changeDataset: (services, arg) => changeDataset(services, arg),
   setPairing: (services, arg) => setPairing(services, arg),
+  openGallery: (services) => openGallery(services),
 };
 
 /** Every command of the extension, registered in one place; failures become one error message and a log line. */
@@ -63,6 +64,13 @@ export function registerCommands(services: CommandServices): void {
       }),
     );
   }
+}
+
+function openGallery(services: CommandServices): Promise<void> {
+  if (services.store.source === undefined || services.store.imageCount === 0)
+    void vscode.window.showInformationMessage('SegLens: evaluate a prediction folder first.');
+  else services.gallery.show();
+  return Promise.resolve();
 }
 
 function openDatasetPanel(services: CommandServices): Promise<void> {

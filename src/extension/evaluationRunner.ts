@@ -6,6 +6,7 @@ import { partitionByCache, type StampedPair } from './logic/cachePartition';
 import { Disposable, toDisposable } from './logic/dispose';
 import { optionsIdentity } from '../core/optionsIdentity';
 import { ResultCache, stampOf } from './logic/resultCache';
+import { progressIncrement, progressText } from './logic/runProgress';
 import { settingsForFolders, type RunSettings } from './configuration';
 import type { IdRangeWarnings } from './idRangeWarnings';
 import type { ResultsStore } from './resultsStore';
@@ -111,10 +112,12 @@ export class EvaluationRunner extends Disposable {
       log.error(problem);
       throw new LabelsFolderProblem(problem, predictionsDir, labelsDir);
     }
-    let done = 0;
+    // The notification shows the store's count, the one the view and the summary show as well.
+    let reported = 0;
     const step = (): void => {
-      done++;
-      progress.report({ message: `${done} of ${pairs.length}`, increment: 100 / Math.max(1, pairs.length) });
+      const now = this.store.progress;
+      progress.report({ message: progressText(now), increment: progressIncrement(reported, now) });
+      reported = now.done;
     };
 
     const { cache, cached, stale, remember } = await this.consultCache(predictionsDir, labelsDir, settings, pairs);
@@ -225,7 +228,7 @@ export class EvaluationRunner extends Disposable {
         sink.remember(outcome.record);
         outcome.record.warnings.forEach((warning) => this.log.warn(`${outcome.record.name}: ${warning}`));
       } else {
-        sink.store.skip(outcome.skipped);
+        sink.store.skip(outcome.skipped, true);
         this.log.warn(`skipped ${outcome.skipped.file}: ${outcome.skipped.reason}`);
       }
       sink.step();

@@ -4,6 +4,7 @@ import { loadRunSettings, type RunSettings } from './configuration';
 import { DatasetPanel } from './datasetPanel';
 import { EvaluationRunner } from './evaluationRunner';
 import { FolderSettingsStore } from './folderSettingsStore';
+import { GalleryPanel } from './galleryPanel';
 import { HardExamplesProvider } from './hardExamplesView';
 import { CONTEXT_KEYS, OUTPUT_CHANNEL, STATE_KEYS, VIEWS, WEBVIEW_PANELS } from './ids';
 import { IdRangeWarnings } from './idRangeWarnings';
@@ -13,6 +14,7 @@ import { withFolderSettings } from './logic/folderSettings';
 import { isSortKey } from './logic/sortKeys';
 import { restoreLastResults } from './lastResults';
 import { ResultsStore } from './resultsStore';
+import { ThumbnailService } from './thumbnailService';
 
 /** Wires the engine to VS Code: one store, one view, one inspector, one runner, all disposed with the extension. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -37,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const inspector = new InspectorPanels(context.extensionUri, store, context.workspaceState, log, loadSettings);
   const labels = new LabelFolderResolver(folders, log);
   const dataset = new DatasetPanel(context.extensionUri, store, inspector, log);
+  const thumbnails = new ThumbnailService(storageDir, engineVersion, log);
+  const gallery = new GalleryPanel(context.extensionUri, store, inspector, thumbnails, log);
 
   let lastHasResults = false;
   let lastComparing = false;
@@ -48,8 +52,11 @@ export function activate(context: vscode.ExtensionContext): void {
     runner,
     inspector,
     dataset,
+    thumbnails,
+    gallery,
     vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.inspector, inspector),
     inspector.onDidShowImage((name) => tree.revealImage(view, name)),
+    vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.gallery, gallery),
     vscode.window.registerWebviewPanelSerializer(WEBVIEW_PANELS.dataset, dataset),
     store.onDidChange(() => {
       // setContext is a round trip to the workbench: send it only when the answer changes, not per image.
@@ -72,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): void {
     runner,
     inspector,
     dataset,
+    gallery,
     labels,
     folders,
     idRanges,

@@ -5,8 +5,10 @@ import { formatFixed, formatPercent, MISSING } from '../core/report/format';
 import { COMMANDS } from './ids';
 import { Disposable, toDisposable } from './logic/dispose';
 import { describeDelta } from './logic/comparison';
+import { progressText } from './logic/runProgress';
 import { describeRecord, SORT_KEYS } from './logic/sortKeys';
 import type { RunSettings } from './configuration';
+import { metricFirstLabel } from './logic/treeLabel';
 import type { ResultsStore } from './resultsStore';
 
 type Node =
@@ -61,7 +63,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     const status = this.store.status;
     this.view.message =
       status?.state === 'running'
-        ? `Evaluating… ${this.store.imageCount} of ${status.total} images done`
+        ? `Evaluating… ${progressText(this.store.progress)} done`
         : status?.state === 'restored'
           ? `Restored ${status.note ?? ''}`
           : undefined;
@@ -243,7 +245,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     item.id = 'seglens.summary';
     const state = status === undefined || status.state === 'done' ? '' : ` · ${status.state}`;
     const parts = [
-      `${summary?.images ?? 0} images`,
+      status?.state === 'running' ? progressText(this.store.progress) : `${summary?.images ?? 0} images`,
       status?.backend ?? undefined,
       status !== undefined && status.state !== 'running' && status.state !== 'restored'
         ? seconds(status.elapsedMs)
@@ -260,18 +262,26 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
   }
 
   private imageItem(record: ImageRecord): vscode.TreeItem {
-    const item = new vscode.TreeItem(record.name);
-    item.id = `image:${record.predictionFile}`;
     const comparison = this.store.comparison;
-    item.description =
+    // The metric first in a fixed width, so a narrow sidebar cuts the name, never the number. While
+    // comparing, the name leads and the description carries the deltas (logic/comparison.ts).
+    const info = SORT_KEYS[this.store.sortKey];
+    const value = info.value(record);
+    const item = new vscode.TreeItem(
       comparison === undefined
-        ? describeRecord(record, this.store.sortKey)
-        : describeDelta(
-            record,
-            comparison.records.get(record.name),
-            this.store.compareSortKey,
-            this.store.source?.settings.classNames,
-          );
+        ? metricFirstLabel(value === null ? MISSING : info.format(value), record.name)
+        : record.name,
+    );
+    item.id = `image:${record.predictionFile}`;
+    if (comparison === undefined)
+      item.accessibilityInformation = { label: `${record.name}, ${describeRecord(record, this.store.sortKey)}` };
+    else
+      item.description = describeDelta(
+        record,
+        comparison.records.get(record.name),
+        this.store.compareSortKey,
+        this.store.source?.settings.classNames,
+      );
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.appendText(`${record.name} (${record.width}×${record.height})\n\n`);
     tooltip.appendText(

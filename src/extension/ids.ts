@@ -22,6 +22,7 @@ export const COMMANDS = {
   changeLabelsFolder: 'seglens.changeLabelsFolder',
   changeDataset: 'seglens.changeDataset',
   setPairing: 'seglens.setPairing',
+  openGallery: 'seglens.openGallery',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -37,6 +38,7 @@ export const VIEWS = {
 export const WEBVIEW_PANELS = {
   inspector: 'seglens.inspector',
   dataset: 'seglens.datasetPanel',
+  gallery: 'seglens.gallery',
 } as const;
 
 /** Keys set with `setContext` and read in `when` clauses. */

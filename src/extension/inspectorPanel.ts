@@ -24,8 +24,7 @@ import type { RunSettings } from './configuration';
 import { STATE_KEYS, WEBVIEW_PANELS } from './ids';
 import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { findRgbImage } from './logic/folderDiscovery';
-import { perClassIoUDelta } from './logic/comparison';
-import { imageMessage } from './logic/inspectorMessage';
+import { comparisonMessage, imageMessage } from './logic/inspectorMessage';
 import { describeOpenedFrom, navigationNames, positionIn, stepIn, type OpenedFrom } from './logic/navigationList';
 import type { ResultsStore } from './resultsStore';
 
@@ -288,10 +287,11 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
           position: position ?? { index: 0, total: 1 },
           lossVariant: lossVariantName(target.settings.engine.metric),
           datasetName: target.settings.datasetName ?? 'none',
-          labelsFolder: target.labelsDir,
+          labelsFolder: vscode.workspace.asRelativePath(target.labelsDir, false),
           options: optionsText(optionsRecord(target.settings.engine)),
           confusionPair: target.confusion ?? null,
           comparison,
+          ...(target.from !== undefined ? { openedFrom: target.from.kind } : {}),
         }),
       );
       this.log.info(
@@ -309,13 +309,12 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     const comparison = target.comparison;
     if (comparison === undefined) return null;
     const other = await evaluateImage(comparison.other, target.settings.engine);
-    const [a, b] = comparison.shown === 'a' ? [shown, other.record] : [other.record, shown];
-    return {
-      shown: comparison.shown,
-      otherPredicted: other.maps.predicted,
-      perClassIoUDelta: perClassIoUDelta(a, b),
-      miouDelta: a.miou === null || b.miou === null ? null : b.miou - a.miou,
-    };
+    const folder = (dir: string): string => vscode.workspace.asRelativePath(dir, false);
+    const [aDir, bDir] =
+      comparison.shown === 'a'
+        ? [target.predictionsDir, comparison.otherPredictionsDir]
+        : [comparison.otherPredictionsDir, target.predictionsDir];
+    return comparisonMessage(comparison.shown, shown, other, { a: folder(aDir), b: folder(bDir) });
   }
 
   /** A|B: the same image from the other prediction folder, same label, same layers. */

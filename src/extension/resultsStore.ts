@@ -4,6 +4,7 @@ import type { ConfusionPair } from '../shared/protocol';
 import { rankByRegression, type Comparison, type CompareSortKey } from './logic/comparison';
 import { cellCount } from './logic/confusionImages';
 import { Disposable } from './logic/dispose';
+import { advanceProgress, NO_PROGRESS, startProgress, type RunProgress } from './logic/runProgress';
 import { filterByClass, rankRecords, type SortKey } from './logic/sortKeys';
 import type { RunSettings } from './configuration';
 
@@ -46,6 +47,7 @@ export class ResultsStore extends Disposable {
   private comparedWith: Comparison | undefined;
   /** The order while comparing: B's regression by this key, largest first. */
   private compareSort: CompareSortKey = 'miou';
+  private runProgress: RunProgress = NO_PROGRESS;
 
   constructor(
     private sort: SortKey,
@@ -79,6 +81,10 @@ export class ResultsStore extends Disposable {
   get imageCount(): number {
     return this.records.size;
   }
+  /** The one count of the run: the notification, the view's message and the summary all show it. */
+  get progress(): RunProgress {
+    return this.runProgress;
+  }
 
   begin(source: ResultSource, total: number): void {
     this.currentSource = source;
@@ -87,18 +93,26 @@ export class ResultsStore extends Disposable {
     this.records.clear();
     this.skippedFiles = [];
     this.runStatus = { state: 'running', startedAt: Date.now(), elapsedMs: 0, total, fromCache: 0, backend: undefined };
+    this.runProgress = startProgress(total);
     this.touch();
   }
 
+  /** A pair's result, from the cache or computed: one more pair done. */
   add(record: ImageRecord, fromCache = false): void {
     this.records.set(record.predictionFile, record);
     if (fromCache && this.runStatus !== undefined)
       this.runStatus = { ...this.runStatus, fromCache: this.runStatus.fromCache + 1 };
+    this.runProgress = advanceProgress(this.runProgress);
     this.touch();
   }
 
-  skip(entry: SkippedFile): void {
+  /**
+   * A file left out. `pairFailed`: a pair of the run that could not be read, which is done as well;
+   * a file without a partner was never one of the run's pairs and leaves the count alone.
+   */
+  skip(entry: SkippedFile, pairFailed = false): void {
     this.skippedFiles.push(entry);
+    if (pairFailed) this.runProgress = advanceProgress(this.runProgress);
     this.touch();
   }
 
@@ -118,6 +132,7 @@ export class ResultsStore extends Disposable {
       backend: 'result cache',
       note,
     };
+    this.runProgress = { done: records.length, total };
     this.touch();
   }
 
@@ -142,6 +157,7 @@ export class ResultsStore extends Disposable {
       backend,
       note,
     };
+    this.runProgress = { done: records.length, total: records.length };
     this.touch();
   }
 

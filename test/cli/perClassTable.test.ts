@@ -84,8 +84,10 @@ test('the text output ends with an aligned per-class table: name, IoU, Acc, Dice
 test('CSV columns and the compare table name the classes when the dataset has names', () => {
   const csv = join(mkdtempSync(join(tmpdir(), 'seglens-names-')), 'out.csv');
   seglens('eval', PREDICTIONS, '--labels', LABELS, '--csv', csv);
-  // The first line is the options comment; the column names follow it.
-  const header = readFileSync(csv, 'utf8').split('\n')[1]!.split(',');
+  // The first line is the options comment ('# seglens options {…}'); the column names follow it.
+  const lines = readFileSync(csv, 'utf8').split('\n');
+  assert.match(lines[0]!, /^# seglens options \{/);
+  const header = lines[1]!.split(',');
   for (const name of VOC) {
     assert.ok(header.includes(`iou_${name}`), `iou_${name}`);
     assert.ok(header.includes(`boundary_iou_${name}`), `boundary_iou_${name}`);

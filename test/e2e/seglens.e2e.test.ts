@@ -58,9 +58,26 @@ async function rowLabels(page: Page): Promise<string[]> {
   return hardExampleRows(page).locator('.label-name').allInnerTexts();
 }
 
+/**
+ * An image row reads "0.1234 · name": the sort metric first (padded with figure spaces), then the
+ * name. While comparing, the row is the name alone (the deltas are its description).
+ */
+function splitImageRow(label: string): { metric: string; name: string } | undefined {
+  const at = label.indexOf(' · ');
+  return at < 0 ? undefined : { metric: label.slice(0, at).replace(/\u2007/g, ''), name: label.slice(at + 3) };
+}
+
+/** Matches the label of the image row named `name` (any metric in front). */
+function imageRowLabel(name: string): RegExp {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(` · ${escaped}$`);
+}
+
 /** The image rows of the view, in view order (summary, facts and skipped rows left out). */
 async function imageRowsIn(page: Page, images: readonly CliImage[]): Promise<string[]> {
-  return (await rowLabels(page)).filter((label) => images.some((image) => image.name === label));
+  return (await rowLabels(page))
+    .map((label) => splitImageRow(label)?.name ?? label)
+    .filter((name) => images.some((image) => image.name === name));
 }
 
 const SEGLENS_CONTAINER = 'workbench.view.extension.seglens';
@@ -271,7 +288,7 @@ describe('SegLens in VS Code', { skip }, () => {
   it('opens the hardest image in the inspector from the view', async () => {
     const hardest = expected[0]!;
     await hardExampleRows(page)
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${hardest.name}$`) }) })
+      .filter({ has: page.locator('.label-name', { hasText: imageRowLabel(hardest.name) }) })
       .click();
     const metrics = await waitForInspector(page, hardest.name);
     assert.ok(
@@ -530,9 +547,9 @@ describe('SegLens in VS Code', { skip }, () => {
     // (collapse the skipped group first, so the image rows are inside the rendered part of the tree).
     if ((await group.getAttribute('aria-expanded')) === 'true') await group.click();
     const top = hardExampleRows(page)
-      .filter({ has: page.locator('.label-name', { hasText: /^img_\d+$/ }) })
+      .filter({ has: page.locator('.label-name', { hasText: / · img_\d+$/ }) })
       .first();
-    const name = await top.locator('.label-name').innerText();
+    const name = splitImageRow(await top.locator('.label-name').innerText())?.name ?? '';
     await top.click();
     await waitForInspector(page, name);
   });
@@ -619,8 +636,9 @@ describe('SegLens in VS Code', { skip }, () => {
     await retry('the hot spots to be listed', 15_000, async () => (await spots.count()) > 0);
     const count = await spots.count();
     assert.ok(count >= 3, `a real prediction has several hot spots (${count})`);
-    const first = (await spots.nth(0).innerText()).trim();
-    assert.match(first, /^\S.* · k=\d+ · \d+ px · merging (removes|adds) [\d.]+/, `hot spot row: ${first}`);
+    const first = (await spots.nth(0).locator('.hot-spot-text').innerText()).trim();
+    assert.match(first, /^\S.*, [\d,]+ px at \d+×\d+: merging (lowers|raises) the loss here/, `hot spot row: ${first}`);
+    assert.ok(count <= 5, `at most 5 hot spots until "Show all" (${count})`);
     assert.match(
       (await frame.locator('#color-scale').innerText()).trim(),
       /^Robust: 99th percentile/,
@@ -685,7 +703,7 @@ describe('SegLens in VS Code', { skip }, () => {
     await waitForImageRows(page, 'the opened images', expected, want);
     assert.equal(logCount(/\] evaluate /), runsBefore, 'nothing was evaluated: the list came from the file');
     await hardExampleRows(page)
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${want[0]!}$`) }) })
+      .filter({ has: page.locator('.label-name', { hasText: imageRowLabel(want[0]!) }) })
       .click();
     await waitForInspector(page, want[0]!);
     assert.deepEqual(await errorNotifications(page), [], 'no error notification');
@@ -825,7 +843,7 @@ describe('SegLens in VS Code', { skip }, () => {
 
     const hardest = cityscapes[0]!;
     await hardExampleRows(page)
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${hardest.name}$`) }) })
+      .filter({ has: page.locator('.label-name', { hasText: imageRowLabel(hardest.name) }) })
       .click();
     const metrics = await waitForInspector(page, hardest.name);
     assert.ok(
@@ -931,11 +949,11 @@ describe('SegLens in VS Code', { skip }, () => {
     const firstImage = hardExampleRows(page)
       .filter({ has: page.locator('.label-name', { hasText: /^\d{4}_\d{6}$/ }) })
       .first();
+    // The sort metric's B − A first, then the worst class drop ("−0.42 mIoU · cat −0.80").
     const want = `${worst.delta.miou! < 0 ? '−' : '+'}${Math.abs(worst.delta.miou!).toFixed(2)} mIoU`;
     await retry('the view ordered by regression', 90_000, async () => {
       const name = await firstImage.locator('.label-name').innerText({ timeout: 2_000 });
       const description = await firstImage.locator('.label-description').innerText({ timeout: 2_000 });
-      // The description leads with the mIoU delta; the worst class drop follows it ("−0.12 mIoU · car −0.36").
       if (name === worst.name && (description === want || description.startsWith(`${want} · `))) return true;
       await sleep(250);
       return false;
@@ -945,7 +963,9 @@ describe('SegLens in VS Code', { skip }, () => {
     await waitForInspector(page, worst.name);
     const frame = webviewContent(page);
     const model = frame.locator('dd[data-metric="model"]');
-    assert.match(await model.innerText(), /^A \(B − A mIoU −/, 'the inspector shows A and the regression');
+    assert.match(await model.innerText(), /^A \| B \(B − A mIoU −/, 'A and B side by side, and the regression');
+    assert.ok(await frame.locator('#canvas-b').isVisible(), 'the second pane is shown');
+    await screenshot(page, 'inspector-side-by-side');
     await frame.locator('#switch-model').click();
     await retry('the inspector to show B', 30_000, async () => /^B /.test(await model.innerText({ timeout: 2_000 })));
     await screenshot(page, 'inspector-compare');
@@ -1003,6 +1023,94 @@ describe('SegLens in VS Code', { skip }, () => {
       .evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
     assert.ok(checked, 'the confusion layer is on');
     await screenshot(page, 'inspector-confusion');
+    // Next steps through the cell's images (not the hard-example order), and the header says so.
+    const position = inspector.locator('#position');
+    assert.match(await position.innerText(), /^1 of (\d+) · cell .+ → .+$/);
+    const total = Number(/of (\d+)/.exec(await position.innerText())![1]);
+    if (total > 1) {
+      await inspector.locator('#next').click();
+      await retry('the next image of the cell', 30_000, async () =>
+        /^2 of \d+ · cell /.test(await position.innerText({ timeout: 2_000 })),
+      );
+      assert.notEqual(await inspector.locator('#image-name').innerText(), name, 'another image of the cell');
+      await inspector.locator('#previous').click();
+      await retry(
+        'back to the first image of the cell',
+        30_000,
+        async () => (await inspector.locator('#image-name').innerText({ timeout: 2_000 })) === name,
+      );
+    }
+  });
+  it('opens the gallery, sorts it, filters it by class, shows thumbnails and opens an image in the inspector', async () => {
+    await runFromPalette(page, 'View: Close All Editors');
+    await runFromPalette(page, 'SegLens: Open Gallery');
+    const frame = webviewContent(page);
+    const cells = frame.locator('[role=option]');
+    /** The names the gallery shows, in its order (cells are placed by index, not in DOM order). */
+    const shownNames = (): Promise<string[]> =>
+      cells.evaluateAll((nodes) =>
+        nodes
+          .map((node) => ({
+            index: Number((node as HTMLElement).dataset.index),
+            name: node.querySelector('.name')?.textContent ?? '',
+          }))
+          .sort((a, b) => a.index - b.index)
+          .map((cell) => cell.name),
+      );
+    const waitForNames = async (what: string, want: readonly string[]): Promise<void> => {
+      let seen: string[] = [];
+      await waitUntil(
+        what,
+        30_000,
+        async () => {
+          seen = await shownNames().catch(() => []);
+          return JSON.stringify(seen) === JSON.stringify(want) ? true : undefined;
+        },
+        () => JSON.stringify(seen),
+      );
+    };
+    const sort = frame.locator('#sort');
+    await sort.waitFor({ timeout: 30_000 });
+    await sort.selectOption('adaptive');
+    await waitForNames(
+      'the gallery sorted by adaptive loss',
+      expected.map((image) => image.name),
+    );
+    const byMiou = orderBy(expected, (image) => image.miou, 'ascending');
+    await sort.selectOption('miou');
+    await waitForNames(
+      'the gallery sorted by mIoU',
+      byMiou.map((image) => image.name),
+    );
+    const firstNumber = await frame.locator('[aria-posinset="1"] .number').innerText();
+    assert.equal(firstNumber, `${(byMiou[0]!.miou! * 100).toFixed(1)}%`, 'the first cell shows its mIoU');
+
+    // Thumbnails come from the extension's worker threads as JPEG data URIs.
+    await retry('thumbnails drawn', 60_000, async () => {
+      const drawn = await frame.locator('[role=option] img[src^="data:image/jpeg;base64,"]').count();
+      return drawn >= Math.min(3, expected.length);
+    });
+
+    // Filter to the rarest class present in some but not all images (label or prediction).
+    const containing = (id: number): CliImage[] => byMiou.filter((image) => (image.perClassIoU?.[id] ?? null) !== null);
+    const classId = Array.from({ length: 20 }, (_, i) => i + 1)
+      .filter((id) => containing(id).length > 0 && containing(id).length < expected.length)
+      .sort((a, b) => containing(a).length - containing(b).length || a - b)[0]!;
+    await frame.locator('#class-filter').selectOption(String(classId));
+    const filtered = containing(classId).map((image) => image.name);
+    await waitForNames(`the gallery filtered to class ${classId}`, filtered);
+    assert.match(
+      await frame.locator('#gallery-status').innerText(),
+      new RegExp(`^${filtered.length} of ${expected.length} images, sorted by mIoU`),
+    );
+    await screenshot(page, 'gallery');
+
+    // Keyboard: to the last image of the filtered list, Enter opens it in the inspector.
+    await frame.locator('#grid').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await waitForInspector(page, filtered[filtered.length - 1]!);
+    assert.deepEqual(await errorNotifications(page), [], 'no error notification');
   });
   it('Change Labels Folder… to a folder of photos: the error names it, its button picks another, the folder keeps it', async () => {
     await runFromPalette(page, 'View: Close All Editors');
@@ -1052,6 +1160,11 @@ describe('SegLens in VS Code', { skip }, () => {
     await answerNotification(page, 'are RGB photos', 'Pick Another Labels Folder…');
     await answerFolderDialog(page, 'Pick the labels folder', path.join(root, 'SegmentationClass'));
     await waitForSummary(page, 'the run against the label maps', new RegExp(`^${count} images · .* · 0 skipped$`));
+    // The view keeps the sort key picked earlier (mIoU in the full run); the CLI lists by adaptive loss.
+    await runFromPalette(page, 'SegLens: Sort Hard Examples By');
+    const adaptive = page.locator('#quickInput_list [role="option"][aria-label^="Adaptive loss"]').first();
+    await adaptive.waitFor({ state: 'visible', timeout: 10_000 });
+    await adaptive.click();
     await waitForImageRows(
       page,
       'the CLI order',

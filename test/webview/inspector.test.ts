@@ -28,6 +28,7 @@ import {
   optionsText,
 } from '../../src/core/options';
 import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
+import { applyTheme, axeViolations, THEME_NAMES } from './themes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const BUNDLE_PATH = join(ROOT, 'dist', 'inspector.js');
@@ -93,6 +94,10 @@ interface FixtureOptions {
   band?: [number, number, number, number];
   /** The run's options as the host sends them (optionsText). */
   options?: string;
+  hotSpots?: readonly (typeof FIXTURE_HOT_SPOTS)[number][];
+  position?: { index: number; total: number; list?: string };
+  /** More message fields (datasetName, labelsFolder, openedFrom). */
+  extra?: Record<string, unknown>;
 }
 
 /** Everything of the image message except the typed arrays, which are built inside the page. */
@@ -116,10 +121,11 @@ function fixtureMessage(options: FixtureOptions = {}): Record<string, unknown> {
       perScale: { '2': 0.4, '4': 0.5, '8': 0.6 },
       perClassIoU: [1, 0.5, null],
     },
-    position: { index: 2, total: 10 },
+    position: options.position ?? { index: 2, total: 10 },
     mergeEffectRange: options.mergeEffectRange ?? null,
     lossVariant: 'paper',
-    hotSpots: FIXTURE_HOT_SPOTS,
+    hotSpots: options.hotSpots ?? FIXTURE_HOT_SPOTS,
+    ...options.extra,
     ...(options.confusionPair !== undefined ? { confusionPair: options.confusionPair } : {}),
     ...(options.options !== undefined ? { options: options.options } : {}),
   };
@@ -127,7 +133,16 @@ function fixtureMessage(options: FixtureOptions = {}): Record<string, unknown> {
 
 /** Two hot spots of the fixture: the top-left quadrant (merging removes cost) and the top-right (adds). */
 const FIXTURE_HOT_SPOTS = [
-  { scale: 4, classId: 1, effect: 2.5, share: 0.013, pixels: 16, windows: 1, box: { x: 0, y: 0, width: 4, height: 4 } },
+  {
+    scale: 4,
+    classId: 1,
+    effect: 2.5,
+    share: 0.013,
+    pixels: 16,
+    windows: 1,
+    box: { x: 0, y: 0, width: 4, height: 4 },
+    cells: [1],
+  },
   {
     scale: 4,
     classId: 2,
@@ -136,6 +151,7 @@ const FIXTURE_HOT_SPOTS = [
     pixels: 16,
     windows: 1,
     box: { x: 4, y: 0, width: 4, height: 4 },
+    cells: [1],
   },
 ];
 
@@ -206,12 +222,26 @@ async function postImage(page: Page, options: FixtureOptions = {}): Promise<void
       window.postMessage(
         {
           ...message,
+          hotSpots: (message['hotSpots'] as { cells: number[] }[]).map((spot) => ({
+            ...spot,
+            cells: Uint8Array.from(spot.cells),
+          })),
           ...(comparison === null
             ? {}
             : {
                 comparison: {
                   shown: comparison.shown,
-                  otherPredicted: Int32Array.from(comparison.otherPredicted),
+                  other: {
+                    layers: {
+                      predicted: Int32Array.from(comparison.otherPredicted),
+                      truthProbability: Float32Array.from(arrays.truthProbability),
+                      pixelCost: Float32Array.from(arrays.pixelCost),
+                      mergeEffect: Float32Array.from(arrays.mergeEffect),
+                    },
+                    metrics: { ...(message['metrics'] as object), miou: 0.3194 },
+                    hotSpots: [],
+                  },
+                  folders: { a: 'predictions', b: 'predictions-b' },
                   perClassIoUDelta: [0, -0.5, 0.25],
                   miouDelta: -0.125,
                 },
@@ -372,7 +402,7 @@ describe('Inspector webview in Chromium', () => {
     }
   });
 
-  it('draws the label colour where the label is class k, and nothing over void', async () => {
+  it('draws the label colour where the label is class k, and void hatched', async () => {
     const { page } = await openInspector();
     try {
       await postImage(page);
@@ -380,7 +410,10 @@ describe('Inspector webview in Chromium', () => {
       assertColor(await quadrantColor(page, 'topLeft'), COLORS[1] ?? [], 'cat pixel');
       assertColor(await quadrantColor(page, 'topRight'), COLORS[2] ?? [], 'dog pixel');
       assertColor(await quadrantColor(page, 'bottomLeft'), COLORS[0] ?? [], 'background pixel');
-      assertColor(await quadrantColor(page, 'bottomRight'), GREY, 'void pixel (neutral background, no photo)');
+      // Stripes of two greys: pixel (x, y) is dark where (x + y) mod 6 < 3.
+      assertColor(await quadrantColor(page, 'bottomRight'), [190, 190, 190], 'void pixel (5, 5): light stripe');
+      const view = await fittedView(page);
+      assertColor(await canvasPixel(page, toScreen(view, { x: 7.5, y: 5.5 })), [70, 70, 70], 'void (7, 5): dark');
     } finally {
       await page.close();
     }
@@ -461,7 +494,11 @@ describe('Inspector webview in Chromium', () => {
       // dog (2) predicted as cat (1): exactly the top-right quadrant.
       await postImage(page, { confusionPair: { label: 2, predicted: 1 } });
       await showOnly(page, { confusion: 100 });
-      assertColor(await quadrantColor(page, 'topRight'), [255, 200, 0], 'the a→b pixels are lit');
+      assertColor(
+        await quadrantColor(page, 'topRight'),
+        [236, 72, 153],
+        'the a→b pixels are lit (not in the hot-spot yellow)',
+      );
       for (const quadrant of ['topLeft', 'bottomLeft', 'bottomRight'] as const)
         assertColor(await quadrantColor(page, quadrant), GREY, `${quadrant} is not in the cell`);
       assert.equal(
@@ -478,63 +515,78 @@ describe('Inspector webview in Chromium', () => {
     }
   });
 
-  it('compare mode: the difference layer colours regressions, fixes and shared errors; A|B posts switchModel', async () => {
+  it('compare mode: A | B side by side with one zoom, the difference layer, coloured deltas, b flips, v lays out', async () => {
     const { page } = await openInspector();
     try {
-      // Shown model A = the fixture (top-left right, top-right wrong, bottom-left right). Other model B:
-      // top-left wrong (A right, B wrong), top-right right (B fixed it), bottom-left right, void wrong.
+      // Model A = the fixture (top-left right, top-right wrong, bottom-left right). Model B: top-left
+      // wrong (A right, B wrong), top-right right (B fixed it), bottom-left right, void wrong.
       const otherPredicted = fixtureArrays().label.map((y, p) => {
         const top = Math.floor(p / WIDTH) < 4;
         const left = p % WIDTH < 4;
         return top && left ? 0 : top ? 2 : y < 0 ? 1 : 0;
       });
       await postImage(page, { comparison: { shown: 'a', otherPredicted } });
+      assert.equal(await page.isVisible('#canvas-b'), true, 'side by side is the default');
+      assert.equal(await page.textContent('#pane-caption-a'), 'A · predictions · mIoU 44.4%');
+      assert.equal(await page.textContent('#pane-caption-b'), 'B · predictions-b · mIoU 31.9%');
+      assert.match(
+        (await page.locator('dd[data-metric="model"]').textContent()) ?? '',
+        /^A \| B \(B − A mIoU −0\.125\)$/,
+      );
       await showOnly(page, { difference: 100 });
       assertColor(await quadrantColor(page, 'topLeft'), [255, 120, 0], 'A right, B wrong: regression colour');
       assertColor(await quadrantColor(page, 'topRight'), [0, 170, 255], 'B right, A wrong: fix colour');
       assertColor(await quadrantColor(page, 'bottomLeft'), GREY, 'both right: nothing drawn');
       assertColor(await quadrantColor(page, 'bottomRight'), GREY, 'void: nothing drawn');
-      assert.match((await page.locator('dd[data-metric="model"]').textContent()) ?? '', /^A \(B − A mIoU −0\.125\)$/);
-      assert.equal(await page.locator('.legend-row[data-class-id="1"] .iou-delta').textContent(), 'Δ −0.500');
+      // Per-class B − A on one line, red when worse, green when better.
+      const delta = (classId: number) => page.locator(`.legend-row[data-class-id="${classId}"] .iou-delta`);
+      assert.equal(await delta(1).textContent(), 'Δ −0.500');
+      assert.equal(await delta(1).getAttribute('class'), 'iou-delta worse');
+      assert.equal(await delta(2).getAttribute('class'), 'iou-delta better');
+      const deltaBox = await delta(1).boundingBox();
+      const nameBox = await page.locator('.legend-row[data-class-id="1"] .class-name').boundingBox();
+      assert.ok(deltaBox !== null && nameBox !== null && Math.abs(deltaBox.y - nameBox.y) < 4, 'on the class line');
+      assert.ok(deltaBox.height < 24, `one line, not wrapped (${deltaBox.height} px)`);
 
-      // The same image shown as B: the colours stay tied to A and B, not to the shown model.
-      const fixture = fixtureArrays();
-      await page.evaluate(
-        ({ message, arrays, other }) => {
-          window.postMessage(
-            {
-              ...message,
-              name: 'fixture/as-b',
-              comparison: {
-                shown: 'b',
-                otherPredicted: Int32Array.from(arrays.predicted),
-                perClassIoUDelta: [0, -0.5, 0.25],
-                miouDelta: -0.125,
-              },
-              layers: {
-                label: Int32Array.from(arrays.label),
-                predicted: Int32Array.from(other),
-                truthProbability: Float32Array.from(arrays.truthProbability),
-                pixelCost: Float32Array.from(arrays.pixelCost),
-                mergeEffect: Float32Array.from(arrays.mergeEffect),
-              },
-            },
-            '*',
-          );
-        },
-        { message: fixtureMessage(), arrays: fixture, other: otherPredicted },
-      );
-      await page.waitForFunction(() => document.getElementById('image-name')?.textContent === 'fixture/as-b');
-      assertColor(await quadrantColor(page, 'topLeft'), [255, 120, 0], 'still the regression colour when B is shown');
-      assertColor(await quadrantColor(page, 'topRight'), [0, 170, 255], 'still the fix colour when B is shown');
+      // The panes: predictions differ where the models do; after a zoom and a pan both moved alike.
+      await showOnly(page, { prediction: 100 });
+      const box = await page.locator('#canvas').boundingBox();
+      assert.ok(box !== null);
+      await page.mouse.move(box.x + box.width / 3, box.y + box.height / 3);
+      await page.mouse.wheel(0, -400);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 3 + 25, box.y + box.height / 3 + 10);
+      await page.mouse.up();
+      await page.waitForFunction(() => (window.__webviewTest.states.at(-1) as { view: unknown }).view !== null);
+      const pixels = (id: string) =>
+        page.evaluate((canvasId) => {
+          const canvas = document.getElementById(canvasId) as HTMLCanvasElement;
+          const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+          // Every 13th channel value (a prime stride, so every channel and column is met): enough to tell panes apart.
+          const sample: number[] = [];
+          for (let at = 0; data !== undefined && at < data.length; at += 13) sample.push(data[at] ?? -1);
+          return sample;
+        }, id);
+      await showOnly(page, { label: 100 });
+      const [a, b] = [await pixels('canvas'), await pixels('canvas-b')];
+      assert.ok(a.length > 0 && a.length === b.length, 'the panes are the same size');
+      assert.deepEqual(a, b, 'the same label under the same zoom and pan: identical panes');
+      await showOnly(page, { prediction: 100 });
+      const [pa, pb] = [await pixels('canvas'), await pixels('canvas-b')];
+      assert.notDeepEqual(pa, pb, 'the predictions differ');
 
-      await page.locator('#switch-model').click();
-      assert.deepEqual((await page.evaluate(() => window.__webviewTest.posted)).at(-1), {
-        type: 'switchModel',
-        model: 'a',
-      });
+      // b: one pane, B; b again: A; v: side by side again. Nothing is asked of the host.
+      const posted = (await page.evaluate(() => window.__webviewTest.posted)).length;
+      await page.locator('#canvas').focus();
       await page.keyboard.press('b');
-      assert.equal((await page.evaluate(() => window.__webviewTest.posted)).length >= 3, true);
+      assert.equal(await page.isVisible('#canvas-b'), false);
+      assert.match((await page.locator('dd[data-metric="model"]').textContent()) ?? '', /^B \(/);
+      assert.equal(await page.textContent('#pane-caption-a'), 'B · predictions-b · mIoU 31.9%');
+      await page.keyboard.press('b');
+      assert.match((await page.locator('dd[data-metric="model"]').textContent()) ?? '', /^A \(/);
+      await page.keyboard.press('v');
+      assert.equal(await page.isVisible('#canvas-b'), true);
+      assert.equal((await page.evaluate(() => window.__webviewTest.posted)).length, posted);
     } finally {
       await page.close();
     }
@@ -644,7 +696,7 @@ describe('Inspector webview in Chromium', () => {
       await page.keyboard.press('ArrowLeft');
       await page.locator('#next').click();
       await page.locator('#previous').click();
-      await page.locator('input.opacity[data-layer="image"]').focus();
+      await page.locator('input.opacity[data-layer="prediction"]').focus();
       await page.keyboard.press('ArrowLeft');
       const navigations = (await inspector.posted()).slice(1);
       assert.deepEqual(navigations, [
@@ -712,7 +764,9 @@ describe('Inspector webview in Chromium', () => {
         error: false,
         mergeEffect: true,
         confusion: false,
-        difference: false,
+        // The fixture is no comparison: its difference layer was disabled, so the default (on) was kept
+        // and is drawn once an image has something for it.
+        difference: true,
         boundary: false,
       });
       assert.equal(await second.page.inputValue('input.opacity[data-layer="mergeEffect"]'), '60');
@@ -822,56 +876,54 @@ describe('Inspector webview in Chromium', () => {
     }
   });
 
-  it('outlines the hot spots on the merge-effect layer, lists them, zooms to one on click and steps with h', async () => {
+  it('numbers the hot spots on the image and in the list, in plain words, zooms to one on click and steps with h', async () => {
     const { page } = await openInspector();
     try {
       await postImage(page);
       await showOnly(page, { mergeEffect: 100 });
       const items = page.locator('#hot-spots button.hot-spot');
       assert.equal(await items.count(), 2);
-      assert.match((await items.nth(0).textContent()) ?? '', /^cat · k=4 · 16 px · merging removes 2\.5/);
-      assert.match((await items.nth(1).textContent()) ?? '', /^dog · k=4 · 16 px · merging adds 1\.5/);
-      // The outline lies just inside each box's edge; read it back from the canvas.
+      assert.deepEqual(await page.locator('#hot-spots .hot-spot-number').allTextContents(), ['1', '2']);
+      // share / M̄ = 0.013 / 0.3123 = 4.2%; 0.008 / 0.3123 = 2.6%.
+      assert.equal(
+        await items.nth(0).locator('.hot-spot-text').textContent(),
+        "cat, 16 px at 4×4: merging lowers the loss here by 4.2% of this image's merge effect",
+      );
+      assert.equal(
+        await items.nth(1).locator('.hot-spot-text').textContent(),
+        "dog, 16 px at 4×4: merging raises the loss here by 2.6% of this image's merge effect",
+      );
+      assert.match(
+        (await items.nth(0).getAttribute('title')) ?? '',
+        /\+2\.5 nats.*\n.*M̄/s,
+        'the jargon is in the tooltip',
+      );
+      // The outline runs along each region's border; sample it half-way down each left edge.
       const view = await fittedView(page);
-      const ratio = await page.evaluate(() => window.devicePixelRatio || 1);
-      const insideLeftEdge = (box: { x: number; y: number; height: number }): { x: number; y: number } => {
-        const point = toScreen(view, { x: box.x, y: box.y + box.height / 2 });
-        return { x: point.x + ratio, y: point.y };
-      };
-      assertColor(await canvasPixel(page, insideLeftEdge(FIXTURE_HOT_SPOTS[0]!.box)), [255, 214, 0], 'removes: yellow');
-      assertColor(await canvasPixel(page, insideLeftEdge(FIXTURE_HOT_SPOTS[1]!.box)), [0, 229, 255], 'adds: cyan');
-      // Inside the box, away from the outline, the heatmap is untouched.
+      const onLeftEdge = (box: { x: number; y: number; height: number }): { x: number; y: number } =>
+        toScreen(view, { x: box.x, y: box.y + box.height / 2 });
+      assertColor(await canvasPixel(page, onLeftEdge(FIXTURE_HOT_SPOTS[0]!.box)), [255, 214, 0], 'removes: yellow');
+      assertColor(await canvasPixel(page, onLeftEdge(FIXTURE_HOT_SPOTS[1]!.box)), [0, 229, 255], 'adds: cyan');
+      // Number 1 in a yellow badge at the region's first corner (the badge is 9 px in radius).
+      const corner = toScreen(view, { x: 0, y: 0 });
+      assertColor(await canvasPixel(page, { x: corner.x + 5, y: corner.y + 4 }), [255, 214, 0], 'badge 1');
+      // Inside the region, away from the outline, the heatmap is untouched.
       const heat = await quadrantColor(page, 'topLeft');
-      assert.ok(heat[0] > 150 && heat[2] < 100, `heat inside the box, got ${heat.join(',')}`);
+      assert.ok(heat[0] > 150 && heat[2] < 100, `heat inside the region, got ${heat.join(',')}`);
       // No outlines without the merge-effect layer.
       await showOnly(page, { error: 100 });
-      assertColor(await canvasPixel(page, insideLeftEdge(FIXTURE_HOT_SPOTS[0]!.box)), [46, 160, 67], 'error map only');
+      assertColor(await canvasPixel(page, onLeftEdge(FIXTURE_HOT_SPOTS[0]!.box)), [46, 160, 67], 'error map only');
 
       await items.nth(1).click();
       await page.waitForFunction(
         () => document.querySelector('#hot-spots [data-hot-spot="1"]')?.getAttribute('aria-pressed') === 'true',
       );
-      const zoomed = (
-        await (async () => {
-          const states = await page.evaluate(() => window.__webviewTest.states);
-          return states[states.length - 1] as PersistedInspectorState;
-        })()
-      ).view;
-      assert.ok(zoomed !== null && zoomed.zoom > view.zoom / ratio, 'clicking a hot spot zooms in');
-      assert.equal(
-        (await page.evaluate(() => window.__webviewTest.states.at(-1) as PersistedInspectorState)).layers.mergeEffect
-          .visible,
-        true,
-      );
-      // The selected outline is white, at the box's left edge in the zoomed view.
-      const zoomedView = {
-        zoom: zoomed.zoom * ratio,
-        offsetX: zoomed.offsetX * ratio,
-        offsetY: zoomed.offsetY * ratio,
-      };
-      const box = FIXTURE_HOT_SPOTS[1]!.box;
-      const edge = toScreen(zoomedView, { x: box.x, y: box.y + box.height / 2 });
-      assertColor(await canvasPixel(page, { x: edge.x + ratio, y: edge.y }), [255, 255, 255], 'selected: white');
+      const state = await page.evaluate(() => window.__webviewTest.states.at(-1) as PersistedInspectorState);
+      assert.ok(state.view !== null && state.view.zoom > view.zoom, 'clicking a hot spot zooms in');
+      assert.equal(state.layers.mergeEffect.visible, true, 'and shows the merge-effect layer');
+      const selectedBox = FIXTURE_HOT_SPOTS[1]!.box;
+      const edge = toScreen(state.view, { x: selectedBox.x, y: selectedBox.y + selectedBox.height / 2 });
+      assertColor(await canvasPixel(page, { x: edge.x, y: edge.y }), [255, 255, 255], 'selected: white');
 
       await page.locator('#canvas').focus();
       await page.keyboard.press('h');
@@ -886,6 +938,149 @@ describe('Inspector webview in Chromium', () => {
       await page.close();
     }
   });
+
+  it("outlines a hot spot by its windows' own contour, not its box", async () => {
+    const { page } = await openInspector();
+    try {
+      // An L of three 2×2 windows in the top-left quadrant: (0,0), (1,0), (0,1); window (1,1) is not in it.
+      const l = { ...FIXTURE_HOT_SPOTS[0]!, scale: 2, windows: 3, pixels: 12, cells: [0b0111] };
+      await postImage(page, { hotSpots: [l] });
+      await showOnly(page, { mergeEffect: 100 });
+      const view = await fittedView(page);
+      // The L's inner corner: its edges run along x = 2 (y 2..4) and y = 2 (x 2..4).
+      assertColor(await canvasPixel(page, toScreen(view, { x: 2, y: 3 })), [255, 214, 0], 'inner vertical edge');
+      assertColor(await canvasPixel(page, toScreen(view, { x: 3, y: 2 })), [255, 214, 0], 'inner horizontal edge');
+      // Where a box would have its right edge and bottom edge below the notch, there is only heat.
+      for (const point of [
+        { x: 4, y: 3 },
+        { x: 3, y: 4 },
+      ]) {
+        const drawn = await canvasPixel(page, toScreen(view, point));
+        assert.ok(
+          !(drawn[0] > 230 && drawn[1] > 190 && drawn[2] < 40),
+          `no outline at (${point.x}, ${point.y}), got ${drawn.join(',')}`,
+        );
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows at most 5 hot spots until "Show all" is pressed', async () => {
+    const { page } = await openInspector();
+    try {
+      const spots = Array.from({ length: 7 }, (_, i) => ({
+        scale: 1,
+        classId: 1,
+        effect: 7 - i,
+        share: (7 - i) / 1000,
+        pixels: 1,
+        windows: 1,
+        box: { x: i, y: 0, width: 1, height: 1 },
+        cells: [1],
+      }));
+      await postImage(page, { hotSpots: spots });
+      const numbers = (): Promise<string[]> => page.locator('#hot-spots .hot-spot-number').allTextContents();
+      assert.deepEqual(await numbers(), ['1', '2', '3', '4', '5']);
+      const toggle = page.locator('#hot-spots-show-all');
+      assert.equal(await toggle.textContent(), 'Show all 7');
+      await toggle.click();
+      await page.waitForFunction(() => document.querySelectorAll('#hot-spots .hot-spot').length === 7);
+      assert.deepEqual(await numbers(), ['1', '2', '3', '4', '5', '6', '7']);
+      assert.equal(await toggle.textContent(), 'Show the top 5');
+      await postImage(page, { name: 'fixture/two', hotSpots: FIXTURE_HOT_SPOTS });
+      assert.equal(await toggle.isVisible(), false, 'no toggle when every hot spot is shown anyway');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('gives every layer a legend, disables layers without data, and shows the colour bar only with its layer', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page);
+      const checkbox = (layer: string) => page.locator(`vscode-checkbox[data-layer="${layer}"]`);
+      const flags = (layer: string) =>
+        checkbox(layer).evaluate((element) => {
+          const box = element as HTMLElement & { checked: boolean; disabled: boolean };
+          return { checked: box.checked, disabled: box.disabled, title: box.title };
+        });
+      // No confusion cell, no comparison, no photo: those layers are off and say why.
+      for (const layer of ['confusion', 'difference', 'image']) {
+        const state = await flags(layer);
+        assert.equal(state.checked, false, `${layer} unchecked`);
+        assert.equal(state.disabled, true, `${layer} disabled`);
+        assert.ok(state.title.length > 10, `${layer} says why: ${state.title}`);
+      }
+      assert.equal((await flags('boundary')).disabled, true, 'no boundary bands in this message');
+      const legend = (layer: string) => page.locator(`ul[data-legend="${layer}"] li`).allTextContents();
+      await showOnly(page, { error: 100, label: 50, mergeEffect: 100 });
+      assert.deepEqual(await legend('error'), ['predicted right', 'predicted wrong', 'void (id 255): not scored']);
+      assert.deepEqual(await legend('label'), [
+        'the true class, colours as under Classes',
+        'void (id 255): not scored',
+      ]);
+      assert.equal(await page.isVisible('.color-bar'), true, 'colour bar with the merge-effect layer');
+      await setLayer(page, 'mergeEffect', false);
+      assert.equal(await page.isVisible('.color-bar'), false, 'no colour bar without it');
+      assert.equal(await page.isVisible('ul[data-legend="mergeEffect"]'), false);
+
+      await postImage(page, {
+        name: 'fixture/cell',
+        confusionPair: { label: 2, predicted: 1 },
+        comparison: { shown: 'a', otherPredicted: fixtureArrays().label.map((y) => Math.max(0, y)) },
+      });
+      assert.deepEqual(await flags('confusion'), { checked: true, disabled: false, title: '' });
+      assert.deepEqual(await legend('confusion'), ['labelled dog, predicted cat']);
+      assert.equal((await flags('difference')).disabled, false);
+      await setLayer(page, 'difference', true);
+      assert.deepEqual(await legend('difference'), ['A right, B wrong', 'B right, A wrong', 'both wrong']);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('names the dataset, the loss and the labels folder, and turns the merge effect on for the hard examples', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page, { extra: { datasetName: 'camvid', labelsFolder: 'camvid/labels', openedFrom: 'list' } });
+      assert.equal(await page.textContent('dd[data-metric="dataset"]'), 'camvid');
+      assert.equal(await page.textContent('dd[data-metric="labelsFolder"]'), 'camvid/labels');
+      assert.equal(await page.textContent('dd[data-metric="lossVariant"]'), 'paper');
+      await setLayer(page, 'mergeEffect', false);
+      await postImage(page, {
+        name: 'fixture/hard',
+        position: { index: 0, total: 3, list: 'hard examples' },
+        extra: { openedFrom: 'hardExamples' },
+      });
+      assert.equal(await page.textContent('#position'), '1 of 3 · hard examples');
+      const merge = await page
+        .locator('vscode-checkbox[data-layer="mergeEffect"]')
+        .evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
+      assert.equal(merge, true, 'opened from the hard examples: the merge effect is on');
+    } finally {
+      await page.close();
+    }
+  });
+
+  for (const theme of THEME_NAMES) {
+    it(`has no serious or critical axe-core violation in the ${theme} theme, comparing, every layer on`, async () => {
+      const { page } = await openInspector();
+      try {
+        await applyTheme(page, theme);
+        const otherPredicted = fixtureArrays().label.map((y) => Math.max(0, y));
+        await postImage(page, {
+          confusionPair: { label: 2, predicted: 1 },
+          comparison: { shown: 'a', otherPredicted },
+          extra: { datasetName: 'voc', labelsFolder: 'SegmentationClass' },
+        });
+        await showOnly(page, { label: 50, error: 50, mergeEffect: 50, confusion: 50, difference: 50 });
+        assert.deepEqual(await axeViolations(page), []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
 
   it('shows loading and error messages, and refuses malformed host messages', async () => {
     const { page } = await openInspector();

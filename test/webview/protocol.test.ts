@@ -124,6 +124,7 @@ function imageMessage(
         pixels: 2,
         windows: 1,
         box: { x: 1, y: 0, width: 2, height: 2 },
+        cells: Uint8Array.of(1),
       },
     ],
     layers: {
@@ -399,20 +400,57 @@ describe('dataset panel messages', () => {
     assert.ok(!parseHostMessage(imageMessage({}, { boundaryBand: new Uint8Array(5) })).ok);
   });
 
-  it('an image message may carry a comparison; the webview may only ask to switch model', () => {
+  it("an image message may carry the other model's maps, numbers and hot spots; the webview may only ask to switch model", () => {
+    const base = imageMessage({});
     const comparison = {
       shown: 'b',
-      otherPredicted: new Int32Array(6),
+      other: {
+        layers: {
+          predicted: new Int32Array(6),
+          truthProbability: new Float32Array(6),
+          pixelCost: new Float32Array(6),
+          mergeEffect: new Float32Array(6),
+        },
+        metrics: base['metrics'],
+        hotSpots: base['hotSpots'],
+      },
+      folders: { a: 'predictions', b: 'predictions-b' },
       perClassIoUDelta: [0.25, null],
       miouDelta: -0.5,
     };
     const parsed = parseHostMessage(imageMessage({ comparison }));
     assert.ok(parsed.ok && parsed.value.type === 'image' && parsed.value.comparison?.shown === 'b');
-    assert.ok(!parseHostMessage(imageMessage({ comparison: { ...comparison, otherPredicted: new Int32Array(5) } })).ok);
+    assert.equal(parsed.value.comparison.folders.b, 'predictions-b');
+    const withLayers = (layers: Record<string, unknown>) =>
+      imageMessage({
+        comparison: {
+          ...comparison,
+          other: { ...comparison.other, layers: { ...comparison.other.layers, ...layers } },
+        },
+      });
+    assert.ok(!parseHostMessage(withLayers({ predicted: new Int32Array(5) })).ok, 'the size of the image');
+    assert.ok(!parseHostMessage(withLayers({ label: new Int32Array(6) })).ok, 'no second label');
+    assert.ok(!parseHostMessage(imageMessage({ comparison: { ...comparison, folders: { a: 'x' } } })).ok);
     assert.ok(!parseHostMessage(imageMessage({ comparison: { ...comparison, shown: 'c' } })).ok);
     assert.ok(!parseHostMessage(imageMessage({ comparison: { ...comparison, miouDelta: 2 } })).ok);
     assert.deepEqual(parseWebviewMessage({ type: 'switchModel', model: 'a' }), { type: 'switchModel', model: 'a' });
     assert.equal(parseWebviewMessage({ type: 'switchModel', model: '/tmp/b' }), undefined);
+  });
+
+  it('an image message may name its dataset, labels folder and list, and the kind of list it came from', () => {
+    const parsed = parseHostMessage(
+      imageMessage({
+        datasetName: 'camvid',
+        labelsFolder: 'camvid/labels',
+        openedFrom: 'confusionCell',
+        position: { index: 0, total: 2, list: 'cell car → road' },
+      }),
+    );
+    assert.ok(parsed.ok && parsed.value.type === 'image');
+    assert.equal(parsed.value.datasetName, 'camvid');
+    assert.equal(parsed.value.openedFrom, 'confusionCell');
+    assert.equal(parsed.value.position.list, 'cell car → road');
+    assert.ok(!parseHostMessage(imageMessage({ openedFrom: 'elsewhere' })).ok);
   });
 
   it('an image message may carry the confusion cell it was opened from, inside the class range', () => {

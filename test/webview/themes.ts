@@ -11,10 +11,14 @@ export type ThemeName = 'light' | 'dark' | 'high-contrast';
 
 export const THEME_NAMES: readonly ThemeName[] = ['light', 'dark', 'high-contrast'];
 
+/** The font variables VS Code sets whatever the theme (the workbench's defaults on Linux). */
+const FONT = { 'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px' };
+
 const THEMES: Record<ThemeName, { bodyClass: string; variables: Record<string, string> }> = {
   light: {
     bodyClass: 'vscode-light',
     variables: {
+      ...FONT,
       'editor-background': '#ffffff',
       foreground: '#3b3b3b',
       descriptionForeground: '#6f6f6f',
@@ -30,11 +34,19 @@ const THEMES: Record<ThemeName, { bodyClass: string; variables: Record<string, s
       'dropdown-border': '#cecece',
       'panel-border': '#e5e5e5',
       'list-hoverBackground': '#f2f2f2',
+      'button-background': '#005fb8',
+      'button-foreground': '#ffffff',
+      'editorWidget-background': '#f8f8f8',
+      'editorWidget-border': '#c8c8c8',
+      'list-inactiveSelectionBackground': '#e4e6f1',
+      'testing-iconPassed': '#387f39',
+      'charts-green': '#388a34',
     },
   },
   dark: {
     bodyClass: 'vscode-dark',
     variables: {
+      ...FONT,
       'editor-background': '#1f1f1f',
       foreground: '#cccccc',
       descriptionForeground: '#9d9d9d',
@@ -50,11 +62,19 @@ const THEMES: Record<ThemeName, { bodyClass: string; variables: Record<string, s
       'dropdown-border': '#3c3c3c',
       'panel-border': '#2b2b2b',
       'list-hoverBackground': '#2a2d2e',
+      'button-background': '#0078d4',
+      'button-foreground': '#ffffff',
+      'editorWidget-background': '#202020',
+      'editorWidget-border': '#454545',
+      'list-inactiveSelectionBackground': '#37373d',
+      'testing-iconPassed': '#73c991',
+      'charts-green': '#89d185',
     },
   },
   'high-contrast': {
     bodyClass: 'vscode-high-contrast',
     variables: {
+      ...FONT,
       'editor-background': '#000000',
       foreground: '#ffffff',
       descriptionForeground: '#ffffff',
@@ -72,6 +92,14 @@ const THEMES: Record<ThemeName, { bodyClass: string; variables: Record<string, s
       'dropdown-border': '#6fc3df',
       'panel-border': '#6fc3df',
       'list-hoverBackground': '#000000',
+      contrastActiveBorder: '#f38518',
+      'button-background': '#000000',
+      'button-foreground': '#ffffff',
+      'editorWidget-background': '#0c141f',
+      'editorWidget-border': '#6fc3df',
+      'list-inactiveSelectionBackground': '#000000',
+      'testing-iconPassed': '#73c991',
+      'charts-green': '#89d185',
     },
   },
 };

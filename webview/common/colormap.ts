@@ -7,11 +7,21 @@ export const NEUTRAL_BACKGROUND: Rgb = [128, 128, 128];
 export const ERROR_COLORS = {
   correct: [46, 160, 67] as Rgb,
   wrong: [220, 38, 38] as Rgb,
-  void: [170, 170, 170] as Rgb,
 } as const;
 
-/** The confusion layer: the pixels of the chosen matrix cell (label a, predicted b). */
-export const CONFUSION_COLOR: Rgb = [255, 200, 0];
+/** The confusion layer: the pixels of the chosen matrix cell (label a, predicted b); not a hot-spot colour. */
+export const CONFUSION_COLOR: Rgb = [236, 72, 153];
+
+/**
+ * Void pixels (the ignore id: not scored) as diagonal stripes of two greys, so they read as "no data"
+ * on any photo and in any theme, and never as a class colour.
+ */
+export const HATCH_COLORS = { dark: [70, 70, 70] as Rgb, light: [190, 190, 190] as Rgb } as const;
+
+/** The hatch colour of image pixel (x, y): stripes 3 px dark, 3 px light, running down to the left. */
+export function hatchColor(x: number, y: number): Rgb {
+  return (x + y) % 6 < 3 ? HATCH_COLORS.dark : HATCH_COLORS.light;
+}
 
 /** The difference layer of a comparison: where A and B disagree on being right. */
 export const DIFFERENCE_COLORS = {

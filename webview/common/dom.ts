@@ -6,11 +6,22 @@
 import { LAYER_NAMES, type LayerName } from '../../src/shared/protocol';
 import { createButton, createCheckbox, type ButtonElement, type CheckboxElement } from './elements';
 import { READOUT_FIELDS } from '../inspector/readout';
-import { LAYER_LABELS } from '../inspector/state';
+import { LAYERS } from '../inspector/layerTable';
+
+/** One image pane: a caption (which model, while comparing) over a canvas filling the rest. */
+export interface Pane {
+  readonly pane: HTMLElement;
+  readonly caption: HTMLElement;
+  readonly host: HTMLElement;
+  readonly canvas: HTMLCanvasElement;
+}
 
 export interface LayerControl {
+  readonly row: HTMLElement;
   readonly toggle: CheckboxElement;
   readonly opacity: HTMLInputElement;
+  /** What the layer's colours mean (filled per image, shown while the layer is on). */
+  readonly legend: HTMLElement;
 }
 
 export interface InspectorDom {
@@ -24,7 +35,12 @@ export interface InspectorDom {
   /** The A|B switch, hidden unless two prediction folders are compared. */
   readonly switchModel: ButtonElement;
   readonly stage: HTMLElement;
+  /** Model A's pane (the only one unless comparing side by side) and model B's. */
   readonly canvas: HTMLCanvasElement;
+  readonly canvasB: HTMLCanvasElement;
+  readonly panes: { readonly a: Pane; readonly b: Pane };
+  /** Side by side or one pane, shown only while comparing. */
+  readonly compareLayout: ButtonElement;
   readonly layerControls: ReadonlyMap<LayerName, LayerControl>;
   readonly colorBar: HTMLCanvasElement;
   readonly colorBarMin: HTMLElement;
@@ -36,6 +52,10 @@ export interface InspectorDom {
   readonly colorScaleToggle: ButtonElement;
   readonly hotSpots: HTMLOListElement;
   readonly hotSpotsEmpty: HTMLElement;
+  /** "Show all n" / "Show the top 5": how many hot spots are drawn and listed. */
+  readonly hotSpotsShowAll: ButtonElement;
+  /** The colour-bar section: shown only while the merge-effect layer is on. */
+  readonly colorBarSection: HTMLElement;
   readonly legend: HTMLElement;
   readonly readout: HTMLElement;
 }
@@ -57,7 +77,7 @@ function element<K extends keyof HTMLElementTagNameMap>(
 
 function buildHeader(): Pick<
   InspectorDom,
-  'imageName' | 'position' | 'metrics' | 'previous' | 'next' | 'resetView' | 'switchModel'
+  'imageName' | 'position' | 'metrics' | 'previous' | 'next' | 'resetView' | 'switchModel' | 'compareLayout'
 > & {
   header: HTMLElement;
 } {
@@ -80,12 +100,21 @@ function buildHeader(): Pick<
     title: 'Fit the image to the panel (r or double-click)',
   });
   resetView.id = 'reset-view';
-  const switchModel = createButton('A|B', { secondary: true, title: 'Show the other model (b)' });
+  const switchModel = createButton('Flip A/B', {
+    secondary: true,
+    title: 'One pane, flipping between model A and model B (b)',
+  });
   switchModel.id = 'switch-model';
   switchModel.hidden = true;
-  navigation.append(previous, next, resetView, switchModel);
+  const compareLayout = createButton('Side by side', {
+    secondary: true,
+    title: 'A and B side by side with one zoom and pan, or one pane (v)',
+  });
+  compareLayout.id = 'compare-layout';
+  compareLayout.hidden = true;
+  navigation.append(previous, next, resetView, compareLayout, switchModel);
   header.append(title, metrics, navigation);
-  return { header, imageName, position, metrics, previous, next, resetView, switchModel };
+  return { header, imageName, position, metrics, previous, next, resetView, switchModel, compareLayout };
 }
 
 function buildLayerControls(): { section: HTMLElement; controls: Map<LayerName, LayerControl> } {
@@ -95,7 +124,8 @@ function buildLayerControls(): { section: HTMLElement; controls: Map<LayerName, 
   for (const layer of LAYER_NAMES) {
     const row = element('div', 'layer-row');
     row.dataset.layer = layer;
-    const toggle = createCheckbox(LAYER_LABELS[layer], false);
+    const label = LAYERS[layer].label;
+    const toggle = createCheckbox(label, false);
     toggle.dataset.layer = layer;
     const opacity = element('input', 'opacity');
     opacity.type = 'range';
@@ -103,10 +133,13 @@ function buildLayerControls(): { section: HTMLElement; controls: Map<LayerName, 
     opacity.max = '100';
     opacity.step = '1';
     opacity.dataset.layer = layer;
-    opacity.setAttribute('aria-label', `${LAYER_LABELS[layer]} opacity`);
-    row.append(toggle, opacity);
+    opacity.setAttribute('aria-label', `${label} opacity`);
+    const legend = element('ul', 'layer-legend');
+    legend.dataset.layer = legend.dataset.legend = layer;
+    legend.setAttribute('aria-label', `${label} legend`);
+    row.append(toggle, opacity, legend);
     section.append(row);
-    controls.set(layer, { toggle, opacity });
+    controls.set(layer, { row, toggle, opacity, legend });
   }
   return { section, controls };
 }
@@ -122,7 +155,7 @@ function buildColorBar(): Pick<
   | 'colorScaleToggle'
 > & { section: HTMLElement } {
   const section = element('section', 'color-bar');
-  section.append(element('h2', undefined, 'Merge effect M'));
+  section.append(element('h2', undefined, 'Merge effect'));
   const colorBar = element('canvas');
   colorBar.id = 'color-bar';
   colorBar.width = 256;
@@ -153,7 +186,7 @@ function buildColorBar(): Pick<
   const explanation = element(
     'p',
     'hint',
-    'Red: worse than its same-class neighbourhood (merging forgives it). Blue: right but dragged by its group.',
+    'Red: wrong where its same-class neighbours are right, so merging the region lowers the loss. Blue: right while its neighbours are wrong, so merging raises it.',
   );
   section.append(colorBar, ticks, colorScale, colorScaleToggle, explanation);
   return {
@@ -168,22 +201,55 @@ function buildColorBar(): Pick<
   };
 }
 
-function buildHotSpots(): { section: HTMLElement; hotSpots: HTMLOListElement; hotSpotsEmpty: HTMLElement } {
+function buildHotSpots(): {
+  section: HTMLElement;
+  hotSpots: HTMLOListElement;
+  hotSpotsEmpty: HTMLElement;
+  hotSpotsShowAll: ButtonElement;
+} {
   const section = element('section', 'hot-spots-section');
   section.append(element('h2', undefined, 'Hot spots'));
   section.append(
     element(
       'p',
       'hint',
-      'Regions where merging changes the cost most (outlined on the merge-effect layer). Click to zoom; h / H step through them.',
+      'Where the model is wrong in small patches its neighbours get right (numbered on the merge-effect layer). Click to zoom; h / H step through them.',
     ),
   );
   const hotSpots = element('ol', 'hot-spots');
   hotSpots.id = 'hot-spots';
   const hotSpotsEmpty = element('p', 'hint', 'Merging changes nothing in this image.');
   hotSpotsEmpty.hidden = true;
-  section.append(hotSpots, hotSpotsEmpty);
-  return { section, hotSpots, hotSpotsEmpty };
+  const hotSpotsShowAll = createButton('Show all', {
+    secondary: true,
+    title: 'Draw and list every hot spot, or only the largest',
+  });
+  hotSpotsShowAll.id = 'hot-spots-show-all';
+  hotSpotsShowAll.hidden = true;
+  section.append(hotSpots, hotSpotsEmpty, hotSpotsShowAll);
+  return { section, hotSpots, hotSpotsEmpty, hotSpotsShowAll };
+}
+
+function buildPane(model: 'a' | 'b'): Pane {
+  const pane = element('div', 'pane');
+  pane.dataset.model = model;
+  const caption = element('p', 'pane-caption');
+  caption.id = `pane-caption-${model}`;
+  caption.hidden = true;
+  const host = element('div', 'pane-canvas');
+  const canvas = element('canvas');
+  canvas.id = model === 'a' ? 'canvas' : 'canvas-b';
+  canvas.tabIndex = 0;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute(
+    'aria-label',
+    model === 'a'
+      ? 'Image with overlays; drag to pan, wheel to zoom'
+      : 'Model B: the same image with overlays, zoomed and panned with model A',
+  );
+  host.append(canvas);
+  pane.append(caption, host);
+  return { pane, caption, host, canvas };
 }
 
 function buildReadout(): HTMLElement {
@@ -211,11 +277,9 @@ export function buildInspectorDom(root: HTMLElement): InspectorDom {
 
   const stage = element('div', 'stage');
   stage.id = 'stage';
-  const canvas = element('canvas');
-  canvas.id = 'canvas';
-  canvas.tabIndex = 0;
-  canvas.setAttribute('aria-label', 'Image with overlays; drag to pan, wheel to zoom');
-  stage.append(canvas);
+  const panes = { a: buildPane('a'), b: buildPane('b') };
+  panes.b.pane.hidden = true;
+  stage.append(panes.a.pane, panes.b.pane);
 
   const sidebar = element('aside', 'sidebar');
   const layers = buildLayerControls();
@@ -241,9 +305,12 @@ export function buildInspectorDom(root: HTMLElement): InspectorDom {
     next: header.next,
     resetView: header.resetView,
     switchModel: header.switchModel,
+    compareLayout: header.compareLayout,
     status,
     stage,
-    canvas,
+    canvas: panes.a.canvas,
+    canvasB: panes.b.canvas,
+    panes,
     layerControls: layers.controls,
     colorBar: colorBar.colorBar,
     colorBarMin: colorBar.colorBarMin,
@@ -254,6 +321,8 @@ export function buildInspectorDom(root: HTMLElement): InspectorDom {
     colorScaleToggle: colorBar.colorScaleToggle,
     hotSpots: hotSpots.hotSpots,
     hotSpotsEmpty: hotSpots.hotSpotsEmpty,
+    hotSpotsShowAll: hotSpots.hotSpotsShowAll,
+    colorBarSection: colorBar.section,
     legend,
     readout,
   };

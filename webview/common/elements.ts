@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 /** The parts of <vscode-checkbox> we rely on (kept structural so we do not depend on its class). */
 export interface CheckboxElement extends HTMLElement {
   checked: boolean;
+  disabled: boolean;
   label: string;
 }
 

@@ -93,8 +93,10 @@ export function attachKeyboard(
     stepHotSpot(step: 1 | -1): void;
     /** s: robust / full colour range. */
     toggleColorScale(): void;
-    /** b: model A / model B when comparing. */
+    /** b: one pane flipping between model A and model B when comparing. */
     switchModel?(): void;
+    /** v: A and B side by side, or one pane. */
+    toggleLayout?(): void;
   },
 ): void {
   target.addEventListener('keydown', (event) => {
@@ -118,6 +120,9 @@ export function attachKeyboard(
     } else if (event.key === 'b' && handlers.switchModel !== undefined) {
       event.preventDefault();
       handlers.switchModel();
+    } else if (event.key === 'v' && handlers.toggleLayout !== undefined) {
+      event.preventDefault();
+      handlers.toggleLayout();
     }
   });
 }

@@ -3,6 +3,7 @@
  * resolution. They are computed once per image (the merge-effect one again when its range
  * changes) and then only composited, so dragging an opacity slider costs a redraw, not a recolour.
  */
+import { predictionsOf } from './compare';
 import { LAYER_NAMES, type ImageMessage, type LayerName, type Rgb } from '../../src/shared/protocol/inspector';
 import {
   BAND_COLORS,
@@ -10,6 +11,7 @@ import {
   DIFFERENCE_COLORS,
   divergingColor,
   ERROR_COLORS,
+  hatchColor,
   INVALID_CLASS_COLOR,
 } from '../common/colormap';
 
@@ -36,17 +38,19 @@ function classColor(image: ImageMessage, classId: number): Rgb {
     : INVALID_CLASS_COLOR;
 }
 
-/** Class colours where the label is valid; void stays transparent so the photo shows through. */
+/** Class colours where the label is valid; void hatched (see hatchColor). */
 export function labelOverlay(image: ImageMessage): OverlayPixels {
   const { label } = image.layers;
   const rgba = new Uint8ClampedArray(label.length * 4);
   for (let p = 0; p < label.length; p++) {
     const classId = label[p] ?? -1;
-    if (classId >= 0) {
-      setPixel(rgba, p, classColor(image, classId));
-    }
+    setPixel(rgba, p, classId >= 0 ? classColor(image, classId) : hatchAt(image, p));
   }
   return rgba;
+}
+
+function hatchAt(image: ImageMessage, pixel: number): Rgb {
+  return hatchColor(pixel % image.width, Math.floor(pixel / image.width));
 }
 
 /** Predicted classes everywhere (the model predicts void pixels too); invalid ids in magenta. */
@@ -59,7 +63,7 @@ export function predictionOverlay(image: ImageMessage): OverlayPixels {
   return rgba;
 }
 
-/** Right = green, wrong = red, void = grey. */
+/** Right = green, wrong = red, void hatched. */
 export function errorOverlay(image: ImageMessage): OverlayPixels {
   const { label, predicted } = image.layers;
   const rgba = new Uint8ClampedArray(label.length * 4);
@@ -68,7 +72,7 @@ export function errorOverlay(image: ImageMessage): OverlayPixels {
     setPixel(
       rgba,
       p,
-      classId < 0 ? ERROR_COLORS.void : classId === predicted[p] ? ERROR_COLORS.correct : ERROR_COLORS.wrong,
+      classId < 0 ? hatchAt(image, p) : classId === predicted[p] ? ERROR_COLORS.correct : ERROR_COLORS.wrong,
     );
   }
   return rgba;
@@ -91,12 +95,11 @@ export function confusionOverlay(image: ImageMessage): OverlayPixels {
  * wrong dimmed; both right and void stay transparent. Independent of which model is shown.
  */
 export function differenceOverlay(image: ImageMessage): OverlayPixels {
-  const { label, predicted } = image.layers;
+  const { label } = image.layers;
   const rgba = new Uint8ClampedArray(label.length * 4);
-  const comparison = image.comparison ?? null;
-  if (comparison === null) return rgba;
-  const [a, b] =
-    comparison.shown === 'a' ? [predicted, comparison.otherPredicted] : [comparison.otherPredicted, predicted];
+  const both = predictionsOf(image);
+  if (both === null) return rgba;
+  const { a, b } = both;
   for (let p = 0; p < label.length; p++) {
     const y = label[p] ?? -1;
     if (y < 0) continue;
@@ -199,46 +202,4 @@ export function mergeEffectOverlay(image: ImageMessage, halfRange: number): Over
     }
   }
   return rgba;
-}
-
-export function overlayPixels(image: ImageMessage, overlay: OverlayName, mergeEffectRange: number): OverlayPixels {
-  switch (overlay) {
-    case 'label':
-      return labelOverlay(image);
-    case 'prediction':
-      return predictionOverlay(image);
-    case 'error':
-      return errorOverlay(image);
-    case 'mergeEffect':
-      return mergeEffectOverlay(image, mergeEffectRange);
-    case 'confusion':
-      return confusionOverlay(image);
-    case 'difference':
-      return differenceOverlay(image);
-    case 'boundary':
-      return boundaryOverlay(image);
-  }
-}
-
-/** The overlays as canvases the renderer can drawImage with a global alpha. */
-export function buildOverlayCanvases(
-  image: ImageMessage,
-  mergeEffectRange: number,
-): Map<OverlayName, HTMLCanvasElement> {
-  const canvases = new Map<OverlayName, HTMLCanvasElement>();
-  for (const overlay of OVERLAY_NAMES) {
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d');
-    if (context !== null) {
-      context.putImageData(
-        new ImageData(overlayPixels(image, overlay, mergeEffectRange), image.width, image.height),
-        0,
-        0,
-      );
-    }
-    canvases.set(overlay, canvas);
-  }
-  return canvases;
 }

@@ -3,65 +3,111 @@
  * persisted state, the page and the canvas together; each of those lives in its own module.
  */
 import {
-  LAYER_NAMES,
   parseHostMessage,
   type HostToWebviewMessage,
   type ImageMessage,
+  type Model,
   type NavigateDirection,
 } from '../../src/shared/protocol/inspector';
 import { buildInspectorDom } from '../common/dom';
 import { attachKeyboard, attachViewInteraction } from './interaction';
-import { buildOverlayCanvases, mergeEffectScale, type OverlayName } from './layers';
-import { showColorBar, showHeader, showHotSpots, showLegend, showStatus } from './panels';
+import { buildOverlayCanvases } from './layerTable';
+import { mergeEffectScale, type OverlayName } from './layers';
+import {
+  showColorBar,
+  showHeader,
+  showHotSpots,
+  showLayerControls,
+  showLegend,
+  showPaneCaptions,
+  showStatus,
+  shownHotSpots,
+} from './panels';
 import { loadPhoto } from './photo';
 import { describePixel, showReadout } from './readout';
 import { CanvasRenderer } from './renderer';
+import { sideImage, type CompareLayout } from './compare';
 import { restoreState, withColorScale, withImage, withLayer, withView, type InspectorState } from './state';
 import { connectToHost } from '../common/vscodeApi';
 import { boxView, type ViewTransform } from './view';
 
 interface LoadedImage {
-  readonly image: ImageMessage;
+  /** The message as it came (its own maps are `comparison.shown`'s). */
+  readonly message: ImageMessage;
+  /** What the first pane shows: A side by side, else the flipped-to model (or the only one). */
+  image: ImageMessage;
+  /** Model B as the second pane shows it while comparing side by side; null otherwise. */
+  imageB: ImageMessage | null;
   overlays: Map<OverlayName, HTMLCanvasElement>;
+  overlaysB: Map<OverlayName, HTMLCanvasElement>;
   photo: HTMLImageElement | null;
-  /** Index into image.hotSpots, or null. */
+  /** Index into the first pane's shown hot spots, or null. */
   selectedHotSpot: number | null;
 }
 
 const host = connectToHost();
 let state: InspectorState = restoreState(host.loadState());
 let current: LoadedImage | null = null;
+/** All hot spots drawn and listed, or only the largest few (not persisted: each panel starts uncluttered). */
+let showAllHotSpots = false;
+/** The kind of list the last image came from: opening from another kind switches on the layer it is about. */
+let lastOpenedFrom: ImageMessage['openedFrom'] | null = null;
+
+/** While comparing: both models side by side (the default) or one pane; and which model one pane shows. */
+let layout: CompareLayout = 'sideBySide';
+let singleModel: Model = 'a';
 
 const dom = buildInspectorDom(document.getElementById('inspector') ?? document.body);
 const renderer = new CanvasRenderer(dom.canvas);
+const rendererB = new CanvasRenderer(dom.canvasB);
 
 function redraw(): void {
-  renderer.draw(
-    current === null
-      ? null
-      : {
-          image: current.image,
-          photo: current.photo,
-          overlays: current.overlays,
-          layers: state.layers,
-          view: state.view,
-          hotSpots: current.image.hotSpots,
-          selectedHotSpot: current.selectedHotSpot,
-        },
-  );
+  if (current === null) {
+    renderer.draw(null);
+    return;
+  }
+  const scene = (image: ImageMessage, overlays: Map<OverlayName, HTMLCanvasElement>, selected: number | null) => ({
+    image,
+    photo: current?.photo ?? null,
+    overlays,
+    layers: state.layers,
+    // One view for both panes: they are the same size, so a zoom or pan in either moves both alike.
+    view: state.view,
+    hotSpots: shownHotSpots(image, showAllHotSpots),
+    selectedHotSpot: selected,
+  });
+  renderer.draw(scene(current.image, firstPaneOverlays(current), current.selectedHotSpot));
+  if (current.imageB !== null) rendererB.draw(scene(current.imageB, current.overlaysB, null));
+}
+
+/** Splits the message into the panes' images for the current layout, and lays the panes out. */
+function arrangePanes(loaded: LoadedImage): void {
+  const comparing = loaded.message.comparison != null;
+  const sideBySide = comparing && layout === 'sideBySide';
+  loaded.image = sideImage(loaded.message, sideBySide ? 'a' : singleModel);
+  loaded.imageB = sideBySide ? sideImage(loaded.message, 'b') : null;
+  dom.panes.b.pane.hidden = !sideBySide;
+  dom.compareLayout.hidden = !comparing;
+  dom.switchModel.hidden = !comparing;
+  dom.compareLayout.textContent = sideBySide ? 'One pane' : 'Side by side';
+  dom.switchModel.textContent = sideBySide ? 'Flip A/B' : singleModel === 'a' ? 'Show B' : 'Show A';
+  showPaneCaptions(dom, loaded.image, loaded.imageB);
+  showHeader(dom, loaded.image, sideBySide);
+  showLegend(dom, loaded.image);
+  loaded.selectedHotSpot = null;
+  showHotSpots(dom, loaded.image, null, selectHotSpot, showAllHotSpots);
+  resizeRenderers();
+}
+
+function resizeRenderers(): boolean {
+  const a = renderer.resizeTo(dom.panes.a.host.clientWidth, dom.panes.a.host.clientHeight);
+  const b = rendererB.resizeTo(dom.panes.b.host.clientWidth, dom.panes.b.host.clientHeight);
+  return a || b;
 }
 
 /** Reflect the state in the controls (needed after a restore; harmless after a user change). */
 function syncControls(): void {
-  for (const layer of LAYER_NAMES) {
-    const control = dom.layerControls.get(layer);
-    const setting = state.layers[layer];
-    if (control !== undefined) {
-      control.toggle.checked = setting.visible;
-      control.opacity.value = String(Math.round(setting.opacity * 100));
-      control.opacity.disabled = !setting.visible;
-    }
-  }
+  showLayerControls(dom, current?.image ?? null, state.layers);
 }
 
 function update(next: InspectorState): void {
@@ -79,18 +125,28 @@ function resetView(): void {
   update(withView(state, null));
 }
 
-/** (Re)colours the merge-effect layer with the scale the state asks for, and says so on the bar. */
-function applyColorScale(loaded: LoadedImage): Map<OverlayName, HTMLCanvasElement> {
-  const scale = mergeEffectScale(loaded.image, state.colorScale ?? 'robust');
+/**
+ * (Re)colours both models' overlays, the merge effect on one scale (the message's model's) so the
+ * panes compare, and says so on the bar.
+ */
+function applyColorScale(loaded: LoadedImage): void {
+  const scale = mergeEffectScale(loaded.message, state.colorScale ?? 'robust');
   showColorBar(dom, scale);
-  return buildOverlayCanvases(loaded.image, scale.halfRange);
+  const comparing = loaded.message.comparison != null;
+  loaded.overlays = buildOverlayCanvases(sideImage(loaded.message, 'a'), scale.halfRange);
+  loaded.overlaysB = comparing
+    ? buildOverlayCanvases(sideImage(loaded.message, 'b'), scale.halfRange)
+    : new Map<OverlayName, HTMLCanvasElement>();
+}
+
+/** The first pane's overlays are A's unless one pane shows B. */
+function firstPaneOverlays(loaded: LoadedImage): Map<OverlayName, HTMLCanvasElement> {
+  return loaded.image.comparison?.shown === 'b' ? loaded.overlaysB : loaded.overlays;
 }
 
 function toggleColorScale(): void {
   state = withColorScale(state, (state.colorScale ?? 'robust') === 'robust' ? 'full' : 'robust');
-  if (current !== null) {
-    current.overlays = applyColorScale(current);
-  }
+  if (current !== null) applyColorScale(current);
   update(state);
 }
 
@@ -98,12 +154,12 @@ function selectHotSpot(index: number): void {
   if (current === null) {
     return;
   }
-  const spot = current.image.hotSpots[index];
+  const spot = shownHotSpots(current.image, showAllHotSpots)[index];
   if (spot === undefined) {
     return;
   }
   current.selectedHotSpot = index;
-  showHotSpots(dom, current.image, index, selectHotSpot);
+  showHotSpots(dom, current.image, index, selectHotSpot, showAllHotSpots);
   const size = renderer.cssSize;
   // Hot spots are drawn on the merge-effect layer, so selecting one shows it.
   const withLayerOn = state.layers.mergeEffect.visible ? state : withLayer(state, 'mergeEffect', { visible: true });
@@ -111,7 +167,7 @@ function selectHotSpot(index: number): void {
 }
 
 function stepHotSpot(step: 1 | -1): void {
-  const count = current?.image.hotSpots.length ?? 0;
+  const count = current === null ? 0 : shownHotSpots(current.image, showAllHotSpots).length;
   if (current === null || count === 0) {
     return;
   }
@@ -120,22 +176,24 @@ function stepHotSpot(step: 1 | -1): void {
 }
 
 function showImage(image: ImageMessage): void {
-  const loaded: LoadedImage = { image, overlays: new Map(), photo: null, selectedHotSpot: null };
-  loaded.overlays = applyColorScale(loaded);
+  const loaded: LoadedImage = {
+    message: image,
+    image,
+    imageB: null,
+    overlays: new Map(),
+    overlaysB: new Map(),
+    photo: null,
+    selectedHotSpot: null,
+  };
   current = loaded;
-  showHeader(dom, image);
-  showLegend(dom, image);
-  showHotSpots(dom, image, null, selectHotSpot);
+  arrangePanes(loaded);
+  applyColorScale(loaded);
   showStatus(dom, null);
   showReadout(dom.readout, null);
   const single = image.position.total <= 1;
   dom.previous.disabled = single;
   dom.next.disabled = single;
-  dom.switchModel.hidden = !image.comparison;
-  if (image.comparison) dom.switchModel.textContent = image.comparison.shown === 'a' ? 'Show B' : 'Show A';
-  const opened = withImage(state, image.name);
-  // Opened from a confusion-matrix cell: that cell's pixels are what the user came to see.
-  update(image.confusionPair ? withLayer(opened, 'confusion', { visible: true }) : opened);
+  update(emphasise(withImage(state, image.name), image));
   if (image.imageUri !== null) {
     void loadPhoto(image.imageUri).then((photo) => {
       // A newer image may have arrived while this photo was loading.
@@ -149,6 +207,29 @@ function showImage(image: ImageMessage): void {
       redraw();
     });
   }
+}
+
+/**
+ * The layer the user came to see, switched on when the image comes from another kind of list than the
+ * last one: the merge effect for the hard examples, the cell's pixels for a confusion cell. Within one
+ * list the user's own choice stands.
+ */
+function emphasise(opened: InspectorState, image: ImageMessage): InspectorState {
+  const from = image.openedFrom ?? (image.confusionPair ? 'confusionCell' : undefined);
+  if (from === lastOpenedFrom) return opened;
+  lastOpenedFrom = from;
+  if (from === 'hardExamples') return withLayer(opened, 'mergeEffect', { visible: true });
+  if (from === 'confusionCell') return withLayer(opened, 'confusion', { visible: true });
+  return opened;
+}
+
+function toggleAllHotSpots(): void {
+  showAllHotSpots = !showAllHotSpots;
+  if (current === null) return;
+  const count = shownHotSpots(current.image, showAllHotSpots).length;
+  if (current.selectedHotSpot !== null && current.selectedHotSpot >= count) current.selectedHotSpot = null;
+  showHotSpots(dom, current.image, current.selectedHotSpot, selectHotSpot, showAllHotSpots);
+  redraw();
 }
 
 function handleHostMessage(message: HostToWebviewMessage): void {
@@ -184,32 +265,48 @@ dom.previous.addEventListener('click', () => navigate('previous'));
 dom.next.addEventListener('click', () => navigate('next'));
 dom.resetView.addEventListener('click', resetView);
 dom.colorScaleToggle.addEventListener('click', toggleColorScale);
+dom.hotSpotsShowAll.addEventListener('click', toggleAllHotSpots);
 
+/** b: one pane flipping between A and B (from side by side, to B). */
 function switchModel(): void {
-  const comparison = current?.image.comparison ?? null;
-  if (comparison !== null) host.post({ type: 'switchModel', model: comparison.shown === 'a' ? 'b' : 'a' });
+  if (current?.message.comparison == null) return;
+  singleModel = layout === 'sideBySide' ? 'b' : singleModel === 'a' ? 'b' : 'a';
+  layout = 'single';
+  arrangePanes(current);
+  redraw();
+}
+
+/** v: side by side or one pane. */
+function toggleLayout(): void {
+  if (current?.message.comparison == null) return;
+  layout = layout === 'sideBySide' ? 'single' : 'sideBySide';
+  arrangePanes(current);
+  redraw();
 }
 dom.switchModel.addEventListener('click', switchModel);
+dom.compareLayout.addEventListener('click', toggleLayout);
 
-attachKeyboard(document, { navigate, resetView, stepHotSpot, toggleColorScale, switchModel });
-attachViewInteraction(dom.canvas, {
-  currentView: (): ViewTransform | null =>
-    current === null ? null : renderer.effectiveView(current.image, state.view),
-  changeView: (view) => update(withView(state, view)),
-  resetView,
-  hover: (point) =>
-    showReadout(
-      dom.readout,
-      current === null || point === null ? null : describePixel(current.image, point.x, point.y),
-    ),
-});
+attachKeyboard(document, { navigate, resetView, stepHotSpot, toggleColorScale, switchModel, toggleLayout });
+for (const [canvas, pane] of [
+  [dom.canvas, 'first'],
+  [dom.canvasB, 'second'],
+] as const) {
+  attachViewInteraction(canvas, {
+    currentView: (): ViewTransform | null =>
+      current === null ? null : renderer.effectiveView(current.image, state.view),
+    changeView: (view) => update(withView(state, view)),
+    resetView,
+    hover: (point) => {
+      const image = current === null ? null : pane === 'first' ? current.image : current.imageB;
+      showReadout(dom.readout, image === null || point === null ? null : describePixel(image, point.x, point.y));
+    },
+  });
+}
 
 new ResizeObserver(() => {
-  if (renderer.resizeTo(dom.stage.clientWidth, dom.stage.clientHeight)) {
-    redraw();
-  }
+  if (resizeRenderers()) redraw();
 }).observe(dom.stage);
-renderer.resizeTo(dom.stage.clientWidth, dom.stage.clientHeight);
+resizeRenderers();
 
 syncControls();
 redraw();

@@ -1,8 +1,15 @@
 /** Fills the text parts of the page from an image message: header metrics, class legend, colour bar. */
-import type { HotSpot, ImageMessage } from '../../src/shared/protocol/inspector';
+import {
+  LAYER_NAMES,
+  type HotSpotRegion,
+  type ImageMessage,
+  type LayerName,
+  type PersistedLayerState,
+} from '../../src/shared/protocol/inspector';
 import { cssColor, divergingColor } from '../common/colormap';
-import { formatIoU, formatLoss, formatPercent, formatSigned } from '../common/format';
+import { formatCount, formatIoU, formatLoss, formatPercent, formatSigned } from '../common/format';
 import type { InspectorDom } from '../common/dom';
+import { isShown, LAYERS, type LegendItem } from './layerTable';
 import { ROBUST_PERCENTILE, type MergeEffectScale } from './layers';
 
 function metricEntry(list: HTMLElement, title: string, value: string, key: string, tooltip?: string): void {
@@ -18,7 +25,7 @@ function metricEntry(list: HTMLElement, title: string, value: string, key: strin
   list.append(term, detail);
 }
 
-export function showHeader(dom: InspectorDom, image: ImageMessage): void {
+export function showHeader(dom: InspectorDom, image: ImageMessage, sideBySide = false): void {
   dom.imageName.textContent = image.name;
   dom.imageName.title = image.name;
   const { index, total, list } = image.position;
@@ -51,15 +58,19 @@ export function showHeader(dom: InspectorDom, image: ImageMessage): void {
     'lossVariant',
     'Which locally adaptive loss produced these numbers: v1 (uniform pooling, m = 1), paper (Gaussian pooling, m = 5) or the settings spelled out',
   );
+  if (image.datasetName !== undefined)
+    metricEntry(dom.metrics, 'Dataset', image.datasetName, 'dataset', 'The dataset these classes and ids come from');
+  if (image.labelsFolder !== undefined)
+    metricEntry(dom.metrics, 'Labels', image.labelsFolder, 'labelsFolder', 'The folder of the ground-truth labels');
   metricEntry(dom.metrics, 'mIoU', formatPercent(metrics.miou), 'miou', 'Mean IoU over classes defined in this image');
   metricEntry(dom.metrics, 'Pixel acc.', formatPercent(metrics.pixelAccuracy), 'pixelAccuracy');
   if (image.comparison) {
     metricEntry(
       dom.metrics,
       'Model',
-      `${image.comparison.shown.toUpperCase()} (B − A mIoU ${formatSigned(image.comparison.miouDelta, 3)})`,
+      `${sideBySide ? 'A | B' : image.comparison.shown.toUpperCase()} (B − A mIoU ${formatSigned(image.comparison.miouDelta, 3)})`,
       'model',
-      'Which prediction folder is shown; the A|B button switches',
+      'Which prediction folder is shown: side by side, or one pane flipped with b',
     );
   }
   const pair = image.confusionPair ?? null;
@@ -113,9 +124,10 @@ function legendRow(image: ImageMessage, classId: number): HTMLElement {
   row.append(swatch, name, iou);
   if (image.comparison) {
     const delta = document.createElement('span');
-    delta.className = 'iou-delta';
-    delta.title = 'IoU of B − IoU of A on this image';
-    delta.textContent = `Δ ${formatSigned(image.comparison.perClassIoUDelta[classId] ?? null, 3)}`;
+    const change = image.comparison.perClassIoUDelta[classId] ?? null;
+    delta.className = `iou-delta${change === null || Math.abs(change) < 0.0005 ? '' : change < 0 ? ' worse' : ' better'}`;
+    delta.title = 'IoU of B − IoU of A on this image (red: B worse, green: B better)';
+    delta.textContent = `Δ ${formatSigned(change, 3)}`;
     row.append(delta);
   }
   return row;
@@ -175,28 +187,61 @@ export function showColorBar(dom: InspectorDom, scale: MergeEffectScale): void {
   dom.colorScaleToggle.disabled = scale.kind === 'fixed';
 }
 
-function hotSpotText(image: ImageMessage, spot: HotSpot): string {
-  const name = image.classNames[spot.classId] ?? `class ${spot.classId}`;
-  const verb = spot.effect > 0 ? 'removes' : 'adds';
-  // share = effect / (valid pixels · scales): what this region adds to the image's merge effect M̄.
-  return `${name} · k=${spot.scale} · ${spot.pixels} px · merging ${verb} ${Math.abs(spot.effect).toFixed(1)} nats (${formatSigned(spot.share, 4)} of M̄)`;
+/** How many hot spots are drawn and listed until "Show all" is pressed. */
+export const HOT_SPOTS_SHOWN = 5;
+
+/** The hot spots drawn and listed: the first HOT_SPOTS_SHOWN, or all of them. */
+export function shownHotSpots(image: ImageMessage, showAll: boolean): readonly HotSpotRegion[] {
+  return showAll ? image.hotSpots : image.hotSpots.slice(0, HOT_SPOTS_SHOWN);
 }
 
-/** The engine's hot spots as a list; a click (or h / H) selects one. */
+/**
+ * A hot spot in plain words, e.g. "sky, 4,364 px at 8×8: merging lowers the loss here by 2.4% of this
+ * image's merge effect", and the same in the spec's terms for the tooltip.
+ */
+export function hotSpotWords(image: ImageMessage, spot: HotSpotRegion): { text: string; tooltip: string } {
+  const name = image.classNames[spot.classId] ?? `class ${spot.classId}`;
+  const verb = spot.effect > 0 ? 'lowers' : 'raises';
+  const mean = image.metrics.mergeEffect;
+  // share = effect / (valid pixels · scales): the region's part of the image's mean merge effect M̄.
+  const part =
+    mean !== null && mean > 0 ? ` by ${formatPercent(Math.abs(spot.share) / mean)} of this image's merge effect` : '';
+  const k = `${spot.scale}×${spot.scale}`;
+  return {
+    text: `${name}, ${formatCount(spot.pixels)} px at ${k}: merging ${verb} the loss here${part}`,
+    tooltip: [
+      `Σ e_k over the region: ${formatSigned(spot.effect, 1)} nats (k = ${spot.scale}, ${spot.windows} windows)`,
+      `share of M̄: ${formatSigned(spot.share, 4)} (M̄ = ${formatSigned(mean)})`,
+      `box ${spot.box.width}×${spot.box.height} at (${spot.box.x}, ${spot.box.y})`,
+    ].join('\n'),
+  };
+}
+
+/** The engine's hot spots as a numbered list (the numbers drawn on the image); a click (or h / H) selects one. */
 export function showHotSpots(
   dom: InspectorDom,
   image: ImageMessage,
   selected: number | null,
   select: (index: number) => void,
+  showAll: boolean,
 ): void {
-  const rows = image.hotSpots.map((spot, index) => {
+  const rows = shownHotSpots(image, showAll).map((spot, index) => {
     const item = document.createElement('li');
     const button = document.createElement('button');
     button.type = 'button';
     button.className = `hot-spot ${spot.effect > 0 ? 'removes' : 'adds'}`;
     button.dataset.hotSpot = String(index);
-    button.textContent = hotSpotText(image, spot);
-    button.title = `Box ${spot.box.width}×${spot.box.height} at (${spot.box.x}, ${spot.box.y}), ${spot.windows} windows`;
+    const number = document.createElement('span');
+    number.className = 'hot-spot-number';
+    number.textContent = String(index + 1);
+    number.setAttribute('aria-hidden', 'true');
+    const words = hotSpotWords(image, spot);
+    const text = document.createElement('span');
+    text.className = 'hot-spot-text';
+    text.textContent = words.text;
+    button.append(number, text);
+    button.title = words.tooltip;
+    button.setAttribute('aria-label', `Hot spot ${index + 1}: ${words.text}`);
     button.setAttribute('aria-pressed', String(index === selected));
     button.addEventListener('click', () => select(index));
     item.append(button);
@@ -204,6 +249,68 @@ export function showHotSpots(
   });
   dom.hotSpots.replaceChildren(...rows);
   dom.hotSpotsEmpty.hidden = rows.length > 0;
+  const hidden = image.hotSpots.length - HOT_SPOTS_SHOWN;
+  dom.hotSpotsShowAll.hidden = hidden <= 0;
+  dom.hotSpotsShowAll.textContent = showAll ? `Show the top ${HOT_SPOTS_SHOWN}` : `Show all ${image.hotSpots.length}`;
+}
+
+function legendEntry(item: LegendItem): HTMLElement {
+  const entry = document.createElement('li');
+  const swatch = document.createElement('span');
+  swatch.className = 'swatch';
+  if (item.swatch === 'hatch') swatch.classList.add('hatch');
+  else if (item.swatch === 'classes') swatch.classList.add('classes');
+  else swatch.style.backgroundColor = cssColor(item.swatch);
+  swatch.setAttribute('aria-hidden', 'true');
+  const text = document.createElement('span');
+  text.textContent = item.text;
+  entry.append(swatch, text);
+  return entry;
+}
+
+/**
+ * The layer toggles as the image allows: a layer without data is disabled and unchecked, and says why;
+ * each layer's legend is shown while it is drawn; the colour bar only with the merge-effect layer.
+ */
+export function showLayerControls(
+  dom: InspectorDom,
+  image: ImageMessage | null,
+  layers: Readonly<Record<LayerName, PersistedLayerState>>,
+): void {
+  for (const layer of LAYER_NAMES) {
+    const control = dom.layerControls.get(layer);
+    if (control === undefined) continue;
+    const missing = image === null ? null : LAYERS[layer].missing(image);
+    const shown = isShown(layer, layers[layer], image);
+    control.toggle.checked = shown;
+    control.toggle.disabled = missing !== null;
+    // Said on the element too: a disabled control is exempt from the contrast rule, and axe reads this.
+    control.toggle.setAttribute('aria-disabled', String(missing !== null));
+    control.toggle.title = missing ?? '';
+    control.row.classList.toggle('unavailable', missing !== null);
+    control.opacity.value = String(Math.round(layers[layer].opacity * 100));
+    control.opacity.disabled = !shown;
+    const items = image === null ? [] : LAYERS[layer].legend(image);
+    control.legend.replaceChildren(...items.map(legendEntry));
+    control.legend.hidden = !shown || items.length === 0;
+  }
+  dom.colorBarSection.hidden = !isShown('mergeEffect', layers.mergeEffect, image);
+}
+
+/** The panes' captions while comparing: which model, its folder and its mIoU on this image. */
+export function showPaneCaptions(dom: InspectorDom, a: ImageMessage | null, b: ImageMessage | null): void {
+  for (const [pane, image] of [
+    [dom.panes.a, a],
+    [dom.panes.b, b],
+  ] as const) {
+    const comparison = image?.comparison ?? null;
+    pane.caption.hidden = comparison === null;
+    if (image === null || comparison === null) continue;
+    const model = comparison.shown.toUpperCase();
+    const folder = comparison.shown === 'a' ? comparison.folders.a : comparison.folders.b;
+    pane.caption.textContent = `${model} · ${folder} · mIoU ${formatPercent(image.metrics.miou)}`;
+    pane.caption.title = folder;
+  }
 }
 
 export function showStatus(dom: InspectorDom, text: string | null, kind: 'info' | 'error' = 'info'): void {

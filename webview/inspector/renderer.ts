@@ -3,8 +3,16 @@
  * grey, then the photo), then each visible overlay with its opacity as global alpha. Pixels stay
  * square when zoomed in (no smoothing) because a segmentation error is a pixel-level fact.
  */
-import type { HotSpot, ImageMessage, LayerName, PersistedLayerState, Rgb } from '../../src/shared/protocol/inspector';
+import type {
+  HotSpotRegion,
+  ImageMessage,
+  LayerName,
+  PersistedLayerState,
+  Rgb,
+} from '../../src/shared/protocol/inspector';
 import { cssColor, NEUTRAL_BACKGROUND } from '../common/colormap';
+import { numberAnchor, outlinePath } from './hotSpotOutline';
+import { isShown } from './layerTable';
 import { OVERLAY_NAMES, type OverlayName } from './layers';
 import { fitView, type ViewTransform } from './view';
 
@@ -16,8 +24,8 @@ export interface Scene {
   readonly layers: Readonly<Record<LayerName, PersistedLayerState>>;
   /** null = fit to the canvas */
   readonly view: ViewTransform | null;
-  /** Outlined over the merge-effect layer when it is visible; the selected one stands out. */
-  readonly hotSpots: readonly HotSpot[];
+  /** Outlined and numbered over the merge-effect layer when it is visible; the selected one stands out. */
+  readonly hotSpots: readonly HotSpotRegion[];
   readonly selectedHotSpot: number | null;
 }
 
@@ -28,8 +36,11 @@ export const HOT_SPOT_COLORS = {
   selected: [255, 255, 255] as Rgb,
 } as const;
 
-/** Outline width in CSS pixels, whatever the zoom. */
-export const HOT_SPOT_LINE = { normal: 2, selected: 3 } as const;
+/** Outline width in CSS pixels, whatever the zoom; a dark halo of HALO px on each side keeps it visible on light heat. */
+export const HOT_SPOT_LINE = { normal: 2, selected: 3, halo: 1 } as const;
+
+/** The numbers' badges: radius in CSS pixels. */
+const BADGE_RADIUS = 9;
 
 export class CanvasRenderer {
   constructor(private readonly canvas: HTMLCanvasElement) {}
@@ -77,7 +88,7 @@ export class CanvasRenderer {
     context.imageSmoothingEnabled = false;
     context.fillStyle = cssColor(NEUTRAL_BACKGROUND);
     context.fillRect(0, 0, image.width, image.height);
-    if (scene.photo !== null && scene.layers.image.visible) {
+    if (scene.photo !== null && isShown('image', scene.layers.image, image)) {
       // The photo is smoothed (it is a photo); overlays are not.
       context.imageSmoothingEnabled = true;
       context.globalAlpha = scene.layers.image.opacity;
@@ -87,34 +98,74 @@ export class CanvasRenderer {
     for (const overlay of OVERLAY_NAMES) {
       const layer = scene.layers[overlay];
       const canvas = scene.overlays.get(overlay);
-      if (layer.visible && layer.opacity > 0 && canvas !== undefined) {
+      if (isShown(overlay, layer, image) && layer.opacity > 0 && canvas !== undefined) {
         context.globalAlpha = layer.opacity;
         context.drawImage(canvas, 0, 0);
       }
     }
     context.globalAlpha = 1;
-    if (scene.layers.mergeEffect.visible) {
+    if (isShown('mergeEffect', scene.layers.mergeEffect, image)) {
       drawHotSpots(context, scene, view.zoom);
+      context.setTransform(ratio, 0, 0, ratio, 0, 0);
+      drawNumbers(context, scene, view);
     }
   }
 }
 
-/** Each hot spot's box, stroked just inside its edge so the outline covers the region's own border pixels. */
+/** Outlines in image coordinates, traced once per hot spot. */
+const outlines = new WeakMap<HotSpotRegion, Path2D>();
+
+function outlineOf(spot: HotSpotRegion): Path2D {
+  let path = outlines.get(spot);
+  if (path === undefined) {
+    path = outlinePath(spot);
+    outlines.set(spot, path);
+  }
+  return path;
+}
+
+function spotColor(scene: Scene, index: number, spot: HotSpotRegion): Rgb {
+  return index === scene.selectedHotSpot
+    ? HOT_SPOT_COLORS.selected
+    : spot.effect > 0
+      ? HOT_SPOT_COLORS.removes
+      : HOT_SPOT_COLORS.adds;
+}
+
+/** Each hot spot's outline (the border of its windows' union), over a dark halo. */
 function drawHotSpots(context: CanvasRenderingContext2D, scene: Scene, zoom: number): void {
+  context.lineJoin = 'miter';
+  context.lineCap = 'square';
   scene.hotSpots.forEach((spot, index) => {
-    const selected = index === scene.selectedHotSpot;
-    const line = (selected ? HOT_SPOT_LINE.selected : HOT_SPOT_LINE.normal) / zoom;
-    const inset = Math.min(line / 2, spot.box.width / 2, spot.box.height / 2);
-    context.lineWidth = line;
-    context.strokeStyle = cssColor(
-      selected ? HOT_SPOT_COLORS.selected : spot.effect > 0 ? HOT_SPOT_COLORS.removes : HOT_SPOT_COLORS.adds,
-    );
-    context.strokeRect(
-      spot.box.x + inset,
-      spot.box.y + inset,
-      Math.max(0, spot.box.width - 2 * inset),
-      Math.max(0, spot.box.height - 2 * inset),
-    );
+    const line = index === scene.selectedHotSpot ? HOT_SPOT_LINE.selected : HOT_SPOT_LINE.normal;
+    const path = outlineOf(spot);
+    context.strokeStyle = 'rgba(0, 0, 0, 0.75)';
+    context.lineWidth = (line + 2 * HOT_SPOT_LINE.halo) / zoom;
+    context.stroke(path);
+    context.strokeStyle = cssColor(spotColor(scene, index, spot));
+    context.lineWidth = line / zoom;
+    context.stroke(path);
+  });
+}
+
+/** Each hot spot's number in a badge of its colour at its first window's corner, the same size at any zoom. */
+function drawNumbers(context: CanvasRenderingContext2D, scene: Scene, view: ViewTransform): void {
+  context.font = `bold ${BADGE_RADIUS + 3}px sans-serif`;
+  context.textAlign = 'center';
+  context.textBaseline = 'middle';
+  scene.hotSpots.forEach((spot, index) => {
+    const anchor = numberAnchor(spot);
+    const x = view.offsetX + anchor.x * view.zoom;
+    const y = view.offsetY + anchor.y * view.zoom;
+    context.beginPath();
+    context.arc(x, y, BADGE_RADIUS, 0, 2 * Math.PI);
+    context.fillStyle = cssColor(spotColor(scene, index, spot));
+    context.fill();
+    context.lineWidth = 1.5;
+    context.strokeStyle = 'rgba(0, 0, 0, 0.85)';
+    context.stroke();
+    context.fillStyle = 'rgb(0, 0, 0)';
+    context.fillText(String(index + 1), x, y + 0.5);
   });
 }
 

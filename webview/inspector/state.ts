@@ -4,29 +4,21 @@
  * WebviewPanelSerializer reads `imageName` from it to re-send that image.
  */
 import {
+  LAYER_NAMES,
   parsePersistedState,
   type ColorScale,
   type LayerName,
   type PersistedInspectorState,
   type PersistedLayerState,
 } from '../../src/shared/protocol/inspector';
+import { LAYERS } from './layerTable';
 import type { ViewTransform } from './view';
 
 export type InspectorState = PersistedInspectorState;
 
-const DEFAULT_LAYERS: Readonly<Record<LayerName, PersistedLayerState>> = {
-  image: { visible: true, opacity: 1 },
-  label: { visible: false, opacity: 0.5 },
-  prediction: { visible: true, opacity: 0.5 },
-  error: { visible: false, opacity: 0.6 },
-  mergeEffect: { visible: false, opacity: 0.75 },
-  confusion: { visible: true, opacity: 0.9 },
-  difference: { visible: true, opacity: 0.85 },
-  boundary: { visible: false, opacity: 0.85 },
-};
-
 export function defaultState(): InspectorState {
-  return { version: 1, imageName: null, layers: { ...DEFAULT_LAYERS }, view: null };
+  const layers = Object.fromEntries(LAYER_NAMES.map((layer) => [layer, { ...LAYERS[layer].defaults }]));
+  return { version: 1, imageName: null, layers: layers as Record<LayerName, PersistedLayerState>, view: null };
 }
 
 /** The saved state if it is one this version understands; otherwise start fresh rather than half-restore. */
@@ -56,14 +48,3 @@ export function withView(state: InspectorState, view: ViewTransform | null): Ins
 export function withImage(state: InspectorState, imageName: string): InspectorState {
   return imageName === state.imageName ? state : { ...state, imageName, view: null };
 }
-
-export const LAYER_LABELS: Readonly<Record<LayerName, string>> = {
-  image: 'Image',
-  label: 'Label',
-  prediction: 'Prediction',
-  error: 'Error map',
-  mergeEffect: 'Merge effect',
-  confusion: 'Confusion cell',
-  difference: 'A vs B difference',
-  boundary: 'Boundary bands',
-};

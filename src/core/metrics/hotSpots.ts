@@ -1,5 +1,6 @@
 import type { MetricOptions } from '../options';
-import type { HotSpot, PixelTerms } from '../types';
+import type { HotSpot, HotSpotRegion, PixelTerms } from '../types';
+import { cellGrid } from './hotSpotCells';
 import { adaptiveLoss, type AdaptiveLossResult, type GroupEffectSink } from './adaptiveLoss';
 
 /** How many hot spots an image keeps, largest |effect| first. */
@@ -213,7 +214,7 @@ export class ScaleHotSpots implements GroupEffectSink {
  * region's figures accumulate at its root's slot, members in ascending id order, so every sum is taken
  * in a fixed order.
  */
-function regionsOf(collector: ScaleHotSpots, scale: number, share: number, limit: number): HotSpot[] {
+function regionsOf(collector: ScaleHotSpots, scale: number, share: number, limit: number): RankedRegion[] {
   const { groups, k, width, height } = collector;
   const count = groups.count;
   const { effect, pixels, windows, x0, y0, x1, y1 } = regionSums.take(count);
@@ -259,14 +260,55 @@ function regionsOf(collector: ScaleHotSpots, scale: number, share: number, limit
     kept[at] = id;
   }
   return kept.map((id) => ({
-    scale,
-    classId: groups.classId[id]!,
-    effect: effect[id]!,
-    share: effect[id]! * share,
-    pixels: pixels[id]!,
-    windows: windows[id]!,
-    box: { x: x0[id]!, y: y0[id]!, width: x1[id]! - x0[id]! + 1, height: y1[id]! - y0[id]! + 1 },
+    root: id,
+    collector,
+    spot: {
+      scale,
+      classId: groups.classId[id]!,
+      effect: effect[id]!,
+      share: effect[id]! * share,
+      pixels: pixels[id]!,
+      windows: windows[id]!,
+      box: { x: x0[id]!, y: y0[id]!, width: x1[id]! - x0[id]! + 1, height: y1[id]! - y0[id]! + 1 },
+    },
   }));
+}
+
+/** A region kept by regionsOf, with what finds its windows again: its root group in its collector. */
+interface RankedRegion {
+  readonly spot: HotSpot;
+  readonly root: number;
+  readonly collector: ScaleHotSpots;
+}
+
+/**
+ * The windows of the chosen regions, as bits (see HotSpotRegion): one pass over each scale's groups
+ * that has a chosen region, setting the bit of every group whose root is one (a window holds groups of
+ * several classes; only the region's own class is its root's). Only the few chosen regions get masks.
+ */
+function withCells(chosen: readonly RankedRegion[]): HotSpotRegion[] {
+  const cells = chosen.map(({ spot }) => {
+    const grid = cellGrid(spot);
+    return new Uint8Array(Math.ceil((grid.columns * grid.rows) / 8));
+  });
+  const byCollector = new Map<ScaleHotSpots, Map<number, number>>();
+  chosen.forEach(({ collector, root }, i) => {
+    const roots = byCollector.get(collector) ?? new Map<number, number>();
+    roots.set(root, i);
+    byCollector.set(collector, roots);
+  });
+  for (const [collector, roots] of byCollector) {
+    const { groups, k } = collector;
+    for (let id = 0; id < groups.count; id++) {
+      const at = roots.get(groups.find(id));
+      if (at === undefined) continue;
+      const { box } = chosen[at]!.spot;
+      const columns = Math.ceil(box.width / k);
+      const index = ((groups.top[id]! - box.y) / k) * columns + (groups.left[id]! - box.x) / k;
+      cells[at]![index >> 3]! |= 1 << (index & 7);
+    }
+  }
+  return chosen.map(({ spot }, i) => ({ ...spot, cells: cells[i]! }));
 }
 
 /**
@@ -310,17 +352,17 @@ export function compareHotSpots(a: HotSpot, b: HotSpot): number {
   );
 }
 
-/** Regions of all scales, largest |effect| first, at most `limit`. */
+/** Regions of all scales with their windows, largest |effect| first, at most `limit`. */
 export function rankHotSpots(
   collectors: readonly ScaleHotSpots[],
   scales: readonly number[],
   validPixels: number,
   limit = HOT_SPOT_LIMIT,
-): HotSpot[] {
+): HotSpotRegion[] {
   if (validPixels === 0) return [];
   const share = 1 / (validPixels * scales.length);
   const all = collectors.flatMap((collector, i) => regionsOf(collector, scales[i]!, share, limit));
-  return all.sort(compareHotSpots).slice(0, limit);
+  return withCells(all.sort((a, b) => compareHotSpots(a.spot, b.spot)).slice(0, limit));
 }
 
 /**
@@ -332,7 +374,7 @@ export function adaptiveLossAndHotSpots(
   pixelCost: Float64Array,
   options: MetricOptions,
   limit = HOT_SPOT_LIMIT,
-): { loss: AdaptiveLossResult; hotSpots: HotSpot[] } {
+): { loss: AdaptiveLossResult; hotSpots: HotSpotRegion[] } {
   const collectors: ScaleHotSpots[] = [];
   const loss = adaptiveLoss(terms, options, (k) => {
     const collector = new ScaleHotSpots(pixelCost, k, options.numClasses, terms.width, terms.height);
@@ -350,6 +392,6 @@ export function hotSpots(
   pixelCost: Float64Array,
   options: MetricOptions,
   limit = HOT_SPOT_LIMIT,
-): HotSpot[] {
+): HotSpotRegion[] {
   return adaptiveLossAndHotSpots(terms, pixelCost, options, limit).hotSpots;
 }

@@ -7,7 +7,7 @@ import {
 import type {
   ClassMap,
   ConfusionMatrix,
-  HotSpot,
+  HotSpotRegion,
   ImageMaps,
   ImageMetrics,
   PixelTerms,
@@ -158,9 +158,16 @@ function assembleMetrics(
   adaptive: AdaptiveLossResult,
   confusion: ConfusionMatrix,
   boundary: BoundaryCounts,
-  spots: readonly HotSpot[],
+  spots: readonly HotSpotRegion[],
   options: MetricOptions,
 ): ImageMetrics {
+  // The record keeps the largest region's figures, not its windows (those are for the inspector).
+  const largest = spots[0];
+  let largestHotSpot: ImageMetrics['largestHotSpot'] = null;
+  if (largest !== undefined) {
+    const { cells: _windows, ...figures } = largest;
+    largestHotSpot = figures;
+  }
   const areas = classAreas(confusion);
   const iou = iouOfAreas(areas);
   const scores = classScores(areas);
@@ -180,7 +187,7 @@ function assembleMetrics(
     miou: iou.miou,
     pixelAccuracy: iou.pixelAccuracy,
     perClassIoU: iou.perClassIoU,
-    largestHotSpot: spots[0] ?? null,
+    largestHotSpot,
     boundaryMiou: boundaryIoU.boundaryMiou,
     perClassBoundaryIoU: boundaryIoU.perClassBoundaryIoU,
     meanAccuracy: scores.meanAccuracy,
@@ -202,7 +209,7 @@ function lazyMaps(
   termsOf: () => PixelTerms,
   options: MetricOptions,
   pixelCost64: () => Float64Array,
-  spots: readonly HotSpot[],
+  spots: readonly HotSpotRegion[],
 ): ImageMaps {
   let predicted: Int32Array | undefined;
   let truthProbability: Float32Array | undefined;

@@ -1,10 +1,15 @@
 import type { ColorTable, ImageMaps, ImageRecord } from '../../core';
+import { perClassIoUDelta } from './comparison';
+import { distinctHotSpots } from './distinctHotSpots';
 import {
   defaultClassColors,
   PROTOCOL_LIMITS,
   type ConfusionPair,
   type ImageComparison,
   type ImageMessage,
+  type InspectorMetrics,
+  type Model,
+  type OpenedFromKind,
   type Rgb,
 } from '../../shared/protocol/inspector';
 
@@ -30,7 +35,7 @@ export interface ImageMessageInput {
   readonly lossVariant: string;
   /** The dataset's name (`none` when no dataset applies), for the header. */
   readonly datasetName?: string;
-  /** The labels folder scored against, for the header. */
+  /** The labels folder scored against, for the header (relative to the workspace when inside it). */
   readonly labelsFolder?: string;
   /** The run's options as one line (optionsText). */
   readonly options?: string;
@@ -38,6 +43,55 @@ export interface ImageMessageInput {
   readonly confusionPair?: ConfusionPair | null;
   /** When comparing two prediction folders. */
   readonly comparison?: ImageComparison | null;
+  /** The kind of list the image was opened from, if any. */
+  readonly openedFrom?: OpenedFromKind;
+}
+
+/** The image-level numbers the inspector shows, from a record. */
+export function inspectorMetrics(record: ImageRecord): InspectorMetrics {
+  return {
+    ce: record.ce,
+    adaptive: record.adaptive,
+    mergeEffect: record.mergeEffect,
+    miou: record.miou,
+    pixelAccuracy: record.pixelAccuracy,
+    perScale: record.perScale,
+    perClassIoU: record.perClassIoU,
+  };
+}
+
+/**
+ * What the webview needs of the other model while comparing: its maps, numbers and hot spots of the
+ * same image, and the B − A deltas. `shown` is the model of the message's own maps, `shownRecord` its record.
+ */
+export function comparisonMessage(
+  shown: Model,
+  shownRecord: ImageRecord,
+  other: { readonly record: ImageRecord; readonly maps: ImageMaps },
+  folders: { readonly a: string; readonly b: string },
+): ImageComparison {
+  const [a, b] = shown === 'a' ? [shownRecord, other.record] : [other.record, shownRecord];
+  const { maps } = other;
+  return {
+    shown,
+    other: {
+      layers: {
+        predicted: maps.predicted,
+        truthProbability: maps.truthProbability,
+        pixelCost: maps.pixelCost,
+        mergeEffect: maps.mergeEffect,
+        boundaryBand: maps.boundaryBand,
+      },
+      metrics: inspectorMetrics(other.record),
+      hotSpots: distinctHotSpots(maps.hotSpots).slice(0, PROTOCOL_LIMITS.maxHotSpots),
+    },
+    folders: {
+      a: folders.a.slice(0, PROTOCOL_LIMITS.maxTextLength),
+      b: folders.b.slice(0, PROTOCOL_LIMITS.maxTextLength),
+    },
+    perClassIoUDelta: perClassIoUDelta(a, b),
+    miouDelta: a.miou === null || b.miou === null ? null : b.miou - a.miou,
+  };
 }
 
 /**
@@ -58,15 +112,7 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
     classColors: classColorsFor(input.numClasses, input.colorTable),
     ignoreIndex: input.ignoreIndex,
     imageUri: input.imageUri,
-    metrics: {
-      ce: record.ce,
-      adaptive: record.adaptive,
-      mergeEffect: record.mergeEffect,
-      miou: record.miou,
-      pixelAccuracy: record.pixelAccuracy,
-      perScale: record.perScale,
-      perClassIoU: record.perClassIoU,
-    },
+    metrics: inspectorMetrics(record),
     position: input.position,
     mergeEffectRange: null,
     lossVariant: input.lossVariant.slice(0, PROTOCOL_LIMITS.maxLossVariantLength),
@@ -77,7 +123,8 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
       ? { labelsFolder: input.labelsFolder }
       : {}),
     ...(input.options !== undefined ? { options: input.options.slice(0, PROTOCOL_LIMITS.maxOptionsLength) } : {}),
-    hotSpots: maps.hotSpots.slice(0, PROTOCOL_LIMITS.maxHotSpots),
+    hotSpots: distinctHotSpots(maps.hotSpots).slice(0, PROTOCOL_LIMITS.maxHotSpots),
+    ...(input.openedFrom !== undefined ? { openedFrom: input.openedFrom } : {}),
     confusionPair: input.confusionPair ?? null,
     comparison: input.comparison ?? null,
     layers: {

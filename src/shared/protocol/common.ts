@@ -11,7 +11,9 @@ export type { ParseResult } from '../validation';
 
 import type { Rgb } from '../../core/colors';
 
-export type { HotSpot } from '../../core/types';
+export type { HotSpot, HotSpotRegion } from '../../core/types';
+/** Reading a hot spot's windows: the webview traces outlines with these. */
+export { cellGrid, coversPixel, hasCell } from '../../core/metrics/hotSpotCells';
 export type { Rgb } from '../../core/colors';
 export { pascalVocColor, defaultClassColors } from '../../core/colors';
 

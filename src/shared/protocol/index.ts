@@ -2,3 +2,4 @@
 export * from './common';
 export * from './inspector';
 export * from './dataset';
+export * from './gallery';

@@ -26,7 +26,8 @@ import {
   toResult,
 } from '../validation';
 import { PROTOCOL_LIMITS, readColor, readConfusionPair, readImageName, type ConfusionPair, type Rgb } from './common';
-import type { HotSpot } from '../../core/types';
+import type { HotSpotRegion } from '../../core/types';
+import { cellGrid } from '../../core/metrics/hotSpotCells';
 
 export type { ParseResult } from '../validation';
 export * from './common';
@@ -57,12 +58,23 @@ const LATER_LAYERS: Readonly<Partial<Record<LayerName, PersistedLayerState>>> = 
 export const MODELS = ['a', 'b'] as const;
 export type Model = (typeof MODELS)[number];
 
-/** Present when two prediction folders are compared: what the A|B switch and the difference layer need. */
+/** One model's maps of the image (the label is the same for both models). */
+export type ModelLayers = Omit<InspectorPixelLayers, 'label'>;
+
+/**
+ * Present when two prediction folders are compared: the other model's maps, metrics and hot spots of the
+ * same image, so the webview draws A and B side by side (or flips between them) without asking again.
+ */
 export interface ImageComparison {
-  /** The model whose prediction `layers.predicted` holds. */
+  /** The model whose maps `layers`, `metrics` and `hotSpots` hold; `other` holds the other model's. */
   readonly shown: Model;
-  /** The other model's argmax map (same size): with `layers.predicted`, it gives the difference layer. */
-  readonly otherPredicted: Int32Array;
+  readonly other: {
+    readonly layers: ModelLayers;
+    readonly metrics: InspectorMetrics;
+    readonly hotSpots: readonly HotSpotRegion[];
+  };
+  /** The two prediction folders as the user knows them, for the panes' captions. */
+  readonly folders: { readonly a: string; readonly b: string };
   /** Per class, IoU of B − IoU of A on this image; null where either is undefined. */
   readonly perClassIoUDelta: readonly (number | null)[];
   /** mIoU of B − mIoU of A on this image. */
@@ -72,6 +84,10 @@ export interface ImageComparison {
 export function isLayerName(value: unknown): value is LayerName {
   return typeof value === 'string' && (LAYER_NAMES as readonly string[]).includes(value);
 }
+
+/** Where an image was opened from (see src/extension/logic/navigationList.ts). */
+export const OPENED_FROM_KINDS = ['hardExamples', 'confusionCell', 'list'] as const;
+export type OpenedFromKind = (typeof OPENED_FROM_KINDS)[number];
 
 export const NAVIGATE_DIRECTIONS = ['next', 'previous'] as const;
 export type NavigateDirection = (typeof NAVIGATE_DIRECTIONS)[number];
@@ -149,13 +165,19 @@ export interface ImageMessage {
    * or `none` when none was given or recognised: the header says which classes the ids mean.
    */
   readonly datasetName?: string;
-  /** The labels folder the image was scored against (an absolute path, shown as text only). */
+  /**
+   * The labels folder the image was scored against, as the user would recognise it (relative to the
+   * workspace when inside it, else the absolute path); shown as text only.
+   */
   readonly labelsFolder?: string;
   /**
    * Where merging changes the cost most, largest |effect| first, computed by the engine (the webview
-   * only draws and lists them). Boxes are in image pixels and lie inside the image.
+   * only draws and lists them), overlapping ones left out by the host. Boxes are in image pixels and
+   * lie inside the image; `cells` are the windows whose union the outline traces.
    */
-  readonly hotSpots: readonly HotSpot[];
+  readonly hotSpots: readonly HotSpotRegion[];
+  /** Which kind of list the image was opened from: the layer it came to see is switched on. */
+  readonly openedFrom?: OpenedFromKind;
   readonly layers: InspectorPixelLayers;
   /** The confusion-matrix cell the image was opened from (the confusion layer lights its pixels); null otherwise. */
   readonly confusionPair?: ConfusionPair | null;
@@ -251,8 +273,34 @@ function readBand(value: unknown, path: string, pixels: number): Uint8Array {
   return band;
 }
 
-function readComparison(value: unknown, path: string, numClasses: number, pixels: number): ImageComparison {
-  const record = readRecord(value, path, ['shown', 'otherPredicted', 'perClassIoUDelta', 'miouDelta']);
+function readModelLayers(value: unknown, path: string, pixels: number): ModelLayers {
+  const layers = readRecord(
+    value,
+    path,
+    PIXEL_LAYER_NAMES.filter((name) => name !== 'label'),
+    ['boundaryBand'],
+  );
+  return {
+    predicted: readTypedArray(layers.predicted, `${path}.predicted`, Int32Array, pixels),
+    truthProbability: readTypedArray(layers.truthProbability, `${path}.truthProbability`, Float32Array, pixels),
+    pixelCost: readTypedArray(layers.pixelCost, `${path}.pixelCost`, Float32Array, pixels),
+    mergeEffect: readTypedArray(layers.mergeEffect, `${path}.mergeEffect`, Float32Array, pixels),
+    ...(layers.boundaryBand === undefined
+      ? {}
+      : { boundaryBand: readBand(layers.boundaryBand, `${path}.boundaryBand`, pixels) }),
+  };
+}
+
+function readComparison(
+  value: unknown,
+  path: string,
+  numClasses: number,
+  size: { width: number; height: number },
+): ImageComparison {
+  const pixels = size.width * size.height;
+  const record = readRecord(value, path, ['shown', 'other', 'folders', 'perClassIoUDelta', 'miouDelta']);
+  const other = readRecord(record.other, `${path}.other`, ['layers', 'metrics', 'hotSpots']);
+  const folders = readRecord(record.folders, `${path}.folders`, ['a', 'b']);
   const delta = (entry: unknown, where: string): number | null => {
     const parsed = readFiniteOrNull(entry, where);
     if (parsed !== null && (parsed < -1 || parsed > 1)) fail(where, 'a number in -1..1 or null');
@@ -260,7 +308,17 @@ function readComparison(value: unknown, path: string, numClasses: number, pixels
   };
   return {
     shown: readOneOf(record.shown, `${path}.shown`, MODELS),
-    otherPredicted: readTypedArray(record.otherPredicted, `${path}.otherPredicted`, Int32Array, pixels),
+    other: {
+      layers: readModelLayers(other.layers, `${path}.other.layers`, pixels),
+      metrics: readMetrics(other.metrics, `${path}.other.metrics`, numClasses),
+      hotSpots: readArrayUpTo(other.hotSpots, `${path}.other.hotSpots`, PROTOCOL_LIMITS.maxHotSpots).map((spot, i) =>
+        readHotSpot(spot, `${path}.other.hotSpots[${i}]`, size.width, size.height, numClasses),
+      ),
+    },
+    folders: {
+      a: readString(folders.a, `${path}.folders.a`, PROTOCOL_LIMITS.maxTextLength),
+      b: readString(folders.b, `${path}.folders.b`, PROTOCOL_LIMITS.maxTextLength),
+    },
     perClassIoUDelta: readArray(record.perClassIoUDelta, `${path}.perClassIoUDelta`, numClasses).map((entry, c) =>
       delta(entry, `${path}.perClassIoUDelta[${c}]`),
     ),
@@ -302,27 +360,32 @@ function readMetrics(value: unknown, path: string, numClasses: number): Inspecto
   };
 }
 
-function readHotSpot(value: unknown, path: string, width: number, height: number, numClasses: number): HotSpot {
-  const record = readRecord(value, path, ['scale', 'classId', 'effect', 'share', 'pixels', 'windows', 'box']);
+function readHotSpot(value: unknown, path: string, width: number, height: number, numClasses: number): HotSpotRegion {
+  const record = readRecord(value, path, ['scale', 'classId', 'effect', 'share', 'pixels', 'windows', 'box', 'cells']);
   const box = readRecord(record.box, `${path}.box`, ['x', 'y', 'width', 'height']);
   const x = readInteger(box.x, `${path}.box.x`, 0, width - 1);
   const y = readInteger(box.y, `${path}.box.y`, 0, height - 1);
   const effect = readFiniteOrNull(record.effect, `${path}.effect`);
   const share = readFiniteOrNull(record.share, `${path}.share`);
   if (effect === null || share === null) fail(path, 'a finite effect and share');
+  const scale = readInteger(record.scale, `${path}.scale`, 1, PROTOCOL_LIMITS.maxSide);
+  const spotBox = {
+    x,
+    y,
+    width: readInteger(box.width, `${path}.box.width`, 1, width - x),
+    height: readInteger(box.height, `${path}.box.height`, 1, height - y),
+  };
+  const grid = cellGrid({ scale, box: spotBox });
   return {
-    scale: readInteger(record.scale, `${path}.scale`, 1, PROTOCOL_LIMITS.maxSide),
+    scale,
     classId: readInteger(record.classId, `${path}.classId`, 0, numClasses - 1),
     effect,
     share,
     pixels: readInteger(record.pixels, `${path}.pixels`, 1, width * height),
     windows: readInteger(record.windows, `${path}.windows`, 1, width * height),
-    box: {
-      x,
-      y,
-      width: readInteger(box.width, `${path}.box.width`, 1, width - x),
-      height: readInteger(box.height, `${path}.box.height`, 1, height - y),
-    },
+    box: spotBox,
+    // One bit per window of the box: the length follows from the box, so a huge mask cannot slip through.
+    cells: readTypedArray(record.cells, `${path}.cells`, Uint8Array, Math.ceil((grid.columns * grid.rows) / 8)),
   };
 }
 
@@ -348,7 +411,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
       'hotSpots',
       'layers',
     ],
-    ['confusionPair', 'comparison', 'datasetName', 'labelsFolder', 'options'],
+    ['confusionPair', 'comparison', 'datasetName', 'labelsFolder', 'options', 'openedFrom'],
   );
   const width = readInteger(record.width, `${path}.width`, 1, PROTOCOL_LIMITS.maxSide);
   const height = readInteger(record.height, `${path}.height`, 1, PROTOCOL_LIMITS.maxSide);
@@ -402,6 +465,9 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     hotSpots: readArrayUpTo(record.hotSpots, `${path}.hotSpots`, PROTOCOL_LIMITS.maxHotSpots).map((spot, i) =>
       readHotSpot(spot, `${path}.hotSpots[${i}]`, width, height, numClasses),
     ),
+    ...(record.openedFrom === undefined
+      ? {}
+      : { openedFrom: readOneOf(record.openedFrom, `${path}.openedFrom`, OPENED_FROM_KINDS) }),
     confusionPair:
       record.confusionPair === undefined || record.confusionPair === null
         ? null
@@ -409,7 +475,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     comparison:
       record.comparison === undefined || record.comparison === null
         ? null
-        : readComparison(record.comparison, `${path}.comparison`, numClasses, width * height),
+        : readComparison(record.comparison, `${path}.comparison`, numClasses, { width, height }),
     layers: {
       label: readTypedArray(layers.label, `${path}.layers.label`, Int32Array, pixels),
       predicted: readTypedArray(layers.predicted, `${path}.layers.predicted`, Int32Array, pixels),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pixelCostMap } from '../../../src/core/metrics/crossEntropy';
 import { compareHotSpots, hotSpots } from '../../../src/core/metrics/hotSpots';
-import type { HotSpot } from '../../../src/core/types';
+import type { HotSpotRegion } from '../../../src/core/types';
 import { pixelTerms } from '../../../src/core/metrics/pixelTerms';
 import { oracle, type OracleInput } from '../../helpers/oracle';
 import { engineInputs, randomCase, randomV2Case } from '../../helpers/randomCases';
@@ -20,11 +20,11 @@ interface NaiveGroup {
  * Hot spots the obvious way: e_k(p) from the oracle run at the one scale k, groups enumerated window by
  * window, regions grown by breadth-first search over 4-adjacent windows with the same class and sign.
  */
-function naiveHotSpots(input: OracleInput): HotSpot[] {
+function naiveHotSpots(input: OracleInput): HotSpotRegion[] {
   const { width, height, numClasses: C } = input;
   const valid = input.label.filter((y) => y !== input.ignore && y < C).length;
   if (valid === 0) return [];
-  const spots: HotSpot[] = [];
+  const spots: HotSpotRegion[] = [];
   for (const k of input.scales) {
     const e = oracle({ ...input, scales: [k] }).merge;
     const groups: NaiveGroup[] = [];
@@ -60,6 +60,15 @@ function naiveHotSpots(input: OracleInput): HotSpot[] {
       const xs = region.flatMap((g) => [g.wx * k, Math.min(width, g.wx * k + k) - 1]);
       const ys = region.flatMap((g) => [g.wy * k, Math.min(height, g.wy * k + k) - 1]);
       const effect = region.reduce((s, g) => s + g.effect, 0);
+      // The windows as bits over the box's window grid, row-major, least significant bit first.
+      const [left, top] = [Math.min(...region.map((g) => g.wx)), Math.min(...region.map((g) => g.wy))];
+      const columns = Math.max(...region.map((g) => g.wx)) - left + 1;
+      const rows = Math.max(...region.map((g) => g.wy)) - top + 1;
+      const cells = new Uint8Array(Math.ceil((columns * rows) / 8));
+      for (const g of region) {
+        const bit = (g.wy - top) * columns + (g.wx - left);
+        cells[Math.floor(bit / 8)] = cells[Math.floor(bit / 8)]! + 2 ** (bit % 8);
+      }
       spots.push({
         scale: k,
         classId: start.c,
@@ -73,16 +82,17 @@ function naiveHotSpots(input: OracleInput): HotSpot[] {
           width: Math.max(...xs) - Math.min(...xs) + 1,
           height: Math.max(...ys) - Math.min(...ys) + 1,
         },
+        cells,
       });
     }
   }
   return spots;
 }
 
-const byPlace = (a: HotSpot, b: HotSpot): number =>
+const byPlace = (a: HotSpotRegion, b: HotSpotRegion): number =>
   a.scale - b.scale || a.box.y - b.box.y || a.box.x - b.box.x || a.classId - b.classId || a.pixels - b.pixels;
 
-function assertSameSpots(actual: HotSpot[], expected: HotSpot[], where: string): void {
+function assertSameSpots(actual: HotSpotRegion[], expected: HotSpotRegion[], where: string): void {
   assert.equal(actual.length, expected.length, `${where}: ${actual.length} regions vs ${expected.length}`);
   const [a, b] = [[...actual].sort(byPlace), [...expected].sort(byPlace)];
   a.forEach((spot, i) => {

@@ -23,6 +23,7 @@ const maps: ImageMaps = {
       pixels: 2,
       windows: 1,
       box: { x: 2, y: 0, width: 2, height: 2 },
+      cells: Uint8Array.of(1),
     },
   ],
   boundaryBand: new Uint8Array(pixels).fill(7),
@@ -87,6 +88,7 @@ test('hot spots travel in the image message and are checked against the image', 
     { ...spot, classId: 3 },
     { ...spot, effect: Number.NaN },
     { ...spot, extra: 1 },
+    { ...spot, cells: new Uint8Array(2) },
   ]) {
     assert.equal(parseHostMessage({ ...base, hotSpots: [bad] }).ok, false, JSON.stringify(bad));
   }

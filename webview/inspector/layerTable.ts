@@ -1,0 +1,153 @@
+/**
+ * Every layer of the inspector in one table: its name in the panel, its default visibility and opacity,
+ * when it has nothing to draw (the toggle is then disabled and says why), how its pixels are coloured
+ * and its legend. To add a layer: add its name to LAYER_NAMES (src/shared/protocol/inspector.ts, with
+ * a default for saved states in LATER_LAYERS) and one row here; the compiler asks for the rest.
+ */
+import type { ImageMessage, LayerName, PersistedLayerState, Rgb } from '../../src/shared/protocol/inspector';
+import { BAND_COLORS, CONFUSION_COLOR, DIFFERENCE_COLORS, ERROR_COLORS, INVALID_CLASS_COLOR } from '../common/colormap';
+import {
+  boundaryOverlay,
+  confusionOverlay,
+  differenceOverlay,
+  errorOverlay,
+  labelOverlay,
+  mergeEffectOverlay,
+  OVERLAY_NAMES,
+  predictionOverlay,
+  type OverlayName,
+  type OverlayPixels,
+} from './layers';
+
+/** One legend entry: a colour (or the void hatch, or "the class colours" listed under Classes) and its meaning. */
+export interface LegendItem {
+  readonly swatch: Rgb | 'hatch' | 'classes';
+  readonly text: string;
+}
+
+export interface LayerDefinition {
+  readonly label: string;
+  readonly defaults: PersistedLayerState;
+  /** Why this image has nothing for the layer to draw, or null when it has. */
+  readonly missing: (image: ImageMessage) => string | null;
+  /** The overlay's pixels (the photo layer has none: the renderer draws the photo). */
+  readonly overlay?: (image: ImageMessage, mergeEffectRange: number) => OverlayPixels;
+  /** What its colours mean; the merge-effect layer's legend is its colour bar. */
+  readonly legend: (image: ImageMessage) => readonly LegendItem[];
+}
+
+const className = (image: ImageMessage, id: number): string => image.classNames[id] ?? `class ${id}`;
+const voidItem = (image: ImageMessage): LegendItem => ({
+  swatch: 'hatch',
+  text: `void (id ${image.ignoreIndex}): not scored`,
+});
+const always = (): null => null;
+
+export const LAYERS: Readonly<Record<LayerName, LayerDefinition>> = {
+  image: {
+    label: 'Image',
+    defaults: { visible: true, opacity: 1 },
+    missing: (image) => (image.imageUri === null ? 'No photo was found for this image' : null),
+    legend: () => [],
+  },
+  label: {
+    label: 'Label',
+    defaults: { visible: false, opacity: 0.5 },
+    missing: always,
+    overlay: labelOverlay,
+    legend: (image) => [{ swatch: 'classes', text: 'the true class, colours as under Classes' }, voidItem(image)],
+  },
+  prediction: {
+    label: 'Prediction',
+    defaults: { visible: true, opacity: 0.5 },
+    missing: always,
+    overlay: predictionOverlay,
+    legend: (image) => [
+      { swatch: 'classes', text: 'the predicted class, colours as under Classes' },
+      { swatch: INVALID_CLASS_COLOR, text: `an id outside 0–${image.numClasses - 1}` },
+    ],
+  },
+  error: {
+    label: 'Error map',
+    defaults: { visible: false, opacity: 0.6 },
+    missing: always,
+    overlay: errorOverlay,
+    legend: (image) => [
+      { swatch: ERROR_COLORS.correct, text: 'predicted right' },
+      { swatch: ERROR_COLORS.wrong, text: 'predicted wrong' },
+      voidItem(image),
+    ],
+  },
+  mergeEffect: {
+    label: 'Merge effect',
+    defaults: { visible: true, opacity: 0.75 },
+    missing: always,
+    overlay: mergeEffectOverlay,
+    legend: () => [],
+  },
+  confusion: {
+    label: 'Confusion cell',
+    defaults: { visible: false, opacity: 0.9 },
+    missing: (image) => (image.confusionPair ? null : 'Open an image from a confusion-matrix cell to light its pixels'),
+    overlay: confusionOverlay,
+    legend: (image) => {
+      const pair = image.confusionPair ?? null;
+      return pair === null
+        ? []
+        : [
+            {
+              swatch: CONFUSION_COLOR,
+              text: `labelled ${className(image, pair.label)}, predicted ${className(image, pair.predicted)}`,
+            },
+          ];
+    },
+  },
+  difference: {
+    label: 'A vs B difference',
+    defaults: { visible: true, opacity: 0.85 },
+    missing: (image) => (image.comparison ? null : 'Compare with a second prediction folder to see where they differ'),
+    overlay: differenceOverlay,
+    legend: () => [
+      { swatch: DIFFERENCE_COLORS.regressed, text: 'A right, B wrong' },
+      { swatch: DIFFERENCE_COLORS.fixed, text: 'B right, A wrong' },
+      { swatch: DIFFERENCE_COLORS.bothWrong, text: 'both wrong' },
+    ],
+  },
+  boundary: {
+    label: 'Boundary bands',
+    defaults: { visible: false, opacity: 0.85 },
+    missing: (image) => (image.layers.boundaryBand === undefined ? 'No boundary bands for this image' : null),
+    overlay: boundaryOverlay,
+    legend: () => [
+      { swatch: BAND_COLORS.agree, text: 'both outlines agree' },
+      { swatch: BAND_COLORS.labelOnly, text: 'outline in the label only' },
+      { swatch: BAND_COLORS.predictionOnly, text: 'outline in the prediction only' },
+      { swatch: BAND_COLORS.otherClass, text: 'both outlines, different classes' },
+    ],
+  },
+};
+
+/** Whether the layer is drawn: the user wants it and the image has something for it. */
+export function isShown(layer: LayerName, wanted: PersistedLayerState, image: ImageMessage | null): boolean {
+  return wanted.visible && (image === null || LAYERS[layer].missing(image) === null);
+}
+
+/** The overlays as canvases the renderer can drawImage with a global alpha (computed once per image). */
+export function buildOverlayCanvases(
+  image: ImageMessage,
+  mergeEffectRange: number,
+): Map<OverlayName, HTMLCanvasElement> {
+  const canvases = new Map<OverlayName, HTMLCanvasElement>();
+  for (const overlay of OVERLAY_NAMES) {
+    const pixels = LAYERS[overlay].overlay?.(image, mergeEffectRange);
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    if (context !== null && pixels !== undefined) {
+      context.putImageData(new ImageData(pixels, image.width, image.height), 0, 0);
+    }
+    canvases.set(overlay, canvas);
+  }
+  return canvases;
+}
