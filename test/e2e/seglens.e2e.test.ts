@@ -724,7 +724,7 @@ describe('SegLens in VS Code', { skip }, () => {
     const hardest = expected[0]!.name;
     const inspect = async (): Promise<{ metrics: string; readout: string; colours: string[] }> => {
       await hardExampleRows(page)
-        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${hardest}$`) }) })
+        .filter({ has: page.locator('.label-name', { hasText: imageRowLabel(hardest) }) })
         .click();
       const metrics = await waitForInspector(page, hardest);
       const readout = await readoutAtCentre(page);
