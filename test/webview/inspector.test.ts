@@ -1190,6 +1190,7 @@ describe('Inspector webview in Chromium', () => {
         await page.route(`${ORIGIN}/sample-photo.png`, (route) =>
           route.fulfill({ status: 200, contentType: 'image/png', body: photo }),
         );
+        const photoServed = page.waitForResponse(`${ORIGIN}/sample-photo.png`);
         for (const comparing of [false, true]) {
           await page.evaluate((tagged) => {
             const revive = (value: unknown): unknown => {
@@ -1204,9 +1205,7 @@ describe('Inspector webview in Chromium', () => {
             window.postMessage(revive(tagged), '*');
           }, message(comparing));
           await page.waitForFunction((shown) => document.getElementById('image-name')?.textContent === shown, name);
-          await page.waitForFunction(
-            () => (document.querySelector('img#photo, #photo') as HTMLImageElement | null)?.complete ?? true,
-          );
+          await photoServed;
           for (const theme of ['light', 'dark'] as const) {
             await applyTheme(page, theme);
             await page.waitForTimeout(300);
