@@ -1103,6 +1103,11 @@ describe('SegLens in VS Code', { skip }, () => {
       await frame.locator('#gallery-status').innerText(),
       new RegExp(`^${filtered.length} of ${expected.length} images, sorted by mIoU`),
     );
+    // Every image the filter leaves gets its thumbnail (none stays "loading…").
+    await retry('the filtered images drawn', 60_000, async () => {
+      const drawn = await frame.locator('[role=option] img[src^="data:image/jpeg;base64,"]').count();
+      return drawn === filtered.length;
+    });
     await screenshot(page, 'gallery');
 
     // Keyboard: to the last image of the filtered list, Enter opens it in the inspector.

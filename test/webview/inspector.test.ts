@@ -27,6 +27,9 @@ import {
   optionsRecord,
   optionsText,
 } from '../../src/core/options';
+import { evaluateImage, lossVariantName, type EngineOptions, type FilePair } from '../../src/core';
+import { VOC_CLASS_NAMES } from '../../src/core/io/colorTable';
+import { comparisonMessage, imageMessage } from '../../src/extension/logic/inspectorMessage';
 import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
 import { applyTheme, axeViolations, THEME_NAMES } from './themes';
 
@@ -1082,6 +1085,28 @@ describe('Inspector webview in Chromium', () => {
     });
   }
 
+  it('paints the canvas again in the new background when VS Code switches the theme', async () => {
+    const { page } = await openInspector();
+    try {
+      await applyTheme(page, 'dark');
+      await postImage(page);
+      const corner = (): Promise<number[]> =>
+        page.evaluate(() => {
+          const canvas = document.getElementById('canvas') as HTMLCanvasElement;
+          return [...canvas.getContext('2d')!.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+        });
+      assert.deepEqual(await corner(), [0x1f, 0x1f, 0x1f], 'Dark Modern editor background outside the image');
+      await applyTheme(page, 'light');
+      await page.waitForFunction(() => {
+        const canvas = document.getElementById('canvas') as HTMLCanvasElement;
+        return canvas.getContext('2d')!.getImageData(0, 0, 1, 1).data[0] === 255;
+      });
+      assert.deepEqual(await corner(), [255, 255, 255], 'Light Modern editor background');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows loading and error messages, and refuses malformed host messages', async () => {
     const { page } = await openInspector();
     try {
@@ -1099,4 +1124,99 @@ describe('Inspector webview in Chromium', () => {
       await page.close();
     }
   });
+
+  /**
+   * Typed arrays as tagged plain arrays, so a host-built message crosses into the page (the test's
+   * channel is JSON) and is rebuilt there as the typed arrays VS Code would transfer.
+   */
+  function tagTypedArrays(value: unknown): unknown {
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      const typed = value as unknown as ArrayLike<number> & { constructor: { name: string } };
+      return { __typed: typed.constructor.name, data: Array.from(typed) };
+    }
+    if (Array.isArray(value)) return value.map(tagTypedArrays);
+    if (value !== null && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, tagTypedArrays(entry)]));
+    return value;
+  }
+
+  const shots = process.env['SEGLENS_SCREENSHOTS'];
+  it(
+    'screenshots the bundled samples (samples/voc-mini) at 1400x900, light and dark: hard example, then A | B (SEGLENS_SCREENSHOTS=DIR)',
+    { skip: shots === undefined ? 'SEGLENS_SCREENSHOTS not set' : false },
+    async () => {
+      const samples = join(ROOT, 'samples', 'voc-mini');
+      const options: EngineOptions = {
+        metric: { ...DEFAULT_METRIC_OPTIONS, numClasses: 21, ignoreIndex: 255 },
+        read: DEFAULT_READ_OPTIONS,
+      };
+      const name = '2007_000177';
+      const pair = (predictionFile: string): FilePair => ({
+        name,
+        predictionFile,
+        labelFile: join(samples, 'SegmentationClass', `${name}.png`),
+      });
+      const a = await evaluateImage(pair(join(samples, 'predictions', `${name}.png`)), options);
+      // B: another sample label of the same size given as the prediction, a model that got this image wrong.
+      const b = await evaluateImage(pair(join(samples, 'SegmentationClass', '2007_000149.png')), options);
+      assert.equal(a.maps.width * a.maps.height, b.maps.width * b.maps.height, 'the two samples share a size');
+      // As the panel sends it: the place in the list it was opened from, and that list's name.
+      const position = { index: 1, total: 12, list: 'hard examples' };
+      const message = (comparing: boolean): unknown =>
+        tagTypedArrays(
+          imageMessage({
+            record: a.record,
+            maps: a.maps,
+            numClasses: 21,
+            ignoreIndex: 255,
+            classNames: VOC_CLASS_NAMES,
+            colorTable: undefined,
+            imageUri: `${ORIGIN}/sample-photo.png`,
+            position,
+            lossVariant: lossVariantName(options.metric),
+            datasetName: 'voc',
+            labelsFolder: 'voc-mini/SegmentationClass',
+            options: optionsText(optionsRecord(options)),
+            openedFrom: 'hardExamples',
+            comparison: comparing
+              ? comparisonMessage('a', a.record, b, { a: 'voc-mini/predictions', b: 'voc-mini/predictions-b' })
+              : null,
+          }),
+        );
+      const { page } = await openInspector();
+      try {
+        await page.setViewportSize({ width: 1400, height: 900 });
+        const photo = readFileSync(join(samples, 'JPEGImages', `${name}.png`));
+        await page.route(`${ORIGIN}/sample-photo.png`, (route) =>
+          route.fulfill({ status: 200, contentType: 'image/png', body: photo }),
+        );
+        const photoServed = page.waitForResponse(`${ORIGIN}/sample-photo.png`);
+        for (const comparing of [false, true]) {
+          await page.evaluate((tagged) => {
+            const revive = (value: unknown): unknown => {
+              if (Array.isArray(value)) return value.map(revive);
+              if (value === null || typeof value !== 'object') return value;
+              const record = value as { __typed?: string; data?: number[] };
+              if (record.__typed === 'Int32Array') return Int32Array.from(record.data!);
+              if (record.__typed === 'Float32Array') return Float32Array.from(record.data!);
+              if (record.__typed === 'Uint8Array') return Uint8Array.from(record.data!);
+              return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, revive(entry)]));
+            };
+            window.postMessage(revive(tagged), '*');
+          }, message(comparing));
+          await page.waitForFunction((shown) => document.getElementById('image-name')?.textContent === shown, name);
+          await photoServed;
+          for (const theme of ['light', 'dark'] as const) {
+            await applyTheme(page, theme);
+            await page.waitForTimeout(300);
+            await page.screenshot({
+              path: join(shots!, `inspector-${comparing ? 'compare' : 'hard-example'}-${theme}.png`),
+            });
+          }
+        }
+      } finally {
+        await page.close();
+      }
+    },
+  );
 });

@@ -41,6 +41,9 @@ const THEMES: Record<ThemeName, { bodyClass: string; variables: Record<string, s
       'list-inactiveSelectionBackground': '#e4e6f1',
       'testing-iconPassed': '#387f39',
       'charts-green': '#388a34',
+      'settings-checkboxBackground': '#f8f8f8',
+      'settings-checkboxBorder': '#cecece',
+      'settings-checkboxForeground': '#3b3b3b',
     },
   },
   dark: {
@@ -69,6 +72,9 @@ const THEMES: Record<ThemeName, { bodyClass: string; variables: Record<string, s
       'list-inactiveSelectionBackground': '#37373d',
       'testing-iconPassed': '#73c991',
       'charts-green': '#89d185',
+      'settings-checkboxBackground': '#2b2b2b',
+      'settings-checkboxBorder': '#3c3c3c',
+      'settings-checkboxForeground': '#cccccc',
     },
   },
   'high-contrast': {
@@ -100,6 +106,9 @@ const THEMES: Record<ThemeName, { bodyClass: string; variables: Record<string, s
       'list-inactiveSelectionBackground': '#000000',
       'testing-iconPassed': '#73c991',
       'charts-green': '#89d185',
+      'settings-checkboxBackground': '#000000',
+      'settings-checkboxBorder': '#6fc3df',
+      'settings-checkboxForeground': '#ffffff',
     },
   },
 };

@@ -199,19 +199,21 @@ function openActive(): void {
   if (name !== undefined) post({ type: 'openImage', name });
 }
 
+/** "1 image", "1,234 images": the count and the noun that goes with it. */
+function imageCount(count: number): string {
+  return `${formatCount(count)} ${count === 1 ? 'image' : 'images'}`;
+}
+
 function describeList(message: GalleryItemsMessage): string {
   const shown = message.names.length;
-  const what =
-    shown === message.total
-      ? `${formatCount(shown)} images`
-      : `${formatCount(shown)} of ${formatCount(message.total)} images`;
+  const what = shown === message.total ? imageCount(shown) : `${formatCount(shown)} of ${imageCount(message.total)}`;
   const key = message.sortKeys.find((option) => option.key === message.query.sortKey);
   return key === undefined ? what : `${what}, sorted by ${key.label} (${key.detail})`;
 }
 
 function barCaption(option: SortKeyOption | undefined): string {
   if (option === undefined) return '';
-  if (option.format === 'percent') return `Bar: ${option.label}, 0 to 100 %.`;
+  if (option.format === 'percent') return `Bar: ${option.label}, 0 to 100%.`;
   if (option.format === 'signed')
     return `Bar: size of the change relative to the largest in this list; red B worse, green B better.`;
   return `Bar: ${option.label} relative to the largest in this list.`;
@@ -259,7 +261,7 @@ function fillMenus(message: GalleryItemsMessage): void {
       { value: '', text: 'All classes' },
       ...message.classes.map((option) => ({
         value: String(option.id),
-        text: `${option.name} (${formatCount(option.images)} images)`,
+        text: `${option.name} (${imageCount(option.images)})`,
       })),
     ],
     message.query.classId === null ? '' : String(message.query.classId),

@@ -306,6 +306,9 @@ for (const [canvas, pane] of [
 new ResizeObserver(() => {
   if (resizeRenderers()) redraw();
 }).observe(dom.stage);
+// VS Code switches themes by changing <body>'s class and <html>'s variables without reloading the
+// page; the canvas is painted with the theme's background, so it is painted again.
+new MutationObserver(redraw).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 resizeRenderers();
 
 syncControls();

@@ -81,14 +81,20 @@ export function showHeader(dom: InspectorDom, image: ImageMessage, sideBySide = 
     const names = `${image.classNames[pair.label] ?? pair.label} → ${image.classNames[pair.predicted] ?? pair.predicted}`;
     metricEntry(dom.metrics, 'Confusion', `${names}: ${count} px`, 'confusion', 'Pixels of this confusion-matrix cell');
   }
-  if (image.options !== undefined)
+  if (image.options !== undefined) {
+    // A line of its own (a dt/dd group in a div, as HTML allows in a dl): the long value wraps under
+    // its own term instead of leaving "Options:" alone at the end of the figures' line.
+    const line = document.createElement('div');
+    line.className = 'metrics-line';
+    dom.metrics.append(line);
     metricEntry(
-      dom.metrics,
+      line,
       'Options',
       image.options,
       'options',
       'Every option these numbers were computed with (the seglens.* settings, or the dataset where it sets them)',
     );
+  }
 }
 
 function classesInImage(image: ImageMessage): Set<number> {
