@@ -15,8 +15,22 @@
 //       and soft folders; writes bench/results/loss-variants.md
 //     --gallery-only: only the gallery's scroll budget (100,000 images in Chromium, bench/galleryScroll.mjs);
 //       writes bench/results/gallery.md
+//     --scale-only: only the scale rows (below) and the Cityscapes-sized per-pair cost; writes bench/results/scale.md
+//   Scale rows (issue 23): peak RSS and time of `seglens eval` at 5,000 generated pairs always; at 50,000 and
+//   200,000 pairs and `seglens merge` of 64 parts holding 1,000,000 records only with SEGLENS_BENCH_SCALE=1 or
+//   --scale-only (about 15 more minutes on 2 cores, 3 GB of disk in the data folder).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, cpus, homedir, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,6 +45,8 @@ const resultsDir = join(root, 'bench', 'results');
 const quick = process.argv.includes('--quick');
 const lossOnly = process.argv.includes('--loss-only');
 const galleryOnly = process.argv.includes('--gallery-only');
+const scaleOnly = process.argv.includes('--scale-only');
+const SCALE = scaleOnly || process.env.SEGLENS_BENCH_SCALE === '1';
 const WORKERS = availableParallelism();
 const PYTHON = '/usr/bin/python3'; // Debian's python, where apt installs numpy, Pillow and torch
 const HAS_TIME = existsSync('/usr/bin/time');
@@ -49,16 +65,21 @@ function fail(message) {
   process.exit(1);
 }
 
-/** Runs a command, timed from spawn to exit; with /usr/bin/time -v also its peak RSS (whole process, all threads). */
-function run(command, args, { capture = true, rss = false } = {}) {
+/**
+ * Runs a command, timed from spawn to exit; with /usr/bin/time -v also its peak RSS (whole process, all
+ * threads). `stdoutFile`: its output goes to that file instead (reports of 100 MB and more).
+ */
+function run(command, args, { capture = true, rss = false, stdoutFile } = {}) {
   const argv = rss && HAS_TIME ? ['/usr/bin/time', ['-v', command, ...args]] : [command, args];
+  const out = stdoutFile !== undefined ? openSync(stdoutFile, 'w') : undefined;
   const started = performance.now();
   const result = spawnSync(argv[0], argv[1], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
-    stdio: ['ignore', capture ? 'pipe' : 'inherit', 'pipe'],
+    stdio: ['ignore', out ?? (capture ? 'pipe' : 'inherit'), 'pipe'],
   });
   const seconds = (performance.now() - started) / 1000;
+  if (out !== undefined) closeSync(out);
   if (result.status !== 0) fail(`${command} ${args.join(' ')} exited with ${result.status}\n${result.stderr}`);
   const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? '');
   return {
@@ -372,6 +393,160 @@ function lossVariantRows() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------- scale
+
+/** Scale runs: the same distinct scenes copied to every size, small images (rendering would dominate otherwise). */
+const SCALE_SCENE = { width: 64, height: 48, classes: 21, unique: n(500, 50), seed: 12 };
+const SCALE_COUNTS = SCALE ? [n(5000, 500), n(50000, 2000), n(200000, 5000)] : [n(5000, 500)];
+const MERGE = { total: n(1_000_000, 20_000), parts: 64 };
+
+/** The last line of a file, read from its end (results files of 400 MB are not read whole). */
+function lastLine(file) {
+  const size = statSync(file).size;
+  const length = Math.min(size, 4096);
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, length, size - length);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer.toString('utf8').trimEnd().split('\n').pop();
+}
+
+/** How many images a text report covers ("Hardest 10 of N images ..."). */
+const imagesOfText = (file) => Number(/^Hardest \d+ of (\d+) images/m.exec(readFileSync(file, 'utf8'))?.[1]);
+
+/**
+ * `seglens eval` of a scale folder with the given outputs, its peak RSS from /usr/bin/time -v (the CLI
+ * process: main thread and its worker threads). `text`: the default text report; `all`: --json (to a
+ * file), --csv and --out. Checks that every pair was evaluated, then removes the outputs.
+ */
+function scaleEval(data, outputs) {
+  const tag = `scale-${data.count}-${outputs}`;
+  const files = { out: join(tmp, `${tag}.out`), csv: join(tmp, `${tag}.csv`), results: join(tmp, `${tag}.jsonl`) };
+  const extra = outputs === 'all' ? ['--json', '--csv', files.csv, '--out', files.results] : [];
+  const args = [CLI, 'eval', join(data.dir, 'predictions'), '--labels', join(data.dir, 'labels')];
+  args.push('--classes', String(data.classes), '--workers', String(WORKERS), ...extra);
+  const result = run(process.execPath, args, { rss: true, stdoutFile: files.out });
+  const images = outputs === 'all' ? JSON.parse(lastLine(files.results)).images : imagesOfText(files.out);
+  if (images !== data.count) fail(`scale: ${images} of ${data.count} pairs evaluated in ${data.dir}`);
+  for (const file of Object.values(files)) rmSync(file, { force: true });
+  return { ...result, images };
+}
+
+/**
+ * The parts of a run of MERGE.total images in MERGE.parts shards, written once by bench-probe results-parts
+ * (the results-file writer) from the records of an evaluated scale folder, each image under its own name.
+ */
+async function mergeParts(template) {
+  const dir = join(dataRoot, `merge-${MERGE.total}-in-${MERGE.parts}`);
+  const marker = join(dir, '.complete');
+  const spec = JSON.stringify({ ...MERGE, template: template.count, scene: SCALE_SCENE });
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === spec) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  log(`generating ${MERGE.parts} parts holding ${MERGE.total} records`);
+  const templateFile = join(tmp, 'merge-template.jsonl');
+  rmSync(templateFile, { force: true });
+  run(
+    process.execPath,
+    [CLI, 'eval', join(template.dir, 'predictions'), '--labels', join(template.dir, 'labels')].concat([
+      '--classes',
+      String(template.classes),
+      '--out',
+      templateFile,
+    ]),
+  );
+  await Promise.all(
+    Array.from(
+      { length: WORKERS },
+      (_, i) =>
+        new Promise((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            [PROBE, 'results-parts', templateFile, dir, String(MERGE.parts), String(MERGE.total), `${i}/${WORKERS}`],
+            { stdio: ['ignore', 'ignore', 'inherit'] },
+          );
+          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`results-parts exited with ${code}`))));
+        }),
+    ),
+  );
+  rmSync(templateFile, { force: true });
+  writeFileSync(marker, spec);
+  return dir;
+}
+
+/** `seglens merge` of the parts: text report and the merged results file (--out), peak RSS as for eval. */
+function scaleMerge(dir) {
+  const files = { out: join(tmp, 'merge.out'), results: join(tmp, 'merged.jsonl') };
+  const result = run(process.execPath, [CLI, 'merge', dir, '--out', files.results], {
+    rss: true,
+    stdoutFile: files.out,
+  });
+  const images = imagesOfText(files.out);
+  if (images !== MERGE.total) fail(`scale: the merge covered ${images} of ${MERGE.total} records`);
+  for (const file of Object.values(files)) rmSync(file, { force: true });
+  return { ...result, images };
+}
+
+/** Rows: eval's peak RSS and time at each scale size, both output sets; then the merge of 1M records. */
+async function scaleRows() {
+  const rowsOut = [];
+  const sets = [];
+  for (const count of SCALE_COUNTS)
+    sets.push(
+      await dataset(`scale-${count}`, {
+        count,
+        width: SCALE_SCENE.width,
+        height: SCALE_SCENE.height,
+        classes: SCALE_SCENE.classes,
+        unique: SCALE_SCENE.unique,
+        seed: SCALE_SCENE.seed,
+      }),
+    );
+  for (const outputs of ['text', 'all']) {
+    let first;
+    for (const data of sets) {
+      log(`scale: eval of ${data.count} pairs, ${outputs === 'all' ? '--json --csv --out' : 'text report'}`);
+      const r = scaleEval(data, outputs);
+      first ??= r;
+      rowsOut.push({
+        what: `eval ${data.count} pairs ${data.width}x${data.height}, ${outputs === 'all' ? '--json (to a file), --csv, --out' : 'text report'}`,
+        count: data.count,
+        seconds: r.seconds,
+        peakRssMb: r.peakRssMb,
+        note:
+          r === first
+            ? 'the base'
+            : `${fmt(r.peakRssMb / first.peakRssMb)}x the ${first.images}-pair peak (target <= 1.2x at 200,000)`,
+      });
+    }
+  }
+  if (SCALE) {
+    const dir = await mergeParts(sets[0]);
+    log(`scale: merge of ${MERGE.parts} parts holding ${MERGE.total} records`);
+    const r = scaleMerge(dir);
+    rowsOut.push({
+      what: `merge of ${MERGE.parts} parts, ${MERGE.total} records in all (${SCALE_SCENE.classes} classes), text report and --out`,
+      count: MERGE.total,
+      seconds: r.seconds,
+      peakRssMb: r.peakRssMb,
+      note: `${fmt(r.images / r.seconds, 0)} records/s (targets: <= 500 MB, < 60 s)`,
+    });
+  }
+  return rowsOut;
+}
+
+function scaleTable(scale) {
+  return [
+    `Scale (peak RSS of the CLI process by /usr/bin/time -v, main thread and worker threads; ${WORKERS} workers; load average ${fmt(loadavg()[0], 1)} at the end):`,
+    '',
+    '| Workload | Images | Time (s) | Peak RSS (MB) | Note |',
+    '|---|---:|---:|---:|---|',
+    ...scale.map((r) => `| ${r.what} | ${r.count} | ${fmt(r.seconds)} | ${fmt(r.peakRssMb, 0)} | ${r.note} |`),
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------- main
 
 const rows = [];
@@ -415,11 +590,41 @@ if (galleryOnly) {
 }
 
 await ensureTools();
-if (!lossOnly) ensurePython();
+if (!lossOnly && !scaleOnly) ensurePython();
 mkdirSync(dataRoot, { recursive: true });
 mkdirSync(resultsDir, { recursive: true });
 const tmp = join(dataRoot, 'tmp');
 mkdirSync(tmp, { recursive: true });
+
+if (scaleOnly) {
+  const scale = await scaleRows();
+  // The per-pair cost the README's cluster estimate starts from: the Cityscapes-sized row, measured here too.
+  const cityscapes = await dataset('cityscapes-hard', {
+    count: n(500, 8),
+    width: 2048,
+    height: 1024,
+    classes: 19,
+    unique: n(16, 2),
+    seed: 10,
+  });
+  log('Cityscapes-sized folder');
+  const r = engineEval(cityscapes);
+  scale.push({
+    what: `eval ${cityscapes.count} Cityscapes-sized pairs ${cityscapes.width}x${cityscapes.height}, ${cityscapes.classes} classes, --json`,
+    count: r.images,
+    seconds: r.seconds,
+    peakRssMb: r.peakRssMb,
+    note: `${fmt((r.seconds / r.images) * 1000, 2)} ms per pair on ${WORKERS} cores (start-up included)`,
+  });
+  const text = [
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`,
+    '',
+    ...scaleTable(scale),
+  ].join('\n');
+  process.stdout.write(`${text}\n`);
+  writeFileSync(join(resultsDir, 'scale.md'), `# SegLens scale rows, ${new Date().toISOString()}\n\n${text}\n`);
+  process.exit(0);
+}
 
 const voc = await dataset('voc-hard', { count: n(1449, 60), width: 500, height: 375, unique: n(483, 60) });
 const soft = await dataset('voc-soft', { count: n(24, 4), width: 500, height: 375, soft: true, seed: 2 });
@@ -767,6 +972,7 @@ const latencyCity = lastJsonLine(
 );
 log('dataset panel at 171 classes');
 const datasetPanel = await benchDatasetPanel();
+const scale = await scaleRows();
 
 // 7. The gallery webview: scrolling 100,000 images in Chromium.
 log('gallery scroll in Chromium');
@@ -822,6 +1028,13 @@ lines.push(
   `| Dataset panel at ${datasetPanel.numClasses} classes: navigation start to drawn (bench/datasetPanel.mjs, median of ${datasetPanel.runs.length}) | ${fmt(datasetPanel.medianMs, 0)} ms | <= ${DATASET_PANEL_BUDGET_MS} ms |`,
 );
 for (const line of galleryRows(gallery)) lines.push(line);
+lines.push('');
+lines.push(...scaleTable(scale));
+if (!SCALE)
+  lines.push(
+    '',
+    'The 50,000- and 200,000-pair rows and the merge of 1,000,000 records run with SEGLENS_BENCH_SCALE=1 (or --scale-only).',
+  );
 lines.push('');
 for (const note of notes) lines.push(`- ${note}`);
 lines.push(

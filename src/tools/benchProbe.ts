@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -8,6 +8,8 @@ import { pairFiles } from '../core/io/pairing';
 import { readPngClassMap } from '../core/io/pngClassMap';
 import type { EngineOptions } from '../core/io/readFiles';
 import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../core/options';
+import { loadResultsFile, ResultsWriter } from '../core/report/resultsFile';
+import { partFileName } from '../core/report/shards';
 
 /**
  * Measurements the CLI cannot make from outside, for bench/run.mjs. Prints one JSON line.
@@ -16,6 +18,12 @@ import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../core/options';
  *   bench-probe decode-engine WORKERS DIR...  the engine's own PNG reader (readPngClassMap) on every PNG
  *   bench-probe checksum FIRST DIR...         per file of the first FIRST PNGs of each folder, the class ids'
  *                                             checksum sum(id[p] * (p % 65521 + 1)), as bench/decode_pillow.py prints it
+ *   bench-probe results-parts TEMPLATE DIR PARTS TOTAL i/n
+ *                                             the parts of a run of TOTAL images in PARTS shards, for timing
+ *                                             `seglens merge` without evaluating TOTAL images: image g is the
+ *                                             results file TEMPLATE's record g % T under its own name, in part
+ *                                             g % PARTS (round-robin, as shards split a run); written by the
+ *                                             results-file writer. This process writes the parts p with p % n = i.
  */
 
 const options: EngineOptions = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS, compute: 'exact' };
@@ -118,6 +126,26 @@ function checksums(first: number, dirs: readonly string[]): void {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
+async function resultsParts(template: string, dir: string, parts: number, total: number, slice: string): Promise<void> {
+  const [mine, of] = slice.split('/').map(Number) as [number, number];
+  const { header, records } = await loadResultsFile(template);
+  if (records.length === 0) throw new Error(`${template}: no image records to copy`);
+  mkdirSync(dir, { recursive: true });
+  const width = String(total - 1).length;
+  for (let part = mine; part < parts; part += of) {
+    const file = join(dir, partFileName({ index: part, count: parts }));
+    if (existsSync(file)) continue;
+    const writer = ResultsWriter.open(file, { ...header, shard: `${part}/${parts}` });
+    for (let g = part; g < total; g += parts) {
+      const record = records[g % records.length]!;
+      const name = `img_${String(g).padStart(width, '0')}`;
+      await writer.addImage({ ...record, name, predictionFile: `${name}.png`, labelFile: `${name}.png` });
+    }
+    await writer.commit();
+  }
+  process.stdout.write(`${JSON.stringify({ parts, total, template: records.length })}\n`);
+}
+
 if (!isMainThread) {
   const { files, reader } = workerData as { files: string[]; reader: 'pngjs' | 'engine' };
   parentPort!.postMessage(decodeFiles(files, reader));
@@ -130,11 +158,13 @@ if (!isMainThread) {
         ? latency(rest[0]!, rest[1]!, Number(rest[2] ?? 2))
         : mode === 'decode' || mode === 'decode-engine'
           ? decode(mode === 'decode' ? 'pngjs' : 'engine', Number(rest[0]), rest.slice(1))
-          : Promise.reject(
-              new Error(
-                'usage: bench-probe latency PRED LABELS WORKERS | decode WORKERS DIR... | decode-engine WORKERS DIR... | checksum FIRST DIR...',
-              ),
-            );
+          : mode === 'results-parts'
+            ? resultsParts(rest[0]!, rest[1]!, Number(rest[2]), Number(rest[3]), rest[4] ?? '0/1')
+            : Promise.reject(
+                new Error(
+                  'usage: bench-probe latency PRED LABELS WORKERS | decode WORKERS DIR... | decode-engine WORKERS DIR... | checksum FIRST DIR... | results-parts TEMPLATE DIR PARTS TOTAL i/n',
+                ),
+              );
   run.catch((error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;

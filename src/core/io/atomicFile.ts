@@ -3,6 +3,12 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
+ * Bytes a writer holds before it waits for the disk: large enough that a stream of small lines (a results
+ * file's records, CSV rows) is written in few system calls and seldom waits, small enough to stay bounded.
+ */
+const WRITE_BUFFER = 1 << 20;
+
+/**
  * A file written through a hidden temporary file next to it and renamed into place by `commit`: the
  * file is replaced whole or not at all, and a run that fails, is cancelled or is killed leaves no half
  * file (only `.NAME.PID.tmp`, which nothing reads). Writes wait when the disk is slower than the
@@ -20,7 +26,7 @@ export class AtomicFile {
 
   static open(file: string): AtomicFile {
     const temp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.tmp`);
-    const writer = new AtomicFile(file, temp, createWriteStream(temp));
+    const writer = new AtomicFile(file, temp, createWriteStream(temp, { highWaterMark: WRITE_BUFFER }));
     writer.stream.on('error', (error) => (writer.failure ??= error));
     return writer;
   }

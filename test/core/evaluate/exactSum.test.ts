@@ -1,24 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ExactSum } from '../../../src/core/evaluate/exactSum';
-
-/** The exact sum of doubles, as a BigInt over a common power of two, rounded once by Number(): an independent oracle. */
-function exactOracle(values: readonly number[]): number {
-  const view = new DataView(new ArrayBuffer(8));
-  const parts = values.map((value) => {
-    view.setFloat64(0, value);
-    const bits = view.getBigUint64(0);
-    const negative = bits >> 63n === 1n;
-    const exponent = Number((bits >> 52n) & 0x7ffn);
-    const fraction = bits & ((1n << 52n) - 1n);
-    const mantissa = exponent === 0 ? fraction : fraction | (1n << 52n);
-    return { mantissa: negative ? -mantissa : mantissa, shift: (exponent === 0 ? 1 : exponent) - 1075 };
-  });
-  const lowest = Math.min(...parts.map((p) => p.shift));
-  const total = parts.reduce((sum, p) => sum + (p.mantissa << BigInt(p.shift - lowest)), 0n);
-  // Number(BigInt) rounds to nearest; scaling by a power of two is exact in the normal range.
-  return Number(total) * 2 ** lowest;
-}
+import { exactSumOracle } from '../../helpers/exactSumOracle';
 
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -50,7 +33,7 @@ test('any order gives the same bits, equal to a BigInt oracle', () => {
     [...values].reverse().forEach((v) => backward.add(v));
     const shuffled = new ExactSum();
     [...values].sort(() => next() - 0.5).forEach((v) => shuffled.add(v));
-    const expected = exactOracle(values);
+    const expected = exactSumOracle(values);
     assert.equal(forward.value(), expected, `trial ${trial}`);
     assert.equal(backward.value(), expected);
     assert.equal(shuffled.value(), expected);
