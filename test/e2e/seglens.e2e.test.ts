@@ -1123,15 +1123,6 @@ describe('SegLens in VS Code', { skip }, () => {
       cpSync(path.join(workspace, folder), path.join(root, folder), { recursive: true });
     const reference = expectedHardestFirst(repo, predictions, path.join(root, 'SegmentationClass'));
     const count = reference.length;
-    // The CLI's order is by adaptive loss; an earlier scenario left the view sorted by mIoU.
-    await runFromPalette(page, 'SegLens: Sort Hard Examples By');
-    const adaptive = page
-      .locator(
-        '#quickInput_list [role="option"][aria-label^="Adaptive loss,"], #quickInput_list [role="option"][aria-label="Adaptive loss"]',
-      )
-      .first();
-    await adaptive.waitFor({ state: 'visible', timeout: 10_000 });
-    await adaptive.click();
     await evaluateFromPalette(page, predictions);
     await waitForSummary(page, 'the run against the sibling labels', new RegExp(`^${count} images · .* · 0 skipped$`));
 
