@@ -28,6 +28,22 @@ import {
   optionsText,
 } from '../../src/core/options';
 import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
+import { evaluateImage, VOC_CLASS_NAMES } from '../../src/core';
+import { agreeImageWithMaps } from '../../src/core/evaluate/agreeImage';
+import { agreementLayer } from '../../src/extension/logic/agreement';
+import { imageMessage } from '../../src/extension/logic/inspectorMessage';
+import type { ImageMessage } from '../../src/shared/protocol/inspector';
+
+/** A message with its typed arrays as {kind, values}, so page.evaluate can carry it; the page rebuilds them. */
+function plainMessage(message: unknown): unknown {
+  for (const kind of [Int32Array, Float32Array, Uint8Array]) {
+    if (message instanceof kind) return { kind: kind.name, values: Array.from(message) };
+  }
+  if (Array.isArray(message)) return message.map(plainMessage);
+  if (message !== null && typeof message === 'object')
+    return Object.fromEntries(Object.entries(message).map(([key, value]) => [key, plainMessage(value)]));
+  return message;
+}
 import { applyTheme, axeViolations, THEME_NAMES } from './themes';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -1327,6 +1343,104 @@ describe('Inspector webview in Chromium', () => {
       }
     });
   }
+
+  it('draws the soft sample and an agreement of the sample predictions as the host sends them (screenshots)', async () => {
+    const samples = join(ROOT, 'samples', 'voc-mini');
+    const metric = { ...DEFAULT_METRIC_OPTIONS, numClasses: 21, labelIssueThreshold: 0.1 };
+    const engine = { metric, read: DEFAULT_READ_OPTIONS };
+    const soft = await evaluateImage(
+      {
+        name: 'soft_000',
+        predictionFile: join(samples, 'soft-predictions', 'soft_000.npy'),
+        labelFile: join(samples, 'soft-labels', 'soft_000.png'),
+      },
+      engine,
+    );
+    const base = {
+      numClasses: 21,
+      ignoreIndex: 255,
+      classNames: VOC_CLASS_NAMES,
+      colorTable: undefined,
+      imageUri: null,
+      position: { index: 0, total: 12, list: 'hard examples' },
+      lossVariant: 'v1',
+      datasetName: 'voc',
+      labelsFolder: 'samples/voc-mini/soft-labels',
+      labelIssueThreshold: 0.1,
+    };
+    const softMessage = imageMessage({ ...base, record: soft.record, maps: soft.maps });
+    // Three models that all predict what the sample's one prediction says: where it differs from the label, 3 of 3 agree.
+    const name = '2007_000100';
+    const prediction = join(samples, 'predictions', `${name}.png`);
+    const label = join(samples, 'SegmentationClass', `${name}.png`);
+    const hard = await evaluateImage({ name, predictionFile: prediction, labelFile: label }, engine);
+    const voted = agreeImageWithMaps(
+      { name, labelFile: label, predictionFiles: [prediction, prediction, prediction] },
+      { models: [engine, engine, engine], minAgree: 2 },
+    );
+    assert.ok(voted.outcome.record !== null && voted.maps !== null);
+    const hardMessage = imageMessage({
+      ...base,
+      labelsFolder: 'samples/voc-mini/SegmentationClass',
+      record: hard.record,
+      maps: hard.maps,
+      agreement: agreementLayer(voted.outcome.record, voted.maps, 2),
+    });
+    const { page } = await openInspector();
+    try {
+      await page.setViewportSize({ width: 1400, height: 900 });
+      const post = async (message: ImageMessage): Promise<void> => {
+        await page.evaluate((plain) => {
+          const typed = (value: unknown): unknown =>
+            value !== null && typeof value === 'object' && 'kind' in value && 'values' in value
+              ? (
+                  {
+                    Int32Array: Int32Array,
+                    Float32Array: Float32Array,
+                    Uint8Array: Uint8Array,
+                  } as Record<string, { from(values: number[]): unknown }>
+                )[(value as { kind: string }).kind]!.from((value as { values: number[] }).values)
+              : Array.isArray(value)
+                ? value.map(typed)
+                : value !== null && typeof value === 'object'
+                  ? Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, typed(entry)]))
+                  : value;
+          window.postMessage(typed(plain), '*');
+        }, plainMessage(message));
+        await page.waitForFunction(
+          (shown) => document.getElementById('image-name')?.textContent === shown,
+          message.name,
+        );
+      };
+      const folder = process.env.SEGLENS_SCREENSHOTS;
+      await post(softMessage);
+      await showOnly(page, { label: 35, entropy: 85, labelIssues: 100 });
+      await page.locator('#confidence-threshold').fill('60');
+      const issues = await page.locator('#issue-regions li').allTextContents();
+      assert.equal(issues.length, Math.min(12, soft.record.labelIssueRegions?.length ?? 0));
+      assert.match((await page.textContent('ul[data-legend="entropy"] .legend-high')) ?? '', /3\.04 nats \(ln 21\)/);
+      for (const theme of ['light', 'dark'] as const) {
+        await applyTheme(page, theme);
+        if (folder !== undefined) await page.screenshot({ path: `${folder}/inspector-soft-${theme}.png` });
+      }
+      await post(hardMessage);
+      await showOnly(page, { label: 45, likelyLabelErrors: 100 });
+      const regions = voted.outcome.record.likelyLabelErrorRegions;
+      assert.ok(regions.length > 0, 'the sample prediction differs from its label somewhere');
+      const first = regions[0]!;
+      const names = VOC_CLASS_NAMES;
+      assert.match(
+        (await page.locator('#issue-regions li').first().textContent()) ?? '',
+        new RegExp(`^${names[first.labelClass]} → ${names[first.suggestedClass]}, `),
+      );
+      for (const theme of ['light', 'dark'] as const) {
+        await applyTheme(page, theme);
+        if (folder !== undefined) await page.screenshot({ path: `${folder}/inspector-agreement-${theme}.png` });
+      }
+    } finally {
+      await page.close();
+    }
+  });
 
   it('shows loading and error messages, and refuses malformed host messages', async () => {
     const { page } = await openInspector();
