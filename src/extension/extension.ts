@@ -11,7 +11,7 @@ import { IdRangeWarnings } from './idRangeWarnings';
 import { InspectorPanels } from './inspectorPanel';
 import { LabelFolderResolver } from './labelFolderResolver';
 import { withFolderSettings } from './logic/folderSettings';
-import { isViewSortKey } from './logic/sortKeys';
+import { isSortKey } from './logic/sortKeys';
 import { restoreLastResults } from './lastResults';
 import { ResultsStore } from './resultsStore';
 import { ThumbnailService } from './thumbnailService';
@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const engineVersion = typeof packageVersion === 'string' ? packageVersion : '0';
 
   const savedSort = context.workspaceState.get<unknown>(STATE_KEYS.sortKey);
-  const store = new ResultsStore(isViewSortKey(savedSort) ? savedSort : 'adaptive', undefined);
+  const store = new ResultsStore(isSortKey(savedSort) ? savedSort : 'adaptive', undefined);
   const folders = new FolderSettingsStore(context.workspaceState);
   // A prediction folder's own settings on top of `seglens.*`, which are only the defaults.
   const loadSettings = async (scope: vscode.Uri | undefined): Promise<RunSettings> =>

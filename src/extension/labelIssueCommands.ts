@@ -10,7 +10,6 @@ import type { CommandServices } from './commandServices';
 import { settingsForFolders } from './configuration';
 import { VIEWS } from './ids';
 import { labelIssueExport, votingFolders } from './logic/agreement';
-import { LIKELY_LABEL_ERRORS } from './logic/sortKeys';
 
 /**
  * Find Likely Label Errors With Other Models…: the evaluated folder and the picked ones vote pixel by
@@ -77,7 +76,6 @@ export async function findLikelyLabelErrors(services: CommandServices, given: re
   if (records.size === 0) throw new Error(`no label of ${labelsDir} could be judged by the models`);
   const byName = new Map<string, AgreementJob>(jobs.map((job) => [job.name, job]));
   store.setAgreement({ folders, minAgree, setup, jobs: byName, records });
-  store.setSort(LIKELY_LABEL_ERRORS);
   const flagged = [...records.values()].filter((record) => record.likelyLabelErrorPixels > 0).length;
   log.info(`agreement: ${records.size} images judged, ${flagged} with likely label errors; the view lists them first`);
   void vscode.window.showInformationMessage(

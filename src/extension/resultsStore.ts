@@ -6,7 +6,7 @@ import { cellCount } from './logic/confusionImages';
 import { Disposable } from './logic/dispose';
 import { advanceProgress, NO_PROGRESS, startProgress, type RunProgress } from './logic/runProgress';
 import { withAgreementCounts, type AgreedImageRecord, type AgreementResults } from './logic/agreement';
-import { filterByClass, rankRecords, type ViewSortKey } from './logic/sortKeys';
+import { filterByClass, LIKELY_LABEL_ERRORS, rankRecords, type ViewSortKey } from './logic/sortKeys';
 import type { RunSettings } from './configuration';
 
 /** Where the shown results come from. */
@@ -50,6 +50,8 @@ export class ResultsStore extends Disposable {
   private compareSort: CompareSortKey = 'miou';
   private runProgress: RunProgress = NO_PROGRESS;
   private agreedWith: AgreementResults | undefined;
+  /** The sort key before the agreement took over the order: back to it when the agreement goes. */
+  private sortBeforeAgreement: ViewSortKey | undefined;
 
   constructor(
     private sort: ViewSortKey,
@@ -92,7 +94,7 @@ export class ResultsStore extends Disposable {
     this.currentSource = source;
     this.cellFilter = undefined;
     this.comparedWith = undefined;
-    this.agreedWith = undefined;
+    this.dropAgreement();
     this.records.clear();
     this.skippedFiles = [];
     this.runStatus = { state: 'running', startedAt: Date.now(), elapsedMs: 0, total, fromCache: 0, backend: undefined };
@@ -123,7 +125,7 @@ export class ResultsStore extends Disposable {
   restore(source: ResultSource, records: readonly ImageRecord[], total: number, note: string): void {
     this.currentSource = source;
     this.comparedWith = undefined;
-    this.agreedWith = undefined;
+    this.dropAgreement();
     this.records.clear();
     for (const record of records) this.records.set(record.predictionFile, record);
     this.skippedFiles = [];
@@ -149,7 +151,7 @@ export class ResultsStore extends Disposable {
     note: string,
   ): void {
     this.currentSource = source;
-    this.agreedWith = undefined;
+    this.dropAgreement();
     this.records.clear();
     for (const record of records) this.records.set(record.predictionFile, record);
     this.skippedFiles = [...skipped];
@@ -209,9 +211,19 @@ export class ResultsStore extends Disposable {
     return this.agreedWith;
   }
 
-  setAgreement(agreement: AgreementResults | undefined): void {
+  /** Shows the agreement's results, ordered by likely-label-error pixels until the user sorts otherwise. */
+  setAgreement(agreement: AgreementResults): void {
     this.agreedWith = agreement;
+    if (this.sort !== LIKELY_LABEL_ERRORS) this.sortBeforeAgreement = this.sort;
+    this.sort = LIKELY_LABEL_ERRORS;
     this.touch();
+  }
+
+  /** Other results (a run, a restore, a file) replace the agreement; its sort key goes with it. */
+  private dropAgreement(): void {
+    this.agreedWith = undefined;
+    if (this.sort === LIKELY_LABEL_ERRORS) this.sort = this.sortBeforeAgreement ?? 'adaptive';
+    this.sortBeforeAgreement = undefined;
   }
 
   setConfusionFilter(pair: ConfusionPair | undefined): void {
