@@ -14,9 +14,17 @@ import { runHash } from '../core/report/shards';
 import { exportResultsFile } from './logic/exportResults';
 import { MAX_RESULTS_FILE_BYTES, openResultsFile } from './logic/openResults';
 import { classNamesFor } from './logic/settings';
-import { isSortKey, SORT_KEYS, type SortKey } from './logic/sortKeys';
+import {
+  isViewSortKey,
+  LIKELY_LABEL_ERRORS,
+  SORT_KEYS,
+  viewSortKeyInfo,
+  type SortKey,
+  type ViewSortKey,
+} from './logic/sortKeys';
 import { isCompareSortKey, WORST_CLASS_DROP, type CompareSortKey } from './logic/comparison';
 import { runLossOnFile } from './currentImage';
+import { exportLabelIssues, findLikelyLabelErrors } from './labelIssueCommands';
 import { changeDataset, changeLabelsFolder, evaluateFolder, setPairing, startRun } from './folderCommands';
 
 type Handler = (services: CommandServices, ...args: unknown[]) => Promise<void>;
@@ -45,7 +53,16 @@ const HANDLERS: { readonly [Name in CommandName]: Handler } = {
   changeDataset: (services, arg) => changeDataset(services, arg),
   setPairing: (services, arg) => setPairing(services, arg),
   openGallery: (services) => openGallery(services),
+  findLikelyLabelErrors: (services, arg, all) => findLikelyLabelErrors(services, urisOf(arg, all)),
+  exportLabelIssues: (services) => exportLabelIssues(services),
 };
+
+/** Folders given by the explorer's context menu (the clicked one, or all selected), or by a test. */
+function urisOf(arg: unknown, all: unknown): vscode.Uri[] {
+  if (Array.isArray(all) && all.every((item) => item instanceof vscode.Uri)) return all;
+  if (Array.isArray(arg) && arg.every((item) => item instanceof vscode.Uri)) return arg;
+  return arg instanceof vscode.Uri ? [arg] : [];
+}
 
 /** Every command of the extension, registered in one place; failures become one error message and a log line. */
 export function registerCommands(services: CommandServices): void {
@@ -142,15 +159,20 @@ async function openInspector(services: CommandServices, arg: unknown): Promise<v
 async function pickSort(services: CommandServices): Promise<void> {
   const { store } = services;
   if (store.comparison !== undefined) return pickCompareSort(services);
-  const items = (Object.keys(SORT_KEYS) as SortKey[]).map((key) => ({
+  // The agreement's count only once it has run: before, every image would lack it.
+  const keys: ViewSortKey[] = [
+    ...(store.agreement !== undefined ? ([LIKELY_LABEL_ERRORS] as const) : []),
+    ...(Object.keys(SORT_KEYS) as SortKey[]),
+  ];
+  const items = keys.map((key) => ({
     key,
-    label: SORT_KEYS[key].label,
-    detail: SORT_KEYS[key].detail,
+    label: viewSortKeyInfo(key).label,
+    detail: viewSortKeyInfo(key).detail,
     picked: key === store.sortKey,
     description: key === store.sortKey ? 'current' : undefined,
   }));
   const choice = await vscode.window.showQuickPick(items, { title: 'SegLens: sort hard examples by' });
-  if (choice === undefined || !isSortKey(choice.key)) return;
+  if (choice === undefined || !isViewSortKey(choice.key)) return;
   store.setSort(choice.key);
   await services.context.workspaceState.update(STATE_KEYS.sortKey, choice.key);
 }

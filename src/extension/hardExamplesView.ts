@@ -6,7 +6,7 @@ import { COMMANDS } from './ids';
 import { Disposable, toDisposable } from './logic/dispose';
 import { describeDelta } from './logic/comparison';
 import { progressText } from './logic/runProgress';
-import { describeRecord, SORT_KEYS } from './logic/sortKeys';
+import { describeRecord, SORT_KEYS, viewSortKeyInfo } from './logic/sortKeys';
 import type { RunSettings } from './configuration';
 import { metricFirstLabel } from './logic/treeLabel';
 import type { ResultsStore } from './resultsStore';
@@ -128,7 +128,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
       ],
       ['from cache', `${status?.fromCache ?? 0} of ${status?.total ?? 0}`],
       ['skipped', String(this.store.skipped.length)],
-      ['sorted by', SORT_KEYS[this.store.sortKey].label],
+      ['sorted by', viewSortKeyInfo(this.store.sortKey).label],
       ['class filter', filter === undefined ? 'none' : (names[filter] ?? `class ${filter}`)],
       [
         'confusion filter',
@@ -265,7 +265,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     const comparison = this.store.comparison;
     // The metric first in a fixed width, so a narrow sidebar cuts the name, never the number. While
     // comparing, the name leads and the description carries the deltas (logic/comparison.ts).
-    const info = SORT_KEYS[this.store.sortKey];
+    const info = viewSortKeyInfo(this.store.sortKey);
     const value = info.value(record);
     const item = new vscode.TreeItem(
       comparison === undefined

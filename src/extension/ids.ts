@@ -23,6 +23,8 @@ export const COMMANDS = {
   changeDataset: 'seglens.changeDataset',
   setPairing: 'seglens.setPairing',
   openGallery: 'seglens.openGallery',
+  findLikelyLabelErrors: 'seglens.findLikelyLabelErrors',
+  exportLabelIssues: 'seglens.exportLabelIssues',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  effectiveLabelIssueThreshold,
   errorText,
   evaluateImage,
   lossVariantName,
@@ -16,6 +17,7 @@ import {
   type HostToWebviewMessage,
   type NavigateDirection,
   type ConfusionPair,
+  type AgreementLayer,
   type ImageComparison,
   type Model,
   type SourceKind,
@@ -25,6 +27,8 @@ import { STATE_KEYS, WEBVIEW_PANELS } from './ids';
 import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { findRgbImage } from './logic/folderDiscovery';
 import { comparisonMessage, imageMessage } from './logic/inspectorMessage';
+import { agreementLayer } from './logic/agreement';
+import { agreeImageWithMaps } from '../core/evaluate/agreeImage';
 import { describeOpenedFrom, navigationNames, positionIn, stepIn, type OpenedFrom } from './logic/navigationList';
 import type { ResultsStore } from './resultsStore';
 
@@ -291,6 +295,8 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
           options: optionsText(optionsRecord(target.settings.engine)),
           confusionPair: target.confusion ?? null,
           comparison,
+          labelIssueThreshold: effectiveLabelIssueThreshold(target.settings.engine.metric),
+          agreement: this.agreementFor(target),
           ...(target.from !== undefined ? { openedFrom: target.from.kind } : {}),
         }),
       );
@@ -302,6 +308,20 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
       this.log.error(`inspector: ${target.pair.predictionFile}: ${errorText(error)}`);
       await this.post({ type: 'error', message: `${target.pair.name}: ${errorText(error)}` });
     }
+  }
+
+  /**
+   * The likely label errors of the image when the agreement covered it: the engine judges the image
+   * again (the same files and k as the run) for its per-pixel maps, which the run does not keep.
+   */
+  private agreementFor(target: InspectorTarget): AgreementLayer | null {
+    const agreement = this.store.agreement;
+    const job = agreement?.jobs.get(target.pair.name);
+    if (agreement === undefined || job === undefined) return null;
+    const { outcome, maps } = agreeImageWithMaps(job, agreement.setup);
+    for (const skipped of outcome.skipped)
+      this.log.warn(`inspector: agreement left out ${skipped.file}: ${skipped.reason}`);
+    return outcome.record === null || maps === null ? null : agreementLayer(outcome.record, maps, agreement.minAgree);
   }
 
   /** The other model's prediction of the same image and the B − A deltas, when comparing. */

@@ -5,7 +5,8 @@ import { rankByRegression, type Comparison, type CompareSortKey } from './logic/
 import { cellCount } from './logic/confusionImages';
 import { Disposable } from './logic/dispose';
 import { advanceProgress, NO_PROGRESS, startProgress, type RunProgress } from './logic/runProgress';
-import { filterByClass, rankRecords, type SortKey } from './logic/sortKeys';
+import { withAgreementCounts, type AgreedImageRecord, type AgreementResults } from './logic/agreement';
+import { filterByClass, LIKELY_LABEL_ERRORS, rankRecords, type ViewSortKey } from './logic/sortKeys';
 import type { RunSettings } from './configuration';
 
 /** Where the shown results come from. */
@@ -42,15 +43,18 @@ export class ResultsStore extends Disposable {
   private readonly records = new Map<string, ImageRecord>();
   private skippedFiles: SkippedFile[] = [];
   private runStatus: RunStatus | undefined;
-  private orderedCache: ImageRecord[] | undefined;
+  private orderedCache: AgreedImageRecord[] | undefined;
   private cellFilter: ConfusionPair | undefined;
   private comparedWith: Comparison | undefined;
   /** The order while comparing: B's regression by this key, largest first. */
   private compareSort: CompareSortKey = 'miou';
   private runProgress: RunProgress = NO_PROGRESS;
+  private agreedWith: AgreementResults | undefined;
+  /** The sort key before the agreement took over the order: back to it when the agreement goes. */
+  private sortBeforeAgreement: ViewSortKey | undefined;
 
   constructor(
-    private sort: SortKey,
+    private sort: ViewSortKey,
     private classFilter: number | undefined,
   ) {
     super();
@@ -65,7 +69,7 @@ export class ResultsStore extends Disposable {
   get skipped(): readonly SkippedFile[] {
     return this.skippedFiles;
   }
-  get sortKey(): SortKey {
+  get sortKey(): ViewSortKey {
     return this.sort;
   }
   get compareSortKey(): CompareSortKey {
@@ -90,6 +94,7 @@ export class ResultsStore extends Disposable {
     this.currentSource = source;
     this.cellFilter = undefined;
     this.comparedWith = undefined;
+    this.dropAgreement();
     this.records.clear();
     this.skippedFiles = [];
     this.runStatus = { state: 'running', startedAt: Date.now(), elapsedMs: 0, total, fromCache: 0, backend: undefined };
@@ -120,6 +125,7 @@ export class ResultsStore extends Disposable {
   restore(source: ResultSource, records: readonly ImageRecord[], total: number, note: string): void {
     this.currentSource = source;
     this.comparedWith = undefined;
+    this.dropAgreement();
     this.records.clear();
     for (const record of records) this.records.set(record.predictionFile, record);
     this.skippedFiles = [];
@@ -145,6 +151,7 @@ export class ResultsStore extends Disposable {
     note: string,
   ): void {
     this.currentSource = source;
+    this.dropAgreement();
     this.records.clear();
     for (const record of records) this.records.set(record.predictionFile, record);
     this.skippedFiles = [...skipped];
@@ -173,7 +180,7 @@ export class ResultsStore extends Disposable {
     this.touch();
   }
 
-  setSort(key: SortKey): void {
+  setSort(key: ViewSortKey): void {
     this.sort = key;
     this.touch();
   }
@@ -199,19 +206,39 @@ export class ResultsStore extends Disposable {
     this.touch();
   }
 
+  /** The agreement of the evaluated folder with other models (Find Likely Label Errors With Other Models…). */
+  get agreement(): AgreementResults | undefined {
+    return this.agreedWith;
+  }
+
+  /** Shows the agreement's results, ordered by likely-label-error pixels until the user sorts otherwise. */
+  setAgreement(agreement: AgreementResults): void {
+    this.agreedWith = agreement;
+    if (this.sort !== LIKELY_LABEL_ERRORS) this.sortBeforeAgreement = this.sort;
+    this.sort = LIKELY_LABEL_ERRORS;
+    this.touch();
+  }
+
+  /** Other results (a run, a restore, a file) replace the agreement; its sort key goes with it. */
+  private dropAgreement(): void {
+    this.agreedWith = undefined;
+    if (this.sort === LIKELY_LABEL_ERRORS) this.sort = this.sortBeforeAgreement ?? 'adaptive';
+    this.sortBeforeAgreement = undefined;
+  }
+
   setConfusionFilter(pair: ConfusionPair | undefined): void {
     this.cellFilter = pair;
     this.touch();
   }
 
   /** Hardest first under the current sort key, after the class filter. */
-  ordered(): readonly ImageRecord[] {
+  ordered(): readonly AgreedImageRecord[] {
     this.orderedCache ??= this.rank();
     return this.orderedCache;
   }
 
-  private rank(): ImageRecord[] {
-    const filtered = filterByClass([...this.records.values()], this.classFilter);
+  private rank(): AgreedImageRecord[] {
+    const filtered = filterByClass(withAgreementCounts([...this.records.values()], this.agreedWith), this.classFilter);
     const ranked =
       this.comparedWith !== undefined
         ? rankByRegression(filtered, this.comparedWith.records, this.compareSort)

@@ -971,6 +971,134 @@ describe('SegLens in VS Code', { skip }, () => {
     await screenshot(page, 'inspector-compare');
   });
 
+  it('finds likely label errors with two other model folders, lists the top image first and draws its layer and region', async () => {
+    await runFromPalette(page, 'View: Close All Editors');
+    const predictions = path.join(workspace, 'predictions');
+    const labels = path.join(workspace, 'SegmentationClass');
+    // Two more models: copies of the sample predictions, where one image's prediction is another label
+    // of its size, so both say the same other class over whole regions.
+    const size = (file: string): string => readFileSync(file).subarray(16, 24).toString('hex');
+    const names = expected.map((image) => image.name);
+    const [changed, donor] =
+      names
+        .flatMap((x) => names.filter((y) => y !== x).map((y) => [x, y] as const))
+        .find(([x, y]) => size(path.join(labels, `${x}.png`)) === size(path.join(labels, `${y}.png`))) ?? [];
+    assert.ok(changed !== undefined && donor !== undefined, 'two sample labels share a size');
+    const models = ['model-b', 'model-c'].map((name) => path.join(workspace, name));
+    for (const model of models) {
+      mkdirSync(model, { recursive: true });
+      for (const file of readdirSync(predictions)) copyFileSync(path.join(predictions, file), path.join(model, file));
+      copyFileSync(path.join(labels, `${donor}.png`), path.join(model, `${changed}.png`));
+    }
+    const report = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [path.join(repo, 'dist', 'cli.js'), 'agree', predictions, ...models, '--labels', labels, '--json'],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      ),
+    ) as {
+      minAgree: number;
+      images: {
+        name: string;
+        likelyLabelErrorPixels: number;
+        likelyLabelErrorRegions: { labelClass: number; suggestedClass: number; pixels: number }[];
+      }[];
+    };
+    assert.equal(report.minAgree, 2, 'k = ⌈2·3/3⌉ = 2');
+    const top = report.images[0]!;
+    const region = top.likelyLabelErrorRegions[0]!;
+    assert.ok(top.likelyLabelErrorPixels > 0 && region !== undefined);
+
+    await runFromPalette(page, 'View: Show Explorer');
+    await explorerRow(page, 'predictions').scrollIntoViewIfNeeded({ timeout: 10_000 });
+    await runFromContextMenu(page, explorerRow(page, 'predictions'), 'Evaluate Predictions');
+    await retry(
+      'the folder evaluated',
+      90_000,
+      async () => (await imageRowsIn(page, expected)).length === expected.length,
+    );
+    await runFromPalette(page, 'View: Show Explorer');
+    const [rowB, rowC] = [explorerRow(page, 'model-b'), explorerRow(page, 'model-c')];
+    await retry('the model folders in the explorer', 20_000, async () => {
+      await rowC.scrollIntoViewIfNeeded({ timeout: 1_000 }).catch(() => undefined);
+      return (await rowB.isVisible()) && (await rowC.isVisible());
+    });
+    // Both folders selected, then the context menu of the selection: the command gets both.
+    const menuItem = page
+      .locator('.context-view .action-item', { hasText: 'Find Likely Label Errors With Other Models' })
+      .locator('a.action-menu-item')
+      .first();
+    await retry('the context menu of both model folders', 30_000, async () => {
+      await rowB.click();
+      await rowC.click({ modifiers: ['Control'] });
+      await rowC.click({ button: 'right' });
+      return menuItem
+        .waitFor({ state: 'visible', timeout: 2_000 })
+        .then(() => true)
+        .catch(async () => {
+          await page.keyboard.press('Escape');
+          return false;
+        });
+    });
+    await sleep(500);
+    await menuItem.click();
+    await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
+    const count = String(top.likelyLabelErrorPixels).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    await retry('the view sorted by likely label errors, the count first', 90_000, async () => {
+      const first = (await rowLabels(page)).map(splitImageRow).find((row) => row !== undefined);
+      if (first?.name === top.name && first.metric === count) return true;
+      await sleep(250);
+      return false;
+    });
+    const firstImage = hardExampleRows(page)
+      .filter({ has: page.locator('.label-name', { hasText: imageRowLabel(top.name) }) })
+      .first();
+    await firstImage.click();
+    await waitForInspector(page, top.name);
+    const frame = webviewContent(page);
+    const toggle = frame.locator('vscode-checkbox[data-layer="likelyLabelErrors"]');
+    await retry('the likely-label-error layer on', 30_000, async () =>
+      toggle.evaluate((element) => {
+        const box = element as HTMLElement & { checked: boolean; disabled: boolean };
+        return box.checked && !box.disabled;
+      }),
+    );
+    assert.match(
+      (await frame.locator('ul[data-legend="likelyLabelErrors"]').innerText()) ?? '',
+      /2 or more of 3 models predict the same class/,
+    );
+    const voc = (
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [path.join(repo, 'dist', 'cli.js'), 'eval', predictions, '--labels', labels, '--json'],
+          { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        ),
+      ) as { dataset: { classNames: string[] } }
+    ).dataset.classNames;
+    const listed = await frame.locator('#issue-regions li').allInnerTexts();
+    assert.ok(
+      listed.some((text) =>
+        text.startsWith(
+          `${voc[region.labelClass]} → ${voc[region.suggestedClass]}, ${String(region.pixels).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} px`,
+        ),
+      ),
+      `the largest region listed: ${listed.join(' | ')}`,
+    );
+    // Drawn: violet (170, 0, 255) at 90 % over whatever lies beneath.
+    const violet = await frame.locator('#canvas').evaluate((element) => {
+      const canvas = element as HTMLCanvasElement;
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+      let count = 0;
+      if (data !== undefined)
+        for (let i = 0; i < data.length; i += 4)
+          if (data[i]! >= 150 && data[i]! <= 180 && data[i + 1]! <= 30 && data[i + 2]! >= 225) count++;
+      return count;
+    });
+    assert.ok(violet > 0, 'the layer is drawn on the canvas');
+    await screenshot(page, 'inspector-likely-label-errors');
+  });
+
   it('opens the dataset panel, clicks a confusion cell and lands in the inspector with the confusion layer on', async () => {
     await runFromPalette(page, 'View: Close All Editors');
     const predictions = path.join(workspace, 'predictions');

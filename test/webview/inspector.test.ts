@@ -31,6 +31,20 @@ import { evaluateImage, lossVariantName, type EngineOptions, type FilePair } fro
 import { VOC_CLASS_NAMES } from '../../src/core/io/colorTable';
 import { comparisonMessage, imageMessage } from '../../src/extension/logic/inspectorMessage';
 import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
+import { agreeImageWithMaps } from '../../src/core/evaluate/agreeImage';
+import { agreementLayer } from '../../src/extension/logic/agreement';
+import type { ImageMessage } from '../../src/shared/protocol/inspector';
+
+/** A message with its typed arrays as {kind, values}, so page.evaluate can carry it; the page rebuilds them. */
+function plainMessage(message: unknown): unknown {
+  for (const kind of [Int32Array, Float32Array, Uint8Array]) {
+    if (message instanceof kind) return { kind: kind.name, values: Array.from(message) };
+  }
+  if (Array.isArray(message)) return message.map(plainMessage);
+  if (message !== null && typeof message === 'object')
+    return Object.fromEntries(Object.entries(message).map(([key, value]) => [key, plainMessage(value)]));
+  return message;
+}
 import { applyTheme, axeViolations, THEME_NAMES } from './themes';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -101,6 +115,48 @@ interface FixtureOptions {
   position?: { index: number; total: number; list?: string };
   /** More message fields (datasetName, labelsFolder, openedFrom). */
   extra?: Record<string, unknown>;
+  /** Soft maps and label issues (SOFT_FIXTURE), and the agreement layer (AGREEMENT_FIXTURE). */
+  soft?: boolean;
+  agreement?: boolean;
+}
+
+/**
+ * The soft maps of the fixture, per quadrant (top-left, top-right, bottom-left, bottom-right): the top-1
+ * probability, the entropy (0 and ln 3 are the scale's ends), the margin, and the label-issue mask
+ * (P(label) < 0.25 in the top-right quadrant only, where p(dog) = 0.2).
+ */
+const SOFT_QUADRANTS = {
+  confidence: [0.9, 0.7, 0.7, 0.95],
+  entropy: [0, 0.5, Math.log(3), 0.2],
+  margin: [1, 0, 0.45, 0.9],
+  labelIssues: [0, 1, 0, 0],
+} as const;
+const ISSUE_THRESHOLD = 0.25;
+/** The engine's region of the top-right quadrant: labelled dog, the model says cat. */
+const TOP_RIGHT_REGION = { labelClass: 2, suggestedClass: 1, pixels: 16, box: { x: 4, y: 0, width: 4, height: 4 } };
+
+function quadrantOf(p: number): number {
+  return (Math.floor(p / WIDTH) < 4 ? 0 : 2) + (p % WIDTH < 4 ? 0 : 1);
+}
+
+function softArrays(): Record<keyof typeof SOFT_QUADRANTS, number[]> {
+  const of = (values: readonly number[]) =>
+    Array.from({ length: WIDTH * HEIGHT }, (_, p) => values[quadrantOf(p)] ?? 0);
+  return {
+    confidence: of(SOFT_QUADRANTS.confidence),
+    entropy: of(SOFT_QUADRANTS.entropy),
+    margin: of(SOFT_QUADRANTS.margin),
+    labelIssues: of(SOFT_QUADRANTS.labelIssues),
+  };
+}
+
+/** Three models, k = 2: all three say cat where the label says dog (the top-right quadrant). */
+function agreementArrays(): { agreedClass: number[]; votes: number[] } {
+  const flagged = (p: number) => quadrantOf(p) === 1;
+  return {
+    agreedClass: Array.from({ length: WIDTH * HEIGHT }, (_, p) => (flagged(p) ? 1 : -1)),
+    votes: Array.from({ length: WIDTH * HEIGHT }, (_, p) => (flagged(p) ? 3 : 0)),
+  };
 }
 
 /** Everything of the image message except the typed arrays, which are built inside the page. */
@@ -131,6 +187,9 @@ function fixtureMessage(options: FixtureOptions = {}): Record<string, unknown> {
     ...options.extra,
     ...(options.confusionPair !== undefined ? { confusionPair: options.confusionPair } : {}),
     ...(options.options !== undefined ? { options: options.options } : {}),
+    ...(options.soft
+      ? { labelIssues: { threshold: ISSUE_THRESHOLD, regions: [{ ...TOP_RIGHT_REGION, score: 0.2 }] } }
+      : {}),
   };
 }
 
@@ -221,10 +280,21 @@ async function openInspector(savedState: unknown = undefined): Promise<Inspector
 /** Posts the image message the way VS Code delivers it: a window message whose layers are typed arrays. */
 async function postImage(page: Page, options: FixtureOptions = {}): Promise<void> {
   await page.evaluate(
-    ({ message, arrays, comparison, band, width }) => {
+    ({ message, arrays, comparison, band, width, soft, agreement }) => {
       window.postMessage(
         {
           ...message,
+          ...(agreement === null
+            ? {}
+            : {
+                agreement: {
+                  models: 3,
+                  minAgree: 2,
+                  agreedClass: Int32Array.from(agreement.agreedClass),
+                  votes: Uint8Array.from(agreement.votes),
+                  regions: [agreement.region],
+                },
+              }),
           hotSpots: (message['hotSpots'] as { cells: number[] }[]).map((spot) => ({
             ...spot,
             cells: Uint8Array.from(spot.cells),
@@ -263,6 +333,14 @@ async function postImage(page: Page, options: FixtureOptions = {}): Promise<void
                     return band[quadrant] ?? 0;
                   }),
                 }),
+            ...(soft === null
+              ? {}
+              : {
+                  confidence: Float32Array.from(soft.confidence),
+                  entropy: Float32Array.from(soft.entropy),
+                  margin: Float32Array.from(soft.margin),
+                  labelIssues: Uint8Array.from(soft.labelIssues),
+                }),
           },
         },
         '*',
@@ -274,6 +352,8 @@ async function postImage(page: Page, options: FixtureOptions = {}): Promise<void
       comparison: options.comparison ?? null,
       band: options.band ?? null,
       width: WIDTH,
+      soft: options.soft ? softArrays() : null,
+      agreement: options.agreement ? { ...agreementArrays(), region: { ...TOP_RIGHT_REGION, score: 1 } } : null,
     },
   );
   await page.waitForFunction(
@@ -347,6 +427,13 @@ async function setLayer(page: Page, layer: string, visible: boolean, opacityPerc
 async function showOnly(page: Page, layers: Record<string, number>): Promise<void> {
   for (const layer of ['label', 'prediction', 'error', 'mergeEffect', 'confusion', 'difference', 'boundary']) {
     await setLayer(page, layer, layer in layers, layers[layer]);
+  }
+  // The soft and agreement layers only where the image has them (they are disabled otherwise).
+  for (const layer of ['entropy', 'margin', 'labelIssues', 'likelyLabelErrors']) {
+    const enabled = await page
+      .locator(`vscode-checkbox[data-layer="${layer}"]`)
+      .evaluate((element) => !(element as HTMLElement & { disabled: boolean }).disabled);
+    if (enabled || layer in layers) await setLayer(page, layer, layer in layers, layers[layer]);
   }
 }
 
@@ -676,7 +763,15 @@ describe('Inspector webview in Chromium', () => {
         truthProbability: '0.2000',
         pixelCost: '1.6094',
         mergeEffect: '−0.8000',
+        certainty: '',
+        labelIssue: '',
+        agreement: '',
       });
+      assert.equal(
+        await page.isVisible('#readout dt[data-term="certainty"]'),
+        false,
+        'no soft fields for a hard image',
+      );
       const onVoid = await hover('bottomRight');
       assert.equal(onVoid.label, 'void (ignore 255)');
       assert.equal(onVoid.predicted, 'dog (2)');
@@ -771,6 +866,11 @@ describe('Inspector webview in Chromium', () => {
         // and is drawn once an image has something for it.
         difference: true,
         boundary: false,
+        entropy: false,
+        margin: false,
+        // No soft maps or agreement before an image arrives: their defaults (on) are kept, drawn once there is data.
+        labelIssues: true,
+        likelyLabelErrors: true,
       });
       assert.equal(await second.page.inputValue('input.opacity[data-layer="mergeEffect"]'), '60');
       // The host re-sends the stored image; it comes back with the saved zoom and pan and layers.
@@ -1102,6 +1202,264 @@ describe('Inspector webview in Chromium', () => {
         return canvas.getContext('2d')!.getImageData(0, 0, 1, 1).data[0] === 255;
       });
       assert.deepEqual(await corner(), [255, 255, 255], 'Light Modern editor background');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws entropy and margin on the viridis scale, each with a colour bar whose ends are named', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page, { soft: true });
+      // viridis' published ends (matplotlib): #440154 at 0, #fde725 at 1.
+      const [low, high] = [
+        [68, 1, 84],
+        [253, 231, 37],
+      ];
+      await showOnly(page, { entropy: 100 });
+      assertColor(await quadrantColor(page, 'topLeft'), low, 'entropy 0 at the dark end');
+      assertColor(await quadrantColor(page, 'bottomLeft'), high, 'entropy ln 3 at the bright end');
+      const ends = (layer: string) =>
+        Promise.all([
+          page.textContent(`ul[data-legend="${layer}"] .legend-low`),
+          page.textContent(`ul[data-legend="${layer}"] .legend-high`),
+          page.textContent(`ul[data-legend="${layer}"] .legend-bar-title`),
+        ]);
+      assert.deepEqual(await ends('entropy'), [
+        '0 nats: sure',
+        '1.10 nats (ln 3): all classes alike',
+        'Entropy of the class probabilities, in nats',
+      ]);
+      await showOnly(page, { margin: 100 });
+      assertColor(await quadrantColor(page, 'topLeft'), high, 'margin 1 at the bright end');
+      assertColor(await quadrantColor(page, 'topRight'), low, 'margin 0 at the dark end');
+      assert.deepEqual(await ends('margin'), [
+        '0: top two tie',
+        '1: one class only',
+        'Probability of the top class minus the runner-up',
+      ]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('greys out the pixels whose top-1 probability is below the slider, set with the keyboard', async () => {
+    const inspector = await openInspector();
+    const { page } = inspector;
+    try {
+      await postImage(page, { soft: true });
+      await showOnly(page, { prediction: 100 });
+      const label = await page.locator('label[for="confidence-threshold"]').textContent();
+      assert.equal(label, 'Grey out pixels with top-1 probability below');
+      assert.equal(await page.textContent('#confidence-value'), '0.0000: nothing greyed');
+      await page.focus('#confidence-threshold');
+      await page.keyboard.press('Home');
+      for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('PageUp'); // +10: 0.18
+      for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowUp'); // 0.26
+      await page.keyboard.press('End'); // all the way: 1.00
+      for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowDown'); // 0.80
+      assert.equal(await page.inputValue('#confidence-threshold'), '80');
+      // Below 0.8: top-right (0.7) and bottom-left (0.7); above: top-left (0.9), bottom-right (0.95).
+      assertColor(await quadrantColor(page, 'topRight'), GREY, 'p 0.7 < 0.8 greyed');
+      assertColor(await quadrantColor(page, 'bottomLeft'), GREY, 'p 0.7 < 0.8 greyed');
+      assertColor(await quadrantColor(page, 'topLeft'), COLORS[1] ?? [], 'p 0.9 keeps its prediction colour (cat)');
+      assertColor(
+        await quadrantColor(page, 'bottomRight'),
+        COLORS[2] ?? [],
+        'p 0.95 keeps its prediction colour (dog)',
+      );
+      assert.equal(await page.textContent('#confidence-value'), '0.8000: 32 px (50.0%) greyed');
+      assert.equal((await inspector.lastState()).confidenceThreshold, 0.8);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws the label issues and the likely label errors, lists their regions and says both in the readout', async () => {
+    const inspector = await openInspector();
+    const { page } = inspector;
+    try {
+      await postImage(page, { soft: true, agreement: true });
+      await showOnly(page, { labelIssues: 100 });
+      assertColor(await quadrantColor(page, 'topRight'), [255, 140, 0], 'label-issue pixels in orange');
+      assertColor(await quadrantColor(page, 'topLeft'), GREY, 'elsewhere nothing drawn');
+      assert.deepEqual(await page.locator('ul[data-legend="labelIssues"] li').allTextContents(), [
+        "the model gives the label's class p < 0.2500 (16 px): check the label",
+      ]);
+      await showOnly(page, { likelyLabelErrors: 100 });
+      assertColor(await quadrantColor(page, 'topRight'), [170, 0, 255], 'likely label errors in violet');
+      assertColor(await quadrantColor(page, 'bottomLeft'), GREY, 'elsewhere nothing drawn');
+      assert.deepEqual(await page.locator('ul[data-legend="likelyLabelErrors"] li').allTextContents(), [
+        "2 or more of 3 models predict the same class, not the label's (16 px)",
+      ]);
+      assert.deepEqual(await page.locator('#issue-regions li').allTextContents(), [
+        'dog → cat, 16 px: the model gives the label p = 0.2000',
+        'dog → cat, 16 px: 100% of 3 models agree',
+      ]);
+      const box = await page.locator('#canvas').boundingBox();
+      assert.ok(box !== null);
+      const view = await fittedView(page);
+      const hover = async (quadrant: Quadrant): Promise<Record<string, string>> => {
+        const point = toScreen(view, QUADRANT_POINTS[quadrant]);
+        await page.mouse.move(box.x + point.x, box.y + point.y);
+        return page.$$eval('#readout dd[data-field]', (cells) =>
+          Object.fromEntries(cells.map((cell) => [(cell as HTMLElement).dataset.field ?? '', cell.textContent ?? ''])),
+        );
+      };
+      const onIssue = await hover('topRight');
+      assert.equal(onIssue.labelIssue, 'label: dog, model: cat (p=0.7000); p(label)=0.2000');
+      assert.equal(onIssue.agreement, 'label: dog → agreed: cat (3 of 3 models)');
+      assert.equal(onIssue.certainty, 'top-1 p 0.7000 · entropy 0.50 nats · margin 0.0000');
+      const clean = await hover('topLeft');
+      assert.equal(clean.labelIssue, 'none here');
+      assert.equal(clean.agreement, 'no likely label error here');
+      // A click on the first region zooms to its box and switches the label-issue layer back on.
+      await page.click('#issue-regions li:first-child button');
+      const state = await inspector.lastState();
+      assert.equal(state.layers.labelIssues.visible, true);
+      assert.ok(state.view !== null && state.view.zoom > view.zoom, 'zoomed in on the region');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('disables the soft and agreement layers and the slider on a hard prediction, saying why', async () => {
+    const { page } = await openInspector();
+    try {
+      await postImage(page);
+      for (const layer of ['entropy', 'margin', 'labelIssues', 'likelyLabelErrors']) {
+        const flags = await page.locator(`vscode-checkbox[data-layer="${layer}"]`).evaluate((element) => {
+          const box = element as HTMLElement & { checked: boolean; disabled: boolean };
+          return { checked: box.checked, disabled: box.disabled, title: box.title };
+        });
+        assert.equal(flags.disabled, true, `${layer} disabled`);
+        assert.equal(flags.checked, false, `${layer} unchecked`);
+        assert.match(flags.title, layer === 'likelyLabelErrors' ? /Find Likely Label Errors/ : /soft predictions/);
+      }
+      assert.equal(await page.isDisabled('#confidence-threshold'), true);
+      assert.match((await page.textContent('#confidence-hint')) ?? '', /soft predictions/);
+      assert.equal(await page.isVisible('.issues-section'), false, 'no label-issue list without the evidence');
+    } finally {
+      await page.close();
+    }
+  });
+
+  for (const theme of THEME_NAMES) {
+    it(`has no serious or critical axe-core violation in the ${theme} theme with the soft and agreement layers`, async () => {
+      const { page } = await openInspector();
+      try {
+        await applyTheme(page, theme);
+        await postImage(page, { soft: true, agreement: true, extra: { datasetName: 'voc' } });
+        await showOnly(page, {
+          prediction: 50,
+          mergeEffect: 50,
+          entropy: 50,
+          margin: 50,
+          labelIssues: 80,
+          likelyLabelErrors: 80,
+        });
+        await page.locator('#confidence-threshold').fill('50');
+        assert.deepEqual(await axeViolations(page), []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it('draws the soft sample and an agreement of the sample predictions as the host sends them (screenshots)', async () => {
+    const samples = join(ROOT, 'samples', 'voc-mini');
+    const metric = { ...DEFAULT_METRIC_OPTIONS, numClasses: 21, labelIssueThreshold: 0.1 };
+    const engine = { metric, read: DEFAULT_READ_OPTIONS };
+    const soft = await evaluateImage(
+      {
+        name: 'soft_000',
+        predictionFile: join(samples, 'soft-predictions', 'soft_000.npy'),
+        labelFile: join(samples, 'soft-labels', 'soft_000.png'),
+      },
+      engine,
+    );
+    const base = {
+      numClasses: 21,
+      ignoreIndex: 255,
+      classNames: VOC_CLASS_NAMES,
+      colorTable: undefined,
+      imageUri: null,
+      position: { index: 0, total: 12, list: 'hard examples' },
+      lossVariant: 'v1',
+      datasetName: 'voc',
+      labelsFolder: 'samples/voc-mini/soft-labels',
+      labelIssueThreshold: 0.1,
+    };
+    const softMessage = imageMessage({ ...base, record: soft.record, maps: soft.maps });
+    // Three models that all predict what the sample's one prediction says: where it differs from the label, 3 of 3 agree.
+    const name = '2007_000100';
+    const prediction = join(samples, 'predictions', `${name}.png`);
+    const label = join(samples, 'SegmentationClass', `${name}.png`);
+    const hard = await evaluateImage({ name, predictionFile: prediction, labelFile: label }, engine);
+    const voted = agreeImageWithMaps(
+      { name, labelFile: label, predictionFiles: [prediction, prediction, prediction] },
+      { models: [engine, engine, engine], minAgree: 2 },
+    );
+    assert.ok(voted.outcome.record !== null && voted.maps !== null);
+    const hardMessage = imageMessage({
+      ...base,
+      labelsFolder: 'samples/voc-mini/SegmentationClass',
+      record: hard.record,
+      maps: hard.maps,
+      agreement: agreementLayer(voted.outcome.record, voted.maps, 2),
+    });
+    const { page } = await openInspector();
+    try {
+      await page.setViewportSize({ width: 1400, height: 900 });
+      const post = async (message: ImageMessage): Promise<void> => {
+        await page.evaluate((plain) => {
+          const typed = (value: unknown): unknown =>
+            value !== null && typeof value === 'object' && 'kind' in value && 'values' in value
+              ? (
+                  {
+                    Int32Array: Int32Array,
+                    Float32Array: Float32Array,
+                    Uint8Array: Uint8Array,
+                  } as Record<string, { from(values: number[]): unknown }>
+                )[(value as { kind: string }).kind]!.from((value as { values: number[] }).values)
+              : Array.isArray(value)
+                ? value.map(typed)
+                : value !== null && typeof value === 'object'
+                  ? Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, typed(entry)]))
+                  : value;
+          window.postMessage(typed(plain), '*');
+        }, plainMessage(message));
+        await page.waitForFunction(
+          (shown) => document.getElementById('image-name')?.textContent === shown,
+          message.name,
+        );
+      };
+      const folder = process.env.SEGLENS_SCREENSHOTS;
+      await post(softMessage);
+      await showOnly(page, { label: 35, entropy: 85, labelIssues: 100 });
+      await page.locator('#confidence-threshold').fill('60');
+      const issues = await page.locator('#issue-regions li').allTextContents();
+      assert.equal(issues.length, Math.min(12, soft.record.labelIssueRegions?.length ?? 0));
+      assert.match((await page.textContent('ul[data-legend="entropy"] .legend-high')) ?? '', /3\.04 nats \(ln 21\)/);
+      for (const theme of ['light', 'dark'] as const) {
+        await applyTheme(page, theme);
+        if (folder !== undefined) await page.screenshot({ path: `${folder}/inspector-soft-${theme}.png` });
+      }
+      await post(hardMessage);
+      await showOnly(page, { label: 45, likelyLabelErrors: 100 });
+      const regions = voted.outcome.record.likelyLabelErrorRegions;
+      assert.ok(regions.length > 0, 'the sample prediction differs from its label somewhere');
+      const first = regions[0]!;
+      const names = VOC_CLASS_NAMES;
+      assert.match(
+        (await page.locator('#issue-regions li').first().textContent()) ?? '',
+        new RegExp(`^${names[first.labelClass]} → ${names[first.suggestedClass]}, `),
+      );
+      for (const theme of ['light', 'dark'] as const) {
+        await applyTheme(page, theme);
+        if (folder !== undefined) await page.screenshot({ path: `${folder}/inspector-agreement-${theme}.png` });
+      }
     } finally {
       await page.close();
     }

@@ -240,8 +240,13 @@ describe('persisted state', () => {
       confusion: { visible: false, opacity: 0.5 },
       difference: { visible: true, opacity: 0.5 },
       boundary: { visible: true, opacity: 0.5 },
+      entropy: { visible: true, opacity: 0.4 },
+      margin: { visible: false, opacity: 0.3 },
+      labelIssues: { visible: false, opacity: 0.2 },
+      likelyLabelErrors: { visible: true, opacity: 0.1 },
     },
     view: { zoom: 2, offsetX: -10, offsetY: 5 },
+    confidenceThreshold: 0.35,
   };
 
   it('round-trips and gives the host the image name', () => {
@@ -254,6 +259,22 @@ describe('persisted state', () => {
     const restored = parsePersistedState({ ...state, layers: olderLayers });
     assert.deepEqual(restored?.layers.confusion, { visible: true, opacity: 0.9 });
     assert.deepEqual(restored?.layers.mergeEffect, state.layers.mergeEffect);
+  });
+
+  it('fills in the soft and agreement layers and no threshold for a state saved before them', () => {
+    const {
+      entropy: _entropy,
+      margin: _margin,
+      labelIssues: _labelIssues,
+      likelyLabelErrors: _likely,
+      ...olderLayers
+    } = state.layers;
+    const { confidenceThreshold: _threshold, ...older } = state;
+    const restored = parsePersistedState({ ...older, layers: olderLayers });
+    assert.deepEqual(restored?.layers.entropy, { visible: false, opacity: 0.8 });
+    assert.deepEqual(restored?.layers.labelIssues, { visible: true, opacity: 0.9 });
+    assert.equal(restored?.confidenceThreshold, undefined);
+    assert.equal(parsePersistedState({ ...state, confidenceThreshold: 1.5 }), undefined, 'a threshold is in 0..1');
   });
 
   it('refuses corrupt or foreign state', () => {

@@ -77,3 +77,37 @@ export function divergingColor(value: number, halfRange: number): Rgb {
 export function cssColor([r, g, b]: Rgb): string {
   return `rgb(${r}, ${g}, ${b})`;
 }
+
+/**
+ * Sequential scale for the uncertainty layers (entropy, margin): viridis at five stops, dark purple at 0
+ * through teal to yellow at 1, readable by colour-blind eyes and monotone in lightness.
+ */
+export const SEQUENTIAL_STOPS: readonly Rgb[] = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
+
+/** Colour of t in 0..1 (clamped) on the sequential scale. */
+export function sequentialColor(t: number): Rgb {
+  const clamped = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0));
+  const at = clamped * (SEQUENTIAL_STOPS.length - 1);
+  const i = Math.min(SEQUENTIAL_STOPS.length - 2, Math.floor(at));
+  const f = at - i;
+  const lower = SEQUENTIAL_STOPS[i] ?? [0, 0, 0];
+  const upper = SEQUENTIAL_STOPS[i + 1] ?? lower;
+  return [
+    Math.round(lower[0] + f * (upper[0] - lower[0])),
+    Math.round(lower[1] + f * (upper[1] - lower[1])),
+    Math.round(lower[2] + f * (upper[2] - lower[2])),
+  ];
+}
+
+/** The label-issue layer (soft: the model gives the label little probability) and the likely-label-error layer (models agree on another class). */
+export const LABEL_ISSUE_COLOR: Rgb = [255, 140, 0];
+export const LIKELY_LABEL_ERROR_COLOR: Rgb = [170, 0, 255];
+
+/** What the confidence slider paints over pixels below it: opaque mid grey, so they read as "left out". */
+export const GREYED_OUT_COLOR: Rgb = [128, 128, 128];

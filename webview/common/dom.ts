@@ -58,6 +58,25 @@ export interface InspectorDom {
   readonly colorBarSection: HTMLElement;
   readonly legend: HTMLElement;
   readonly readout: HTMLElement;
+  /** Greys out pixels whose top-1 probability is below it (soft predictions only). */
+  readonly confidence: ConfidenceControl;
+  /** The label-issue and likely-label-error regions, listed; a click zooms to one. */
+  readonly issues: IssueListDom;
+}
+
+export interface ConfidenceControl {
+  readonly row: HTMLElement;
+  readonly slider: HTMLInputElement;
+  /** The threshold and how many pixels it greys out, as text. */
+  readonly value: HTMLOutputElement;
+  /** Why the slider is disabled, when it is. */
+  readonly hint: HTMLElement;
+}
+
+export interface IssueListDom {
+  readonly section: HTMLElement;
+  readonly list: HTMLOListElement;
+  readonly empty: HTMLElement;
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(
@@ -142,6 +161,47 @@ function buildLayerControls(): { section: HTMLElement; controls: Map<LayerName, 
     controls.set(layer, { row, toggle, opacity, legend });
   }
   return { section, controls };
+}
+
+/** The confidence threshold: a labelled native range (arrow keys step it by 0.01, Page keys by 0.1). */
+function buildConfidenceControl(): ConfidenceControl {
+  const row = element('div', 'confidence-row');
+  const label = element('label', 'confidence-label', 'Grey out pixels with top-1 probability below');
+  label.htmlFor = 'confidence-threshold';
+  const slider = element('input', 'confidence-slider');
+  slider.id = 'confidence-threshold';
+  slider.type = 'range';
+  slider.min = '0';
+  slider.max = '100';
+  slider.step = '1';
+  slider.value = '0';
+  const value = element('output', 'confidence-value');
+  value.id = 'confidence-value';
+  value.htmlFor.add('confidence-threshold');
+  const hint = element('p', 'hint confidence-hint');
+  hint.id = 'confidence-hint';
+  hint.hidden = true;
+  slider.setAttribute('aria-describedby', 'confidence-value confidence-hint');
+  row.append(label, slider, value, hint);
+  return { row, slider, value, hint };
+}
+
+function buildIssueList(): IssueListDom {
+  const section = element('section', 'issues-section');
+  section.append(element('h2', undefined, 'Label issues'));
+  section.append(
+    element(
+      'p',
+      'hint',
+      'Regions whose label the evidence doubts: label class → the class the model (or the other models) see. Click to zoom.',
+    ),
+  );
+  const list = element('ol', 'issue-regions');
+  list.id = 'issue-regions';
+  const empty = element('p', 'hint', 'No label issues in this image.');
+  empty.id = 'issue-regions-empty';
+  section.append(list, empty);
+  return { section, list, empty };
 }
 
 function buildColorBar(): Pick<
@@ -263,7 +323,9 @@ function buildReadout(): HTMLElement {
   for (const [field, title] of READOUT_FIELDS) {
     const cell = element('dd');
     cell.dataset.field = field;
-    readout.append(element('dt', undefined, title), cell);
+    const term = element('dt', undefined, title);
+    term.dataset.term = field;
+    readout.append(term, cell);
   }
   return readout;
 }
@@ -290,7 +352,10 @@ export function buildInspectorDom(root: HTMLElement): InspectorDom {
   legend.id = 'legend';
   legendSection.append(legend);
   const hotSpots = buildHotSpots();
-  sidebar.append(layers.section, colorBar.section, hotSpots.section, legendSection);
+  const confidence = buildConfidenceControl();
+  layers.section.append(confidence.row);
+  const issues = buildIssueList();
+  sidebar.append(layers.section, colorBar.section, hotSpots.section, issues.section, legendSection);
 
   const body = element('div', 'body');
   body.append(stage, sidebar);
@@ -325,5 +390,7 @@ export function buildInspectorDom(root: HTMLElement): InspectorDom {
     colorBarSection: colorBar.section,
     legend,
     readout,
+    confidence,
+    issues,
   };
 }

@@ -19,3 +19,8 @@ export function formatIoU(value: number | null): string {
 export function formatShare(value: number | null): string {
   return formatFixed(value === null ? null : value * 100, 1);
 }
+
+/** Entropy in nats, e.g. `3.04`. */
+export function formatNats(value: number | null): string {
+  return formatFixed(value, 2);
+}

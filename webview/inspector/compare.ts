@@ -17,6 +17,8 @@ export function sideImage(image: ImageMessage, side: Model): ImageMessage {
     metrics: comparison.other.metrics,
     hotSpots: comparison.other.hotSpots,
     layers: { ...comparison.other.layers, label },
+    // The label issues are the shown model's evidence; the other side's are not sent.
+    labelIssues: null,
     comparison: {
       ...comparison,
       shown: side,

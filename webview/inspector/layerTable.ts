@@ -5,13 +5,28 @@
  * a default for saved states in LATER_LAYERS) and one row here; the compiler asks for the rest.
  */
 import type { ImageMessage, LayerName, PersistedLayerState, Rgb } from '../../src/shared/protocol/inspector';
-import { BAND_COLORS, CONFUSION_COLOR, DIFFERENCE_COLORS, ERROR_COLORS, INVALID_CLASS_COLOR } from '../common/colormap';
+import {
+  BAND_COLORS,
+  CONFUSION_COLOR,
+  DIFFERENCE_COLORS,
+  ERROR_COLORS,
+  INVALID_CLASS_COLOR,
+  LABEL_ISSUE_COLOR,
+  LIKELY_LABEL_ERROR_COLOR,
+  SEQUENTIAL_STOPS,
+} from '../common/colormap';
+import { formatCount, formatNats, formatProbability } from '../common/format';
 import {
   boundaryOverlay,
   confusionOverlay,
   differenceOverlay,
+  entropyOverlay,
   errorOverlay,
+  labelIssueOverlay,
   labelOverlay,
+  likelyLabelErrorOverlay,
+  marginOverlay,
+  maxEntropy,
   mergeEffectOverlay,
   OVERLAY_NAMES,
   predictionOverlay,
@@ -19,11 +34,13 @@ import {
   type OverlayPixels,
 } from './layers';
 
-/** One legend entry: a colour (or the void hatch, or "the class colours" listed under Classes) and its meaning. */
-export interface LegendItem {
-  readonly swatch: Rgb | 'hatch' | 'classes';
-  readonly text: string;
-}
+/**
+ * One legend entry: a colour (or the void hatch, or "the class colours" listed under Classes) and its
+ * meaning; or a colour bar whose two ends are named (value and unit, and what that value means).
+ */
+export type LegendItem =
+  | { readonly swatch: Rgb | 'hatch' | 'classes'; readonly text: string }
+  | { readonly bar: readonly Rgb[]; readonly low: string; readonly high: string; readonly text: string };
 
 export interface LayerDefinition {
   readonly label: string;
@@ -42,6 +59,11 @@ const voidItem = (image: ImageMessage): LegendItem => ({
   text: `void (id ${image.ignoreIndex}): not scored`,
 });
 const always = (): null => null;
+const NEEDS_SOFT = 'Needs soft predictions (.npy probabilities or logits); this image has class ids only';
+const agreementWords = (image: ImageMessage): string => {
+  const agreement = image.agreement ?? null;
+  return agreement === null ? '' : `${agreement.minAgree} or more of ${agreement.models} models`;
+};
 
 export const LAYERS: Readonly<Record<LayerName, LayerDefinition>> = {
   image: {
@@ -125,7 +147,79 @@ export const LAYERS: Readonly<Record<LayerName, LayerDefinition>> = {
       { swatch: BAND_COLORS.otherClass, text: 'both outlines, different classes' },
     ],
   },
+  entropy: {
+    label: 'Entropy (uncertainty)',
+    defaults: { visible: false, opacity: 0.8 },
+    missing: (image) => (image.layers.entropy === undefined ? NEEDS_SOFT : null),
+    overlay: entropyOverlay,
+    legend: (image) => [
+      {
+        bar: SEQUENTIAL_STOPS,
+        low: '0 nats: sure',
+        high: `${formatNats(maxEntropy(image))} nats (ln ${image.numClasses}): all classes alike`,
+        text: 'Entropy of the class probabilities, in nats',
+      },
+    ],
+  },
+  margin: {
+    label: 'Margin (top-1 − top-2)',
+    defaults: { visible: false, opacity: 0.8 },
+    missing: (image) => (image.layers.margin === undefined ? NEEDS_SOFT : null),
+    overlay: marginOverlay,
+    legend: () => [
+      {
+        bar: SEQUENTIAL_STOPS,
+        low: '0: top two tie',
+        high: '1: one class only',
+        text: 'Probability of the top class minus the runner-up',
+      },
+    ],
+  },
+  labelIssues: {
+    label: 'Label issues',
+    defaults: { visible: true, opacity: 0.9 },
+    missing: (image) => (image.layers.labelIssues === undefined ? NEEDS_SOFT : null),
+    overlay: labelIssueOverlay,
+    legend: (image) => {
+      const threshold = image.labelIssues?.threshold;
+      const pixels = countFlagged(image.layers.labelIssues);
+      return [
+        {
+          swatch: LABEL_ISSUE_COLOR,
+          text: `the model gives the label's class p < ${threshold === undefined ? '?' : formatProbability(threshold)} (${formatCount(pixels)} px): check the label`,
+        },
+      ];
+    },
+  },
+  likelyLabelErrors: {
+    label: 'Likely label errors',
+    defaults: { visible: true, opacity: 0.9 },
+    missing: (image) =>
+      image.agreement
+        ? null
+        : 'Run "Find Likely Label Errors With Other Models…" to compare the label with other models',
+    overlay: likelyLabelErrorOverlay,
+    legend: (image) => [
+      {
+        swatch: LIKELY_LABEL_ERROR_COLOR,
+        text: `${agreementWords(image)} predict the same class, not the label's (${formatCount(countAgreed(image))} px)`,
+      },
+    ],
+  },
 };
+
+function countFlagged(mask: Uint8Array | undefined): number {
+  let count = 0;
+  if (mask !== undefined) for (const bit of mask) count += bit;
+  return count;
+}
+
+function countAgreed(image: ImageMessage): number {
+  let count = 0;
+  const agreed = image.agreement?.agreedClass;
+  if (agreed !== undefined) for (const c of agreed) if (c >= 0) count++;
+  return count;
+}
 
 /** Whether the layer is drawn: the user wants it and the image has something for it. */
 export function isShown(layer: LayerName, wanted: PersistedLayerState, image: ImageMessage | null): boolean {

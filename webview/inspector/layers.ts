@@ -11,8 +11,12 @@ import {
   DIFFERENCE_COLORS,
   divergingColor,
   ERROR_COLORS,
+  GREYED_OUT_COLOR,
   hatchColor,
   INVALID_CLASS_COLOR,
+  LABEL_ISSUE_COLOR,
+  LIKELY_LABEL_ERROR_COLOR,
+  sequentialColor,
 } from '../common/colormap';
 
 /** Every layer but the photo, in drawing order. */
@@ -202,4 +206,71 @@ export function mergeEffectOverlay(image: ImageMessage, halfRange: number): Over
     }
   }
   return rgba;
+}
+
+/** A per-pixel value on the sequential scale from `low` to `high`; transparent where there is no map. */
+function sequentialOverlay(image: ImageMessage, map: Float32Array | undefined, high: number): OverlayPixels {
+  const rgba = new Uint8ClampedArray(image.layers.label.length * 4);
+  if (map === undefined || !(high > 0)) return rgba;
+  const steps = 256;
+  const table = Array.from({ length: steps + 1 }, (_, i) => sequentialColor(i / steps));
+  for (let p = 0; p < map.length; p++) {
+    const t = Math.max(0, Math.min(1, (map[p] ?? 0) / high));
+    setPixel(rgba, p, table[Math.round(t * steps)] ?? [0, 0, 0]);
+  }
+  return rgba;
+}
+
+/** The highest entropy C classes can have: ln C nats (every class equally likely). */
+export function maxEntropy(image: ImageMessage): number {
+  return Math.log(Math.max(2, image.numClasses));
+}
+
+/** Entropy of every pixel, 0 (one class certain) to ln C (all equally likely). */
+export function entropyOverlay(image: ImageMessage): OverlayPixels {
+  return sequentialOverlay(image, image.layers.entropy, maxEntropy(image));
+}
+
+/** Margin top-1 − top-2 of every pixel, 0 (a tie) to 1 (one class only). */
+export function marginOverlay(image: ImageMessage): OverlayPixels {
+  return sequentialOverlay(image, image.layers.margin, 1);
+}
+
+/** The engine's label-issue pixels (P(label) below the threshold) in one colour. */
+export function labelIssueOverlay(image: ImageMessage): OverlayPixels {
+  const mask = image.layers.labelIssues;
+  const rgba = new Uint8ClampedArray(image.layers.label.length * 4);
+  if (mask === undefined) return rgba;
+  for (let p = 0; p < mask.length; p++) if (mask[p] === 1) setPixel(rgba, p, LABEL_ISSUE_COLOR);
+  return rgba;
+}
+
+/** Pixels where k of N models agree on another class than the label's. */
+export function likelyLabelErrorOverlay(image: ImageMessage): OverlayPixels {
+  const agreed = image.agreement?.agreedClass;
+  const rgba = new Uint8ClampedArray(image.layers.label.length * 4);
+  if (agreed === undefined) return rgba;
+  for (let p = 0; p < agreed.length; p++) if ((agreed[p] ?? -1) >= 0) setPixel(rgba, p, LIKELY_LABEL_ERROR_COLOR);
+  return rgba;
+}
+
+/**
+ * The confidence slider's mask: opaque grey over every pixel whose top-1 probability is below
+ * `threshold`, transparent elsewhere; null when there is nothing to grey (no soft map, or threshold 0).
+ */
+export function lowConfidenceMask(image: ImageMessage, threshold: number): OverlayPixels | null {
+  const confidence = image.layers.confidence;
+  if (confidence === undefined || !(threshold > 0)) return null;
+  const rgba = new Uint8ClampedArray(confidence.length * 4);
+  for (let p = 0; p < confidence.length; p++) if ((confidence[p] ?? 1) < threshold) setPixel(rgba, p, GREYED_OUT_COLOR);
+  return rgba;
+}
+
+/** How many pixels the mask greys out (said beside the slider). */
+export function countBelow(image: ImageMessage, threshold: number): number {
+  const confidence = image.layers.confidence;
+  if (confidence === undefined) return 0;
+  let count = 0;
+  for (let p = 0; p < confidence.length; p++) if ((confidence[p] ?? 1) < threshold) count++;
+  return count;
 }

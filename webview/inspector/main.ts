@@ -12,10 +12,13 @@ import {
 import { buildInspectorDom } from '../common/dom';
 import { attachKeyboard, attachViewInteraction } from './interaction';
 import { buildOverlayCanvases } from './layerTable';
-import { mergeEffectScale, type OverlayName } from './layers';
+import { lowConfidenceMask, mergeEffectScale, type OverlayName } from './layers';
 import {
+  listedIssues,
   showColorBar,
+  showConfidenceControl,
   showHeader,
+  showIssues,
   showHotSpots,
   showLayerControls,
   showLegend,
@@ -27,7 +30,15 @@ import { loadPhoto } from './photo';
 import { describePixel, showReadout } from './readout';
 import { CanvasRenderer } from './renderer';
 import { sideImage, type CompareLayout } from './compare';
-import { restoreState, withColorScale, withImage, withLayer, withView, type InspectorState } from './state';
+import {
+  restoreState,
+  withColorScale,
+  withConfidenceThreshold,
+  withImage,
+  withLayer,
+  withView,
+  type InspectorState,
+} from './state';
 import { connectToHost } from '../common/vscodeApi';
 import { boxView, type ViewTransform } from './view';
 
@@ -43,6 +54,9 @@ interface LoadedImage {
   photo: HTMLImageElement | null;
   /** Index into the first pane's shown hot spots, or null. */
   selectedHotSpot: number | null;
+  /** Grey over the pixels below the confidence threshold, per pane (null: nothing greyed). */
+  greyMask: HTMLCanvasElement | null;
+  greyMaskB: HTMLCanvasElement | null;
 }
 
 const host = connectToHost();
@@ -66,7 +80,12 @@ function redraw(): void {
     renderer.draw(null);
     return;
   }
-  const scene = (image: ImageMessage, overlays: Map<OverlayName, HTMLCanvasElement>, selected: number | null) => ({
+  const scene = (
+    image: ImageMessage,
+    overlays: Map<OverlayName, HTMLCanvasElement>,
+    selected: number | null,
+    greyMask: HTMLCanvasElement | null,
+  ) => ({
     image,
     photo: current?.photo ?? null,
     overlays,
@@ -75,9 +94,44 @@ function redraw(): void {
     view: state.view,
     hotSpots: shownHotSpots(image, showAllHotSpots),
     selectedHotSpot: selected,
+    greyMask,
   });
-  renderer.draw(scene(current.image, firstPaneOverlays(current), current.selectedHotSpot));
-  if (current.imageB !== null) rendererB.draw(scene(current.imageB, current.overlaysB, null));
+  renderer.draw(scene(current.image, firstPaneOverlays(current), current.selectedHotSpot, current.greyMask));
+  if (current.imageB !== null) rendererB.draw(scene(current.imageB, current.overlaysB, null, current.greyMaskB));
+}
+
+function maskCanvas(image: ImageMessage | null, threshold: number): HTMLCanvasElement | null {
+  const pixels = image === null ? null : lowConfidenceMask(image, threshold);
+  if (image === null || pixels === null) return null;
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  canvas.getContext('2d')?.putImageData(new ImageData(pixels, image.width, image.height), 0, 0);
+  return canvas;
+}
+
+/** Recomputes the grey masks of both panes for the current threshold (the engine's top-1 map, drawn only). */
+function applyConfidenceThreshold(loaded: LoadedImage): void {
+  const threshold = state.confidenceThreshold ?? 0;
+  loaded.greyMask = maskCanvas(loaded.image, threshold);
+  loaded.greyMaskB = maskCanvas(loaded.imageB, threshold);
+}
+
+function changeConfidenceThreshold(threshold: number): void {
+  state = withConfidenceThreshold(state, threshold);
+  if (current !== null) applyConfidenceThreshold(current);
+  update(state);
+}
+
+/** Zooms to a listed label-issue region and switches its layer on. */
+function selectIssue(index: number): void {
+  if (current === null) return;
+  const issue = listedIssues(current.image)[index];
+  if (issue === undefined) return;
+  const layer = issue.evidence === 'soft' ? 'labelIssues' : 'likelyLabelErrors';
+  const withLayerOn = state.layers[layer].visible ? state : withLayer(state, layer, { visible: true });
+  const size = renderer.cssSize;
+  update(withView(withLayerOn, boxView(issue.region.box, size.width, size.height)));
 }
 
 /** Splits the message into the panes' images for the current layout, and lays the panes out. */
@@ -96,6 +150,8 @@ function arrangePanes(loaded: LoadedImage): void {
   showLegend(dom, loaded.image);
   loaded.selectedHotSpot = null;
   showHotSpots(dom, loaded.image, null, selectHotSpot, showAllHotSpots);
+  showIssues(dom, loaded.image, selectIssue);
+  applyConfidenceThreshold(loaded);
   resizeRenderers();
 }
 
@@ -108,6 +164,7 @@ function resizeRenderers(): boolean {
 /** Reflect the state in the controls (needed after a restore; harmless after a user change). */
 function syncControls(): void {
   showLayerControls(dom, current?.image ?? null, state.layers);
+  showConfidenceControl(dom, current?.image ?? null, state.confidenceThreshold ?? 0);
 }
 
 function update(next: InspectorState): void {
@@ -184,6 +241,8 @@ function showImage(image: ImageMessage): void {
     overlaysB: new Map(),
     photo: null,
     selectedHotSpot: null,
+    greyMask: null,
+    greyMaskB: null,
   };
   current = loaded;
   arrangePanes(loaded);
@@ -261,6 +320,9 @@ for (const [layer, control] of dom.layerControls) {
     update(withLayer(state, layer, { opacity: Number(control.opacity.value) / 100 })),
   );
 }
+dom.confidence.slider.addEventListener('input', () =>
+  changeConfidenceThreshold(Number(dom.confidence.slider.value) / 100),
+);
 dom.previous.addEventListener('click', () => navigate('previous'));
 dom.next.addEventListener('click', () => navigate('next'));
 dom.resetView.addEventListener('click', resetView);

@@ -3,14 +3,15 @@ import {
   LAYER_NAMES,
   type HotSpotRegion,
   type ImageMessage,
+  type IssueRegion,
   type LayerName,
   type PersistedLayerState,
 } from '../../src/shared/protocol/inspector';
-import { cssColor, divergingColor } from '../common/colormap';
-import { formatCount, formatIoU, formatLoss, formatPercent, formatSigned } from '../common/format';
+import { cssColor, divergingColor, LABEL_ISSUE_COLOR, LIKELY_LABEL_ERROR_COLOR } from '../common/colormap';
+import { formatCount, formatIoU, formatLoss, formatPercent, formatProbability, formatSigned } from '../common/format';
 import type { InspectorDom } from '../common/dom';
 import { isShown, LAYERS, type LegendItem } from './layerTable';
-import { ROBUST_PERCENTILE, type MergeEffectScale } from './layers';
+import { countBelow, ROBUST_PERCENTILE, type MergeEffectScale } from './layers';
 
 function metricEntry(list: HTMLElement, title: string, value: string, key: string, tooltip?: string): void {
   const term = document.createElement('dt');
@@ -260,7 +261,33 @@ export function showHotSpots(
   dom.hotSpotsShowAll.textContent = showAll ? `Show the top ${HOT_SPOTS_SHOWN}` : `Show all ${image.hotSpots.length}`;
 }
 
+/** A colour bar with its two ends named under it (value, unit, meaning). */
+function legendBar(item: Extract<LegendItem, { bar: readonly unknown[] }>): HTMLElement {
+  const entry = document.createElement('li');
+  entry.className = 'legend-bar';
+  const text = document.createElement('span');
+  text.className = 'legend-bar-title';
+  text.textContent = item.text;
+  const bar = document.createElement('span');
+  bar.className = 'legend-gradient';
+  bar.setAttribute('aria-hidden', 'true');
+  // CSSOM, not a style attribute: the strict CSP allows this.
+  bar.style.backgroundImage = `linear-gradient(to right, ${item.bar.map(cssColor).join(', ')})`;
+  const ends = document.createElement('span');
+  ends.className = 'legend-ends';
+  const low = document.createElement('span');
+  low.className = 'legend-low';
+  low.textContent = item.low;
+  const high = document.createElement('span');
+  high.className = 'legend-high';
+  high.textContent = item.high;
+  ends.append(low, high);
+  entry.append(text, bar, ends);
+  return entry;
+}
+
 function legendEntry(item: LegendItem): HTMLElement {
+  if ('bar' in item) return legendBar(item);
   const entry = document.createElement('li');
   const swatch = document.createElement('span');
   swatch.className = 'swatch';
@@ -301,6 +328,78 @@ export function showLayerControls(
     control.legend.hidden = !shown || items.length === 0;
   }
   dom.colorBarSection.hidden = !isShown('mergeEffect', layers.mergeEffect, image);
+}
+
+/** The confidence slider as the image allows: disabled without a top-1 probability map, saying why. */
+export function showConfidenceControl(dom: InspectorDom, image: ImageMessage | null, threshold: number): void {
+  const { slider, value, hint, row } = dom.confidence;
+  const available = image?.layers.confidence !== undefined;
+  slider.disabled = !available;
+  slider.setAttribute('aria-disabled', String(!available));
+  slider.value = String(Math.round(threshold * 100));
+  row.classList.toggle('unavailable', !available);
+  hint.hidden = available;
+  hint.textContent = available
+    ? ''
+    : 'Needs soft predictions (.npy probabilities or logits); this image has class ids only';
+  const below = image === null || !available ? 0 : countBelow(image, threshold);
+  const share = image === null || !available ? 0 : below / (image.width * image.height);
+  value.textContent =
+    threshold > 0 && available
+      ? `${formatProbability(threshold)}: ${formatCount(below)} px (${formatPercent(share)}) greyed`
+      : `${formatProbability(threshold)}: nothing greyed`;
+}
+
+/** One listed region: which evidence, label class → suggested class, its size. */
+export interface ListedIssue {
+  readonly evidence: 'soft' | 'agreement';
+  readonly region: IssueRegion;
+}
+
+/** The label-issue regions (soft) and the likely-label-error regions (agreement), largest first within each. */
+export function listedIssues(image: ImageMessage): ListedIssue[] {
+  return [
+    ...(image.labelIssues?.regions ?? []).map((region) => ({ evidence: 'soft' as const, region })),
+    ...(image.agreement?.regions ?? []).map((region) => ({ evidence: 'agreement' as const, region })),
+  ];
+}
+
+/** A region in plain words, e.g. "cat → dog, 1,234 px (model p(label) 0.0312)". */
+export function issueWords(image: ImageMessage, issue: ListedIssue): string {
+  const name = (id: number): string => image.classNames[id] ?? `class ${id}`;
+  const { region } = issue;
+  const head = `${name(region.labelClass)} → ${name(region.suggestedClass)}, ${formatCount(region.pixels)} px`;
+  if (issue.evidence === 'soft') return `${head}: the model gives the label p = ${formatProbability(region.score)}`;
+  const models = image.agreement?.models ?? 0;
+  return `${head}: ${formatPercent(region.score, 0)} of ${models} models agree`;
+}
+
+export function showIssues(dom: InspectorDom, image: ImageMessage, select: (index: number) => void): void {
+  const issues = listedIssues(image);
+  const rows = issues.map((issue, index) => {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = `issue-region ${issue.evidence}`;
+    button.dataset.issue = String(index);
+    button.dataset.evidence = issue.evidence;
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.backgroundColor = cssColor(issue.evidence === 'soft' ? LABEL_ISSUE_COLOR : LIKELY_LABEL_ERROR_COLOR);
+    swatch.setAttribute('aria-hidden', 'true');
+    const text = document.createElement('span');
+    text.textContent = issueWords(image, issue);
+    button.append(swatch, text);
+    const { box } = issue.region;
+    button.title = `${issue.evidence === 'soft' ? 'Label issue (soft prediction)' : 'Likely label error (other models)'}; box ${box.width}×${box.height} at (${box.x}, ${box.y})`;
+    button.addEventListener('click', () => select(index));
+    item.append(button);
+    return item;
+  });
+  dom.issues.list.replaceChildren(...rows);
+  const hasData = image.labelIssues != null || image.agreement != null;
+  dom.issues.section.hidden = !hasData;
+  dom.issues.empty.hidden = rows.length > 0;
 }
 
 /** The panes' captions while comparing: which model, its folder and its mIoU on this image. */

@@ -27,6 +27,8 @@ export interface Scene {
   /** Outlined and numbered over the merge-effect layer when it is visible; the selected one stands out. */
   readonly hotSpots: readonly HotSpotRegion[];
   readonly selectedHotSpot: number | null;
+  /** Grey over the pixels below the confidence threshold (drawn over every overlay); null for none. */
+  readonly greyMask?: HTMLCanvasElement | null;
 }
 
 /** Outline colours: where merging removes cost, where it adds cost, and the selected region. */
@@ -104,6 +106,7 @@ export class CanvasRenderer {
       }
     }
     context.globalAlpha = 1;
+    if (scene.greyMask) context.drawImage(scene.greyMask, 0, 0);
     if (isShown('mergeEffect', scene.layers.mergeEffect, image)) {
       drawHotSpots(context, scene, view.zoom);
       context.setTransform(ratio, 0, 0, ratio, 0, 0);

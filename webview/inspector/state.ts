@@ -48,3 +48,7 @@ export function withView(state: InspectorState, view: ViewTransform | null): Ins
 export function withImage(state: InspectorState, imageName: string): InspectorState {
   return imageName === state.imageName ? state : { ...state, imageName, view: null };
 }
+
+export function withConfidenceThreshold(state: InspectorState, threshold: number): InspectorState {
+  return { ...state, confidenceThreshold: Math.max(0, Math.min(1, threshold)) };
+}

@@ -1,11 +1,14 @@
 import type { ColorTable, ImageMaps, ImageRecord } from '../../core';
+import { ISSUE_REGION_LIMIT } from '../../core/metrics/issueRegions';
 import { perClassIoUDelta } from './comparison';
 import { distinctHotSpots } from './distinctHotSpots';
 import {
   defaultClassColors,
   PROTOCOL_LIMITS,
   type ConfusionPair,
+  type AgreementLayer,
   type ImageComparison,
+  type InspectorPixelLayers,
   type ImageMessage,
   type InspectorMetrics,
   type Model,
@@ -45,6 +48,21 @@ export interface ImageMessageInput {
   readonly comparison?: ImageComparison | null;
   /** The kind of list the image was opened from, if any. */
   readonly openedFrom?: OpenedFromKind;
+  /** The label-issue threshold of the run (effectiveLabelIssueThreshold): said in the legend. */
+  readonly labelIssueThreshold?: number;
+  /** The likely label errors of this image, after *Find Likely Label Errors With Other Models…*. */
+  readonly agreement?: AgreementLayer | null;
+}
+
+/** The engine's soft maps of the image, when its prediction is soft; none for a hard prediction. */
+export function softLayers(maps: ImageMaps): Partial<InspectorPixelLayers> {
+  const { confidence, entropy, margin, labelIssues } = maps;
+  return {
+    ...(confidence !== undefined ? { confidence } : {}),
+    ...(entropy !== undefined ? { entropy } : {}),
+    ...(margin !== undefined ? { margin } : {}),
+    ...(labelIssues !== undefined ? { labelIssues } : {}),
+  };
 }
 
 /** The image-level numbers the inspector shows, from a record. */
@@ -127,6 +145,14 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
     ...(input.openedFrom !== undefined ? { openedFrom: input.openedFrom } : {}),
     confusionPair: input.confusionPair ?? null,
     comparison: input.comparison ?? null,
+    labelIssues:
+      maps.labelIssues !== undefined && input.labelIssueThreshold !== undefined
+        ? {
+            threshold: input.labelIssueThreshold,
+            regions: (record.labelIssueRegions ?? []).slice(0, ISSUE_REGION_LIMIT),
+          }
+        : null,
+    agreement: input.agreement ?? null,
     layers: {
       label: maps.label,
       predicted: maps.predicted,
@@ -134,6 +160,7 @@ export function imageMessage(input: ImageMessageInput): ImageMessage {
       pixelCost: maps.pixelCost,
       mergeEffect: maps.mergeEffect,
       boundaryBand: maps.boundaryBand,
+      ...softLayers(maps),
     },
   };
 }

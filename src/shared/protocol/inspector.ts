@@ -27,9 +27,11 @@ import {
 } from '../validation';
 import { PROTOCOL_LIMITS, readColor, readConfusionPair, readImageName, type ConfusionPair, type Rgb } from './common';
 import type { HotSpotRegion } from '../../core/types';
+import type { IssueRegion } from '../../core/metrics/issueRegions';
 import { cellGrid } from '../../core/metrics/hotSpotCells';
 
 export type { ParseResult } from '../validation';
+export type { IssueRegion } from '../../core/metrics/issueRegions';
 export * from './common';
 
 // ---------------------------------------------------------------------------------------------
@@ -45,6 +47,10 @@ export const LAYER_NAMES = [
   'confusion',
   'difference',
   'boundary',
+  'entropy',
+  'margin',
+  'labelIssues',
+  'likelyLabelErrors',
 ] as const;
 export type LayerName = (typeof LAYER_NAMES)[number];
 /** Layers added after the first persisted state: a saved state without them gets these defaults. */
@@ -52,6 +58,10 @@ const LATER_LAYERS: Readonly<Partial<Record<LayerName, PersistedLayerState>>> = 
   confusion: { visible: true, opacity: 0.9 },
   difference: { visible: true, opacity: 0.85 },
   boundary: { visible: false, opacity: 0.85 },
+  entropy: { visible: false, opacity: 0.8 },
+  margin: { visible: false, opacity: 0.8 },
+  labelIssues: { visible: true, opacity: 0.9 },
+  likelyLabelErrors: { visible: true, opacity: 0.9 },
 };
 
 /** Which of two compared prediction folders an image message shows. */
@@ -129,7 +139,18 @@ export interface InspectorPixelLayers {
   readonly mergeEffect: Float32Array;
   /** Boundary IoU bands: bit 0 label band, bit 1 prediction band, bit 2 disagreement; 0 on void. Optional. */
   readonly boundaryBand?: Uint8Array;
+  /** Soft predictions only (computed by the engine): top-1 probability, every pixel, 0..1. */
+  readonly confidence?: Float32Array;
+  /** Soft predictions only: entropy of the class probabilities in nats, 0..ln C. */
+  readonly entropy?: Float32Array;
+  /** Soft predictions only: top-1 minus top-2 probability, 0..1. */
+  readonly margin?: Float32Array;
+  /** Soft predictions only: 1 where a valid pixel's P(label) is below the label-issue threshold, else 0. */
+  readonly labelIssues?: Uint8Array;
 }
+
+/** The optional soft maps, in the order they are read. */
+export const SOFT_LAYER_NAMES = ['confidence', 'entropy', 'margin', 'labelIssues'] as const;
 
 export const PIXEL_LAYER_NAMES = ['label', 'predicted', 'truthProbability', 'pixelCost', 'mergeEffect'] as const;
 
@@ -183,6 +204,27 @@ export interface ImageMessage {
   readonly confusionPair?: ConfusionPair | null;
   /** Present when comparing two prediction folders; null (or absent) otherwise. */
   readonly comparison?: ImageComparison | null;
+  /**
+   * Soft predictions only: the label-issue threshold the mask used (a pixel is an issue when its
+   * P(label) is below it) and the engine's largest regions of issue pixels (label class → most likely class).
+   */
+  readonly labelIssues?: { readonly threshold: number; readonly regions: readonly IssueRegion[] } | null;
+  /** Present after *Find Likely Label Errors With Other Models…* covered this image; null otherwise. */
+  readonly agreement?: AgreementLayer | null;
+}
+
+/** The likely label errors of the image from the agreement of several models (engine: metrics/agreement.ts). */
+export interface AgreementLayer {
+  /** Models that voted on this image. */
+  readonly models: number;
+  /** k: how many of them had to predict the same other class. */
+  readonly minAgree: number;
+  /** Per pixel the class at least k models agree on where it differs from the label, −1 elsewhere. */
+  readonly agreedClass: Int32Array;
+  /** Per pixel how many models predicted that class, 0 elsewhere. */
+  readonly votes: Uint8Array;
+  /** The largest regions (label class → agreed class). */
+  readonly regions: readonly IssueRegion[];
 }
 
 export interface ErrorMessage {
@@ -262,6 +304,8 @@ export interface PersistedInspectorState {
   readonly view: PersistedViewState | null;
   /** Absent in states saved before it existed: robust. */
   readonly colorScale?: ColorScale;
+  /** Pixels whose top-1 probability is below this are greyed out (0 = none); absent: 0. */
+  readonly confidenceThreshold?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,6 +315,105 @@ function readBand(value: unknown, path: string, pixels: number): Uint8Array {
   const band = readTypedArray(value, path, Uint8Array, pixels);
   if (band.some((bits) => bits > 7)) fail(path, 'band bits 0..7');
   return band;
+}
+
+/** At most this many issue regions per image and evidence (the engine keeps ISSUE_REGION_LIMIT). */
+export const MAX_ISSUE_REGIONS = 64;
+
+function readIssueRegion(value: unknown, path: string, width: number, height: number, numClasses: number): IssueRegion {
+  const record = readRecord(value, path, ['labelClass', 'suggestedClass', 'pixels', 'box', 'score']);
+  const box = readRecord(record.box, `${path}.box`, ['x', 'y', 'width', 'height']);
+  const x = readInteger(box.x, `${path}.box.x`, 0, width - 1);
+  const y = readInteger(box.y, `${path}.box.y`, 0, height - 1);
+  const score = readFiniteOrNull(record.score, `${path}.score`);
+  if (score === null || score < 0 || score > 1) fail(`${path}.score`, 'a number in 0..1');
+  return {
+    labelClass: readInteger(record.labelClass, `${path}.labelClass`, 0, numClasses - 1),
+    suggestedClass: readInteger(record.suggestedClass, `${path}.suggestedClass`, 0, numClasses - 1),
+    pixels: readInteger(record.pixels, `${path}.pixels`, 1, width * height),
+    box: {
+      x,
+      y,
+      width: readInteger(box.width, `${path}.box.width`, 1, width - x),
+      height: readInteger(box.height, `${path}.box.height`, 1, height - y),
+    },
+    score,
+  };
+}
+
+function readIssueRegions(value: unknown, path: string, width: number, height: number, numClasses: number) {
+  return readArrayUpTo(value, path, MAX_ISSUE_REGIONS).map((region, i) =>
+    readIssueRegion(region, `${path}[${i}]`, width, height, numClasses),
+  );
+}
+
+/** A probability map: every value finite and in 0..1 (rounding may overshoot by a hair). */
+function readUnitMap(value: unknown, path: string, pixels: number): Float32Array {
+  const map = readTypedArray(value, path, Float32Array, pixels);
+  if (map.some((v) => !(v >= -1e-6 && v <= 1 + 1e-6))) fail(path, 'values in 0..1');
+  return map;
+}
+
+function readSoftLayers(
+  layers: Record<string, unknown>,
+  path: string,
+  pixels: number,
+  numClasses: number,
+): Partial<Pick<InspectorPixelLayers, (typeof SOFT_LAYER_NAMES)[number]>> {
+  const out: { confidence?: Float32Array; entropy?: Float32Array; margin?: Float32Array; labelIssues?: Uint8Array } =
+    {};
+  if (layers.confidence !== undefined) out.confidence = readUnitMap(layers.confidence, `${path}.confidence`, pixels);
+  if (layers.margin !== undefined) out.margin = readUnitMap(layers.margin, `${path}.margin`, pixels);
+  if (layers.entropy !== undefined) {
+    const entropy = readTypedArray(layers.entropy, `${path}.entropy`, Float32Array, pixels);
+    const most = Math.log(numClasses) + 1e-4;
+    if (entropy.some((v) => !(v >= -1e-6 && v <= most))) fail(`${path}.entropy`, `values in 0..ln ${numClasses}`);
+    out.entropy = entropy;
+  }
+  if (layers.labelIssues !== undefined) {
+    const mask = readTypedArray(layers.labelIssues, `${path}.labelIssues`, Uint8Array, pixels);
+    if (mask.some((v) => v > 1)) fail(`${path}.labelIssues`, '0 or 1 per pixel');
+    out.labelIssues = mask;
+  }
+  return out;
+}
+
+function readLabelIssues(
+  value: unknown,
+  path: string,
+  size: { width: number; height: number },
+  numClasses: number,
+): { threshold: number; regions: IssueRegion[] } {
+  const record = readRecord(value, path, ['threshold', 'regions']);
+  const threshold = readFiniteOrNull(record.threshold, `${path}.threshold`);
+  if (threshold === null || threshold < 0 || threshold > 1) fail(`${path}.threshold`, 'a number in 0..1');
+  return {
+    threshold,
+    regions: readIssueRegions(record.regions, `${path}.regions`, size.width, size.height, numClasses),
+  };
+}
+
+function readAgreement(
+  value: unknown,
+  path: string,
+  size: { width: number; height: number },
+  numClasses: number,
+): AgreementLayer {
+  const record = readRecord(value, path, ['models', 'minAgree', 'agreedClass', 'votes', 'regions']);
+  const pixels = size.width * size.height;
+  const models = readInteger(record.models, `${path}.models`, 0, 255);
+  const agreedClass = readTypedArray(record.agreedClass, `${path}.agreedClass`, Int32Array, pixels);
+  if (agreedClass.some((c) => c < -1 || c >= numClasses))
+    fail(`${path}.agreedClass`, `-1 or a class id 0..${numClasses - 1}`);
+  const votes = readTypedArray(record.votes, `${path}.votes`, Uint8Array, pixels);
+  if (votes.some((v) => v > models)) fail(`${path}.votes`, `at most ${models} votes`);
+  return {
+    models,
+    minAgree: readInteger(record.minAgree, `${path}.minAgree`, 1, 255),
+    agreedClass,
+    votes,
+    regions: readIssueRegions(record.regions, `${path}.regions`, size.width, size.height, numClasses),
+  };
 }
 
 function readModelLayers(value: unknown, path: string, pixels: number): ModelLayers {
@@ -411,7 +554,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
       'hotSpots',
       'layers',
     ],
-    ['confusionPair', 'comparison', 'datasetName', 'labelsFolder', 'options', 'openedFrom'],
+    ['confusionPair', 'comparison', 'datasetName', 'labelsFolder', 'options', 'openedFrom', 'labelIssues', 'agreement'],
   );
   const width = readInteger(record.width, `${path}.width`, 1, PROTOCOL_LIMITS.maxSide);
   const height = readInteger(record.height, `${path}.height`, 1, PROTOCOL_LIMITS.maxSide);
@@ -437,7 +580,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
     fail(`${path}.mergeEffectRange`, 'a positive number or null');
   }
   const pixels = width * height;
-  const layers = readRecord(record.layers, `${path}.layers`, PIXEL_LAYER_NAMES, ['boundaryBand']);
+  const layers = readRecord(record.layers, `${path}.layers`, PIXEL_LAYER_NAMES, ['boundaryBand', ...SOFT_LAYER_NAMES]);
   return {
     type: 'image',
     name: readImageName(record.name, `${path}.name`),
@@ -476,6 +619,14 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
       record.comparison === undefined || record.comparison === null
         ? null
         : readComparison(record.comparison, `${path}.comparison`, numClasses, { width, height }),
+    labelIssues:
+      record.labelIssues === undefined || record.labelIssues === null
+        ? null
+        : readLabelIssues(record.labelIssues, `${path}.labelIssues`, { width, height }, numClasses),
+    agreement:
+      record.agreement === undefined || record.agreement === null
+        ? null
+        : readAgreement(record.agreement, `${path}.agreement`, { width, height }, numClasses),
     layers: {
       label: readTypedArray(layers.label, `${path}.layers.label`, Int32Array, pixels),
       predicted: readTypedArray(layers.predicted, `${path}.layers.predicted`, Int32Array, pixels),
@@ -490,6 +641,7 @@ function readImageMessage(record: Record<string, unknown>): ImageMessage {
       ...(layers.boundaryBand === undefined
         ? {}
         : { boundaryBand: readBand(layers.boundaryBand, `${path}.layers.boundaryBand`, pixels) }),
+      ...readSoftLayers(layers, `${path}.layers`, pixels, numClasses),
     },
   };
 }
@@ -550,6 +702,12 @@ export function parseHostMessage(value: unknown): ParseResult<HostToWebviewMessa
   return toResult(() => readHostMessage(value));
 }
 
+function readUnitInterval(value: unknown, path: string): number {
+  const number = readFiniteOrNull(value, path);
+  if (number === null || number < 0 || number > 1) fail(path, 'a number in 0..1');
+  return number;
+}
+
 function readLayerState(value: unknown, path: string): PersistedLayerState {
   const record = readRecord(value, path, ['visible', 'opacity']);
   if (typeof record.visible !== 'boolean') {
@@ -563,7 +721,12 @@ function readLayerState(value: unknown, path: string): PersistedLayerState {
 }
 
 function readPersistedState(value: unknown): PersistedInspectorState {
-  const record = readRecord(value, 'state', ['version', 'imageName', 'layers', 'view'], ['colorScale']);
+  const record = readRecord(
+    value,
+    'state',
+    ['version', 'imageName', 'layers', 'view'],
+    ['colorScale', 'confidenceThreshold'],
+  );
   readInteger(record.version, 'state.version', 1, 1);
   const later = Object.keys(LATER_LAYERS);
   const layersRecord = readRecord(
@@ -598,6 +761,9 @@ function readPersistedState(value: unknown): PersistedInspectorState {
     view,
     ...(record.colorScale !== undefined
       ? { colorScale: readOneOf(record.colorScale, 'state.colorScale', COLOR_SCALES) }
+      : {}),
+    ...(record.confidenceThreshold !== undefined
+      ? { confidenceThreshold: readUnitInterval(record.confidenceThreshold, 'state.confidenceThreshold') }
       : {}),
   };
 }
