@@ -1,7 +1,8 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 // The label folder is found by the engine's search, shared with the CLI; the photos are the extension's.
 import { findSiblingFolder } from '../../core/io/labelFolder';
+import { walkFiles } from './boundedWalk';
 
 /** Folder names that usually hold the RGB input images. */
 export const IMAGE_FOLDER_NAMES: readonly string[] = ['JPEGImages', 'leftImg8bit', 'images', 'img'];
@@ -37,26 +38,14 @@ function stripImageSuffix(base: string): string {
 
 async function buildImageIndex(root: string): Promise<Map<string, string>> {
   const index = new Map<string, string>();
-  const visit = async (dir: string, depth: number): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (index.size >= IMAGE_WALK.maxFiles || entry.name.startsWith('.')) continue;
-      const full = path.join(dir, entry.name);
-      // Real folders only, as for predictions and labels: a symlinked folder is never entered.
-      if (entry.isDirectory()) {
-        if (depth < IMAGE_WALK.maxDepth) await visit(full, depth + 1);
-      } else if (IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
+  if (IMAGE_WALK.maxFiles > 0)
+    await walkFiles(root, IMAGE_WALK.maxDepth, (entry, file) => {
+      if (IMAGE_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
         const stem = stripImageSuffix(stemOf(entry.name));
-        if (!index.has(stem)) index.set(stem, full);
+        if (!index.has(stem)) index.set(stem, file);
       }
-    }
-  };
-  await visit(root, 0);
+      return index.size < IMAGE_WALK.maxFiles;
+    });
   return index;
 }
 

@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
+import { walkFiles } from './boundedWalk';
 import { shortFolder } from './folderSettings';
 
 /**
@@ -101,21 +102,11 @@ const PICTURE = /\.(png|jpe?g)$/i;
 /** The pictures in a folder and its sub-folders (two levels, at most `limit`), sorted: what a labels folder holds. */
 export async function picturesIn(folder: string, limit = 5000): Promise<string[]> {
   const found: string[] = [];
-  const visit = async (dir: string, depth: number): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (found.length >= limit || entry.name.startsWith('.')) continue;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory() && depth < 2) await visit(full, depth + 1);
-      else if (entry.isFile() && PICTURE.test(entry.name)) found.push(full);
-    }
-  };
-  await visit(folder, 0);
+  if (limit > 0)
+    await walkFiles(folder, 2, (entry, file) => {
+      if (entry.isFile() && PICTURE.test(entry.name)) found.push(file);
+      return found.length < limit;
+    });
   return found.sort();
 }
 
