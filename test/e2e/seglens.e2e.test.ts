@@ -1140,9 +1140,27 @@ describe('SegLens in VS Code', { skip }, () => {
     const first = frame.locator('button.cell-image').first();
     await first.waitFor({ timeout: 30_000 });
     await screenshot(page, 'dataset-panel');
-    const text = await first.innerText();
-    const name = text.split(' — ')[0]!;
-    await first.click();
+    // Stepping needs a cell found in at least two images: the first of the top confusions that is.
+    const cellNames = (): Promise<string[]> =>
+      frame
+        .locator('button.cell-image')
+        .evaluateAll((nodes) => nodes.map((node) => (node.textContent ?? '').split(' — ')[0]!));
+    const entries = frame.locator('#top-confusions .top-confusion');
+    let names = await cellNames();
+    for (let i = 1; names.length < 2 && i < (await entries.count()); i++) {
+      const previous = JSON.stringify(names);
+      await entries.nth(i).click();
+      await retry("the cell's images listed", 30_000, async () => {
+        names = await cellNames();
+        return names.length > 0 && JSON.stringify(names) !== previous;
+      }).catch(() => undefined);
+    }
+    assert.ok(
+      names.length >= 2,
+      `a top confusion of the samples is found in two images or more (${JSON.stringify(names)})`,
+    );
+    const name = names[0]!;
+    await frame.locator('button.cell-image').first().click();
     await waitForInspector(page, name);
     const inspector = webviewContent(page);
     assert.match(await inspector.locator('dd[data-metric="confusion"]').innerText(), /→ .*: \d+ px$/);
@@ -1151,23 +1169,44 @@ describe('SegLens in VS Code', { skip }, () => {
       .evaluate((element) => (element as HTMLElement & { checked: boolean }).checked);
     assert.ok(checked, 'the confusion layer is on');
     await screenshot(page, 'inspector-confusion');
-    // Next steps through the cell's images (not the hard-example order), and the header says so.
+    // Next and Previous step through the cell's images in the panel's order (not the hard-example
+    // order); the header says so, and the Hard Examples view's selection follows.
     const position = inspector.locator('#position');
-    assert.match(await position.innerText(), /^1 of (\d+) · cell .+ → .+$/);
-    const total = Number(/of (\d+)/.exec(await position.innerText())![1]);
-    if (total > 1) {
+    assert.match(await position.innerText(), new RegExp(`^1 of ${names.length} · cell .+ → .+$`));
+    /** The label of the view's selected image row ("value · name"), or '' when none is selected. */
+    const selectedRow = (): Promise<string> =>
+      hardExampleRows(page)
+        .filter({ has: page.locator('.label-name') })
+        .evaluateAll((rows) =>
+          rows
+            .filter((row) => row.classList.contains('selected'))
+            .map((row) => row.querySelector('.label-name')?.textContent ?? '')
+            .join(','),
+        );
+    for (let step = 1; step < names.length; step++) {
       await inspector.locator('#next').click();
-      await retry('the next image of the cell', 30_000, async () =>
-        /^2 of \d+ · cell /.test(await position.innerText({ timeout: 2_000 })),
+      await retry(`image ${step + 1} of the cell`, 30_000, async () =>
+        new RegExp(`^${step + 1} of ${names.length} · cell `).test(await position.innerText({ timeout: 2_000 })),
       );
-      assert.notEqual(await inspector.locator('#image-name').innerText(), name, 'another image of the cell');
-      await inspector.locator('#previous').click();
-      await retry(
-        'back to the first image of the cell',
-        30_000,
-        async () => (await inspector.locator('#image-name').innerText({ timeout: 2_000 })) === name,
+      assert.equal(await inspector.locator('#image-name').innerText(), names[step], `image ${step + 1} of the cell`);
+      await retry(`the view's selection on ${names[step]}`, 30_000, async () =>
+        (await selectedRow()).endsWith(` · ${names[step]}`),
       );
     }
+    for (let step = names.length - 2; step >= 0; step--) {
+      await inspector.locator('#previous').click();
+      await retry(
+        `back to image ${step + 1} of the cell`,
+        30_000,
+        async () => (await inspector.locator('#image-name').innerText({ timeout: 2_000 })) === names[step],
+      );
+    }
+    console.log(
+      `# stepped Next through ${names.length} images of a confusion cell and back; the view's selection followed`,
+    );
+    await retry(`the view's selection back on ${name}`, 30_000, async () =>
+      (await selectedRow()).endsWith(` · ${name}`),
+    );
   });
   it('opens the gallery, sorts it, filters it by class, shows thumbnails and opens an image in the inspector', async () => {
     await runFromPalette(page, 'View: Close All Editors');

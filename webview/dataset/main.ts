@@ -52,6 +52,8 @@ let classes: number[] = [];
 let cellSize: number = AUTO_CELL.min;
 /** The matrix colours of the current theme (read from its CSS variables once per data or theme change). */
 let colors: MatrixColors | null = null;
+/** The class names' font, read once per theme for measuring names on a canvas. */
+let nameFont: string | null = null;
 /** The keyboard cursor on the matrix (the selection follows Enter or a click). */
 let focus: ConfusionPair | null = state.selected;
 
@@ -132,7 +134,7 @@ function describeCell(pair: ConfusionPair): string {
 function widestName(): number {
   const context = document.createElement('canvas').getContext('2d');
   if (context === null) return ROW_NAMES_MAX_WIDTH;
-  context.font = `11px ${getComputedStyle(document.body).fontFamily}`;
+  context.font = nameFont ?? `11px ${getComputedStyle(document.body).fontFamily}`;
   return Math.max(0, ...classes.map((c) => context.measureText(className(c)).width));
 }
 
@@ -380,8 +382,11 @@ function showDataset(message: DatasetMessage): void {
   const inRange = (pair: ConfusionPair | null): boolean =>
     pair !== null && pair.label < message.numClasses && pair.predicted < message.numClasses;
   if (!inRange(focus)) focus = null;
+  // The theme's colours are read before the page changes (a read after a write forces a style pass
+  // over the whole page); the theme observer below reads them again when the theme changes.
+  if (colors === null) showLegend();
+  nameFont ??= `11px ${getComputedStyle(document.body).fontFamily}`;
   showSummary(message);
-  showLegend();
   layoutMatrix();
   showTopConfusions(message);
   showCalibration(message);
@@ -491,6 +496,7 @@ view.tableDetails.addEventListener('toggle', () => {
 // VS Code switches themes by changing <body>'s class and <html>'s variables, without reloading the page.
 new MutationObserver(() => {
   if (data === null) return;
+  nameFont = null;
   showLegend();
   redraw();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });

@@ -37,6 +37,9 @@ let scale: BarScale = { kind: 'share', max: 1 };
 let active = 0;
 let firstVisible = saved?.firstVisible ?? 0;
 let frame = 0;
+/** Bumped when a new list arrives, so a cell drawn for the old list is never taken as current. */
+let listVersion = 0;
+let spacerHeight = -1;
 let requestTimer: ReturnType<typeof setTimeout> | undefined;
 /** Cell elements on screen by item index; reused as the window moves. */
 const cells = new Map<number, HTMLElement>();
@@ -101,6 +104,12 @@ function fillCell(cell: HTMLElement, index: number, columnCount: number): void {
   if (data === null || sortKey === undefined) return;
   const name = data.names[index] ?? '';
   const value = data.values[index] ?? Number.NaN;
+  const thumbnail = thumbnails.get(name);
+  // A cell that already shows this item as it is now is left alone: a scroll step then only fills
+  // the row that came into view, and style and layout stay small.
+  const shown = `${listVersion}|${index}|${columnCount}|${index === active}|${thumbnail === undefined ? '' : 'dataUri' in thumbnail ? 'image' : 'error'}`;
+  if (cell.dataset.shown === shown) return;
+  cell.dataset.shown = shown;
   cell.dataset.index = String(index);
   cell.id = `cell-${index}`;
   cell.style.transform = `translate(${(index % columnCount) * GRID.cellWidth}px, ${Math.floor(index / columnCount) * GRID.cellHeight}px)`;
@@ -111,7 +120,6 @@ function fillCell(cell: HTMLElement, index: number, columnCount: number): void {
   const [thumb, nameBox, valueBox] = [cell.children[0], cell.children[1], cell.children[2]] as HTMLElement[];
   const image = thumb!.children[0] as HTMLImageElement;
   const placeholder = thumb!.children[1] as HTMLElement;
-  const thumbnail = thumbnails.get(name);
   if (thumbnail !== undefined && 'dataUri' in thumbnail) {
     if (image.getAttribute('src') !== thumbnail.dataUri) image.src = thumbnail.dataUri;
     image.hidden = false;
@@ -140,10 +148,16 @@ function fillCell(cell: HTMLElement, index: number, columnCount: number): void {
 function render(): void {
   frame = 0;
   if (data === null) return;
+  // Geometry is read once, before anything is written: a read after a write forces a layout.
+  const { scrollTop, clientWidth, clientHeight } = dom.scroller;
   const count = data.names.length;
-  const columnCount = columns();
-  dom.spacer.style.height = `${rowCount(count, columnCount) * GRID.cellHeight}px`;
-  const { first, end } = visibleRange(dom.scroller.scrollTop, dom.scroller.clientHeight, columnCount, count);
+  const columnCount = columnsFor(clientWidth);
+  const height = rowCount(count, columnCount) * GRID.cellHeight;
+  if (height !== spacerHeight) {
+    spacerHeight = height;
+    dom.spacer.style.height = `${height}px`;
+  }
+  const { first, end } = visibleRange(scrollTop, clientHeight, columnCount, count);
   for (const [index, cell] of cells) {
     if (index < first || index >= end) {
       cells.delete(index);
@@ -160,7 +174,7 @@ function render(): void {
     }
     fillCell(cell, index, columnCount);
   }
-  const topIndex = Math.floor(dom.scroller.scrollTop / GRID.cellHeight) * columnCount;
+  const topIndex = Math.floor(scrollTop / GRID.cellHeight) * columnCount;
   if (topIndex !== firstVisible) {
     firstVisible = topIndex;
     saveState();
@@ -223,6 +237,7 @@ function showItems(message: GalleryItemsMessage): void {
   const sameQuery = data !== null && JSON.stringify(data.query) === JSON.stringify(message.query);
   const firstData = data === null;
   data = message;
+  listVersion++;
   sortKey = message.sortKeys.find((option) => option.key === message.query.sortKey) ?? message.sortKeys[0];
   scale = barScaleFor(message.values, sortKey?.format ?? 'fixed');
   dom.title.textContent = `Gallery — ${message.title}`;

@@ -28,7 +28,6 @@ import {
   marginOverlay,
   maxEntropy,
   mergeEffectOverlay,
-  OVERLAY_NAMES,
   predictionOverlay,
   type OverlayName,
   type OverlayPixels,
@@ -226,22 +225,38 @@ export function isShown(layer: LayerName, wanted: PersistedLayerState, image: Im
   return wanted.visible && (image === null || LAYERS[layer].missing(image) === null);
 }
 
-/** The overlays as canvases the renderer can drawImage with a global alpha (computed once per image). */
-export function buildOverlayCanvases(
-  image: ImageMessage,
-  mergeEffectRange: number,
-): Map<OverlayName, HTMLCanvasElement> {
-  const canvases = new Map<OverlayName, HTMLCanvasElement>();
-  for (const overlay of OVERLAY_NAMES) {
-    const pixels = LAYERS[overlay].overlay?.(image, mergeEffectRange);
+/** Where the renderer gets an overlay's canvas from. */
+export interface OverlaySource {
+  get(overlay: OverlayName): HTMLCanvasElement | undefined;
+}
+
+/** No image, no overlays. */
+export const NO_OVERLAYS: OverlaySource = { get: () => undefined };
+
+/**
+ * The overlays as canvases the renderer can drawImage with a global alpha, each coloured the first
+ * time it is drawn and kept for the image. Only the layers on screen are built: at 2048×1024 each
+ * one costs a full pass over the pixels and an 8 MB upload, so building all of them up front kept
+ * the first paint of a large frame waiting on layers nobody had asked to see.
+ */
+export class OverlayCanvases implements OverlaySource {
+  private readonly built = new Map<OverlayName, HTMLCanvasElement>();
+
+  constructor(
+    private readonly image: ImageMessage,
+    private readonly mergeEffectRange: number,
+  ) {}
+
+  get(overlay: OverlayName): HTMLCanvasElement | undefined {
+    const ready = this.built.get(overlay);
+    if (ready !== undefined) return ready;
+    const pixels = LAYERS[overlay].overlay?.(this.image, this.mergeEffectRange);
+    if (pixels === undefined) return undefined;
     const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d');
-    if (context !== null && pixels !== undefined) {
-      context.putImageData(new ImageData(pixels, image.width, image.height), 0, 0);
-    }
-    canvases.set(overlay, canvas);
+    canvas.width = this.image.width;
+    canvas.height = this.image.height;
+    canvas.getContext('2d')?.putImageData(new ImageData(pixels, this.image.width, this.image.height), 0, 0);
+    this.built.set(overlay, canvas);
+    return canvas;
   }
-  return canvases;
 }

@@ -3,6 +3,7 @@
  * resolution. They are computed once per image (the merge-effect one again when its range
  * changes) and then only composited, so dragging an opacity slider costs a redraw, not a recolour.
  */
+import { kthSmallest } from '../common/kthSmallest';
 import { predictionsOf } from './compare';
 import { LAYER_NAMES, type ImageMessage, type LayerName, type Rgb } from '../../src/shared/protocol/inspector';
 import {
@@ -164,29 +165,32 @@ export interface MergeEffectScale {
  */
 export function mergeEffectScale(image: ImageMessage, wanted: 'robust' | 'full'): MergeEffectScale {
   const { label, mergeEffect } = image.layers;
-  const magnitudes: number[] = [];
+  // |M| of the valid pixels; float32 like the map, so the percentile is one of the map's own values.
+  const all = new Float32Array(mergeEffect.length);
+  let count = 0;
   let largest = 0;
   for (let p = 0; p < mergeEffect.length; p++) {
     if ((label[p] ?? -1) >= 0) {
       const m = Math.abs(mergeEffect[p] ?? 0);
-      magnitudes.push(m);
+      all[count++] = m;
       if (m > largest) largest = m;
     }
   }
+  const magnitudes = all.subarray(0, count);
   let halfRange: number;
   let kind: MergeEffectScale['kind'];
   if (image.mergeEffectRange !== null) {
     [halfRange, kind] = [image.mergeEffectRange, 'fixed'];
   } else if (wanted === 'robust') {
-    const sorted = Float32Array.from(magnitudes).sort();
-    const at = sorted[Math.min(sorted.length - 1, Math.floor(ROBUST_PERCENTILE * sorted.length))] ?? 0;
+    const at = count === 0 ? 0 : kthSmallest(magnitudes, Math.min(count - 1, Math.floor(ROBUST_PERCENTILE * count)));
     [halfRange, kind] = at > 0 ? [at, 'robust'] : [largest, 'full'];
   } else {
     [halfRange, kind] = [largest, 'full'];
   }
   // An image with no merge effect at all still needs a scale; any positive value draws it neutral.
   if (!(halfRange > 0)) halfRange = 1;
-  const clamped = magnitudes.filter((m) => m > halfRange).length;
+  let clamped = 0;
+  for (let i = 0; i < count; i++) if (magnitudes[i]! > halfRange) clamped++;
   return { halfRange, kind, largest, clamped };
 }
 

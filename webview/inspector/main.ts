@@ -11,8 +11,8 @@ import {
 } from '../../src/shared/protocol/inspector';
 import { buildInspectorDom } from '../common/dom';
 import { attachKeyboard, attachViewInteraction } from './interaction';
-import { buildOverlayCanvases } from './layerTable';
-import { lowConfidenceMask, mergeEffectScale, type OverlayName } from './layers';
+import { NO_OVERLAYS, OverlayCanvases, type OverlaySource } from './layerTable';
+import { lowConfidenceMask, mergeEffectScale } from './layers';
 import {
   listedIssues,
   showColorBar,
@@ -49,8 +49,8 @@ interface LoadedImage {
   image: ImageMessage;
   /** Model B as the second pane shows it while comparing side by side; null otherwise. */
   imageB: ImageMessage | null;
-  overlays: Map<OverlayName, HTMLCanvasElement>;
-  overlaysB: Map<OverlayName, HTMLCanvasElement>;
+  overlays: OverlaySource;
+  overlaysB: OverlaySource;
   photo: HTMLImageElement | null;
   /** Index into the first pane's shown hot spots, or null. */
   selectedHotSpot: number | null;
@@ -82,7 +82,7 @@ function redraw(): void {
   }
   const scene = (
     image: ImageMessage,
-    overlays: Map<OverlayName, HTMLCanvasElement>,
+    overlays: OverlaySource,
     selected: number | null,
     greyMask: HTMLCanvasElement | null,
   ) => ({
@@ -190,14 +190,12 @@ function applyColorScale(loaded: LoadedImage): void {
   const scale = mergeEffectScale(loaded.message, state.colorScale ?? 'robust');
   showColorBar(dom, scale);
   const comparing = loaded.message.comparison != null;
-  loaded.overlays = buildOverlayCanvases(sideImage(loaded.message, 'a'), scale.halfRange);
-  loaded.overlaysB = comparing
-    ? buildOverlayCanvases(sideImage(loaded.message, 'b'), scale.halfRange)
-    : new Map<OverlayName, HTMLCanvasElement>();
+  loaded.overlays = new OverlayCanvases(sideImage(loaded.message, 'a'), scale.halfRange);
+  loaded.overlaysB = comparing ? new OverlayCanvases(sideImage(loaded.message, 'b'), scale.halfRange) : NO_OVERLAYS;
 }
 
 /** The first pane's overlays are A's unless one pane shows B. */
-function firstPaneOverlays(loaded: LoadedImage): Map<OverlayName, HTMLCanvasElement> {
+function firstPaneOverlays(loaded: LoadedImage): OverlaySource {
   return loaded.image.comparison?.shown === 'b' ? loaded.overlaysB : loaded.overlays;
 }
 
@@ -237,8 +235,8 @@ function showImage(image: ImageMessage): void {
     message: image,
     image,
     imageB: null,
-    overlays: new Map(),
-    overlaysB: new Map(),
+    overlays: NO_OVERLAYS,
+    overlaysB: NO_OVERLAYS,
     photo: null,
     selectedHotSpot: null,
     greyMask: null,

@@ -12,15 +12,15 @@ import type {
 } from '../../src/shared/protocol/inspector';
 import { cssColor, NEUTRAL_BACKGROUND } from '../common/colormap';
 import { numberAnchor, outlinePath } from './hotSpotOutline';
-import { isShown } from './layerTable';
-import { OVERLAY_NAMES, type OverlayName } from './layers';
+import { isShown, type OverlaySource } from './layerTable';
+import { OVERLAY_NAMES } from './layers';
 import { fitView, type ViewTransform } from './view';
 
 export interface Scene {
   readonly image: ImageMessage;
   /** The loaded photo, or null when there is none (or it failed to load). */
   readonly photo: CanvasImageSource | null;
-  readonly overlays: ReadonlyMap<OverlayName, HTMLCanvasElement>;
+  readonly overlays: OverlaySource;
   readonly layers: Readonly<Record<LayerName, PersistedLayerState>>;
   /** null = fit to the canvas */
   readonly view: ViewTransform | null;
@@ -99,8 +99,9 @@ export class CanvasRenderer {
     }
     for (const overlay of OVERLAY_NAMES) {
       const layer = scene.layers[overlay];
+      if (!isShown(overlay, layer, image) || layer.opacity <= 0) continue;
       const canvas = scene.overlays.get(overlay);
-      if (isShown(overlay, layer, image) && layer.opacity > 0 && canvas !== undefined) {
+      if (canvas !== undefined) {
         context.globalAlpha = layer.opacity;
         context.drawImage(canvas, 0, 0);
       }
