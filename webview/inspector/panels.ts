@@ -99,18 +99,17 @@ export function showHeader(dom: InspectorDom, image: ImageMessage, sideBySide = 
 }
 
 function classesInImage(image: ImageMessage): Set<number> {
-  const present = new Set<number>();
+  // Flags per class rather than a Set per pixel: a 2048×1024 frame is 4 million look-ups.
+  const seen = new Uint8Array(image.numClasses);
   const { label, predicted } = image.layers;
   for (let p = 0; p < label.length; p++) {
     const labelId = label[p] ?? -1;
     const predictedId = predicted[p] ?? -1;
-    if (labelId >= 0 && labelId < image.numClasses) {
-      present.add(labelId);
-    }
-    if (predictedId >= 0 && predictedId < image.numClasses) {
-      present.add(predictedId);
-    }
+    if (labelId >= 0 && labelId < image.numClasses) seen[labelId] = 1;
+    if (predictedId >= 0 && predictedId < image.numClasses) seen[predictedId] = 1;
   }
+  const present = new Set<number>();
+  for (let c = 0; c < seen.length; c++) if (seen[c] === 1) present.add(c);
   return present;
 }
 
