@@ -61,7 +61,7 @@ export async function benchDatasetPanel({ numClasses = 171, runs = 7 } = {}) {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox'],
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
   });
   const times = [];
   /** Navigation start to the script's first message: page and bundle load, before any data. */

@@ -382,8 +382,8 @@ function showDataset(message: DatasetMessage): void {
   const inRange = (pair: ConfusionPair | null): boolean =>
     pair !== null && pair.label < message.numClasses && pair.predicted < message.numClasses;
   if (!inRange(focus)) focus = null;
-  // The theme's colours are read before the page changes (a read after a write forces a style pass
-  // over the whole page); the theme observer below reads them again when the theme changes.
+  // Read at start-up and again by the theme observer below; a read here, after the page changed,
+  // would force a style pass over the whole page.
   if (colors === null) showLegend();
   nameFont ??= `11px ${getComputedStyle(document.body).fontFamily}`;
   showSummary(message);
@@ -509,4 +509,8 @@ window.addEventListener('resize', () => {
   }
 });
 
+// The theme's colours and font, read while the page is still small (reading them later, after the data
+// has added a few thousand elements, forces a style pass over all of them before the first frame).
+showLegend();
+nameFont = `11px ${getComputedStyle(document.body).fontFamily}`;
 post({ type: 'datasetReady' });

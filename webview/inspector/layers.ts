@@ -37,6 +37,19 @@ function setPixel(rgba: OverlayPixels, pixel: number, color: Rgb): void {
   rgba[at + 3] = 255;
 }
 
+/**
+ * An opaque colour as the one 32-bit word its RGBA bytes make in this machine's byte order, so the
+ * megapixel layers shown by default write a word per pixel instead of four bytes.
+ */
+function packedColor([red, green, blue]: Rgb): number {
+  const bytes = new Uint8ClampedArray([red, green, blue, 255]);
+  return new Uint32Array(bytes.buffer)[0]!;
+}
+
+function words(rgba: OverlayPixels): Uint32Array {
+  return new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length / 4);
+}
+
 function classColor(image: ImageMessage, classId: number): Rgb {
   return classId >= 0 && classId < image.numClasses
     ? (image.classColors[classId] ?? INVALID_CLASS_COLOR)
@@ -62,8 +75,12 @@ function hatchAt(image: ImageMessage, pixel: number): Rgb {
 export function predictionOverlay(image: ImageMessage): OverlayPixels {
   const { predicted } = image.layers;
   const rgba = new Uint8ClampedArray(predicted.length * 4);
+  const out = words(rgba);
+  const colors = Uint32Array.from({ length: image.numClasses }, (_, c) => packedColor(classColor(image, c)));
+  const invalid = packedColor(INVALID_CLASS_COLOR);
   for (let p = 0; p < predicted.length; p++) {
-    setPixel(rgba, p, classColor(image, predicted[p] ?? -1));
+    const classId = predicted[p]!;
+    out[p] = classId >= 0 && classId < colors.length ? colors[classId]! : invalid;
   }
   return rgba;
 }
@@ -199,14 +216,15 @@ export function mergeEffectOverlay(image: ImageMessage, halfRange: number): Over
   const { label, mergeEffect } = image.layers;
   // A lookup table instead of interpolating per pixel: megapixel images recolour in a blink.
   const steps = 1024;
-  const table = Array.from({ length: steps + 1 }, (_, i) =>
-    divergingColor(((2 * i) / steps - 1) * halfRange, halfRange),
+  const table = Uint32Array.from({ length: steps + 1 }, (_, i) =>
+    packedColor(divergingColor(((2 * i) / steps - 1) * halfRange, halfRange)),
   );
   const rgba = new Uint8ClampedArray(label.length * 4);
+  const out = words(rgba);
   for (let p = 0; p < label.length; p++) {
-    if ((label[p] ?? -1) >= 0) {
-      const t = Math.max(-1, Math.min(1, (mergeEffect[p] ?? 0) / halfRange));
-      setPixel(rgba, p, table[Math.round(((t + 1) / 2) * steps)] ?? table[steps / 2] ?? [0, 0, 0]);
+    if (label[p]! >= 0) {
+      const t = Math.max(-1, Math.min(1, mergeEffect[p]! / halfRange));
+      out[p] = table[Math.round(((t + 1) / 2) * steps)] ?? table[steps / 2]!;
     }
   }
   return rgba;
