@@ -16,6 +16,8 @@
 //     --ui-only: only the three webview budgets in Chromium (issue 20): the dataset panel at 171 classes
 //       (bench/datasetPanel.mjs), the inspector's first paint of a 2048x1024 frame (bench/inspectorPaint.mjs)
 //       and the gallery's scroll at 100,000 images (bench/galleryScroll.mjs); writes bench/results/ui.md
+//     --labels-only: only issue 22's budgets (label quality and calibration on soft predictions; agreement of
+//       12 models over 1,449 images); writes bench/results/label-quality.md
 //     --scale-only: only the scale rows (below) and the Cityscapes-sized per-pair cost; writes bench/results/scale.md
 //   Scale rows (issue 23): peak RSS and time of `seglens eval` at 5,000 generated pairs always; at 50,000 and
 //   200,000 pairs and `seglens merge` of 64 parts holding 1,000,000 records only with SEGLENS_BENCH_SCALE=1 or
@@ -24,8 +26,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
   existsSync,
+  linkSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   rmSync,
@@ -48,6 +52,7 @@ const quick = process.argv.includes('--quick');
 const lossOnly = process.argv.includes('--loss-only');
 const uiOnly = process.argv.includes('--ui-only');
 const scaleOnly = process.argv.includes('--scale-only');
+const labelsOnly = process.argv.includes('--labels-only');
 const SCALE = scaleOnly || process.env.SEGLENS_BENCH_SCALE === '1';
 const WORKERS = availableParallelism();
 const PYTHON = '/usr/bin/python3'; // Debian's python, where apt installs numpy, Pillow and torch
@@ -84,11 +89,15 @@ function run(command, args, { capture = true, rss = false, stdoutFile } = {}) {
   if (out !== undefined) closeSync(out);
   if (result.status !== 0) fail(`${command} ${args.join(' ')} exited with ${result.status}\n${result.stderr}`);
   const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? '');
+  // CPU time of the process and its threads: steadier than wall time when other jobs share the cores.
+  const user = /User time \(seconds\): ([\d.]+)/.exec(result.stderr ?? '');
+  const system = /System time \(seconds\): ([\d.]+)/.exec(result.stderr ?? '');
   return {
     stdout: result.stdout ?? '',
     stderr: result.stderr ?? '',
     seconds,
     peakRssMb: peak ? Number(peak[1]) / 1024 : null,
+    cpuSeconds: user && system ? Number(user[1]) + Number(system[1]) : null,
   };
 }
 
@@ -395,6 +404,151 @@ function lossVariantRows() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------- label quality
+
+const REAL_AGREEMENT = join(root, '..', 'shared', 'data', 'real', 'voc-tramac-awesome-semseg', 'tests');
+const AGREE_MODELS = 12;
+
+/** Fresh folder of hard links: `files(i)` gives the source of entry i, named `names[i]`. */
+function linkFolder(dir, names, source) {
+  if (existsSync(join(dir, '.complete'))) return;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  names.forEach((name, i) => linkSync(source(i), join(dir, name)));
+  writeFileSync(join(dir, '.complete'), '');
+}
+
+/**
+ * Issue 22's first budget: soft evaluation with label quality and calibration within 1.3x the time
+ * without, on the same soft folder (bench-probe soft-quality, which checks first that both give the same
+ * figures they share). In process: the engine has no switch to leave them out.
+ */
+function softQualityBudget() {
+  log('label quality and calibration on the soft folder: with and without');
+  const probe = lastJsonLine(
+    run(process.execPath, [
+      PROBE,
+      'soft-quality',
+      join(soft.dir, 'predictions'),
+      join(soft.dir, 'labels'),
+      String(Math.max(3, ROUNDS)),
+    ]).stdout,
+  );
+  const compute = probe.computeWith / probe.computeWithout;
+  const whole = probe.wholeWith / probe.wholeWithout;
+  const met = (ratio) => (ratio <= 1.3 ? 'yes' : '**no**');
+  const where = `${probe.images} soft .npy ${soft.classes}x${soft.height}x${soft.width}, one thread, CPU time of the process, fastest of ${probe.rounds} interleaved rounds; same figures checked on all ${probe.checked} images first`;
+  return [
+    `| Soft evaluation with label quality and calibration vs without: computation alone (files read beforehand), ${where} | ${fmt(probe.computeWith)} s | ${fmt(probe.computeWithout)} s | ${fmt(compute)}x | <= 1.3x | ${met(compute)} |`,
+    `| the same with each pair read and decoded in the loop (a run's work, without process start and threads) | ${fmt(probe.wholeWith)} s | ${fmt(probe.wholeWithout)} s | ${fmt(whole)}x | <= 1.3x | ${met(whole)} |`,
+  ];
+}
+
+/**
+ * The agreement budget: \`seglens agree\` over 12 VOC-sized model folders of 1,449 images within 2x
+ * \`seglens eval\` of one of them, both whole CLI runs on every core, interleaved, fastest of each.
+ * Generated: the VOC-like folder's predictions, model i taking image j's file from image j + i (model 0
+ * is the folder itself), so the models disagree with each other and the label about as much as
+ * unrelated models would, the vote count's slow path. Real (when ../shared/data/real is there): the 12
+ * predictions of voc-tramac-awesome-semseg, which exist for one image (2007_000033) only, that image
+ * paired 1,449 times under its own names (4 of the 12 are 504x368 and cast no vote; they are read).
+ */
+function agreementBudget(folders, labels, reference, what) {
+  const agreeArgs = [
+    CLI,
+    'agree',
+    ...folders,
+    '--labels',
+    labels,
+    '--classes',
+    '21',
+    '--workers',
+    String(WORKERS),
+    '--json',
+  ];
+  let agreeRun;
+  let evalRun;
+  let agreeCpu = Infinity;
+  let evalCpu = Infinity;
+  for (let round = 0; round < Math.max(2, ROUNDS); round++) {
+    const evaluated = engineEval(reference);
+    const agreed = run(process.execPath, agreeArgs, { rss: true });
+    evalRun = fastest(evalRun, evaluated);
+    agreeRun = fastest(agreeRun, agreed);
+    evalCpu = Math.min(evalCpu, evaluated.cpuSeconds ?? NaN);
+    agreeCpu = Math.min(agreeCpu, agreed.cpuSeconds ?? NaN);
+  }
+  const report = JSON.parse(agreeRun.stdout);
+  if (report.images.length !== evalRun.images)
+    fail(`agree judged ${report.images.length} images, eval ${evalRun.images}`);
+  const flagged = report.images.reduce((sum, image) => sum + image.likelyLabelErrorPixels, 0);
+  const ratio = agreeRun.seconds / evalRun.seconds;
+  // The floor: agree decodes N + 1 PNGs per image where eval decodes 2. The engine's PNG reader alone on
+  // every file agree reads (in process, every core).
+  const decode = lastJsonLine(
+    run(process.execPath, [PROBE, 'decode-engine', String(WORKERS), ...folders, labels]).stdout,
+  );
+  return `| seglens agree, ${folders.length} models x ${report.images.length} images (${what}; ${flagged.toLocaleString('en-US')} likely label error pixels found) vs seglens eval of one folder; whole CLI runs, ${WORKERS} workers, fastest of ${Math.max(2, ROUNDS)} interleaved. CPU time (all threads): agree ${fmt(agreeCpu)} s, eval ${fmt(evalCpu)} s, ${fmt(agreeCpu / evalCpu)}x. Decoding the ${decode.files.toLocaleString('en-US')} PNGs agree reads, nothing else: ${fmt(decode.seconds)} s = ${fmt(decode.seconds / evalRun.seconds)}x the eval | ${fmt(agreeRun.seconds)} s (${fmt(agreeRun.peakRssMb, 0)} MB) | ${fmt(evalRun.seconds)} s | ${fmt(ratio)}x | <= 2x | ${ratio <= 2 ? 'yes' : '**no**'} |`;
+}
+
+function generatedAgreement() {
+  log(`agreement of ${AGREE_MODELS} generated models`);
+  const names = readdirSync(join(voc.dir, 'predictions'))
+    .filter((f) => f.endsWith('.png'))
+    .sort();
+  const folders = Array.from({ length: AGREE_MODELS }, (_, i) => join(dataRoot, 'agree-generated', `model${i}`));
+  folders.forEach((dir, i) =>
+    linkFolder(dir, names, (j) => join(voc.dir, 'predictions', names[(j + i) % names.length])),
+  );
+  return agreementBudget(
+    folders,
+    join(voc.dir, 'labels'),
+    voc,
+    `generated VOC-like ${voc.width}x${voc.height}, model i = the folder shifted by i images, the worst case`,
+  );
+}
+
+function realAgreement() {
+  if (!existsSync(REAL_AGREEMENT)) return null;
+  log(`agreement of the ${AGREE_MODELS} real voc-tramac-awesome-semseg models`);
+  const models = readdirSync(join(REAL_AGREEMENT, 'runs'))
+    .filter((f) => f.endsWith('.png'))
+    .sort();
+  if (models.length !== AGREE_MODELS)
+    fail(`${REAL_AGREEMENT}/runs has ${models.length} predictions, not ${AGREE_MODELS}`);
+  const names = Array.from({ length: voc.count }, (_, j) => `img_${String(j).padStart(4, '0')}.png`);
+  const dir = join(dataRoot, 'agree-real');
+  const labels = join(dir, 'labels');
+  linkFolder(labels, names, () => join(REAL_AGREEMENT, 'test_mask.png'));
+  const folders = models.map((model) => join(dir, model.replace(/\.png$/, '')));
+  folders.forEach((folder, i) => linkFolder(folder, names, () => join(REAL_AGREEMENT, 'runs', models[i])));
+  // The reference: eval of the first full-size model's folder against the same labels.
+  const reference = { dir: join(dir, 'eval'), classes: 21 };
+  const first = models.findIndex((m) => m.startsWith('bisenet'));
+  linkFolder(join(reference.dir, 'predictions'), names, () => join(REAL_AGREEMENT, 'runs', models[first]));
+  linkFolder(join(reference.dir, 'labels'), names, () => join(REAL_AGREEMENT, 'test_mask.png'));
+  return agreementBudget(
+    folders,
+    labels,
+    reference,
+    `real: voc-tramac-awesome-semseg's 12 predictions of VOC 2007_000033 (500x366), the one image paired ${voc.count} times; 4 of the models are 504x368 and are read but cast no vote; eval of BiSeNet's folder as the reference`,
+  );
+}
+
+/** Issue 22's budgets as table lines (Budget | With | Without / reference | Ratio | Budget | Met). */
+function labelQualityBudgets() {
+  const real = realAgreement();
+  return [
+    '| Issue 22 budget | Measured | Without / reference | Ratio | Budget | Met |',
+    '|---|---:|---:|---:|---:|---|',
+    ...softQualityBudget(),
+    generatedAgreement(),
+    ...(real
+      ? [real]
+      : [`| agreement of the 12 real models: not measured, ${REAL_AGREEMENT} is absent | | | | <= 2x | |`]),
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------- scale
 
 /** Scale runs: the same distinct scenes copied to every size, small images (rendering would dominate otherwise). */
@@ -616,7 +770,7 @@ if (uiOnly) {
 }
 
 await ensureTools();
-if (!lossOnly && !scaleOnly) ensurePython();
+if (!lossOnly && !scaleOnly && !labelsOnly) ensurePython();
 mkdirSync(dataRoot, { recursive: true });
 mkdirSync(resultsDir, { recursive: true });
 const tmp = join(dataRoot, 'tmp');
@@ -654,6 +808,20 @@ if (scaleOnly) {
 
 const voc = await dataset('voc-hard', { count: n(1449, 60), width: 500, height: 375, unique: n(483, 60) });
 const soft = await dataset('voc-soft', { count: n(24, 4), width: 500, height: 375, soft: true, seed: 2 });
+if (labelsOnly) {
+  const budgets = labelQualityBudgets();
+  const text = [
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`,
+    '',
+    ...budgets,
+  ].join('\n');
+  process.stdout.write(`${text}\n`);
+  writeFileSync(
+    join(resultsDir, 'label-quality.md'),
+    `# SegLens issue 22 budgets, ${new Date().toISOString()}\n\n${text}\n`,
+  );
+  process.exit(0);
+}
 if (lossOnly) {
   lossVariantRows();
   const text = [
@@ -996,6 +1164,7 @@ const latencyCity = lastJsonLine(
   run(process.execPath, [PROBE, 'latency', join(city.dir, 'predictions'), join(city.dir, 'labels'), String(WORKERS)])
     .stdout,
 );
+const labelBudgets = labelQualityBudgets();
 const scale = await scaleRows();
 
 // 7. The webviews in Chromium: the dataset panel, the inspector's first paint, the gallery's scroll.
@@ -1048,6 +1217,8 @@ lines.push(
   `| Same two, Cityscapes-sized pairs | ${fmt(latencyCity.cancelMs, 0)} ms / ${fmt(latencyCity.workersIdleMs, 0)} ms | < 1000 ms |`,
 );
 for (const line of ui) lines.push(line);
+lines.push('');
+lines.push(...labelBudgets);
 lines.push('');
 lines.push(...scaleTable(scale));
 if (!SCALE)

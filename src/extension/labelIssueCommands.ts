@@ -1,15 +1,14 @@
-import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AgreementJob, AgreementRecord, AgreementSetup } from '../core/evaluate/agreeImage';
-import { agreeImages } from '../core/evaluate/agreeImages';
+import type { AgreementJob, AgreementSetup } from '../core/evaluate/agreeImage';
 import { agreementJobs } from '../core/evaluate/agreementJobs';
 import type { PairingResult } from '../core';
+import { AtomicFile } from '../core/io/atomicFile';
 import { toJsonLines } from '../core/report/labelIssues';
 import type { CommandServices } from './commandServices';
 import { settingsForFolders } from './configuration';
 import { VIEWS } from './ids';
-import { labelIssueExport, votingFolders } from './logic/agreement';
+import { judgeAgreement, labelIssueExport, votingFolders } from './logic/agreement';
 
 /**
  * Find Likely Label Errors With Other Models…: the evaluated folder and the picked ones vote pixel by
@@ -49,9 +48,8 @@ export async function findLikelyLabelErrors(services: CommandServices, given: re
   const { jobs, skipped } = agreementJobs(pairings);
   for (const entry of skipped) log.warn(`agreement: left out ${entry.file}: ${entry.reason}`);
   const setup: AgreementSetup = { models: folders.map(() => settings.engine), minAgree };
-  const records = new Map<string, AgreementRecord>();
   log.info(`agreement: ${folders.length} models (${folders.join(', ')}), k = ${minAgree}, ${jobs.length} labels`);
-  await vscode.window.withProgress(
+  const run = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
       title: `SegLens: finding likely label errors with ${folders.length} models`,
@@ -60,19 +58,19 @@ export async function findLikelyLabelErrors(services: CommandServices, given: re
     async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
-      let done = 0;
-      for await (const outcome of agreeImages(jobs, setup, {
+      return judgeAgreement(jobs, setup, {
         signal: controller.signal,
         ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
-      })) {
-        done++;
-        if (outcome.record !== null) records.set(outcome.record.name, outcome.record);
-        for (const entry of outcome.skipped) log.warn(`agreement: left out ${entry.file}: ${entry.reason}`);
-        progress.report({ message: `${done} of ${jobs.length} images`, increment: 100 / Math.max(1, jobs.length) });
-      }
-      if (controller.signal.aborted) throw new Error('finding likely label errors cancelled');
+        onImage: (done, left) => {
+          for (const entry of left) log.warn(`agreement: left out ${entry.file}: ${entry.reason}`);
+          progress.report({ message: `${done} of ${jobs.length} images`, increment: 100 / Math.max(1, jobs.length) });
+        },
+      });
     },
   );
+  // Cancelled: the view keeps what it showed; nothing of the cancelled run is applied.
+  if (run.status === 'cancelled') throw new Error('finding likely label errors cancelled');
+  const { records } = run;
   if (records.size === 0) throw new Error(`no label of ${labelsDir} could be judged by the models`);
   const byName = new Map<string, AgreementJob>(jobs.map((job) => [job.name, job]));
   store.setAgreement({ folders, minAgree, setup, jobs: byName, records });
@@ -108,7 +106,10 @@ export async function exportLabelIssues(services: CommandServices): Promise<void
   });
   if (target === undefined) return;
   if (target.scheme !== 'file') throw new Error('SegLens writes to the local disk only');
-  await writeFile(target.fsPath, toJsonLines(lines));
+  // Whole or not at all: a failed write leaves an earlier file of that name as it was.
+  const file = AtomicFile.open(target.fsPath);
+  await file.write(toJsonLines(lines));
+  await file.commit();
   services.log.info(`exported ${lines.length} label-issue regions to ${target.fsPath}`);
   void vscode.window.showInformationMessage(
     `SegLens: exported ${lines.length} label-issue regions to ${path.basename(target.fsPath)}`,

@@ -6,7 +6,9 @@ import { PNG } from 'pngjs';
 import { evaluatePairs } from '../core/evaluate/evaluatePairs';
 import { pairFiles } from '../core/io/pairing';
 import { readPngClassMap } from '../core/io/pngClassMap';
-import type { EngineOptions } from '../core/io/readFiles';
+import { readLabelSync, readPredictionSync, type EngineOptions } from '../core/io/readFiles';
+import { metricsFromTerms } from '../core/metrics/imageMetrics';
+import { softPixelTerms } from '../core/metrics/pixelTerms';
 import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../core/options';
 import { loadResultsFile, ResultsWriter } from '../core/report/resultsFile';
 import { partFileName } from '../core/report/shards';
@@ -18,6 +20,10 @@ import { partFileName } from '../core/report/shards';
  *   bench-probe decode-engine WORKERS DIR...  the engine's own PNG reader (readPngClassMap) on every PNG
  *   bench-probe checksum FIRST DIR...         per file of the first FIRST PNGs of each folder, the class ids'
  *                                             checksum sum(id[p] * (p % 65521 + 1)), as bench/decode_pillow.py prints it
+ *   bench-probe soft-quality PRED LABELS ROUNDS
+ *                                             soft evaluation in process with label quality and calibration
+ *                                             and without them, interleaved rounds, fastest of each; checks
+ *                                             first that both give the same figures they share
  *   bench-probe results-parts TEMPLATE DIR PARTS TOTAL i/n
  *                                             the parts of a run of TOTAL images in PARTS shards, for timing
  *                                             `seglens merge` without evaluating TOTAL images: image g is the
@@ -146,6 +152,73 @@ async function resultsParts(template: string, dir: string, parts: number, total:
   process.stdout.write(`${JSON.stringify({ parts, total, template: records.length })}\n`);
 }
 
+/** The figures an evaluation with and without label quality and calibration both report, as JSON. */
+function sharedFigures(metrics: object, without: object): string {
+  const shared = Object.fromEntries(Object.entries(metrics).filter(([key]) => key in without));
+  return JSON.stringify(shared);
+}
+
+/**
+ * The cost of label quality and calibration (issue 22's soft budget): every pair through the engine's
+ * soft path as a worker runs it (softPixelTerms, then metricsFromTerms), once as shipped (the top-1
+ * confidence in the terms adds label quality, label issues, low-confidence share and calibration) and
+ * once with the confidence left out of the terms (what the engine computed before them; the confidence
+ * itself, one division per pixel in the shared pass, stays in both). Two timings per round:
+ * computation alone on files read beforehand (the upper bound of the ratio), and read + decode +
+ * computation per pair (a run's work, without process start and threads).
+ */
+async function softQualityCost(predictions: string, labels: string, rounds: number): Promise<void> {
+  const { pairs } = await pairFiles(predictions, labels);
+  const read = (pair: (typeof pairs)[number]) => {
+    const prediction = readPredictionSync(pair.predictionFile, options);
+    if (prediction.type !== 'soft') throw new Error(`${pair.predictionFile}: soft-quality needs soft predictions`);
+    return { label: readLabelSync(pair.labelFile, options), scores: prediction.scores };
+  };
+  const evaluate = ({ label, scores }: ReturnType<typeof read>, withQuality: boolean) => {
+    const terms = softPixelTerms(label, scores, options.metric);
+    if (withQuality) return metricsFromTerms(terms, options.metric, scores).metrics;
+    const { confidence: _confidence, ...without } = terms;
+    return metricsFromTerms(without, options.metric).metrics;
+  };
+  const loaded = pairs.map(read);
+  // Before timing: both paths report the same figures they share, image by image.
+  for (const [i, pair] of loaded.entries()) {
+    const withQuality = evaluate(pair, true);
+    const without = evaluate(pair, false);
+    if (!('labelQuality' in withQuality) || 'labelQuality' in without)
+      throw new Error('soft-quality: label quality is not where it should be');
+    if (sharedFigures(withQuality, without) !== JSON.stringify(without))
+      throw new Error(`soft-quality: ${pairs[i]!.predictionFile} gives other figures with label quality than without`);
+  }
+  // CPU time of this process (one thread computing): steadier than wall time on a shared machine.
+  const timed = (work: () => void): number => {
+    const started = process.cpuUsage();
+    work();
+    const used = process.cpuUsage(started);
+    return (used.user + used.system) / 1e6;
+  };
+  const best = { computeWith: Infinity, computeWithout: Infinity, wholeWith: Infinity, wholeWithout: Infinity };
+  for (let round = 0; round < rounds; round++) {
+    best.computeWithout = Math.min(
+      best.computeWithout,
+      timed(() => loaded.forEach((pair) => evaluate(pair, false))),
+    );
+    best.computeWith = Math.min(
+      best.computeWith,
+      timed(() => loaded.forEach((pair) => evaluate(pair, true))),
+    );
+    best.wholeWithout = Math.min(
+      best.wholeWithout,
+      timed(() => pairs.forEach((pair) => evaluate(read(pair), false))),
+    );
+    best.wholeWith = Math.min(
+      best.wholeWith,
+      timed(() => pairs.forEach((pair) => evaluate(read(pair), true))),
+    );
+  }
+  process.stdout.write(`${JSON.stringify({ images: pairs.length, rounds, checked: loaded.length, ...best })}\n`);
+}
+
 if (!isMainThread) {
   const { files, reader } = workerData as { files: string[]; reader: 'pngjs' | 'engine' };
   parentPort!.postMessage(decodeFiles(files, reader));
@@ -160,11 +233,13 @@ if (!isMainThread) {
           ? decode(mode === 'decode' ? 'pngjs' : 'engine', Number(rest[0]), rest.slice(1))
           : mode === 'results-parts'
             ? resultsParts(rest[0]!, rest[1]!, Number(rest[2]), Number(rest[3]), rest[4] ?? '0/1')
-            : Promise.reject(
-                new Error(
-                  'usage: bench-probe latency PRED LABELS WORKERS | decode WORKERS DIR... | decode-engine WORKERS DIR... | checksum FIRST DIR... | results-parts TEMPLATE DIR PARTS TOTAL i/n',
-                ),
-              );
+            : mode === 'soft-quality'
+              ? softQualityCost(rest[0]!, rest[1]!, Number(rest[2] ?? 3))
+              : Promise.reject(
+                  new Error(
+                    'usage: bench-probe latency PRED LABELS WORKERS | decode WORKERS DIR... | decode-engine WORKERS DIR... | checksum FIRST DIR... | results-parts TEMPLATE DIR PARTS TOTAL i/n | soft-quality PRED LABELS ROUNDS',
+                  ),
+                );
   run.catch((error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;

@@ -1085,18 +1085,114 @@ describe('SegLens in VS Code', { skip }, () => {
       ),
       `the largest region listed: ${listed.join(' | ')}`,
     );
-    // Drawn: violet (170, 0, 255) at 90 % over whatever lies beneath.
-    const violet = await frame.locator('#canvas').evaluate((element) => {
+    // Drawn: cyan (0, 255, 255) at 90 % over whatever lies beneath.
+    const cyan = await frame.locator('#canvas').evaluate((element) => {
       const canvas = element as HTMLCanvasElement;
       const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
       let count = 0;
       if (data !== undefined)
         for (let i = 0; i < data.length; i += 4)
-          if (data[i]! >= 150 && data[i]! <= 180 && data[i + 1]! <= 30 && data[i + 2]! >= 225) count++;
+          if (data[i]! <= 30 && data[i + 1]! >= 225 && data[i + 2]! >= 225) count++;
       return count;
     });
-    assert.ok(violet > 0, 'the layer is drawn on the canvas');
+    assert.ok(cyan > 0, 'the layer is drawn on the canvas');
     await screenshot(page, 'inspector-likely-label-errors');
+  });
+
+  it('exports the label issues of the soft samples (JSON lines): one line per region, the counts of the CLI --label-issues', async () => {
+    await runFromPalette(page, 'View: Close All Editors');
+    const predictions = path.join(workspace, 'soft-predictions');
+    const labels = path.join(workspace, 'soft-labels');
+    const exported = path.join(workspace, 'soft-label-issues.jsonl');
+    // The independent reference: the CLI on the same files, writing its own label-issues file.
+    const reference = path.join(workspace, '..', 'cli-soft-label-issues.jsonl');
+    const report = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          path.join(repo, 'dist', 'cli.js'),
+          'eval',
+          predictions,
+          '--labels',
+          labels,
+          '--label-issues',
+          reference,
+          '--json',
+        ],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      ),
+    ) as { images: unknown[] };
+    const readLines = (file: string): Record<string, unknown>[] =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const cli = readLines(reference);
+    assert.ok(cli.length > 0, 'the soft samples have label issues (the CLI found some)');
+
+    await runFromPalette(page, 'View: Show Explorer');
+    await explorerRow(page, 'soft-predictions').scrollIntoViewIfNeeded({ timeout: 10_000 });
+    await runFromContextMenu(page, explorerRow(page, 'soft-predictions'), 'Evaluate Predictions');
+    await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
+    await waitForSummary(
+      page,
+      'the soft samples evaluated',
+      new RegExp(`^${report.images.length} images · .* · 0 skipped$`),
+    );
+
+    await runFromPalette(page, 'SegLens: Export Label Issues…');
+    await answerFolderDialog(page, 'export label issues', exported);
+    await retry('the exported label issues', 20_000, () => Promise.resolve(existsSync(exported)));
+    const written = readLines(exported);
+
+    // Every line one region, with the fields issue 22 lists: image, label file, box, pixels, label class,
+    // suggested class, score, evidence (and the prediction it came from).
+    const fields = [
+      'image',
+      'labelFile',
+      'predictionFiles',
+      'box',
+      'pixels',
+      'labelClass',
+      'suggestedClass',
+      'score',
+      'evidence',
+    ];
+    for (const line of written) {
+      assert.deepEqual(Object.keys(line).sort(), [...fields].sort(), `the fields of ${JSON.stringify(line)}`);
+      assert.equal(line['evidence'], 'soft');
+      const box = line['box'] as { x: number; y: number; width: number; height: number };
+      assert.ok(
+        box.width > 0 && box.height > 0 && (line['pixels'] as number) <= box.width * box.height,
+        'the box holds the region',
+      );
+      assert.ok(existsSync(line['labelFile'] as string), `the label file exists: ${String(line['labelFile'])}`);
+      assert.ok(
+        (line['score'] as number) >= 0 && (line['score'] as number) < 0.1,
+        'a soft score below the default threshold',
+      );
+    }
+    // The same regions as the CLI's: per image, the region count, the pixels and the class pairs.
+    const perImage = (lines: Record<string, unknown>[]): Record<string, string[]> => {
+      const out: Record<string, string[]> = {};
+      for (const line of lines)
+        (out[line['image'] as string] ??= []).push(
+          `${String(line['labelClass'])}>${String(line['suggestedClass'])}:${String(line['pixels'])}@${JSON.stringify(line['box'])}`,
+        );
+      for (const list of Object.values(out)) list.sort();
+      return out;
+    };
+    assert.equal(written.length, cli.length, 'one line per region, as many as the CLI writes');
+    assert.deepEqual(perImage(written), perImage(cli), 'the same regions per image as the CLI');
+    const total = (lines: Record<string, unknown>[]): number =>
+      lines.reduce((sum, line) => sum + (line['pixels'] as number), 0);
+    assert.equal(total(written), total(cli), 'the same label-issue pixels in all');
+    assert.deepEqual(
+      readdirSync(workspace).filter((name) => name.startsWith('.soft-label-issues')),
+      [],
+      'no temporary file left beside the export',
+    );
+    assert.deepEqual(await errorNotifications(page), [], 'no error notification');
   });
 
   it('opens the dataset panel, clicks a confusion cell and lands in the inspector with the confusion layer on', async () => {

@@ -1251,7 +1251,7 @@ describe('Inspector webview in Chromium', () => {
       await showOnly(page, { prediction: 100 });
       const label = await page.locator('label[for="confidence-threshold"]').textContent();
       assert.equal(label, 'Grey out pixels with top-1 probability below');
-      assert.equal(await page.textContent('#confidence-value'), '0.0000: nothing greyed');
+      assert.equal(await page.textContent('#confidence-value'), '0.00: nothing greyed');
       await page.focus('#confidence-threshold');
       await page.keyboard.press('Home');
       for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowUp');
@@ -1260,6 +1260,7 @@ describe('Inspector webview in Chromium', () => {
       await page.keyboard.press('End'); // all the way: 1.00
       for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowDown'); // 0.80
       assert.equal(await page.inputValue('#confidence-threshold'), '80');
+      assert.equal(await page.getAttribute('#confidence-threshold', 'aria-valuetext'), '0.80');
       // Below 0.8: top-right (0.7) and bottom-left (0.7); above: top-left (0.9), bottom-right (0.95).
       assertColor(await quadrantColor(page, 'topRight'), GREY, 'p 0.7 < 0.8 greyed');
       assertColor(await quadrantColor(page, 'bottomLeft'), GREY, 'p 0.7 < 0.8 greyed');
@@ -1269,7 +1270,7 @@ describe('Inspector webview in Chromium', () => {
         COLORS[2] ?? [],
         'p 0.95 keeps its prediction colour (dog)',
       );
-      assert.equal(await page.textContent('#confidence-value'), '0.8000: 32 px (50.0%) greyed');
+      assert.equal(await page.textContent('#confidence-value'), '0.80: 32 px (50.0%) greyed');
       assert.equal((await inspector.lastState()).confidenceThreshold, 0.8);
     } finally {
       await page.close();
@@ -1285,10 +1286,10 @@ describe('Inspector webview in Chromium', () => {
       assertColor(await quadrantColor(page, 'topRight'), [255, 140, 0], 'label-issue pixels in orange');
       assertColor(await quadrantColor(page, 'topLeft'), GREY, 'elsewhere nothing drawn');
       assert.deepEqual(await page.locator('ul[data-legend="labelIssues"] li').allTextContents(), [
-        "the model gives the label's class p < 0.2500 (16 px): check the label",
+        "the model gives the label's class p < 0.25 (16 px): check the label",
       ]);
       await showOnly(page, { likelyLabelErrors: 100 });
-      assertColor(await quadrantColor(page, 'topRight'), [170, 0, 255], 'likely label errors in violet');
+      assertColor(await quadrantColor(page, 'topRight'), [0, 255, 255], 'likely label errors in cyan');
       assertColor(await quadrantColor(page, 'bottomLeft'), GREY, 'elsewhere nothing drawn');
       assert.deepEqual(await page.locator('ul[data-legend="likelyLabelErrors"] li').allTextContents(), [
         "2 or more of 3 models predict the same class, not the label's (16 px)",
@@ -1439,6 +1440,12 @@ describe('Inspector webview in Chromium', () => {
       await post(softMessage);
       await showOnly(page, { label: 35, entropy: 85, labelIssues: 100 });
       await page.locator('#confidence-threshold').fill('60');
+      assert.match((await page.textContent('#confidence-value')) ?? '', /^0\.60: [\d,]+ px \([\d.]+%\) greyed$/);
+      assert.match(
+        (await page.textContent('ul[data-legend="labelIssues"] li')) ?? '',
+        /p < 0\.10 \([\d,]+ px\)/,
+        'the threshold with two decimals, the count through the one number formatter',
+      );
       const issues = await page.locator('#issue-regions li').allTextContents();
       assert.equal(issues.length, Math.min(12, soft.record.labelIssueRegions?.length ?? 0));
       assert.match((await page.textContent('ul[data-legend="entropy"] .legend-high')) ?? '', /3\.04 nats \(ln 21\)/);
@@ -1456,6 +1463,8 @@ describe('Inspector webview in Chromium', () => {
         (await page.locator('#issue-regions li').first().textContent()) ?? '',
         new RegExp(`^${names[first.labelClass]} → ${names[first.suggestedClass]}, `),
       );
+      assert.equal(await page.textContent('#confidence-value'), '', 'no threshold figure for a slider that cannot act');
+      assert.match((await page.textContent('#confidence-hint')) ?? '', /^Needs soft predictions/);
       for (const theme of ['light', 'dark'] as const) {
         await applyTheme(page, theme);
         if (folder !== undefined) await page.screenshot({ path: `${folder}/inspector-agreement-${theme}.png` });

@@ -105,9 +105,14 @@ export function sequentialColor(t: number): Rgb {
   ];
 }
 
-/** The label-issue layer (soft: the model gives the label little probability) and the likely-label-error layer (models agree on another class). */
+/**
+ * The label-issue layer (soft: the model gives the label little probability) and the likely-label-error
+ * layer (models agree on another class). Cyan, far from every other layer colour (magenta for ids out of
+ * range above all; test/webview/colormap.test.ts measures it) and from the label-issue orange, so the two
+ * kinds of label evidence never read as one.
+ */
 export const LABEL_ISSUE_COLOR: Rgb = [255, 140, 0];
-export const LIKELY_LABEL_ERROR_COLOR: Rgb = [170, 0, 255];
+export const LIKELY_LABEL_ERROR_COLOR: Rgb = [0, 255, 255];
 
 /** What the confidence slider paints over pixels below it: opaque mid grey, so they read as "left out". */
 export const GREYED_OUT_COLOR: Rgb = [128, 128, 128];

@@ -1,7 +1,14 @@
 /** How numbers read in the header, legend and readout: the engine's formatters (shared with the CLI and the view). */
-import { formatCount, formatFixed, formatPercent, formatSigned, MISSING } from '../../src/core/report/format';
+import {
+  formatCount,
+  formatFixed,
+  formatPercent,
+  formatSigned,
+  formatThreshold,
+  MISSING,
+} from '../../src/core/report/format';
 
-export { formatCount, formatPercent, formatSigned, MISSING };
+export { formatCount, formatPercent, formatSigned, formatThreshold, MISSING };
 
 export function formatLoss(value: number | null): string {
   return formatFixed(value, 4);

@@ -15,7 +15,7 @@ import {
   LIKELY_LABEL_ERROR_COLOR,
   SEQUENTIAL_STOPS,
 } from '../common/colormap';
-import { formatCount, formatNats, formatProbability } from '../common/format';
+import { formatCount, formatNats, formatThreshold } from '../common/format';
 import {
   boundaryOverlay,
   confusionOverlay,
@@ -185,7 +185,7 @@ export const LAYERS: Readonly<Record<LayerName, LayerDefinition>> = {
       return [
         {
           swatch: LABEL_ISSUE_COLOR,
-          text: `the model gives the label's class p < ${threshold === undefined ? '?' : formatProbability(threshold)} (${formatCount(pixels)} px): check the label`,
+          text: `the model gives the label's class p < ${threshold === undefined ? '?' : formatThreshold(threshold)} (${formatCount(pixels)} px): check the label`,
         },
       ];
     },

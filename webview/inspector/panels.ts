@@ -8,7 +8,15 @@ import {
   type PersistedLayerState,
 } from '../../src/shared/protocol/inspector';
 import { cssColor, divergingColor, LABEL_ISSUE_COLOR, LIKELY_LABEL_ERROR_COLOR } from '../common/colormap';
-import { formatCount, formatIoU, formatLoss, formatPercent, formatProbability, formatSigned } from '../common/format';
+import {
+  formatCount,
+  formatIoU,
+  formatLoss,
+  formatPercent,
+  formatProbability,
+  formatSigned,
+  formatThreshold,
+} from '../common/format';
 import type { InspectorDom } from '../common/dom';
 import { isShown, LAYERS, type LegendItem } from './layerTable';
 import { countBelow, ROBUST_PERCENTILE, type MergeEffectScale } from './layers';
@@ -336,6 +344,8 @@ export function showConfidenceControl(dom: InspectorDom, image: ImageMessage | n
   slider.disabled = !available;
   slider.setAttribute('aria-disabled', String(!available));
   slider.value = String(Math.round(threshold * 100));
+  // The range runs 0–100 in steps of 0.01; a screen reader reads the probability, as the figure beside it.
+  slider.setAttribute('aria-valuetext', formatThreshold(threshold));
   row.classList.toggle('unavailable', !available);
   hint.hidden = available;
   hint.textContent = available
@@ -343,10 +353,12 @@ export function showConfidenceControl(dom: InspectorDom, image: ImageMessage | n
     : 'Needs soft predictions (.npy probabilities or logits); this image has class ids only';
   const below = image === null || !available ? 0 : countBelow(image, threshold);
   const share = image === null || !available ? 0 : below / (image.width * image.height);
-  value.textContent =
-    threshold > 0 && available
-      ? `${formatProbability(threshold)}: ${formatCount(below)} px (${formatPercent(share)}) greyed`
-      : `${formatProbability(threshold)}: nothing greyed`;
+  // Without a probability map the slider greys nothing; the hint says why, a figure would only puzzle.
+  value.textContent = !available
+    ? ''
+    : threshold > 0
+      ? `${formatThreshold(threshold)}: ${formatCount(below)} px (${formatPercent(share)}) greyed`
+      : `${formatThreshold(threshold)}: nothing greyed`;
 }
 
 /** One listed region: which evidence, label class → suggested class, its size. */

@@ -45,33 +45,37 @@ export const MAX_MODELS = 255;
 
 /**
  * The votes of one pixel, packed as class · 256 + votes (−1 when no model predicts another class): the
- * class other than `y` most models predict. Packed, so the hot loop allocates nothing. Models are read
- * in order; a class is counted once, at its first model, so pixels where every model says `y` cost one
- * comparison per model.
+ * class other than `y` most models predict. One pass over the models with a running count per class
+ * (`counts`, all zero on entry and on return): the running leader is the class with the most votes so
+ * far, the lower id on a tie, which at the end is the class with the most votes, the lower id on a tie.
+ * Linear in the models (a pairwise count is quadratic, which shows where the models disagree); packed,
+ * so the hot loop allocates nothing.
  */
-function topOtherVote(predictions: readonly ArrayLike<number>[], p: number, y: number, numClasses: number): number {
+function topOtherVote(
+  predictions: readonly ArrayLike<number>[],
+  p: number,
+  y: number,
+  numClasses: number,
+  counts: Uint8Array,
+): number {
   let best = -1;
   let bestVotes = 0;
   const n = predictions.length;
   for (let i = 0; i < n; i++) {
     const c = predictions[i]![p]!;
     if (c === y || c >= numClasses) continue;
-    let counted = false;
-    for (let j = 0; j < i; j++) {
-      if (predictions[j]![p] === c) {
-        counted = true;
-        break;
-      }
-    }
-    if (counted) continue;
-    let votes = 1;
-    for (let j = i + 1; j < n; j++) if (predictions[j]![p] === c) votes++;
+    const votes = ++counts[c]!;
     if (votes > bestVotes || (votes === bestVotes && c < best)) {
       best = c;
       bestVotes = votes;
     }
   }
-  return best < 0 ? -1 : best * 256 + bestVotes;
+  if (best < 0) return -1;
+  for (let i = 0; i < n; i++) {
+    const c = predictions[i]![p]!;
+    if (c < numClasses) counts[c] = 0;
+  }
+  return best * 256 + bestVotes;
 }
 
 /** Likely label errors of one image from N ≥ 1 hard predictions of the label's size (checked). */
@@ -98,13 +102,15 @@ export function likelyLabelErrors(
   const votes = new Uint8Array(labelIds.length);
   const flagged = new Uint8Array(labelIds.length);
   const score = new Float64Array(labelIds.length);
+  // Running vote counts per class for topOtherVote (at most MAX_MODELS votes: a byte).
+  const counts = new Uint8Array(numClasses);
   let validPixels = 0;
   let errors = 0;
   for (let p = 0; p < labelIds.length; p++) {
     const y = labelIds[p]!;
     if (y === ignoreIndex || y >= numClasses) continue;
     validPixels++;
-    const top = topOtherVote(ids, p, y, numClasses);
+    const top = topOtherVote(ids, p, y, numClasses, counts);
     const count = top & 255;
     if (top < 0 || count < minAgree) continue;
     errors++;

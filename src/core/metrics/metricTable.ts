@@ -1,5 +1,5 @@
 import type { ImageRow } from '../evaluate/record';
-import { formatFixed, formatPercent } from '../report/format';
+import { formatCount, formatFixed, formatPercent } from '../report/format';
 
 /**
  * Every per-image figure SegLens reports, in one table: the ranking (hard examples), `seglens compare`,
@@ -263,7 +263,7 @@ export const lowerIsBetter = (key: ValueMetricKey): boolean => metricDefinition(
 export function formatMetric(key: MetricDefinition['key'], value: number | null | undefined): string {
   const { format } = metricDefinition(key);
   if (format === 'percent') return formatPercent(value);
-  return format === 'count' ? formatFixed(value, 0) : formatFixed(value, 4);
+  return format === 'count' ? formatCount(value) : formatFixed(value, 4);
 }
 
 /** "highest first" / "lowest first": the order that puts the worst images on top. */

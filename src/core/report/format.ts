@@ -13,6 +13,19 @@ export function formatFixed(value: Maybe, digits = 4): string {
   return value === null || value === undefined ? MISSING : value.toFixed(digits);
 }
 
+/**
+ * A threshold a person set (a probability or confidence cut-off), e.g. `0.10`: two decimals, or as many
+ * as it needs up to four (`0.125`), so the figure shown is the one in force.
+ */
+export function formatThreshold(value: Maybe): string {
+  if (value === null || value === undefined) return MISSING;
+  for (let digits = 2; digits < 4; digits++) {
+    const text = value.toFixed(digits);
+    if (Number(text) === value) return text;
+  }
+  return value.toFixed(4);
+}
+
 /** A fraction as a percentage with `digits` decimals, e.g. `73.4%`. */
 export function formatPercent(fraction: Maybe, digits = 1): string {
   return fraction === null || fraction === undefined ? MISSING : `${(fraction * 100).toFixed(digits)}%`;

@@ -6,6 +6,8 @@
 import * as path from 'node:path';
 import type { ImageRecord } from '../../core';
 import type { AgreementJob, AgreementRecord, AgreementSetup } from '../../core/evaluate/agreeImage';
+import { agreeImages } from '../../core/evaluate/agreeImages';
+import type { SkippedFile } from '../../core/io/pairing';
 import { defaultMinAgree, type AgreementMaps } from '../../core/metrics/agreement';
 import { ISSUE_REGION_LIMIT } from '../../core/metrics/issueRegions';
 import {
@@ -46,6 +48,38 @@ export function votingFolders(evaluated: string, picked: readonly string[]): { f
   }
   if (folders.length < 2) throw new Error('pick at least one other prediction folder');
   return { folders, minAgree: defaultMinAgree(folders.length) };
+}
+
+/** What judging the agreement gives: every record, or nothing at all when it was cancelled. */
+export type AgreementRun =
+  | { readonly status: 'done'; readonly records: ReadonlyMap<string, AgreementRecord> }
+  | { readonly status: 'cancelled' };
+
+export interface AgreementRunControl {
+  readonly signal: AbortSignal;
+  readonly workers?: number;
+  /** After each image: how many are done, and the files it left out. */
+  readonly onImage?: (done: number, skipped: readonly SkippedFile[]) => void;
+}
+
+/**
+ * Judges every image's agreement (the engine's, on worker threads). A cancelled run hands back no
+ * record, so nothing of it can reach the view; the run writes no file either way.
+ */
+export async function judgeAgreement(
+  jobs: readonly AgreementJob[],
+  setup: AgreementSetup,
+  control: AgreementRunControl,
+): Promise<AgreementRun> {
+  const records = new Map<string, AgreementRecord>();
+  let done = 0;
+  const options = { signal: control.signal, ...(control.workers !== undefined ? { workers: control.workers } : {}) };
+  for await (const outcome of agreeImages(jobs, setup, options)) {
+    done++;
+    if (outcome.record !== null) records.set(outcome.record.name, outcome.record);
+    control.onImage?.(done, outcome.skipped);
+  }
+  return control.signal.aborted ? { status: 'cancelled' } : { status: 'done', records };
 }
 
 /** A record as the view lists it after the agreement: its likely-label-error pixels beside its metrics. */

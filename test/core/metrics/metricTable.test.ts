@@ -105,6 +105,7 @@ test('the sort menu words and formats come from the table', () => {
   assert.equal(formatMetric('miou', 0.5), '50.0%');
   assert.equal(formatMetric('miou', null), '—');
   assert.equal(formatMetric('labelIssuePixels', 525), '525');
+  assert.equal(formatMetric('labelIssuePixels', 6207), '6,207');
   assert.equal(SORT_KEYS.labelQuality.detail.endsWith('lowest first'), true);
 });
 

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { errorText } from '../../../src/core';
-import { formatFixed, formatPercent, formatSigned, MISSING } from '../../../src/core/report/format';
+import {
+  formatCount,
+  formatFixed,
+  formatPercent,
+  formatSigned,
+  formatThreshold,
+  MISSING,
+} from '../../../src/core/report/format';
 
 test('a missing number prints as an em dash in every formatter', () => {
   assert.equal(MISSING, '—');
@@ -9,6 +16,8 @@ test('a missing number prints as an em dash in every formatter', () => {
     assert.equal(formatFixed(missing), MISSING);
     assert.equal(formatPercent(missing), MISSING);
     assert.equal(formatSigned(missing), MISSING);
+    assert.equal(formatCount(missing), MISSING);
+    assert.equal(formatThreshold(missing), MISSING);
   }
 });
 
@@ -19,6 +28,23 @@ test('numbers print with fixed decimals, percentages with one, signs with a true
   assert.equal(formatSigned(0.25), '+0.2500');
   assert.equal(formatSigned(-0.25), '−0.2500');
   assert.equal(formatSigned(-0.00001), '0.0000');
+});
+
+test('a threshold prints with two decimals, or the few more it needs to be the value in force', () => {
+  assert.equal(formatThreshold(0.1), '0.10');
+  assert.equal(formatThreshold(0.6), '0.60');
+  assert.equal(formatThreshold(0), '0.00');
+  assert.equal(formatThreshold(1), '1.00');
+  assert.equal(formatThreshold(0.125), '0.125');
+  assert.equal(formatThreshold(0.05), '0.05');
+  assert.equal(formatThreshold(1 / 3), '0.3333');
+});
+
+test('counts print with thousands separators', () => {
+  assert.equal(formatCount(1234), '1,234');
+  assert.equal(formatCount(6207), '6,207');
+  assert.equal(formatCount(999), '999');
+  assert.equal(formatCount(1234567), '1,234,567');
 });
 
 test('errorText is the message of an Error and the string of anything else', () => {

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { evaluateImage } from '../../../src/core';
-import type { AgreementRecord } from '../../../src/core/evaluate/agreeImage';
+import type { AgreementJob, AgreementRecord, AgreementSetup } from '../../../src/core/evaluate/agreeImage';
 import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../../../src/core/options';
 import {
   agreementLayer,
+  judgeAgreement,
   labelIssueExport,
   votingFolders,
   withAgreementCounts,
@@ -186,4 +189,82 @@ test("a soft sample's message carries the engine's entropy, margin, confidence a
   assert.equal(flagged, record.labelIssuePixels);
   assert.equal(labelIssues?.threshold, 0.1);
   assert.deepEqual(labelIssues?.regions, record.labelIssueRegions?.slice(0, 12));
+});
+
+/** Every file under `dir` with its size and modification time: what a run could have written or changed. */
+function snapshot(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const file = join(entry.parentPath ?? entry.path, entry.name);
+      const { size, mtimeMs } = statSync(file);
+      return `${relative(dir, file)} ${size} ${mtimeMs}`;
+    })
+    .sort();
+}
+
+/** Three models over the sample labels in a scratch folder: the sample predictions, copied twice. */
+function threeModels(): { root: string; jobs: AgreementJob[]; setup: AgreementSetup } {
+  const root = mkdtempSync(join(tmpdir(), 'seglens-agreement-'));
+  const predictions = join(SAMPLES, 'predictions');
+  const names = readdirSync(predictions)
+    .filter((file) => file.endsWith('.png'))
+    .map((file) => file.slice(0, -4));
+  const models = ['a', 'b', 'c'].map((model) => join(root, model));
+  for (const model of models) {
+    mkdirSync(model);
+    for (const name of names) copyFileSync(join(predictions, `${name}.png`), join(model, `${name}.png`));
+  }
+  const jobs = names.map((name) => ({
+    name,
+    labelFile: join(SAMPLES, 'SegmentationClass', `${name}.png`),
+    predictionFiles: models.map((model) => join(model, `${name}.png`)),
+  }));
+  const engine = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS, compute: 'exact' as const };
+  return { root, jobs, setup: { models: models.map(() => engine), minAgree: 2 } };
+}
+
+test('a finished agreement run hands back one record per image, named as the jobs', async () => {
+  const { root, jobs, setup } = threeModels();
+  try {
+    assert.ok(jobs.length >= 3, 'the samples have images');
+    const run = await judgeAgreement(jobs, setup, { signal: new AbortController().signal, workers: 0 });
+    assert.equal(run.status, 'done');
+    if (run.status !== 'done') return;
+    assert.deepEqual([...run.records.keys()].sort(), jobs.map((job) => job.name).sort());
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('cancelling Find Likely Label Errors hands back no partial result and writes no file', async () => {
+  const { root, jobs, setup } = threeModels();
+  try {
+    const before = snapshot(root);
+    const samplesBefore = snapshot(SAMPLES);
+    for (const workers of [0, 2]) {
+      // Cancelled after the first image is judged: images were done, none of them may come back.
+      const controller = new AbortController();
+      const seen: number[] = [];
+      const run = await judgeAgreement(jobs, setup, {
+        signal: controller.signal,
+        workers,
+        onImage: (done) => {
+          seen.push(done);
+          if (done === 1) controller.abort();
+        },
+      });
+      assert.ok(seen.includes(1), `${workers} workers: an image was judged before the cancel`);
+      assert.ok(seen.length < jobs.length || workers > 0, 'the calling thread stops at the next image');
+      assert.deepEqual(run, { status: 'cancelled' }, `${workers} workers: no records of a cancelled run`);
+    }
+    // Cancelled before it starts.
+    const early = new AbortController();
+    early.abort();
+    assert.deepEqual(await judgeAgreement(jobs, setup, { signal: early.signal, workers: 2 }), { status: 'cancelled' });
+    assert.deepEqual(snapshot(root), before, 'no file written, changed or left behind beside the models');
+    assert.deepEqual(snapshot(SAMPLES), samplesBefore, 'nothing written beside the labels');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
