@@ -16,6 +16,7 @@
 //     --gallery-only: only the gallery's scroll budget (100,000 images in Chromium, bench/galleryScroll.mjs);
 //       writes bench/results/gallery.md
 //     --scale-only: only the scale rows (below) and the Cityscapes-sized per-pair cost; writes bench/results/scale.md
+//       (with --data-only: generate the scale folders and the merge parts, and stop)
 //   Scale rows (issue 23): peak RSS and time of `seglens eval` at 5,000 generated pairs always; at 50,000 and
 //   200,000 pairs and `seglens merge` of 64 parts holding 1,000,000 records only with SEGLENS_BENCH_SCALE=1 or
 //   --scale-only (about 15 more minutes on 2 cores, 3 GB of disk in the data folder).
@@ -489,9 +490,8 @@ function scaleMerge(dir) {
   return { ...result, images };
 }
 
-/** Rows: eval's peak RSS and time at each scale size, both output sets; then the merge of 1M records. */
-async function scaleRows() {
-  const rowsOut = [];
+/** The scale folders, generated once (and, with SCALE, the merge parts). */
+async function scaleSets() {
   const sets = [];
   for (const count of SCALE_COUNTS)
     sets.push(
@@ -504,6 +504,13 @@ async function scaleRows() {
         seed: SCALE_SCENE.seed,
       }),
     );
+  return sets;
+}
+
+/** Rows: eval's peak RSS and time at each scale size, both output sets; then the merge of 1M records. */
+async function scaleRows() {
+  const rowsOut = [];
+  const sets = await scaleSets();
   for (const outputs of ['text', 'all']) {
     let first;
     for (const data of sets) {
@@ -595,6 +602,12 @@ mkdirSync(dataRoot, { recursive: true });
 mkdirSync(resultsDir, { recursive: true });
 const tmp = join(dataRoot, 'tmp');
 mkdirSync(tmp, { recursive: true });
+
+if (scaleOnly && process.argv.includes('--data-only')) {
+  const sets = await scaleSets();
+  if (SCALE) await mergeParts(sets[0]);
+  process.exit(0);
+}
 
 if (scaleOnly) {
   const scale = await scaleRows();
