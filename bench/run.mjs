@@ -19,6 +19,9 @@
 //     --labels-only: only issue 22's budgets (label quality and calibration on soft predictions; agreement of
 //       12 models over 1,449 images); writes bench/results/label-quality.md
 //     --scale-only: only the scale rows (below) and the Cityscapes-sized per-pair cost; writes bench/results/scale.md
+//       (with --data-only: generate the scale folders and the merge parts, and stop)
+//     --floor-only: only the VOC-like whole eval against Pillow's decode-only time (with --rounds N); writes
+//       bench/results/floor.md
 //   Scale rows (issue 23): peak RSS and time of `seglens eval` at 5,000 generated pairs always; at 50,000 and
 //   200,000 pairs and `seglens merge` of 64 parts holding 1,000,000 records only with SEGLENS_BENCH_SCALE=1 or
 //   --scale-only (about 15 more minutes on 2 cores, 3 GB of disk in the data folder).
@@ -645,9 +648,8 @@ function scaleMerge(dir) {
   return { ...result, images };
 }
 
-/** Rows: eval's peak RSS and time at each scale size, both output sets; then the merge of 1M records. */
-async function scaleRows() {
-  const rowsOut = [];
+/** The scale folders, generated once (and, with SCALE, the merge parts). */
+async function scaleSets() {
   const sets = [];
   for (const count of SCALE_COUNTS)
     sets.push(
@@ -660,6 +662,13 @@ async function scaleRows() {
         seed: SCALE_SCENE.seed,
       }),
     );
+  return sets;
+}
+
+/** Rows: eval's peak RSS and time at each scale size, both output sets; then the merge of 1M records. */
+async function scaleRows() {
+  const rowsOut = [];
+  const sets = await scaleSets();
   for (const outputs of ['text', 'all']) {
     let first;
     for (const data of sets) {
@@ -776,6 +785,12 @@ mkdirSync(resultsDir, { recursive: true });
 const tmp = join(dataRoot, 'tmp');
 mkdirSync(tmp, { recursive: true });
 
+if (scaleOnly && process.argv.includes('--data-only')) {
+  const sets = await scaleSets();
+  if (SCALE) await mergeParts(sets[0]);
+  process.exit(0);
+}
+
 if (scaleOnly) {
   const scale = await scaleRows();
   // The per-pair cost the README's cluster estimate starts from: the Cityscapes-sized row, measured here too.
@@ -807,6 +822,32 @@ if (scaleOnly) {
 }
 
 const voc = await dataset('voc-hard', { count: n(1449, 60), width: 500, height: 375, unique: n(483, 60) });
+if (process.argv.includes('--floor-only')) {
+  // The whole-eval vs Pillow decode-only row alone (the main table's first and third rows), interleaved.
+  const dirs = [join(voc.dir, 'predictions'), join(voc.dir, 'labels')];
+  const checked = checkPillowReadsTheEngineIds(dirs, n(100, 10));
+  let engine;
+  let pillow;
+  for (let round = 0; round < ROUNDS; round++) {
+    const loadBefore = loadavg()[0];
+    pillow = fastest(pillow, pillowDecode(dirs));
+    engine = fastest(engine, engineEval(voc));
+    log(
+      `round ${round + 1} (load ${fmt(loadBefore, 1)}): engine ${fmt(engine.seconds)} s, Pillow decode ${fmt(pillow.seconds)} s (fastest so far)`,
+    );
+  }
+  const text = [
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end; fastest of ${ROUNDS} interleaved round(s). Pillow checked to read the engine's ids on ${checked} PNGs first.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`,
+    '',
+    '| Workload | Images | Time (s) | Peak RSS (MB) | Note |',
+    '|---|---:|---:|---:|---|',
+    `| VOC-like hard PNG ${voc.width}x${voc.height}, whole eval, engine, ${WORKERS} worker threads, --json | ${engine.images} | ${fmt(engine.seconds)} | ${fmt(engine.peakRssMb, 0)} | ${fmt(engine.seconds / pillow.seconds)}x Pillow's decode-only time (target <= 1.5x) |`,
+    `| floor: Pillow ${pillow.pillow} decodes every PNG, ${WORKERS} processes | ${pillow.files / 2} | ${fmt(pillow.seconds)} | | ${pillow.files} PNGs, whole process (${fmt(pillow.inScriptSeconds)} s in its pool) |`,
+  ].join('\n');
+  process.stdout.write(`${text}\n`);
+  writeFileSync(join(resultsDir, 'floor.md'), `# SegLens decode floor, ${new Date().toISOString()}\n\n${text}\n`);
+  process.exit(0);
+}
 const soft = await dataset('voc-soft', { count: n(24, 4), width: 500, height: 375, soft: true, seed: 2 });
 if (labelsOnly) {
   const budgets = labelQualityBudgets();

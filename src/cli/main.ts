@@ -22,6 +22,7 @@ import {
   readMerge,
   resultsTarget,
   runHash,
+  shardView,
   ShardError,
   type ShardSpec,
 } from '../core/report/shards';
@@ -37,7 +38,10 @@ import { writeReport, type ReportContext } from './report';
 import { runSlurm } from './slurm';
 import { formatCompareTable } from './table';
 import { prepareFolder, type PreparedFolder } from './prepareFolder';
+import { PackedPairs } from '../core/io/packedPairs';
+import type { DatasetPreset } from '../core/datasets/preset';
 import { runAgree } from './agree';
+import { fullCollection, IMAGES_PER_COLLECTION } from './heapCollector';
 import { packageVersion } from './version';
 
 /** A failure that ends the command with a one-line reason. */
@@ -72,17 +76,31 @@ function classNamesOf(numClasses: number, ...sources: (readonly string[] | undef
   return Array.from({ length: numClasses }, (_, id) => source?.[id] ?? `class ${id}`);
 }
 
-/** One prediction folder paired with its labels, its dataset settled, its options built, its backend known. */
-interface ReadyFolder extends PreparedFolder {
+/**
+ * One prediction folder paired with its labels, its dataset settled, its options built, its backend
+ * known. The pairs are held packed for the whole run (PackedPairs), the pairing's own list let go.
+ */
+interface ReadyFolder extends Omit<PreparedFolder, 'prepared'> {
   readonly predictionsDir: string;
   readonly labelsDir: string;
   readonly backend: string;
+  readonly preset: DatasetPreset | undefined;
+  readonly pairs: PackedPairs;
+  readonly unpaired: readonly SkippedFile[];
 }
 
 async function readyFolder(predictionsDir: string, command: EvalCommand | CompareCommand): Promise<ReadyFolder> {
-  const folder = await prepareFolder(predictionsDir, command);
+  const { prepared, ...folder } = await prepareFolder(predictionsDir, command);
   const backend = await computeLabel(command.compute);
-  return { ...folder, predictionsDir, labelsDir: command.labelsDir, backend };
+  return {
+    ...folder,
+    predictionsDir,
+    labelsDir: command.labelsDir,
+    backend,
+    preset: prepared.preset,
+    pairs: PackedPairs.from(prepared.pairing.pairs),
+    unpaired: prepared.pairing.unpaired,
+  };
 }
 
 /** Where a folder's outcomes go as they finish. */
@@ -126,10 +144,9 @@ async function evaluateFolder(
   sink: OutcomeSink,
   shard?: { readonly spec: ShardSpec; readonly out?: string; readonly sharded: boolean },
 ): Promise<string | undefined> {
-  const { pairing, preset } = folder.prepared;
-  const { options, metric } = folder;
-  const pairs = shard ? inShard(pairing.pairs, shard.spec) : pairing.pairs;
-  const unpaired = shard ? inShard(pairing.unpaired, shard.spec) : pairing.unpaired;
+  const { options, metric, preset } = folder;
+  const pairs = shard ? shardView(folder.pairs, shard.spec) : folder.pairs;
+  const unpaired = shard ? inShard(folder.unpaired, shard.spec) : folder.unpaired;
   const out =
     shard?.out !== undefined
       ? ResultsWriter.open(
@@ -147,6 +164,9 @@ async function evaluateFolder(
           }),
         )
       : undefined;
+  const collect = fullCollection();
+  collect?.(); // the walk's and the pairing's garbage, before the workers start
+  let sinceCollection = 0;
   await interruptible(
     async (signal) => {
       for (const entry of unpaired) {
@@ -157,6 +177,10 @@ async function evaluateFolder(
         if (outcome.type === 'image') {
           await sink.image(outcome.record);
           await out?.addImage(outcome.record);
+          if (++sinceCollection === IMAGES_PER_COLLECTION) {
+            sinceCollection = 0;
+            collect?.();
+          }
         } else {
           sink.skip(outcome.skipped);
           await out?.addSkipped(outcome.skipped);
@@ -169,7 +193,7 @@ async function evaluateFolder(
     },
   );
   return shard?.sharded === true
-    ? `shard ${formatShard(shard.spec)}: ${pairs.length} of ${pairing.pairs.length} pairs`
+    ? `shard ${formatShard(shard.spec)}: ${pairs.length} of ${folder.pairs.length} pairs`
     : undefined;
 }
 

@@ -16,17 +16,33 @@ export interface Detection {
 
 const segments = (path: string): string[] => path.split(/[\\/]+/);
 
-/** From names and folder layout alone: `_gtFine_` → cityscapes, `ADE_` or `annotations/` → ade20k, `SegmentationClass` → voc. */
-export function detectFromNames(files: readonly string[], labelsDir: string): Detection | undefined {
-  const names = files.map((f) => segments(f).at(-1) ?? '');
-  const dirs = [...segments(labelsDir), ...files.flatMap((f) => segments(f).slice(0, -1))];
-  if (names.some((n) => n.includes('_gtFine_')))
-    return { preset: 'cityscapes', evidence: '_gtFine_ in file names', certain: true };
-  if (dirs.includes('gtFine')) return { preset: 'cityscapes', evidence: 'a gtFine/ folder', certain: true };
-  if (names.some((n) => n.startsWith('ADE_'))) return { preset: 'ade20k', evidence: 'ADE_ file names', certain: true };
-  if (dirs.some((d) => d === 'SegmentationClass' || d === 'SegmentationClassAug'))
+/** Where a path's last separator is (`/` or `\\`), -1 when it has none. */
+const lastSeparator = (path: string): number => Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+
+/**
+ * From names and folder layout alone: `_gtFine_` → cityscapes, `ADE_` or `annotations/` → ade20k, `SegmentationClass` → voc.
+ * One pass over the names: the folders are split into segments once each, not once per file (a folder of
+ * 200,000 pairs has a handful of folders and would otherwise make millions of segment strings).
+ */
+export function detectFromNames(files: Iterable<string>, labelsDir: string): Detection | undefined {
+  let gtFineName = false;
+  let adeName = false;
+  const folders = new Set<string>();
+  for (const file of files) {
+    const cut = lastSeparator(file);
+    const name = file.slice(cut + 1);
+    gtFineName ||= name.includes('_gtFine_');
+    adeName ||= name.startsWith('ADE_');
+    if (cut >= 0) folders.add(file.slice(0, cut));
+  }
+  const dirs = new Set(segments(labelsDir));
+  for (const folder of folders) for (const segment of segments(folder)) dirs.add(segment);
+  if (gtFineName) return { preset: 'cityscapes', evidence: '_gtFine_ in file names', certain: true };
+  if (dirs.has('gtFine')) return { preset: 'cityscapes', evidence: 'a gtFine/ folder', certain: true };
+  if (adeName) return { preset: 'ade20k', evidence: 'ADE_ file names', certain: true };
+  if (dirs.has('SegmentationClass') || dirs.has('SegmentationClassAug'))
     return { preset: 'voc', evidence: 'a SegmentationClass folder', certain: true };
-  if (dirs.includes('annotations'))
+  if (dirs.has('annotations'))
     return { preset: 'ade20k', evidence: 'an annotations/ folder (ADE20K layout)', certain: false };
   return undefined;
 }
@@ -72,11 +88,11 @@ export async function detectPreset(
   labelsDir: string,
   maxMegapixels: number,
 ): Promise<Detection | undefined> {
-  const files = [
-    ...pairing.pairs.flatMap((p) => [p.labelFile, p.predictionFile]),
-    ...pairing.ignored.map((s) => s.file),
-  ];
-  const byName = detectFromNames(files, labelsDir);
+  function* files(): Generator<string> {
+    for (const pair of pairing.pairs) yield* [pair.labelFile, pair.predictionFile];
+    for (const entry of pairing.ignored) yield entry.file;
+  }
+  const byName = detectFromNames(files(), labelsDir);
   if (byName) return byName;
   const first = pairing.pairs.find((p) => p.labelFile.toLowerCase().endsWith('.png'));
   return first ? detectFromContent(first.labelFile, maxMegapixels) : undefined;

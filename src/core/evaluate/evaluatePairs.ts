@@ -1,4 +1,5 @@
 import type { FilePair } from '../io/pairing';
+import type { ListView } from '../io/packedPairs';
 import type { EngineOptions } from '../io/readFiles';
 import { ReusableBuffer } from '../io/reusableBuffer';
 import { evaluatePairOutcome, fromWireOutcome, type PairOutcome } from './evaluateImage';
@@ -13,7 +14,7 @@ export { defaultWorkerCount };
  * threads (workerPool.ts) or, with `workers: 0`, on the calling thread.
  */
 export async function* evaluatePairs(
-  pairs: readonly FilePair[],
+  pairs: ListView<FilePair>,
   options: EngineOptions,
   control: EvaluatePairsControl = {},
 ): AsyncGenerator<PairOutcome> {
@@ -21,9 +22,9 @@ export async function* evaluatePairs(
   const workerCount = Math.min(control.workers ?? defaultWorkerCount(), pairs.length);
   if (workerCount <= 0) {
     const predictionBytes = new ReusableBuffer(); // one pair at a time: each read reuses the last one's buffer
-    for (const pair of pairs) {
+    for (let i = 0; i < pairs.length; i++) {
       if (signal?.aborted) return;
-      yield await evaluatePairOutcome(pair, options, predictionBytes);
+      yield await evaluatePairOutcome(pairs.at(i)!, options, predictionBytes);
     }
     return;
   }

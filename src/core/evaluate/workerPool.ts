@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { ListView } from '../io/packedPairs';
 import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
 export interface WorkerPoolControl {
@@ -16,6 +17,12 @@ export function defaultWorkerCount(): number {
 /** The worker script sits next to the module that starts it, both in dist/ bundles and in tsc output. */
 const WORKER_SCRIPT = join(__dirname, 'worker.js');
 
+/**
+ * Results finished but not yet taken by the consumer before workers wait: a consumer slower than the
+ * workers (writing `--out` to a slow disk, say) never piles up records in memory.
+ */
+const MAX_READY = 64;
+
 /** A worker still running this long after it was asked to stop is stuck in one file: end it. */
 const STOP_GRACE_MS = 30_000;
 
@@ -29,7 +36,8 @@ function stopWorker(worker: Worker): void {
 
 /** How one kind of job goes to a worker and comes back. */
 export interface PoolJobs<Job, Result> {
-  readonly jobs: readonly Job[];
+  /** Read by position, one job at a time: an array, or a compact list (PackedPairs). */
+  readonly jobs: ListView<Job>;
   readonly data: WorkerData;
   readonly request: (job: Job, id: number) => WorkerRequest;
   readonly result: (reply: WorkerReply) => Result;
@@ -61,11 +69,13 @@ export async function* runOnWorkers<Job, Result>(
   let closing = false;
   const live = new Set<Worker>();
   const inHand = new Map<Worker, number>();
+  /** Workers waiting for the consumer to take results before they get their next job. */
+  const waiting: Worker[] = [];
 
   const dispatch = (worker: Worker): void => {
     if (next >= jobs.length || signal?.aborted) return;
     inHand.set(worker, next);
-    worker.postMessage(pool.request(jobs[next]!, next));
+    worker.postMessage(pool.request(jobs.at(next)!, next));
     next++;
   };
 
@@ -76,7 +86,8 @@ export async function* runOnWorkers<Job, Result>(
       inHand.delete(worker);
       ready.push(pool.result(reply));
       finished++;
-      dispatch(worker);
+      if (ready.length < MAX_READY) dispatch(worker);
+      else waiting.push(worker);
       notify();
     });
     worker.on('error', () => {
@@ -87,7 +98,7 @@ export async function* runOnWorkers<Job, Result>(
       const lost = inHand.get(worker);
       inHand.delete(worker);
       if (closing || lost === undefined) return;
-      ready.push(pool.crashed(jobs[lost]!, code));
+      ready.push(pool.crashed(jobs.at(lost)!, code));
       finished++;
       if (next < jobs.length && !signal?.aborted) {
         spawn();
@@ -105,6 +116,8 @@ export async function* runOnWorkers<Job, Result>(
       if (signal?.aborted) return;
       const result = ready.shift();
       if (result !== undefined) {
+        for (let worker = waiting.pop(); worker !== undefined; worker = waiting.pop())
+          if (live.has(worker)) dispatch(worker);
         yield result;
         continue;
       }

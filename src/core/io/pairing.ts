@@ -46,15 +46,27 @@ interface Candidate {
   readonly parsed: ParsedName;
 }
 
-type Groups = Map<string, Candidate[]>;
+/**
+ * Candidates by key: one candidate alone, as it nearly always is, or a list when several files share a
+ * key. (A list per key would allocate an array and its backing store for every file: at 200,000 pairs,
+ * tens of megabytes of the main thread's peak.)
+ */
+type Groups = Map<string, Candidate | Candidate[]>;
 
 const keyOf = (relDir: string, stem: string): string => (relDir === '' ? stem : `${relDir}/${stem}`);
 
 function add(groups: Groups, candidate: Candidate): void {
   const key = keyOf(candidate.found.relDir, candidate.parsed.stem);
-  const list = groups.get(key) ?? [];
-  list.push(candidate);
-  groups.set(key, list);
+  const held = groups.get(key);
+  if (held === undefined) groups.set(key, candidate);
+  else if (Array.isArray(held)) held.push(candidate);
+  else groups.set(key, [held, candidate]);
+}
+
+/** The candidates of a key, in the order they were added. */
+function candidatesOf(groups: Groups, key: string): readonly Candidate[] {
+  const held = groups.get(key);
+  return held === undefined ? [] : Array.isArray(held) ? held : [held];
 }
 
 /** In a folder of predictions every file is one, whatever its suffix, except instance maps. */
@@ -151,9 +163,11 @@ function choosePrediction(
 /** Labels by bare stem, for predictions whose folder layout differs from the labels' (`frankfurt/` vs `val/frankfurt/`). */
 function byStem(labels: Groups): Map<string, string[]> {
   const index = new Map<string, string[]>();
-  for (const [key, candidates] of labels) {
-    const stem = candidates[0]!.parsed.stem;
-    index.set(stem, [...(index.get(stem) ?? []), key]);
+  for (const key of labels.keys()) {
+    const stem = candidatesOf(labels, key)[0]!.parsed.stem;
+    const keys = index.get(stem);
+    if (keys === undefined) index.set(stem, [key]);
+    else keys.push(key);
   }
   return index;
 }
@@ -162,10 +176,10 @@ function match(
   key: string,
   stem: string,
   labels: Groups,
-  stems: Map<string, string[]>,
+  stems: () => Map<string, string[]>,
 ): { key: string } | { reason: string } | undefined {
   if (labels.has(key)) return { key };
-  const keys = stems.get(stem) ?? [];
+  const keys = stems().get(stem) ?? [];
   if (keys.length === 1) return { key: keys[0]! };
   if (keys.length > 1) return { reason: `ambiguous: several labels are named ${stem} (${keys.join(', ')})` };
   return undefined;
@@ -198,11 +212,13 @@ export async function pairFiles(
     predictions = classifyPredictionFolder(predictionFiles, rules, ignored);
     labels = classifyLabelFolder(labelFiles, rules, ignored);
   }
-  const stems = byStem(labels);
+  // Built only when a prediction's key is not a label's (the folders are laid out differently).
+  let stemIndex: Map<string, string[]> | undefined;
+  const stems = (): Map<string, string[]> => (stemIndex ??= byStem(labels));
   const used = new Set<string>();
   const pairs: FilePair[] = [];
   for (const key of [...predictions.keys()].sort()) {
-    const prediction = choosePrediction(key, predictions.get(key)!, unpaired, ignored);
+    const prediction = choosePrediction(key, candidatesOf(predictions, key), unpaired, ignored);
     if (!prediction) continue;
     const found = match(key, prediction.parsed.stem, labels, stems);
     if (found === undefined || 'reason' in found) {
@@ -215,7 +231,7 @@ export async function pairFiles(
       continue;
     }
     used.add(found.key);
-    const label = chooseLabel(labels.get(found.key)!, ignored);
+    const label = chooseLabel(candidatesOf(labels, found.key), ignored);
     const ids = label.parsed.rule?.ids;
     pairs.push({
       name: key,

@@ -21,10 +21,17 @@ export interface WalkLimits {
   readonly maxFiles: number;
 }
 
-export const DEFAULT_WALK_LIMITS: WalkLimits = { maxDepth: 4, maxFiles: 200_000 };
+/**
+ * maxFiles is a guard against walking a whole disk by mistake, far above any real folder: a folder of a
+ * million pairs (two million files when labels sit beside the predictions) is read whole.
+ */
+export const DEFAULT_WALK_LIMITS: WalkLimits = { maxDepth: 4, maxFiles: 5_000_000 };
 
-const isReadable = (name: string): boolean =>
-  (READABLE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
+/** The extension as READABLE_EXTENSIONS spells it (one shared string for every file), or undefined. */
+function readableExtension(name: string): string | undefined {
+  const extension = extname(name).toLowerCase();
+  return (READABLE_EXTENSIONS as readonly string[]).find((known) => known === extension);
+}
 
 function unreadableRoot(dir: string, error: unknown): InputError {
   const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
@@ -82,14 +89,14 @@ export async function walkFolder(
           await visit(file, relDir === '' ? entry.name : `${relDir}/${entry.name}`, depth + 1);
         continue;
       }
-      if (!isReadable(entry.name)) continue;
+      const extension = readableExtension(entry.name);
+      if (extension === undefined) continue;
       if (entry.isSymbolicLink() ? !(await linkedFile(file, skipped)) : !entry.isFile()) continue;
       if (found.length >= limits.maxFiles) {
         skipped.push({ file: root, reason: `more than ${limits.maxFiles} files: the rest of the folder was not read` });
         throw new WalkFull();
       }
-      const extension = extname(entry.name);
-      found.push({ file, relDir, base: entry.name.slice(0, -extension.length), extension: extension.toLowerCase() });
+      found.push({ file, relDir, base: entry.name.slice(0, -extension.length), extension });
     }
   };
   try {

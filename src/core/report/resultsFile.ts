@@ -29,6 +29,7 @@ import {
   ValidationError,
 } from '../validation';
 import type { DatasetInfo } from './jsonReport';
+import { lineBatches } from '../io/lineBatches';
 
 /**
  * THE SegLens results file (`.jsonl`): what a shard writes as its part, what `seglens merge --out` and
@@ -400,35 +401,29 @@ export async function readResultsFile(file: string, visit: ResultsVisitor = {}):
   let images = 0;
   let skipped = 0;
   let lineNumber = 0;
-  const lines = createInterface({
-    input: createReadStream(file, { highWaterMark: 1 << 20 }),
-    crlfDelay: Infinity,
-  });
   try {
-    for await (const text of lines) {
-      lineNumber++;
-      if (text.trim() === '') continue;
-      if (ended !== undefined) refuse(file, lineNumber, 'lines after the end line');
-      const value = parseJsonLine(text, file, lineNumber);
-      const where = `${file}:${lineNumber}`;
-      if (header === undefined) {
-        header = readResultsHeader(value, 'header');
-        visit.header?.(header);
-        continue;
+    for await (const batch of lineBatches(file))
+      for (const text of batch) {
+        lineNumber++;
+        if (text.trim() === '') continue;
+        if (ended !== undefined) refuse(file, lineNumber, 'lines after the end line');
+        const value = parseJsonLine(text, file, lineNumber);
+        if (header === undefined) {
+          header = readResultsHeader(value, 'header');
+          visit.header?.(header);
+          continue;
+        }
+        const line = readBodyLine(value, 'line', header);
+        if (line.type === 'image') {
+          images++;
+          await visit.image?.(line.record, `${file}:${lineNumber}`, text);
+        } else if (line.type === 'skipped') {
+          skipped++;
+          await visit.skipped?.(line.skipped, `${file}:${lineNumber}`);
+        } else if (line.type === 'end') ended = { images: line.images, skipped: line.skipped, line: lineNumber };
       }
-      const line = readBodyLine(value, 'line', header);
-      if (line.type === 'image') {
-        images++;
-        await visit.image?.(line.record, where, text);
-      } else if (line.type === 'skipped') {
-        skipped++;
-        await visit.skipped?.(line.skipped, where);
-      } else if (line.type === 'end') ended = { images: line.images, skipped: line.skipped, line: lineNumber };
-    }
   } catch (error) {
     asResultsError(error, file, lineNumber);
-  } finally {
-    lines.close();
   }
   if (header === undefined) refuse(file, undefined, 'empty, or not a SegLens results file');
   if (header.version >= 2 && ended === undefined)

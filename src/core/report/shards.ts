@@ -3,6 +3,7 @@ import { join, resolve, sep } from 'node:path';
 import type { ImageRecord } from '../evaluate/record';
 import type { SkippedFile } from '../types';
 import type { EngineOptions } from '../io/readFiles';
+import type { ListView } from '../io/packedPairs';
 import { optionsIdentity } from '../optionsIdentity';
 import { readHeaderOf, readResultsFile, ResultsFileError, type ResultsHeader } from './resultsFile';
 
@@ -30,6 +31,15 @@ export const formatShard = (spec: ShardSpec): string => `${spec.index}/${spec.co
 /** Round-robin over the name-sorted pairs, so shards are balanced and disjoint. */
 export function inShard<T>(items: readonly T[], shard: ShardSpec): T[] {
   return items.filter((_, i) => i % shard.count === shard.index);
+}
+
+/** inShard as a view: the same items, read from `items` when asked for, nothing copied. */
+export function shardView<T>(items: ListView<T>, shard: ShardSpec): ListView<T> {
+  const length = Math.max(0, Math.ceil((items.length - shard.index) / shard.count));
+  return {
+    length,
+    at: (i) => (Number.isInteger(i) && i >= 0 && i < length ? items.at(i * shard.count + shard.index) : undefined),
+  };
 }
 
 /** The file a shard writes into an output folder. */

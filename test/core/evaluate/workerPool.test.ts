@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluatePairs } from '../../../src/core/evaluate/evaluatePairs';
 import type { PairOutcome } from '../../../src/core/evaluate/evaluateImage';
+import { PackedPairs } from '../../../src/core/io/packedPairs';
 import { pairFiles } from '../../../src/core/io/pairing';
 import { encodeIndexPng } from '../../../src/core/io/pngChunks';
 import type { EngineOptions } from '../../../src/core/io/readFiles';
@@ -57,4 +58,20 @@ test('aborting stops handing out pairs and ends the stream', async () => {
     if (received === 3) controller.abort();
   }
   assert.ok(received >= 3 && received < 40, `received ${received} outcomes after aborting at 3`);
+});
+
+test('a consumer slower than the workers still gets every outcome once, from packed pairs', async () => {
+  // 150 pairs: more than the 64 finished outcomes the pool holds before its workers wait for the consumer.
+  const { predictions, labels } = makeFolder(150);
+  const { pairs } = await pairFiles(predictions, labels);
+  const names: string[] = [];
+  for await (const outcome of evaluatePairs(PackedPairs.from(pairs), OPTIONS, { workers: 2 })) {
+    assert.equal(outcome.type, 'image');
+    if (outcome.type === 'image') names.push(outcome.record.name);
+    if (names.length === 1) await new Promise((done) => setTimeout(done, 500)); // the workers run ahead meanwhile
+  }
+  assert.deepEqual(
+    names.sort(),
+    pairs.map((p) => p.name),
+  );
 });
