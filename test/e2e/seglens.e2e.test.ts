@@ -37,6 +37,7 @@ import {
   runFromContextMenu,
   runFromPalette,
   screenshot,
+  showExplorerRow,
   showViewContainer,
   sleep,
   typeIntoQuickInput,
@@ -1014,16 +1015,25 @@ describe('SegLens in VS Code', { skip }, () => {
     assert.ok(top.likelyLabelErrorPixels > 0 && region !== undefined);
 
     await runFromPalette(page, 'View: Show Explorer');
+    // The explorer lists the new model folders first: rows added while a right-click is on its way
+    // move the list under the pointer, and the click lands on another folder.
+    const [rowB, rowC] = [explorerRow(page, 'model-b'), explorerRow(page, 'model-c')];
+    await retry('the model folders in the explorer', 20_000, async () => {
+      await rowC.scrollIntoViewIfNeeded({ timeout: 1_000 }).catch(() => undefined);
+      return (await rowB.isVisible()) && (await rowC.isVisible());
+    });
+    const evaluatesSamples = new RegExp(`evaluate ${predictions.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} against`);
+    const evaluations = logCount(evaluatesSamples);
     await explorerRow(page, 'predictions').scrollIntoViewIfNeeded({ timeout: 10_000 });
     await runFromContextMenu(page, explorerRow(page, 'predictions'), 'Evaluate Predictions');
+    await waitForLog('the sample predictions evaluated', evaluatesSamples, evaluations + 1);
     await retry(
       'the folder evaluated',
       90_000,
       async () => (await imageRowsIn(page, expected)).length === expected.length,
     );
     await runFromPalette(page, 'View: Show Explorer');
-    const [rowB, rowC] = [explorerRow(page, 'model-b'), explorerRow(page, 'model-c')];
-    await retry('the model folders in the explorer', 20_000, async () => {
+    await retry('the model folders in the explorer again', 20_000, async () => {
       await rowC.scrollIntoViewIfNeeded({ timeout: 1_000 }).catch(() => undefined);
       return (await rowB.isVisible()) && (await rowC.isVisible());
     });
@@ -1134,8 +1144,7 @@ describe('SegLens in VS Code', { skip }, () => {
     const cli = readLines(reference);
     assert.ok(cli.length > 0, 'the soft samples have label issues (the CLI found some)');
 
-    await runFromPalette(page, 'View: Show Explorer');
-    await explorerRow(page, 'soft-predictions').scrollIntoViewIfNeeded({ timeout: 10_000 });
+    await showExplorerRow(page, 'soft-predictions');
     await runFromContextMenu(page, explorerRow(page, 'soft-predictions'), 'Evaluate Predictions');
     await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
     await waitForSummary(
@@ -1283,6 +1292,8 @@ describe('SegLens in VS Code', { skip }, () => {
             .map((row) => row.querySelector('.label-name')?.textContent ?? '')
             .join(','),
         );
+    // The selection follows only in a view on screen (stepping never opens it): show it, as a user has it.
+    await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
     for (let step = 1; step < names.length; step++) {
       await inspector.locator('#next').click();
       await retry(`image ${step + 1} of the cell`, 30_000, async () =>

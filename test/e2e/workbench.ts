@@ -179,6 +179,25 @@ export async function expandExplorerFolder(page: Page, name: string, child: stri
   });
 }
 
+/**
+ * Scrolls the explorer until the top-level row `name` is rendered: the explorer renders only the rows
+ * in view, and with the folders earlier scenarios add a late name (soft-predictions) is out of it.
+ */
+export async function showExplorerRow(page: Page, name: string): Promise<void> {
+  await retry(`explorer row ${name} shown`, 30_000, async () => {
+    await runFromPalette(page, 'View: Show Explorer');
+    const list = page.locator('.explorer-folders-view .monaco-list').first();
+    await list.hover({ timeout: 2_000 });
+    await page.mouse.wheel(0, -100_000);
+    for (let step = 0; step < 40; step++) {
+      await sleep(150);
+      if (await explorerRow(page, name).isVisible()) return true;
+      await page.mouse.wheel(0, 200);
+    }
+    return false;
+  });
+}
+
 /** Waits for the progress notification whose text contains `title` and clicks its Cancel button. */
 export async function cancelProgressNotification(page: Page, title: string): Promise<void> {
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: title }).first();
