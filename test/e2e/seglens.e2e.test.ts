@@ -246,6 +246,25 @@ async function readoutAtCentre(page: Page): Promise<string> {
   return text;
 }
 
+/**
+ * Evaluates the sample predictions from the explorer and waits until the view lists them: scenarios
+ * that compare with the CLI on `predictions` start from it, whatever the one before left in the view.
+ */
+async function evaluateSamplePredictions(page: Page, expected: readonly CliImage[]): Promise<void> {
+  const predictions = path.join(workspace, 'predictions');
+  const evaluatesSamples = new RegExp(`evaluate ${predictions.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} against`);
+  const evaluations = logCount(evaluatesSamples);
+  await showExplorerRow(page, 'predictions');
+  await runFromContextMenu(page, explorerRow(page, 'predictions'), 'Evaluate Predictions');
+  await waitForLog('the sample predictions evaluated', evaluatesSamples, evaluations + 1);
+  await showViewContainer(page, SEGLENS_CONTAINER, 'SegLens');
+  await retry(
+    'the sample predictions listed',
+    90_000,
+    async () => (await imageRowsIn(page, expected)).length === expected.length,
+  );
+}
+
 describe('SegLens in VS Code', { skip }, () => {
   let browser: Browser;
   let page: Page;
@@ -1022,16 +1041,7 @@ describe('SegLens in VS Code', { skip }, () => {
       await rowC.scrollIntoViewIfNeeded({ timeout: 1_000 }).catch(() => undefined);
       return (await rowB.isVisible()) && (await rowC.isVisible());
     });
-    const evaluatesSamples = new RegExp(`evaluate ${predictions.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} against`);
-    const evaluations = logCount(evaluatesSamples);
-    await explorerRow(page, 'predictions').scrollIntoViewIfNeeded({ timeout: 10_000 });
-    await runFromContextMenu(page, explorerRow(page, 'predictions'), 'Evaluate Predictions');
-    await waitForLog('the sample predictions evaluated', evaluatesSamples, evaluations + 1);
-    await retry(
-      'the folder evaluated',
-      90_000,
-      async () => (await imageRowsIn(page, expected)).length === expected.length,
-    );
+    await evaluateSamplePredictions(page, expected);
     await runFromPalette(page, 'View: Show Explorer');
     await retry('the model folders in the explorer again', 20_000, async () => {
       await rowC.scrollIntoViewIfNeeded({ timeout: 1_000 }).catch(() => undefined);
@@ -1210,6 +1220,7 @@ describe('SegLens in VS Code', { skip }, () => {
 
   it('opens the dataset panel, clicks a confusion cell and lands in the inspector with the confusion layer on', async () => {
     await runFromPalette(page, 'View: Close All Editors');
+    await evaluateSamplePredictions(page, expected);
     const predictions = path.join(workspace, 'predictions');
     const labels = path.join(workspace, 'SegmentationClass');
     const cli = JSON.parse(
