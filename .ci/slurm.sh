@@ -29,7 +29,9 @@ fi
 
 # Everything this cluster writes lives in one temporary folder: its own munge socket, its own slurm.conf
 # (SLURM_CONF, read by the daemons and by sbatch/squeue/scontrol alike), state, spool and logs.
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/seglens-slurm.XXXXXX")
+# Always under /tmp, not $TMPDIR: munged and slurmd run as other users and must pass through every
+# parent folder, and a private TMPDIR (mktemp -d makes it 0700) shuts them out.
+TMP=$(mktemp -d /tmp/seglens-slurm.XXXXXX)
 chmod 755 "$TMP"
 install -d -o munge -g munge -m 755 "$TMP/munge"
 mkdir -p "$TMP/state" "$TMP/spool" "$TMP/log" "$TMP/work"

@@ -203,7 +203,8 @@ describe('Gallery webview in Chromium', () => {
           { name: 'val/img-01', error: 'img-01.png: file is empty' },
         ],
       });
-      await page.waitForFunction(() => document.querySelector('#cell-0 img, [data-index] img[src]') !== null);
+      // The cells are redrawn on the next frame: wait for a drawn thumbnail, not for any <img>.
+      await page.waitForFunction(() => document.querySelector('[data-index] img[src]') !== null);
       const drawn = await page.evaluate(() =>
         [...document.querySelectorAll<HTMLElement>('[role=option]')].map((cell) => ({
           name: cell.querySelector('.name')?.textContent,
