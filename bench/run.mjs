@@ -193,6 +193,20 @@ function ensurePython() {
  * Generates a dataset once (one process per core); a `.complete` marker holding its spec makes later runs
  * reuse it. Returns { dir, width, height, classes, count, soft }.
  */
+/** One node process per core, each given its part ("i/N") by `argsFor`; resolves when all exit cleanly. */
+function onEveryCore(what, argsFor, stdio = 'inherit') {
+  return Promise.all(
+    Array.from(
+      { length: WORKERS },
+      (_, i) =>
+        new Promise((resolve, reject) => {
+          const child = spawn(process.execPath, argsFor(`${i}/${WORKERS}`), { stdio });
+          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${what} exited with ${code}`))));
+        }),
+    ),
+  );
+}
+
 async function dataset(name, { count, width, height, sizes, classes = 21, unique, soft = false, seed = 1 }) {
   const dir = join(dataRoot, name);
   // Pixels of all pairs: scene i has sizes[i % n]; a copy (i >= unique) is a copy of scene i % unique.
@@ -222,22 +236,14 @@ async function dataset(name, { count, width, height, sizes, classes = 21, unique
   if (soft) args.push('--soft');
   if (sizes) args.push('--sizes', sizes.map((s) => s.join('x')).join(','));
   const spawnParts = (total) =>
-    Promise.all(
-      Array.from(
-        { length: WORKERS },
-        (_, i) =>
-          new Promise((resolve, reject) => {
-            const child = spawn(
-              process.execPath,
-              [join(dist, 'make-bench-data.js'), ...args, '--count', String(total), '--part', `${i}/${WORKERS}`],
-              { stdio: 'inherit' },
-            );
-            child.on('exit', (code) =>
-              code === 0 ? resolve() : reject(new Error(`make-bench-data exited with ${code}`)),
-            );
-          }),
-      ),
-    );
+    onEveryCore('make-bench-data', (part) => [
+      join(dist, 'make-bench-data.js'),
+      ...args,
+      '--count',
+      String(total),
+      '--part',
+      part,
+    ]);
   // Distinct scenes first, split over the cores; then the copies, which then never wait on a scene.
   if (unique && unique < count) await spawnParts(unique);
   await spawnParts(count);
@@ -616,19 +622,10 @@ async function mergeParts(template) {
       templateFile,
     ]),
   );
-  await Promise.all(
-    Array.from(
-      { length: WORKERS },
-      (_, i) =>
-        new Promise((resolve, reject) => {
-          const child = spawn(
-            process.execPath,
-            [PROBE, 'results-parts', templateFile, dir, String(MERGE.parts), String(MERGE.total), `${i}/${WORKERS}`],
-            { stdio: ['ignore', 'ignore', 'inherit'] },
-          );
-          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`results-parts exited with ${code}`))));
-        }),
-    ),
+  await onEveryCore(
+    'results-parts',
+    (part) => [PROBE, 'results-parts', templateFile, dir, String(MERGE.parts), String(MERGE.total), part],
+    ['ignore', 'ignore', 'inherit'],
   );
   rmSync(templateFile, { force: true });
   writeFileSync(marker, spec);

@@ -1,19 +1,8 @@
 /** The selection behind the inspector's robust colour scale: the same value a full sort puts at k. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seededRandom as random } from '../../src/core/synthetic/scenes';
 import { kthSmallest } from '../../webview/common/kthSmallest';
-
-/** mulberry32, so a failure names a reproducible case. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function bySort(values: Float32Array, k: number): number {
   return Float32Array.from(values).sort()[k]!;
