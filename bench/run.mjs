@@ -741,7 +741,7 @@ function galleryRows(g) {
 }
 
 function datasetPanelRow(d) {
-  return `| Dataset panel at ${d.numClasses} classes: navigation start to drawn (bench/datasetPanel.mjs, median of ${d.runs.length}; page and script load ${fmt(d.readyMedianMs, 0)} ms of it) | ${fmt(d.medianMs, 0)} ms | <= ${DATASET_PANEL_BUDGET_MS} ms |`;
+  return `| Dataset panel at ${d.numClasses} classes: navigation start to the first screen drawn (bench/datasetPanel.mjs, median of ${d.runs.length}; page and script load ${fmt(d.readyMedianMs, 0)} ms of it; the class table below the matrix complete at ${fmt(d.completeMedianMs, 0)} ms) | ${fmt(d.medianMs, 0)} ms | <= ${DATASET_PANEL_BUDGET_MS} ms |`;
 }
 
 function inspectorPaintRow(i) {

@@ -83,6 +83,8 @@ async function openPanel(
 
 async function postDataset(page: Page, message: PlainDatasetMessage = smallDataset()): Promise<void> {
   await page.evaluate((plain) => {
+    // The panel is aria-busy from the message until the parts below the matrix are built.
+    document.getElementById('dataset')?.removeAttribute('aria-busy');
     window.postMessage(
       {
         ...plain,
@@ -92,7 +94,7 @@ async function postDataset(page: Page, message: PlainDatasetMessage = smallDatas
       '*',
     );
   }, message);
-  await page.waitForFunction(() => (document.getElementById('matrix') as HTMLCanvasElement).width > 0);
+  await page.waitForFunction(() => document.getElementById('dataset')?.getAttribute('aria-busy') === 'false');
 }
 
 const posted = (page: Page): Promise<unknown[]> => page.evaluate(() => window.__webviewTest.posted);

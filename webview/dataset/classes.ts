@@ -78,14 +78,24 @@ export interface Confusion extends ConfusionPair {
 
 /** The `limit` largest off-diagonal cells, largest first (ties: label id, then predicted id). */
 export function topConfusions(data: MatrixData, limit: number): Confusion[] {
+  if (limit <= 0) return [];
   const n = data.numClasses;
-  const cells: Confusion[] = [];
+  const before = (a: Confusion, b: Confusion): boolean =>
+    a.count > b.count ||
+    (a.count === b.count && (a.label < b.label || (a.label === b.label && a.predicted < b.predicted)));
+  // Kept sorted and at most `limit` long: 171 classes have 29,070 off-diagonal cells, and only 20 are shown.
+  const top: Confusion[] = [];
   for (let label = 0; label < n; label++) {
     for (let predicted = 0; predicted < n; predicted++) {
       const count = data.confusion[label * n + predicted] ?? 0;
-      if (label !== predicted && count > 0) cells.push({ label, predicted, count });
+      if (label === predicted || count <= 0) continue;
+      if (top.length === limit && !(count > top[limit - 1]!.count)) continue;
+      const cell = { label, predicted, count };
+      let at = top.length;
+      while (at > 0 && before(cell, top[at - 1]!)) at--;
+      top.splice(at, 0, cell);
+      if (top.length > limit) top.pop();
     }
   }
-  cells.sort((a, b) => b.count - a.count || a.label - b.label || a.predicted - b.predicted);
-  return cells.slice(0, limit);
+  return top;
 }

@@ -96,7 +96,6 @@ tableHidden.append(tableHiddenNote, tableHiddenToggle);
 const table = element('table', 'class-table');
 table.id = 'class-table';
 tableSection.append(tableHeading, tableHidden, table);
-root.append(heading, summary, status, view.section, calibrationSection, tableSection);
 
 function themeColor(name: string, fallback: [number, number, number]): [number, number, number] {
   const probe = element('span');
@@ -144,11 +143,15 @@ function widestName(): number {
  * layout (which would lay out every name twice).
  */
 function fittedCellSize(minimum: number): number {
-  const width =
-    window.innerWidth - PAGE_SIDE_MARGINS - TOP_CONFUSIONS_WIDTH - Math.min(ROW_NAMES_MAX_WIDTH, widestName() + 8);
   // The height left under the summary, the toolbar, the legend and the column names.
   const height = window.innerHeight - 320;
   const count = Math.max(1, classes.length);
+  // Many classes: the height alone gives the minimum, whatever the names' width (measuring 171 names
+  // on a canvas costs about 30 ms before the first frame).
+  if (Math.floor(height / count) <= minimum) return minimum;
+  const width =
+    window.innerWidth - PAGE_SIDE_MARGINS - TOP_CONFUSIONS_WIDTH - Math.min(ROW_NAMES_MAX_WIDTH, widestName() + 8);
+  // The height left under the summary, the toolbar, the legend and the column names.
   return Math.max(minimum, Math.min(AUTO_CELL.max, Math.floor(Math.min(width, height) / count)));
 }
 
@@ -375,6 +378,30 @@ function showCellImages(message: CellImagesMessage): void {
     cellList.append(element('li', 'more', `… and ${formatCount(message.total - message.images.length)} more images`));
 }
 
+/** Whether the calibration section and the class table wait for the next frame. */
+let belowTheMatrixPending = false;
+
+/**
+ * The calibration section and the class table, built after the first frame that shows the matrix:
+ * they sit below it, out of view when the panel opens, and at 171 classes the table alone is a few
+ * thousand elements. The page is `aria-busy` until they are there.
+ */
+function showBelowTheMatrix(): void {
+  root.setAttribute('aria-busy', 'true');
+  if (belowTheMatrixPending) return;
+  belowTheMatrixPending = true;
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      belowTheMatrixPending = false;
+      if (data !== null) {
+        showCalibration(data);
+        showTable();
+      }
+      root.setAttribute('aria-busy', 'false');
+    }),
+  );
+}
+
 function showDataset(message: DatasetMessage): void {
   const first = data === null;
   data = message;
@@ -389,8 +416,7 @@ function showDataset(message: DatasetMessage): void {
   showSummary(message);
   layoutMatrix();
   showTopConfusions(message);
-  showCalibration(message);
-  showTable();
+  showBelowTheMatrix();
   // Restored or still selected: ask again for the cell's images (they change while a run goes on).
   if (state.selected !== null && inRange(state.selected)) {
     if (first) select(state.selected);
@@ -509,8 +535,10 @@ window.addEventListener('resize', () => {
   }
 });
 
-// The theme's colours and font, read while the page is still small (reading them later, after the data
-// has added a few thousand elements, forces a style pass over all of them before the first frame).
+// The theme's colours and font, read before the panel's elements join the page: the read forces a
+// style pass, over the body alone here (later, after the data has added a few thousand elements, over
+// all of them before the first frame).
 showLegend();
 nameFont = `11px ${getComputedStyle(document.body).fontFamily}`;
+root.append(heading, summary, status, view.section, calibrationSection, tableSection);
 post({ type: 'datasetReady' });
