@@ -33,6 +33,8 @@ const nodeEntries = [
   ['src/extension/extension.ts', 'extension.js'],
   ['src/cli/main.ts', 'cli.js'],
   ['src/core/evaluate/worker.ts', 'worker.js'],
+  // seglens merge's threads (src/core/report/parallelMerge.ts starts it from next to the CLI bundle).
+  ['src/core/report/mergeWorker.ts', 'mergeWorker.js'],
   // Gallery thumbnails (src/core/thumbnails/thumbnailPool.ts starts it from next to the extension bundle).
   ['src/core/thumbnails/thumbnailWorker.ts', 'thumbnailWorker.js'],
   // TensorFlow.js, loaded by the three above only when the tensor path runs (src/core/tensor/loadTensorPath.ts).

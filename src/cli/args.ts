@@ -66,6 +66,8 @@ export interface MergeCommand {
   readonly files: string[];
   /** Where to write the merged records as JSON lines. */
   readonly out?: string;
+  /** Worker threads reading the parts (0: the main thread); absent: one per core. */
+  readonly workers?: number;
   readonly output: OutputOptions;
 }
 
@@ -216,7 +218,13 @@ export function parseCommandLine(argv: readonly string[], version = 'unknown'): 
   if (command === 'merge') {
     if (positionals.length === 0)
       throw new UsageError('merge needs a folder of parts or at least one shard file', command);
-    return { command, files: positionals, out: given.out ?? undefined, output };
+    return {
+      command,
+      files: positionals,
+      out: given.out ?? undefined,
+      ...(given.workers != null ? { workers: given.workers } : {}),
+      output,
+    };
   }
   if (command === 'slurm') return slurmCommand(words, given, positionals, output);
   if (command === 'compare') return compareCommand(given, positionals, output);

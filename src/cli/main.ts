@@ -14,12 +14,13 @@ import { shardFromEnvironment } from '../core/report/shardEnvironment';
 import { resultsHeader, ResultsWriter } from '../core/report/resultsFile';
 import type { ExternalSortOptions } from '../core/report/externalSort';
 import { StreamingReport } from '../core/report/streamingReport';
+import { mergeParts } from '../core/report/parallelMerge';
+import { defaultWorkerCount } from '../core/evaluate/workerPool';
 import {
   formatShard,
   inShard,
   parseShard,
   planMerge,
-  readMerge,
   resultsTarget,
   runHash,
   shardView,
@@ -59,6 +60,12 @@ function sortOptions(): ExternalSortOptions {
   const chunk = whole('SEGLENS_SORT_CHUNK');
   const fanIn = whole('SEGLENS_SORT_FAN_IN');
   return { ...(chunk !== undefined ? { chunk } : {}), ...(fanIn !== undefined ? { fanIn } : {}) };
+}
+
+/** Bytes `seglens merge` reads from a part at a time: SEGLENS_MERGE_CHUNK (tests make parts many chunks long), else the reader's. */
+function mergeChunkBytes(): number | undefined {
+  const value = Number(process.env['SEGLENS_MERGE_CHUNK']);
+  return Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
 /** The shard this eval runs: `--shard i/n`, `--shard auto` (from the scheduler), or all of it as 0/1 with `--out`. */
@@ -281,9 +288,10 @@ async function runCompare(command: CompareCommand): Promise<void> {
 }
 
 /**
- * Streams the parts of a run: each record goes to `--out` (its line copied as read), into the report's
- * bounded state and, for `--json`/`--csv`, its external sort. Memory: the set of image names (to refuse
- * an image in two parts) and the report's state, not the records.
+ * Streams the parts of a run (on worker threads, mergeParts): each record goes to `--out` (its line
+ * copied as read, parts in shard order), into the report's bounded state and, for `--json`/`--csv`, its
+ * external sort. Memory: the set of image names (to refuse an image in two parts), a few chunks of lines
+ * in flight and the report's state, not the records.
  */
 async function runMerge(command: MergeCommand): Promise<void> {
   const started = performance.now();
@@ -302,16 +310,13 @@ async function runMerge(command: MergeCommand): Promise<void> {
   });
   try {
     await interruptible(
-      async () => {
-        await readMerge(plan, {
-          image: async (record, _where, text) => {
-            await out?.addImageLine(text);
-            await report.add(record);
-          },
-          skipped: async (entry) => {
-            report.skip(entry);
-            await out?.addSkipped(entry);
-          },
+      async (signal) => {
+        await mergeParts(plan, {
+          report,
+          ...(out !== undefined ? { out } : {}),
+          workers: command.workers ?? defaultWorkerCount(),
+          signal,
+          ...(mergeChunkBytes() !== undefined ? { chunkBytes: mergeChunkBytes() } : {}),
         });
       },
       async (complete) => {

@@ -396,7 +396,7 @@ export const OPTION_TABLE = [
     group: 'run',
     flag: 'workers',
     placeholder: 'N',
-    commands: EVALUATING,
+    commands: [...EVALUATING, 'merge'],
     default: 0,
     range: { min: 0, max: 64 },
     description: 'worker threads (0 on the command line: the main thread)',

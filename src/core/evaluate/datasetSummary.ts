@@ -16,7 +16,7 @@ import {
   type CalibrationCounts,
   type CalibrationSummary,
 } from '../metrics/calibration';
-import { ExactSum } from './exactSum';
+import { ExactSum, type ExactSumState } from './exactSum';
 import { sparseConfusionOf, type ImageRecord } from './record';
 
 /**
@@ -44,6 +44,24 @@ export interface DatasetSummary extends ClassScores {
   readonly cityscapes?: CityscapesSummary;
   /** Soft predictions: calibration pooled over every valid pixel of every image; null without soft images. */
   readonly calibration: CalibrationSummary | null;
+}
+
+/**
+ * A DatasetAccumulator's state as plain data (what a worker thread sends back): every sum is a whole
+ * number added in doubles (exact below 2^53) or an exact sum, so states add up in any order to the
+ * state of all the records folded by one accumulator.
+ */
+export interface AccumulatorState {
+  readonly numClasses: number;
+  readonly images: number;
+  readonly confusion: ConfusionMatrix;
+  readonly boundary: BoundaryCounts;
+  readonly imageMious: ExactSumState;
+  readonly ce: ExactSumState;
+  readonly adaptive: ExactSumState;
+  readonly mergeEffect: ExactSumState;
+  readonly instances: InstancesState;
+  readonly calibration: CalibrationState | null;
 }
 
 /** Folds image records into the dataset figures; order-independent, so shards merge exactly. */
@@ -93,6 +111,39 @@ export class DatasetAccumulator {
     }
   }
 
+  /** What has been folded so far, as plain data (see AccumulatorState). */
+  state(): AccumulatorState {
+    return {
+      numClasses: this.numClasses,
+      images: this.images,
+      confusion: this.confusion,
+      boundary: this.boundary,
+      imageMious: this.imageMious.state(),
+      ce: this.ce.state(),
+      adaptive: this.adaptive.state(),
+      mergeEffect: this.mergeEffect.state(),
+      instances: this.instances.state(),
+      calibration: this.calibration?.state() ?? null,
+    };
+  }
+
+  /** Adds another accumulator's state: afterwards this one is as if it had folded that one's records too. */
+  addState(state: AccumulatorState): void {
+    if (state.numClasses !== this.numClasses)
+      throw new Error(`cannot add the figures of ${state.numClasses} classes to ${this.numClasses}`);
+    const { counts, unknown } = state.confusion;
+    for (let i = 0; i < counts.length; i++) this.confusion.counts[i]! += counts[i]!;
+    for (let c = 0; c < unknown.length; c++) this.confusion.unknown[c]! += unknown[c]!;
+    addBoundaryCounts(this.boundary, state.boundary);
+    this.images += state.images;
+    this.imageMious.addState(state.imageMious);
+    this.ce.addState(state.ce);
+    this.adaptive.addState(state.adaptive);
+    this.mergeEffect.addState(state.mergeEffect);
+    this.instances.addState(state.instances);
+    if (state.calibration) (this.calibration ??= new PooledCalibration(this.numClasses)).addState(state.calibration);
+  }
+
   /** A record read from a file (a shard part, a results file): its plain arrays. */
   private addDense(record: ImageRecord): void {
     const { counts, unknown } = record.confusion;
@@ -134,6 +185,14 @@ export class DatasetAccumulator {
 
 const INSTANCE_KEYS = ['tpWeighted', 'fnWeighted', 'categoryTpWeighted', 'categoryFnWeighted'] as const;
 
+/** PooledInstances as plain data. */
+interface InstancesState {
+  readonly images: number;
+  readonly missing: number;
+  readonly firstMissing: { readonly name: string; readonly labelFile: string } | null;
+  readonly sums: Readonly<Record<(typeof INSTANCE_KEYS)[number], readonly ExactSumState[]>>;
+}
+
 /** Cityscapes instance counts pooled over images in bounded state, independent of arrival order. */
 class PooledInstances {
   images = 0;
@@ -152,10 +211,36 @@ class PooledInstances {
     this.images++;
     if (counts === null) {
       this.missing++;
-      if (this.firstMissing === null || name < this.firstMissing.name) this.firstMissing = { name, labelFile };
+      this.noteMissing({ name, labelFile });
       return;
     }
     for (const key of INSTANCE_KEYS) counts[key].forEach((value, i) => this.sums[key][i]!.add(value));
+  }
+
+  private noteMissing(missing: { readonly name: string; readonly labelFile: string }): void {
+    if (this.firstMissing === null || missing.name < this.firstMissing.name) this.firstMissing = missing;
+  }
+
+  state(): InstancesState {
+    const of = (key: (typeof INSTANCE_KEYS)[number]): ExactSumState[] => this.sums[key].map((sum) => sum.state());
+    return {
+      images: this.images,
+      missing: this.missing,
+      firstMissing: this.firstMissing,
+      sums: {
+        tpWeighted: of('tpWeighted'),
+        fnWeighted: of('fnWeighted'),
+        categoryTpWeighted: of('categoryTpWeighted'),
+        categoryFnWeighted: of('categoryFnWeighted'),
+      },
+    };
+  }
+
+  addState(state: InstancesState): void {
+    this.images += state.images;
+    this.missing += state.missing;
+    if (state.firstMissing !== null) this.noteMissing(state.firstMissing);
+    for (const key of INSTANCE_KEYS) state.sums[key].forEach((sum, i) => this.sums[key][i]!.addState(sum));
   }
 
   /** The summed counts, or why iIoU cannot be computed (it needs every image's instance map). */
@@ -172,6 +257,12 @@ class PooledInstances {
     for (const key of INSTANCE_KEYS) this.sums[key].forEach((sum, i) => (total[key][i] = sum.value()));
     return total;
   }
+}
+
+/** PooledCalibration as plain data (its table's confidence column is summed exactly beside it). */
+interface CalibrationState {
+  readonly sums: Float64Array;
+  readonly confidence: readonly ExactSumState[];
 }
 
 /**
@@ -192,6 +283,16 @@ class PooledCalibration {
     for (const entry of counts.perClass)
       for (let m = 0; m < CALIBRATION_BINS; m++)
         this.confidence[entry.classId * CALIBRATION_BINS + m]!.add(entry.confidence[m] ?? 0);
+  }
+
+  state(): CalibrationState {
+    return { sums: this.table.sums, confidence: this.confidence.map((sum) => sum.state()) };
+  }
+
+  /** Another pool's sums: counts and right pixels are whole numbers, the confidences exact sums. */
+  addState(state: CalibrationState): void {
+    for (let at = 0; at < state.sums.length; at++) this.table.sums[at]! += state.sums[at]!;
+    state.confidence.forEach((sum, at) => this.confidence[at]!.addState(sum));
   }
 
   summary(): CalibrationSummary {

@@ -5,6 +5,12 @@
  * worker completion order and a streamed run all give the same bits, without keeping every value.
  * Memory: a few doubles (at most ~40 for any finite inputs), not one per value.
  */
+/** An ExactSum as plain data. */
+export interface ExactSumState {
+  readonly partials: readonly number[];
+  readonly count: number;
+}
+
 export class ExactSum {
   private readonly partials: number[] = [];
   private count = 0;
@@ -28,6 +34,19 @@ export class ExactSum {
 
   get size(): number {
     return this.count;
+  }
+
+  /** The sum so far as plain data (its exact partials and how many values), e.g. to send it to another thread. */
+  state(): ExactSumState {
+    return { partials: [...this.partials], count: this.count };
+  }
+
+  /** Adds another sum's values (from `state`): exact, so sums of parts add up to the sum of the whole. */
+  addState(state: ExactSumState): void {
+    // The partials are exact pieces of the other sum, so adding them adds its exact value.
+    const count = this.count;
+    for (const partial of state.partials) this.add(partial);
+    this.count = count + state.count;
   }
 
   /** The exact sum rounded to the nearest double (ties to even), as CPython's fsum rounds it. */

@@ -31,7 +31,7 @@ export class AtomicFile {
     return writer;
   }
 
-  async write(text: string): Promise<void> {
+  async write(text: string | Uint8Array): Promise<void> {
     if (this.stream.write(text) || this.failure !== undefined || this.stream.destroyed) return;
     await new Promise<void>((done) => {
       const settle = (): void => {

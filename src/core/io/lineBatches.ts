@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import { open } from 'node:fs/promises';
 
 /** Bytes read at a time. */
-const CHUNK = 1 << 20;
+export const LINE_CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
 
 /**
@@ -10,7 +10,10 @@ const NEWLINE = 0x0a;
  * times faster as 'ascii' than as 'utf8' (13 ms a megabyte as UTF-8 here: 27 s of a million-record merge);
  * for ASCII bytes both give the same string.
  */
-const decode = (bytes: Buffer): string => bytes.toString(isAscii(bytes) ? 'ascii' : 'utf8');
+const decode = (bytes: Uint8Array): string => {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buffer.toString(isAscii(buffer) ? 'ascii' : 'utf8');
+};
 
 /** The lines of `text`, whose last line ends where `text` does (its break not included). */
 function pushLines(text: string, lines: string[]): void {
@@ -31,32 +34,39 @@ function pushLine(line: string, lines: string[]): void {
 }
 
 /**
- * The lines of a UTF-8 text file, a batch (about 1 MB of text) at a time: the lines readline would give
- * with `crlfDelay: Infinity` (`\n`, `\r\n` and a lone `\r` end a line; a last line without a break
- * counts). Why not readline: it decodes and splits through a stream and resolves a promise per line,
- * two fifths of the time `seglens merge` spends on a million records; here each megabyte is decoded
- * once and split with indexOf. A line is cut at its `\n` byte, which never occurs inside a multi-byte
- * UTF-8 character, so characters are never split.
+ * The lines of one chunk of `byteChunks` (whole lines; a final `\n` ends the last one and adds no
+ * empty line after it).
  */
-export async function* lineBatches(file: string): AsyncGenerator<string[]> {
+export function chunkLines(bytes: Uint8Array): string[] {
+  const lines: string[] = [];
+  if (bytes.length === 0) return lines;
+  const whole = bytes[bytes.length - 1] === NEWLINE ? bytes.subarray(0, bytes.length - 1) : bytes;
+  pushLines(decode(whole), lines);
+  return lines;
+}
+
+/**
+ * A file's bytes, about `size` at a time, each chunk cut just after a `\n` (the last chunk may end
+ * without one), so a chunk holds whole lines and never a part of a multi-byte UTF-8 character (a `\n`
+ * byte never occurs inside one). Each chunk is a view of its own ArrayBuffer: a chunk can be handed to
+ * a worker thread (transferred) while the next is read. `firstSize`: the first read's size (a file's
+ * first lines can be read alone).
+ */
+export async function* byteChunks(file: string, size = LINE_CHUNK, firstSize = size): AsyncGenerator<Uint8Array> {
   const handle = await open(file, 'r');
   try {
-    let buffer = Buffer.allocUnsafe(CHUNK);
+    let buffer = Buffer.allocUnsafeSlow(firstSize);
     let held = 0; // bytes of an unfinished line kept at the start of the buffer
     for (;;) {
       if (held === buffer.length) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        const bigger = Buffer.allocUnsafeSlow(buffer.length * 2);
         buffer.copy(bigger, 0, 0, held);
         buffer = bigger;
       }
       const { bytesRead } = await handle.read(buffer, held, buffer.length - held, null);
       const end = held + bytesRead;
       if (bytesRead === 0) {
-        if (held > 0) {
-          const lines: string[] = [];
-          pushLines(decode(buffer.subarray(0, held)), lines);
-          yield lines;
-        }
+        if (held > 0) yield buffer.subarray(0, held);
         return;
       }
       const lastBreak = buffer.lastIndexOf(NEWLINE, end - 1);
@@ -64,14 +74,24 @@ export async function* lineBatches(file: string): AsyncGenerator<string[]> {
         held = end;
         continue;
       }
-      const lines: string[] = [];
-      pushLines(decode(buffer.subarray(0, lastBreak)), lines);
-      // The break itself ends the last whole line; what follows it waits for the next read.
-      buffer.copy(buffer, 0, lastBreak + 1, end);
-      held = end - lastBreak - 1;
-      yield lines;
+      // What follows the last break starts the next chunk, in a buffer of its own.
+      const next = Buffer.allocUnsafeSlow(Math.max(size, end - lastBreak - 1));
+      held = buffer.copy(next, 0, lastBreak + 1, end);
+      yield buffer.subarray(0, lastBreak + 1);
+      buffer = next;
     }
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The lines of a UTF-8 text file, a batch (about 1 MB of text) at a time: the lines readline would give
+ * with `crlfDelay: Infinity` (`\n`, `\r\n` and a lone `\r` end a line; a last line without a break
+ * counts). Why not readline: it decodes and splits through a stream and resolves a promise per line,
+ * two fifths of the time `seglens merge` spends on a million records; here each megabyte is decoded
+ * once and split with indexOf.
+ */
+export async function* lineBatches(file: string): AsyncGenerator<string[]> {
+  for await (const bytes of byteChunks(file)) yield chunkLines(bytes);
 }

@@ -332,7 +332,7 @@ export function isImageRecord(value: unknown): value is ImageRecord {
 }
 
 /** One line after the header, checked against it. */
-function readBodyLine(value: unknown, path: string, header: ResultsHeader): ResultsLine {
+export function readBodyLine(value: unknown, path: string, header: ResultsHeader): ResultsLine {
   const line = readPlainObject(value, path);
   switch (line['type']) {
     case 'image':
@@ -369,20 +369,23 @@ export interface ResultsCounts {
   readonly skipped: number;
 }
 
-function refuse(file: string, lineNumber: number | undefined, message: string): never {
+export function refuse(file: string, lineNumber: number | undefined, message: string): never {
   throw new ResultsFileError(`${file}${lineNumber !== undefined ? `:${lineNumber}` : ''}: ${message}`);
 }
+
+export const NOT_A_JSON_LINE = 'not a JSON line (not a SegLens results file, or one cut short or damaged)';
+export const AFTER_THE_END = 'lines after the end line';
 
 function parseJsonLine(text: string, file: string, lineNumber: number): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return refuse(file, lineNumber, 'not a JSON line (not a SegLens results file, or one cut short or damaged)');
+    return refuse(file, lineNumber, NOT_A_JSON_LINE);
   }
 }
 
 /** Any error of a read as a ResultsFileError naming the file (and the line, for what is wrong in it). */
-function asResultsError(error: unknown, file: string, lineNumber: number): never {
+export function asResultsError(error: unknown, file: string, lineNumber?: number): never {
   if (error instanceof ResultsFileError) throw error;
   if (error instanceof ValidationError) refuse(file, lineNumber, error.message);
   const code = (error as NodeJS.ErrnoException).code;
@@ -397,7 +400,7 @@ function asResultsError(error: unknown, file: string, lineNumber: number): never
  */
 export async function readResultsFile(file: string, visit: ResultsVisitor = {}): Promise<ResultsCounts> {
   let header: ResultsHeader | undefined;
-  let ended: { images: number; skipped: number; line: number } | undefined;
+  let ended: EndLine | undefined;
   let images = 0;
   let skipped = 0;
   let lineNumber = 0;
@@ -406,7 +409,7 @@ export async function readResultsFile(file: string, visit: ResultsVisitor = {}):
       for (const text of batch) {
         lineNumber++;
         if (text.trim() === '') continue;
-        if (ended !== undefined) refuse(file, lineNumber, 'lines after the end line');
+        if (ended !== undefined) refuse(file, lineNumber, AFTER_THE_END);
         const value = parseJsonLine(text, file, lineNumber);
         if (header === undefined) {
           header = readResultsHeader(value, 'header');
@@ -425,6 +428,28 @@ export async function readResultsFile(file: string, visit: ResultsVisitor = {}):
   } catch (error) {
     asResultsError(error, file, lineNumber);
   }
+  checkWholeFile(file, header, ended, images, skipped);
+  return { header, images, skipped };
+}
+
+/** Where a file's end line is and what it counts. */
+export interface EndLine {
+  readonly images: number;
+  readonly skipped: number;
+  readonly line: number;
+}
+
+/**
+ * The checks of a file read to its end: it had a header, a version 2/3 file has its end line (else it
+ * was cut short), and the end line counts what the file holds.
+ */
+export function checkWholeFile(
+  file: string,
+  header: ResultsHeader | undefined,
+  ended: EndLine | undefined,
+  images: number,
+  skipped: number,
+): asserts header is ResultsHeader {
   if (header === undefined) refuse(file, undefined, 'empty, or not a SegLens results file');
   if (header.version >= 2 && ended === undefined)
     refuse(
@@ -438,7 +463,6 @@ export async function readResultsFile(file: string, visit: ResultsVisitor = {}):
       ended.line,
       `the end line counts ${ended.images} images and ${ended.skipped} skipped, the file holds ${images} and ${skipped}`,
     );
-  return { header, images, skipped };
 }
 
 /** The header line alone (the first line), without reading the rest: what merge plans with. */
@@ -553,10 +577,14 @@ export class ResultsWriter {
     await this.out.write(resultsLine({ type: 'image', record }));
   }
 
-  /** An image line already read and checked (a merge copies lines without writing them anew). */
-  async addImageLine(text: string): Promise<void> {
-    this.images++;
-    await this.out.write(`${text}\n`);
+  /**
+   * Lines already read, checked and written out (a merge's worker threads hand them over as bytes):
+   * `images` image lines and `skipped` skipped lines.
+   */
+  async addCheckedLines(bytes: Uint8Array, images: number, skipped: number): Promise<void> {
+    this.images += images;
+    this.skippedCount += skipped;
+    await this.out.write(bytes);
   }
 
   async addSkipped(skipped: SkippedFile): Promise<void> {

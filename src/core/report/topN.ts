@@ -16,12 +16,14 @@ export class TopN<T> {
   }
 
   add(item: T): void {
-    if (this.limit <= 0) return;
-    if (this.heap.size < this.limit) this.heap.push(item);
-    else if (this.compare(item, this.heap.peek()!) < 0) {
-      this.heap.pop();
-      this.heap.push(item);
-    }
+    if (!this.wouldKeep(item)) return;
+    if (this.heap.size === this.limit) this.heap.pop();
+    this.heap.push(item);
+  }
+
+  /** Whether `add(item)` would keep it (so an item costly to make is made only then). */
+  wouldKeep(item: T): boolean {
+    return this.limit > 0 && (this.heap.size < this.limit || this.compare(item, this.heap.peek()!) < 0);
   }
 
   /** The kept items, first first. */
