@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
-import { lineBatches } from '../../../src/core/io/lineBatches';
+import { byteChunks, chunkLines, lineBatches } from '../../../src/core/io/lineBatches';
 
 const root = mkdtempSync(join(tmpdir(), 'seglens-lines-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -48,4 +48,28 @@ test('lines across the 1 MB reads: multi-byte characters at every cut, a line lo
   const read = await batchedLines(file);
   assert.equal(read.length, lines.length);
   assert.deepEqual(read, await readlineLines(file));
+});
+
+test('byteChunks cut only after a line break, at any read size: their lines together are the lines readline gives', async () => {
+  const text =
+    'ab\r\ncd\n\nü漢\ref\r\r\n' + Array.from({ length: 40 }, (_, i) => `line ${i} ${'é'.repeat(i % 5)}`).join('\n');
+  const file = join(root, 'chunks.txt');
+  writeFileSync(file, text);
+  const expected = await readlineLines(file);
+  for (const [size, first] of [
+    [1, 1],
+    [3, 2],
+    [7, 64],
+    [64, 5],
+    [1 << 20, 1 << 16],
+  ] as const) {
+    const lines: string[] = [];
+    for await (const chunk of byteChunks(file, size, first)) {
+      const last = chunk[chunk.length - 1];
+      lines.push(...chunkLines(chunk));
+      // Each chunk but the file's last ends with its line's break.
+      if (lines.length < expected.length) assert.equal(last, 0x0a, `size ${size}: a chunk ends after \\n`);
+    }
+    assert.deepEqual(lines, expected, `size ${size}, first read ${first}`);
+  }
 });
