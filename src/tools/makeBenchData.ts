@@ -28,12 +28,13 @@ const { values } = parseArgs({
     soft: { type: 'boolean', default: false },
     part: { type: 'string', default: '0/1' },
     sizes: { type: 'string' },
+    'model-seed': { type: 'string' },
   },
 });
 
 if (!values.out || !values.count) {
   process.stderr.write(
-    'usage: make-bench-data --out DIR --count N [--width W --height H | --sizes WxH,...] [--classes C --seed S --unique U --soft --part i/n]\n',
+    'usage: make-bench-data --out DIR --count N [--width W --height H | --sizes WxH,...] [--classes C --seed S --model-seed M --unique U --soft --part i/n]\n',
   );
   process.exit(2);
 }
@@ -45,6 +46,8 @@ const sizes = (values.sizes ?? `${values.width}x${values.height}`).split(',').ma
 });
 const numClasses = Number(values.classes);
 const seed = Number(values.seed);
+// Another model of the same scenes: the labels are those of --seed alone, the predictions drawn from this.
+const modelSeed = values['model-seed'] === undefined ? undefined : Number(values['model-seed']);
 const unique = values.unique === undefined ? count : Number(values.unique);
 const [partIndex, partCount] = values.part.split('/').map(Number) as [number, number];
 const IGNORE = 255;
@@ -81,7 +84,14 @@ function writeScene(i: number): void {
   const { width, height } = sizes[i % sizes.length]!;
   // Void bands scale with the image, like VOC's band of a few pixels at 500x375.
   const voidBand = Math.max(1, Math.round(Math.min(width, height) / 125));
-  const scene = generateScene(seed * 100_003 + i, { width, height, numClasses, ignoreIndex: IGNORE, voidBand });
+  const scene = generateScene(seed * 100_003 + i, {
+    width,
+    height,
+    numClasses,
+    ignoreIndex: IGNORE,
+    voidBand,
+    ...(modelSeed === undefined ? {} : { modelSeed: modelSeed * 100_003 + i }),
+  });
   const predictionBytes = values.soft
     ? encodeNpy([numClasses, height, width], logitsFor(scene, numClasses, seed * 7919 + i))
     : encodeIndexPng(width, height, scene.prediction, { kind: 'palette', palette });

@@ -65,6 +65,7 @@ function readVote(file: string, options: EngineOptions, label: ClassMap): ClassM
 export function agreeImageWithMaps(
   job: AgreementJob,
   setup: AgreementSetup,
+  withMaps = true,
 ): { outcome: AgreementOutcome; maps: AgreementMaps | null } {
   const labelOptions = setup.models[0]!;
   let label: ClassMap;
@@ -86,7 +87,9 @@ export function agreeImageWithMaps(
   const { numClasses, ignoreIndex } = labelOptions.metric;
   const { figures, maps } =
     votes.length > 0
-      ? likelyLabelErrors(label, votes, { numClasses, ignoreIndex, minAgree: setup.minAgree })
+      ? withMaps
+        ? likelyLabelErrors(label, votes, { numClasses, ignoreIndex, minAgree: setup.minAgree })
+        : likelyLabelErrors(label, votes, { numClasses, ignoreIndex, minAgree: setup.minAgree }, false)
       : { figures: noVotes(label, numClasses, ignoreIndex), maps: null };
   const record: AgreementRecord = {
     name: job.name,
@@ -109,7 +112,7 @@ function noVotes(label: ClassMap, numClasses: number, ignoreIndex: number): Agre
   return { validPixels, models: 0, likelyLabelErrorPixels: 0, likelyLabelErrorRegions: [] };
 }
 
-/** Never throws for a bad file: its reason is in `skipped`. */
+/** Never throws for a bad file: its reason is in `skipped`. The figures alone, without the per-pixel maps. */
 export function agreeImage(job: AgreementJob, setup: AgreementSetup): AgreementOutcome {
-  return agreeImageWithMaps(job, setup).outcome;
+  return agreeImageWithMaps(job, setup, false).outcome;
 }

@@ -34,6 +34,11 @@ export interface IssueMaps {
   readonly score: ArrayLike<number>;
   /** 1 where the pixel is flagged. */
   readonly flagged: Uint8Array;
+  /**
+   * The flagged pixels' indices in row-major order, when the caller has them: the scan then visits
+   * only those, not every pixel of the image.
+   */
+  readonly flaggedPixels?: ArrayLike<number>;
 }
 
 /** Largest first; equal sizes in the order of their first pixel (row-major), so the order is stable. */
@@ -47,20 +52,27 @@ function bySize(a: { region: IssueRegion; first: number }, b: { region: IssueReg
  */
 export function issueRegions(maps: IssueMaps, limit = ISSUE_REGION_LIMIT): IssueRegion[] {
   const { width, height, label, suggested, score, flagged } = maps;
+  const starts = maps.flaggedPixels;
   const seen = new Uint8Array(flagged.length);
-  const stack = new Int32Array(flagged.length);
+  // Each flagged pixel is pushed at most once.
+  const stack = new Int32Array(starts?.length ?? flagged.length);
   const found: { region: IssueRegion; first: number }[] = [];
-  for (let start = 0; start < flagged.length; start++) {
+  let labelClass = 0;
+  let suggestedClass = 0;
+  let top = 0;
+  const push = (q: number): void => {
+    if (flagged[q] === 1 && seen[q] === 0 && label[q] === labelClass && suggested[q] === suggestedClass) {
+      seen[q] = 1;
+      stack[top++] = q;
+    }
+  };
+  const count = starts?.length ?? flagged.length;
+  for (let i = 0; i < count; i++) {
+    const start = starts === undefined ? i : starts[i]!;
     if (flagged[start] === 0 || seen[start] === 1) continue;
-    const labelClass = label[start]!;
-    const suggestedClass = suggested[start]!;
-    let top = 0;
-    const push = (q: number): void => {
-      if (flagged[q] === 1 && seen[q] === 0 && label[q] === labelClass && suggested[q] === suggestedClass) {
-        seen[q] = 1;
-        stack[top++] = q;
-      }
-    };
+    labelClass = label[start]!;
+    suggestedClass = suggested[start]!;
+    top = 0;
     seen[start] = 1;
     stack[top++] = start;
     let pixels = 0;

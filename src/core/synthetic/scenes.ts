@@ -12,6 +12,12 @@ export interface SceneOptions {
   readonly ignoreIndex: number;
   /** Width in pixels of the void band on each side of an object boundary; 0 for none. */
   readonly voidBand: number;
+  /**
+   * A seed for the model's view alone. Scenes of one seed and different model seeds share their label
+   * and differ in their prediction, as several models of one dataset do; without it, the scene's own
+   * seed draws the prediction too.
+   */
+  readonly modelSeed?: number;
 }
 
 export interface Scene {
@@ -129,21 +135,22 @@ export function generateScene(seed: number, options: SceneOptions): Scene {
   const label = addVoidBand(cleanLabel, width, height, voidBand, ignoreIndex);
 
   // The model's view: boundaries off by a few pixels, one class confused, small objects missed, a spurious blob.
-  const boundaryShift = shapes.map(() => (random() - 0.5) * Math.min(width, height) * 0.06);
-  const confusedIndex = random() < 0.5 ? Math.floor(random() * shapes.length) : -1;
+  const model = options.modelSeed === undefined ? random : seededRandom(options.modelSeed);
+  const boundaryShift = shapes.map(() => (model() - 0.5) * Math.min(width, height) * 0.06);
+  const confusedIndex = model() < 0.5 ? Math.floor(model() * shapes.length) : -1;
   const predictedShapes = shapes
     .map((shape, i) => ({
       ...shape,
       classId:
         i === confusedIndex
-          ? 1 + ((shape.classId + Math.floor(random() * (numClasses - 2))) % (numClasses - 1))
+          ? 1 + ((shape.classId + Math.floor(model() * (numClasses - 2))) % (numClasses - 1))
           : shape.classId,
-      phase: shape.phase + (random() - 0.5) * 0.6,
+      phase: shape.phase + (model() - 0.5) * 0.6,
     }))
-    .filter((shape) => Math.min(shape.rx, shape.ry) > Math.min(width, height) * 0.1 || random() < 0.5);
-  if (random() < 0.4)
+    .filter((shape) => Math.min(shape.rx, shape.ry) > Math.min(width, height) * 0.1 || model() < 0.5);
+  if (model() < 0.4)
     predictedShapes.push({
-      ...randomShape(random, width, height, 1 + Math.floor(random() * (numClasses - 1))),
+      ...randomShape(model, width, height, 1 + Math.floor(model() * (numClasses - 1))),
       rx: Math.min(width, height) * 0.06,
       ry: Math.min(width, height) * 0.05,
     });

@@ -76,6 +76,44 @@ test('agreement equals a per-pixel vote count: 2 to 12 models, default and other
   }
 });
 
+test('the figures alone (kept buffers, one image after another of changing sizes) equal those with maps, for 8- and 16-bit class maps', () => {
+  const random = seededRandom(2207);
+  // Large, small, large again: the kept buffers grow, are reused partly, then fully.
+  for (const [width, height] of [
+    [37, 29],
+    [9, 7],
+    [41, 33],
+    [16, 16],
+    [41, 33],
+  ] as const) {
+    const numClasses = 3 + Math.floor(random() * 5);
+    const truth = Array.from({ length: width * height }, (_, p) => Math.floor(((p % width) * numClasses) / width));
+    const label = truth.map((y) => (random() < 0.05 ? VOID : random() < 0.15 ? (y + 1) % numClasses : y));
+    const predictions = Array.from({ length: 7 }, () =>
+      truth.map((y) => (random() < 0.04 ? numClasses + 1 : random() < 0.2 ? Math.floor(random() * numClasses) : y)),
+    );
+    const options = { numClasses, ignoreIndex: VOID, minAgree: defaultMinAgree(7) };
+    const withMaps = likelyLabelErrors(
+      map(width, height, label),
+      predictions.map((ids) => map(width, height, ids)),
+      options,
+    );
+    const alone = likelyLabelErrors(
+      map(width, height, label),
+      predictions.map((ids) => map(width, height, ids)),
+      options,
+      false,
+    );
+    const wide = (ids: readonly number[]): ClassMap => ({ width, height, ids: Uint16Array.from(ids) });
+    const sixteenBit = likelyLabelErrors(wide(label), predictions.map(wide), options, false);
+    const expected = naiveAgreement(label, predictions, numClasses, options.minAgree);
+    assert.equal(withMaps.figures.likelyLabelErrorPixels, expected.flagged, `${width}x${height}`);
+    assert.deepEqual(alone.figures, withMaps.figures, `${width}x${height}: without maps`);
+    assert.deepEqual(sixteenBit.figures, withMaps.figures, `${width}x${height}: 16-bit maps`);
+    assert.equal(alone.maps, null);
+  }
+});
+
 test('k = ⌈2N/3⌉ by default', () => {
   assert.deepEqual(
     [2, 3, 4, 5, 6, 12].map((n) => defaultMinAgree(n)),
