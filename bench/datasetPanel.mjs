@@ -7,9 +7,17 @@
 // class table below the matrix are built after that frame; the time they are complete is reported too.
 // The median of several loads.
 //   node bench/datasetPanel.mjs [--runs N]      (after `npm run build`)
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  chromiumMissing,
+  extensionWebviewHtml,
+  launchChromium,
+  median,
+  requireBuilt,
+  servedPage,
+} from './benchPage.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ORIGIN = 'https://seglens-bench.test';
@@ -44,27 +52,28 @@ function dataset(numClasses, seed = 171) {
   };
 }
 
-function page(cspSource) {
-  const csp = [
-    "default-src 'none'",
-    `img-src ${cspSource} data: blob:`,
-    `style-src ${cspSource}`,
-    `font-src ${cspSource}`,
-    `script-src 'nonce-${NONCE}'`,
-  ].join('; ');
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><link rel="stylesheet" href="${cspSource}/dist/dataset.css"><title>SegLens Dataset</title></head><body><main id="dataset"></main><script nonce="${NONCE}" src="${cspSource}/dist/dataset.js"></script></body></html>`;
-}
-
 /** Milliseconds from navigation start to the panel drawn with a `numClasses` dataset, per run. */
 export async function benchDatasetPanel({ numClasses = 171, runs = 7 } = {}) {
-  const { chromium } = await import('playwright-core');
-  for (const file of ['dataset.js', 'dataset.css'])
-    if (!existsSync(join(root, 'dist', file))) throw new Error(`dist/${file} is missing: run npm run build`);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const missing = chromiumMissing();
+  if (missing !== null) return { skipped: missing };
+  requireBuilt('dist/dataset.js', 'media/dataset.css');
+  const webviewHtml = await extensionWebviewHtml();
+  const files = {
+    '/index.html': [
+      'text/html',
+      webviewHtml({
+        cspSource: ORIGIN,
+        nonce: NONCE,
+        scriptUri: `${ORIGIN}/dist/dataset.js`,
+        styleUri: `${ORIGIN}/media/dataset.css`,
+        title: 'SegLens Dataset',
+        rootId: 'dataset',
+      }),
+    ],
+    '/dist/dataset.js': ['text/javascript', readFileSync(join(root, 'dist', 'dataset.js'), 'utf8')],
+    '/media/dataset.css': ['text/css', readFileSync(join(root, 'media', 'dataset.css'), 'utf8')],
+  };
+  const browser = await launchChromium();
   const times = [];
   /** Navigation start to the script's first message: page and bundle load, before any data. */
   const readyTimes = [];
@@ -73,17 +82,7 @@ export async function benchDatasetPanel({ numClasses = 171, runs = 7 } = {}) {
   try {
     const message = dataset(numClasses);
     for (let run = 0; run < runs; run++) {
-      const tab = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
-      const files = {
-        '/index.html': ['text/html', page(ORIGIN)],
-        '/dist/dataset.js': ['text/javascript', readFileSync(join(root, 'dist', 'dataset.js'), 'utf8')],
-        '/dist/dataset.css': ['text/css', readFileSync(join(root, 'dist', 'dataset.css'), 'utf8')],
-      };
-      await tab.route('**/*', (route) => {
-        const url = new URL(route.request().url());
-        const file = url.origin === ORIGIN ? files[url.pathname] : undefined;
-        return file ? route.fulfill({ status: 200, contentType: file[0], body: file[1] }) : route.abort();
-      });
+      const tab = await servedPage(browser, ORIGIN, files);
       await tab.addInitScript((plain) => {
         window.acquireVsCodeApi = () => ({
           getState: () => undefined,
@@ -135,7 +134,6 @@ export async function benchDatasetPanel({ numClasses = 171, runs = 7 } = {}) {
   } finally {
     await browser.close();
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return {
     numClasses,
     runs: times,
@@ -148,10 +146,12 @@ export async function benchDatasetPanel({ numClasses = 171, runs = 7 } = {}) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf('--runs');
   const result = await benchDatasetPanel({ runs: at > 0 ? Number(process.argv[at + 1]) : 7 });
-  process.stdout.write(
-    `Dataset panel, ${result.numClasses} classes, navigation start to drawn: median ${result.medianMs.toFixed(0)} ms ` +
-      `(of which page and script load ${result.readyMedianMs.toFixed(0)} ms; ` +
-      `class table below it built at ${result.completeMedianMs.toFixed(0)} ms) ` +
-      `(runs ${result.runs.map((t) => t.toFixed(0)).join(', ')}; budget ${DATASET_PANEL_BUDGET_MS} ms)\n`,
-  );
+  if ('skipped' in result) process.stdout.write(`skipped: ${result.skipped}\n`);
+  else
+    process.stdout.write(
+      `Dataset panel, ${result.numClasses} classes, navigation start to drawn: median ${result.medianMs.toFixed(0)} ms ` +
+        `(of which page and script load ${result.readyMedianMs.toFixed(0)} ms; ` +
+        `class table below it built at ${result.completeMedianMs.toFixed(0)} ms) ` +
+        `(runs ${result.runs.map((t) => t.toFixed(0)).join(', ')}; budget ${DATASET_PANEL_BUDGET_MS} ms)\n`,
+    );
 }

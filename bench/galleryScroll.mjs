@@ -6,14 +6,14 @@
 //   node bench/galleryScroll.mjs            (also run by bench/run.mjs)
 // The page.evaluate callbacks run in Chromium, hence browser globals.
 /* global window, document, requestAnimationFrame */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumMissing, extensionWebviewHtml, launchChromium, requireBuilt, servedPage } from './benchPage.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const CHROMIUM = '/usr/bin/chromium';
 const ORIGIN = 'https://seglens-gallery.bench';
 const NONCE = 'YmVuY2gtZ2FsbGVyeS1ub25jZQ';
 export const GALLERY_IMAGES = 100_000;
@@ -26,34 +26,14 @@ function thumbnailUri() {
   return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
 }
 
-/** The extension's own HTML shell (src/extension/webviewHtml.ts), bundled in memory: the page measured is the real one. */
-async function loadWebviewHtml() {
-  const { build } = await import('esbuild');
-  const bundled = await build({
-    entryPoints: [join(root, 'src', 'extension', 'webviewHtml.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    write: false,
-    logLevel: 'warning',
-  });
-  const code = bundled.outputFiles[0].text;
-  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
-}
-
 /** Returns { images, longTasks, longestMs, scrolledRows, frames, seconds, loadMs, thumbnailsServed }. */
 export async function measureGalleryScroll({ images = GALLERY_IMAGES, steps = 400 } = {}) {
-  if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
-  const { chromium } = require('playwright-core');
-  const { webviewHtml } = await loadWebviewHtml();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const missing = chromiumMissing();
+  if (missing !== null) return { skipped: missing };
+  requireBuilt('dist/gallery.js', 'media/gallery.css');
+  const webviewHtml = await extensionWebviewHtml();
+  const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
-    const page = await context.newPage();
     const html = webviewHtml({
       cspSource: ORIGIN,
       nonce: NONCE,
@@ -62,17 +42,10 @@ export async function measureGalleryScroll({ images = GALLERY_IMAGES, steps = 40
       title: 'SegLens Gallery',
       rootId: 'gallery',
     });
-    const files = {
+    const page = await servedPage(browser, ORIGIN, {
       '/index.html': ['text/html', html],
       '/gallery.js': ['text/javascript', readFileSync(join(root, 'dist', 'gallery.js'), 'utf8')],
       '/gallery.css': ['text/css', readFileSync(join(root, 'media', 'gallery.css'), 'utf8')],
-    };
-    await page.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      const served = url.origin === ORIGIN ? files[url.pathname] : undefined;
-      return served === undefined
-        ? route.fulfill({ status: 404, body: '' })
-        : route.fulfill({ status: 200, contentType: served[0], body: served[1] });
     });
     // The host stand-in: answers each thumbnail request right away, like a warm cache.
     await page.addInitScript((uri) => {

@@ -9,15 +9,15 @@
 // and the canvas drawn). A fresh page per run; the median is reported.
 //   node bench/inspectorPaint.mjs [--runs N]      (after `npm run build`)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumMissing, launchChromium, median, requireBuilt, servedPage } from './benchPage.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const CHROMIUM = '/usr/bin/chromium';
 const ORIGIN = 'https://seglens-inspector.bench';
 const NONCE = 'YmVuY2gtaW5zcGVjdG9yLW5vbmNl';
 export const INSPECTOR_PAINT_BUDGET_MS = 300;
@@ -93,17 +93,12 @@ async function frameMessage(modules) {
 
 /** Returns { width, height, runs: [ms], medianMs, layers } or { skipped }. */
 export async function benchInspectorPaint({ runs = 7 } = {}) {
-  if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
-  for (const file of ['inspector.js', 'make-bench-data.js'])
-    if (!existsSync(join(root, 'dist', file))) throw new Error(`dist/${file} is missing: run npm run build`);
+  const missing = chromiumMissing();
+  if (missing !== null) return { skipped: missing };
+  requireBuilt('dist/inspector.js', 'dist/make-bench-data.js', 'media/inspector.css');
   const modules = await loadModules();
   const message = await frameMessage(modules);
-  const { chromium } = require('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   const html = modules.webviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
@@ -119,14 +114,7 @@ export async function benchInspectorPaint({ runs = 7 } = {}) {
   let drawn = null;
   try {
     for (let run = 0; run < runs; run++) {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
-      await page.route('**/*', (route) => {
-        const url = new URL(route.request().url());
-        const served = url.origin === ORIGIN ? files[url.pathname] : undefined;
-        return served === undefined
-          ? route.fulfill({ status: 404, body: '' })
-          : route.fulfill({ status: 200, contentType: served[0], body: served[1] });
-      });
+      const page = await servedPage(browser, ORIGIN, files);
       await page.addInitScript(() => {
         window.acquireVsCodeApi = () => ({
           postMessage: () => undefined,
@@ -188,8 +176,7 @@ export async function benchInspectorPaint({ runs = 7 } = {}) {
   } finally {
     await browser.close();
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  return { ...FRAME, runs: times, medianMs: sorted[Math.floor(sorted.length / 2)], layers: drawn?.layers ?? [] };
+  return { ...FRAME, runs: times, medianMs: median(times), layers: drawn?.layers ?? [] };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
