@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import type { SkippedFile } from '../core/io/pairing';
+import type { PairingOptions, PairingResult, SkippedFile } from '../core/io/pairing';
 import { errorText } from '../core/errors';
 import { DEFAULT_READ_OPTIONS } from '../core/options';
 import { computeLabel } from '../core/evaluate/computeLabel';
@@ -38,8 +38,9 @@ import {
 import { writeReport, type ReportContext } from './report';
 import { runSlurm } from './slurm';
 import { formatCompareTable } from './table';
-import { prepareFolder, type PreparedFolder } from './prepareFolder';
-import { PackedPairs } from '../core/io/packedPairs';
+import { prepareFolderWith, type PreparedFolder } from './prepareFolder';
+import { pairFilesPacked } from '../core/io/packedPairing';
+import type { PackedPairs } from '../core/io/packedPairs';
 import type { DatasetPreset } from '../core/datasets/preset';
 import { runAgree } from './agree';
 import { fullCollection, IMAGES_PER_COLLECTION } from './heapCollector';
@@ -85,7 +86,8 @@ function classNamesOf(numClasses: number, ...sources: (readonly string[] | undef
 
 /**
  * One prediction folder paired with its labels, its dataset settled, its options built, its backend
- * known. The pairs are held packed for the whole run (PackedPairs), the pairing's own list let go.
+ * known. The pairs are held packed for the whole run (PackedPairs); the pairing held a bounded part
+ * of the folders' files at a time (pairFilesPacked, through the same external sort settings as the report's).
  */
 interface ReadyFolder extends Omit<PreparedFolder, 'prepared'> {
   readonly predictionsDir: string;
@@ -97,7 +99,9 @@ interface ReadyFolder extends Omit<PreparedFolder, 'prepared'> {
 }
 
 async function readyFolder(predictionsDir: string, command: EvalCommand | CompareCommand): Promise<ReadyFolder> {
-  const { prepared, ...folder } = await prepareFolder(predictionsDir, command);
+  const pair = (predictions: string, labels: string, options: PairingOptions): Promise<PairingResult<PackedPairs>> =>
+    pairFilesPacked(predictions, labels, { ...options, sort: sortOptions() });
+  const { prepared, ...folder } = await prepareFolderWith(pair, predictionsDir, command);
   const backend = await computeLabel(command.compute);
   return {
     ...folder,
@@ -105,7 +109,7 @@ async function readyFolder(predictionsDir: string, command: EvalCommand | Compar
     labelsDir: command.labelsDir,
     backend,
     preset: prepared.preset,
-    pairs: PackedPairs.from(prepared.pairing.pairs),
+    pairs: prepared.pairing.pairs,
     unpaired: prepared.pairing.unpaired,
   };
 }

@@ -1,12 +1,14 @@
 import { loadColorTable, type ColorTable } from '../core/io/colorTable';
-import { prepareDataset, type PreparedDataset } from '../core/datasets/prepareDataset';
+import { prepareDatasetWith, type PairFolders, type PreparedDataset } from '../core/datasets/prepareDataset';
+import type { ListView } from '../core/io/packedPairs';
+import { pairFiles, type FilePair } from '../core/io/pairing';
 import type { EngineOptions } from '../core/io/readFiles';
 import { validateMetricOptions, type MetricOptions } from '../core/options';
 import type { DatasetInfo } from '../core/report/jsonReport';
 import type { EvalCommand } from './args';
 
-export interface PreparedFolder {
-  readonly prepared: PreparedDataset;
+export interface PreparedFolder<Pairs extends ListView<FilePair> = FilePair[]> {
+  readonly prepared: PreparedDataset<Pairs>;
   readonly metric: MetricOptions;
   readonly options: EngineOptions;
   readonly info: DatasetInfo;
@@ -17,13 +19,24 @@ export interface PreparedFolder {
  * compare and agree all do: the dataset sets the class count and void; an explicit --classes / --ignore
  * still wins.
  */
-export async function prepareFolder(
+export async function prepareFolder(predictionsDir: string, command: FolderCommand): Promise<PreparedFolder> {
+  return prepareFolderWith(pairFiles, predictionsDir, command);
+}
+
+type FolderCommand = Pick<
+  EvalCommand,
+  'labelsDir' | 'dataset' | 'read' | 'colorTable' | 'metric' | 'explicit' | 'compute'
+>;
+
+/** prepareFolder with the folders paired by `pair` (eval and compare: pairFilesPacked). */
+export async function prepareFolderWith<Pairs extends ListView<FilePair>>(
+  pair: PairFolders<Pairs>,
   predictionsDir: string,
-  command: Pick<EvalCommand, 'labelsDir' | 'dataset' | 'read' | 'colorTable' | 'metric' | 'explicit' | 'compute'>,
-): Promise<PreparedFolder> {
+  command: FolderCommand,
+): Promise<PreparedFolder<Pairs>> {
   let colorTable: ColorTable | undefined;
   if (command.colorTable) colorTable = await loadColorTable(command.colorTable);
-  const prepared = await prepareDataset(predictionsDir, command.labelsDir, command.dataset, {
+  const prepared = await prepareDatasetWith(pair, predictionsDir, command.labelsDir, command.dataset, {
     read: command.read,
     ...(colorTable ? { colorTable } : {}),
   });

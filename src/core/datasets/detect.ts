@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isInputError } from '../errors';
 import { cityscapesColorTable, vocColorTable, vocColormap } from '../io/colorTable';
-import type { PairingResult } from '../io/pairing';
+import type { ListView } from '../io/packedPairs';
+import type { FilePair, PairingResult } from '../io/pairing';
 import { listChunks, readHeader } from '../io/pngChunks';
 import { readPngClassMap } from '../io/pngClassMap';
 import type { BuiltinPresetName } from './builtinPresets';
@@ -84,16 +85,22 @@ export async function detectFromContent(labelFile: string, maxMegapixels: number
 
 /** Names first (cheap and telling), then the first label's content. */
 export async function detectPreset(
-  pairing: PairingResult,
+  pairing: PairingResult<ListView<FilePair>>,
   labelsDir: string,
   maxMegapixels: number,
 ): Promise<Detection | undefined> {
   function* files(): Generator<string> {
-    for (const pair of pairing.pairs) yield* [pair.labelFile, pair.predictionFile];
+    for (let i = 0; i < pairing.pairs.length; i++) {
+      const pair = pairing.pairs.at(i)!;
+      yield* [pair.labelFile, pair.predictionFile];
+    }
     for (const entry of pairing.ignored) yield entry.file;
   }
   const byName = detectFromNames(files(), labelsDir);
   if (byName) return byName;
-  const first = pairing.pairs.find((p) => p.labelFile.toLowerCase().endsWith('.png'));
-  return first ? detectFromContent(first.labelFile, maxMegapixels) : undefined;
+  for (let i = 0; i < pairing.pairs.length; i++) {
+    const pair = pairing.pairs.at(i)!;
+    if (pair.labelFile.toLowerCase().endsWith('.png')) return detectFromContent(pair.labelFile, maxMegapixels);
+  }
+  return undefined;
 }

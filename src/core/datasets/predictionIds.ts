@@ -1,4 +1,5 @@
 import { isInputError } from '../errors';
+import type { ListView } from '../io/packedPairs';
 import type { FilePair } from '../io/pairing';
 import { readLabel, readPrediction, type EngineOptions } from '../io/readFiles';
 import type { IdSpace, DatasetPreset } from './preset';
@@ -32,7 +33,7 @@ const AGREEMENT_MARGIN = 2;
  * predictions and unreadable files say nothing about ids and are passed over).
  */
 export async function samplePredictions(
-  pairs: readonly FilePair[],
+  pairs: ListView<FilePair>,
   options: EngineOptions,
   preset: DatasetPreset,
 ): Promise<PredictionSample> {
@@ -46,7 +47,11 @@ export async function samplePredictions(
     ...options,
     ids: { labelToTrain, ignoreIndex: preset.ignoreIndex, labelIds: preset.labelIds, predictionIds: 'train' },
   };
-  const sample = pairs.filter((p) => p.predictionFile.toLowerCase().endsWith('.png')).slice(0, PREDICTION_SAMPLE);
+  const sample: FilePair[] = [];
+  for (let i = 0; i < pairs.length && sample.length < PREDICTION_SAMPLE; i++) {
+    const pair = pairs.at(i)!;
+    if (pair.predictionFile.toLowerCase().endsWith('.png')) sample.push(pair);
+  }
   for (const pair of sample) {
     try {
       const prediction = await readPrediction(pair.predictionFile, { ...options, ids: undefined });

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { SuffixRule } from '../io/fileRoles';
 import { parsePairPattern } from '../io/fileRoles';
-import { pairFiles, type PairingResult } from '../io/pairing';
+import type { ListView } from '../io/packedPairs';
+import { pairFiles, type FilePair, type PairingOptions, type PairingResult } from '../io/pairing';
 import type { EngineOptions } from '../io/readFiles';
 import { BUILTIN_PRESETS, builtinPreset, cityscapesPreset, type BuiltinPresetName } from './builtinPresets';
 import { loadDatasetFile } from './datasetFile';
@@ -18,11 +19,11 @@ export interface DatasetRequest {
   readonly pair?: string;
 }
 
-export interface PreparedDataset {
+export interface PreparedDataset<Pairs extends ListView<FilePair> = FilePair[]> {
   /** undefined: nothing recognised; ids are taken as they are (the generic options apply). */
   readonly preset: DatasetPreset | undefined;
   readonly predictionIds: IdSpace;
-  readonly pairing: PairingResult;
+  readonly pairing: PairingResult<Pairs>;
   /** One line for the output's top, the view's summary and the log. */
   readonly description: string;
   readonly ids: IdMapping | undefined;
@@ -42,6 +43,13 @@ function presetLine(request: DatasetRequest, preset: DatasetPreset | undefined, 
   return `dataset: ${preset.name} (${detection})`;
 }
 
+/** How the folders are paired: pairFiles (every pair in an array) or pairFilesPacked (held compact). */
+export type PairFolders<Pairs extends ListView<FilePair>> = (
+  predictionsDir: string,
+  labelsDir: string,
+  options: PairingOptions,
+) => Promise<PairingResult<Pairs>>;
+
 /**
  * Pairs the folders and settles the dataset: the preset (given or detected), then the predictions'
  * id space (given, or decided once for the folder from a sample of its ids).
@@ -52,10 +60,21 @@ export async function prepareDataset(
   request: DatasetRequest,
   options: Pick<EngineOptions, 'read' | 'colorTable'>,
 ): Promise<PreparedDataset> {
+  return prepareDatasetWith(pairFiles, predictionsDir, labelsDir, request, options);
+}
+
+/** prepareDataset with the folders paired by `pair`. */
+export async function prepareDatasetWith<Pairs extends ListView<FilePair>>(
+  pair: PairFolders<Pairs>,
+  predictionsDir: string,
+  labelsDir: string,
+  request: DatasetRequest,
+  options: Pick<EngineOptions, 'read' | 'colorTable'>,
+): Promise<PreparedDataset<Pairs>> {
   let preset = await explicitPreset(request.dataset);
   // In auto mode the Cityscapes suffixes are tried too: they are what tells the dataset apart.
   const suffixes: readonly SuffixRule[] = preset?.suffixes ?? cityscapesPreset().suffixes;
-  const pairing = await pairFiles(predictionsDir, labelsDir, {
+  const pairing = await pair(predictionsDir, labelsDir, {
     suffixes,
     ...(request.pair !== undefined ? { pattern: parsePairPattern(request.pair) } : {}),
   });
