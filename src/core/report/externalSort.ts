@@ -1,8 +1,8 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { lineBatches } from '../io/lineBatches';
 import { Heap } from './heap';
 
 export interface ExternalSortOptions {
@@ -85,15 +85,21 @@ export class ExternalSort<T> {
   }
 
   private async *merge(runs: readonly string[]): AsyncGenerator<T> {
-    const readers = runs.map((run) =>
-      createInterface({ input: createReadStream(run, { highWaterMark: 1 << 16 }), crlfDelay: Infinity })[
-        Symbol.asyncIterator
-      ](),
-    );
+    // Each run is read 64 KB at a time and holds only that batch's lines. (readline's iterator read up to
+    // 1,024 lines ahead in every run: at 200,000 rows of 21 classes, 49 runs held about 50 MB.)
+    const readers = runs.map((run) => lineBatches(run, RUN_READ_BYTES));
+    const batches: { lines: string[]; at: number }[] = runs.map(() => ({ lines: [], at: 0 }));
     const heap = new Heap<{ item: T; source: number }>((a, b) => this.compare(a.item, b.item) || a.source - b.source);
     const next = async (source: number): Promise<void> => {
-      const line = await readers[source]!.next();
-      if (line.done !== true) heap.push({ item: JSON.parse(line.value) as T, source });
+      const batch = batches[source]!;
+      while (batch.at >= batch.lines.length) {
+        const read = await readers[source]!.next();
+        if (read.done === true) return;
+        batch.lines = read.value;
+        batch.at = 0;
+      }
+      const line = batch.lines[batch.at++]!;
+      heap.push({ item: JSON.parse(line) as T, source });
     };
     try {
       await Promise.all(readers.map((_, source) => next(source)));
@@ -103,10 +109,13 @@ export class ExternalSort<T> {
         await next(source);
       }
     } finally {
-      for (const reader of readers) await reader.return?.();
+      for (const reader of readers) await reader.return(undefined);
     }
   }
 }
+
+/** Bytes each run is read at a time while runs are merged. */
+const RUN_READ_BYTES = 1 << 16;
 
 /** Writes items as JSON lines, waiting for the disk when it is slower than the items come. */
 async function writeLines<T>(file: string, items: Iterable<T> | AsyncIterable<T>): Promise<void> {
