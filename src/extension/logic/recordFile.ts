@@ -1,0 +1,168 @@
+/**
+ * The evaluated images' records on disk instead of in the extension host's memory: an append-only
+ * file of the results file's image lines (core/report/resultsFile.ts, `{"type":"image","record":…}`),
+ * an offset and a length per slot in typed arrays, the columns the views sort and filter by
+ * (recordColumns.ts), and a few recently read records. A record is read back on demand with one
+ * positioned read; nothing is ever rewritten in place, so a record replaced by a newer one is simply
+ * a line nobody points at any more.
+ *
+ * Plain `node:fs`, synchronous: a record is a few kilobytes, read in well under a millisecond, and the
+ * extension host runs on every platform without native add-ons.
+ */
+import { closeSync, mkdirSync, openSync, readSync, fstatSync, ftruncateSync, rmSync, writeSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ImageRecord } from '../../core/evaluate/record';
+import { readImageRecord, resultsLine } from '../../core/report/resultsFile';
+import { RecordColumns } from './recordColumns';
+
+/** Records kept parsed: the inspector's image and its neighbours, a tree's hovered rows. */
+const RECENT_RECORDS = 64;
+const SCAN_CHUNK = 1 << 20;
+
+export class RecordFile {
+  readonly columns = new RecordColumns();
+  private offsets = new Float64Array(0);
+  private lengths = new Uint32Array(0);
+  private end = 0;
+  private readonly recent = new Map<number, ImageRecord>();
+  private fd: number | undefined;
+
+  private constructor(
+    readonly file: string,
+    fd: number,
+  ) {
+    this.fd = fd;
+  }
+
+  /** A new, empty file (an existing one at `file` is replaced). */
+  static create(file: string): RecordFile {
+    mkdirSync(path.dirname(file), { recursive: true });
+    return new RecordFile(file, openSync(file, 'w+'));
+  }
+
+  /**
+   * The file as an earlier writer left it. Every whole line is indexed; a last line without its newline
+   * (a writer killed mid-write) is cut off, so appends start on a clean line, and counted in `dropped`.
+   */
+  static open(file: string): { store: RecordFile; dropped: number } {
+    const store = new RecordFile(file, openSync(file, 'r+'));
+    const dropped = store.scan();
+    return { store, dropped };
+  }
+
+  private scan(): number {
+    const fd = this.handle();
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(SCAN_CHUNK);
+    let lineStart = 0;
+    let pending: Buffer[] = [];
+    let position = 0;
+    while (position < size) {
+      const read = readSync(fd, buffer, 0, Math.min(SCAN_CHUNK, size - position), position);
+      let from = 0;
+      for (let i = buffer.indexOf(10, 0); i >= 0 && i < read; i = buffer.indexOf(10, i + 1)) {
+        pending.push(buffer.subarray(from, i));
+        this.index(Buffer.concat(pending).toString('utf8'), lineStart, position + i + 1 - lineStart);
+        pending = [];
+        from = i + 1;
+        lineStart = position + i + 1;
+      }
+      if (from < read) pending.push(Buffer.from(buffer.subarray(from, read)));
+      position += read;
+    }
+    this.end = lineStart;
+    if (lineStart < size) ftruncateSync(fd, lineStart);
+    return lineStart < size ? 1 : 0;
+  }
+
+  private index(line: string, offset: number, length: number): void {
+    const record = parseLine(line, this.file, offset);
+    this.place(record, offset, length);
+  }
+
+  private place(record: ImageRecord, offset: number, length: number): number {
+    const { slot } = this.columns.set(record);
+    if (slot >= this.offsets.length) {
+      const capacity = Math.max(64, this.offsets.length * 2);
+      const offsets = new Float64Array(capacity);
+      offsets.set(this.offsets);
+      const lengths = new Uint32Array(capacity);
+      lengths.set(this.lengths);
+      this.offsets = offsets;
+      this.lengths = lengths;
+    }
+    this.offsets[slot] = offset;
+    this.lengths[slot] = length;
+    this.recent.delete(slot);
+    return slot;
+  }
+
+  private handle(): number {
+    if (this.fd === undefined) throw new Error(`${this.file}: the record store is closed`);
+    return this.fd;
+  }
+
+  get size(): number {
+    return this.columns.size;
+  }
+
+  /** Writes the record's line; an image already stored (same prediction file) keeps its slot and reads the new record. */
+  append(record: ImageRecord): { slot: number; replaced: boolean } {
+    const bytes = Buffer.from(resultsLine({ type: 'image', record }), 'utf8');
+    const fd = this.handle();
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, this.end + written);
+    const replaced = this.columns.slotOfPredictionFile(record.predictionFile) !== undefined;
+    const slot = this.place(record, this.end, bytes.length);
+    this.end += bytes.length;
+    return { slot, replaced };
+  }
+
+  /** The record of a slot, parsed from its line (or from the few kept parsed). */
+  read(slot: number): ImageRecord {
+    if (!(slot >= 0 && slot < this.size)) throw new RangeError(`${this.file}: no record in slot ${slot}`);
+    const kept = this.recent.get(slot);
+    if (kept !== undefined) {
+      this.recent.delete(slot);
+      this.recent.set(slot, kept);
+      return kept;
+    }
+    const offset = this.offsets[slot]!;
+    const buffer = Buffer.alloc(this.lengths[slot]!);
+    readSync(this.handle(), buffer, 0, buffer.length, offset);
+    const record = parseLine(buffer.toString('utf8'), this.file, offset);
+    this.recent.set(slot, record);
+    if (this.recent.size > RECENT_RECORDS) this.recent.delete(this.recent.keys().next().value!);
+    return record;
+  }
+
+  /** Every record in slot order, one at a time (exports; nothing is kept). */
+  *records(): Generator<ImageRecord> {
+    for (let slot = 0; slot < this.size; slot++) yield this.read(slot);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.recent.clear();
+  }
+
+  /** Closes and removes the file: the records were only ever a copy of what the run computed. */
+  delete(): void {
+    this.close();
+    rmSync(this.file, { force: true });
+  }
+}
+
+function parseLine(line: string, file: string, offset: number): ImageRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    throw new Error(`${file}: the line at byte ${offset} is not JSON`);
+  }
+  const value = json as { type?: unknown; record?: unknown } | null;
+  if (typeof value !== 'object' || value === null || value.type !== 'image')
+    throw new Error(`${file}: the line at byte ${offset} is not an image line`);
+  return readImageRecord(value.record, `${file}@${offset}.record`);
+}

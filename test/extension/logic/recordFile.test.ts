@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import type { ImageRecord } from '../../../src/core';
+import { metricDefinition } from '../../../src/core/metrics/metricTable';
+import { RANKING_KEYS } from '../../../src/core/report/ranking';
+import { RecordFile } from '../../../src/extension/logic/recordFile';
+import { fakeRecord } from './records';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'seglens-recordfile-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A deterministic generator, so a failure can be reproduced. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const C = 3;
+
+/** Records with ties, undefined values, varied classes and confusion cells, names in no particular order. */
+function generated(count: number, seed = 7): ImageRecord[] {
+  const next = random(seed);
+  // Few distinct values, so ties are common and the name decides.
+  const value = (): number | null => (next() < 0.1 ? null : Math.round(next() * 8) / 8);
+  return Array.from({ length: count }, (_, i) => {
+    const counts = Array.from({ length: C * C }, () => (next() < 0.4 ? 0 : Math.floor(next() * 50)));
+    const classesPresent = [0, 1, 2].filter(() => next() < 0.6);
+    return fakeRecord(`img-${Math.floor(next() * 1e6)}-${i}`, {
+      adaptive: value(),
+      ce: value(),
+      mergeEffect: value(),
+      miou: value(),
+      pixelAccuracy: value(),
+      boundaryMiou: value(),
+      meanAccuracy: value(),
+      meanDice: value(),
+      classesPresent,
+      warnings: next() < 0.2 ? ['a warning'] : [],
+      width: 1 + Math.floor(next() * 9),
+      validPixels: Math.floor(next() * 20),
+      confusion: { counts, unknown: [0, 0, 0] },
+    });
+  });
+}
+
+/** The order the views promise, written out here on the records: hardest first, undefined last, ties by name. */
+function naiveOrder(records: readonly ImageRecord[], key: (typeof RANKING_KEYS)[number]): string[] {
+  const valueOf = (r: ImageRecord): number | null => (r as unknown as Record<string, number | null>)[key] ?? null;
+  const higherIsHarder = metricDefinition(key).better === 'lower';
+  return [...records]
+    .sort((a, b) => {
+      const x = valueOf(a);
+      const y = valueOf(b);
+      if (x === null && y !== null) return 1;
+      if (y === null && x !== null) return -1;
+      if (x !== null && y !== null && x !== y) return higherIsHarder ? y - x : x - y;
+      return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    })
+    .map((r) => r.name);
+}
+
+function filled(name: string, records: readonly ImageRecord[]): RecordFile {
+  const store = RecordFile.create(path.join(dir, name));
+  for (const record of records) store.append(record);
+  return store;
+}
+
+test('every record reads back equal to what was written, in any order, past the kept few', () => {
+  const records = generated(300);
+  const store = filled('roundtrip.jsonl', records);
+  assert.equal(store.size, 300);
+  for (const slot of [299, 0, 150, 1, 298, ...Array.from({ length: 300 }, (_, i) => i)])
+    assert.deepEqual(store.read(slot), records[slot]);
+  assert.deepEqual([...store.records()], records);
+  store.delete();
+});
+
+test('the file holds results-file image lines, one per record', () => {
+  const records = generated(5);
+  const store = filled('lines.jsonl', records);
+  const lines = readFileSync(store.file, 'utf8').trimEnd().split('\n');
+  assert.deepEqual(
+    lines.map((line) => JSON.parse(line) as unknown),
+    records.map((record) => ({ type: 'image', record })),
+  );
+  store.delete();
+});
+
+test('the typed-array order of every metric equals a naive sort of the records, with and without a class filter', () => {
+  const records = generated(500);
+  const store = filled('order.jsonl', records);
+  const { columns } = store;
+  for (const key of RANKING_KEYS) {
+    assert.deepEqual(columns.namesOf(columns.rank(columns.slots(), key)), naiveOrder(records, key), key);
+    for (const classId of [0, 2]) {
+      const holding = records.filter((r) => r.classesPresent.includes(classId));
+      assert.deepEqual(
+        columns.namesOf(columns.rank(columns.withClass(columns.slots(), classId), key)),
+        naiveOrder(holding, key),
+        `${key}, class ${classId}`,
+      );
+    }
+  }
+  store.delete();
+});
+
+test('values, class counts, cells and pixel sums come out as the records hold them', () => {
+  const records = generated(200);
+  const store = filled('columns.jsonl', records);
+  const { columns } = store;
+  records.forEach((record, slot) => {
+    assert.equal(columns.name(slot), record.name);
+    assert.equal(columns.slotOfName(record.name), slot);
+    assert.equal(columns.slotOfPredictionFile(record.predictionFile), slot);
+    assert.equal(columns.value('miou', slot), record.miou);
+    assert.equal(columns.warnings(slot), record.warnings.length);
+    assert.deepEqual(columns.pixels(slot), { label: record.width * record.height, scored: record.validPixels });
+  });
+  assert.deepEqual(
+    columns.classImageCounts(C),
+    [0, 1, 2].map((id) => records.filter((r) => r.classesPresent.includes(id)).length),
+  );
+  for (const pair of [
+    { label: 0, predicted: 1 },
+    { label: 2, predicted: 2 },
+    { label: 1, predicted: 0 },
+  ]) {
+    const count = (r: ImageRecord): number => r.confusion.counts[pair.label * C + pair.predicted]!;
+    const expected = records
+      .filter((r) => count(r) > 0)
+      .map((r) => ({ name: r.name, count: count(r) }))
+      .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    assert.deepEqual(columns.cellImages(pair), expected);
+    // The cell filter keeps the order it is given among images with as many pixels.
+    const byAdaptive = columns.rank(columns.slots(), 'adaptive');
+    const kept = byAdaptive.filter((slot) => count(records[slot]!) > 0);
+    const stable = [...kept].sort((a, b) => count(records[b]!) - count(records[a]!));
+    assert.deepEqual(columns.withCell(byAdaptive, pair), stable);
+  }
+  store.delete();
+});
+
+test('an image added again keeps its place and reads as the newer record', () => {
+  const records = generated(10);
+  const store = filled('replace.jsonl', records);
+  const newer = { ...records[3]!, miou: 0.123, warnings: ['newer'] };
+  assert.deepEqual(store.append(newer), { slot: 3, replaced: true });
+  assert.equal(store.size, 10);
+  assert.deepEqual(store.read(3), newer);
+  assert.equal(store.columns.value('miou', 3), 0.123);
+  store.close();
+  const { store: reopened, dropped } = RecordFile.open(path.join(dir, 'replace.jsonl'));
+  assert.equal(dropped, 0);
+  assert.equal(reopened.size, 10);
+  assert.deepEqual(reopened.read(3), newer);
+  reopened.delete();
+});
+
+test('a last line cut short by a killed run is ignored, every whole record kept, and appending goes on cleanly', () => {
+  const file = path.join(dir, 'killed.jsonl');
+  const records = generated(40);
+  const store = filled('killed.jsonl', records);
+  store.close();
+  const whole = statSync(file).size;
+  const cut = JSON.stringify({ type: 'image', record: generated(1, 99)[0] });
+  appendFileSync(file, cut.slice(0, Math.floor(cut.length / 2)));
+
+  const { store: reopened, dropped } = RecordFile.open(file);
+  assert.equal(dropped, 1);
+  assert.equal(reopened.size, 40);
+  assert.equal(statSync(file).size, whole, 'the cut line is removed, nothing else');
+  assert.deepEqual([...reopened.records()], records);
+  const extra = generated(1, 123)[0]!;
+  reopened.append(extra);
+  reopened.close();
+
+  const { store: again, dropped: none } = RecordFile.open(file);
+  assert.equal(none, 0);
+  assert.deepEqual([...again.records()], [...records, extra]);
+  again.delete();
+});
+
+test('a damaged whole line is reported with the file and where, never read as a record', () => {
+  const file = path.join(dir, 'damaged.jsonl');
+  writeFileSync(file, '{"type":"image","record":{"name":"x"}}\n');
+  assert.throws(() => RecordFile.open(file), /damaged\.jsonl/);
+  rmSync(file);
+});
