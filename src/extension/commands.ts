@@ -194,10 +194,9 @@ async function pickCompareSort(services: CommandServices): Promise<void> {
 
 async function pickClassFilter(services: CommandServices): Promise<void> {
   const names = services.store.source?.settings.classNames ?? [];
-  const records = services.store.all();
-  const counts = names.map((_, id) => records.filter((r) => r.classesPresent.includes(id)).length);
+  const counts = services.store.columns?.classImageCounts(names.length) ?? names.map(() => 0);
   const items: (vscode.QuickPickItem & { classId: number | undefined })[] = [
-    { label: 'All classes', description: `${records.length} images`, classId: undefined },
+    { label: 'All classes', description: `${services.store.imageCount} images`, classId: undefined },
     ...names
       .map((name, id) => ({ label: name, description: `id ${id} · ${counts[id]} images`, classId: id }))
       .filter((item) => counts[item.classId]! > 0),

@@ -130,7 +130,7 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
         void this.post({
           type: 'cellImages',
           pair: message.pair,
-          ...imagesForCell(this.store.all(), numClasses, message.pair),
+          ...imagesForCell(this.store.columns?.cellImages(message.pair) ?? []),
         });
         return;
       case 'openCellImage':
@@ -143,7 +143,7 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
 
   /** Only an image of the current results can be opened: the name is looked up, never used as a path. */
   private async openImage(name: string, pair: ConfusionPair): Promise<void> {
-    const record = this.store.all().find((r) => r.name === name);
+    const record = this.store.findByName(name);
     const target =
       record !== undefined ? inspectorTargetFor(this.store, record, 'a', { kind: 'confusionCell', pair }) : undefined;
     if (target === undefined) {

@@ -5,7 +5,7 @@ import { labelsFolderProblem, LabelsFolderProblem } from './logic/labelsFolderCh
 import { partitionByCache, type StampedPair } from './logic/cachePartition';
 import { Disposable, toDisposable } from './logic/dispose';
 import { optionsIdentity } from '../core/optionsIdentity';
-import { ResultCache, stampOf } from './logic/resultCache';
+import { ResultCache, stampOf, type CachedResult } from './logic/resultCache';
 import { progressIncrement, progressText } from './logic/runProgress';
 import { settingsForFolders, type RunSettings } from './configuration';
 import type { IdRangeWarnings } from './idRangeWarnings';
@@ -121,8 +121,8 @@ export class EvaluationRunner extends Disposable {
     };
 
     const { cache, cached, stale, remember } = await this.consultCache(predictionsDir, labelsDir, settings, pairs);
-    for (const record of cached) {
-      store.add(record, true);
+    for (const result of cached) {
+      store.add(cache.read(result), true);
       step();
     }
     log.info(
@@ -133,7 +133,7 @@ export class EvaluationRunner extends Disposable {
       const state = signal.aborted ? 'cancelled' : 'done';
       store.finish(state, await backendName(settings));
       if (state === 'done' && ownsStore())
-        void this.idRanges.checkRun(predictionsDir, settings, pairs, this.store.all());
+        void this.idRanges.checkRun(predictionsDir, settings, pairs, this.store.columns);
       const status = this.store.status;
       log.info(
         `${state}: ${this.store.imageCount} images, ${this.store.skipped.length} skipped, ${status?.elapsedMs ?? 0} ms, backend ${status?.backend ?? '?'}`,
@@ -176,7 +176,7 @@ export class EvaluationRunner extends Disposable {
     pairs: readonly FilePair[],
   ): Promise<{
     cache: ResultCache;
-    cached: readonly ImageRecord[];
+    cached: readonly CachedResult[];
     stale: readonly FilePair[];
     remember: (record: ImageRecord) => void;
   }> {
@@ -186,7 +186,7 @@ export class EvaluationRunner extends Disposable {
     const hash = optionsIdentity(settings.engine, { engineVersion: this.engineVersion });
     cache.retainOnly(new Set(pairs.map((p) => p.predictionFile)));
     const { cached, stale, staleStamps } = partitionByCache(await stampPairs(pairs), (pair, stamps) =>
-      cache.lookup(pair.predictionFile, pair.labelFile, stamps, hash),
+      cache.find(pair.predictionFile, pair.labelFile, stamps, hash),
     );
     const remember = (record: ImageRecord): void => {
       const stamps = staleStamps.get(record.predictionFile);

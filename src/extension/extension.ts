@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { loadRunSettings, type RunSettings } from './configuration';
@@ -26,7 +27,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const engineVersion = typeof packageVersion === 'string' ? packageVersion : '0';
 
   const savedSort = context.workspaceState.get<unknown>(STATE_KEYS.sortKey);
-  const store = new ResultsStore(isSortKey(savedSort) ? savedSort : 'adaptive', undefined);
+  const store = new ResultsStore(
+    isSortKey(savedSort) ? savedSort : 'adaptive',
+    undefined,
+    path.join(storageDir, 'records'),
+  );
   const folders = new FolderSettingsStore(context.workspaceState);
   // A prediction folder's own settings on top of `seglens.*`, which are only the defaults.
   const loadSettings = async (scope: vscode.Uri | undefined): Promise<RunSettings> =>

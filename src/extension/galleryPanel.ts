@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorText, type ImageRecord } from '../core';
+import { errorText } from '../core';
 import {
   checkGalleryMessage,
   type GalleryQuery,
@@ -30,8 +30,7 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
   private readonly panelScope = this.register(new DisposableStore());
   private ready = false;
   private query: GalleryQuery | undefined;
-  private order: readonly ImageRecord[] = [];
-  private byName = new Map<string, ImageRecord>();
+  private order: readonly string[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private batch: ThumbnailItem[] = [];
   /** Images whose thumbnail is being made or read: asked again while on screen, made once. */
@@ -64,7 +63,7 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
   }
 
   /** The gallery's current list (filtered and sorted as the user set it), for stepping through in the inspector. */
-  currentOrder(): readonly ImageRecord[] {
+  currentOrder(): readonly string[] {
     return this.order;
   }
 
@@ -127,16 +126,16 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
     const source = this.store.source;
     const context = this.context();
     if (source === undefined || context === undefined) return;
-    const records = this.store.all();
+    const columns = this.store.columns;
+    if (columns === undefined) return;
     const query = normalizeQuery(this.query ?? this.defaultQuery(), context);
     this.query = query;
-    const entries = galleryOrder(records, query, context);
-    this.order = entries.map((entry) => entry.record);
-    this.byName = new Map(records.map((record) => [record.name, record]));
+    const entries = galleryOrder(columns, query, context);
+    this.order = entries.map((entry) => entry.name);
     await this.post(
       galleryItemsMessage({
         title: path.basename(source.predictionsDir),
-        records,
+        columns,
         entries,
         query,
         context,
@@ -175,7 +174,7 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
   private requestThumbnails(names: readonly string[]): void {
     const source = this.store.source;
     if (source === undefined) return;
-    const records = names.flatMap((name) => this.byName.get(name) ?? []);
+    const records = names.flatMap((name) => this.store.findByName(name) ?? []);
     this.thumbnails.keepOnly(records);
     for (const record of records) {
       if (this.inFlight.has(record.name)) continue;
@@ -209,7 +208,7 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
 
   /** Only an image of the current results opens: the name is looked up, never used as a path. */
   private async openImage(name: string): Promise<void> {
-    const record = this.byName.get(name);
+    const record = this.store.findByName(name);
     const target = record !== undefined ? inspectorTargetFor(this.store, record) : undefined;
     if (target === undefined) {
       this.log.warn(`gallery: ${name} is not among the evaluated images`);

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { lossVariantName, type ImageRecord } from '../core';
+import { lossVariantName } from '../core';
 import { formatFixed, formatPercent, MISSING } from '../core/report/format';
 import { COMMANDS } from './ids';
 import { Disposable, toDisposable } from './logic/dispose';
 import { describeDelta } from './logic/comparison';
 import { progressText } from './logic/runProgress';
-import { describeRecord, SORT_KEYS, viewSortKeyInfo } from './logic/sortKeys';
+import { describeValue, LIKELY_LABEL_ERRORS, SORT_KEYS, viewSortKeyInfo } from './logic/sortKeys';
 import type { RunSettings } from './configuration';
 import { metricFirstLabel } from './logic/treeLabel';
 import type { ResultsStore } from './resultsStore';
@@ -22,7 +22,8 @@ type Node =
     }
   | { readonly kind: 'skippedGroup' }
   | { readonly kind: 'skipped'; readonly file: string; readonly reason: string }
-  | { readonly kind: 'image'; readonly record: ImageRecord };
+  /** An image by its row in the results' columns: the record itself stays on disk until a row needs it. */
+  | { readonly kind: 'image'; readonly slot: number };
 
 const percent = (value: number | null | undefined): string => formatPercent(value);
 const decimal = (value: number | null | undefined): string => formatFixed(value, 4);
@@ -82,9 +83,9 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
    */
   revealImage(view: vscode.TreeView<Node>, name: string): void {
     if (!view.visible) return;
-    const record = this.store.ordered().find((r) => r.name === name);
-    if (record === undefined) return;
-    view.reveal({ kind: 'image', record }, { select: true, focus: false }).then(undefined, () => undefined);
+    const slot = this.store.columns?.slotOfName(name);
+    if (slot === undefined || !this.store.orderedSlots().includes(slot)) return;
+    view.reveal({ kind: 'image', slot }, { select: true, focus: false }).then(undefined, () => undefined);
   }
 
   getChildren(node?: Node): Node[] {
@@ -99,7 +100,7 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     if (this.store.source === undefined) return []; // the welcome view explains what to do
     const nodes: Node[] = [{ kind: 'summary' }];
     if (this.store.skipped.length > 0) nodes.push({ kind: 'skippedGroup' });
-    for (const record of this.store.ordered()) nodes.push({ kind: 'image', record });
+    for (const slot of this.store.orderedSlots()) nodes.push({ kind: 'image', slot });
     return nodes;
   }
 
@@ -231,8 +232,36 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
         return item;
       }
       case 'image':
-        return this.imageItem(node.record);
+        return this.imageItem(node.slot);
     }
+  }
+
+  /** An image row's tooltip needs its record: read when the row is hovered, not for every row listed. */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node.kind !== 'image' || node.slot >= this.store.imageCount) return item;
+    const record = this.store.record(node.slot);
+    const tooltip = new vscode.MarkdownString(undefined, false);
+    tooltip.appendText(`${record.name} (${record.width}×${record.height})\n\n`);
+    tooltip.appendText(
+      [
+        `adaptive ${decimal(record.adaptive)}`,
+        `CE ${decimal(record.ce)}`,
+        `merge effect ${decimal(record.mergeEffect)}`,
+        `mIoU ${percent(record.miou)}`,
+        `pixel accuracy ${percent(record.pixelAccuracy)}`,
+        ...record.warnings,
+      ].join('\n'),
+    );
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  /** The image's value of the view's sort key, from the columns (the agreement's count by name). */
+  private sortValue(slot: number): number | null {
+    const columns = this.store.columns!;
+    const key = this.store.sortKey;
+    if (key !== LIKELY_LABEL_ERRORS) return columns.value(key, slot);
+    return this.store.agreement?.records.get(columns.name(slot))?.likelyLabelErrorPixels ?? null;
   }
 
   private summaryItem(): vscode.TreeItem {
@@ -261,43 +290,31 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     return item;
   }
 
-  private imageItem(record: ImageRecord): vscode.TreeItem {
+  private imageItem(slot: number): vscode.TreeItem {
+    const columns = this.store.columns!;
+    const name = columns.name(slot);
+    const predictionFile = columns.predictionFile(slot);
     const comparison = this.store.comparison;
     // The metric first in a fixed width, so a narrow sidebar cuts the name, never the number. While
     // comparing, the name leads and the description carries the deltas (logic/comparison.ts).
     const info = viewSortKeyInfo(this.store.sortKey);
-    const value = info.value(record);
+    const value = this.sortValue(slot);
     const item = new vscode.TreeItem(
-      comparison === undefined
-        ? metricFirstLabel(value === null ? MISSING : info.format(value), record.name)
-        : record.name,
+      comparison === undefined ? metricFirstLabel(value === null ? MISSING : info.format(value), name) : name,
     );
-    item.id = `image:${record.predictionFile}`;
+    item.id = `image:${predictionFile}`;
     if (comparison === undefined)
-      item.accessibilityInformation = { label: `${record.name}, ${describeRecord(record, this.store.sortKey)}` };
+      item.accessibilityInformation = { label: `${name}, ${describeValue(this.store.sortKey, value)}` };
     else
       item.description = describeDelta(
-        record,
-        comparison.records.get(record.name),
+        this.store.record(slot),
+        comparison.records.get(name),
         this.store.compareSortKey,
         this.store.source?.settings.classNames,
       );
-    const tooltip = new vscode.MarkdownString(undefined, false);
-    tooltip.appendText(`${record.name} (${record.width}×${record.height})\n\n`);
-    tooltip.appendText(
-      [
-        `adaptive ${decimal(record.adaptive)}`,
-        `CE ${decimal(record.ce)}`,
-        `merge effect ${decimal(record.mergeEffect)}`,
-        `mIoU ${percent(record.miou)}`,
-        `pixel accuracy ${percent(record.pixelAccuracy)}`,
-        ...record.warnings,
-      ].join('\n'),
-    );
-    item.tooltip = tooltip;
-    item.iconPath = new vscode.ThemeIcon(record.warnings.length > 0 ? 'warning' : 'file-media');
+    item.iconPath = new vscode.ThemeIcon(columns.warnings(slot) > 0 ? 'warning' : 'file-media');
     item.contextValue = 'image';
-    item.command = { command: COMMANDS.openInspector, title: 'Open in Inspector', arguments: [record.predictionFile] };
+    item.command = { command: COMMANDS.openInspector, title: 'Open in Inspector', arguments: [predictionFile] };
     return item;
   }
 }

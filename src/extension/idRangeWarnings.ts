@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { errorText, type FilePair, type ImageRecord } from '../core';
+import { errorText, type FilePair } from '../core';
 import type { RunSettings } from './configuration';
 import { COMMANDS } from './ids';
 import { folderCensus, outOfRangeWarning, sampleIdCensus } from './logic/idRange';
+import type { RecordColumns } from './logic/recordColumns';
 
 const CHANGE_DATASET = 'Change Dataset…';
 
@@ -21,17 +22,26 @@ export class IdRangeWarnings {
     predictionsDir: string,
     settings: RunSettings,
     pairs: readonly FilePair[],
-    records: readonly ImageRecord[],
+    records: RecordColumns | undefined,
   ): Promise<void> {
-    const flagged = new Set(records.filter((r) => r.warnings.length > 0).map((r) => r.predictionFile));
+    if (records === undefined) return;
+    const flagged = new Set<string>();
+    let labelPixels = 0;
+    let scoredPixels = 0;
+    for (const slot of records.slots()) {
+      if (records.warnings(slot) > 0) flagged.add(records.predictionFile(slot));
+      const pixels = records.pixels(slot);
+      labelPixels += pixels.label;
+      scoredPixels += pixels.scored;
+    }
     if (flagged.size === 0) return;
     const flaggedPairs = pairs.filter((pair) => flagged.has(pair.predictionFile));
     await this.warnOnce(predictionsDir, settings, async () =>
       folderCensus(await sampleIdCensus(flaggedPairs, settings.engine), {
         flaggedImages: flaggedPairs.length,
-        images: records.length,
-        labelPixels: records.reduce((sum, r) => sum + r.width * r.height, 0),
-        scoredPixels: records.reduce((sum, r) => sum + r.validPixels, 0),
+        images: records.size,
+        labelPixels,
+        scoredPixels,
       }),
     );
   }

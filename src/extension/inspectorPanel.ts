@@ -390,11 +390,9 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     // While B is shown, A's folder is the other one; either way the list is of A's results.
     const aDir = target.comparison?.shown === 'b' ? target.comparison.otherPredictionsDir : target.predictionsDir;
     if (target.from === undefined || source === undefined || source.predictionsDir !== aDir) return undefined;
-    return navigationNames(target.from, {
-      ordered: this.store.ordered(),
-      all: this.store.all(),
-      numClasses: source.settings.engine.metric.numClasses,
-    });
+    const columns = this.store.columns;
+    if (columns === undefined) return undefined;
+    return navigationNames(target.from, { orderedNames: () => this.store.orderedNames(), columns });
   }
 
   /** Where the target sits in its list, with the list named; undefined for a lone image. */

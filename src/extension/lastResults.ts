@@ -49,7 +49,10 @@ export async function restoreLastResults(services: RestoreServices): Promise<voi
       log.info(`nothing to restore for ${folders.predictionsDir}: no cached result matches the files and options`);
       return;
     }
-    if (store.source !== undefined || runner.isRunning) return;
+    if (store.source !== undefined || runner.isRunning) {
+      restored.close();
+      return;
+    }
     store.restore({ ...folders, settings }, restored.records, restored.cached, restored.note);
     log.info(`restored ${folders.predictionsDir}: ${restored.note}`);
   } catch (error) {

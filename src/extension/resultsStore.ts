@@ -1,12 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DatasetAccumulator, type DatasetSummary, type ImageRecord, type SkippedFile } from '../core';
 import type { ConfusionPair } from '../shared/protocol';
 import { rankByRegression, type Comparison, type CompareSortKey } from './logic/comparison';
-import { cellCount } from './logic/confusionImages';
 import { Disposable } from './logic/dispose';
 import { advanceProgress, NO_PROGRESS, startProgress, type RunProgress } from './logic/runProgress';
-import { withAgreementCounts, type AgreedImageRecord, type AgreementResults } from './logic/agreement';
-import { filterByClass, LIKELY_LABEL_ERRORS, rankRecords, type ViewSortKey } from './logic/sortKeys';
+import {
+  rankByLikelyLabelErrors,
+  withAgreementCounts,
+  type AgreedImageRecord,
+  type AgreementResults,
+} from './logic/agreement';
+import { LIKELY_LABEL_ERRORS, type ViewSortKey } from './logic/sortKeys';
+import type { RecordColumns } from './logic/recordColumns';
+import { RecordFile } from './logic/recordFile';
 import type { RunSettings } from './configuration';
 
 /** Where the shown results come from. */
@@ -40,10 +49,16 @@ export class ResultsStore extends Disposable {
   readonly onDidChange = this.changed.event;
 
   private currentSource: ResultSource | undefined;
-  private readonly records = new Map<string, ImageRecord>();
+  /** The records of the shown results, on disk (logic/recordFile.ts): only their columns stay in memory. */
+  private records: RecordFile | undefined;
+  /** The dataset sums, kept up as records arrive, so the summary never reads the records back. */
+  private accumulator: DatasetAccumulator | undefined;
+  /** An image was replaced by a newer record: the running sums hold the old one, so they are summed afresh. */
+  private summaryStale = false;
+  private summaryCache: DatasetSummary | undefined;
   private skippedFiles: SkippedFile[] = [];
   private runStatus: RunStatus | undefined;
-  private orderedCache: AgreedImageRecord[] | undefined;
+  private orderedCache: readonly number[] | undefined;
   private cellFilter: ConfusionPair | undefined;
   private comparedWith: Comparison | undefined;
   /** The order while comparing: B's regression by this key, largest first. */
@@ -56,8 +71,12 @@ export class ResultsStore extends Disposable {
   constructor(
     private sort: ViewSortKey,
     private classFilter: number | undefined,
+    /** Where the record files go (the extension's storage); each window's file is removed when it closes. */
+    private readonly recordsDir: string,
   ) {
     super();
+    removeOrphanedRecordFiles(recordsDir);
+    this.register({ dispose: () => this.records?.delete() });
   }
 
   get source(): ResultSource | undefined {
@@ -83,7 +102,7 @@ export class ResultsStore extends Disposable {
     return this.cellFilter;
   }
   get imageCount(): number {
-    return this.records.size;
+    return this.records?.size ?? 0;
   }
   /** The one count of the run: the notification, the view's message and the summary all show it. */
   get progress(): RunProgress {
@@ -95,7 +114,7 @@ export class ResultsStore extends Disposable {
     this.cellFilter = undefined;
     this.comparedWith = undefined;
     this.dropAgreement();
-    this.records.clear();
+    this.newRecords(source);
     this.skippedFiles = [];
     this.runStatus = { state: 'running', startedAt: Date.now(), elapsedMs: 0, total, fromCache: 0, backend: undefined };
     this.runProgress = startProgress(total);
@@ -104,7 +123,7 @@ export class ResultsStore extends Disposable {
 
   /** A pair's result, from the cache or computed: one more pair done. */
   add(record: ImageRecord, fromCache = false): void {
-    this.records.set(record.predictionFile, record);
+    this.keep(record);
     if (fromCache && this.runStatus !== undefined)
       this.runStatus = { ...this.runStatus, fromCache: this.runStatus.fromCache + 1 };
     this.runProgress = advanceProgress(this.runProgress);
@@ -122,23 +141,23 @@ export class ResultsStore extends Disposable {
   }
 
   /** Shows results read back from the cache; `total` is how many the cache held, `records` the still-valid ones. */
-  restore(source: ResultSource, records: readonly ImageRecord[], total: number, note: string): void {
+  restore(source: ResultSource, records: Iterable<ImageRecord>, total: number, note: string): void {
     this.currentSource = source;
     this.comparedWith = undefined;
     this.dropAgreement();
-    this.records.clear();
-    for (const record of records) this.records.set(record.predictionFile, record);
+    this.newRecords(source);
+    for (const record of records) this.keep(record);
     this.skippedFiles = [];
     this.runStatus = {
       state: 'restored',
       startedAt: Date.now(),
       elapsedMs: 0,
       total,
-      fromCache: records.length,
+      fromCache: this.imageCount,
       backend: 'result cache',
       note,
     };
-    this.runProgress = { done: records.length, total };
+    this.runProgress = { done: this.imageCount, total };
     this.touch();
   }
 
@@ -152,8 +171,8 @@ export class ResultsStore extends Disposable {
   ): void {
     this.currentSource = source;
     this.dropAgreement();
-    this.records.clear();
-    for (const record of records) this.records.set(record.predictionFile, record);
+    this.newRecords(source);
+    for (const record of records) this.keep(record);
     this.skippedFiles = [...skipped];
     this.runStatus = {
       state: 'restored',
@@ -231,50 +250,121 @@ export class ResultsStore extends Disposable {
     this.touch();
   }
 
-  /** Hardest first under the current sort key, after the class filter. */
-  ordered(): readonly AgreedImageRecord[] {
+  /** A fresh record file for new results; the previous one is removed. */
+  private newRecords(source: ResultSource): void {
+    this.records?.delete();
+    const name = `records-${process.pid}-${randomBytes(6).toString('hex')}.jsonl`;
+    this.records = RecordFile.create(path.join(this.recordsDir, name));
+    this.accumulator = new DatasetAccumulator(source.settings.engine.metric.numClasses);
+    this.summaryStale = false;
+  }
+
+  private keep(record: ImageRecord): void {
+    if (this.records === undefined) throw new Error('results store: a record arrived before its results began');
+    const { replaced } = this.records.append(record);
+    if (replaced) this.summaryStale = true;
+    else if (!this.summaryStale) this.accumulator?.add(record);
+  }
+
+  /** The columns the views sort, filter and label rows by (names, metric values, classes, cells). */
+  get columns(): RecordColumns | undefined {
+    return this.records?.columns;
+  }
+
+  /** The slots of the listed images: hardest first under the current sort key, after the filters. */
+  orderedSlots(): readonly number[] {
     this.orderedCache ??= this.rank();
     return this.orderedCache;
   }
 
-  private rank(): AgreedImageRecord[] {
-    const filtered = filterByClass(withAgreementCounts([...this.records.values()], this.agreedWith), this.classFilter);
-    const ranked =
-      this.comparedWith !== undefined
-        ? rankByRegression(filtered, this.comparedWith.records, this.compareSort)
-        : rankRecords(filtered, this.sort);
-    const pair = this.cellFilter;
-    const numClasses = this.currentSource?.settings.engine.metric.numClasses;
-    if (pair === undefined || numClasses === undefined) return ranked;
-    const count = (record: ImageRecord): number => cellCount(record, numClasses, pair);
-    // A stable sort keeps the sort key's order among images with as many such pixels.
-    return ranked.filter((record) => count(record) > 0).sort((a, b) => count(b) - count(a));
+  /** The names of the listed images, in the list's order. */
+  orderedNames(): readonly string[] {
+    return this.columns?.namesOf(this.orderedSlots()) ?? [];
   }
 
-  all(): ImageRecord[] {
-    return [...this.records.values()];
+  /** The listed images' records, read back from disk (exports: every record at once). */
+  ordered(): AgreedImageRecord[] {
+    return this.orderedSlots().map((slot) => this.record(slot));
+  }
+
+  /** An image's record, read back from disk, with the agreement's count when there is one. */
+  record(slot: number): AgreedImageRecord {
+    if (this.records === undefined) throw new RangeError(`no results: no record in slot ${slot}`);
+    return withAgreementCounts([this.records.read(slot)], this.agreedWith)[0]!;
+  }
+
+  private rank(): number[] {
+    const columns = this.records?.columns;
+    if (columns === undefined) return [];
+    const filtered = columns.withClass(columns.slots(), this.classFilter);
+    const comparison = this.comparedWith;
+    let ranked: number[];
+    if (comparison !== undefined) {
+      const records = filtered.map((slot) => this.record(slot));
+      ranked = rankByRegression(records, comparison.records, this.compareSort).map((record) =>
+        columns.slotOfName(record.name)!,
+      );
+    } else if (this.sort === LIKELY_LABEL_ERRORS) {
+      ranked = rankByLikelyLabelErrors(columns, filtered, this.agreedWith);
+    } else ranked = columns.rank(filtered, this.sort);
+    const pair = this.cellFilter;
+    // A stable sort keeps the sort key's order among images with as many such pixels.
+    return pair === undefined ? ranked : columns.withCell(ranked, pair);
   }
 
   find(predictionFile: string): ImageRecord | undefined {
-    return this.records.get(predictionFile);
+    const slot = this.columns?.slotOfPredictionFile(predictionFile);
+    return slot === undefined ? undefined : this.records?.read(slot);
   }
 
   /** The record of an image name (names are unique within one set of results). */
   findByName(name: string): ImageRecord | undefined {
-    for (const record of this.records.values()) if (record.name === name) return record;
-    return undefined;
+    const slot = this.columns?.slotOfName(name);
+    return slot === undefined ? undefined : this.records?.read(slot);
   }
 
   summary(): DatasetSummary | undefined {
     const source = this.currentSource;
     if (source === undefined) return undefined;
-    const accumulator = new DatasetAccumulator(source.settings.engine.metric.numClasses);
-    for (const record of this.records.values()) accumulator.add(record);
-    return accumulator.summary();
+    if (this.summaryStale || this.accumulator === undefined) {
+      const accumulator = new DatasetAccumulator(source.settings.engine.metric.numClasses);
+      for (const record of this.records?.records() ?? []) accumulator.add(record);
+      this.accumulator = accumulator;
+      this.summaryStale = false;
+      this.summaryCache = undefined;
+    }
+    this.summaryCache ??= this.accumulator.summary();
+    return this.summaryCache;
   }
 
   private touch(): void {
     this.orderedCache = undefined;
+    this.summaryCache = undefined;
     this.changed.fire();
+  }
+}
+
+/** Record files of extension hosts that are gone (a crash, a kill): theirs to remove, nobody reads them. */
+function removeOrphanedRecordFiles(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // no folder yet
+  }
+  for (const name of names) {
+    const pid = /^records-(\d+)-[0-9a-f]+\.jsonl$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+    rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, owned by someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -21,6 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { VOC_CLASS_NAMES, type DatasetSummary, type ImageRecord } from '../../src/core';
 import { loadResultsFile } from '../../src/core/report/resultsFile';
 import { datasetMessage, imagesForCell } from '../../src/extension/logic/confusionImages';
+import { RecordColumns } from '../../src/extension/logic/recordColumns';
 import { webviewHtml } from '../../src/extension/webviewHtml';
 import { defaultClassColors } from '../../src/shared/protocol/dataset';
 import { generatedDataset, naiveEce, naiveIoU, reliabilityBins, type PlainDatasetMessage } from './datasetData';
@@ -654,6 +655,8 @@ describe('Dataset panel in Chromium', () => {
         ['sample', sampleDataset()],
       ];
       const records = await sampleRecords();
+      const cellColumns = new RecordColumns();
+      for (const record of records) cellColumns.set(record);
       for (const [name, message] of cases) {
         if (message.reliability !== null) message.figures.ece = naiveEce(message.reliability);
         for (const theme of ['light', 'dark'] as ThemeName[]) {
@@ -666,7 +669,11 @@ describe('Dataset panel in Chromium', () => {
               // Answer the panel's request for the cell's images as the host does, from the records.
               const asked = (await posted(page)).at(-1) as { type: string; pair: { label: number; predicted: number } };
               assert.equal(asked.type, 'selectCell');
-              const answer = { type: 'cellImages', pair: asked.pair, ...imagesForCell(records, 21, asked.pair) };
+              const answer = {
+                type: 'cellImages',
+                pair: asked.pair,
+                ...imagesForCell(cellColumns.cellImages(asked.pair)),
+              };
               await page.evaluate((message) => window.postMessage(message, '*'), answer);
               await page.waitForSelector('button.cell-image');
             }

@@ -17,6 +17,7 @@ import {
   type LabelIssueLine,
 } from '../../core/report/labelIssues';
 import type { AgreementLayer } from '../../shared/protocol/inspector';
+import type { RecordColumns } from './recordColumns';
 
 /** The agreement of the evaluated folder (the first model) with the other folders the user picked. */
 export interface AgreementResults {
@@ -95,6 +96,23 @@ export function withAgreementCounts(
     const agreed = agreement.records.get(record.name);
     return agreed === undefined ? record : { ...record, likelyLabelErrorPixels: agreed.likelyLabelErrorPixels };
   });
+}
+
+/**
+ * `slots` by the agreement's likely-label-error pixels, most first (the order of `seglens agree`), ties
+ * by name, images the agreement lacks last.
+ */
+export function rankByLikelyLabelErrors(
+  columns: RecordColumns,
+  slots: readonly number[],
+  agreement: AgreementResults | undefined,
+): number[] {
+  const counts = agreement?.records;
+  return columns.rankBy(
+    slots,
+    columns.column((name) => counts?.get(name)?.likelyLabelErrorPixels),
+    true,
+  );
 }
 
 /** The inspector's "likely label errors" layer of one image from the engine's figures and maps. */

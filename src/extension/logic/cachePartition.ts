@@ -14,11 +14,11 @@ export interface StampedPair {
 }
 
 /** A cached result for a pair whose files have these stamps, under the run's options; undefined when none is valid. */
-export type CacheLookup = (pair: FilePair, stamps: PairStamps) => ImageRecord | undefined;
+export type CacheLookup<T = ImageRecord> = (pair: FilePair, stamps: PairStamps) => T | undefined;
 
-export interface CachePartition {
-  /** Results still valid, shown without evaluating; in the order of the pairs. */
-  readonly cached: readonly ImageRecord[];
+export interface CachePartition<T = ImageRecord> {
+  /** Results still valid (or where to read them), shown without evaluating; in the order of the pairs. */
+  readonly cached: readonly T[];
   /** Pairs the engine must evaluate (new, changed, options changed, or not stat-able); in the order of the pairs. */
   readonly stale: readonly FilePair[];
   /** Stamps of the stale pairs by prediction file: what their new results are cached under. A pair without stamps is evaluated but not cached. */
@@ -26,8 +26,11 @@ export interface CachePartition {
 }
 
 /** Splits a run's pairs into those the cache answers and those to compute. Pure: the cache is behind `lookup`. */
-export function partitionByCache(pairs: readonly StampedPair[], lookup: CacheLookup): CachePartition {
-  const cached: ImageRecord[] = [];
+export function partitionByCache<T = ImageRecord>(
+  pairs: readonly StampedPair[],
+  lookup: CacheLookup<T>,
+): CachePartition<T> {
+  const cached: T[] = [];
   const stale: FilePair[] = [];
   const staleStamps = new Map<string, PairStamps>();
   for (const { pair, stamps } of pairs) {

@@ -1,9 +1,8 @@
-import type { DatasetSummary, ImageRecord } from '../../core';
+import type { DatasetSummary } from '../../core';
 import {
   DATASET_CLASS_FIGURES,
   DATASET_FIGURES,
   MAX_CELL_IMAGES,
-  type ConfusionPair,
   type DatasetClassFigureKey,
   type DatasetFigureKey,
   type DatasetMessage,
@@ -11,31 +10,14 @@ import {
   type Rgb,
 } from '../../shared/protocol';
 
-/** Pixels of `record` labelled `pair.label` and predicted `pair.predicted`. */
-export function cellCount(record: ImageRecord, numClasses: number, pair: ConfusionPair): number {
-  return record.confusion.counts[pair.label * numClasses + pair.predicted] ?? 0;
-}
-
-/** Images holding pixels of one confusion cell, most such pixels first, ties by name. */
-export function rankedCellImages(
-  records: readonly ImageRecord[],
-  numClasses: number,
-  pair: ConfusionPair,
-): { name: string; count: number }[] {
-  return records
-    .map((record) => ({ name: record.name, count: cellCount(record, numClasses, pair) }))
-    .filter((entry) => entry.count > 0)
-    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** The cell's images (rankedCellImages) cut at `limit`, and how many there are in all. */
+/**
+ * A cell's images as the dataset panel lists them: `ranked` (RecordColumns.cellImages: most pixels of
+ * the cell first, ties by name) cut at `limit`, and how many there are in all.
+ */
 export function imagesForCell(
-  records: readonly ImageRecord[],
-  numClasses: number,
-  pair: ConfusionPair,
+  ranked: readonly { name: string; count: number }[],
   limit = MAX_CELL_IMAGES,
 ): { images: { name: string; count: number }[]; total: number } {
-  const ranked = rankedCellImages(records, numClasses, pair);
   return { images: ranked.slice(0, limit), total: ranked.length };
 }
 

@@ -16,9 +16,9 @@ import type {
 } from '../../shared/protocol/gallery';
 import { MAX_CELL_FILTERS } from '../../shared/protocol/gallery';
 import { metricDefinition } from '../../core/metrics/metricTable';
-import { deltasOf } from './comparison';
-import { cellCount } from './confusionImages';
-import { filterByClass, isSortKey, rankRecords, SORT_KEYS, type SortKey } from './sortKeys';
+import { imageDeltas } from '../../core/report/compare';
+import { byCodePoint, type RecordColumns } from './recordColumns';
+import { isSortKey, SORT_KEYS, type SortKey } from './sortKeys';
 
 /** The comparison's own sort key: B − A of the image's mIoU, largest drop first. */
 export const DELTA_SORT_KEY = 'miouDelta';
@@ -30,7 +30,9 @@ export interface GalleryContext {
 }
 
 export interface GalleryEntry {
-  readonly record: ImageRecord;
+  /** The image's row in the results' columns. */
+  readonly slot: number;
+  readonly name: string;
   /** The sort key's value; null where undefined (no valid pixel, or B lacks the image). */
   readonly value: number | null;
 }
@@ -67,9 +69,13 @@ export function normalizeQuery(query: GalleryQuery, context: GalleryContext): Ga
   };
 }
 
-function miouDelta(record: ImageRecord, comparison: ReadonlyMap<string, ImageRecord> | undefined): number | null {
-  const b = comparison?.get(record.name);
-  return b === undefined ? null : deltasOf(record, b).miou;
+function miouDelta(
+  columns: RecordColumns,
+  slot: number,
+  comparison: ReadonlyMap<string, ImageRecord> | undefined,
+): number | null {
+  const b = comparison?.get(columns.name(slot));
+  return b === undefined ? null : imageDeltas({ miou: columns.value('miou', slot) }, b).miou;
 }
 
 function passesDelta(delta: number | null, filter: DeltaFilter): boolean {
@@ -83,32 +89,28 @@ function byDeltaWorstFirst(a: GalleryEntry, b: GalleryEntry): number {
   if (a.value === null || b.value === null) {
     if (a.value !== b.value) return a.value === null ? 1 : -1;
   } else if (a.value !== b.value) return a.value - b.value;
-  return a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0;
+  return byCodePoint(a.name, b.name);
 }
 
 /** The images the query selects, in its order, each with the value it is sorted by. */
-export function galleryOrder(
-  records: readonly ImageRecord[],
-  query: GalleryQuery,
-  context: GalleryContext,
-): GalleryEntry[] {
+export function galleryOrder(columns: RecordColumns, query: GalleryQuery, context: GalleryContext): GalleryEntry[] {
   const q = normalizeQuery(query, context);
-  let selected = filterByClass(records, q.classId ?? undefined);
+  let selected = columns.withClass(columns.slots(), q.classId ?? undefined);
   const cell = q.cell;
-  if (cell !== null) selected = selected.filter((record) => cellCount(record, context.numClasses, cell) > 0);
-  if (q.delta !== 'any')
-    selected = selected.filter((record) => passesDelta(miouDelta(record, context.comparison), q.delta));
+  if (cell !== null) selected = selected.filter((slot) => columns.cellCount(slot, cell) > 0);
+  const delta = (slot: number): number | null => miouDelta(columns, slot, context.comparison);
+  if (q.delta !== 'any') selected = selected.filter((slot) => passesDelta(delta(slot), q.delta));
   if (q.sortKey === DELTA_SORT_KEY)
-    return selected.map((record) => ({ record, value: miouDelta(record, context.comparison) })).sort(byDeltaWorstFirst);
+    return selected.map((slot) => ({ slot, name: columns.name(slot), value: delta(slot) })).sort(byDeltaWorstFirst);
   const key: SortKey = isSortKey(q.sortKey) ? q.sortKey : 'adaptive';
-  return rankRecords(selected, key).map((record) => ({ record, value: SORT_KEYS[key].value(record) }));
+  return columns
+    .rank(selected, key)
+    .map((slot) => ({ slot, name: columns.name(slot), value: columns.value(key, slot) }));
 }
 
 /** Classes present in at least one image, with how many images hold them. */
-export function classOptions(records: readonly ImageRecord[], classNames: readonly string[], numClasses: number) {
-  const counts = new Array<number>(numClasses).fill(0);
-  for (const record of records)
-    for (const id of record.classesPresent) if (id < numClasses) counts[id] = (counts[id] ?? 0) + 1;
+export function classOptions(columns: RecordColumns, classNames: readonly string[], numClasses: number) {
+  const counts = columns.classImageCounts(numClasses);
   const options: ClassOption[] = [];
   counts.forEach((images, id) => {
     if (images > 0) options.push({ id, name: classNames[id] ?? `class ${id}`, images });
@@ -128,7 +130,7 @@ export function cellOptions(summary: DatasetSummary | undefined, limit = MAX_CEL
 
 export interface GalleryMessageInput {
   readonly title: string;
-  readonly records: readonly ImageRecord[];
+  readonly columns: RecordColumns;
   readonly entries: readonly GalleryEntry[];
   readonly query: GalleryQuery;
   readonly context: GalleryContext;
@@ -147,11 +149,11 @@ export function galleryItemsMessage(input: GalleryMessageInput): GalleryItemsMes
     query: normalizeQuery(input.query, context),
     sortKeys: gallerySortKeys(context.comparison !== undefined),
     classNames,
-    classes: classOptions(input.records, classNames, numClasses),
+    classes: classOptions(input.columns, classNames, numClasses),
     cells: cellOptions(input.summary),
     comparing: context.comparison !== undefined,
-    total: input.records.length,
-    names: input.entries.map((entry) => entry.record.name),
+    total: input.columns.size,
+    names: input.entries.map((entry) => entry.name),
     values: Float64Array.from(input.entries, (entry) => entry.value ?? Number.NaN),
   };
 }

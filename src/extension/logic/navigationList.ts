@@ -7,9 +7,8 @@
  * images are read afresh on every step, so a re-sort or a finished run is followed; a handed-over list
  * is kept as it was given.
  */
-import type { ImageRecord } from '../../core';
 import type { ConfusionPair } from '../../shared/protocol/common';
-import { rankedCellImages } from './confusionImages';
+import type { RecordColumns } from './recordColumns';
 
 /** Where an image was opened from. */
 export type OpenedFrom =
@@ -20,12 +19,11 @@ export type OpenedFrom =
   /** Any other ordered list a view hands over (e.g. the gallery), under a short title for the header. */
   | { readonly kind: 'list'; readonly title: string; readonly names: readonly string[] };
 
-/** What resolving a list needs from the results: their current order and all of them. */
+/** What resolving a list needs from the results: their current order and the columns of all of them. */
 export interface NavigationSources {
-  /** The hard-example order as the view shows it. */
-  readonly ordered: readonly ImageRecord[];
-  readonly all: readonly ImageRecord[];
-  readonly numClasses: number;
+  /** The hard-example order as the view shows it (asked for only when that is the list). */
+  readonly orderedNames: () => readonly string[];
+  readonly columns: RecordColumns;
 }
 
 /** Where an image sits in its list: 0-based index and the list's length. */
@@ -38,10 +36,10 @@ export interface ListPosition {
 export function navigationNames(from: OpenedFrom, sources: NavigationSources): readonly string[] {
   switch (from.kind) {
     case 'hardExamples':
-      return sources.ordered.map((record) => record.name);
+      return sources.orderedNames();
     case 'confusionCell':
       // The dataset panel's order, without its display cut, so stepping reaches every image of the cell.
-      return rankedCellImages(sources.all, sources.numClasses, from.pair).map((entry) => entry.name);
+      return sources.columns.cellImages(from.pair).map((entry) => entry.name);
     case 'list':
       return from.names;
   }

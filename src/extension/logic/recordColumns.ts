@@ -232,6 +232,11 @@ export class RecordColumns {
     return rankSlots(slots, this.values.get(key)!, lowerIsBetter(key), this.names);
   }
 
+  /** `slots` by values of their own (NaN: none, last), ties by name. */
+  rankBy(slots: readonly number[], values: Float64Array, descending: boolean): number[] {
+    return rankSlots(slots, values, descending, this.names);
+  }
+
   /** One value per slot from outside the records (e.g. the agreement's counts by name), NaN where there is none. */
   column(valueOf: (name: string) => number | undefined): Float64Array {
     const column = new Float64Array(this.count);

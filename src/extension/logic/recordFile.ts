@@ -19,17 +19,23 @@ import { RecordColumns } from './recordColumns';
 const RECENT_RECORDS = 64;
 const SCAN_CHUNK = 1 << 20;
 
+/** A whole line as it was read: the image line's own fields beside `record` (e.g. a cache's keys). */
+export type LineFields = Readonly<Record<string, unknown>>;
+
 export class RecordFile {
   readonly columns = new RecordColumns();
   private offsets = new Float64Array(0);
   private lengths = new Uint32Array(0);
   private end = 0;
+  /** Whole lines in the file, superseded ones included (how much a rewrite would save). */
+  private lineCount = 0;
   private readonly recent = new Map<number, ImageRecord>();
   private fd: number | undefined;
 
   private constructor(
     readonly file: string,
     fd: number,
+    private readonly writable: boolean,
   ) {
     this.fd = fd;
   }
@@ -37,20 +43,29 @@ export class RecordFile {
   /** A new, empty file (an existing one at `file` is replaced). */
   static create(file: string): RecordFile {
     mkdirSync(path.dirname(file), { recursive: true });
-    return new RecordFile(file, openSync(file, 'w+'));
+    return new RecordFile(file, openSync(file, 'w+'), true);
   }
 
   /**
-   * The file as an earlier writer left it. Every whole line is indexed; a last line without its newline
-   * (a writer killed mid-write) is cut off, so appends start on a clean line, and counted in `dropped`.
+   * The file as an earlier writer left it. Every whole line is indexed and handed to `visit` with its
+   * slot; a last line without its newline (a writer killed mid-write) is counted in `dropped` and, when
+   * `writable`, cut off, so appends start on a clean line. A damaged whole line throws, naming the file.
    */
-  static open(file: string): { store: RecordFile; dropped: number } {
-    const store = new RecordFile(file, openSync(file, 'r+'));
-    const dropped = store.scan();
-    return { store, dropped };
+  static open(
+    file: string,
+    options: { readonly writable?: boolean; readonly visit?: (slot: number, line: LineFields) => void } = {},
+  ): { store: RecordFile; dropped: number } {
+    const writable = options.writable ?? true;
+    const store = new RecordFile(file, openSync(file, writable ? 'r+' : 'r'), writable);
+    try {
+      return { store, dropped: store.scan(options.visit) };
+    } catch (error) {
+      store.close();
+      throw error;
+    }
   }
 
-  private scan(): number {
+  private scan(visit: ((slot: number, line: LineFields) => void) | undefined): number {
     const fd = this.handle();
     const size = fstatSync(fd).size;
     const buffer = Buffer.alloc(SCAN_CHUNK);
@@ -62,7 +77,10 @@ export class RecordFile {
       let from = 0;
       for (let i = buffer.indexOf(10, 0); i >= 0 && i < read; i = buffer.indexOf(10, i + 1)) {
         pending.push(buffer.subarray(from, i));
-        this.index(Buffer.concat(pending).toString('utf8'), lineStart, position + i + 1 - lineStart);
+        const line = parseLine(Buffer.concat(pending).toString('utf8'), this.file, lineStart);
+        const slot = this.place(line.record, lineStart, position + i + 1 - lineStart);
+        this.lineCount++;
+        visit?.(slot, line.fields);
         pending = [];
         from = i + 1;
         lineStart = position + i + 1;
@@ -71,13 +89,8 @@ export class RecordFile {
       position += read;
     }
     this.end = lineStart;
-    if (lineStart < size) ftruncateSync(fd, lineStart);
+    if (lineStart < size && this.writable) ftruncateSync(fd, lineStart);
     return lineStart < size ? 1 : 0;
-  }
-
-  private index(line: string, offset: number, length: number): void {
-    const record = parseLine(line, this.file, offset);
-    this.place(record, offset, length);
   }
 
   private place(record: ImageRecord, offset: number, length: number): number {
@@ -106,15 +119,29 @@ export class RecordFile {
     return this.columns.size;
   }
 
-  /** Writes the record's line; an image already stored (same prediction file) keeps its slot and reads the new record. */
-  append(record: ImageRecord): { slot: number; replaced: boolean } {
-    const bytes = Buffer.from(resultsLine({ type: 'image', record }), 'utf8');
+  /** Whole lines in the file; more than `size` when records were replaced. */
+  get lines(): number {
+    return this.lineCount;
+  }
+
+  /**
+   * Writes the record's line (with `fields` of its own beside the record, if given); an image already
+   * stored (same prediction file) keeps its slot and reads the new record.
+   */
+  append(record: ImageRecord, fields?: LineFields): { slot: number; replaced: boolean } {
+    if (!this.writable) throw new Error(`${this.file}: opened for reading only`);
+    const text =
+      fields === undefined
+        ? resultsLine({ type: 'image', record })
+        : `${JSON.stringify({ ...fields, type: 'image', record })}\n`;
+    const bytes = Buffer.from(text, 'utf8');
     const fd = this.handle();
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, this.end + written);
     const replaced = this.columns.slotOfPredictionFile(record.predictionFile) !== undefined;
     const slot = this.place(record, this.end, bytes.length);
     this.end += bytes.length;
+    this.lineCount++;
     return { slot, replaced };
   }
 
@@ -130,7 +157,7 @@ export class RecordFile {
     const offset = this.offsets[slot]!;
     const buffer = Buffer.alloc(this.lengths[slot]!);
     readSync(this.handle(), buffer, 0, buffer.length, offset);
-    const record = parseLine(buffer.toString('utf8'), this.file, offset);
+    const { record } = parseLine(buffer.toString('utf8'), this.file, offset);
     this.recent.set(slot, record);
     if (this.recent.size > RECENT_RECORDS) this.recent.delete(this.recent.keys().next().value!);
     return record;
@@ -154,7 +181,7 @@ export class RecordFile {
   }
 }
 
-function parseLine(line: string, file: string, offset: number): ImageRecord {
+function parseLine(line: string, file: string, offset: number): { record: ImageRecord; fields: LineFields } {
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -164,5 +191,5 @@ function parseLine(line: string, file: string, offset: number): ImageRecord {
   const value = json as { type?: unknown; record?: unknown } | null;
   if (typeof value !== 'object' || value === null || value.type !== 'image')
     throw new Error(`${file}: the line at byte ${offset} is not an image line`);
-  return readImageRecord(value.record, `${file}@${offset}.record`);
+  return { record: readImageRecord(value.record, `${file}@${offset}.record`), fields: value };
 }

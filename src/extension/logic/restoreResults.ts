@@ -1,5 +1,5 @@
 import type { ImageRecord } from '../../core';
-import { ResultCache, stampOf } from './resultCache';
+import { ResultCache, stampOf, type CachedResult } from './resultCache';
 
 export interface EvaluatedFolders {
   readonly predictionsDir: string;
@@ -21,8 +21,14 @@ export function parseEvaluatedFolders(value: unknown): EvaluatedFolders | undefi
 }
 
 export interface RestoredResults {
-  /** Records whose files still have the cached size and mtime, under the current options. */
-  readonly records: ImageRecord[];
+  /**
+   * Records whose files still have the cached size and mtime, under the current options, read from
+   * the cache one at a time (the cache closes after the last; close() if they are not wanted).
+   */
+  readonly records: Iterable<ImageRecord>;
+  /** How many `records` yields. */
+  readonly restored: number;
+  readonly close: () => void;
   /** How many results the cache held for the folder pair. */
   readonly cached: number;
   /** One line for the view, e.g. "12 of 14 from cache — re-run to refresh". */
@@ -46,16 +52,31 @@ export async function restoreFromCache(
   hash: string,
 ): Promise<RestoredResults | undefined> {
   const cache = await ResultCache.open(storageDir, folders.predictionsDir, folders.labelsDir);
-  if (cache.size === 0) return undefined;
   const found = await Promise.all(
     cache.pairs().map(async ({ predictionFile, labelFile }) => {
       const [prediction, label] = await Promise.all([stampOf(predictionFile), stampOf(labelFile)]);
       return prediction !== undefined && label !== undefined
-        ? cache.lookup(predictionFile, labelFile, { prediction, label }, hash)
+        ? cache.find(predictionFile, labelFile, { prediction, label }, hash)
         : undefined;
     }),
   );
-  const records = found.filter((record): record is ImageRecord => record !== undefined);
-  if (records.length === 0) return undefined;
-  return { records, cached: cache.size, note: restoreNote(records.length, cache.size) };
+  const valid = found.filter((result): result is CachedResult => result !== undefined);
+  if (valid.length === 0) {
+    cache.close();
+    return undefined;
+  }
+  function* records(): Generator<ImageRecord> {
+    try {
+      for (const result of valid) yield cache.read(result);
+    } finally {
+      cache.close();
+    }
+  }
+  return {
+    records: records(),
+    restored: valid.length,
+    close: () => cache.close(),
+    cached: cache.size,
+    note: restoreNote(valid.length, cache.size),
+  };
 }

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { renameSync, rmSync, statSync } from 'node:fs';
+import { open, rename, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ImageRecord } from '../../core/evaluate/record';
-import { isImageRecord } from '../../core/report/resultsFile';
+import { errorText } from '../../core/errors';
+import { RecordFile, type LineFields } from './recordFile';
 
 /** Size and modification time: cheap to read, and they change whenever a file is rewritten. */
 export interface FileStamp {
@@ -10,22 +12,23 @@ export interface FileStamp {
   readonly mtimeMs: number;
 }
 
-interface CacheEntry {
+/** What a result was computed from, stored beside its record on the record's line. */
+interface CacheKeys {
   readonly prediction: FileStamp;
   readonly label: FileStamp;
   /** optionsIdentity of the engine options the record was computed with, and the engine version. */
   readonly optionsHash: string;
-  readonly record: ImageRecord;
 }
 
-interface CacheDocument {
-  readonly version: typeof CACHE_VERSION;
-  readonly predictionsDir: string;
-  readonly labelsDir: string;
-  readonly entries: Record<string, CacheEntry>;
+/** A valid cached result whose record is still on disk (ResultCache.find, then read). */
+export interface CachedResult {
+  readonly in: 'stored' | 'fresh';
+  readonly slot: number;
 }
 
-const CACHE_VERSION = 1;
+interface CacheEntry extends CacheKeys, CachedResult {
+  readonly labelFile: string;
+}
 
 export async function stampOf(file: string): Promise<FileStamp | undefined> {
   try {
@@ -43,30 +46,40 @@ function isStamp(value: unknown): value is FileStamp {
   return typeof v === 'object' && v !== null && isNumber(v.size) && isNumber(v.mtimeMs);
 }
 
-function isCacheEntry(value: unknown): value is CacheEntry {
-  const v = value as Partial<CacheEntry> | null;
-  return (
-    typeof v === 'object' &&
+function cacheKeysOf(line: LineFields): CacheKeys | undefined {
+  const v = line['cache'] as Partial<CacheKeys> | null | undefined;
+  return typeof v === 'object' &&
     v !== null &&
     isStamp(v.prediction) &&
     isStamp(v.label) &&
-    typeof v.optionsHash === 'string' &&
-    isImageRecord(v.record)
-  );
+    typeof v.optionsHash === 'string'
+    ? { prediction: v.prediction, label: v.label, optionsHash: v.optionsHash }
+    : undefined;
 }
+
+/** A rewrite drops superseded lines once they are as many as the live ones. */
+const REWRITE_WHEN_LINES_PER_ENTRY = 2;
 
 /**
  * Results of earlier runs for one (predictions, labels) folder pair, kept in the extension's own
  * storage. An entry is reused only when both files still have the same size and mtime and the
  * options hash matches, so only changed files are recomputed.
+ *
+ * The cache is a record file (recordFile.ts): results-file image lines, each with its `cache` keys,
+ * read on demand, so a cache of 100,000 images holds only their keys in memory. A run's new results
+ * go to a file of their own and join the cache on save: appended when nobody changed the cache
+ * meanwhile, else (or when superseded lines pile up) the cache is rewritten and renamed into place,
+ * so a crash never leaves a half file behind. Opened for one run or one restore.
  */
 export class ResultCache {
-  private dirty = false;
+  private fresh: RecordFile | undefined;
+  private dropped = false;
 
   private constructor(
     private readonly file: string,
-    private readonly predictionsDir: string,
-    private readonly labelsDir: string,
+    private readonly stored: RecordFile | undefined,
+    /** The cache file's size and mtime when it was read: a save appends only if they still hold. */
+    private readonly storedStamp: FileStamp | undefined,
     private readonly entries: Map<string, CacheEntry>,
     /** Why the stored cache was thrown away, if it was. */
     readonly discardedBecause: string | undefined,
@@ -76,44 +89,42 @@ export class ResultCache {
     const key = createHash('sha256')
       .update(`${path.resolve(predictionsDir)}\0${path.resolve(labelsDir)}`)
       .digest('hex');
-    return path.join(storageDir, 'results', `${key.slice(0, 24)}.json`);
+    return path.join(storageDir, 'results', `${key.slice(0, 24)}.jsonl`);
   }
 
   static async open(storageDir: string, predictionsDir: string, labelsDir: string): Promise<ResultCache> {
     const file = ResultCache.fileFor(storageDir, predictionsDir, labelsDir);
-    let text: string;
+    // The cache of SegLens before the record file: one JSON document, read whole. Nobody reads it any more.
+    rmSync(file.replace(/\.jsonl$/, '.json'), { force: true });
+    const stamp = await stampOf(file);
+    if (stamp === undefined) return new ResultCache(file, undefined, undefined, new Map(), undefined);
+    const entries = new Map<string, CacheEntry>();
+    let damage: string | undefined;
+    let stored: RecordFile | undefined;
+    let cut = 0;
     try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      return new ResultCache(file, predictionsDir, labelsDir, new Map(), undefined);
+      ({ store: stored, dropped: cut } = RecordFile.open(file, {
+        writable: false,
+        visit: (slot, line) => {
+          const keys = cacheKeysOf(line);
+          const record = line['record'] as ImageRecord;
+          if (keys === undefined) throw new Error(`damaged entry ${record.predictionFile}`);
+          entries.set(record.predictionFile, { ...keys, labelFile: record.labelFile, in: 'stored', slot });
+        },
+      }));
+    } catch (error) {
+      damage = errorText(error);
     }
-    const parsed = ResultCache.parse(text, predictionsDir, labelsDir);
-    if (typeof parsed === 'string') {
-      const cache = new ResultCache(file, predictionsDir, labelsDir, new Map(), parsed);
-      cache.dirty = true; // overwrite the damaged file on the next save
+    if (damage !== undefined || stored === undefined) {
+      // A corrupt cache is discarded, never trusted in part; the next save replaces it.
+      const cache = new ResultCache(file, undefined, undefined, new Map(), damage);
+      cache.dropped = true;
       return cache;
     }
-    return new ResultCache(file, predictionsDir, labelsDir, parsed, undefined);
-  }
-
-  /** The entries, or the reason the whole document is unusable (a corrupt cache is discarded, never trusted in part). */
-  private static parse(text: string, predictionsDir: string, labelsDir: string): Map<string, CacheEntry> | string {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return 'not valid JSON';
-    }
-    const doc = json as Partial<CacheDocument> | null;
-    if (typeof doc !== 'object' || doc === null || doc.version !== CACHE_VERSION) return 'unknown cache version';
-    if (doc.predictionsDir !== predictionsDir || doc.labelsDir !== labelsDir) return 'written for other folders';
-    if (typeof doc.entries !== 'object' || doc.entries === null) return 'no entries';
-    const entries = new Map<string, CacheEntry>();
-    for (const [key, entry] of Object.entries(doc.entries)) {
-      if (!isCacheEntry(entry) || entry.record.predictionFile !== key) return `damaged entry ${key}`;
-      entries.set(key, entry);
-    }
-    return entries;
+    const cache = new ResultCache(file, stored, stamp, entries, undefined);
+    // A line cut short by a killed save: the next save rewrites the file rather than append after it.
+    cache.dropped = cut > 0;
+    return cache;
   }
 
   get size(): number {
@@ -122,10 +133,7 @@ export class ResultCache {
 
   /** The file pairs with a stored result, for restoring a list without a run. */
   pairs(): { predictionFile: string; labelFile: string }[] {
-    return [...this.entries.values()].map((entry) => ({
-      predictionFile: entry.record.predictionFile,
-      labelFile: entry.record.labelFile,
-    }));
+    return [...this.entries].map(([predictionFile, entry]) => ({ predictionFile, labelFile: entry.labelFile }));
   }
 
   lookup(
@@ -134,20 +142,36 @@ export class ResultCache {
     stamps: { prediction: FileStamp; label: FileStamp },
     hash: string,
   ): ImageRecord | undefined {
+    const found = this.find(predictionFile, labelFile, stamps, hash);
+    return found === undefined ? undefined : this.read(found);
+  }
+
+  /** The valid entry for the pair (as lookup decides), its record not read yet: a run reads them one at a time. */
+  find(
+    predictionFile: string,
+    labelFile: string,
+    stamps: { prediction: FileStamp; label: FileStamp },
+    hash: string,
+  ): CachedResult | undefined {
     const entry = this.entries.get(predictionFile);
-    if (entry === undefined || entry.optionsHash !== hash || entry.record.labelFile !== labelFile) return undefined;
+    if (entry === undefined || entry.optionsHash !== hash || entry.labelFile !== labelFile) return undefined;
     const same = (a: FileStamp, b: FileStamp) => a.size === b.size && a.mtimeMs === b.mtimeMs;
-    return same(entry.prediction, stamps.prediction) && same(entry.label, stamps.label) ? entry.record : undefined;
+    if (!same(entry.prediction, stamps.prediction) || !same(entry.label, stamps.label)) return undefined;
+    return entry;
+  }
+
+  /** The record of an entry find returned. */
+  read(entry: CachedResult): ImageRecord {
+    const from = entry.in === 'stored' ? this.stored : this.fresh;
+    if (from === undefined) throw new Error(`${this.file}: the result cache is closed`);
+    return from.read(entry.slot);
   }
 
   store(record: ImageRecord, stamps: { prediction: FileStamp; label: FileStamp }, hash: string): void {
-    this.entries.set(record.predictionFile, {
-      prediction: stamps.prediction,
-      label: stamps.label,
-      optionsHash: hash,
-      record,
-    });
-    this.dirty = true;
+    const keys: CacheKeys = { prediction: stamps.prediction, label: stamps.label, optionsHash: hash };
+    this.fresh ??= RecordFile.create(`${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    const { slot } = this.fresh.append(record, { cache: keys });
+    this.entries.set(record.predictionFile, { ...keys, labelFile: record.labelFile, in: 'fresh', slot });
   }
 
   /** Drops entries of files that are gone, so the cache does not grow forever. */
@@ -155,24 +179,80 @@ export class ResultCache {
     for (const key of [...this.entries.keys()]) {
       if (!predictionFiles.has(key)) {
         this.entries.delete(key);
-        this.dirty = true;
+        this.dropped = true;
       }
     }
   }
 
-  /** Write to a temp file and rename, so a crash mid-write never leaves a half file behind. */
+  /** Adds this run's results to the cache file and closes the cache. */
   async save(): Promise<void> {
-    if (!this.dirty) return;
-    const doc: CacheDocument = {
-      version: CACHE_VERSION,
-      predictionsDir: this.predictionsDir,
-      labelsDir: this.labelsDir,
-      entries: Object.fromEntries(this.entries),
-    };
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, JSON.stringify(doc));
-    await rename(temp, this.file);
-    this.dirty = false;
+    try {
+      if (this.fresh === undefined && !this.dropped) return;
+      const lines = (this.stored?.lines ?? 0) + (this.fresh?.lines ?? 0);
+      if (this.stored === undefined && this.fresh !== undefined && !this.dropped && this.fresh.lines === this.size) {
+        // A first run: its own file is the whole cache.
+        this.fresh.close();
+        await rename(this.fresh.file, this.file);
+        this.fresh = undefined;
+        return;
+      }
+      const unchanged = (): boolean => {
+        if (this.storedStamp === undefined) return false;
+        const now = statSync(this.file, { throwIfNoEntry: false });
+        return now !== undefined && now.size === this.storedStamp.size && now.mtimeMs === this.storedStamp.mtimeMs;
+      };
+      if (
+        this.fresh !== undefined &&
+        !this.dropped &&
+        lines <= REWRITE_WHEN_LINES_PER_ENTRY * this.entries.size &&
+        unchanged()
+      ) {
+        await appendFile(this.fresh.file, this.file);
+        return;
+      }
+      this.rewrite();
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Every entry's line into a temp file, renamed over the cache: whole or absent, never half. */
+  private rewrite(): void {
+    const temp = RecordFile.create(`${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      for (const entry of this.entries.values()) {
+        const keys: CacheKeys = { prediction: entry.prediction, label: entry.label, optionsHash: entry.optionsHash };
+        temp.append(this.read(entry), { cache: keys });
+      }
+      temp.close();
+      renameSync(temp.file, this.file);
+    } catch (error) {
+      temp.delete();
+      throw error;
+    }
+  }
+
+  /** Releases the files; this run's new results are already in the cache (or were never saved). */
+  close(): void {
+    this.stored?.close();
+    this.fresh?.delete();
+    this.fresh = undefined;
+  }
+}
+
+/** Copies `from` onto the end of `to` in 1 MB pieces (a run's new results can be large). */
+async function appendFile(from: string, to: string): Promise<void> {
+  const input = await open(from, 'r');
+  try {
+    const output = await open(to, 'a');
+    try {
+      const buffer = Buffer.alloc(1 << 20);
+      for (let { bytesRead } = await input.read(buffer); bytesRead > 0; { bytesRead } = await input.read(buffer))
+        await output.write(buffer, 0, bytesRead);
+    } finally {
+      await output.close();
+    }
+  } finally {
+    await input.close();
   }
 }

@@ -1,5 +1,4 @@
-import { hardestFirst, RANKING_KEYS, type RankingKey } from '../../core/report/ranking';
-import type { ImageRecord } from '../../core';
+import { RANKING_KEYS, type RankingKey } from '../../core/report/ranking';
 import {
   formatMetric,
   hardestFirstWords,
@@ -62,32 +61,12 @@ export function viewSortKeyInfo(key: ViewSortKey): SortKeyInfo {
   return key === LIKELY_LABEL_ERRORS ? LIKELY_LABEL_ERRORS_SORT : SORT_KEYS[key];
 }
 
-/** The agreement's order: most likely-label-error pixels first, then by name, as `seglens agree` ranks. */
-function byLikelyLabelErrors(a: AgreedImageRecord, b: AgreedImageRecord): number {
-  const x = a.likelyLabelErrorPixels;
-  const y = b.likelyLabelErrorPixels;
-  if (x === undefined || y === undefined) {
-    if (x !== y) return x === undefined ? 1 : -1;
-  } else if (x !== y) return y - x;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
-/** Hardest first by `key`, in the engine's order (the CLI lists the same order). */
-export function rankRecords<R extends AgreedImageRecord>(records: readonly R[], key: ViewSortKey): R[] {
-  return [...records].sort(key === LIKELY_LABEL_ERRORS ? byLikelyLabelErrors : hardestFirst(key));
-}
-
-/**
- * Images where `classId` appears in the label or in the prediction. That is exactly the images whose
- * IoU for the class is defined (its union is non-empty), which is what a per-class review wants.
- */
-export function filterByClass<R extends ImageRecord>(records: readonly R[], classId: number | undefined): R[] {
-  if (classId === undefined) return [...records];
-  return records.filter((record) => record.classesPresent.includes(classId));
-}
-
 export function describeRecord(record: AgreedImageRecord, key: ViewSortKey): string {
+  return describeValue(key, viewSortKeyInfo(key).value(record));
+}
+
+/** An image's value of the sort key in words ("Adaptive loss 0.9000", "no valid pixel"). */
+export function describeValue(key: ViewSortKey, value: number | null): string {
   const info = viewSortKeyInfo(key);
-  const value = info.value(record);
   return value === null ? 'no valid pixel' : `${info.label} ${info.format(value)}`;
 }

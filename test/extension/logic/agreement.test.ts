@@ -10,14 +10,14 @@ import {
   agreementLayer,
   judgeAgreement,
   labelIssueExport,
+  rankByLikelyLabelErrors,
   votingFolders,
   withAgreementCounts,
   type AgreementResults,
 } from '../../../src/extension/logic/agreement';
 import { imageMessage } from '../../../src/extension/logic/inspectorMessage';
-import { LIKELY_LABEL_ERRORS, rankRecords } from '../../../src/extension/logic/sortKeys';
 import { parseHostMessage } from '../../../src/shared/protocol/inspector';
-import { fakeRecord } from './records';
+import { columnsOf, fakeRecord } from './records';
 
 const SAMPLES = join(__dirname, '..', '..', '..', '..', 'samples', 'voc-mini');
 
@@ -69,9 +69,13 @@ function results(records: AgreementRecord[]): AgreementResults {
 
 test('the view ranks by likely-label-error pixels, most first, ties by name, images the agreement lacks last', () => {
   const records = ['a', 'b', 'c', 'd'].map((name) => fakeRecord(name));
-  const counted = withAgreementCounts(records, results([agreed('a', 1), agreed('b', 3), agreed('c', 3)]));
+  const agreement = results([agreed('a', 1), agreed('b', 3), agreed('c', 3)]);
+  const counted = withAgreementCounts(records, agreement);
+  const columns = columnsOf(records);
   assert.deepEqual(
-    rankRecords(counted, LIKELY_LABEL_ERRORS).map((r) => `${r.name}:${r.likelyLabelErrorPixels ?? '-'}`),
+    rankByLikelyLabelErrors(columns, columns.slots(), agreement).map(
+      (slot) => `${counted[slot]!.name}:${counted[slot]!.likelyLabelErrorPixels ?? '-'}`,
+    ),
     ['b:3', 'c:3', 'a:1', 'd:-'],
   );
   assert.deepEqual(withAgreementCounts(records, undefined), records, 'no agreement: the records as they are');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DatasetAccumulator, type DatasetSummary } from '../../../src/core/evaluate/datasetSummary';
 import { datasetMessage, imagesForCell } from '../../../src/extension/logic/confusionImages';
+import { RecordColumns } from '../../../src/extension/logic/recordColumns';
 import { parseHostToDatasetMessage } from '../../../src/shared/protocol';
 import { fakeRecord } from './records';
 
@@ -10,8 +11,10 @@ const withCell = (name: string, dogAsBackground: number) =>
   fakeRecord(name, { confusion: { counts: [5, 0, 1, 0, 0, 0, dogAsBackground, 0, 1], unknown: [0, 0, 0] } });
 
 test('images of a confusion cell are ranked by their a→b pixels, empty ones left out, cut at the limit', () => {
-  const records = [withCell('b', 4), withCell('a', 4), withCell('c', 9), withCell('none', 0)];
-  assert.deepEqual(imagesForCell(records, 3, { label: 2, predicted: 0 }), {
+  const columns = new RecordColumns();
+  for (const record of [withCell('b', 4), withCell('a', 4), withCell('c', 9), withCell('none', 0)]) columns.set(record);
+  const ranked = columns.cellImages({ label: 2, predicted: 0 });
+  assert.deepEqual(imagesForCell(ranked), {
     images: [
       { name: 'c', count: 9 },
       { name: 'a', count: 4 },
@@ -19,7 +22,7 @@ test('images of a confusion cell are ranked by their a→b pixels, empty ones le
     ],
     total: 3,
   });
-  assert.deepEqual(imagesForCell(records, 3, { label: 2, predicted: 0 }, 1), {
+  assert.deepEqual(imagesForCell(ranked, 1), {
     images: [{ name: 'c', count: 9 }],
     total: 3,
   });

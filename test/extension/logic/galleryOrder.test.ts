@@ -11,6 +11,7 @@ import {
   normalizeQuery,
 } from '../../../src/extension/logic/galleryOrder';
 import { parseHostToGalleryMessage, type GalleryQuery } from '../../../src/shared/protocol/gallery';
+import { RecordColumns } from '../../../src/extension/logic/recordColumns';
 import { fakeRecord } from './records';
 
 // 3 classes; confusion counts are row-major label × prediction.
@@ -38,7 +39,8 @@ const d = fakeRecord('d', {
   classesPresent: [0, 1, 2],
   confusion: { counts: [1, 0, 0, 0, 1, 0, 0, 0, 1], unknown: [0, 0, 0] },
 });
-const records = [a, b, c, d];
+const records = new RecordColumns();
+for (const record of [a, b, c, d]) records.set(record);
 const context = { numClasses: 3 };
 const query = (change: Partial<GalleryQuery> = {}): GalleryQuery => ({
   sortKey: 'adaptive',
@@ -47,7 +49,7 @@ const query = (change: Partial<GalleryQuery> = {}): GalleryQuery => ({
   delta: 'any',
   ...change,
 });
-const names = (entries: readonly { record: ImageRecord }[]): string[] => entries.map((entry) => entry.record.name);
+const names = (entries: readonly { name: string }[]): string[] => entries.map((entry) => entry.name);
 
 test('sorted by any metric, hardest first, undefined last, each with its value', () => {
   const byLoss = galleryOrder(records, query(), context);
@@ -109,7 +111,7 @@ test('the message passes the webview-side parser and carries NaN for undefined v
   const entries = galleryOrder(records, query(), context);
   const message = galleryItemsMessage({
     title: 'predictions',
-    records,
+    columns: records,
     entries,
     query: query(),
     context,

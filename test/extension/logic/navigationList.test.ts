@@ -7,7 +7,15 @@ import {
   stepIn,
   type NavigationSources,
 } from '../../../src/extension/logic/navigationList';
+import { RecordColumns } from '../../../src/extension/logic/recordColumns';
+import type { ImageRecord } from '../../../src/core';
 import { fakeRecord } from './records';
+
+function columnsOf(records: readonly ImageRecord[]): RecordColumns {
+  const columns = new RecordColumns();
+  for (const record of records) columns.set(record);
+  return columns;
+}
 
 /** 3 classes; `cell` pixels labelled 2 and predicted 0 (counts[2·3 + 0]). */
 const withCell = (name: string, cell: number) =>
@@ -16,9 +24,8 @@ const withCell = (name: string, cell: number) =>
 const records = [withCell('a', 4), withCell('b', 0), withCell('c', 9), withCell('d', 4)];
 /** The hard-example order the view shows (a sort the store made): deliberately not the cell order. */
 const sources: NavigationSources = {
-  ordered: [records[1]!, records[3]!, records[0]!, records[2]!],
-  all: records,
-  numClasses: 3,
+  orderedNames: () => ['b', 'd', 'a', 'c'],
+  columns: columnsOf(records),
 };
 
 test('the hard-example list is the view order', () => {
@@ -35,7 +42,7 @@ test("a confusion cell's list holds only images with its pixels, most first, tie
   const many = Array.from({ length: 250 }, (_, i) => withCell(`img${String(i).padStart(3, '0')}`, 1 + (i % 7)));
   const names = navigationNames(
     { kind: 'confusionCell', pair: { label: 2, predicted: 0 } },
-    { ordered: [], all: many, numClasses: 3 },
+    { orderedNames: () => [], columns: columnsOf(many) },
   );
   assert.equal(names.length, 250, 'every image of the cell can be reached, not only the 200 the panel lists');
   assert.equal(names[0], 'img006', 'the first image with 7 such pixels');

@@ -1,4 +1,12 @@
 import type { ImageRecord } from '../../../src/core';
+import { RecordColumns } from '../../../src/extension/logic/recordColumns';
+
+/** The columns the views sort and filter by, of these records in this order. */
+export function columnsOf(records: readonly ImageRecord[]): RecordColumns {
+  const columns = new RecordColumns();
+  for (const record of records) columns.set(record);
+  return columns;
+}
 
 /** A plausible record for tests of the extension's bookkeeping (values are not from a real image). */
 export function fakeRecord(name: string, overrides: Partial<ImageRecord> = {}): ImageRecord {

@@ -53,7 +53,7 @@ test('unchanged files are restored from the cache, without a note to re-run', as
   const hash = cacheKey(3, '1.0.0');
   const { storage, folders } = await evaluatedFolder('unchanged', ['a', 'b', 'c'], hash);
   const restored = await restoreFromCache(storage, folders, hash);
-  assert.deepEqual(restored?.records.map((r) => r.name).sort(), ['a', 'b', 'c']);
+  assert.deepEqual([...(restored?.records ?? [])].map((r) => r.name).sort(), ['a', 'b', 'c']);
   assert.equal(restored?.cached, 3);
   assert.equal(restored?.note, '3 of 3 from cache');
 });
@@ -67,7 +67,7 @@ test('files rewritten, touched or deleted since the run are left out, and the no
   utimesSync(touched, mtime, new Date(mtime.getTime() + 5000));
   rmSync(path.join(folders.predictionsDir, 'c.png'));
   const restored = await restoreFromCache(storage, folders, hash);
-  assert.deepEqual(restored?.records.map((r) => r.name).sort(), ['d', 'e']);
+  assert.deepEqual([...(restored?.records ?? [])].map((r) => r.name).sort(), ['d', 'e']);
   assert.equal(restored?.cached, 5);
   assert.equal(restored?.note, '2 of 5 from cache — re-run to refresh');
 });

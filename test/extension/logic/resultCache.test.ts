@@ -68,28 +68,78 @@ test('a corrupt cache is discarded and then overwritten', async () => {
   const cache = await ResultCache.open(storage, '/p2', '/l2');
   cache.store(record, stamps, 'h');
   await cache.save();
-  writeFileSync(
-    file,
-    '{"version":1,"predictionsDir":"/p2","labelsDir":"/l2","entries":{"' +
-      record.predictionFile +
-      '":{"record":{"name":3}}}}',
-  );
+  const line = JSON.parse(readFileSync(file, 'utf8')) as { cache: unknown; record: unknown };
+  writeFileSync(file, `${JSON.stringify({ ...line, record: { name: 3 } })}\n`);
   const damaged = await ResultCache.open(storage, '/p2', '/l2');
-  assert.match(damaged.discardedBecause ?? '', /damaged entry/);
+  assert.match(damaged.discardedBecause ?? '', /p2|l2|results/);
   assert.equal(damaged.size, 0);
   await damaged.save();
-  assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { version: number }).version, 1);
+  assert.equal(readFileSync(file, 'utf8'), '', 'the damaged file is replaced by an empty cache');
 
-  writeFileSync(file, '{not json');
-  assert.equal((await ResultCache.open(storage, '/p2', '/l2')).discardedBecause, 'not valid JSON');
+  writeFileSync(file, `${JSON.stringify({ type: 'image', record })}\n`);
+  assert.match((await ResultCache.open(storage, '/p2', '/l2')).discardedBecause ?? '', /damaged entry/);
+  writeFileSync(file, '{not json\n');
+  assert.match((await ResultCache.open(storage, '/p2', '/l2')).discardedBecause ?? '', /not JSON/);
 });
 
-test('entries of files that are gone are dropped', async () => {
+test('entries of files that are gone are dropped, and stay dropped after a save', async () => {
   const cache = await ResultCache.open(storage, '/p3', '/l3');
   cache.store(record, stamps, 'h');
   cache.store(fakeRecord('y'), stamps, 'h');
-  cache.retainOnly(new Set([record.predictionFile]));
-  assert.equal(cache.size, 1);
+  await cache.save();
+  const again = await ResultCache.open(storage, '/p3', '/l3');
+  assert.equal(again.size, 2);
+  again.retainOnly(new Set([record.predictionFile]));
+  assert.equal(again.size, 1);
+  await again.save();
+  const after = await ResultCache.open(storage, '/p3', '/l3');
+  assert.deepEqual(after.pairs(), [{ predictionFile: record.predictionFile, labelFile: record.labelFile }]);
+  assert.deepEqual(after.lookup(record.predictionFile, record.labelFile, stamps, 'h'), record);
+  after.close();
+});
+
+test('runs add to the cache: new results join, a recomputed image replaces its old result, nothing is lost', async () => {
+  const records = Array.from({ length: 50 }, (_, i) => fakeRecord(`r${i}`, { miou: i / 50 }));
+  const first = await ResultCache.open(storage, '/p4', '/l4');
+  for (const r of records.slice(0, 30)) first.store(r, stamps, 'h');
+  await first.save();
+  const second = await ResultCache.open(storage, '/p4', '/l4');
+  const changed = { ...records[3]!, miou: 0.999 };
+  const newer = { ...stamps, prediction: { size: 11, mtimeMs: 5000 } };
+  second.store(changed, newer, 'h');
+  for (const r of records.slice(30)) second.store(r, stamps, 'h');
+  await second.save();
+
+  const third = await ResultCache.open(storage, '/p4', '/l4');
+  assert.equal(third.size, 50);
+  for (const r of records) {
+    const expected = r.name === 'r3' ? changed : r;
+    const s = r.name === 'r3' ? newer : stamps;
+    assert.deepEqual(third.lookup(r.predictionFile, r.labelFile, s, 'h'), expected, r.name);
+  }
+  assert.equal(third.lookup(records[3]!.predictionFile, records[3]!.labelFile, stamps, 'h'), undefined, 'the old r3');
+  third.close();
+});
+
+test('a cache cut short by a killed save keeps every whole entry', async () => {
+  const file = ResultCache.fileFor(storage, '/p5', '/l5');
+  const cache = await ResultCache.open(storage, '/p5', '/l5');
+  const records = [fakeRecord('a'), fakeRecord('b')];
+  for (const r of records) cache.store(r, stamps, 'h');
+  await cache.save();
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text + text.slice(0, 40));
+  const reopened = await ResultCache.open(storage, '/p5', '/l5');
+  assert.equal(reopened.discardedBecause, undefined);
+  assert.equal(reopened.size, 2);
+  for (const r of records) assert.deepEqual(reopened.lookup(r.predictionFile, r.labelFile, stamps, 'h'), r);
+  const c = fakeRecord('c');
+  reopened.store(c, stamps, 'h');
+  await reopened.save();
+  const after = await ResultCache.open(storage, '/p5', '/l5');
+  assert.equal(after.discardedBecause, undefined, 'the next save does not append after the cut line');
+  for (const r of [...records, c]) assert.deepEqual(after.lookup(r.predictionFile, r.labelFile, stamps, 'h'), r);
+  after.close();
 });
 
 test('record shape check', () => {

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import { evaluateImage, type ImageRecord } from '../../../src/core';
 import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../../../src/core/options';
 import { gallerySortKeys } from '../../../src/extension/logic/galleryOrder';
-import { rankRecords, SORT_KEYS } from '../../../src/extension/logic/sortKeys';
-import { fakeRecord } from './records';
+import { SORT_KEYS } from '../../../src/extension/logic/sortKeys';
+import { columnsOf, fakeRecord } from './records';
 
 const SAMPLES = join(__dirname, '..', '..', '..', '..', 'samples', 'voc-mini');
 
@@ -38,17 +38,18 @@ test('the view and the gallery sort soft results by label quality (lowest first)
       `${key} in the gallery's sort menu`,
     );
   }
+  const columns = columnsOf(all);
   const soft = all.filter((record) => record.labelQuality !== undefined);
   assert.equal(soft.length, 3);
   // Independently: the order of the numbers themselves, ties by name; the hard record (no figure) last.
   const byQuality = [...soft].sort((a, b) => a.labelQuality! - b.labelQuality! || (a.name < b.name ? -1 : 1));
-  assert.deepEqual(
-    rankRecords(all, 'labelQuality').map((r) => r.name),
-    [...byQuality.map((r) => r.name), 'hard'],
-  );
+  assert.deepEqual(columns.namesOf(columns.rank(columns.slots(), 'labelQuality')), [
+    ...byQuality.map((r) => r.name),
+    'hard',
+  ]);
   const byIssues = [...soft].sort((a, b) => b.labelIssuePixels! - a.labelIssuePixels! || (a.name < b.name ? -1 : 1));
-  assert.deepEqual(
-    rankRecords(all, 'labelIssuePixels').map((r) => r.name),
-    [...byIssues.map((r) => r.name), 'hard'],
-  );
+  assert.deepEqual(columns.namesOf(columns.rank(columns.slots(), 'labelIssuePixels')), [
+    ...byIssues.map((r) => r.name),
+    'hard',
+  ]);
 });

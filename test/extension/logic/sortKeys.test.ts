@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeRecord, filterByClass, isSortKey, rankRecords } from '../../../src/extension/logic/sortKeys';
-import { fakeRecord } from './records';
+import { describeRecord, isSortKey } from '../../../src/extension/logic/sortKeys';
+import { columnsOf, fakeRecord } from './records';
 
 const records = [
   fakeRecord('b', { adaptive: 0.9, miou: 0.7, classesPresent: [0, 1] }),
@@ -9,28 +9,23 @@ const records = [
   fakeRecord('c', { adaptive: null, miou: null, classesPresent: [] }),
   fakeRecord('d', { adaptive: 0.9, miou: 0.5, classesPresent: [2] }),
 ];
+const columns = columnsOf(records);
+const ranked = (key: 'adaptive' | 'miou'): string[] => columns.namesOf(columns.rank(columns.slots(), key));
+const withClass = (classId: number | undefined): string[] =>
+  columns.namesOf(columns.withClass(columns.slots(), classId));
 
 test('losses rank highest first, ties by name, images without a value last', () => {
-  assert.deepEqual(
-    rankRecords(records, 'adaptive').map((r) => r.name),
-    ['b', 'd', 'a', 'c'],
-  );
+  assert.deepEqual(ranked('adaptive'), ['b', 'd', 'a', 'c']);
 });
 
 test('scores rank lowest first', () => {
-  assert.deepEqual(
-    rankRecords(records, 'miou').map((r) => r.name),
-    ['a', 'd', 'b', 'c'],
-  );
+  assert.deepEqual(ranked('miou'), ['a', 'd', 'b', 'c']);
 });
 
 test('class filter keeps images whose label or prediction holds the class', () => {
-  assert.deepEqual(
-    filterByClass(records, 0).map((r) => r.name),
-    ['b', 'a'],
-  );
-  assert.equal(filterByClass(records, undefined).length, 4);
-  assert.equal(filterByClass(records, 7).length, 0);
+  assert.deepEqual(withClass(0), ['b', 'a']);
+  assert.equal(withClass(undefined).length, 4);
+  assert.equal(withClass(7).length, 0);
 });
 
 test('sort keys and descriptions', () => {
