@@ -11,6 +11,9 @@
 #   E2E_KEEP=1    keep the temp run dir (server log, workspace) for debugging
 #   E2E_ONLY=RE   run only the scenarios whose name matches RE (node --test-name-pattern); fine for
 #                 scenarios that make their own folders, the others build on the ones before them
+#   E2E_SCALE=N   instead of the scenarios, the scale bench (test/e2e/extensionScale.e2e.test.ts): N
+#                 generated pairs evaluated, extension-host RSS and response times written to
+#                 E2E_SCALE_OUT as JSON (bench/extensionScale.mjs runs it)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -148,7 +151,10 @@ SEGLENS_E2E_WORKSPACE=$WORKSPACE \
 SEGLENS_E2E_REPO=$REPO \
 SEGLENS_E2E_LOGS=$RUN/udd/logs \
 SEGLENS_E2E_REAL_DATA_SHOTS=$RUN/real-data-screenshots \
-  node --test --test-reporter=spec ${E2E_ONLY:+--test-name-pattern="$E2E_ONLY"} out/e2e/test/e2e/seglens.e2e.test.js || status=$?
+SEGLENS_E2E_SCALE=${E2E_SCALE:-} \
+SEGLENS_E2E_SCALE_OUT=${E2E_SCALE_OUT:-} \
+  node --test --test-reporter=spec ${E2E_ONLY:+--test-name-pattern="$E2E_ONLY"} \
+    "out/e2e/test/e2e/$([ -n "${E2E_SCALE:-}" ] && echo extensionScale || echo seglens).e2e.test.js" || status=$?
 if [ "$status" != 0 ]; then
   log "FAILED; server log tail:"; tail -n 40 "$RUN/server.log"
   for f in "$RUN"/udd/logs/*/exthost*/seglens.seglens/SegLens.log; do

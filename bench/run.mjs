@@ -22,6 +22,9 @@
 //       (with --data-only: generate the scale folders and the merge parts, and stop)
 //     --floor-only: only the VOC-like whole eval against Pillow's decode-only time (with --rounds N); writes
 //       bench/results/floor.md
+//     --extension-scale [--count N]: only the extension host at N generated pairs (default 100,000) in
+//       code-server (bench/extensionScale.mjs: RSS and response times during and after the run); writes
+//       bench/results/extension-scale.md
 //   Scale rows (issue 23): peak RSS and time of `seglens eval` at 5,000 generated pairs always; at 50,000 and
 //   200,000 pairs and `seglens merge` of 64 parts holding 1,000,000 records only with SEGLENS_BENCH_SCALE=1 or
 //   --scale-only (about 15 more minutes on 2 cores, 3 GB of disk in the data folder).
@@ -44,6 +47,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchDatasetPanel, DATASET_PANEL_BUDGET_MS } from './datasetPanel.mjs';
+import { extensionScaleTable, measureExtensionScale } from './extensionScale.mjs';
 import { GALLERY_IMAGES, measureGalleryScroll } from './galleryScroll.mjs';
 import { benchInspectorPaint, INSPECTOR_PAINT_BUDGET_MS } from './inspectorPaint.mjs';
 
@@ -54,6 +58,7 @@ const resultsDir = join(root, 'bench', 'results');
 const quick = process.argv.includes('--quick');
 const lossOnly = process.argv.includes('--loss-only');
 const uiOnly = process.argv.includes('--ui-only');
+const extensionScaleOnly = process.argv.includes('--extension-scale');
 const scaleOnly = process.argv.includes('--scale-only');
 const labelsOnly = process.argv.includes('--labels-only');
 const SCALE = scaleOnly || process.env.SEGLENS_BENCH_SCALE === '1';
@@ -807,6 +812,20 @@ if (uiOnly) {
   process.stdout.write(`${text}\n`);
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'ui.md'), `# SegLens webview budgets, ${new Date().toISOString()}\n\n${text}\n`);
+  process.exit(0);
+}
+
+if (extensionScaleOnly) {
+  const at = process.argv.indexOf('--count');
+  const count = at > 0 ? Number(process.argv[at + 1]) : 100_000;
+  log(`extension host at ${count} pairs in code-server (the e2e tooling)`);
+  const text = extensionScaleTable(measureExtensionScale({ count })).join('\n');
+  process.stdout.write(`${text}\n`);
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    join(resultsDir, 'extension-scale.md'),
+    `# SegLens extension at scale, ${new Date().toISOString()}\n\n${text}\n`,
+  );
   process.exit(0);
 }
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { lossVariantName } from '../core';
-import { formatFixed, formatPercent, MISSING } from '../core/report/format';
+import { formatCount, formatFixed, formatPercent, MISSING } from '../core/report/format';
 import { COMMANDS } from './ids';
 import { Disposable, toDisposable } from './logic/dispose';
 import { describeDelta } from './logic/comparison';
@@ -23,7 +23,9 @@ type Node =
   | { readonly kind: 'skippedGroup' }
   | { readonly kind: 'skipped'; readonly file: string; readonly reason: string }
   /** An image by its row in the results' columns: the record itself stays on disk until a row needs it. */
-  | { readonly kind: 'image'; readonly slot: number };
+  | { readonly kind: 'image'; readonly slot: number }
+  /** The images past the list's cut, counted, with the gallery a click away. */
+  | { readonly kind: 'more'; readonly images: number };
 
 const percent = (value: number | null | undefined): string => formatPercent(value);
 const decimal = (value: number | null | undefined): string => formatFixed(value, 4);
@@ -31,6 +33,12 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** Refreshes at most this often while results stream in, so a big folder does not flood the tree. */
 const REFRESH_INTERVAL_MS = 150;
+
+/**
+ * The view lists this many images, hardest first; the gallery shows every one. VS Code builds and
+ * sends every row a tree returns, so 100,000 rows would stall the extension host on each refresh.
+ */
+export const MAX_TREE_IMAGES = 5000;
 
 /** The "Hard examples" tree: dataset summary first, then skipped files, then images hardest first. */
 export class HardExamplesProvider extends Disposable implements vscode.TreeDataProvider<Node> {
@@ -84,7 +92,8 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
   revealImage(view: vscode.TreeView<Node>, name: string): void {
     if (!view.visible) return;
     const slot = this.store.columns?.slotOfName(name);
-    if (slot === undefined || !this.store.orderedSlots().includes(slot)) return;
+    const listed = this.store.orderedSlots().indexOf(slot ?? -1);
+    if (slot === undefined || listed < 0 || listed >= MAX_TREE_IMAGES) return;
     view.reveal({ kind: 'image', slot }, { select: true, focus: false }).then(undefined, () => undefined);
   }
 
@@ -100,7 +109,9 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     if (this.store.source === undefined) return []; // the welcome view explains what to do
     const nodes: Node[] = [{ kind: 'summary' }];
     if (this.store.skipped.length > 0) nodes.push({ kind: 'skippedGroup' });
-    for (const slot of this.store.orderedSlots()) nodes.push({ kind: 'image', slot });
+    const slots = this.store.orderedSlots();
+    for (const slot of slots.slice(0, MAX_TREE_IMAGES)) nodes.push({ kind: 'image', slot });
+    if (slots.length > MAX_TREE_IMAGES) nodes.push({ kind: 'more', images: slots.length - MAX_TREE_IMAGES });
     return nodes;
   }
 
@@ -233,6 +244,13 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
       }
       case 'image':
         return this.imageItem(node.slot);
+      case 'more': {
+        const item = new vscode.TreeItem(`${formatCount(node.images)} more images: Open Gallery to see them all`);
+        item.id = 'seglens.more';
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: COMMANDS.openGallery, title: 'Open Gallery' };
+        return item;
+      }
     }
   }
 

@@ -1,0 +1,307 @@
+/**
+ * The extension at scale, as a bench (issue 23), not a test of behaviour: run by `.ci/e2e.sh` when
+ * E2E_SCALE=N is set (bench/extensionScale.mjs does that), skipped otherwise. It generates N tiny
+ * pairs in the workspace, evaluates them from the explorer, and measures
+ * - the extension host's RSS (/proc: VmRSS sampled every 250 ms, and VmHWM, the kernel's peak), before,
+ *   at the peak and after the run;
+ * - response times as the user sees them, from the click that asks to the workbench showing the
+ *   answer: re-sort the view (quick pick → first row shows the new metric), filter by class (quick
+ *   pick → the view's "more" row or row count changes), open an image (row click → the inspector
+ *   names it), the dataset panel (select a confusion → its images listed), each several times while
+ *   the run goes on and after it.
+ * The figures go to SEGLENS_E2E_SCALE_OUT as JSON.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  expandExplorerFolder,
+  explorerRow,
+  launchBrowser,
+  openWorkbench,
+  runFromContextMenu,
+  runFromPalette,
+  sleep,
+  waitUntil,
+  webviewContent,
+} from './workbench';
+
+const url = process.env['SEGLENS_E2E_URL'];
+const workspace = process.env['SEGLENS_E2E_WORKSPACE'] ?? '';
+const repo = process.env['SEGLENS_E2E_REPO'] ?? process.cwd();
+const logs = process.env['SEGLENS_E2E_LOGS'] ?? '';
+const count = Number(process.env['SEGLENS_E2E_SCALE'] ?? '0');
+const out = process.env['SEGLENS_E2E_SCALE_OUT'];
+const skip = url === undefined || !(count > 0) ? 'a bench: set E2E_SCALE=N for .ci/e2e.sh' : false;
+
+/** How many times each response is timed in each phase. */
+const REPEATS = 8;
+
+/** The extension host of this run's code-server: the one whose environment names this run's folder. */
+function extensionHostPid(): number {
+  const run = path.dirname(path.dirname(logs)); // $RUN/udd/logs
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmdline.includes('--type=extensionHost')) continue;
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes(`XDG_DATA_HOME=${run}/xdg-data`))
+        return Number(entry);
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  throw new Error(`no extension host of ${run} found`);
+}
+
+/** VmRSS and VmHWM of a process, in MB. */
+function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+function p95(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? NaN;
+}
+
+const VIEW = '[id="workbench.view.extension.seglens"] .monaco-list-row .label-name';
+
+/** Labels of the rows the view shows (only the rendered ones: the tree draws what is in view). */
+async function viewLabels(page: Page): Promise<string[]> {
+  return page.locator(VIEW).allInnerTexts();
+}
+
+/** Opens or closes the summary row, so its facts (the class filter) or the image rows are in view. */
+async function showFacts(page: Page, show: boolean): Promise<void> {
+  const row = page
+    .locator('[id="workbench.view.extension.seglens"] .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: /^Dataset mIoU/ }) });
+  if (((await row.getAttribute('aria-expanded')) === 'true') !== show) await row.click();
+  await sleep(300);
+}
+
+/** Polls `done` every 10 ms; milliseconds from `start` until it holds. */
+async function timeUntil(
+  start: number,
+  what: string,
+  done: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<number> {
+  while (Date.now() - start < timeoutMs) {
+    if (await done().catch(() => false)) return Date.now() - start;
+    await sleep(10);
+  }
+  throw new Error(`timed out: ${what}`);
+}
+
+const IMAGE_ROW = / · /;
+
+/** Re-sorts the view; the time from the quick pick's click until the first image row shows the new metric's form. */
+async function timeSort(page: Page, key: 'mIoU' | 'Adaptive loss'): Promise<number> {
+  await runFromPalette(page, 'SegLens: Sort Hard Examples By');
+  const option = page.locator(`#quickInput_list [role="option"][aria-label^="${key}"]`).first();
+  await option.waitFor({ state: 'visible', timeout: 10_000 });
+  const percent = key === 'mIoU';
+  const start = Date.now();
+  await option.click();
+  return timeUntil(start, `sort by ${key}`, async () => {
+    const first = (await viewLabels(page)).find((label) => IMAGE_ROW.test(label));
+    return first !== undefined && first.split(' · ')[0]!.includes('%') === percent;
+  });
+}
+
+/**
+ * Filters the view by the quick pick's `index`-th row (0: all classes); the time until the summary's
+ * "class filter" row names it (the rows themselves change all the time while the run goes on).
+ */
+async function timeFilter(page: Page, index: number): Promise<number> {
+  await runFromPalette(page, 'SegLens: Filter Hard Examples by Class');
+  const option = page.locator('#quickInput_list [role="option"]').nth(index);
+  await option.waitFor({ state: 'visible', timeout: 10_000 });
+  const label = (await option.locator('.label-name').first().innerText()).trim();
+  const want = index === 0 ? 'none' : label;
+  const fact = page
+    .locator('[id="workbench.view.extension.seglens"] .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: /^class filter$/ }) })
+    .locator('.label-description');
+  const start = Date.now();
+  await option.click();
+  return timeUntil(start, `filter ${want}`, async () => (await fact.innerText({ timeout: 1_000 })) === want);
+}
+
+/** Clicks the view's `index`-th image row; the time until the inspector names that image. */
+async function timeOpenImage(page: Page, index: number): Promise<number> {
+  const rows = page.locator(VIEW).filter({ hasText: IMAGE_ROW });
+  const row = rows.nth(index);
+  const name = (await row.innerText()).split(' · ')[1]!;
+  const start = Date.now();
+  await row.click();
+  const frame = webviewContent(page);
+  return timeUntil(start, `inspector shows ${name}`, async () => {
+    return (await frame.locator('#image-name').innerText({ timeout: 1_000 })) === name;
+  });
+}
+
+/** In the open dataset panel, clicks the `index`-th top confusion; the time until its images are listed. */
+async function timeDatasetCell(page: Page, index: number): Promise<number> {
+  const frame = webviewContent(page);
+  const top = frame.locator('#top-confusions .top-confusion').nth(index);
+  await top.waitFor({ timeout: 30_000 });
+  const label = `${await top.getAttribute('data-label')}→${await top.getAttribute('data-predicted')}`;
+  const start = Date.now();
+  await top.click();
+  return timeUntil(start, `cell ${label} listed`, () => frame.locator('button.cell-image').first().isVisible());
+}
+
+/** Opens the dataset panel from the palette; the time from Enter until its matrix is drawn. */
+async function timeDatasetPanel(page: Page): Promise<number> {
+  await runFromPalette(page, 'View: Close All Editors');
+  await page.keyboard.press('F1');
+  await page.keyboard.type('SegLens: Open Dataset Panel (Confusion Matrix)');
+  const row = page.locator('#quickInput_list [role="option"][aria-label^="SegLens: Open Dataset Panel"]').first();
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  const start = Date.now();
+  await page.keyboard.press('Enter');
+  const matrix = webviewContent(page).locator('#matrix');
+  return timeUntil(start, 'dataset panel drawn', async () => {
+    const width = await matrix.evaluate((element) => (element as HTMLCanvasElement).width, undefined, {
+      timeout: 1_000,
+    });
+    return width > 0;
+  });
+}
+
+interface Phase {
+  sort: number[];
+  filter: number[];
+  openImage: number[];
+  datasetPanel: number[];
+  datasetCell: number[];
+}
+
+describe('SegLens at scale (bench)', { skip }, () => {
+  let browser: Browser;
+  let page: Page;
+  const folder = path.join(workspace, 'scale', 'scale-predictions');
+
+  before(async () => {
+    const started = Date.now();
+    // The bench's scale scene (bench/run.mjs): 64×48, 21 classes, a few hundred distinct scenes copied.
+    execFileSync(process.execPath, [
+      path.join(repo, 'dist', 'make-bench-data.js'),
+      '--out',
+      path.join(workspace, 'scale'),
+      '--count',
+      String(count),
+      '--unique',
+      String(Math.min(count, 500)),
+      '--width',
+      '64',
+      '--height',
+      '48',
+      '--classes',
+      '21',
+      '--seed',
+      '12',
+    ]);
+    renameSync(path.join(workspace, 'scale', 'predictions'), folder);
+    console.log(`# ${count} pairs generated in ${Date.now() - started} ms`);
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, url ?? '');
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it(`evaluates ${count} pairs: extension-host memory and response times during and after the run`, async () => {
+    await expandExplorerFolder(page, 'scale', 'scale-predictions');
+    await sleep(2_000); // the extension activated and settled
+    const pid = extensionHostPid();
+    const before = memoryOf(pid);
+    let peakRssMb = before.rssMb;
+    const sampler = setInterval(() => {
+      try {
+        peakRssMb = Math.max(peakRssMb, memoryOf(pid).rssMb);
+      } catch {
+        // the host is gone: the assertions below say so
+      }
+    }, 250);
+    const runStarted = Date.now();
+    await runFromContextMenu(page, explorerRow(page, 'scale-predictions'), 'Evaluate Predictions');
+    const summary = page.locator(VIEW).filter({ hasText: /^Dataset mIoU/ });
+    const description = page
+      .locator('[id="workbench.view.extension.seglens"] .monaco-list-row')
+      .filter({ has: summary })
+      .locator('.label-description');
+    const state = async (): Promise<string> => description.innerText({ timeout: 2_000 }).catch(() => '');
+    await waitUntil('the run to start', 120_000, async () => ((await state()).includes('running') ? true : undefined));
+
+    const measure = async (phase: string): Promise<Phase> => {
+      const figures: Phase = { sort: [], filter: [], openImage: [], datasetPanel: [], datasetCell: [] };
+      for (let i = 0; i < REPEATS; i++) {
+        await showFacts(page, false);
+        figures.sort.push(await timeSort(page, i % 2 === 0 ? 'mIoU' : 'Adaptive loss'));
+        figures.openImage.push(await timeOpenImage(page, i % 3));
+        await showFacts(page, true);
+        figures.filter.push(await timeFilter(page, i % 2 === 0 ? 1 : 0));
+        figures.datasetPanel.push(await timeDatasetPanel(page));
+        figures.datasetCell.push(await timeDatasetCell(page, i % 3));
+        console.log(
+          `# ${phase} round ${i + 1}: ${JSON.stringify(Object.fromEntries((Object.entries(figures) as [string, number[]][]).map(([k, v]) => [k, v.at(-1)])))} (${(await state()) || '?'})`,
+        );
+      }
+      return figures;
+    };
+
+    const during = await measure('during the run');
+    const stillRunning = (await state()).includes('running');
+    await waitUntil(
+      'the run to finish',
+      3 * 3_600_000,
+      async () => {
+        const text = await state();
+        return / images · .* · \d+ skipped$/.test(text) && !text.includes('running') ? text : undefined;
+      },
+      () => 'still running',
+    );
+    const runSeconds = (Date.now() - runStarted) / 1000;
+    const done = await state();
+    await sleep(3_000);
+    const afterRun = memoryOf(pid).rssMb;
+    const afterFigures = await measure('after the run');
+    await sleep(3_000);
+    clearInterval(sampler);
+    const end = memoryOf(pid);
+    const summarise = (phase: Phase) =>
+      Object.fromEntries(
+        (Object.entries(phase) as [string, number[]][]).map(([key, values]) => [
+          key,
+          { p95: p95(values), max: Math.max(...values), values },
+        ]),
+      );
+    const result = {
+      pairs: count,
+      summary: done,
+      runSeconds,
+      measuredDuringRunWhileRunning: stillRunning,
+      rssMb: {
+        before: before.rssMb,
+        peakSampled: Math.max(peakRssMb, end.rssMb),
+        peakKernel: end.hwmMb,
+        afterRun,
+        afterResponses: end.rssMb,
+      },
+      during: summarise(during),
+      after: summarise(afterFigures),
+    };
+    console.log(`# scale: ${JSON.stringify(result)}`);
+    if (out !== undefined) writeFileSync(out, JSON.stringify(result, null, 2));
+    assert.match(done, new RegExp(`^${count} images`), 'every pair evaluated');
+  });
+});
