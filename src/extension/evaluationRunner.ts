@@ -6,6 +6,7 @@ import { partitionByCache, type StampedPair } from './logic/cachePartition';
 import { Disposable, toDisposable } from './logic/dispose';
 import { optionsIdentity } from '../core/optionsIdentity';
 import { ResultCache, stampOf, type CachedResult } from './logic/resultCache';
+import { mapBounded, STAT_CONCURRENCY } from './logic/boundedMap';
 import { progressIncrement, progressText } from './logic/runProgress';
 import { settingsForFolders, type RunSettings } from './configuration';
 import type { IdRangeWarnings } from './idRangeWarnings';
@@ -22,12 +23,10 @@ type RunStore = Pick<ResultsStore, 'begin' | 'add' | 'skip' | 'finish'>;
 
 /** Size and mtime of both files of every pair, read in parallel. */
 function stampPairs(pairs: readonly FilePair[]): Promise<StampedPair[]> {
-  return Promise.all(
-    pairs.map(async (pair) => {
-      const [prediction, label] = await Promise.all([stampOf(pair.predictionFile), stampOf(pair.labelFile)]);
-      return { pair, stamps: prediction !== undefined && label !== undefined ? { prediction, label } : undefined };
-    }),
-  );
+  return mapBounded(pairs, STAT_CONCURRENCY, async (pair) => {
+    const [prediction, label] = await Promise.all([stampOf(pair.predictionFile), stampOf(pair.labelFile)]);
+    return { pair, stamps: prediction !== undefined && label !== undefined ? { prediction, label } : undefined };
+  });
 }
 
 /** What computes the metrics, for the summary; failing to start TensorFlow.js is no reason to fail a run. */

@@ -1,4 +1,5 @@
 import type { ImageRecord } from '../../core';
+import { mapBounded, STAT_CONCURRENCY } from './boundedMap';
 import { ResultCache, stampOf, type CachedResult } from './resultCache';
 
 export interface EvaluatedFolders {
@@ -52,14 +53,12 @@ export async function restoreFromCache(
   hash: string,
 ): Promise<RestoredResults | undefined> {
   const cache = await ResultCache.open(storageDir, folders.predictionsDir, folders.labelsDir);
-  const found = await Promise.all(
-    cache.pairs().map(async ({ predictionFile, labelFile }) => {
-      const [prediction, label] = await Promise.all([stampOf(predictionFile), stampOf(labelFile)]);
-      return prediction !== undefined && label !== undefined
-        ? cache.find(predictionFile, labelFile, { prediction, label }, hash)
-        : undefined;
-    }),
-  );
+  const found = await mapBounded(cache.pairs(), STAT_CONCURRENCY, async ({ predictionFile, labelFile }) => {
+    const [prediction, label] = await Promise.all([stampOf(predictionFile), stampOf(labelFile)]);
+    return prediction !== undefined && label !== undefined
+      ? cache.find(predictionFile, labelFile, { prediction, label }, hash)
+      : undefined;
+  });
   const valid = found.filter((result): result is CachedResult => result !== undefined);
   if (valid.length === 0) {
     cache.close();
