@@ -24,6 +24,7 @@ import {
   openWorkbench,
   runFromContextMenu,
   runFromPalette,
+  showViewContainer,
   sleep,
   waitUntil,
   webviewContent,
@@ -240,7 +241,9 @@ describe('SegLens at scale (bench)', { skip }, () => {
       .filter({ has: summary })
       .locator('.label-description');
     const state = async (): Promise<string> => description.innerText({ timeout: 2_000 }).catch(() => '');
-    await waitUntil('the run to start', 120_000, async () => ((await state()).includes('running') ? true : undefined));
+    // The explorer was shown to start the run; the SegLens view container shows the run.
+    await showViewContainer(page, 'workbench.view.extension.seglens', 'SegLens');
+    await waitUntil('the run to start', 300_000, async () => ((await state()) !== '' ? true : undefined));
 
     const measure = async (phase: string): Promise<Phase> => {
       const figures: Phase = { sort: [], filter: [], openImage: [], datasetPanel: [], datasetCell: [] };
