@@ -233,6 +233,8 @@ describe('SegLens at scale (bench)', { skip }, () => {
         // the host is gone: the assertions below say so
       }
     }, 250);
+    // A failed wait must not leave the sampler holding the driver open.
+    sampler.unref();
     const runStarted = Date.now();
     await runFromContextMenu(page, explorerRow(page, 'scale-predictions'), 'Evaluate Predictions');
     const summary = page.locator(VIEW).filter({ hasText: /^Dataset mIoU/ });
