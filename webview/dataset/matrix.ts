@@ -6,7 +6,7 @@
  * beside it (matrixView.ts).
  */
 import type { ConfusionPair } from '../../src/shared/protocol/dataset';
-import type { MatrixData } from './classes';
+import { rowShare, type MatrixData } from './classes';
 
 export interface MatrixColors {
   /** Empty cells. */
@@ -23,11 +23,20 @@ export const GRID_MIN_CELL = 10;
 /** The smallest non-zero share's colour position: any pixel at all stays visible. */
 export const FAINTEST = 0.15;
 
+/** Where a share sits between background (0) and full (1); any non-zero share is at least faintly visible. */
+function shade(share: number): number {
+  return share > 0 ? FAINTEST + (1 - FAINTEST) * Math.min(1, share) : 0;
+}
+
+/** One channel of the colour at shade `t`. */
+function mixChannel(colors: MatrixColors, channel: 0 | 1 | 2, t: number): number {
+  return Math.round(colors.background[channel] + (colors.full[channel] - colors.background[channel]) * t);
+}
+
 /** Linear blend from background (share 0) to full (share 1); any non-zero share is at least faintly visible. */
 export function cellColor(share: number, colors: MatrixColors): [number, number, number] {
-  const t = share > 0 ? FAINTEST + (1 - FAINTEST) * Math.min(1, share) : 0;
-  const mix = (i: 0 | 1 | 2): number => Math.round(colors.background[i] + (colors.full[i] - colors.background[i]) * t);
-  return [mix(0), mix(1), mix(2)];
+  const t = shade(share);
+  return [mixChannel(colors, 0, t), mixChannel(colors, 1, t), mixChannel(colors, 2, t)];
 }
 
 /** The share as the cell prints it: whole percent, "<1" for a share that rounds to 0, nothing for none. */
@@ -93,21 +102,17 @@ export function drawMatrix(
   if (context !== null && count > 0) {
     const image = new ImageData(count, count);
     const pixels = image.data;
-    const n = data.numClasses;
-    // cellColor's blend, inlined: this loop runs once per cell (29,241 at 171 classes) before the first frame.
-    const [r0, g0, b0] = colors.background;
-    const [r1, g1, b1] = colors.full;
+    // Channel by channel, so this loop (once per cell: 29,241 at 171 classes) allocates no colour array.
     for (let row = 0; row < count; row++) {
       const label = classes[row]!;
-      const total = labels[label] ?? 0;
       for (let column = 0; column < count; column++) {
         const at = row * count + column;
-        const share = total > 0 ? (data.confusion[label * n + classes[column]!] ?? 0) / total : 0;
+        const share = rowShare(data, labels, { label, predicted: classes[column]! });
         shares[at] = share;
-        const t = share > 0 ? FAINTEST + (1 - FAINTEST) * Math.min(1, share) : 0;
-        pixels[at * 4] = Math.round(r0 + (r1 - r0) * t);
-        pixels[at * 4 + 1] = Math.round(g0 + (g1 - g0) * t);
-        pixels[at * 4 + 2] = Math.round(b0 + (b1 - b0) * t);
+        const t = shade(share);
+        pixels[at * 4] = mixChannel(colors, 0, t);
+        pixels[at * 4 + 1] = mixChannel(colors, 1, t);
+        pixels[at * 4 + 2] = mixChannel(colors, 2, t);
         pixels[at * 4 + 3] = 255;
       }
     }

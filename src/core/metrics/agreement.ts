@@ -135,6 +135,8 @@ function otherVote(c: number, y: number, numClasses: number): number {
 interface VoteMaps extends AgreementMaps {
   /** 1 where the pixel is flagged (all zero on entry). */
   readonly flagged: Uint8Array;
+  /** A flagged pixel's score: the share of the models voting for the agreed class (written only there). */
+  readonly score: Float64Array;
   readonly flaggedPixels: number[];
 }
 
@@ -176,6 +178,7 @@ function castVotes(
       out.flagged[p] = 1;
       out.agreedClass[p] = top >> 8;
       out.votes[p] = count;
+      out.score[p] = count / ids.length;
     }
   }
   return validPixels;
@@ -253,11 +256,9 @@ export function likelyLabelErrors(
     : { agreedClass: buffers.agreedClass, votes: buffers.votes };
   const flagged = buffers.flagged;
   const flaggedPixels: number[] = [];
-  const validPixels = castVotes(ids, labelIds, others, options, { ...maps, flagged, flaggedPixels });
-  const errors = flaggedPixels.length;
-  // A flagged pixel's score: the share of the models voting for the agreed class (read only there).
   const score = buffers.score;
-  for (const p of flaggedPixels) score[p] = maps.votes[p]! / predictions.length;
+  const validPixels = castVotes(ids, labelIds, others, options, { ...maps, flagged, score, flaggedPixels });
+  const errors = flaggedPixels.length;
   const regions =
     errors > 0
       ? issueRegions({ width, height, label: labelIds, suggested: maps.agreedClass, score, flagged, flaggedPixels })

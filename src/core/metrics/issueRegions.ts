@@ -53,9 +53,10 @@ function bySize(a: { region: IssueRegion; first: number }, b: { region: IssueReg
 export function issueRegions(maps: IssueMaps, limit = ISSUE_REGION_LIMIT): IssueRegion[] {
   const { width, height, label, suggested, score, flagged } = maps;
   const starts = maps.flaggedPixels;
+  const count = starts?.length ?? flagged.length;
   const seen = new Uint8Array(flagged.length);
   // Each flagged pixel is pushed at most once.
-  const stack = new Int32Array(starts?.length ?? flagged.length);
+  const stack = new Int32Array(count);
   const found: { region: IssueRegion; first: number }[] = [];
   let labelClass = 0;
   let suggestedClass = 0;
@@ -66,7 +67,6 @@ export function issueRegions(maps: IssueMaps, limit = ISSUE_REGION_LIMIT): Issue
       stack[top++] = q;
     }
   };
-  const count = starts?.length ?? flagged.length;
   for (let i = 0; i < count; i++) {
     const start = starts === undefined ? i : starts[i]!;
     if (flagged[start] === 0 || seen[start] === 1) continue;
