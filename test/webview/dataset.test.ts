@@ -225,6 +225,18 @@ describe('Dataset panel in Chromium', () => {
     }
   });
 
+  it('draws empty cells in the background of a theme switched before the data came', async () => {
+    const { page } = await openPanel();
+    try {
+      await applyTheme(page, 'light');
+      await postDataset(page);
+      // The light theme's editor background is #ffffff (themes.ts); cell 0→1 holds no pixel.
+      assert.deepEqual(await cellPixel(page, 0, 1), [255, 255, 255]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('draws every cell by its row-normalised share and says so in the legend', async () => {
     const { page } = await openPanel();
     try {

@@ -521,8 +521,8 @@ view.tableDetails.addEventListener('toggle', () => {
 });
 // VS Code switches themes by changing <body>'s class and <html>'s variables, without reloading the page.
 new MutationObserver(() => {
-  if (data === null) return;
-  nameFont = null;
+  // Read again even before any data has come: the matrix drawn later must use the new theme's colours.
+  nameFont = `11px ${getComputedStyle(document.body).fontFamily}`;
   showLegend();
   redraw();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
