@@ -20,6 +20,8 @@
 //       12 models over 1,449 images); writes bench/results/label-quality.md
 //     --scale-only: only the scale rows (below) and the Cityscapes-sized per-pair cost; writes bench/results/scale.md
 //       (with --data-only: generate the scale folders and the merge parts, and stop)
+//     --merge-only: only the merge row (64 parts holding 1,000,000 records, from the 5,000-pair folder); writes
+//       bench/results/merge.md
 //     --floor-only: only the VOC-like whole eval against Pillow's decode-only time (with --rounds N); writes
 //       bench/results/floor.md
 //     --extension-scale [--count N]: only the extension host at N generated pairs (default 100,000) in
@@ -60,8 +62,9 @@ const lossOnly = process.argv.includes('--loss-only');
 const uiOnly = process.argv.includes('--ui-only');
 const extensionScaleOnly = process.argv.includes('--extension-scale');
 const scaleOnly = process.argv.includes('--scale-only');
+const mergeOnly = process.argv.includes('--merge-only');
 const labelsOnly = process.argv.includes('--labels-only');
-const SCALE = scaleOnly || process.env.SEGLENS_BENCH_SCALE === '1';
+const SCALE = scaleOnly || mergeOnly || process.env.SEGLENS_BENCH_SCALE === '1';
 const WORKERS = availableParallelism();
 const PYTHON = '/usr/bin/python3'; // Debian's python, where apt installs numpy, Pillow and torch
 const HAS_TIME = existsSync('/usr/bin/time');
@@ -683,10 +686,10 @@ function scaleMerge(dir) {
   return { ...result, images };
 }
 
-/** The scale folders, generated once (and, with SCALE, the merge parts). */
-async function scaleSets() {
+/** The scale folders, generated once. */
+async function scaleSets(counts = SCALE_COUNTS) {
   const sets = [];
-  for (const count of SCALE_COUNTS)
+  for (const count of counts)
     sets.push(
       await dataset(`scale-${count}`, {
         count,
@@ -722,19 +725,22 @@ async function scaleRows() {
       });
     }
   }
-  if (SCALE) {
-    const dir = await mergeParts(sets[0]);
-    log(`scale: merge of ${MERGE.parts} parts holding ${MERGE.total} records`);
-    const r = scaleMerge(dir);
-    rowsOut.push({
-      what: `merge of ${MERGE.parts} parts, ${MERGE.total} records in all (${SCALE_SCENE.classes} classes), text report and --out`,
-      count: MERGE.total,
-      seconds: r.seconds,
-      peakRssMb: r.peakRssMb,
-      note: `${fmt(r.images / r.seconds, 0)} records/s (targets: <= 500 MB, < 60 s)`,
-    });
-  }
+  if (SCALE) rowsOut.push(await mergeRow(sets[0]));
   return rowsOut;
+}
+
+/** The row of `seglens merge` of MERGE.total records in MERGE.parts parts made from the template folder's records. */
+async function mergeRow(template) {
+  const dir = await mergeParts(template);
+  log(`scale: merge of ${MERGE.parts} parts holding ${MERGE.total} records`);
+  const r = scaleMerge(dir);
+  return {
+    what: `merge of ${MERGE.parts} parts, ${MERGE.total} records in all (${SCALE_SCENE.classes} classes), text report and --out`,
+    count: MERGE.total,
+    seconds: r.seconds,
+    peakRssMb: r.peakRssMb,
+    note: `${fmt(r.images / r.seconds, 0)} records/s (targets: <= 500 MB, < 60 s)`,
+  };
 }
 
 function scaleTable(scale) {
@@ -830,7 +836,7 @@ if (extensionScaleOnly) {
 }
 
 await ensureTools();
-if (!lossOnly && !scaleOnly && !labelsOnly) ensurePython();
+if (!lossOnly && !scaleOnly && !mergeOnly && !labelsOnly) ensurePython();
 mkdirSync(dataRoot, { recursive: true });
 mkdirSync(resultsDir, { recursive: true });
 const tmp = join(dataRoot, 'tmp');
@@ -839,6 +845,23 @@ mkdirSync(tmp, { recursive: true });
 if (scaleOnly && process.argv.includes('--data-only')) {
   const sets = await scaleSets();
   if (SCALE) await mergeParts(sets[0]);
+  process.exit(0);
+}
+
+/** The machine line and the scale table, printed and written to bench/results/NAME. */
+function writeScaleResults(name, title, scale) {
+  const text = [
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`,
+    '',
+    ...scaleTable(scale),
+  ].join('\n');
+  process.stdout.write(`${text}\n`);
+  writeFileSync(join(resultsDir, name), `# SegLens ${title}, ${new Date().toISOString()}\n\n${text}\n`);
+}
+
+if (mergeOnly) {
+  const [template] = await scaleSets(SCALE_COUNTS.slice(0, 1));
+  writeScaleResults('merge.md', 'merge row', [await mergeRow(template)]);
   process.exit(0);
 }
 
@@ -862,13 +885,7 @@ if (scaleOnly) {
     peakRssMb: r.peakRssMb,
     note: `${fmt((r.seconds / r.images) * 1000, 2)} ms per pair on ${WORKERS} cores (start-up included)`,
   });
-  const text = [
-    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${WORKERS} cores; node ${process.version}; load average ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0], 1)} at end.${quick ? ' QUICK RUN: small datasets, numbers not meaningful.' : ''}`,
-    '',
-    ...scaleTable(scale),
-  ].join('\n');
-  process.stdout.write(`${text}\n`);
-  writeFileSync(join(resultsDir, 'scale.md'), `# SegLens scale rows, ${new Date().toISOString()}\n\n${text}\n`);
+  writeScaleResults('scale.md', 'scale rows', scale);
   process.exit(0);
 }
 

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ListView } from '../io/packedPairs';
+import { WORKER_RESOURCE_LIMITS } from '../workerLimits';
 import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
 export interface WorkerPoolControl {
@@ -22,15 +23,6 @@ const WORKER_SCRIPT = join(__dirname, 'worker.js');
  * workers (writing `--out` to a slow disk, say) never piles up records in memory.
  */
 const MAX_READY = 64;
-
-/**
- * Each worker's young generation (V8's nursery, where short-lived objects start), in MB. Left to itself
- * V8 grows it from about 4 MB to 48 MB (two 16 MB semi-spaces and their overhead) the longer a worker
- * runs: the workers of a 200,000-pair run ended 16 MB bigger each than those of a 5,000-pair run, for
- * the same work per image. 12 MB (4 MB semi-spaces) holds every worker where a short run leaves it; the
- * images' pixels live in ArrayBuffers outside it.
- */
-export const WORKER_YOUNG_GENERATION_MB = 12;
 
 /** A worker still running this long after it was asked to stop is stuck in one file: end it. */
 const STOP_GRACE_MS = 30_000;
@@ -91,7 +83,7 @@ export async function* runOnWorkers<Job, Result>(
   const spawn = (): void => {
     const worker = new Worker(WORKER_SCRIPT, {
       workerData: pool.data,
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      resourceLimits: WORKER_RESOURCE_LIMITS,
     });
     live.add(worker);
     worker.on('message', (reply: WorkerReply) => {

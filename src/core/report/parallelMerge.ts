@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { WORKER_RESOURCE_LIMITS } from '../workerLimits';
 import { byteChunks, chunkLines, LINE_CHUNK } from '../io/lineBatches';
 import { ChunkChecker, type CheckedChunk } from './mergeChunk';
 import type { MergeReply, MergeRequest, MergeWorkerSetup } from './mergeProtocol';
@@ -199,7 +200,10 @@ class MergeThreads {
 
   private start(): void {
     for (let i = 0; i < this.count; i++) {
-      const thread: MergeThread = { worker: new Worker(WORKER_SCRIPT, { workerData: this.setup }), waiting: new Map() };
+      const thread: MergeThread = {
+        worker: new Worker(WORKER_SCRIPT, { workerData: this.setup, resourceLimits: WORKER_RESOURCE_LIMITS }),
+        waiting: new Map(),
+      };
       const fail = (error: Error): void => {
         thread.broken ??= error;
         for (const waiting of thread.waiting.values()) waiting.reject(thread.broken);
