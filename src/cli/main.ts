@@ -15,7 +15,7 @@ import { resultsHeader, ResultsWriter } from '../core/report/resultsFile';
 import type { ExternalSortOptions } from '../core/report/externalSort';
 import { StreamingReport } from '../core/report/streamingReport';
 import { mergeParts } from '../core/report/parallelMerge';
-import { defaultWorkerCount } from '../core/evaluate/workerPool';
+import { defaultWorkerCount, StartedWorkers } from '../core/evaluate/workerPool';
 import {
   formatShard,
   inShard,
@@ -96,22 +96,31 @@ interface ReadyFolder extends Omit<PreparedFolder, 'prepared'> {
   readonly preset: DatasetPreset | undefined;
   readonly pairs: PackedPairs;
   readonly unpaired: readonly SkippedFile[];
+  /** Worker threads that loaded the engine while the folders were paired; evaluateFolder adopts or stops them. */
+  readonly started: StartedWorkers;
 }
 
 async function readyFolder(predictionsDir: string, command: EvalCommand | CompareCommand): Promise<ReadyFolder> {
   const pair = (predictions: string, labels: string, options: PairingOptions): Promise<PairingResult<PackedPairs>> =>
     pairFilesPacked(predictions, labels, { ...options, sort: sortOptions() });
-  const { prepared, ...folder } = await prepareFolderWith(pair, predictionsDir, command);
-  const backend = await computeLabel(command.compute);
-  return {
-    ...folder,
-    predictionsDir,
-    labelsDir: command.labelsDir,
-    backend,
-    preset: prepared.preset,
-    pairs: prepared.pairing.pairs,
-    unpaired: prepared.pairing.unpaired,
-  };
+  const started = new StartedWorkers(command.workers ?? defaultWorkerCount());
+  try {
+    const { prepared, ...folder } = await prepareFolderWith(pair, predictionsDir, command);
+    const backend = await computeLabel(command.compute);
+    return {
+      ...folder,
+      started,
+      predictionsDir,
+      labelsDir: command.labelsDir,
+      backend,
+      preset: prepared.preset,
+      pairs: prepared.pairing.pairs,
+      unpaired: prepared.pairing.unpaired,
+    };
+  } catch (error) {
+    started.dispose();
+    throw error;
+  }
 }
 
 /** Where a folder's outcomes go as they finish. */
@@ -176,7 +185,9 @@ async function evaluateFolder(
         )
       : undefined;
   const collect = fullCollection();
-  collect?.(); // the walk's and the pairing's garbage, before the workers start
+  // The walk's and the pairing's garbage, before the workers start; a small folder leaves too little of
+  // it to be worth a full collection's 50-100 ms in front of every worker.
+  if (pairs.length >= IMAGES_PER_COLLECTION) collect?.();
   let sinceCollection = 0;
   await interruptible(
     async (signal) => {
@@ -184,7 +195,11 @@ async function evaluateFolder(
         sink.skip(entry);
         await out?.addSkipped(entry);
       }
-      for await (const outcome of evaluatePairs(pairs, options, { workers: command.workers, signal })) {
+      for await (const outcome of evaluatePairs(pairs, options, {
+        workers: command.workers,
+        signal,
+        started: folder.started,
+      })) {
         if (outcome.type === 'image') {
           await sink.image(outcome.record);
           await out?.addImage(outcome.record);
@@ -200,6 +215,7 @@ async function evaluateFolder(
     },
     // Only a whole shard becomes a part; an interrupted or failed one leaves nothing for merge to read.
     async (complete) => {
+      folder.started.dispose(); // the ones the run did not adopt (more threads than pairs, or none at all)
       if (out) await (complete ? out.commit() : out.discard());
     },
   );

@@ -3,9 +3,12 @@ import type { ListView } from '../io/packedPairs';
 import type { EngineOptions } from '../io/readFiles';
 import { ReusableBuffer } from '../io/reusableBuffer';
 import { evaluatePairOutcome, fromWireOutcome, type PairOutcome } from './evaluateImage';
-import { defaultWorkerCount, runOnWorkers, type WorkerPoolControl } from './workerPool';
+import { defaultWorkerCount, runOnWorkers, type StartedWorkers, type WorkerPoolControl } from './workerPool';
 
-export type EvaluatePairsControl = WorkerPoolControl;
+export interface EvaluatePairsControl extends WorkerPoolControl {
+  /** Threads started while the folders were paired: adopted before new ones are started. */
+  readonly started?: StartedWorkers;
+}
 
 export { defaultWorkerCount };
 
@@ -32,6 +35,7 @@ export async function* evaluatePairs(
     {
       jobs: pairs,
       data: { options },
+      ...(control.started !== undefined ? { started: control.started } : {}),
       request: (pair, id) => ({ type: 'job', id, pair }),
       result: (reply) => {
         if (reply.type !== 'pair') throw new Error(`a worker replied ${reply.type} to a pair`);

@@ -4,28 +4,55 @@ import { agreeImage } from './agreeImage';
 import { evaluatePairWireOutcome } from './evaluateImage';
 import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
-/** One engine per worker thread: runs the jobs it is sent, one at a time. */
-const { options, agreement } = workerData as WorkerData;
+type JobRequest = Extract<WorkerRequest, { type: 'job' | 'agree' }>;
+
+/**
+ * One engine per worker thread: runs the jobs it is sent one at a time, in the order they came. Its
+ * options come with the thread, or in a 'setup' message first when it was started ahead (StartedWorkers).
+ */
+let setup = workerData as WorkerData | undefined;
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
-// The pool sends a worker its next job only after the reply to the last, so one read buffer
-// serves every pair.
+// Jobs run one at a time, so one read buffer serves every pair.
 const predictionBytes = new ReusableBuffer();
+/** The pool sends the next job while this one runs (JOBS_PER_WORKER), so it waits here. */
+const queued: JobRequest[] = [];
+let running = false;
+
+async function reply(request: JobRequest): Promise<WorkerReply> {
+  if (!setup) throw new Error('a job was sent to a worker before its setup');
+  if (request.type === 'agree') {
+    if (!setup.agreement) throw new Error('an agreement job was sent to a worker started without an agreement setup');
+    return { type: 'agreement', id: request.id, outcome: agreeImage(request.job, setup.agreement) };
+  }
+  return {
+    type: 'pair',
+    id: request.id,
+    outcome: await evaluatePairWireOutcome(request.pair, setup.options, predictionBytes),
+  };
+}
+
+async function runQueued(): Promise<void> {
+  if (running) return;
+  running = true;
+  for (let request = queued.shift(); request !== undefined; request = queued.shift()) {
+    port!.postMessage(await reply(request));
+  }
+  running = false;
+}
+
 port.on('message', (request: WorkerRequest) => {
+  if (request.type === 'setup') {
+    setup = request.data;
+    return;
+  }
   if (request.type === 'stop') {
-    // Closing the port lets the thread end on its own once the job in hand is done; being
-    // terminated mid-compilation instead can abort the whole process on Node 20.
+    // Jobs not started are dropped; closing the port lets the thread end on its own once the job it
+    // runs is done; being terminated mid-compilation instead can abort the whole process on Node 20.
+    queued.length = 0;
     port.close();
     return;
   }
-  if (request.type === 'agree') {
-    if (!agreement) throw new Error('an agreement job was sent to a worker started without an agreement setup');
-    const reply: WorkerReply = { type: 'agreement', id: request.id, outcome: agreeImage(request.job, agreement) };
-    port.postMessage(reply);
-    return;
-  }
-  void evaluatePairWireOutcome(request.pair, options, predictionBytes).then((outcome) => {
-    const reply: WorkerReply = { type: 'pair', id: request.id, outcome };
-    port.postMessage(reply);
-  });
+  queued.push(request);
+  void runQueued();
 });

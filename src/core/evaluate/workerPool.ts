@@ -35,6 +35,49 @@ function stopWorker(worker: Worker): void {
   worker.once('exit', () => clearTimeout(deadline));
 }
 
+function newWorker(data: WorkerData | undefined, script = WORKER_SCRIPT): Worker {
+  return new Worker(script, {
+    ...(data !== undefined ? { workerData: data } : {}),
+    resourceLimits: WORKER_RESOURCE_LIMITS,
+  });
+}
+
+/**
+ * Worker threads started before their jobs are known: each loads the engine (its bundle, its
+ * WebAssembly) while the main thread walks and pairs the folders, and learns its options when a run
+ * adopts it (runOnWorkers). Until then they do not keep the process alive, so a run that fails before
+ * it starts cannot hang on them; `dispose` stops the ones no run took.
+ */
+export class StartedWorkers {
+  private readonly waiting: Worker[] = [];
+
+  constructor(count: number, script?: string) {
+    for (let i = 0; i < count; i++) {
+      const worker = newWorker(undefined, script);
+      worker.unref();
+      worker.on('error', () => {
+        // 'exit' follows; take() then skips the worker.
+      });
+      worker.once('exit', () => {
+        const at = this.waiting.indexOf(worker);
+        if (at >= 0) this.waiting.splice(at, 1);
+      });
+      this.waiting.push(worker);
+    }
+  }
+
+  /** A started worker still alive, now the caller's to give its setup and jobs and to stop. */
+  take(): Worker | undefined {
+    const worker = this.waiting.shift();
+    worker?.ref();
+    return worker;
+  }
+
+  dispose(): void {
+    this.waiting.splice(0).forEach(stopWorker);
+  }
+}
+
 /** How one kind of job goes to a worker and comes back. */
 export interface PoolJobs<Job, Result> {
   /** Read by position, one job at a time: an array, or a compact list (PackedPairs). */
@@ -44,13 +87,26 @@ export interface PoolJobs<Job, Result> {
   readonly result: (reply: WorkerReply) => Result;
   /** The result of a job whose worker died under it. */
   readonly crashed: (job: Job, exitCode: number) => Result;
+  /** The worker script; the engine's own unless a test brings one that misbehaves on purpose. */
+  readonly script?: string;
+  /** Threads already loading the engine, adopted before any new one is started. */
+  readonly started?: StartedWorkers;
 }
 
 /**
+ * Jobs a worker holds at once: the one it runs and the next, queued in the worker. With one, a worker
+ * idles from its reply until the main thread has taken it and sent the next job; under load that round
+ * trip waits for the scheduler to run the main thread (18-44 ms a job at load 9, for 0.8 ms of work on a
+ * VOC-sized pair). Two keep memory bounded by the worker count all the same.
+ */
+export const JOBS_PER_WORKER = 2;
+
+/**
  * Runs jobs on worker threads and yields each result as soon as it is ready (completion order). Each
- * worker holds one job at a time, so memory is bounded by the worker count, not the folder size.
- * Aborting stops handing out jobs and returns at once; workers finish the job in hand and exit. A
- * worker that dies (out of memory, say) costs only its job, reported through `crashed`, and is replaced.
+ * worker holds at most JOBS_PER_WORKER jobs and runs them one at a time, so memory is bounded by the
+ * worker count, not the folder size. Aborting stops handing out jobs and returns at once; workers finish
+ * the job they are running and exit. A worker that dies (out of memory, say) costs only the job it was
+ * running, reported through `crashed`; the jobs queued behind it go to the next worker, and it is replaced.
  */
 export async function* runOnWorkers<Job, Result>(
   pool: PoolJobs<Job, Result>,
@@ -66,32 +122,50 @@ export async function* runOnWorkers<Job, Result>(
     resume?.();
   };
   let next = 0;
+  /** Jobs a dead worker had queued but not started: handed out again before new ones. */
+  const returned: number[] = [];
   let finished = 0;
   let closing = false;
   const live = new Set<Worker>();
-  const inHand = new Map<Worker, number>();
-  /** Workers waiting for the consumer to take results before they get their next job. */
-  const waiting: Worker[] = [];
+  /** Each worker's jobs in the order it runs them: the first is the one running. */
+  const inHand = new Map<Worker, number[]>();
+  /** Workers waiting for the consumer to take results before they get more jobs. */
+  const waiting = new Set<Worker>();
 
-  const dispatch = (worker: Worker): void => {
-    if (next >= jobs.length || signal?.aborted) return;
-    inHand.set(worker, next);
-    worker.postMessage(pool.request(jobs.at(next)!, next));
-    next++;
+  const nextJob = (): number | undefined => {
+    if (signal?.aborted) return undefined;
+    if (returned.length > 0) return returned.shift();
+    return next < jobs.length ? next++ : undefined;
+  };
+
+  const refill = (worker: Worker): void => {
+    const held = inHand.get(worker)!;
+    while (held.length < JOBS_PER_WORKER) {
+      if (ready.length >= MAX_READY) {
+        waiting.add(worker);
+        return;
+      }
+      const id = nextJob();
+      if (id === undefined) return;
+      held.push(id);
+      worker.postMessage(pool.request(jobs.at(id)!, id));
+    }
   };
 
   const spawn = (): void => {
-    const worker = new Worker(WORKER_SCRIPT, {
-      workerData: pool.data,
-      resourceLimits: WORKER_RESOURCE_LIMITS,
-    });
+    const adopted = pool.started?.take();
+    const worker = adopted ?? newWorker(pool.data, pool.script);
+    if (adopted) {
+      const setup: WorkerRequest = { type: 'setup', data: pool.data };
+      adopted.postMessage(setup);
+    }
     live.add(worker);
+    inHand.set(worker, []);
     worker.on('message', (reply: WorkerReply) => {
-      inHand.delete(worker);
+      inHand.get(worker)!.shift();
       ready.push(pool.result(reply));
       finished++;
-      if (ready.length < MAX_READY) dispatch(worker);
-      else waiting.push(worker);
+      refill(worker);
       notify();
     });
     worker.on('error', () => {
@@ -99,17 +173,18 @@ export async function* runOnWorkers<Job, Result>(
     });
     worker.on('exit', (code) => {
       live.delete(worker);
-      const lost = inHand.get(worker);
+      waiting.delete(worker);
+      const held = inHand.get(worker) ?? [];
       inHand.delete(worker);
+      const [lost, ...queued] = held;
       if (closing || lost === undefined) return;
       ready.push(pool.crashed(jobs.at(lost)!, code));
       finished++;
-      if (next < jobs.length && !signal?.aborted) {
-        spawn();
-      }
+      returned.push(...queued);
+      if (finished < jobs.length && !signal?.aborted) spawn();
       notify();
     });
-    dispatch(worker);
+    refill(worker);
   };
 
   const onAbort = (): void => notify();
@@ -120,8 +195,9 @@ export async function* runOnWorkers<Job, Result>(
       if (signal?.aborted) return;
       const result = ready.shift();
       if (result !== undefined) {
-        for (let worker = waiting.pop(); worker !== undefined; worker = waiting.pop())
-          if (live.has(worker)) dispatch(worker);
+        const resumed = [...waiting];
+        waiting.clear();
+        for (const worker of resumed) if (live.has(worker)) refill(worker);
         yield result;
         continue;
       }

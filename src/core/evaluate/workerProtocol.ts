@@ -9,8 +9,12 @@ export interface WorkerData {
   readonly agreement?: AgreementSetup;
 }
 
-/** Main thread → worker: evaluate one pair, judge one image's agreement, or finish the current job and exit. */
+/**
+ * Main thread → worker: the options of a worker started before they were known (StartedWorkers), evaluate
+ * one pair, judge one image's agreement, or finish the current job and exit.
+ */
 export type WorkerRequest =
+  | { readonly type: 'setup'; readonly data: WorkerData }
   | { readonly type: 'job'; readonly id: number; readonly pair: FilePair }
   | { readonly type: 'agree'; readonly id: number; readonly job: AgreementJob }
   | { readonly type: 'stop' };

@@ -11,6 +11,8 @@ import { encodeIndexPng } from '../../../src/core/io/pngChunks';
 import type { EngineOptions } from '../../../src/core/io/readFiles';
 import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../../../src/core/options';
 import { generateScene } from '../../../src/core/synthetic/scenes';
+import { runOnWorkers, StartedWorkers, type PoolJobs } from '../../../src/core/evaluate/workerPool';
+import type { WorkerData } from '../../../src/core/evaluate/workerProtocol';
 
 const OPTIONS: EngineOptions = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS };
 
@@ -75,3 +77,69 @@ test('a consumer slower than the workers still gets every outcome once, from pac
     pairs.map((p) => p.name),
   );
 });
+
+test('workers started before the pairing give the same outcomes; the ones no run takes are stopped', async () => {
+  const { predictions, labels } = makeFolder(10);
+  const { pairs } = await pairFiles(predictions, labels);
+  const inline = new Map<string, PairOutcome>();
+  for await (const outcome of evaluatePairs(pairs, OPTIONS, { workers: 0 }))
+    if (outcome.type === 'image') inline.set(outcome.record.name, outcome);
+  // Three started, two adopted: the third must not keep the process alive or outlive dispose.
+  const started = new StartedWorkers(3);
+  const pooled = new Map<string, PairOutcome>();
+  for await (const outcome of evaluatePairs(pairs, OPTIONS, { workers: 2, started })) {
+    assert.equal(outcome.type, 'image');
+    if (outcome.type === 'image') pooled.set(outcome.record.name, outcome);
+  }
+  assert.deepEqual(pooled, inline);
+  const spare = started.take();
+  assert.ok(spare, 'the third started worker is still waiting');
+  const exited = new Promise<number>((done) => spare.once('exit', done));
+  spare.postMessage({ type: 'stop' });
+  assert.equal(await exited, 0);
+  started.dispose();
+  assert.equal(started.take(), undefined);
+});
+
+/**
+ * A worker script that speaks the pool's protocol with trivial jobs (each job's reply carries its own
+ * id) and kills its thread on the job named in its setup, so that the pool's crash handling is tested
+ * with the jobs queued behind the one that dies.
+ */
+const CRASHING_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+let setup = workerData;
+parentPort.on('message', (request) => {
+  if (request.type === 'setup') { setup = request.data; return; }
+  if (request.type === 'stop') { parentPort.close(); return; }
+  if (request.id === setup.crashOn) process.exit(7);
+  // Long enough that the pool queues the next job behind this one.
+  const until = Date.now() + 5;
+  while (Date.now() < until);
+  parentPort.postMessage({ type: 'pair', id: request.id, outcome: { type: 'image', record: { id: request.id } } });
+});
+`;
+
+test(
+  'a worker that dies costs only the job it ran: the jobs queued behind it go to another worker',
+  { timeout: 120_000 },
+  async () => {
+    const script = join(mkdtempSync(join(tmpdir(), 'seglens-pool-')), 'crashingWorker.js');
+    writeFileSync(script, CRASHING_WORKER);
+    const jobs = Array.from({ length: 40 }, (_, i) => i);
+    for (const crashOn of [0, 17, 39]) {
+      const seen: string[] = [];
+      const pool: PoolJobs<number, string> = {
+        jobs,
+        data: { options: OPTIONS, crashOn } as WorkerData,
+        script,
+        request: (job, id) => ({ type: 'job', id, pair: { name: String(job), predictionFile: '', labelFile: '' } }),
+        result: (reply) => `done ${reply.id}`,
+        crashed: (job, code) => `crashed ${job} (${code})`,
+      };
+      for await (const result of runOnWorkers(pool, 2)) seen.push(result);
+      const expected = jobs.map((job) => (job === crashOn ? `crashed ${job} (7)` : `done ${job}`));
+      assert.deepEqual([...seen].sort(), [...expected].sort(), `crash on job ${crashOn}`);
+    }
+  },
+);
