@@ -110,6 +110,38 @@ test('the typed-array order of every metric equals a naive sort of the records, 
   store.delete();
 });
 
+test('the order stays the naive one while records arrive between rankings, are replaced or renamed, with -0 and 0 tied', () => {
+  const records = generated(1200, 11).map((record, i) => (i % 7 === 0 ? { ...record, miou: -0 } : record));
+  const store = RecordFile.create(path.join(dir, 'incremental.jsonl'));
+  const { columns } = store;
+  const shown = new Map<string, ImageRecord>();
+  const check = (what: string): void => {
+    for (const key of ['miou', 'adaptive'] as const)
+      assert.deepEqual(
+        columns.namesOf(columns.rank(columns.slots(), key)),
+        naiveOrder([...shown.values()], key),
+        `${key}, ${what}`,
+      );
+  };
+  for (let start = 0; start < records.length; start += 173) {
+    for (const record of records.slice(start, start + 173)) {
+      store.append(record);
+      shown.set(record.predictionFile, record);
+    }
+    check(`after ${shown.size} records`);
+  }
+  // A newer record of an image keeps its slot; under another name (a renamed layout) the names are ordered afresh.
+  const replaced = { ...records[5]!, miou: 0.5 };
+  store.append(replaced);
+  shown.set(replaced.predictionFile, replaced);
+  check('after a replacement');
+  const renamed = { ...records[9]!, name: 'aaa-first-by-name', miou: null };
+  store.append(renamed);
+  shown.set(renamed.predictionFile, renamed);
+  check('after a rename');
+  store.delete();
+});
+
 test('values, class counts, cells and pixel sums come out as the records hold them', () => {
   const records = generated(200);
   const store = filled('columns.jsonl', records);
