@@ -51,14 +51,21 @@ export function extensionScaleTable(r) {
   const names = {
     sort: 'Sort the view (quick pick → first row re-sorted)',
     filter: 'Filter the view by class (quick pick → filter shown)',
-    openImage: 'Open an image (row click → inspector names it)',
-    datasetPanel: 'Dataset panel (Enter → matrix drawn)',
+    openImage: 'Open an image, the inspector open (row click → inspector names it)',
+    openImageCold: 'Open an image, the inspector closed (a new webview)',
+    datasetPanel: 'Dataset panel (Enter → matrix drawn, a new webview)',
     datasetCell: "Dataset panel: a confusion's images listed",
   };
   for (const [key, label] of Object.entries(names))
     memory.push(
       `| ${label} | ${fmt(r.during[key].p95)} | ${fmt(r.during[key].max)} | ${fmt(r.after[key].p95)} | ${fmt(r.after[key].max)} | ${RESPONSE_BUDGET_MS} |`,
     );
+  if (Array.isArray(r.rssTimeline) && r.rssTimeline.length > 0) {
+    // About 20 points: seconds from the run's start and RSS then.
+    const every = Math.max(1, Math.ceil(r.rssTimeline.length / 20));
+    const points = r.rssTimeline.filter((_, i) => i % every === 0).map(([s, mb]) => `${s} s: ${mb}`);
+    memory.push('', `RSS over time (MB; the run ended at ${fmt(r.runEndedAt)} s): ${points.join(', ')}.`);
+  }
   if (!r.measuredDuringRunWhileRunning)
     memory.push('', 'The run ended before the "during" rounds did: some of them were measured after it.');
   return memory;

@@ -22,6 +22,7 @@ import {
   explorerRow,
   launchBrowser,
   openWorkbench,
+  quickInputTitle,
   runFromContextMenu,
   runFromPalette,
   showViewContainer,
@@ -38,8 +39,8 @@ const count = Number(process.env['SEGLENS_E2E_SCALE'] ?? '0');
 const out = process.env['SEGLENS_E2E_SCALE_OUT'];
 const skip = url === undefined || !(count > 0) ? 'a bench: set E2E_SCALE=N for .ci/e2e.sh' : false;
 
-/** How many times each response is timed in each phase. */
-const REPEATS = 8;
+/** How many times each response is timed in each phase (E2E_SCALE_REPEATS: fewer for a quick try of the driver). */
+const REPEATS = Number(process.env['E2E_SCALE_REPEATS'] ?? '8');
 
 /** The extension host of this run's code-server: the one whose environment names this run's folder. */
 function extensionHostPid(): number {
@@ -101,10 +102,14 @@ async function timeUntil(
 }
 
 const IMAGE_ROW = / · /;
+/** The inspector's heading before its first image (webview/common/dom.ts). */
+const NO_IMAGE_YET = 'No image yet';
 
 /** Re-sorts the view; the time from the quick pick's click until the first image row shows the new metric's form. */
 async function timeSort(page: Page, key: 'mIoU' | 'Adaptive loss'): Promise<number> {
   await runFromPalette(page, 'SegLens: Sort Hard Examples By');
+  // The palette's own rows stay a moment after Enter: pick only from the command's quick pick.
+  await quickInputTitle(page, 'sort hard examples by');
   const option = page.locator(`#quickInput_list [role="option"][aria-label^="${key}"]`).first();
   await option.waitFor({ state: 'visible', timeout: 10_000 });
   const percent = key === 'mIoU';
@@ -122,6 +127,7 @@ async function timeSort(page: Page, key: 'mIoU' | 'Adaptive loss'): Promise<numb
  */
 async function timeFilter(page: Page, index: number): Promise<number> {
   await runFromPalette(page, 'SegLens: Filter Hard Examples by Class');
+  await quickInputTitle(page, 'show images whose label or prediction contains');
   const option = page.locator('#quickInput_list [role="option"]').nth(index);
   await option.waitFor({ state: 'visible', timeout: 10_000 });
   const label = (await option.locator('.label-name').first().innerText()).trim();
@@ -135,17 +141,39 @@ async function timeFilter(page: Page, index: number): Promise<number> {
   return timeUntil(start, `filter ${want}`, async () => (await fact.innerText({ timeout: 1_000 })) === want);
 }
 
-/** Clicks the view's `index`-th image row; the time until the inspector names that image. */
-async function timeOpenImage(page: Page, index: number): Promise<number> {
+/**
+ * Clicks an image row of the view other than the image the inspector shows (if it is open); the time
+ * until the inspector names that image. While the run goes on the rows move under the pointer (the
+ * view re-lists them), so the image clicked may be another than the one read a moment before: the
+ * answer is the inspector naming an image other than the one it showed, which only the click asks for.
+ */
+async function timeOpenImage(page: Page, index: number, retried = false): Promise<number> {
+  const frame = webviewContent(page);
+  const shown = await frame
+    .locator('#image-name')
+    .innerText({ timeout: 500 })
+    .catch(() => '');
   const rows = page.locator(VIEW).filter({ hasText: IMAGE_ROW });
-  const row = rows.nth(index);
-  const name = (await row.innerText()).split(' · ')[1]!;
+  let row = rows.nth(index);
+  if ((await row.innerText()).split(' · ')[1] === shown) row = rows.nth(index + 1);
   const start = Date.now();
   await row.click();
-  const frame = webviewContent(page);
-  return timeUntil(start, `inspector shows ${name}`, async () => {
-    return (await frame.locator('#image-name').innerText({ timeout: 1_000 })) === name;
-  });
+  try {
+    return await timeUntil(
+      start,
+      'the inspector shows the clicked image',
+      async () => {
+        const name = await frame.locator('#image-name').innerText({ timeout: 1_000 });
+        return name !== '' && name !== NO_IMAGE_YET && name !== shown;
+      },
+      20_000,
+    );
+  } catch (error) {
+    // The row moved between reading and clicking, and the click landed on the image already shown.
+    if (retried) throw error;
+    console.log(`# open image: no other image shown 20 s after the click; clicked again on another row`);
+    return timeOpenImage(page, index + 2, true);
+  }
 }
 
 /** In the open dataset panel, clicks the `index`-th top confusion; the time until its images are listed. */
@@ -155,7 +183,9 @@ async function timeDatasetCell(page: Page, index: number): Promise<number> {
   await top.waitFor({ timeout: 30_000 });
   const label = `${await top.getAttribute('data-label')}→${await top.getAttribute('data-predicted')}`;
   const start = Date.now();
-  await top.click();
+  // While the run goes on the panel redraws its list twice a second, so the button can be replaced
+  // between Playwright's checks and its click; clicked in the page, it is found and clicked at once.
+  await top.evaluate((button) => (button as HTMLButtonElement).click());
   return timeUntil(start, `cell ${label} listed`, () => frame.locator('button.cell-image').first().isVisible());
 }
 
@@ -180,6 +210,9 @@ async function timeDatasetPanel(page: Page): Promise<number> {
 interface Phase {
   sort: number[];
   filter: number[];
+  /** The inspector closed before: VS Code makes its webview, which loads its script, then the image. */
+  openImageCold: number[];
+  /** The inspector open on another image. */
   openImage: number[];
   datasetPanel: number[];
   datasetCell: number[];
@@ -224,23 +257,28 @@ describe('SegLens at scale (bench)', { skip }, () => {
     await expandExplorerFolder(page, 'scale', 'scale-predictions');
     await sleep(2_000); // the extension activated and settled
     const pid = extensionHostPid();
+    const runStarted = Date.now();
     const before = memoryOf(pid);
     let peakRssMb = before.rssMb;
+    /** Seconds since the run started and RSS in MB, every second: when the peak came, not only how high. */
+    const timeline: [number, number][] = [];
+    let samples = 0;
     const sampler = setInterval(() => {
       try {
-        peakRssMb = Math.max(peakRssMb, memoryOf(pid).rssMb);
+        const rss = memoryOf(pid).rssMb;
+        peakRssMb = Math.max(peakRssMb, rss);
+        if (samples++ % 4 === 0) timeline.push([Math.round((Date.now() - runStarted) / 1000), Math.round(rss)]);
       } catch {
         // the host is gone: the assertions below say so
       }
     }, 250);
     // A failed wait must not leave the sampler holding the driver open.
     sampler.unref();
-    const runStarted = Date.now();
     await runFromContextMenu(page, explorerRow(page, 'scale-predictions'), 'Evaluate Predictions');
-    const summary = page.locator(VIEW).filter({ hasText: /^Dataset mIoU/ });
+    // `has` is matched inside each row: a locator from the page's root (the view's id) never matches there.
     const description = page
       .locator('[id="workbench.view.extension.seglens"] .monaco-list-row')
-      .filter({ has: summary })
+      .filter({ has: page.locator('.label-name', { hasText: /^Dataset mIoU/ }) })
       .locator('.label-description');
     const state = async (): Promise<string> => description.innerText({ timeout: 2_000 }).catch(() => '');
     // The explorer was shown to start the run; the SegLens view container shows the run.
@@ -248,11 +286,20 @@ describe('SegLens at scale (bench)', { skip }, () => {
     await waitUntil('the run to start', 300_000, async () => ((await state()) !== '' ? true : undefined));
 
     const measure = async (phase: string): Promise<Phase> => {
-      const figures: Phase = { sort: [], filter: [], openImage: [], datasetPanel: [], datasetCell: [] };
+      const figures: Phase = {
+        sort: [],
+        filter: [],
+        openImageCold: [],
+        openImage: [],
+        datasetPanel: [],
+        datasetCell: [],
+      };
       for (let i = 0; i < REPEATS; i++) {
         await showFacts(page, false);
         figures.sort.push(await timeSort(page, i % 2 === 0 ? 'mIoU' : 'Adaptive loss'));
-        figures.openImage.push(await timeOpenImage(page, i % 3));
+        // The dataset panel's round closed every editor: the first click opens the inspector anew.
+        figures.openImageCold.push(await timeOpenImage(page, i % 3));
+        figures.openImage.push(await timeOpenImage(page, (i % 3) + 1));
         await showFacts(page, true);
         figures.filter.push(await timeFilter(page, i % 2 === 0 ? 1 : 0));
         figures.datasetPanel.push(await timeDatasetPanel(page));
@@ -302,6 +349,8 @@ describe('SegLens at scale (bench)', { skip }, () => {
         afterRun,
         afterResponses: end.rssMb,
       },
+      rssTimeline: timeline,
+      runEndedAt: Math.round(runSeconds),
       during: summarise(during),
       after: summarise(afterFigures),
     };
