@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { lossVariantName } from '../core';
 import { formatCount, formatFixed, formatPercent, MISSING } from '../core/report/format';
 import { COMMANDS } from './ids';
-import { Disposable, toDisposable } from './logic/dispose';
+import { Disposable } from './logic/dispose';
+import { RefreshPacer, streamingRefreshMs } from './logic/refreshPace';
 import { describeDelta } from './logic/comparison';
 import { progressText } from './logic/runProgress';
 import { describeValue, LIKELY_LABEL_ERRORS, SORT_KEYS, viewSortKeyInfo } from './logic/sortKeys';
@@ -31,35 +32,34 @@ const percent = (value: number | null | undefined): string => formatPercent(valu
 const decimal = (value: number | null | undefined): string => formatFixed(value, 4);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-/** Refreshes at most this often while results stream in, so a big folder does not flood the tree. */
-const REFRESH_INTERVAL_MS = 150;
-
 /**
- * The view lists this many images, hardest first; the gallery shows every one. VS Code builds and
- * sends every row a tree returns, so 100,000 rows would stall the extension host on each refresh.
+ * The view lists this many images, hardest first; the gallery shows every one. VS Code builds, sends
+ * and lays out every row a tree returns, on every refresh: at 100,000 images 5,000 rows kept the
+ * workbench's renderer busy and the extension host's garbage high while a run streamed in.
  */
-export const MAX_TREE_IMAGES = 5000;
+export const MAX_TREE_IMAGES = 1000;
 
 /** The "Hard examples" tree: dataset summary first, then skipped files, then images hardest first. */
 export class HardExamplesProvider extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly changed = this.register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly pacer = this.register(
+    new RefreshPacer(() => {
+      this.changed.fire(undefined);
+      this.updateMessage();
+    }),
+  );
   private view: vscode.TreeView<Node> | undefined;
 
   constructor(private readonly store: ResultsStore) {
     super();
-    this.register(store.onDidChange(() => this.scheduleRefresh()));
-    this.register(toDisposable(() => clearTimeout(this.refreshTimer)));
-  }
-
-  private scheduleRefresh(): void {
-    if (this.refreshTimer !== undefined) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.changed.fire(undefined);
-      this.updateMessage();
-    }, REFRESH_INTERVAL_MS);
+    // Streaming results wait longer the more images there are (logic/refreshPace.ts); a sort, a
+    // filter or a run's end is shown on the next turn.
+    this.register(
+      store.onDidChange((change) =>
+        this.pacer.request(change === 'records' ? streamingRefreshMs(store.imageCount) : 0),
+      ),
+    );
   }
 
   /** The view whose message line shows "Evaluating… n of N" while a run streams in. */

@@ -25,6 +25,12 @@ export interface ResultSource {
   readonly settings: RunSettings;
 }
 
+/**
+ * What changed: `records` as a run streams in (the views may batch these), `view` for what the user
+ * asked (sort, filter, comparison) and a run's start and end, which the views show at once.
+ */
+export type StoreChange = 'records' | 'view';
+
 /** `restored`: read back without a run, from the result cache after a window reload or from a results file. */
 export type RunState = 'running' | 'done' | 'cancelled' | 'failed' | 'restored';
 
@@ -45,7 +51,8 @@ export interface RunStatus {
  * inspector's next/previous both read the order from here, so they always agree.
  */
 export class ResultsStore extends Disposable {
-  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  private readonly changed = this.register(new vscode.EventEmitter<StoreChange>());
+  /** `records`: a run's result or skip arrived; `view`: anything the user or a run's start and end changed. */
   readonly onDidChange = this.changed.event;
 
   private currentSource: ResultSource | undefined;
@@ -127,7 +134,7 @@ export class ResultsStore extends Disposable {
     if (fromCache && this.runStatus !== undefined)
       this.runStatus = { ...this.runStatus, fromCache: this.runStatus.fromCache + 1 };
     this.runProgress = advanceProgress(this.runProgress);
-    this.touch();
+    this.touch('records');
   }
 
   /**
@@ -137,7 +144,7 @@ export class ResultsStore extends Disposable {
   skip(entry: SkippedFile, pairFailed = false): void {
     this.skippedFiles.push(entry);
     if (pairFailed) this.runProgress = advanceProgress(this.runProgress);
-    this.touch();
+    this.touch('records');
   }
 
   /** Shows results read back from the cache; `total` is how many the cache held, `records` the still-valid ones. */
@@ -337,10 +344,10 @@ export class ResultsStore extends Disposable {
     return this.summaryCache;
   }
 
-  private touch(): void {
+  private touch(change: StoreChange = 'view'): void {
     this.orderedCache = undefined;
     this.summaryCache = undefined;
-    this.changed.fire();
+    this.changed.fire(change);
   }
 }
 
