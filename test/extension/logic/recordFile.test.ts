@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import type { ImageRecord } from '../../../src/core';
+import { fromWireRecord, type WireRecord } from '../../../src/core/evaluate/record';
+import { sparseConfusion } from '../../../src/core/metrics/sparseConfusion';
 import { metricDefinition } from '../../../src/core/metrics/metricTable';
 import { RANKING_KEYS } from '../../../src/core/report/ranking';
 import { RecordFile } from '../../../src/extension/logic/recordFile';
@@ -223,4 +225,48 @@ test('a damaged whole line is reported with the file and where, never read as a 
   writeFileSync(file, '{"type":"image","record":{"name":"x"}}\n');
   assert.throws(() => RecordFile.open(file), /damaged\.jsonl/);
   rmSync(file);
+});
+
+test("a worker's records are written with the same text as their dense form, one after another and across class counts", () => {
+  // Worker records (fromWireRecord: the confusion's counts built only when read) of 3, 3, 4 and 3
+  // classes, each with other non-zero cells, so a count left over from the line before would show.
+  const next = random(11);
+  const records = [3, 3, 4, 3, 3].map((classes, i) => {
+    const counts = Array.from({ length: classes * classes }, () => (next() < 0.5 ? 0 : Math.floor(next() * 1e6)));
+    const unknown = Array.from({ length: classes }, () => Math.floor(next() * 3));
+    const plain = fakeRecord(`wire-${i}`, { confusion: { counts, unknown } });
+    const wire: WireRecord = {
+      ...plain,
+      confusion: sparseConfusion({
+        numClasses: classes,
+        counts: Float64Array.from(counts),
+        unknown: Float64Array.from(unknown),
+      }),
+      boundary: {
+        intersection: Float64Array.from(plain.boundary.intersection),
+        union: Float64Array.from(plain.boundary.union),
+      },
+    };
+    return { plain, record: fromWireRecord(wire) };
+  });
+  const file = path.join(dir, 'wire.jsonl');
+  const store = RecordFile.create(file);
+  const cacheFile = path.join(dir, 'wire-cache.jsonl');
+  const cache = RecordFile.create(cacheFile);
+  for (const { record } of records) {
+    store.append(record);
+    cache.append(record, { cache: { optionsHash: 'h' } });
+  }
+  // The expected lines: the plain records, with the counts as the test wrote them, in JSON.
+  const expected = records.map(({ plain }) => `${JSON.stringify({ type: 'image', record: plain })}\n`).join('');
+  assert.equal(readFileSync(file, 'utf8'), expected);
+  assert.equal(
+    readFileSync(cacheFile, 'utf8'),
+    records
+      .map(({ plain }) => `${JSON.stringify({ cache: { optionsHash: 'h' }, type: 'image', record: plain })}\n`)
+      .join(''),
+  );
+  records.forEach(({ plain }, slot) => assert.deepEqual(store.read(slot), plain));
+  store.delete();
+  cache.delete();
 });
