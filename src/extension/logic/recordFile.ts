@@ -22,8 +22,45 @@ const SCAN_CHUNK = 1 << 20;
 /** A whole line as it was read: the image line's own fields beside `record` (e.g. a cache's keys). */
 export type LineFields = Readonly<Record<string, unknown>>;
 
-export class RecordFile {
-  readonly columns = new RecordColumns();
+interface OpenOptions {
+  readonly writable?: boolean;
+  readonly visit?: (slot: number, line: LineFields) => void;
+}
+
+/** What a record file keeps of each record besides its place in the file: a slot per prediction file, at least. */
+export interface SlotIndex {
+  readonly size: number;
+  /** The record's slot: a new one, or the slot of its prediction file when it replaces a record. */
+  set(record: ImageRecord): { slot: number; replaced: boolean };
+  slotOfPredictionFile(predictionFile: string): number | undefined;
+}
+
+/**
+ * Only each prediction file's slot: for the result cache, which looks records up by file and never
+ * sorts or filters them (the views' columns of 100,000 images are about 50 MB, kept twice before).
+ */
+export class PredictionFileIndex implements SlotIndex {
+  private readonly slots = new Map<string, number>();
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  set(record: ImageRecord): { slot: number; replaced: boolean } {
+    const existing = this.slots.get(record.predictionFile);
+    if (existing !== undefined) return { slot: existing, replaced: true };
+    const slot = this.slots.size;
+    this.slots.set(record.predictionFile, slot);
+    return { slot, replaced: false };
+  }
+
+  slotOfPredictionFile(predictionFile: string): number | undefined {
+    return this.slots.get(predictionFile);
+  }
+}
+
+/** The records of a file; `columns` the views' columns (RecordColumns) or, for the result cache, only the slots. */
+export class RecordFile<Index extends SlotIndex = RecordColumns> {
   private offsets = new Float64Array(0);
   private lengths = new Uint32Array(0);
   private end = 0;
@@ -36,14 +73,18 @@ export class RecordFile {
     readonly file: string,
     fd: number,
     private readonly writable: boolean,
+    readonly columns: Index,
   ) {
     this.fd = fd;
   }
 
-  /** A new, empty file (an existing one at `file` is replaced). */
-  static create(file: string): RecordFile {
+  /** A new, empty file (an existing one at `file` is replaced), with the views' columns. */
+  static create(file: string): RecordFile;
+  /** A new, empty file keeping `index` of its records. */
+  static create<I extends SlotIndex>(file: string, index: I): RecordFile<I>;
+  static create(file: string, index: SlotIndex = new RecordColumns()): RecordFile<SlotIndex> {
     mkdirSync(path.dirname(file), { recursive: true });
-    return new RecordFile(file, openSync(file, 'w+'), true);
+    return new RecordFile(file, openSync(file, 'w+'), true, index);
   }
 
   /**
@@ -51,12 +92,18 @@ export class RecordFile {
    * slot; a last line without its newline (a writer killed mid-write) is counted in `dropped` and, when
    * `writable`, cut off, so appends start on a clean line. A damaged whole line throws, naming the file.
    */
+  static open(file: string, options?: OpenOptions): { store: RecordFile; dropped: number };
+  static open<I extends SlotIndex>(
+    file: string,
+    options: OpenOptions & { readonly index: I },
+  ): { store: RecordFile<I>; dropped: number };
   static open(
     file: string,
-    options: { readonly writable?: boolean; readonly visit?: (slot: number, line: LineFields) => void } = {},
-  ): { store: RecordFile; dropped: number } {
+    options: OpenOptions & { readonly index?: SlotIndex } = {},
+  ): { store: RecordFile<SlotIndex>; dropped: number } {
     const writable = options.writable ?? true;
-    const store = new RecordFile(file, openSync(file, writable ? 'r+' : 'r'), writable);
+    const index = options.index ?? new RecordColumns();
+    const store = new RecordFile(file, openSync(file, writable ? 'r+' : 'r'), writable, index);
     try {
       return { store, dropped: store.scan(options.visit) };
     } catch (error) {

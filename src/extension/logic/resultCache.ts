@@ -4,7 +4,7 @@ import { open, rename, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ImageRecord } from '../../core/evaluate/record';
 import { errorText } from '../../core/errors';
-import { RecordFile, type LineFields } from './recordFile';
+import { PredictionFileIndex, RecordFile, type LineFields } from './recordFile';
 
 /** Size and modification time: cheap to read, and they change whenever a file is rewritten. */
 export interface FileStamp {
@@ -72,12 +72,12 @@ const REWRITE_WHEN_LINES_PER_ENTRY = 2;
  * so a crash never leaves a half file behind. Opened for one run or one restore.
  */
 export class ResultCache {
-  private fresh: RecordFile | undefined;
+  private fresh: RecordFile<PredictionFileIndex> | undefined;
   private dropped = false;
 
   private constructor(
     private readonly file: string,
-    private readonly stored: RecordFile | undefined,
+    private readonly stored: RecordFile<PredictionFileIndex> | undefined,
     /** The cache file's size and mtime when it was read: a save appends only if they still hold. */
     private readonly storedStamp: FileStamp | undefined,
     private readonly entries: Map<string, CacheEntry>,
@@ -100,11 +100,12 @@ export class ResultCache {
     if (stamp === undefined) return new ResultCache(file, undefined, undefined, new Map(), undefined);
     const entries = new Map<string, CacheEntry>();
     let damage: string | undefined;
-    let stored: RecordFile | undefined;
+    let stored: RecordFile<PredictionFileIndex> | undefined;
     let cut = 0;
     try {
       ({ store: stored, dropped: cut } = RecordFile.open(file, {
         writable: false,
+        index: new PredictionFileIndex(),
         visit: (slot, line) => {
           const keys = cacheKeysOf(line);
           const record = line['record'] as ImageRecord;
@@ -169,7 +170,10 @@ export class ResultCache {
 
   store(record: ImageRecord, stamps: { prediction: FileStamp; label: FileStamp }, hash: string): void {
     const keys: CacheKeys = { prediction: stamps.prediction, label: stamps.label, optionsHash: hash };
-    this.fresh ??= RecordFile.create(`${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    this.fresh ??= RecordFile.create(
+      `${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+      new PredictionFileIndex(),
+    );
     const { slot } = this.fresh.append(record, { cache: keys });
     this.entries.set(record.predictionFile, { ...keys, labelFile: record.labelFile, in: 'fresh', slot });
   }
@@ -218,7 +222,10 @@ export class ResultCache {
 
   /** Every entry's line into a temp file, renamed over the cache: whole or absent, never half. */
   private rewrite(): void {
-    const temp = RecordFile.create(`${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    const temp = RecordFile.create(
+      `${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+      new PredictionFileIndex(),
+    );
     try {
       for (const entry of this.entries.values()) {
         const keys: CacheKeys = { prediction: entry.prediction, label: entry.label, optionsHash: entry.optionsHash };

@@ -8,7 +8,7 @@ import { fromWireRecord, type WireRecord } from '../../../src/core/evaluate/reco
 import { sparseConfusion } from '../../../src/core/metrics/sparseConfusion';
 import { metricDefinition } from '../../../src/core/metrics/metricTable';
 import { RANKING_KEYS } from '../../../src/core/report/ranking';
-import { RecordFile } from '../../../src/extension/logic/recordFile';
+import { PredictionFileIndex, RecordFile } from '../../../src/extension/logic/recordFile';
 import { fakeRecord } from './records';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'seglens-recordfile-'));
@@ -269,4 +269,31 @@ test("a worker's records are written with the same text as their dense form, one
   records.forEach(({ plain }, slot) => assert.deepEqual(store.read(slot), plain));
   store.delete();
   cache.delete();
+});
+
+test('a file indexed by prediction file only (the result cache) gives the slots, replacements and reads of the columns', () => {
+  const records = generated(300, 5);
+  // Every fifth record written again later with other values: it keeps its slot and reads the new one.
+  const again = records.filter((_, i) => i % 5 === 0).map((r) => ({ ...r, miou: 0.123, warnings: ['again'] }));
+  const file = path.join(dir, 'indexed.jsonl');
+  const indexed = RecordFile.create(file, new PredictionFileIndex());
+  const withColumns = RecordFile.create(path.join(dir, 'with-columns.jsonl'));
+  for (const record of [...records, ...again]) {
+    assert.deepEqual(indexed.append(record), withColumns.append(record), record.name);
+  }
+  // The naive expectation: slots in first-seen order, the last record of each file wins.
+  const latest = new Map<string, ImageRecord>();
+  for (const record of [...records, ...again]) latest.set(record.predictionFile, record);
+  const expected = [...latest.values()];
+  assert.equal(indexed.size, expected.length);
+  expected.forEach((record, slot) => {
+    assert.equal(indexed.columns.slotOfPredictionFile(record.predictionFile), slot);
+    assert.deepEqual(indexed.read(slot), record);
+  });
+  indexed.close();
+  const { store: reopened } = RecordFile.open(file, { writable: false, index: new PredictionFileIndex() });
+  assert.equal(reopened.size, expected.length);
+  expected.forEach((record, slot) => assert.deepEqual(reopened.read(slot), record));
+  reopened.close();
+  withColumns.delete();
 });
