@@ -526,7 +526,7 @@ describe('SegLens in VS Code', { skip }, () => {
     console.log(`# soak: ${names.length} pairs, ${churned.length} files churned in ${rounds} rewrites`);
     assert.ok(rounds > 0, 'files were rewritten during the run');
     // The view lists the hardest 1,000 images (MAX_TREE_IMAGES, src/extension/hardExamplesView.ts) and a
-    // last row counting the rest, which the gallery lists.
+    // last row counting the rest, which the gallery lists (aria-setsize counts the rows the tree holds).
     const images = Number((await waitForSummary(page, 'summary', DONE))[1]);
     const listed = Math.min(images, 1000);
     assert.equal(
@@ -534,16 +534,6 @@ describe('SegLens in VS Code', { skip }, () => {
       1 + 1 + listed + (images > listed ? 1 : 0),
       'the view lists summary, skipped group, the hardest images and a row counting the rest',
     );
-    if (images > listed) {
-      const more = hardExampleRows(page).filter({
-        has: page.locator('.label-name', { hasText: / more images: Open Gallery to see them all$/ }),
-      });
-      await page.locator('[id="workbench.view.extension.seglens"] .monaco-list').first().hover();
-      await page.mouse.wheel(0, 1_000_000); // the tree draws only the rows in view: the last row is at the end
-      const label = await more.locator('.label-name').innerText({ timeout: 10_000 });
-      assert.equal(label, `${(images - listed).toLocaleString('en-US')} more images: Open Gallery to see them all`);
-      await page.mouse.wheel(0, -1_000_000);
-    }
 
     // The skipped group lists the files broken for good, each with a reason.
     const group = hardExampleRows(page).filter({
