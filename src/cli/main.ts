@@ -86,8 +86,9 @@ function classNamesOf(numClasses: number, ...sources: (readonly string[] | undef
 
 /**
  * One prediction folder paired with its labels, its dataset settled, its options built, its backend
- * known. The pairs are held packed for the whole run (PackedPairs); the pairing held a bounded part
- * of the folders' files at a time (pairFilesPacked, through the same external sort settings as the report's).
+ * known. The pairs are held packed for the whole run (PackedPairs, in a temporary file past about
+ * 16,000 pairs: dispose of them when done); the pairing held a bounded part of the folders' files at a
+ * time (pairFilesPacked, through the same external sort settings as the report's).
  */
 interface ReadyFolder extends Omit<PreparedFolder, 'prepared'> {
   readonly predictionsDir: string;
@@ -249,6 +250,8 @@ async function runEval(command: EvalCommand): Promise<void> {
   } catch (error) {
     await report.dispose();
     throw error;
+  } finally {
+    folder.pairs.dispose();
   }
   await finishReport(command.output, report, {
     backend: folder.backend,
@@ -270,13 +273,17 @@ async function compareSide(predictionsDir: string, command: CompareCommand): Pro
   const accumulator = new DatasetAccumulator(folder.metric.numClasses);
   const rows: ImageRow[] = [];
   const skipped: SkippedFile[] = [];
-  await evaluateFolder(folder, command, {
-    image: (record) => {
-      accumulator.add(record);
-      rows.push(withoutConfusion(record));
-    },
-    skip: (entry) => void skipped.push(entry),
-  });
+  try {
+    await evaluateFolder(folder, command, {
+      image: (record) => {
+        accumulator.add(record);
+        rows.push(withoutConfusion(record));
+      },
+      skip: (entry) => void skipped.push(entry),
+    });
+  } finally {
+    folder.pairs.dispose();
+  }
   const ranked = rows.sort(hardestFirst('adaptive'));
   return buildJsonReport(
     folder.backend,

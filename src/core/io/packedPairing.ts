@@ -38,6 +38,13 @@ type HeldOutcome = [string, number, 0, string, string, LabelIds | null] | [strin
 /** Items each of the pairing's sorts holds before it spills a run (about 5 MB of candidates). */
 const CHUNK = 16384;
 
+/**
+ * Bytes of packed pairs held in memory per item a sort chunk holds (about a pair's size): past the
+ * chunk's worth (1 MB, about 16,000 pairs, by default) the pairs go to a temporary file. Tests that
+ * shrink the chunk to force the sorts to spill spill the pairs too.
+ */
+const PAIR_BYTES_PER_CHUNK_ITEM = 64;
+
 /** Parts by default: at 400,000 files, about 100 files in each; at 5,000,000, about 1,200. */
 const PARTITIONS = 4096;
 
@@ -63,11 +70,12 @@ function candidateOf(held: HeldCandidate, rules: readonly SuffixRule[]): Candida
  * by pairFiles' own loop (a prediction's label has its key and so its stem; the by-stem fallback looks
  * only at labels of the same stem: both are in the part); the loop's outcomes go through a second
  * external sort by (prediction key, order), which interleaves the parts as one loop over every sorted
- * key would; and the pairs are held packed. Each folder's listing is itself sorted through an external
- * sort (walkFiles), so a folder of 200,000 files is never held whole either. Memory: a few sort chunks,
- * one part and the packed pairs (about 50 bytes a pair, the one part that grows with the folder); the
- * names once more on disk as JSON lines (removed at the end). A pairing that fits in a chunk never
- * touches the disk. Cost: about 2.5 times pairFiles' time (50,000 pairs: 7 s against 3 s at load 15).
+ * key would; and the pairs are packed (PackedPairs), in memory up to a sort chunk's worth (about
+ * 16,000 pairs), past it in a temporary file read back in order while the run goes (the caller
+ * disposes of them). Each folder's listing is itself sorted through an external sort (walkFiles), so a
+ * folder of 200,000 files is never held whole either. Memory: a few sort chunks, one part and a block
+ * of pairs, whatever the folder's size; the names once more on disk as JSON lines (removed at the end)
+ * and the pairs once more. A pairing that fits in a chunk never touches the disk. Cost: about 2.5 times pairFiles' time (50,000 pairs: 7 s against 3 s at load 15).
  */
 export async function pairFilesPacked(
   predictionsDir: string,
@@ -124,12 +132,21 @@ export async function pairFilesPacked(
     }
     await pairPart(predictions, labels);
     await candidates.dispose();
-    const pairs = new PackedPairs();
-    for await (const held of outcomes.sorted()) {
-      if (held[2] === 0) {
-        const [name, , , predictionFile, labelFile, labelIds] = held;
-        pairs.push({ name, predictionFile, labelFile, ...(labelIds !== null ? { labelIds } : {}) });
-      } else (held[2] === 1 ? unpaired : ignored).push({ file: held[3], reason: held[4] });
+    const pairs = new PackedPairs({
+      memoryBytes: (sort.chunk ?? CHUNK) * PAIR_BYTES_PER_CHUNK_ITEM,
+      ...(sort.chunk !== undefined && sort.chunk < 256 ? { blockPairs: sort.chunk } : {}),
+      ...(sort.tempRoot !== undefined ? { tempRoot: sort.tempRoot } : {}),
+    });
+    try {
+      for await (const held of outcomes.sorted()) {
+        if (held[2] === 0) {
+          const [name, , , predictionFile, labelFile, labelIds] = held;
+          pairs.push({ name, predictionFile, labelFile, ...(labelIds !== null ? { labelIds } : {}) });
+        } else (held[2] === 1 ? unpaired : ignored).push({ file: held[3], reason: held[4] });
+      }
+    } catch (error) {
+      pairs.dispose();
+      throw error;
     }
     return { pairs, unpaired, ignored, labelsWithoutPrediction };
   } finally {

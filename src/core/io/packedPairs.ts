@@ -1,3 +1,6 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LabelIds } from './fileRoles';
 import type { FilePair } from './pairing';
 
@@ -7,34 +10,83 @@ export interface ListView<T> {
   at(index: number): T | undefined;
 }
 
+export interface PackedPairsOptions {
+  /**
+   * Bytes of packed pairs held in memory; once there are more, every pair goes to a temporary file
+   * and is read back a block at a time. Default: all in memory.
+   */
+  readonly memoryBytes?: number;
+  /** Pairs in a block, the unit written to and read back from the file (default 256). */
+  readonly blockPairs?: number;
+  /** Where the temporary folder goes (default: the system's). */
+  readonly tempRoot?: string;
+}
+
 /** How `labelIds` is stored: its index here (0: absent, the dataset's default). */
 const LABEL_IDS: readonly (LabelIds | undefined)[] = [undefined, 'train', 'label', 'color'];
 
-/** Per pair: where its bytes start, the name's, the prediction file name's and the label file name's byte lengths, and the two folders. */
-const FIELDS = 6;
+/**
+ * A pair's header in a block: the byte lengths of its name, prediction file name and label file name,
+ * its two folders (indices into the folder table) as 32-bit integers, then its labelIds index; its
+ * bytes (the three names as UTF-8) follow.
+ */
+const HEADER_BYTES = 21;
+
+const BLOCK_PAIRS = 256;
 
 /** Where the folder part of a path ends (after its last `/` or `\`), 0 when it has none. */
 const folderEnd = (path: string): number => Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1;
 
+/** A full block: its bytes in memory, or where they are in the file. */
+interface Block {
+  bytes: Buffer | undefined;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** The temporary file blocks go to once the pairs outgrow memory. */
+interface SpillFile {
+  readonly fd: number;
+  /** The file's folder, until it is removed (at once where the system allows: openSpillFile). */
+  folder: string | undefined;
+  size: number;
+}
+
 /**
  * The pairs of a folder in compact form, for a run that holds them while it evaluates: each pair's
- * name and its two file names as UTF-8 bytes in one growing buffer, its two folders as indices into
- * one table of distinct folders, and six integers in a typed array. About 50 bytes a pair against
- * about 300 for the FilePair objects and their strings, and none of it on the JavaScript heap, whose
- * live size sets how far V8 lets the heap grow between collections. `at(i)` builds the pair again
- * with the same strings.
+ * name and its two file names as UTF-8 bytes behind a 21-byte header, its two folders as indices into
+ * one table of distinct folders, in blocks of 256 pairs. About 60 bytes a pair against about 300 for
+ * the FilePair objects and their strings, none of it on the JavaScript heap. With `memoryBytes`, a
+ * list that outgrows it moves its blocks to a temporary file and reads them back one block at a time
+ * (a run reads its pairs in order, so that is one read per 256 pairs): memory is then one block and
+ * one block's read buffer, whatever the folder's size. `at(i)` builds the pair again with the same
+ * strings. Call dispose() when done, to close and remove the file.
  */
 export class PackedPairs implements ListView<FilePair> {
-  private bytes: Buffer = Buffer.allocUnsafe(1 << 16);
-  private usedBytes = 0;
-  private fields = new Uint32Array(FIELDS * 1024);
-  private ids = new Uint8Array(1024);
-  private count = 0;
   private readonly folders: string[] = [];
   private readonly folderIndex = new Map<string, number>();
+  private readonly blocks: Block[] = [];
+  private readonly blockPairs: number;
+  /** The block being filled, and where each of its pairs starts in it. */
+  private open: Buffer = Buffer.allocUnsafe(1 << 12);
+  private openBytes = 0;
+  private readonly openStarts: number[] = [];
+  private count = 0;
+  /** Bytes of full blocks held in memory. */
+  private heldBytes = 0;
+  private file: SpillFile | undefined;
+  /** The last full block read: its bytes (a buffer reused for blocks read from the file) and pair starts. */
+  private cached: { index: number; bytes: Buffer; starts: Uint32Array } | undefined;
+  private readBuffer: Buffer | undefined;
+  private readonly starts: Uint32Array;
 
-  static from(pairs: Iterable<FilePair>): PackedPairs {
-    const packed = new PackedPairs();
+  constructor(private readonly options: PackedPairsOptions = {}) {
+    this.blockPairs = Math.max(1, Math.floor(options.blockPairs ?? BLOCK_PAIRS));
+    this.starts = new Uint32Array(this.blockPairs);
+  }
+
+  static from(pairs: Iterable<FilePair>, options?: PackedPairsOptions): PackedPairs {
+    const packed = new PackedPairs(options);
     for (const pair of pairs) packed.push(pair);
     return packed;
   }
@@ -43,43 +95,143 @@ export class PackedPairs implements ListView<FilePair> {
     return this.count;
   }
 
+  /** Whether the pairs went to a temporary file. */
+  get spilled(): boolean {
+    return this.file !== undefined;
+  }
+
   push(pair: FilePair): void {
-    if (this.count === this.ids.length) this.growRecords();
     const predictionCut = folderEnd(pair.predictionFile);
     const labelCut = folderEnd(pair.labelFile);
-    const start = this.usedBytes;
-    const nameBytes = this.write(pair.name);
-    const predictionBytes = this.write(pair.predictionFile.slice(predictionCut));
-    const labelBytes = this.write(pair.labelFile.slice(labelCut));
-    const at = this.count * FIELDS;
-    this.fields[at] = start;
-    this.fields[at + 1] = nameBytes;
-    this.fields[at + 2] = predictionBytes;
-    this.fields[at + 3] = labelBytes;
-    this.fields[at + 4] = this.folder(pair.predictionFile.slice(0, predictionCut));
-    this.fields[at + 5] = this.folder(pair.labelFile.slice(0, labelCut));
-    this.ids[this.count] = LABEL_IDS.indexOf(pair.labelIds);
+    const prediction = pair.predictionFile.slice(predictionCut);
+    const label = pair.labelFile.slice(labelCut);
+    const nameBytes = Buffer.byteLength(pair.name);
+    const predictionBytes = Buffer.byteLength(prediction);
+    const labelBytes = Buffer.byteLength(label);
+    const start = this.reserve(HEADER_BYTES + nameBytes + predictionBytes + labelBytes);
+    const open = this.open;
+    open.writeUInt32LE(nameBytes, start);
+    open.writeUInt32LE(predictionBytes, start + 4);
+    open.writeUInt32LE(labelBytes, start + 8);
+    open.writeUInt32LE(this.folder(pair.predictionFile.slice(0, predictionCut)), start + 12);
+    open.writeUInt32LE(this.folder(pair.labelFile.slice(0, labelCut)), start + 16);
+    open[start + 20] = LABEL_IDS.indexOf(pair.labelIds);
+    let at = start + HEADER_BYTES;
+    at += open.write(pair.name, at, 'utf8');
+    at += open.write(prediction, at, 'utf8');
+    open.write(label, at, 'utf8');
+    this.openStarts.push(start);
     this.count++;
+    if (this.openStarts.length === this.blockPairs) this.seal();
   }
 
   at(index: number): FilePair | undefined {
     if (!Number.isInteger(index) || index < 0 || index >= this.count) return undefined;
-    const at = index * FIELDS;
-    const start = this.fields[at]!;
-    const nameEnd = start + this.fields[at + 1]!;
-    const predictionEnd = nameEnd + this.fields[at + 2]!;
-    const labelEnd = predictionEnd + this.fields[at + 3]!;
-    const labelIds = LABEL_IDS[this.ids[index]!];
-    return {
-      name: this.bytes.toString('utf8', start, nameEnd),
-      predictionFile: this.folders[this.fields[at + 4]!]! + this.bytes.toString('utf8', nameEnd, predictionEnd),
-      labelFile: this.folders[this.fields[at + 5]!]! + this.bytes.toString('utf8', predictionEnd, labelEnd),
-      ...(labelIds !== undefined ? { labelIds } : {}),
-    };
+    const block = Math.floor(index / this.blockPairs);
+    const within = index - block * this.blockPairs;
+    if (block === this.blocks.length) return this.decode(this.open, this.openStarts[within]!);
+    const { bytes, starts } = this.fullBlock(block);
+    return this.decode(bytes, starts[within]!);
   }
 
   *[Symbol.iterator](): Generator<FilePair> {
     for (let i = 0; i < this.count; i++) yield this.at(i)!;
+  }
+
+  /** Closes and removes the temporary file, if any. The pairs read from it are gone after this. */
+  dispose(): void {
+    const file = this.file;
+    this.file = undefined;
+    this.cached = undefined;
+    if (file === undefined) return;
+    closeSync(file.fd);
+    if (file.folder !== undefined) rmSync(file.folder, { recursive: true, force: true });
+  }
+
+  private decode(bytes: Buffer, start: number): FilePair {
+    const nameEnd = start + HEADER_BYTES + bytes.readUInt32LE(start);
+    const predictionEnd = nameEnd + bytes.readUInt32LE(start + 4);
+    const labelEnd = predictionEnd + bytes.readUInt32LE(start + 8);
+    const labelIds = LABEL_IDS[bytes[start + 20]!];
+    return {
+      name: bytes.toString('utf8', start + HEADER_BYTES, nameEnd),
+      predictionFile: this.folders[bytes.readUInt32LE(start + 12)]! + bytes.toString('utf8', nameEnd, predictionEnd),
+      labelFile: this.folders[bytes.readUInt32LE(start + 16)]! + bytes.toString('utf8', predictionEnd, labelEnd),
+      ...(labelIds !== undefined ? { labelIds } : {}),
+    };
+  }
+
+  /** A full block's bytes and pair starts, read from the file when it is there. */
+  private fullBlock(index: number): { bytes: Buffer; starts: Uint32Array } {
+    if (this.cached?.index === index) return this.cached;
+    const block = this.blocks[index]!;
+    let bytes = block.bytes;
+    if (bytes === undefined) {
+      if (this.file === undefined) throw new Error('the packed pairs were read after dispose()');
+      if (this.readBuffer === undefined || this.readBuffer.length < block.length)
+        this.readBuffer = Buffer.allocUnsafe(Math.max(block.length, 1 << 16));
+      bytes = this.readBuffer;
+      let read = 0;
+      while (read < block.length) {
+        const got = readSync(this.file.fd, bytes, read, block.length - read, block.offset + read);
+        if (got === 0) throw new Error(`the pairs' temporary file ended at byte ${block.offset + read}`);
+        read += got;
+      }
+    }
+    const starts = this.starts;
+    for (let i = 0, at = 0; i < this.blockPairs; i++) {
+      starts[i] = at;
+      at += HEADER_BYTES + bytes.readUInt32LE(at) + bytes.readUInt32LE(at + 4) + bytes.readUInt32LE(at + 8);
+    }
+    this.cached = { index, bytes, starts };
+    return this.cached;
+  }
+
+  /** Room for `length` more bytes in the open block; returns where they start. */
+  private reserve(length: number): number {
+    const start = this.openBytes;
+    if (start + length > this.open.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.open.length * 2, start + length));
+      this.open.copy(bigger, 0, 0, start);
+      this.open = bigger;
+    }
+    this.openBytes += length;
+    return start;
+  }
+
+  /** The open block is full: keep it (a copy of its bytes) or write it to the file. */
+  private seal(): void {
+    const length = this.openBytes;
+    if (this.file !== undefined) {
+      this.blocks.push({ bytes: undefined, offset: this.append(this.open, length), length });
+    } else {
+      this.blocks.push({ bytes: Buffer.from(this.open.subarray(0, length)), offset: 0, length });
+      this.heldBytes += length;
+      if (this.options.memoryBytes !== undefined && this.heldBytes > this.options.memoryBytes) this.spill();
+    }
+    this.openBytes = 0;
+    this.openStarts.length = 0;
+  }
+
+  /** Moves every full block to a new temporary file. */
+  private spill(): void {
+    this.file = openSpillFile(this.options.tempRoot);
+    this.cached = undefined;
+    for (let i = 0; i < this.blocks.length; i++) {
+      const { bytes, length } = this.blocks[i]!;
+      this.blocks[i] = { bytes: undefined, offset: this.append(bytes!, length), length };
+    }
+    this.heldBytes = 0;
+  }
+
+  /** Writes `length` bytes of `bytes` at the end of the file; returns where they start. */
+  private append(bytes: Buffer, length: number): number {
+    const file = this.file!;
+    const offset = file.size;
+    let written = 0;
+    while (written < length) written += writeSync(file.fd, bytes, written, length - written, offset + written);
+    file.size += length;
+    return offset;
   }
 
   private folder(path: string): number {
@@ -91,26 +243,30 @@ export class PackedPairs implements ListView<FilePair> {
     }
     return index;
   }
+}
 
-  /** Appends `text` as UTF-8; returns its byte length. */
-  private write(text: string): number {
-    const length = Buffer.byteLength(text);
-    if (this.usedBytes + length > this.bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.usedBytes + length));
-      this.bytes.copy(bigger, 0, 0, this.usedBytes);
-      this.bytes = bigger;
-    }
-    this.bytes.write(text, this.usedBytes, 'utf8');
-    this.usedBytes += length;
-    return length;
+/**
+ * A new temporary file for the pairs, in a folder of its own. Both are removed at once where the
+ * system lets an open file be removed (its data stays until it is closed), so even a killed run
+ * leaves nothing behind; elsewhere (Windows) dispose() removes them.
+ */
+function openSpillFile(tempRoot: string | undefined): SpillFile {
+  const folder = mkdtempSync(join(tempRoot ?? tmpdir(), 'seglens-pairs-'));
+  const path = join(folder, 'pairs.bin');
+  let fd: number;
+  try {
+    fd = openSync(path, 'w+', 0o600);
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
   }
-
-  private growRecords(): void {
-    const fields = new Uint32Array(this.fields.length * 2);
-    fields.set(this.fields);
-    this.fields = fields;
-    const ids = new Uint8Array(this.ids.length * 2);
-    ids.set(this.ids);
-    this.ids = ids;
+  const file: SpillFile = { fd, folder, size: 0 };
+  try {
+    unlinkSync(path);
+    rmSync(folder, { recursive: true, force: true });
+    file.folder = undefined;
+  } catch {
+    // The system keeps an open file (Windows): dispose() removes it after closing it.
   }
+  return file;
 }

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { PackedPairs } from '../../../src/core/io/packedPairs';
 import type { FilePair } from '../../../src/core/io/pairing';
 import { inShard, shardView } from '../../../src/core/report/shards';
+import { seededRandom } from '../../../src/core/synthetic/scenes';
 
 const PAIRS: FilePair[] = [
   { name: 'a', predictionFile: '/p/a.png', labelFile: '/l/a.png' },
@@ -50,4 +54,82 @@ test('a shard view holds the items inShard picks, in the same order', () => {
       assert.deepEqual(picked, inShard(items, { index, count }), `${index}/${count}`);
       assert.equal(view.at(view.length), undefined);
     }
+});
+
+/** 3,000 pairs of every kind above: names in sub-folders, multi-byte characters, each labelIds. */
+const VARIED: FilePair[] = Array.from({ length: 3000 }, (_, i) => {
+  const base = PAIRS[i % PAIRS.length]!;
+  return {
+    ...base,
+    name: `${base.name}-${i}`,
+    predictionFile: `${base.predictionFile}${'x'.repeat(i % 11)}`,
+    labelFile: `${i % 3 === 0 ? '/other/' : ''}${base.labelFile}${i}`,
+  };
+});
+
+/** The entries of a temporary root (the packed pairs must leave none there). */
+const entries = (dir: string): string[] => readdirSync(dir);
+
+test('pairs past memoryBytes go to a temporary file and come back the same, in order and by position', () => {
+  const tempRoot = mkdtempSync(join(tmpdir(), 'seglens-packed-'));
+  try {
+    const packed = PackedPairs.from(VARIED, { memoryBytes: 2000, blockPairs: 7, tempRoot });
+    assert.ok(packed.spilled);
+    // The file is removed as soon as it is open (its data stays while it is): nothing for a killed run to leave.
+    if (process.platform !== 'win32') assert.deepEqual(entries(tempRoot), []);
+    assert.equal(packed.length, VARIED.length);
+    assert.deepStrictEqual([...packed], VARIED);
+    const random = seededRandom(23);
+    for (let k = 0; k < 2000; k++) {
+      const i = Math.floor(random() * VARIED.length);
+      assert.deepStrictEqual(packed.at(i), VARIED[i], `pair ${i}`);
+    }
+    for (let index = 0; index < 3; index++) {
+      const view = shardView(packed, { index, count: 3 });
+      const picked = Array.from({ length: view.length }, (_, i) => view.at(i));
+      assert.deepStrictEqual(picked, inShard(VARIED, { index, count: 3 }));
+    }
+    for (const outside of [-1, VARIED.length, 1.5]) assert.equal(packed.at(outside), undefined);
+    packed.dispose();
+    assert.deepEqual(entries(tempRoot), []);
+    assert.throws(() => packed.at(0), /after dispose/);
+    // The open (last, partial) block is still in memory.
+    assert.deepStrictEqual(packed.at(VARIED.length - 1), VARIED[VARIED.length - 1]);
+    packed.dispose();
+  } finally {
+    rmSync(tempRoot, { recursive: true, force: true });
+  }
+});
+
+test('pairs within memoryBytes never touch the disk, and equal the in-memory list', () => {
+  const tempRoot = mkdtempSync(join(tmpdir(), 'seglens-packed-'));
+  try {
+    const packed = PackedPairs.from(VARIED, { memoryBytes: 1 << 20, blockPairs: 7, tempRoot });
+    assert.ok(!packed.spilled);
+    assert.deepStrictEqual([...packed], [...PackedPairs.from(VARIED)]);
+    assert.deepStrictEqual([...packed], VARIED);
+    packed.dispose();
+    assert.deepEqual(entries(tempRoot), []);
+  } finally {
+    rmSync(tempRoot, { recursive: true, force: true });
+  }
+});
+
+test('pairs spill at the block that passes memoryBytes, blocks of one pair included', () => {
+  const tempRoot = mkdtempSync(join(tmpdir(), 'seglens-packed-'));
+  try {
+    for (const blockPairs of [1, 2, 256]) {
+      const packed = new PackedPairs({ memoryBytes: 0, blockPairs, tempRoot });
+      VARIED.slice(0, 600).forEach((pair, i) => {
+        packed.push(pair);
+        assert.equal(packed.spilled, i + 1 >= blockPairs, `${i + 1} pairs in blocks of ${blockPairs}`);
+        assert.deepStrictEqual(packed.at(i), pair);
+        assert.deepStrictEqual(packed.at(i >> 1), VARIED[i >> 1]);
+      });
+      packed.dispose();
+    }
+    assert.deepEqual(entries(tempRoot), []);
+  } finally {
+    rmSync(tempRoot, { recursive: true, force: true });
+  }
 });
