@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -21,13 +21,27 @@ interface SortSizes {
   readonly fanIn: number;
 }
 
+/**
+ * Runs the CLI with its temporary files (the sorts' runs, the pairs past a chunk's worth) in a folder of
+ * its own, which must be empty when the run is over.
+ */
 function seglens(args: readonly string[], sort: SortSizes): string {
+  const temp = mkdtempSync(join(root, 'tmp-'));
   const result = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
-    env: { ...process.env, SEGLENS_SORT_CHUNK: String(sort.chunk), SEGLENS_SORT_FAN_IN: String(sort.fanIn) },
+    env: {
+      ...process.env,
+      SEGLENS_SORT_CHUNK: String(sort.chunk),
+      SEGLENS_SORT_FAN_IN: String(sort.fanIn),
+      TMPDIR: temp,
+      TMP: temp,
+      TEMP: temp,
+    },
   });
   assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(readdirSync(temp), [], 'the run removed its temporary files');
+  rmSync(temp, { recursive: true });
   return result.stdout;
 }
 
