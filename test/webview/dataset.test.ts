@@ -418,6 +418,43 @@ describe('Dataset panel in Chromium', () => {
     }
   });
 
+  it('keeps the top-confusion buttons, their focus and the pressed cell while a run sends new counts', async () => {
+    const { page } = await openPanel(null, { width: 1400, height: 900 });
+    try {
+      const message = generatedDataset({ numClasses: 40, present: 30, seed: 5 });
+      await postDataset(page, message);
+      const third = page.locator('#top-confusions .top-confusion').nth(2);
+      await third.click();
+      await page.evaluate(() => {
+        const entry = document.querySelectorAll<HTMLElement>('#top-confusions .top-confusion')[2]!;
+        entry.dataset.marker = 'kept';
+        entry.focus();
+      });
+      // The same cells with larger counts: the order of the top stays, as between two updates of a run.
+      const later = { ...message, confusion: message.confusion.map((count) => count * 2) };
+      await postDataset(page, later);
+      const state = await page.evaluate(() => {
+        const entries = [...document.querySelectorAll<HTMLElement>('#top-confusions .top-confusion')];
+        return {
+          marker: entries[2]?.dataset.marker,
+          focused: document.activeElement === entries[2],
+          pressed: entries.map((entry) => entry.getAttribute('aria-pressed')),
+          count: entries[2]?.querySelector('.count')?.textContent,
+        };
+      });
+      assert.equal(state.marker, 'kept', 'the button is the same element');
+      assert.ok(state.focused, 'keyboard focus stays on it');
+      assert.deepEqual(
+        state.pressed.map((pressed, i) => (i === 2 ? pressed === 'true' : pressed === 'false')),
+        state.pressed.map(() => true),
+        'only the selected cell is pressed',
+      );
+      assert.equal(state.count, naiveTopConfusions(later, 3)[2]!.split('|')[1]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('sorts the class table by any column, undefined values last; new figure columns appear from the message', async () => {
     const { page } = await openPanel();
     try {

@@ -219,26 +219,51 @@ function showLegend(): void {
   view.legendGradient.style.background = `linear-gradient(to right, ${cssColor(cellColor(1e-9, colors))}, ${cssColor(cellColor(1, colors))})`;
 }
 
+/** A top-confusions entry: its button is keyed by its cell, so an update can keep it (see showTopConfusions). */
+function topConfusionItem(cell: ConfusionPair): HTMLLIElement {
+  const item = element('li');
+  const entry = button('top-confusion', '');
+  entry.dataset.label = String(cell.label);
+  entry.dataset.predicted = String(cell.predicted);
+  entry.append(element('span', 'names'), element('span', 'count'), element('span', 'share'));
+  entry.addEventListener('click', () => select({ label: cell.label, predicted: cell.predicted }));
+  item.append(entry);
+  return item;
+}
+
+const topConfusionKey = (cell: ConfusionPair): string => `${cell.label}:${cell.predicted}`;
+
+/**
+ * The list is updated in place while a run sends new counts every half second: an entry keeps its
+ * button while its cell stays in the top, so a click in progress lands, keyboard focus stays and the
+ * selected cell stays pressed; entries move only when the order changes.
+ */
 function showTopConfusions(message: DatasetMessage): void {
   const labels = totals?.labels ?? new Float64Array(0);
   const top = topConfusions(message, TOP_CONFUSIONS);
-  view.topList.replaceChildren(
-    ...top.map((cell) => {
-      const item = element('li');
-      const entry = button('top-confusion', '');
-      entry.dataset.label = String(cell.label);
-      entry.dataset.predicted = String(cell.predicted);
-      entry.title = `${describeCell(cell)}. Click to list its images.`;
-      entry.append(
-        element('span', 'names', `${className(cell.label)} → ${className(cell.predicted)}`),
-        element('span', 'count', `${formatCount(cell.count)} px`),
-        element('span', 'share', formatPercent(rowShare(message, labels, cell))),
-      );
-      entry.addEventListener('click', () => select({ label: cell.label, predicted: cell.predicted }));
-      item.append(entry);
-      return item;
-    }),
-  );
+  const shown = new Map<string, HTMLLIElement>();
+  for (const item of view.topList.querySelectorAll<HTMLLIElement>(':scope > li')) {
+    const entry = item.querySelector<HTMLElement>('.top-confusion');
+    if (entry) shown.set(`${entry.dataset.label}:${entry.dataset.predicted}`, item);
+  }
+  const items = top.map((cell) => {
+    const item = shown.get(topConfusionKey(cell)) ?? topConfusionItem(cell);
+    const entry = item.querySelector<HTMLElement>('.top-confusion')!;
+    const [names, count, share] = entry.children;
+    names!.textContent = `${className(cell.label)} → ${className(cell.predicted)}`;
+    count!.textContent = `${formatCount(cell.count)} px`;
+    share!.textContent = formatPercent(rowShare(message, labels, cell));
+    entry.title = `${describeCell(cell)}. Click to list its images.`;
+    const selected = state.selected !== null && topConfusionKey(state.selected) === topConfusionKey(cell);
+    entry.setAttribute('aria-pressed', String(selected));
+    return item;
+  });
+  const current = [...view.topList.children];
+  const unchanged = items.length === current.length && items.every((item, i) => current[i] === item);
+  if (unchanged) return;
+  const focused = document.activeElement;
+  view.topList.replaceChildren(...items);
+  if (focused instanceof HTMLElement && focused !== document.body && view.topList.contains(focused)) focused.focus();
   if (top.length === 0)
     view.topList.append(element('li', 'empty', 'No confusion: every pixel is predicted as its label.'));
 }
