@@ -45,6 +45,8 @@ import type { DatasetPreset } from '../core/datasets/preset';
 import { runAgree } from './agree';
 import { fullCollection, IMAGES_PER_COLLECTION } from './heapCollector';
 import { packageVersion } from './version';
+import { installStopSignals, onStopSignal } from './stopSignals';
+import { removeStaleTempFolders } from '../core/io/tempFolders';
 
 /** A failure that ends the command with a one-line reason. */
 class CommandFailure extends Error {}
@@ -139,16 +141,13 @@ async function interruptible(
   finish: (complete: boolean) => Promise<void>,
 ): Promise<void> {
   const abort = new AbortController();
-  const onSignal = (): void => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = onStopSignal(() => abort.abort());
   let complete = false;
   try {
     await run(abort.signal);
     complete = !abort.signal.aborted;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     await finish(complete);
   }
   if (abort.signal.aborted) throw new CommandFailure('interrupted');
@@ -373,6 +372,7 @@ async function runMerge(command: MergeCommand): Promise<void> {
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const command = await readCommandLine(argv, packageVersion(), (line) => process.stderr.write(`${line}\n`));
+    if (command.command !== 'help') await removeStaleTempFolders();
     if (command.command === 'help') process.stdout.write(`${command.text}\n`);
     else if (command.command === 'eval') await runEval(command);
     else if (command.command === 'compare') await runCompare(command);
@@ -400,6 +400,7 @@ if (
   /cli\.js$/.test(process.argv[1] ?? '') ||
   /seglens(\.js)?$/.test(process.argv[1] ?? '')
 ) {
+  installStopSignals();
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

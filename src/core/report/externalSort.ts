@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lineBatches } from '../io/lineBatches';
+import { makeTempFolder, removeTempFolder } from '../io/tempFolders';
 import { Heap } from './heap';
 
 export interface ExternalSortOptions {
@@ -67,12 +67,12 @@ export class ExternalSort<T> {
   /** Removes the temporary folder (call it whether or not the sort was read to the end). */
   async dispose(): Promise<void> {
     this.buffer = [];
-    if (this.folder !== undefined) await rm(this.folder, { recursive: true, force: true });
+    if (this.folder !== undefined) await removeTempFolder(this.folder);
     this.folder = undefined;
   }
 
   private async newRun(): Promise<string> {
-    this.folder ??= await mkdtemp(join(this.options.tempRoot ?? tmpdir(), 'seglens-sort-'));
+    this.folder ??= await makeTempFolder(this.options.tempRoot);
     return join(this.folder, `run-${this.runCount++}.jsonl`);
   }
 
