@@ -47,6 +47,7 @@ export async function agreeReport(command: AgreeCommand, signal?: AbortSignal): 
   const setup: AgreementSetup = { models: folders.map((folder) => folder.options), minAgree };
   const images: AgreementRecord[] = [];
   const control = {
+    inJobOrder: true, // skipped files listed in job order, as with --workers 0
     ...(command.workers !== undefined ? { workers: command.workers } : {}),
     ...(signal ? { signal } : {}),
   };

@@ -206,6 +206,7 @@ async function evaluateFolder(
         workers: command.workers,
         signal,
         started: folder.started,
+        inJobOrder: true,
       })) {
         if (outcome.type === 'image') {
           await sink.image(outcome.record);

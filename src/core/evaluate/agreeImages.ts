@@ -3,7 +3,8 @@ import { defaultWorkerCount, runOnWorkers, type WorkerPoolControl } from './work
 
 /**
  * Judges the agreement of several models image by image, yielding each outcome as soon as it is
- * ready (completion order): on worker threads, or with `workers: 0` on the calling thread.
+ * ready (completion order, or job order with `inJobOrder`): on worker threads, or with `workers: 0` on
+ * the calling thread.
  */
 export async function* agreeImages(
   jobs: readonly AgreementJob[],
@@ -33,6 +34,6 @@ export async function* agreeImages(
       }),
     },
     workerCount,
-    control.signal,
+    control,
   );
 }

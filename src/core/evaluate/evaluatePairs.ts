@@ -13,8 +13,9 @@ export interface EvaluatePairsControl extends WorkerPoolControl {
 export { defaultWorkerCount };
 
 /**
- * Evaluates pairs and yields each outcome as soon as it is ready (completion order), on worker
- * threads (workerPool.ts) or, with `workers: 0`, on the calling thread.
+ * Evaluates pairs and yields each outcome as soon as it is ready (completion order), or in pair order
+ * with `inJobOrder`, on worker threads (workerPool.ts) or, with `workers: 0`, on the calling thread
+ * (always pair order).
  */
 export async function* evaluatePairs(
   pairs: ListView<FilePair>,
@@ -47,6 +48,6 @@ export async function* evaluatePairs(
       }),
     },
     workerCount,
-    signal,
+    control,
   );
 }

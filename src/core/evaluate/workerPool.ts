@@ -3,12 +3,19 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ListView } from '../io/packedPairs';
 import { WORKER_RESOURCE_LIMITS } from '../workerLimits';
+import { CompletionOrder, JobOrder, type ResultQueue } from './resultOrder';
 import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
 export interface WorkerPoolControl {
   readonly signal?: AbortSignal;
   /** Worker threads; 0 runs every job on the calling thread. Default: one per core. */
   readonly workers?: number;
+  /**
+   * Results in the jobs' order (as on the calling thread) instead of as they finish: what a file of
+   * results needs to be the same bytes from run to run. A slow job then holds back those after it (for
+   * a consumer showing progress, completion order stays more responsive).
+   */
+  readonly inJobOrder?: boolean;
 }
 
 export function defaultWorkerCount(): number {
@@ -20,7 +27,9 @@ const WORKER_SCRIPT = join(__dirname, 'worker.js');
 
 /**
  * Results finished but not yet taken by the consumer before workers wait: a consumer slower than the
- * workers (writing `--out` to a slow disk, say) never piles up records in memory.
+ * workers (writing `--out` to a slow disk, say) never piles up records in memory. In job order, the
+ * jobs started ahead of the first one not yet taken, so a slow job holds back at most this many more
+ * with the jobs the workers hold: the same bound.
  */
 const MAX_READY = 64;
 
@@ -102,7 +111,8 @@ export interface PoolJobs<Job, Result> {
 export const JOBS_PER_WORKER = 2;
 
 /**
- * Runs jobs on worker threads and yields each result as soon as it is ready (completion order). Each
+ * Runs jobs on worker threads and yields each result as soon as it is ready (completion order), or in
+ * the jobs' order with `inJobOrder` (a bounded reorder window, resultOrder.ts). Each
  * worker holds at most JOBS_PER_WORKER jobs and runs them one at a time, so memory is bounded by the
  * worker count, not the folder size. Aborting stops handing out jobs and returns at once; workers finish
  * the job they are running and exit. A worker that dies (out of memory, say) costs only the job it was
@@ -111,10 +121,13 @@ export const JOBS_PER_WORKER = 2;
 export async function* runOnWorkers<Job, Result>(
   pool: PoolJobs<Job, Result>,
   workerCount: number,
-  signal?: AbortSignal,
+  control: Pick<WorkerPoolControl, 'signal' | 'inJobOrder'> = {},
 ): AsyncGenerator<Result> {
   const { jobs } = pool;
-  const ready: Result[] = [];
+  const { signal } = control;
+  const ready: ResultQueue<Result> = control.inJobOrder
+    ? new JobOrder(MAX_READY + workerCount * JOBS_PER_WORKER)
+    : new CompletionOrder(MAX_READY);
   let wake: (() => void) | undefined;
   const notify = (): void => {
     const resume = wake;
@@ -141,7 +154,7 @@ export async function* runOnWorkers<Job, Result>(
   const refill = (worker: Worker): void => {
     const held = inHand.get(worker)!;
     while (held.length < JOBS_PER_WORKER) {
-      if (ready.length >= MAX_READY) {
+      if (!ready.admits(returned[0] ?? next)) {
         waiting.add(worker);
         return;
       }
@@ -163,7 +176,7 @@ export async function* runOnWorkers<Job, Result>(
     inHand.set(worker, []);
     worker.on('message', (reply: WorkerReply) => {
       inHand.get(worker)!.shift();
-      ready.push(pool.result(reply));
+      ready.put(reply.id, pool.result(reply));
       finished++;
       refill(worker);
       notify();
@@ -178,7 +191,7 @@ export async function* runOnWorkers<Job, Result>(
       inHand.delete(worker);
       const [lost, ...queued] = held;
       if (closing || lost === undefined) return;
-      ready.push(pool.crashed(jobs.at(lost)!, code));
+      ready.put(lost, pool.crashed(jobs.at(lost)!, code));
       finished++;
       returned.push(...queued);
       if (finished < jobs.length && !signal?.aborted) spawn();
@@ -191,9 +204,9 @@ export async function* runOnWorkers<Job, Result>(
   signal?.addEventListener('abort', onAbort);
   try {
     for (let i = 0; i < workerCount; i++) spawn();
-    while (finished < jobs.length || ready.length > 0) {
+    while (finished < jobs.length || ready.size > 0) {
       if (signal?.aborted) return;
-      const result = ready.shift();
+      const result = ready.take();
       if (result !== undefined) {
         const resumed = [...waiting];
         waiting.clear();

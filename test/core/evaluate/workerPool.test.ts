@@ -16,17 +16,29 @@ import type { WorkerData } from '../../../src/core/evaluate/workerProtocol';
 
 const OPTIONS: EngineOptions = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS };
 
-function makeFolder(count: number): { predictions: string; labels: string } {
+type Size = { readonly width: number; readonly height: number };
+
+function makeFolder(
+  count: number,
+  sizeOf: (i: number) => Size = () => ({ width: 64, height: 48 }),
+): {
+  predictions: string;
+  labels: string;
+} {
   const root = mkdtempSync(join(tmpdir(), 'seglens-pool-'));
   const predictions = join(root, 'pred');
   const labels = join(root, 'gt');
   mkdirSync(predictions);
   mkdirSync(labels);
   for (let i = 0; i < count; i++) {
-    const scene = generateScene(i, { width: 64, height: 48, numClasses: 21, ignoreIndex: 255, voidBand: 1 });
+    const { width, height } = sizeOf(i);
+    const scene = generateScene(i, { width, height, numClasses: 21, ignoreIndex: 255, voidBand: 1 });
     const name = `img_${String(i).padStart(3, '0')}.png`;
-    writeFileSync(join(labels, name), encodeIndexPng(64, 48, scene.label, { kind: 'gray', bitDepth: 8 }));
-    writeFileSync(join(predictions, name), encodeIndexPng(64, 48, scene.prediction, { kind: 'gray', bitDepth: 8 }));
+    writeFileSync(join(labels, name), encodeIndexPng(width, height, scene.label, { kind: 'gray', bitDepth: 8 }));
+    writeFileSync(
+      join(predictions, name),
+      encodeIndexPng(width, height, scene.prediction, { kind: 'gray', bitDepth: 8 }),
+    );
   }
   return { predictions, labels };
 }
@@ -143,3 +155,17 @@ test(
     }
   },
 );
+
+test('in job order, outcomes come in pair order even when the first pair is far slower than the rest', async () => {
+  const { predictions, labels } = makeFolder(30, (i) =>
+    i === 0 ? { width: 1536, height: 1152 } : { width: 16, height: 12 },
+  );
+  const { pairs } = await pairFiles(predictions, labels);
+  const names: string[] = [];
+  for await (const outcome of evaluatePairs(pairs, OPTIONS, { workers: 2, inJobOrder: true }))
+    names.push(outcome.type === 'image' ? outcome.record.name : outcome.skipped.file);
+  assert.deepEqual(
+    names,
+    pairs.map((p) => p.name),
+  );
+});
