@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,11 +30,16 @@ export function processExists(pid: number): boolean {
 /** This process's folders not yet removed: what a stop signal removes before the process exits. */
 const liveFolders = new Set<string>();
 
-/** A new temporary folder of this process in `root` (default: the system's temporary folder). */
+/**
+ * A new temporary folder of this process in `root` (default: the system's temporary folder). Made
+ * synchronously: a stop signal's handler runs on this thread between tasks, so the folder is on disk
+ * and in `liveFolders` together or not at all (an asynchronous mkdtemp left a moment when it was on disk
+ * but not yet known, and a signal then left it behind).
+ */
 export async function makeTempFolder(root: string = tmpdir()): Promise<string> {
-  const folder = await mkdtemp(join(root, `${TEMP_FOLDER_PREFIX}${process.pid}-`));
+  const folder = mkdtempSync(join(root, `${TEMP_FOLDER_PREFIX}${process.pid}-`));
   liveFolders.add(folder);
-  return folder;
+  return Promise.resolve(folder);
 }
 
 export async function removeTempFolder(folder: string): Promise<void> {
