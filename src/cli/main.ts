@@ -162,7 +162,28 @@ async function evaluateFolder(
   folder: ReadyFolder,
   command: EvalCommand | CompareCommand,
   sink: OutcomeSink,
-  shard?: { readonly spec: ShardSpec; readonly out?: string; readonly sharded: boolean },
+  shard?: ShardTarget,
+): Promise<string | undefined> {
+  try {
+    return await evaluateFolderPairs(folder, command, sink, shard);
+  } finally {
+    // The started workers the run did not adopt (more threads than pairs, none at all, or a results
+    // file that could not be opened): unref'd, they would not hold the process, but they are stopped.
+    folder.started.dispose();
+  }
+}
+
+interface ShardTarget {
+  readonly spec: ShardSpec;
+  readonly out?: string;
+  readonly sharded: boolean;
+}
+
+async function evaluateFolderPairs(
+  folder: ReadyFolder,
+  command: EvalCommand | CompareCommand,
+  sink: OutcomeSink,
+  shard?: ShardTarget,
 ): Promise<string | undefined> {
   const { options, metric, preset } = folder;
   const pairs = shard ? shardView(folder.pairs, shard.spec) : folder.pairs;
@@ -223,7 +244,6 @@ async function evaluateFolder(
     },
     // Only a whole shard becomes a part; an interrupted or failed one leaves nothing for merge to read.
     async (complete) => {
-      folder.started.dispose(); // the ones the run did not adopt (more threads than pairs, or none at all)
       if (out) await (complete ? out.commit() : out.discard());
     },
   );

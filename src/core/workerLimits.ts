@@ -2,8 +2,8 @@ import type { ResourceLimits } from 'node:worker_threads';
 
 /**
  * Each engine worker thread's young generation (V8's nursery, where short-lived objects start), in MB:
- * the evaluation and agreement workers (src/core/evaluate/workerPool.ts) and the merge workers
- * (src/core/report/parallelMerge.ts). Left to itself V8 grows it to 48 MB (two 16 MB semi-spaces and
+ * the evaluation and agreement workers (src/core/evaluate/workerPool.ts), the merge workers
+ * (src/core/report/parallelMerge.ts) and the thumbnail workers (src/core/thumbnails/thumbnailPool.ts). Left to itself V8 grows it to 48 MB (two 16 MB semi-spaces and
  * their overhead) the longer a thread allocates: the workers of a 200,000-pair eval ended 16 MB bigger
  * each than those of a 5,000-pair run for the same work per image, and the merge workers of 1,000,000
  * records (whose chunks' objects all die young) added about 40 MB to the peak. 12 MB (4 MB semi-spaces)

@@ -219,9 +219,12 @@ function showLegend(): void {
   view.legendGradient.style.background = `linear-gradient(to right, ${cssColor(cellColor(1e-9, colors))}, ${cssColor(cellColor(1, colors))})`;
 }
 
-/** A top-confusions entry: its button is keyed by its cell, so an update can keep it (see showTopConfusions). */
+const topConfusionKey = (cell: ConfusionPair): string => `${cell.label}:${cell.predicted}`;
+
+/** A top-confusions entry: its item is keyed by its cell, so an update can keep it (see showTopConfusions). */
 function topConfusionItem(cell: ConfusionPair): HTMLLIElement {
   const item = element('li');
+  item.dataset.key = topConfusionKey(cell);
   const entry = button('top-confusion', '');
   entry.dataset.label = String(cell.label);
   entry.dataset.predicted = String(cell.predicted);
@@ -230,8 +233,6 @@ function topConfusionItem(cell: ConfusionPair): HTMLLIElement {
   item.append(entry);
   return item;
 }
-
-const topConfusionKey = (cell: ConfusionPair): string => `${cell.label}:${cell.predicted}`;
 
 /**
  * The list is updated in place while a run sends new counts every half second: an entry keeps its
@@ -243,8 +244,7 @@ function showTopConfusions(message: DatasetMessage): void {
   const top = topConfusions(message, TOP_CONFUSIONS);
   const shown = new Map<string, HTMLLIElement>();
   for (const item of view.topList.querySelectorAll<HTMLLIElement>(':scope > li')) {
-    const entry = item.querySelector<HTMLElement>('.top-confusion');
-    if (entry) shown.set(`${entry.dataset.label}:${entry.dataset.predicted}`, item);
+    if (item.dataset.key !== undefined) shown.set(item.dataset.key, item);
   }
   const items = top.map((cell) => {
     const item = shown.get(topConfusionKey(cell)) ?? topConfusionItem(cell);

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineOptions } from '../io/readFiles';
 import type { ThumbnailRequest } from './makeThumbnail';
 import type { ThumbnailJob, ThumbnailReply, ThumbnailWorkerData } from './thumbnailProtocol';
+import { WORKER_RESOURCE_LIMITS } from '../workerLimits';
 
 /** Next to this module: out/src/core/thumbnails/ under tsc, dist/ in the bundle (scripts/build.mjs). */
 const WORKER_SCRIPT = join(__dirname, 'thumbnailWorker.js');
@@ -97,7 +98,7 @@ export class ThumbnailPool {
 
   private spawn(): Worker {
     const data: ThumbnailWorkerData = { options: this.options };
-    const worker = new Worker(WORKER_SCRIPT, { workerData: data });
+    const worker = new Worker(WORKER_SCRIPT, { workerData: data, resourceLimits: WORKER_RESOURCE_LIMITS });
     worker.on('message', (reply: ThumbnailReply) => this.settle(worker, reply));
     const lost = (error: Error): void => {
       const pending = this.busy.get(worker);
