@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { errorText } from '../core';
-import { createNonce, webviewHtml } from './webviewHtml';
 import { checkDatasetMessage, type ConfusionPair, type HostToDatasetMessage } from '../shared/protocol/dataset';
 import { WEBVIEW_PANELS } from './ids';
-import { inspectorTargetFor, resourceOriginForCsp, type InspectorPanels } from './inspectorPanel';
+import { inspectorTargetFor, type InspectorPanels } from './inspectorPanel';
+import { createPagePanel, distOnlyOptions, loadPage } from './webviewPage';
 import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { datasetMessage, imagesForCell } from './logic/confusionImages';
 import { classColorsFor } from './logic/inspectorMessage';
@@ -52,12 +52,7 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
       this.panel.reveal(undefined, false);
       return;
     }
-    this.adopt(
-      vscode.window.createWebviewPanel(WEBVIEW_PANELS.dataset, 'SegLens: Dataset', vscode.ViewColumn.Active, {
-        enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
-      }),
-    );
+    this.adopt(createPagePanel(WEBVIEW_PANELS.dataset, 'SegLens: Dataset', this.extensionUri));
   }
 
   /**
@@ -72,21 +67,12 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
   }
 
   private adopt(panel: vscode.WebviewPanel): void {
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     this.panel = panel;
     this.ready = false;
-    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'seglens.svg');
+    panel.webview.options = distOnlyOptions(this.extensionUri);
     this.panelScope.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
     this.panelScope.add(panel.onDidDispose(() => this.forget()));
-    panel.webview.html = webviewHtml({
-      cspSource: resourceOriginForCsp(panel.webview.cspSource),
-      nonce: createNonce(),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'dataset.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'dataset.css')).toString(),
-      title: 'SegLens Dataset',
-      rootId: 'dataset',
-    });
+    loadPage(panel, this.extensionUri, 'dataset');
   }
 
   private get numClasses(): number | undefined {

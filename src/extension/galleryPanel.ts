@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { errorText } from '../core';
 import {
   checkGalleryMessage,
@@ -8,12 +8,12 @@ import {
   type ThumbnailItem,
 } from '../shared/protocol/gallery';
 import { WEBVIEW_PANELS } from './ids';
-import { inspectorTargetFor, resourceOriginForCsp, type InspectorPanels } from './inspectorPanel';
+import { inspectorTargetFor, type InspectorPanels } from './inspectorPanel';
+import { createPagePanel, distOnlyOptions, loadPage } from './webviewPage';
 import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { galleryItemsMessage, galleryOrder, normalizeQuery, type GalleryContext } from './logic/galleryOrder';
 import type { ResultsStore } from './resultsStore';
 import type { ThumbnailService } from './thumbnailService';
-import { createNonce, webviewHtml } from './webviewHtml';
 
 /** Thumbnails ready within this window go to the webview in one message. */
 const THUMBNAIL_BATCH_MS = 40;
@@ -72,13 +72,7 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
       this.panel.reveal(undefined, false);
       return;
     }
-    this.adopt(
-      vscode.window.createWebviewPanel(WEBVIEW_PANELS.gallery, 'SegLens: Gallery', vscode.ViewColumn.Active, {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
-      }),
-    );
+    this.adopt(createPagePanel(WEBVIEW_PANELS.gallery, 'SegLens: Gallery', this.extensionUri));
   }
 
   /** After a reload: the webview sends its saved query with `galleryReady`. */
@@ -89,22 +83,13 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
   }
 
   private adopt(panel: vscode.WebviewPanel): void {
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     this.panel = panel;
     this.ready = false;
     // Thumbnails arrive as data: URIs, so the page needs no folder of the user's.
-    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'seglens.svg');
+    panel.webview.options = distOnlyOptions(this.extensionUri);
     this.panelScope.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
     this.panelScope.add(panel.onDidDispose(() => this.forget()));
-    panel.webview.html = webviewHtml({
-      cspSource: resourceOriginForCsp(panel.webview.cspSource),
-      nonce: createNonce(),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'gallery.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'gallery.css')).toString(),
-      title: 'SegLens Gallery',
-      rootId: 'gallery',
-    });
+    loadPage(panel, this.extensionUri, 'gallery');
   }
 
   private context(): GalleryContext | undefined {

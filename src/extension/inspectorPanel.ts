@@ -10,7 +10,7 @@ import {
   type FilePair,
   type ImageRecord,
 } from '../core';
-import { createNonce, webviewHtml } from './webviewHtml';
+import { createPagePanel, distFolder, loadPage } from './webviewPage';
 import {
   checkWebviewMessage,
   imageNameFromPersistedState,
@@ -88,18 +88,6 @@ export interface StoredTarget {
   readonly labelsDir: string;
 }
 
-/**
- * `webview.cspSource` is a list (VS Code 1.139: `'self' https://*.vscode-cdn.net`), but the shared
- * HTML shell accepts a single source token. Every `asWebviewUri` resource is served from the
- * `vscode-cdn.net` origin, so that token alone is enough and is the narrower policy.
- */
-export function resourceOriginForCsp(cspSource: string): string {
-  const tokens = cspSource.split(/\s+/).filter((token) => /^[^\s;,'"]+$/.test(token));
-  return (
-    tokens.find((token) => token.includes('vscode-cdn') || token.includes('vscode-resource')) ?? tokens[0] ?? cspSource
-  );
-}
-
 function isStoredTarget(value: unknown): value is StoredTarget {
   const v = value as { pair?: Partial<FilePair>; predictionsDir?: unknown; labelsDir?: unknown } | null;
   return (
@@ -155,15 +143,11 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
   /** Opens (or reuses) the panel on `target`. */
   async show(target: InspectorTarget): Promise<void> {
     if (this.panel === undefined) {
-      const panel = vscode.window.createWebviewPanel(
-        WEBVIEW_PANELS.inspector,
-        `SegLens: ${target.pair.name}`,
-        vscode.ViewColumn.Active,
-        {
+      this.adopt(
+        createPagePanel(WEBVIEW_PANELS.inspector, `SegLens: ${target.pair.name}`, this.extensionUri, {
           enableScripts: true,
-        },
+        }),
       );
-      this.adopt(panel);
     } else {
       this.panel.reveal(undefined, false);
     }
@@ -204,11 +188,10 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     this.panel = panel;
     this.webviewReady = false;
     this.resourceRootsKey = undefined;
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'seglens.svg');
     this.panelScope.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
     this.panelScope.add(panel.onDidDispose(() => this.forgetPanel()));
     this.configureWebview([]);
-    panel.webview.html = this.html(panel.webview);
+    loadPage(panel, this.extensionUri, 'inspector');
   }
 
   /** localResourceRoots: the extension's dist and media, and the folders of the image being shown. */
@@ -221,21 +204,11 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     this.panel.webview.options = {
       enableScripts: true,
       localResourceRoots: [
-        vscode.Uri.joinPath(this.extensionUri, 'dist'),
+        distFolder(this.extensionUri),
         vscode.Uri.joinPath(this.extensionUri, 'media'),
         ...dataFolders.map((folder) => vscode.Uri.file(folder)),
       ],
     };
-  }
-
-  private html(webview: vscode.Webview): string {
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    return webviewHtml({
-      cspSource: resourceOriginForCsp(webview.cspSource),
-      nonce: createNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'inspector.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'inspector.css')).toString(),
-    });
   }
 
   private async display(target: InspectorTarget): Promise<void> {

@@ -1,7 +1,7 @@
 /**
- * The HTML shell of every SegLens webview (inspector, dataset panel). The page is built by its bundle
- * (`dist/inspector.js`, `dist/dataset.js`); the shell
- * only carries the Content-Security-Policy and the two local resources.
+ * The HTML shell of every SegLens webview (inspector, dataset panel, gallery; loaded by webviewPage.ts).
+ * The page is built by its bundle (`dist/<page>.js`); the shell only carries the Content-Security-Policy
+ * and the two local resources.
  *
  * The policy allows nothing by default: scripts only with this load's nonce, styles and images only
  * from the extension's own webview resource origin (`cspSource`), plus `data:`/`blob:` images for
@@ -24,7 +24,22 @@ export interface WebviewHtmlOptions {
   /** Page title, defaults to "SegLens Inspector". */
   readonly title?: string;
   /** Id of the element the script builds the page in (the dataset panel uses its own); default "inspector". */
-  readonly rootId?: 'inspector' | 'dataset' | 'gallery';
+  readonly rootId?: WebviewPage;
+}
+
+/** The webview pages: each is built by dist/<page>.js in the element of that id. */
+export type WebviewPage = 'inspector' | 'dataset' | 'gallery';
+
+/**
+ * `webview.cspSource` is a list (VS Code 1.139: `'self' https://*.vscode-cdn.net`), but the shared
+ * HTML shell accepts a single source token. Every `asWebviewUri` resource is served from the
+ * `vscode-cdn.net` origin, so that token alone is enough and is the narrower policy.
+ */
+export function resourceOriginForCsp(cspSource: string): string {
+  const tokens = cspSource.split(/\s+/).filter((token) => /^[^\s;,'"]+$/.test(token));
+  return (
+    tokens.find((token) => token.includes('vscode-cdn') || token.includes('vscode-resource')) ?? tokens[0] ?? cspSource
+  );
 }
 
 const NONCE_PATTERN = /^[A-Za-z0-9+/=_-]{16,128}$/;

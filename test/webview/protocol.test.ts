@@ -1,7 +1,7 @@
 /** The message contract: what the host accepts from the webview, what the webview accepts from the host, and the page's CSP. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contentSecurityPolicy, createNonce, webviewHtml } from '../../src/extension/webviewHtml';
+import { contentSecurityPolicy, createNonce, resourceOriginForCsp, webviewHtml } from '../../src/extension/webviewHtml';
 import {
   checkDatasetMessage,
   checkWebviewMessage,
@@ -316,6 +316,17 @@ describe('webviewHtml', () => {
   it('refuses a weak nonce or a csp source that would add directives', () => {
     assert.throws(() => webviewHtml({ cspSource: 'x', nonce: 'short', scriptUri: 'a', styleUri: 'b' }));
     assert.throws(() => contentSecurityPolicy("x; script-src 'unsafe-inline'", createNonce()));
+  });
+
+  it("takes the one resource origin out of VS Code's cspSource list", () => {
+    // VS Code 1.139 gives "'self' https://*.vscode-cdn.net"; the shell takes a single token.
+    assert.equal(resourceOriginForCsp("'self' https://*.vscode-cdn.net"), 'https://*.vscode-cdn.net');
+    assert.equal(resourceOriginForCsp('vscode-webview-resource: https://x'), 'vscode-webview-resource:');
+    assert.equal(resourceOriginForCsp('https://only.example'), 'https://only.example');
+    // Every token it can return is one contentSecurityPolicy accepts.
+    assert.doesNotThrow(() =>
+      contentSecurityPolicy(resourceOriginForCsp("'self' https://*.vscode-cdn.net"), createNonce()),
+    );
   });
 
   it('escapes URIs into attributes', () => {

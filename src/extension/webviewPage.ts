@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import { createNonce, resourceOriginForCsp, webviewHtml, type WebviewPage } from './webviewHtml';
+
+/** Tab titles of the pages' HTML (the panel's own title is set where it is made). */
+const PAGE_TITLES: Record<WebviewPage, string> = {
+  inspector: 'SegLens Inspector',
+  dataset: 'SegLens Dataset',
+  gallery: 'SegLens Gallery',
+};
+
+/** The extension's bundles: the only files the dataset panel and the gallery load. */
+export function distFolder(extensionUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'dist');
+}
+
+/** Scripts on, files from the extension's dist and nothing else (the inspector adds its images' folders). */
+export function distOnlyOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [distFolder(extensionUri)] };
+}
+
+/** A new panel for one of the pages, in the active editor column. */
+export function createPagePanel(
+  viewType: string,
+  title: string,
+  extensionUri: vscode.Uri,
+  options: vscode.WebviewOptions & vscode.WebviewPanelOptions = distOnlyOptions(extensionUri),
+): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, options);
+}
+
+/**
+ * Loads `page` into a panel, new or handed back after a reload: the SegLens icon, and the shell with
+ * dist/<page>.js and dist/<page>.css under a fresh nonce. The caller has set the webview's options and
+ * its listeners first, so the page's first message is heard.
+ */
+export function loadPage(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, page: WebviewPage): void {
+  const dist = distFolder(extensionUri);
+  const { webview } = panel;
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'seglens.svg');
+  webview.html = webviewHtml({
+    cspSource: resourceOriginForCsp(webview.cspSource),
+    nonce: createNonce(),
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, `${page}.js`)).toString(),
+    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, `${page}.css`)).toString(),
+    title: PAGE_TITLES[page],
+    rootId: page,
+  });
+}
