@@ -50,6 +50,7 @@ export async function compareWithFolder(services: CommandServices, folder: vscod
       token.onCancellationRequested(() => controller.abort());
       for await (const outcome of evaluatePairs(pairs, settings.engine, {
         signal: controller.signal,
+        lowPriority: true,
         ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
       })) {
         if (outcome.type === 'image') {

@@ -216,8 +216,11 @@ export class EvaluationRunner extends Disposable {
     signal: AbortSignal,
     sink: { store: RunStore; step: () => void; remember: (record: ImageRecord) => void },
   ): Promise<void> {
+    // The engine's threads yield the cores to the editor's (nice +10 on Linux): the workbench, and this
+    // host's event loop that takes the results, answer first.
     const outcomes = evaluatePairs(pairs, settings.engine, {
       signal,
+      lowPriority: true,
       ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
     });
     for await (const outcome of outcomes) {

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ReusableBuffer } from '../io/reusableBuffer';
 import { agreeImage } from './agreeImage';
 import { evaluatePairWireOutcome } from './evaluateImage';
+import { lowerThreadPriority } from './threadPriority';
 import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
 type JobRequest = Extract<WorkerRequest, { type: 'job' | 'agree' }>;
@@ -11,6 +12,7 @@ type JobRequest = Extract<WorkerRequest, { type: 'job' | 'agree' }>;
  * options come with the thread, or in a 'setup' message first when it was started ahead (StartedWorkers).
  */
 let setup = workerData as WorkerData | undefined;
+if (setup?.lowPriority === true) lowerThreadPriority();
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
 // Jobs run one at a time, so one read buffer serves every pair.
@@ -44,6 +46,7 @@ async function runQueued(): Promise<void> {
 port.on('message', (request: WorkerRequest) => {
   if (request.type === 'setup') {
     setup = request.data;
+    if (setup.lowPriority === true) lowerThreadPriority();
     return;
   }
   if (request.type === 'stop') {

@@ -16,6 +16,12 @@ export interface WorkerPoolControl {
    * a consumer showing progress, completion order stays more responsive).
    */
   readonly inJobOrder?: boolean;
+  /**
+   * The worker threads run at a lower scheduling priority than the rest of the process (nice +10 on
+   * Linux, threadPriority.ts; nothing elsewhere): for a host that must stay responsive while the engine
+   * runs (the extension host, whose event loop serves the editor). The CLI keeps normal priority.
+   */
+  readonly lowPriority?: boolean;
 }
 
 export function defaultWorkerCount(): number {
@@ -121,9 +127,10 @@ export const JOBS_PER_WORKER = 2;
 export async function* runOnWorkers<Job, Result>(
   pool: PoolJobs<Job, Result>,
   workerCount: number,
-  control: Pick<WorkerPoolControl, 'signal' | 'inJobOrder'> = {},
+  control: Pick<WorkerPoolControl, 'signal' | 'inJobOrder' | 'lowPriority'> = {},
 ): AsyncGenerator<Result> {
   const { jobs } = pool;
+  const data: WorkerData = control.lowPriority === true ? { ...pool.data, lowPriority: true } : pool.data;
   const { signal } = control;
   const ready: ResultQueue<Result> = control.inJobOrder
     ? new JobOrder(MAX_READY + workerCount * JOBS_PER_WORKER)
@@ -167,9 +174,9 @@ export async function* runOnWorkers<Job, Result>(
 
   const spawn = (): void => {
     const adopted = pool.started?.take();
-    const worker = adopted ?? newWorker(pool.data, pool.script);
+    const worker = adopted ?? newWorker(data, pool.script);
     if (adopted) {
-      const setup: WorkerRequest = { type: 'setup', data: pool.data };
+      const setup: WorkerRequest = { type: 'setup', data };
       adopted.postMessage(setup);
     }
     live.add(worker);

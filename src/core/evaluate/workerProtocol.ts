@@ -7,6 +7,8 @@ export interface WorkerData {
   readonly options: EngineOptions;
   /** Set when the workers judge the agreement of several models instead of evaluating pairs. */
   readonly agreement?: AgreementSetup;
+  /** The thread lowers its own scheduling priority (threadPriority.ts) before its first job. */
+  readonly lowPriority?: boolean;
 }
 
 /**

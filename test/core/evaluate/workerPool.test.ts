@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -169,3 +169,57 @@ test('in job order, outcomes come in pair order even when the first pair is far 
     pairs.map((p) => p.name),
   );
 });
+
+/** Each thread of this process (Linux: /proc/self/task) with its nice value, field 19 of its stat line. */
+function threadNiceValues(): Map<number, number> {
+  const nice = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces) start at field 3, the state.
+      nice.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]));
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return nice;
+}
+
+test(
+  'low priority: every worker thread, new or started ahead, runs 10 nicer than the main thread; same outcomes',
+  { skip: process.platform !== 'linux' ? 'a nice value per thread is a Linux notion' : false },
+  async () => {
+    const { predictions, labels } = makeFolder(40);
+    const { pairs } = await pairFiles(predictions, labels);
+    const inline = new Map<string, PairOutcome>();
+    for await (const outcome of evaluatePairs(pairs, OPTIONS, { workers: 0 }))
+      if (outcome.type === 'image') inline.set(outcome.record.name, outcome);
+    const mainNice = threadNiceValues().get(process.pid)!;
+    if (mainNice >= 10) return; // already this nice: a test process run at low priority cannot tell
+    const run = async (lowPriority: boolean, started?: StartedWorkers) => {
+      const niceThreads = new Set<number>();
+      const outcomes = new Map<string, PairOutcome>();
+      for await (const outcome of evaluatePairs(pairs, OPTIONS, {
+        workers: 2,
+        lowPriority,
+        ...(started !== undefined ? { started } : {}),
+      })) {
+        if (outcome.type === 'image') outcomes.set(outcome.record.name, outcome);
+        // Both workers are alive while outcomes come (each holds two of the 40 pairs at a time).
+        for (const [tid, nice] of threadNiceValues()) if (nice === mainNice + 10) niceThreads.add(tid);
+      }
+      return { niceThreads, outcomes };
+    };
+    const plain = await run(false);
+    assert.equal(plain.niceThreads.size, 0, 'without the option no thread is nicer');
+    assert.deepEqual(plain.outcomes, inline);
+    // One worker started ahead (its options, and the priority, come in its setup message), one started by the run.
+    const started = new StartedWorkers(1);
+    const low = await run(true, started);
+    started.dispose();
+    assert.equal(low.niceThreads.size, 2, 'the two worker threads, and only they, run 10 nicer');
+    assert.ok(!low.niceThreads.has(process.pid), 'the main thread keeps its priority');
+    assert.equal(threadNiceValues().get(process.pid), mainNice);
+    assert.deepEqual(low.outcomes, inline, 'the same outcomes at low priority');
+  },
+);
