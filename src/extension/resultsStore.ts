@@ -16,6 +16,7 @@ import {
 import { LIKELY_LABEL_ERRORS, type ViewSortKey } from './logic/sortKeys';
 import type { RecordColumns } from './logic/recordColumns';
 import { RecordFile } from './logic/recordFile';
+import { StreamingRanking } from './logic/streamingRank';
 import type { RunSettings } from './configuration';
 
 /** Where the shown results come from. */
@@ -66,6 +67,8 @@ export class ResultsStore extends Disposable {
   private skippedFiles: SkippedFile[] = [];
   private runStatus: RunStatus | undefined;
   private orderedCache: readonly number[] | undefined;
+  /** The sort key's order, kept while a run only adds images: each ask ranks only the new ones. */
+  private readonly ranking = new StreamingRanking();
   private cellFilter: ConfusionPair | undefined;
   private comparedWith: Comparison | undefined;
   /** The order while comparing: B's regression by this key, largest first. */
@@ -269,8 +272,10 @@ export class ResultsStore extends Disposable {
   private keep(record: ImageRecord): void {
     if (this.records === undefined) throw new Error('results store: a record arrived before its results began');
     const { replaced } = this.records.append(record);
-    if (replaced) this.summaryStale = true;
-    else if (!this.summaryStale) this.accumulator?.add(record);
+    if (replaced) {
+      this.summaryStale = true;
+      this.ranking.forget();
+    } else if (!this.summaryStale) this.accumulator?.add(record);
   }
 
   /** The columns the views sort, filter and label rows by (names, metric values, classes, cells). */
@@ -300,23 +305,28 @@ export class ResultsStore extends Disposable {
     return withAgreementCounts([this.records.read(slot)], this.agreedWith)[0]!;
   }
 
-  private rank(): number[] {
+  private rank(): readonly number[] {
     const columns = this.records?.columns;
     if (columns === undefined) return [];
-    const filtered = columns.withClass(columns.slots(), this.classFilter);
-    const comparison = this.comparedWith;
-    let ranked: number[];
-    if (comparison !== undefined) {
-      const records = filtered.map((slot) => this.record(slot));
-      ranked = rankByRegression(records, comparison.records, this.compareSort).map((record) =>
-        columns.slotOfName(record.name)!,
-      );
-    } else if (this.sort === LIKELY_LABEL_ERRORS) {
-      ranked = rankByLikelyLabelErrors(columns, filtered, this.agreedWith);
-    } else ranked = columns.rank(filtered, this.sort);
+    const ranked = this.rankedBySortKey(columns);
     const pair = this.cellFilter;
     // A stable sort keeps the sort key's order among images with as many such pixels.
     return pair === undefined ? ranked : columns.withCell(ranked, pair);
+  }
+
+  /** The listed images in the list's order before the confusion filter: after the class filter, by the sort key. */
+  private rankedBySortKey(columns: RecordColumns): readonly number[] {
+    const comparison = this.comparedWith;
+    const filtered = (): number[] => columns.withClass(columns.slots(), this.classFilter);
+    if (comparison !== undefined)
+      return rankByRegression(
+        filtered().map((slot) => this.record(slot)),
+        comparison.records,
+        this.compareSort,
+      ).map((record) => columns.slotOfName(record.name)!);
+    if (this.sort === LIKELY_LABEL_ERRORS) return rankByLikelyLabelErrors(columns, filtered(), this.agreedWith);
+    // While a run adds images, only the new ones are ranked (logic/streamingRank.ts).
+    return this.ranking.order(columns, this.sort, this.classFilter);
   }
 
   find(predictionFile: string): ImageRecord | undefined {

@@ -272,6 +272,35 @@ export class RecordColumns {
     return rankSlots(slots, values, descending, this.namePosition, this.slotAtNamePosition.subarray(0, this.count));
   }
 
+  /**
+   * What `rank` gives for the slots of `ranked` and `added` together, where `ranked` is `rank`'s answer
+   * for its own slots under the same key: only `added` is ranked, then the two are merged in one pass
+   * with the same order (value, undefined last, -0 as 0, ties by name). For a run's refreshes, which add
+   * a few images to many.
+   */
+  mergeRank(ranked: readonly number[], added: readonly number[], key: RankingKey): number[] {
+    if (added.length === 0) return [...ranked];
+    const values = this.values.get(key)!;
+    const descending = lowerIsBetter(key);
+    const fresh = this.rankBy(added, values, descending); // brings the name order up to every slot
+    const namePosition = this.namePosition;
+    const keyOf = (slot: number): number => (descending ? -values[slot]! : values[slot]!) + 0;
+    const first = (a: number, b: number): boolean => {
+      const x = keyOf(a);
+      const y = keyOf(b);
+      if (Number.isNaN(x) || Number.isNaN(y)) {
+        if (Number.isNaN(x) !== Number.isNaN(y)) return Number.isNaN(y);
+      } else if (x !== y) return x < y;
+      return namePosition[a]! < namePosition[b]!;
+    };
+    const merged = new Array<number>(ranked.length + fresh.length);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < merged.length; k++)
+      merged[k] = j >= fresh.length || (i < ranked.length && first(ranked[i]!, fresh[j]!)) ? ranked[i++]! : fresh[j++]!;
+    return merged;
+  }
+
   /** Brings the name order up to every slot: the new slots sorted, then merged with the ordered ones. */
   private orderNames(): void {
     const count = this.count;

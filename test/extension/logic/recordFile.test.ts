@@ -9,6 +9,7 @@ import { sparseConfusion } from '../../../src/core/metrics/sparseConfusion';
 import { metricDefinition } from '../../../src/core/metrics/metricTable';
 import { RANKING_KEYS } from '../../../src/core/report/ranking';
 import { PredictionFileIndex, RecordFile } from '../../../src/extension/logic/recordFile';
+import { StreamingRanking } from '../../../src/extension/logic/streamingRank';
 import { fakeRecord } from './records';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'seglens-recordfile-'));
@@ -141,6 +142,53 @@ test('the order stays the naive one while records arrive between rankings, are r
   store.append(renamed);
   shown.set(renamed.predictionFile, renamed);
   check('after a rename');
+  store.delete();
+});
+
+test('a run streaming in: the order kept and merged with each batch is the naive order of every record so far', () => {
+  // Ties, undefined values and -0 beside 0; batches of 0, 1 and many; asks by two keys and three class filters.
+  const records = generated(1500, 23).map((record, i) => (i % 11 === 0 ? { ...record, adaptive: -0 } : record));
+  const store = RecordFile.create(path.join(dir, 'streaming.jsonl'));
+  const { columns } = store;
+  const ranking = new StreamingRanking();
+  const shown = new Map<string, ImageRecord>();
+  const asks = [
+    ['miou', undefined],
+    ['miou', undefined],
+    ['adaptive', 2],
+    ['adaptive', 2],
+    ['adaptive', 2],
+    ['miou', 0],
+  ] as const;
+  const batches = [0, 1, 1, 7, 64, 0, 300, 2, 500, 1, 624];
+  let at = 0;
+  batches.forEach((size, b) => {
+    for (const record of records.slice(at, at + size)) {
+      const { replaced } = store.append(record);
+      assert.equal(replaced, false);
+      shown.set(record.predictionFile, record);
+    }
+    at += size;
+    const [key, classId] = asks[b % asks.length]!;
+    const want = naiveOrder(
+      [...shown.values()].filter((r) => classId === undefined || r.classesPresent.includes(classId)),
+      key,
+    );
+    assert.deepEqual(
+      columns.namesOf(ranking.order(columns, key, classId)),
+      want,
+      `${key}, class ${classId}, batch ${b}`,
+    );
+  });
+  assert.equal(at, records.length);
+  // Nothing added: the kept order itself.
+  assert.equal(ranking.order(columns, 'miou', 0), ranking.order(columns, 'miou', 0));
+  // A replaced image changes a value in place: forgotten, the next order is ranked afresh.
+  const replaced = { ...records[3]!, miou: 0 };
+  assert.equal(store.append(replaced).replaced, true);
+  shown.set(replaced.predictionFile, replaced);
+  ranking.forget();
+  assert.deepEqual(columns.namesOf(ranking.order(columns, 'miou', undefined)), naiveOrder([...shown.values()], 'miou'));
   store.delete();
 });
 
