@@ -12,6 +12,7 @@ import { settingsForFolders, type RunSettings } from './configuration';
 import type { IdRangeWarnings } from './idRangeWarnings';
 import type { ResultsStore } from './resultsStore';
 import { WorkerCensus } from './workerCensus';
+import { EventLoopWatch, eventLoopText } from './logic/eventLoopWatch';
 
 interface ActiveRun {
   readonly controller: AbortController;
@@ -66,6 +67,8 @@ export class EvaluationRunner extends Disposable {
     const run: ActiveRun = { controller, finished: new Promise<void>((resolve) => (markFinished = resolve)) };
     this.active = run;
     const workers = this.census.open();
+    // How long the editor's requests waited for this thread during the run (the scale bench reads the line).
+    const loop = new EventLoopWatch();
     try {
       await vscode.window.withProgress(
         {
@@ -81,6 +84,7 @@ export class EvaluationRunner extends Disposable {
     } finally {
       // The engine stops its workers when the run ends; they exit once the image in hand is done, so
       // within the wait this must say 0 (the e2e checks it).
+      this.log.info(`during the run, ${eventLoopText(loop.stop())}`);
       const alive = await workers.close(5000);
       if (this.active === run) this.active = undefined;
       this.log.info(`runner idle: ${alive} worker threads alive`);
