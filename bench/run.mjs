@@ -24,7 +24,8 @@
 //       bench/results/merge.md
 //     --floor-only: only the VOC-like whole eval against Pillow's decode-only time (with --rounds N); writes
 //       bench/results/floor.md
-//     --extension-scale [--count N]: only the extension host at N generated pairs (default 100,000) in
+//     --extension-scale [--count N] [--baseline M]: only the extension host at N generated pairs (default 100,000,
+//       after a baseline of M, default 1,000, 0 for none) in
 //       code-server (bench/extensionScale.mjs: RSS and response times during and after the run); writes
 //       bench/results/extension-scale.md
 //   Scale rows (issue 23): peak RSS and time of `seglens eval` at 5,000 generated pairs always; at 50,000 and
@@ -49,7 +50,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchDatasetPanel, DATASET_PANEL_BUDGET_MS } from './datasetPanel.mjs';
-import { extensionScaleTable, measureExtensionScale } from './extensionScale.mjs';
+import { DEFAULT_BASELINE, extensionScaleTable, measureExtensionScale, numberArgument } from './extensionScale.mjs';
 import { GALLERY_IMAGES, measureGalleryScroll } from './galleryScroll.mjs';
 import { benchInspectorPaint, INSPECTOR_PAINT_BUDGET_MS } from './inspectorPaint.mjs';
 
@@ -822,10 +823,10 @@ if (uiOnly) {
 }
 
 if (extensionScaleOnly) {
-  const at = process.argv.indexOf('--count');
-  const count = at > 0 ? Number(process.argv[at + 1]) : 100_000;
-  log(`extension host at ${count} pairs in code-server (the e2e tooling)`);
-  const text = extensionScaleTable(measureExtensionScale({ count })).join('\n');
+  const count = numberArgument(process.argv, '--count', 100_000);
+  const baseline = numberArgument(process.argv, '--baseline', DEFAULT_BASELINE);
+  log(`extension host at ${count} pairs in code-server (the e2e tooling), after a baseline of ${baseline}`);
+  const text = extensionScaleTable(measureExtensionScale({ count, baseline })).join('\n');
   process.stdout.write(`${text}\n`);
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(

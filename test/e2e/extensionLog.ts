@@ -4,8 +4,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { e2eEnvironment } from './workbench';
 
-const logsDir = process.env['SEGLENS_E2E_LOGS'];
+const logsDir = e2eEnvironment().logs;
 
 function logFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

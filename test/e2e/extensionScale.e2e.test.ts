@@ -9,6 +9,11 @@
  *   pick → the view's "more" row or row count changes), open an image (row click → the inspector
  *   names it), the dataset panel (select a confusion → its images listed), each several times while
  *   the run goes on and after it.
+ * While the run goes on, each response is timed once a round, round after round until the run ends; a
+ * response answered after the end counts in neither phase. The extension host's threads' CPU time during
+ * the run (/proc/PID/task) and the event-loop line SegLens logs at the run's end go with the figures.
+ * E2E_RENDERER_PROFILE=FILE also writes a CPU profile of the workbench's renderer from the run's start
+ * to its end (Chrome DevTools' format), to see what the workbench spends its time on.
  * The figures go to SEGLENS_E2E_SCALE_OUT as JSON.
  */
 import assert from 'node:assert/strict';
@@ -17,7 +22,9 @@ import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { segLensLogLines } from './extensionLog';
 import {
+  e2eEnvironment,
   expandExplorerFolder,
   explorerRow,
   launchBrowser,
@@ -31,15 +38,15 @@ import {
   webviewContent,
 } from './workbench';
 
-const url = process.env['SEGLENS_E2E_URL'];
-const workspace = process.env['SEGLENS_E2E_WORKSPACE'] ?? '';
-const repo = process.env['SEGLENS_E2E_REPO'] ?? process.cwd();
-const logs = process.env['SEGLENS_E2E_LOGS'] ?? '';
+const { url, workspace, repo, logs = '' } = e2eEnvironment();
 const count = Number(process.env['SEGLENS_E2E_SCALE'] ?? '0');
 const out = process.env['SEGLENS_E2E_SCALE_OUT'];
 const skip = url === undefined || !(count > 0) ? 'a bench: set E2E_SCALE=N for .ci/e2e.sh' : false;
 
-/** How many times each response is timed in each phase (E2E_SCALE_REPEATS: fewer for a quick try of the driver). */
+/**
+ * How many times each response is timed after the run (E2E_SCALE_REPEATS: fewer for a quick try of the
+ * driver). While the run goes on, each is timed once a round for as long as the run lasts.
+ */
 const REPEATS = Number(process.env['E2E_SCALE_REPEATS'] ?? '8');
 
 /** The extension host of this run's code-server: the one whose environment names this run's folder. */
@@ -57,6 +64,53 @@ function extensionHostPid(): number {
     }
   }
   throw new Error(`no extension host of ${run} found`);
+}
+
+/**
+ * CPU time of a process's threads while it is watched, by thread name (/proc/PID/task/TID/comm, e.g.
+ * MainThread, WorkerThread, V8Worker): read every second, so a thread that ends (the engine's worker at
+ * the run's end) keeps what it used until its last reading; a thread started meanwhile counts from 0.
+ */
+class ThreadCpu {
+  private readonly first = new Map<string, number>();
+  private readonly last = new Map<string, { name: string; ticks: number }>();
+
+  constructor(private readonly pid: number) {
+    for (const [tid, thread] of this.read()) this.first.set(tid, thread.ticks);
+  }
+
+  private read(): Map<string, { name: string; ticks: number }> {
+    const threads = new Map<string, { name: string; ticks: number }>();
+    for (const tid of readdirSync(`/proc/${this.pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${this.pid}/task/${tid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        // utime and stime, fields 14 and 15 of the stat line, in clock ticks (100 a second on Linux).
+        const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
+        threads.set(tid, { name: readFileSync(`/proc/${this.pid}/task/${tid}/comm`, 'utf8').trim(), ticks });
+      } catch {
+        // a thread that ended meanwhile
+      }
+    }
+    return threads;
+  }
+
+  sample(): void {
+    for (const [tid, thread] of this.read()) this.last.set(tid, thread);
+  }
+
+  /** CPU seconds by thread name since the watch began, largest first. */
+  spent(): Record<string, number> {
+    const seconds = new Map<string, number>();
+    for (const [tid, { name, ticks }] of this.last)
+      seconds.set(name, (seconds.get(name) ?? 0) + (ticks - (this.first.get(tid) ?? 0)) / 100);
+    return Object.fromEntries(
+      [...seconds]
+        .map(([name, s]): [string, number] => [name, Math.round(s * 10) / 10])
+        .filter(([, s]) => s > 0)
+        .sort((a, b) => b[1] - a[1]),
+    );
+  }
 }
 
 /** VmRSS and VmHWM of a process, in MB. */
@@ -207,15 +261,37 @@ async function timeDatasetPanel(page: Page): Promise<number> {
   });
 }
 
-interface Phase {
-  sort: number[];
-  filter: number[];
-  /** The inspector closed before: VS Code makes its webview, which loads its script, then the image. */
-  openImageCold: number[];
-  /** The inspector open on another image. */
-  openImage: number[];
-  datasetPanel: number[];
-  datasetCell: number[];
+/** The responses timed, in the order of a round: each step leaves what the next one needs. */
+const RESPONSES = ['sort', 'openImageCold', 'openImage', 'filter', 'datasetPanel', 'datasetCell'] as const;
+type Response = (typeof RESPONSES)[number];
+/**
+ * Milliseconds of each response. openImageCold: the inspector closed before (the dataset panel's step
+ * closed every editor), so VS Code makes its webview, which loads its script, then the image;
+ * openImage: the inspector open on another image.
+ */
+type Phase = Record<Response, number[]>;
+
+const emptyPhase = (): Phase =>
+  Object.fromEntries(RESPONSES.map((response) => [response, [] as number[]])) as unknown as Phase;
+
+/** Times one response; round `i` picks which row, key or class (so rounds do not repeat one another exactly). */
+async function timeResponse(page: Page, response: Response, i: number): Promise<number> {
+  switch (response) {
+    case 'sort':
+      await showFacts(page, false);
+      return timeSort(page, i % 2 === 0 ? 'mIoU' : 'Adaptive loss');
+    case 'openImageCold':
+      return timeOpenImage(page, i % 3);
+    case 'openImage':
+      return timeOpenImage(page, (i % 3) + 1);
+    case 'filter':
+      await showFacts(page, true);
+      return timeFilter(page, i % 2 === 0 ? 1 : 0);
+    case 'datasetPanel':
+      return timeDatasetPanel(page);
+    case 'datasetCell':
+      return timeDatasetCell(page, i % 3);
+  }
 }
 
 describe('SegLens at scale (bench)', { skip }, () => {
@@ -263,17 +339,31 @@ describe('SegLens at scale (bench)', { skip }, () => {
     /** Seconds since the run started and RSS in MB, every second: when the peak came, not only how high. */
     const timeline: [number, number][] = [];
     let samples = 0;
+    /** When the bench saw the run end (a response answered after it). */
+    let runEnded: number | undefined;
+    /** The extension host's threads' CPU time until the run ends (what the run's CPU goes to, thread by thread). */
+    const cpu = new ThreadCpu(pid);
     const sampler = setInterval(() => {
       try {
         const rss = memoryOf(pid).rssMb;
         peakRssMb = Math.max(peakRssMb, rss);
-        if (samples++ % 4 === 0) timeline.push([Math.round((Date.now() - runStarted) / 1000), Math.round(rss)]);
+        if (samples++ % 4 === 0) {
+          timeline.push([Math.round((Date.now() - runStarted) / 1000), Math.round(rss)]);
+          if (runEnded === undefined) cpu.sample();
+        }
       } catch {
         // the host is gone: the assertions below say so
       }
     }, 250);
     // A failed wait must not leave the sampler holding the driver open.
     sampler.unref();
+    const rendererProfile = process.env['E2E_RENDERER_PROFILE'];
+    const cdp = rendererProfile ? await page.context().newCDPSession(page) : undefined;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await cdp.send('Profiler.start');
+    }
     await runFromContextMenu(page, explorerRow(page, 'scale-predictions'), 'Evaluate Predictions');
     // `has` is matched inside each row: a locator from the page's root (the view's id) never matches there.
     const description = page
@@ -285,63 +375,73 @@ describe('SegLens at scale (bench)', { skip }, () => {
     await showViewContainer(page, 'workbench.view.extension.seglens', 'SegLens');
     await waitUntil('the run to start', 300_000, async () => ((await state()) !== '' ? true : undefined));
 
-    const measure = async (phase: string): Promise<Phase> => {
-      const figures: Phase = {
-        sort: [],
-        filter: [],
-        openImageCold: [],
-        openImage: [],
-        datasetPanel: [],
-        datasetCell: [],
-      };
-      for (let i = 0; i < REPEATS; i++) {
-        await showFacts(page, false);
-        figures.sort.push(await timeSort(page, i % 2 === 0 ? 'mIoU' : 'Adaptive loss'));
-        // The dataset panel's round closed every editor: the first click opens the inspector anew.
-        figures.openImageCold.push(await timeOpenImage(page, i % 3));
-        figures.openImage.push(await timeOpenImage(page, (i % 3) + 1));
-        await showFacts(page, true);
-        figures.filter.push(await timeFilter(page, i % 2 === 0 ? 1 : 0));
-        figures.datasetPanel.push(await timeDatasetPanel(page));
-        figures.datasetCell.push(await timeDatasetCell(page, i % 3));
-        console.log(
-          `# ${phase} round ${i + 1}: ${JSON.stringify(Object.fromEntries((Object.entries(figures) as [string, number[]][]).map(([k, v]) => [k, v.at(-1)])))} (${(await state()) || '?'})`,
-        );
-      }
-      return figures;
+    const finished = async (): Promise<string | undefined> => {
+      const text = await state();
+      return / images · .* · \d+ skipped$/.test(text) && !text.includes('running') ? text : undefined;
     };
+    const logRound = (phase: string, round: number, figures: Phase): void =>
+      console.log(
+        `# ${phase} round ${round + 1}: ${JSON.stringify(Object.fromEntries(RESPONSES.map((r) => [r, figures[r].at(-1)])))} (${lastState || '?'})`,
+      );
+    let lastState = '';
 
-    const during = await measure('during the run');
-    const stillRunning = (await state()).includes('running');
-    await waitUntil(
-      'the run to finish',
-      3 * 3_600_000,
-      async () => {
-        const text = await state();
-        return / images · .* · \d+ skipped$/.test(text) && !text.includes('running') ? text : undefined;
-      },
-      () => 'still running',
-    );
-    const runSeconds = (Date.now() - runStarted) / 1000;
-    const done = await state();
+    // While the run goes on: round after round, each response once, for as long as the run lasts. A
+    // response counts as timed during the run only if the run still went on once it was answered; one
+    // answered after the run's end is left out (and counted), never mixed with either phase.
+    const during = emptyPhase();
+    let answeredAfterTheEnd = 0;
+    let duringRounds = 0;
+    while (runEnded === undefined) {
+      for (const response of RESPONSES) {
+        const ms = await timeResponse(page, response, duringRounds);
+        lastState = await state();
+        if (lastState.includes('running')) during[response].push(ms);
+        else {
+          answeredAfterTheEnd++;
+          runEnded = Date.now();
+          break;
+        }
+      }
+      logRound('during the run', duringRounds++, during);
+    }
+    const done = await waitUntil('the run to finish', 3 * 3_600_000, finished, () => 'still running');
+    if (cdp && rendererProfile) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(rendererProfile, JSON.stringify(profile));
+    }
+    const runSeconds = (runEnded - runStarted) / 1000;
     await sleep(3_000);
     const afterRun = memoryOf(pid).rssMb;
-    const afterFigures = await measure('after the run');
+    const threadCpu = cpu.spent();
+    // The run's end may have come in the middle of a round: every phase starts from no editor open.
+    await runFromPalette(page, 'View: Close All Editors');
+    const afterFigures = emptyPhase();
+    for (let round = 0; round < REPEATS; round++) {
+      for (const response of RESPONSES) afterFigures[response].push(await timeResponse(page, response, round));
+      lastState = await state();
+      logRound('after the run', round, afterFigures);
+    }
     await sleep(3_000);
     clearInterval(sampler);
     const end = memoryOf(pid);
     const summarise = (phase: Phase) =>
       Object.fromEntries(
-        (Object.entries(phase) as [string, number[]][]).map(([key, values]) => [
-          key,
-          { p95: p95(values), max: Math.max(...values), values },
-        ]),
+        RESPONSES.map((key) => {
+          const values = phase[key];
+          return [key, { p95: p95(values), max: values.length > 0 ? Math.max(...values) : NaN, values }];
+        }),
       );
+    // The runner logs how late its event loop answered during the run (logic/eventLoopWatch.ts).
+    const eventLoop = segLensLogLines()
+      .filter((line) => line.includes('during the run, event loop:'))
+      .at(-1)
+      ?.replace(/^.*during the run, /, '');
     const result = {
       pairs: count,
       summary: done,
       runSeconds,
-      measuredDuringRunWhileRunning: stillRunning,
+      duringRounds,
+      answeredAfterTheEnd,
       rssMb: {
         before: before.rssMb,
         peakSampled: Math.max(peakRssMb, end.rssMb),
@@ -351,6 +451,8 @@ describe('SegLens at scale (bench)', { skip }, () => {
       },
       rssTimeline: timeline,
       runEndedAt: Math.round(runSeconds),
+      threadCpuSeconds: threadCpu,
+      eventLoop,
       during: summarise(during),
       after: summarise(afterFigures),
     };

@@ -26,6 +26,7 @@ import {
   answerFolderDialog,
   answerNotification,
   cancelProgressNotification,
+  e2eEnvironment,
   errorNotifications,
   expandExplorerFolder,
   explorerRow,
@@ -45,9 +46,7 @@ import {
   webviewContent,
 } from './workbench';
 
-const url = process.env['SEGLENS_E2E_URL'];
-const workspace = process.env['SEGLENS_E2E_WORKSPACE'] ?? '';
-const repo = process.env['SEGLENS_E2E_REPO'] ?? process.cwd();
+const { url, workspace, repo } = e2eEnvironment();
 const skip = url === undefined ? 'set by .ci/e2e.sh (needs code-server)' : false;
 
 /** The Hard examples view's rows, inside the SegLens activity-bar container. */

@@ -9,8 +9,29 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
+/** Where .ci/e2e.sh started things (its SEGLENS_E2E_* variables): one reading for every driver. */
+export interface E2eEnvironment {
+  /** The workbench's address with the workspace folder; undefined outside .ci/e2e.sh, where the drivers skip. */
+  readonly url: string | undefined;
+  /** The throwaway workspace folder code-server opened. */
+  readonly workspace: string;
+  /** The repository, for dist/cli.js and the screenshot folder. */
+  readonly repo: string;
+  /** The code-server profile's log folder (udd/logs), where each extension host writes SegLens.log. */
+  readonly logs: string | undefined;
+}
+
+export function e2eEnvironment(): E2eEnvironment {
+  return {
+    url: process.env['SEGLENS_E2E_URL'],
+    workspace: process.env['SEGLENS_E2E_WORKSPACE'] ?? '',
+    repo: process.env['SEGLENS_E2E_REPO'] ?? process.cwd(),
+    logs: process.env['SEGLENS_E2E_LOGS'],
+  };
+}
+
 /** In the repo (gitignored), wherever the compiled driver runs from. */
-export const SCREENSHOT_DIR = path.join(process.env['SEGLENS_E2E_REPO'] ?? process.cwd(), 'test', 'e2e', 'screenshots');
+export const SCREENSHOT_DIR = path.join(e2eEnvironment().repo, 'test', 'e2e', 'screenshots');
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
