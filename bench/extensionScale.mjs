@@ -102,7 +102,7 @@ export function extensionScaleTable(r) {
   }
   rows.push(
     '',
-    `While the run went on: ${r.duringRounds} round(s) of the responses, each response once a round; a response answered after the run had ended (${r.answeredAfterTheEnd}) is left out of both phases. After the run: ${r.after.sort.values.length} round(s).`,
+    `While the run went on: ${r.duringRounds} round(s) of the responses started, each response once a round; a response answered after the run had ended (${r.answeredAfterTheEnd}) is left out of both phases. After the run: ${r.after.sort.values.length} round(s).`,
   );
   if (r.eventLoop !== undefined)
     rows.push('', `The extension host's ${r.eventLoop} (during the run, logged by SegLens).`);

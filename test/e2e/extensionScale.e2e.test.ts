@@ -379,9 +379,10 @@ describe('SegLens at scale (bench)', { skip }, () => {
       const text = await state();
       return / images · .* · \d+ skipped$/.test(text) && !text.includes('running') ? text : undefined;
     };
+    /** A round times each response at most once, so its samples are the round-th of each. */
     const logRound = (phase: string, round: number, figures: Phase): void =>
       console.log(
-        `# ${phase} round ${round + 1}: ${JSON.stringify(Object.fromEntries(RESPONSES.map((r) => [r, figures[r].at(-1)])))} (${lastState || '?'})`,
+        `# ${phase} round ${round + 1}: ${JSON.stringify(Object.fromEntries(RESPONSES.map((r) => [r, figures[r][round]])))} (${lastState || '?'})`,
       );
     let lastState = '';
 
