@@ -2,11 +2,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { computeLabel, errorText, evaluatePairs, type FilePair, type ImageRecord } from '../core';
 import { labelsFolderProblem, LabelsFolderProblem } from './logic/labelsFolderCheck';
-import { partitionByCache, type StampedPair } from './logic/cachePartition';
+import { partitionByCache, stampPairs } from './logic/cachePartition';
 import { Disposable, toDisposable } from './logic/dispose';
 import { optionsIdentity } from '../core/optionsIdentity';
-import { ResultCache, stampOf, type CachedResult } from './logic/resultCache';
-import { mapBounded, STAT_CONCURRENCY } from './logic/boundedMap';
+import { ResultCache, type CachedResult } from './logic/resultCache';
 import { progressIncrement, progressText } from './logic/runProgress';
 import { settingsForFolders, type RunSettings } from './configuration';
 import type { IdRangeWarnings } from './idRangeWarnings';
@@ -21,14 +20,6 @@ interface ActiveRun {
 
 /** What a run writes into the results store. */
 type RunStore = Pick<ResultsStore, 'begin' | 'add' | 'skip' | 'finish'>;
-
-/** Size and mtime of both files of every pair, read in parallel. */
-function stampPairs(pairs: readonly FilePair[]): Promise<StampedPair[]> {
-  return mapBounded(pairs, STAT_CONCURRENCY, async (pair) => {
-    const [prediction, label] = await Promise.all([stampOf(pair.predictionFile), stampOf(pair.labelFile)]);
-    return { pair, stamps: prediction !== undefined && label !== undefined ? { prediction, label } : undefined };
-  });
-}
 
 /** What computes the metrics, for the summary; failing to start TensorFlow.js is no reason to fail a run. */
 async function backendName(settings: RunSettings): Promise<string> {
@@ -188,7 +179,7 @@ export class EvaluationRunner extends Disposable {
     // The one options identity (the CLI's run hash too): colour table and id mapping by content.
     const hash = optionsIdentity(settings.engine, { engineVersion: this.engineVersion });
     cache.retainOnly(new Set(pairs.map((p) => p.predictionFile)));
-    const { cached, stale, staleStamps } = partitionByCache(await stampPairs(pairs), (pair, stamps) =>
+    const { cached, stale, staleStamps } = partitionByCache(pairs, await stampPairs(pairs), (pair, stamps) =>
       cache.find(pair.predictionFile, pair.labelFile, stamps, hash),
     );
     const remember = (record: ImageRecord): void => {

@@ -121,6 +121,62 @@ test('runs add to the cache: new results join, a recomputed image replaces its o
   third.close();
 });
 
+test('each of many entries answers only to its own stamps, label file and options, before and after a save', async () => {
+  // Past the columns' first growth, with fractional mtimes, sizes past 2^32 and three options hashes.
+  const entries = Array.from({ length: 300 }, (_, i) => ({
+    record: fakeRecord(`m${i}`, { miou: i / 300 }),
+    stamps: {
+      prediction: { size: i * 2 ** 33 + 1, mtimeMs: 1733550000000.125 + i },
+      label: { size: 300 - i, mtimeMs: i * 0.5 },
+    },
+    hash: `h${i % 3}`,
+  }));
+  const check = (cache: ResultCache, when: string): void => {
+    assert.equal(cache.size, entries.length, when);
+    for (const [i, { record: r, stamps: s, hash }] of entries.entries()) {
+      assert.deepEqual(cache.lookup(r.predictionFile, r.labelFile, s, hash), r, `${when}: ${r.name}`);
+      const other = entries[(i + 1) % entries.length]!;
+      assert.equal(cache.lookup(r.predictionFile, r.labelFile, other.stamps, hash), undefined, `${when}: stamps`);
+      assert.equal(cache.lookup(r.predictionFile, r.labelFile, s, other.hash), undefined, `${when}: hash`);
+      assert.equal(cache.lookup(r.predictionFile, other.record.labelFile, s, hash), undefined, `${when}: label`);
+      const touched = { ...s, label: { ...s.label, mtimeMs: s.label.mtimeMs + 0.001 } };
+      assert.equal(cache.lookup(r.predictionFile, r.labelFile, touched, hash), undefined, `${when}: mtime`);
+    }
+  };
+  const cache = await ResultCache.open(storage, '/p6', '/l6');
+  for (const { record: r, stamps: s, hash } of entries) cache.store(r, s, hash);
+  check(cache, 'this run');
+  await cache.save();
+  check(await ResultCache.open(storage, '/p6', '/l6'), 'reopened');
+});
+
+test('a replaced entry keeps its place among the pairs; a dropped one is gone', async () => {
+  const cache = await ResultCache.open(storage, '/p7', '/l7');
+  for (const name of ['a', 'b', 'c']) cache.store(fakeRecord(name), stamps, 'h');
+  await cache.save();
+  const again = await ResultCache.open(storage, '/p7', '/l7');
+  const newer = { ...stamps, label: { size: 21, mtimeMs: 3000 } };
+  const changed = fakeRecord('a', { miou: 0.123 });
+  again.store(changed, newer, 'h');
+  again.retainOnly(new Set(['a', 'c'].map((name) => fakeRecord(name).predictionFile)));
+  assert.deepEqual(
+    again.pairs().map((p) => p.predictionFile),
+    ['a', 'c'].map((name) => fakeRecord(name).predictionFile),
+  );
+  assert.deepEqual(again.lookup(changed.predictionFile, changed.labelFile, newer, 'h'), changed);
+  assert.equal(again.lookup(changed.predictionFile, changed.labelFile, stamps, 'h'), undefined);
+  const b = fakeRecord('b');
+  assert.equal(again.lookup(b.predictionFile, b.labelFile, stamps, 'h'), undefined);
+  await again.save();
+  const after = await ResultCache.open(storage, '/p7', '/l7');
+  assert.deepEqual(
+    after.pairs().map((p) => p.predictionFile),
+    ['a', 'c'].map((name) => fakeRecord(name).predictionFile),
+  );
+  assert.deepEqual(after.lookup(changed.predictionFile, changed.labelFile, newer, 'h'), changed);
+  after.close();
+});
+
 test('a cache cut short by a killed save keeps every whole entry', async () => {
   const file = ResultCache.fileFor(storage, '/p5', '/l5');
   const cache = await ResultCache.open(storage, '/p5', '/l5');
