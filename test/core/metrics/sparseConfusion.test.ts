@@ -149,6 +149,33 @@ test('a record from a worker reads, serialises and pools exactly as one with den
   }
 });
 
+test("a worker record's confusion shows only counts and unknown, builds its counts once, and its copies carry no sparse form", () => {
+  const numClasses = 5;
+  const options: MetricOptions = { numClasses, ignoreIndex: 255, scales: [2], hardEpsilon: 1e-3 };
+  const { label, prediction } = hardPair(3, numClasses);
+  const { metrics } = evaluatePair(label, { type: 'hard', map: prediction }, options);
+  const record = fromWireRecord(toWireRecord(PAIR, metrics, []));
+  assert.deepEqual(Object.keys(record.confusion), ['counts', 'unknown'], 'the order a plain record has');
+  assert.deepEqual(Reflect.ownKeys({ ...record.confusion }), ['counts', 'unknown'], 'a spread copies no hidden field');
+  const first = record.confusion.counts;
+  assert.equal(record.confusion.counts, first, 'the dense counts are built once and kept');
+  assert.deepEqual(Object.keys(record.confusion), ['counts', 'unknown'], 'reading them adds no visible field');
+  assert.deepEqual(first, Array.from(metrics.confusion.counts));
+  assert.ok(sparseConfusionOf(record));
+  assert.ok(sparseConfusionOf({ ...record }), 'a spread record shares the confusion, sparse form and all');
+  assert.equal(sparseConfusionOf(structuredClone(record)), undefined);
+  assert.equal(sparseConfusionOf({ ...record, confusion: { ...record.confusion } }), undefined);
+  // Two records never share counts.
+  const other = fromWireRecord(
+    toWireRecord(PAIR, evaluatePair(prediction, { type: 'hard', map: label }, options).metrics, []),
+  );
+  assert.notEqual(other.confusion.counts, first);
+  assert.deepEqual(
+    other.confusion.counts,
+    Array.from(evaluatePair(prediction, { type: 'hard', map: label }, options).metrics.confusion.counts),
+  );
+});
+
 test('hot spots are the same with band tables reused from images of other widths and class counts', () => {
   const options: MetricOptions = { numClasses: 40, ignoreIndex: 255, scales: [2, 4, 8], hardEpsilon: 1e-3 };
   const { label, prediction } = hardPair(5, 40);
