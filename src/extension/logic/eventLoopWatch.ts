@@ -1,3 +1,4 @@
+import { formatPercent } from '../../core/report/format';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 
 /** What the extension host's event loop did while it was watched (a run): how long anything else waited for it. */
@@ -10,13 +11,14 @@ export interface EventLoopReport {
   readonly busy: number;
 }
 
+/** How often the delay histogram's timer fires, in ms. */
+const RESOLUTION_MS = 10;
+
 /**
  * Watches the event loop of the thread that starts it (node:perf_hooks): the delay histogram samples
  * a timer every 10 ms, and the utilization is read at the start and at the end. Cheap enough to run
  * for every evaluation; the runner logs the report, and the scale bench reads it from the log.
  */
-const RESOLUTION_MS = 10;
-
 export class EventLoopWatch {
   private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private readonly startedAt: EventLoopUtilization = performance.eventLoopUtilization();
@@ -42,5 +44,5 @@ export class EventLoopWatch {
 /** "event loop: delay p50 12 ms, p99 85 ms, max 240 ms, busy 63%": the line the scale bench reads. */
 export function eventLoopText(report: EventLoopReport): string {
   const ms = (value: number): string => `${Math.round(value)} ms`;
-  return `event loop: delay p50 ${ms(report.delayP50Ms)}, p99 ${ms(report.delayP99Ms)}, max ${ms(report.delayMaxMs)}, busy ${Math.round(report.busy * 100)}%`;
+  return `event loop: delay p50 ${ms(report.delayP50Ms)}, p99 ${ms(report.delayP99Ms)}, max ${ms(report.delayMaxMs)}, busy ${formatPercent(report.busy, 0)}`;
 }
