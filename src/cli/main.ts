@@ -46,6 +46,7 @@ import { runAgree } from './agree';
 import { fullCollection, IMAGES_PER_COLLECTION } from './heapCollector';
 import { packageVersion } from './version';
 import { installStopSignals, onStopSignal } from './stopSignals';
+import { raiseTierUpBudget } from './tierUpBudget';
 import { removeStaleTempFolders } from '../core/io/tempFolders';
 
 /** A failure that ends the command with a one-line reason. */
@@ -421,6 +422,7 @@ if (
   /cli\.js$/.test(process.argv[1] ?? '') ||
   /seglens(\.js)?$/.test(process.argv[1] ?? '')
 ) {
+  raiseTierUpBudget();
   installStopSignals();
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -8,7 +8,7 @@ import {
   type EngineOptions,
 } from '../io/readFiles';
 import { instanceCounts, type CityscapesInstanceCounts } from '../metrics/cityscapesScores';
-import type { ReusableBuffer } from '../io/reusableBuffer';
+import type { PairBuffers } from '../io/reusableBuffer';
 import {
   checkSameSize,
   evaluatePair,
@@ -126,16 +126,16 @@ async function computeMetrics(
 }
 
 /**
- * `into`: the caller's read buffer for the prediction, free again once this settles (see
- * ReusableBuffer); the maps returned then view it, so only the record may be kept.
+ * `into`: the caller's buffers for reading the pair, free again once this settles (see
+ * ReusableBuffer); the maps returned then view them, so only the record may be kept.
  */
 async function evaluateWire(
   pair: FilePair,
   options: EngineOptions,
-  into?: ReusableBuffer,
+  into?: PairBuffers,
 ): Promise<{ record: WireRecord; maps: ImageMaps }> {
-  const label = readLabelSync(pair.labelFile, options, pair.labelIds);
-  const prediction = readPredictionSync(pair.predictionFile, options, into);
+  const label = readLabelSync(pair.labelFile, options, pair.labelIds, into?.label);
+  const prediction = readPredictionSync(pair.predictionFile, options, into?.prediction);
   try {
     const { metrics, maps, outOfRange } = await computeMetrics(label, prediction, options);
     const warnings = rangeWarnings(label, prediction, options, outOfRange);
@@ -169,7 +169,7 @@ export async function evaluateImage(
 export async function evaluatePairWireOutcome(
   pair: FilePair,
   options: EngineOptions,
-  into?: ReusableBuffer,
+  into?: PairBuffers,
 ): Promise<WirePairOutcome> {
   try {
     const { record } = await evaluateWire(pair, options, into);
@@ -187,7 +187,7 @@ export async function evaluatePairWireOutcome(
 export async function evaluatePairOutcome(
   pair: FilePair,
   options: EngineOptions,
-  into?: ReusableBuffer,
+  into?: PairBuffers,
 ): Promise<PairOutcome> {
   return fromWireOutcome(await evaluatePairWireOutcome(pair, options, into));
 }

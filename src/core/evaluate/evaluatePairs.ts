@@ -1,7 +1,7 @@
 import type { FilePair } from '../io/pairing';
 import type { ListView } from '../io/packedPairs';
 import type { EngineOptions } from '../io/readFiles';
-import { ReusableBuffer } from '../io/reusableBuffer';
+import { PairBuffers } from '../io/reusableBuffer';
 import { evaluatePairOutcome, fromWireOutcome, type PairOutcome } from './evaluateImage';
 import { defaultWorkerCount, runOnWorkers, type StartedWorkers, type WorkerPoolControl } from './workerPool';
 
@@ -25,10 +25,10 @@ export async function* evaluatePairs(
   const { signal } = control;
   const workerCount = Math.min(control.workers ?? defaultWorkerCount(), pairs.length);
   if (workerCount <= 0) {
-    const predictionBytes = new ReusableBuffer(); // one pair at a time: each read reuses the last one's buffer
+    const buffers = new PairBuffers(); // one pair at a time: each read reuses the last one's buffers
     for (let i = 0; i < pairs.length; i++) {
       if (signal?.aborted) return;
-      yield await evaluatePairOutcome(pairs.at(i)!, options, predictionBytes);
+      yield await evaluatePairOutcome(pairs.at(i)!, options, buffers);
     }
     return;
   }

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ReusableBuffer } from '../io/reusableBuffer';
+import { PairBuffers } from '../io/reusableBuffer';
 import { agreeImage } from './agreeImage';
 import { evaluatePairWireOutcome } from './evaluateImage';
 import { lowerThreadPriority } from './threadPriority';
@@ -15,8 +15,8 @@ let setup = workerData as WorkerData | undefined;
 if (setup?.lowPriority === true) lowerThreadPriority();
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
-// Jobs run one at a time, so one read buffer serves every pair.
-const predictionBytes = new ReusableBuffer();
+// Jobs run one at a time, so one set of read buffers serves every pair.
+const pairBuffers = new PairBuffers();
 /** The pool sends the next job while this one runs (JOBS_PER_WORKER), so it waits here. */
 const queued: JobRequest[] = [];
 let running = false;
@@ -30,7 +30,7 @@ async function reply(request: JobRequest): Promise<WorkerReply> {
   return {
     type: 'pair',
     id: request.id,
-    outcome: await evaluatePairWireOutcome(request.pair, setup.options, predictionBytes),
+    outcome: await evaluatePairWireOutcome(request.pair, setup.options, pairBuffers),
   };
 }
 

@@ -5,6 +5,7 @@ import type { ColorTable } from './colorTable';
 import { packRgb } from './colorTable';
 import { decodeIndexPng } from './pngIndexDecode';
 import { checkDecodeBounds } from './pngLimits';
+import type { ReusableBuffer } from './reusableBuffer';
 import { listChunks, PngFormatError, readHeader, withIndexPalette, type PngHeader } from './pngChunks';
 
 export interface PngReadOptions {
@@ -50,9 +51,16 @@ function decode(file: string, buffer: Buffer, header: PngHeader): DecodedPixels 
 
 /**
  * Reads a label or hard-prediction PNG as class ids: palette indices (VOC style), gray levels
- * (8 or 16 bit, or fewer bits as raw values), or RGB colours through a colour table.
+ * (8 or 16 bit, or fewer bits as raw values), or RGB colours through a colour table. With
+ * `inflateInto`, the image data is inflated into that buffer, and an 8-bit map's ids view it: they are valid until
+ * its next use (see ReusableBuffer).
  */
-export function readPngClassMap(file: string, buffer: Buffer, options: PngReadOptions): ClassMap {
+export function readPngClassMap(
+  file: string,
+  buffer: Buffer,
+  options: PngReadOptions,
+  inflateInto?: ReusableBuffer,
+): ClassMap {
   let header: PngHeader;
   let chunks;
   try {
@@ -75,7 +83,7 @@ export function readPngClassMap(file: string, buffer: Buffer, options: PngReadOp
   }
   let inflated: Buffer;
   try {
-    inflated = checkDecodeBounds(buffer, chunks, header);
+    inflated = checkDecodeBounds(buffer, chunks, header, inflateInto);
   } catch (error) {
     if (error instanceof PngFormatError) throw new InputError(file, error.code, error.message);
     throw error;

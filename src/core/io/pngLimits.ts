@@ -1,6 +1,8 @@
-import { crc32, inflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import { errorText } from '../errors';
 import { PngFormatError, type PngChunk, type PngHeader } from './pngChunks';
+import { inflateInto, InflateTooLargeError } from './reusableInflate';
+import type { ReusableBuffer } from './reusableBuffer';
 
 /**
  * Size checks that run before pngjs sees a buffer. pngjs sizes its buffers from the declared
@@ -14,8 +16,6 @@ const MAX_DEFLATE_RATIO = 1032;
 const DEFLATE_SLACK_BYTES = 1024;
 /** Extra inflated bytes past a non-interlaced image that are ignored rather than refused. */
 const TRAILING_SLACK_BYTES = 1 << 20;
-/** zlib's smallest output chunk. */
-const MIN_CHUNK_BYTES = 64;
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
@@ -100,9 +100,16 @@ function checkStructure(buffer: Uint8Array, chunks: readonly PngChunk[]): void {
  * possibly fill the declared size (a forged header: decoding would allocate the full image for
  * nothing); and the image data inflated with a bound, because pngjs inflates interlaced images
  * with no output limit, and its own bounded inflate swallows zlib errors on Node 20 (a damaged
- * stream decodes to a silent all-zero class map). Returns the inflated image data.
+ * stream decodes to a silent all-zero class map). Returns the inflated image data, exactly the
+ * declared size: in `into` when given (valid until its next use, see ReusableBuffer), else in a new
+ * buffer.
  */
-export function checkDecodeBounds(buffer: Uint8Array, chunks: readonly PngChunk[], header: PngHeader): Buffer {
+export function checkDecodeBounds(
+  buffer: Uint8Array,
+  chunks: readonly PngChunk[],
+  header: PngHeader,
+  into?: ReusableBuffer,
+): Buffer {
   checkStructure(buffer, chunks);
   const expected = inflatedSize(header);
   const compressed = chunks.reduce((sum, c) => sum + (c.type === 'IDAT' ? c.dataLength : 0), 0);
@@ -112,31 +119,32 @@ export function checkDecodeBounds(buffer: Uint8Array, chunks: readonly PngChunk[
       `PNG declares ${header.width}x${header.height} (${expected} bytes of pixel data) but holds only ${compressed} compressed bytes, too few to fill it`,
     );
   }
-  let inflated: Buffer;
+  const inflated = into ? into.take(expected) : Buffer.allocUnsafe(expected);
+  let written: number;
   try {
-    // Non-interlaced decoders ignore trailing bytes past the image, so a little is tolerated; interlaced gets none.
-    // One output chunk of the declared size (+1 byte, so that a stream ending exactly there needs no
-    // second chunk): zlib then writes the image data once, with no 16 KB chunks to concatenate after.
-    inflated = inflateSync(idatBytes(buffer, chunks), {
-      maxOutputLength: expected + (header.interlaced ? 0 : TRAILING_SLACK_BYTES),
-      chunkSize: Math.max(MIN_CHUNK_BYTES, expected + 1),
-    });
+    // Non-interlaced decoders ignore trailing bytes past the image, so a little is tolerated (inflated,
+    // counted, dropped); interlaced gets none.
+    written = inflateInto(
+      idatBytes(buffer, chunks),
+      inflated,
+      expected + (header.interlaced ? 0 : TRAILING_SLACK_BYTES),
+    );
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
+    if (error instanceof InflateTooLargeError) {
       throw new PngFormatError(
         'corrupt',
         `PNG image data inflates past its declared ${header.width}x${header.height} size`,
       );
     }
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const message = errorText(error);
     const truncated = code === 'Z_BUF_ERROR' || /unexpected end/i.test(message);
     throw new PngFormatError(truncated ? 'truncated' : 'corrupt', `PNG image data cannot be inflated: ${message}`);
   }
-  if (inflated.length < expected) {
+  if (written < expected) {
     throw new PngFormatError(
       'truncated',
-      `PNG image data ends early: ${inflated.length} of ${expected} bytes for ${header.width}x${header.height}`,
+      `PNG image data ends early: ${written} of ${expected} bytes for ${header.width}x${header.height}`,
     );
   }
   // Returned so the common 8-bit class-map case is unfiltered from it directly (pngIndexDecode), not inflated twice.

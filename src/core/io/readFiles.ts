@@ -8,7 +8,7 @@ import type { ColorTable } from './colorTable';
 import type { LabelIds } from './fileRoles';
 import { readNpy } from './npy';
 import { readPngClassMap } from './pngClassMap';
-import type { ReusableBuffer } from './reusableBuffer';
+import type { FileBuffers, ReusableBuffer } from './reusableBuffer';
 import { classMapFromNpy, predictionFromNpy } from './softScores';
 
 /** Everything the engine needs to turn a pair of files into metrics; plain data, so it crosses to workers. */
@@ -108,29 +108,40 @@ function extensionOf(file: string): string {
   return extension;
 }
 
-/** `encoding` comes from the label's name (`_gtFine_labelIds`); the dataset's default otherwise. */
-export function readLabelSync(file: string, options: EngineOptions, encoding?: LabelIds): ClassMap {
+/**
+ * `encoding` comes from the label's name (`_gtFine_labelIds`); the dataset's default otherwise. With
+ * `into`, the file is read and decoded into those buffers, and the map may view them: it is valid
+ * until their next use (see ReusableBuffer).
+ */
+export function readLabelSync(file: string, options: EngineOptions, encoding?: LabelIds, into?: FileBuffers): ClassMap {
   const extension = extensionOf(file);
-  const buffer = readBytes(file, maxFileBytes(options));
+  const buffer = readBytes(file, maxFileBytes(options), into?.bytes);
   const map =
     extension === '.png'
-      ? readPngClassMap(file, buffer, { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable })
+      ? readPngClassMap(
+          file,
+          buffer,
+          { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable },
+          into?.pixels,
+        )
       : classMapFromNpy(file, readNpy(file, buffer, Math.ceil(options.read.maxMegapixels * 1e6)));
   return mapToTrain(map, encoding ?? options.ids?.labelIds ?? 'train', options.ids);
 }
 
 /**
- * With `into`, the file is read into that buffer, and a soft prediction's scores view it: they are
- * valid until the buffer's next read (see ReusableBuffer).
+ * With `into`, the file is read and decoded into those buffers, and a soft prediction's scores or a
+ * hard one's ids may view them: they are valid until the buffers' next use (see ReusableBuffer).
  */
-export function readPredictionSync(file: string, options: EngineOptions, into?: ReusableBuffer): Prediction {
+export function readPredictionSync(file: string, options: EngineOptions, into?: FileBuffers): Prediction {
   const extension = extensionOf(file);
-  const buffer = readBytes(file, maxFileBytes(options), into);
+  const buffer = readBytes(file, maxFileBytes(options), into?.bytes);
   if (extension === '.png') {
-    const map = readPngClassMap(file, buffer, {
-      maxMegapixels: options.read.maxMegapixels,
-      colorTable: options.colorTable,
-    });
+    const map = readPngClassMap(
+      file,
+      buffer,
+      { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable },
+      into?.pixels,
+    );
     return { type: 'hard', map: mapToTrain(map, options.ids?.predictionIds ?? 'train', options.ids) };
   }
   return predictionFromNpy(file, readNpy(file, buffer, maxValues(options)), options.metric.numClasses, options.read);

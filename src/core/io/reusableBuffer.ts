@@ -18,3 +18,19 @@ export class ReusableBuffer {
     return this.buffer.subarray(0, size);
   }
 }
+
+/**
+ * What reading one file of a pair reuses: its bytes, and the inflated image data that an 8-bit PNG's
+ * class ids are decoded into in place (pngIndexDecode). Both are overwritten by the next file of
+ * the same role.
+ */
+export class FileBuffers {
+  readonly bytes = new ReusableBuffer();
+  readonly pixels = new ReusableBuffer();
+}
+
+/** The buffers of a loop that evaluates one pair at a time: a label's and a prediction's, both alive together. */
+export class PairBuffers {
+  readonly label = new FileBuffers();
+  readonly prediction = new FileBuffers();
+}

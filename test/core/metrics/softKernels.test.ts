@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { evaluatePairOutcome } from '../../../src/core/evaluate/evaluateImage';
 import { encodeNpy, readNpy } from '../../../src/core/io/npy';
 import { encodeIndexPng } from '../../../src/core/io/pngChunks';
-import { ReusableBuffer } from '../../../src/core/io/reusableBuffer';
+import { PairBuffers, ReusableBuffer } from '../../../src/core/io/reusableBuffer';
 import { predictionFromNpy } from '../../../src/core/io/softScores';
 import { evaluatePair } from '../../../src/core/metrics/imageMetrics';
 import { softPixelTerms } from '../../../src/core/metrics/pixelTerms';
@@ -284,7 +284,7 @@ test('ReusableBuffer hands out the same memory until a larger size is asked for'
   assert.equal(reuse.take(1000).buffer, larger.buffer);
 });
 
-test('pairs read one after another into one ReusableBuffer evaluate as with fresh reads', async () => {
+test('pairs read one after another into one set of PairBuffers evaluate as with fresh reads', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'seglens-reuse-'));
   const pairs = [5001, 5002, 5003, 5004, 5005, 5006].map((seed, i) => {
     const s = randomSoftCase(seed);
@@ -297,7 +297,7 @@ test('pairs read one after another into one ReusableBuffer evaluate as with fres
     writeFileSync(predictionFile, encodeNpy(i % 2 ? [s.channels, height, width] : [height, width, s.channels], values));
     return { pair: { name: `p${i}`, predictionFile, labelFile }, s, layout: i % 2 ? 'chw' : 'hwc' } as const;
   });
-  const reuse = new ReusableBuffer();
+  const reuse = new PairBuffers();
   for (const { pair, s, layout } of pairs) {
     const options = { metric: s.options, read: { ...DEFAULT_READ_OPTIONS, softValues: s.kind, softLayout: layout } };
     const fresh = await evaluatePairOutcome(pair, options);
@@ -307,7 +307,7 @@ test('pairs read one after another into one ReusableBuffer evaluate as with fres
   }
 });
 
-test('hard pairs of several sizes read into one ReusableBuffer evaluate as with fresh reads', async () => {
+test('hard pairs of several sizes read and inflated into one set of PairBuffers evaluate as with fresh reads', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'seglens-reuse-hard-'));
   const sizes = [
     [64, 48],
@@ -325,7 +325,7 @@ test('hard pairs of several sizes read into one ReusableBuffer evaluate as with 
     return { name: `h${i}`, predictionFile, labelFile };
   });
   const options = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS };
-  const reuse = new ReusableBuffer();
+  const reuse = new PairBuffers();
   for (const pair of pairs) {
     const fresh = await evaluatePairOutcome(pair, options);
     const reused = await evaluatePairOutcome(pair, options, reuse);
