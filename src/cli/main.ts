@@ -43,7 +43,7 @@ import { pairFilesPacked } from '../core/io/packedPairing';
 import type { PackedPairs } from '../core/io/packedPairs';
 import type { DatasetPreset } from '../core/datasets/preset';
 import { runAgree } from './agree';
-import { fullCollection, IMAGES_PER_COLLECTION } from './heapCollector';
+import { fullCollection, IMAGES_PER_COLLECTION, IMAGES_PER_WORKER_COLLECTION } from '../core/evaluate/heapCollector';
 import { packageVersion } from './version';
 import { installStopSignals, onStopSignal } from './stopSignals';
 import { raiseTierUpBudget } from './tierUpBudget';
@@ -229,6 +229,7 @@ async function evaluateFolderPairs(
         signal,
         started: folder.started,
         inJobOrder: true,
+        collectEvery: IMAGES_PER_WORKER_COLLECTION,
       })) {
         if (outcome.type === 'image') {
           await sink.image(outcome.record);

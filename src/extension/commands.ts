@@ -57,6 +57,33 @@ const HANDLERS: { readonly [Name in CommandName]: Handler } = {
   exportLabelIssues: (services) => exportLabelIssues(services),
 };
 
+/**
+ * Whether the user waits to see a command's answer: while such a command runs, and for a moment after,
+ * a run in progress hands out no new jobs, so that the editor gets the cores (logic/userActivityGate.ts).
+ * Complete like HANDLERS, so each new command is decided; false for commands that start work of their own.
+ */
+const WAITED_ON: { readonly [Name in CommandName]: boolean } = {
+  evaluatePredictions: false,
+  runLossOnCurrentImage: false,
+  rerunEvaluation: false,
+  sortHardExamples: true,
+  filterByClass: true,
+  exportResults: false,
+  openResults: false,
+  clearCache: false,
+  openInspector: true,
+  openDatasetPanel: true,
+  filterByConfusion: true,
+  compareWithFolder: false,
+  stopComparing: true,
+  changeLabelsFolder: false,
+  changeDataset: false,
+  setPairing: false,
+  openGallery: true,
+  findLikelyLabelErrors: false,
+  exportLabelIssues: false,
+};
+
 /** Folders given by the explorer's context menu (the clicked one, or all selected), or by a test. */
 function urisOf(arg: unknown, all: unknown): vscode.Uri[] {
   if (Array.isArray(all) && all.every((item) => item instanceof vscode.Uri)) return all;
@@ -70,10 +97,13 @@ export function registerCommands(services: CommandServices): void {
   for (const name of Object.keys(HANDLERS) as CommandName[]) {
     const id = COMMANDS[name];
     const handler = HANDLERS[name];
+    const run = WAITED_ON[name]
+      ? (args: unknown[]) => services.activity.during(() => handler(services, ...args))
+      : (args: unknown[]) => handler(services, ...args);
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
-          await handler(services, ...args);
+          await run(args);
         } catch (error) {
           log.error(`${id}: ${errorText(error)}`);
           void vscode.window.showErrorMessage(`SegLens: ${errorText(error)}`);

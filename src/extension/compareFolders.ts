@@ -51,6 +51,7 @@ export async function compareWithFolder(services: CommandServices, folder: vscod
       for await (const outcome of evaluatePairs(pairs, settings.engine, {
         signal: controller.signal,
         lowPriority: true,
+        gate: services.activity,
         ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
       })) {
         if (outcome.type === 'image') {

@@ -9,6 +9,7 @@ import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { datasetMessage, imagesForCell } from './logic/confusionImages';
 import { classColorsFor } from './logic/inspectorMessage';
 import type { ResultsStore } from './resultsStore';
+import type { UserActivity } from './logic/userActivityGate';
 
 /**
  * The dataset panel: the pooled confusion matrix and per-class table of the current results, and
@@ -27,6 +28,7 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
     private readonly store: ResultsStore,
     private readonly inspector: InspectorPanels,
     private readonly log: vscode.LogOutputChannel,
+    private readonly activity: UserActivity,
   ) {
     super();
     // Results stream in image by image: refresh the open panel at most twice a second.
@@ -102,6 +104,8 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
     // Without results no cell is valid (0 classes), but the panel may still say it is ready.
     const numClasses = this.numClasses ?? 0;
     const checked = checkDatasetMessage(raw, numClasses);
+    // The user acts in the panel: a run in progress lets the editor have the cores for a moment.
+    if (checked.ok) this.activity.touch();
     if (!checked.ok) {
       this.log.warn(`dataset panel: refused a webview message (${checked.error})`);
       return;

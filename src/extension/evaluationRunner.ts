@@ -12,6 +12,7 @@ import type { IdRangeWarnings } from './idRangeWarnings';
 import type { ResultsStore } from './resultsStore';
 import { WorkerCensus } from './workerCensus';
 import { EventLoopWatch, eventLoopText } from './logic/eventLoopWatch';
+import type { JobGate } from '../core/evaluate/jobGate';
 
 interface ActiveRun {
   readonly controller: AbortController;
@@ -45,6 +46,7 @@ export class EvaluationRunner extends Disposable {
     private readonly storageDir: string,
     private readonly engineVersion: string,
     private readonly idRanges: IdRangeWarnings,
+    private readonly gate?: JobGate,
   ) {
     super();
     this.register(toDisposable(() => this.active?.controller.abort()));
@@ -213,9 +215,11 @@ export class EvaluationRunner extends Disposable {
   ): Promise<void> {
     // The engine's threads yield the cores to the editor's (nice +10 on Linux): the workbench, and this
     // host's event loop that takes the results, answer first.
+    // And new jobs wait while the user acts in SegLens (logic/userActivityGate.ts).
     const outcomes = evaluatePairs(pairs, settings.engine, {
       signal,
       lowPriority: true,
+      ...(this.gate !== undefined ? { gate: this.gate } : {}),
       ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
     });
     for await (const outcome of outcomes) {

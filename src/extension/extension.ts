@@ -13,6 +13,7 @@ import { InspectorPanels } from './inspectorPanel';
 import { LabelFolderResolver } from './labelFolderResolver';
 import { withFolderSettings } from './logic/folderSettings';
 import { isSortKey } from './logic/sortKeys';
+import { UserActivityGate } from './logic/userActivityGate';
 import { restoreLastResults } from './lastResults';
 import { ResultsStore } from './resultsStore';
 import { ThumbnailService } from './thumbnailService';
@@ -40,16 +41,26 @@ export function activate(context: vscode.ExtensionContext): void {
   const view = vscode.window.createTreeView(VIEWS.hardExamples, { treeDataProvider: tree, showCollapseAll: false });
   tree.showProgressIn(view);
   const idRanges = new IdRangeWarnings(log);
-  const runner = new EvaluationRunner(store, log, storageDir, engineVersion, idRanges);
-  const inspector = new InspectorPanels(context.extensionUri, store, context.workspaceState, log, loadSettings);
+  // What the user does in SegLens holds back a run's next jobs for a moment: the editor answers first.
+  const activity = new UserActivityGate();
+  const runner = new EvaluationRunner(store, log, storageDir, engineVersion, idRanges, activity);
+  const inspector = new InspectorPanels(
+    context.extensionUri,
+    store,
+    context.workspaceState,
+    log,
+    loadSettings,
+    activity,
+  );
   const labels = new LabelFolderResolver(folders, log);
-  const dataset = new DatasetPanel(context.extensionUri, store, inspector, log);
+  const dataset = new DatasetPanel(context.extensionUri, store, inspector, log, activity);
   const thumbnails = new ThumbnailService(storageDir, engineVersion, log);
-  const gallery = new GalleryPanel(context.extensionUri, store, inspector, thumbnails, log);
+  const gallery = new GalleryPanel(context.extensionUri, store, inspector, thumbnails, log, activity);
 
   let lastHasResults = false;
   let lastComparing = false;
   context.subscriptions.push(
+    activity,
     store,
     folders,
     tree,
@@ -88,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
     labels,
     folders,
     idRanges,
+    activity,
     storageDir,
     loadSettings,
   });

@@ -14,6 +14,7 @@ import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { galleryItemsMessage, galleryOrder, normalizeQuery, type GalleryContext } from './logic/galleryOrder';
 import type { ResultsStore } from './resultsStore';
 import type { ThumbnailService } from './thumbnailService';
+import type { UserActivity } from './logic/userActivityGate';
 
 /** Thumbnails ready within this window go to the webview in one message. */
 const THUMBNAIL_BATCH_MS = 40;
@@ -43,6 +44,7 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
     private readonly inspector: InspectorPanels,
     private readonly thumbnails: ThumbnailService,
     private readonly log: vscode.LogOutputChannel,
+    private readonly activity: UserActivity,
   ) {
     super();
     this.register(
@@ -132,6 +134,8 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
 
   private onMessage(raw: unknown): void {
     const checked = checkGalleryMessage(raw, this.context()?.numClasses ?? 1);
+    // The user acts in the panel: a run in progress lets the editor have the cores for a moment.
+    if (checked.ok) this.activity.touch();
     if (!checked.ok) {
       this.log.warn(`gallery: refused a webview message (${checked.error})`);
       return;

@@ -31,6 +31,7 @@ import { agreementLayer } from './logic/agreement';
 import { agreeImageWithMaps } from '../core/evaluate/agreeImage';
 import { describeOpenedFrom, navigationNames, positionIn, stepIn, type OpenedFrom } from './logic/navigationList';
 import type { ResultsStore } from './resultsStore';
+import type { UserActivity } from './logic/userActivityGate';
 
 /** One image to show and everything needed to compute it again. */
 export interface InspectorTarget {
@@ -130,6 +131,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     private readonly workspaceState: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
     private readonly loadSettings: (scope: vscode.Uri) => Promise<RunSettings>,
+    private readonly activity: UserActivity,
   ) {
     super();
     this.register(
@@ -329,6 +331,8 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
 
   private onMessage(raw: unknown): void {
     const checked = checkWebviewMessage(raw);
+    // The user acts in the panel: a run in progress lets the editor have the cores for a moment.
+    if (checked.ok) this.activity.touch();
     if (!checked.ok) {
       this.log.warn(`inspector: refused a webview message (${checked.error})`);
       return;

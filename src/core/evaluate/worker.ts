@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PairBuffers } from '../io/reusableBuffer';
 import { agreeImage } from './agreeImage';
 import { evaluatePairWireOutcome } from './evaluateImage';
+import { fullCollection } from './heapCollector';
 import { lowerThreadPriority } from './threadPriority';
 import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
@@ -39,8 +40,21 @@ async function runQueued(): Promise<void> {
   running = true;
   for (let request = queued.shift(); request !== undefined; request = queued.shift()) {
     port!.postMessage(await reply(request));
+    collectNow();
   }
   running = false;
+}
+
+let collect: (() => void) | null | undefined;
+let jobsSinceCollection = 0;
+
+/** A full collection after every `collectEvery` jobs, when the host asked for it. */
+function collectNow(): void {
+  const every = setup?.collectEvery;
+  if (every === undefined || ++jobsSinceCollection < every) return;
+  jobsSinceCollection = 0;
+  if (collect === undefined) collect = fullCollection() ?? null;
+  collect?.();
 }
 
 port.on('message', (request: WorkerRequest) => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ListView } from '../io/packedPairs';
 import { WORKER_RESOURCE_LIMITS } from '../workerLimits';
+import type { JobGate } from './jobGate';
 import { CompletionOrder, JobOrder, type ResultQueue } from './resultOrder';
 import type { WorkerData, WorkerReply, WorkerRequest } from './workerProtocol';
 
@@ -22,6 +23,10 @@ export interface WorkerPoolControl {
    * runs (the extension host, whose event loop serves the editor). The CLI keeps normal priority.
    */
   readonly lowPriority?: boolean;
+  /** While closed, no new job is handed out (workers finish the ones they hold). Worker runs only. */
+  readonly gate?: JobGate;
+  /** Each worker collects its heap fully after every this many jobs (heapCollector.ts). */
+  readonly collectEvery?: number;
 }
 
 export function defaultWorkerCount(): number {
@@ -127,11 +132,15 @@ export const JOBS_PER_WORKER = 2;
 export async function* runOnWorkers<Job, Result>(
   pool: PoolJobs<Job, Result>,
   workerCount: number,
-  control: Pick<WorkerPoolControl, 'signal' | 'inJobOrder' | 'lowPriority'> = {},
+  control: Pick<WorkerPoolControl, 'signal' | 'inJobOrder' | 'lowPriority' | 'gate' | 'collectEvery'> = {},
 ): AsyncGenerator<Result> {
   const { jobs } = pool;
-  const data: WorkerData = control.lowPriority === true ? { ...pool.data, lowPriority: true } : pool.data;
-  const { signal } = control;
+  const data: WorkerData = {
+    ...pool.data,
+    ...(control.lowPriority === true ? { lowPriority: true } : {}),
+    ...(control.collectEvery !== undefined ? { collectEvery: control.collectEvery } : {}),
+  };
+  const { signal, gate } = control;
   const ready: ResultQueue<Result> = control.inJobOrder
     ? new JobOrder(MAX_READY + workerCount * JOBS_PER_WORKER)
     : new CompletionOrder(MAX_READY);
@@ -161,7 +170,7 @@ export async function* runOnWorkers<Job, Result>(
   const refill = (worker: Worker): void => {
     const held = inHand.get(worker)!;
     while (held.length < JOBS_PER_WORKER) {
-      if (!ready.admits(returned[0] ?? next)) {
+      if (!ready.admits(returned[0] ?? next) || gate?.isOpen === false) {
         waiting.add(worker);
         return;
       }
@@ -209,15 +218,19 @@ export async function* runOnWorkers<Job, Result>(
 
   const onAbort = (): void => notify();
   signal?.addEventListener('abort', onAbort);
+  const resumeWaiting = (): void => {
+    const resumed = [...waiting];
+    waiting.clear();
+    for (const worker of resumed) if (live.has(worker)) refill(worker);
+  };
+  const stopListening = gate?.onOpen(resumeWaiting);
   try {
     for (let i = 0; i < workerCount; i++) spawn();
     while (finished < jobs.length || ready.size > 0) {
       if (signal?.aborted) return;
       const result = ready.take();
       if (result !== undefined) {
-        const resumed = [...waiting];
-        waiting.clear();
-        for (const worker of resumed) if (live.has(worker)) refill(worker);
+        resumeWaiting();
         yield result;
         continue;
       }
@@ -227,6 +240,7 @@ export async function* runOnWorkers<Job, Result>(
     }
   } finally {
     closing = true;
+    stopListening?.();
     signal?.removeEventListener('abort', onAbort);
     live.forEach(stopWorker);
   }

@@ -9,6 +9,8 @@ export interface WorkerData {
   readonly agreement?: AgreementSetup;
   /** The thread lowers its own scheduling priority (threadPriority.ts) before its first job. */
   readonly lowPriority?: boolean;
+  /** A full collection of the thread's heap after every this many jobs (heapCollector.ts); none when absent. */
+  readonly collectEvery?: number;
 }
 
 /**

@@ -11,7 +11,8 @@ import { encodeIndexPng } from '../../../src/core/io/pngChunks';
 import type { EngineOptions } from '../../../src/core/io/readFiles';
 import { DEFAULT_METRIC_OPTIONS, DEFAULT_READ_OPTIONS } from '../../../src/core/options';
 import { generateScene } from '../../../src/core/synthetic/scenes';
-import { runOnWorkers, StartedWorkers, type PoolJobs } from '../../../src/core/evaluate/workerPool';
+import type { JobGate } from '../../../src/core/evaluate/jobGate';
+import { JOBS_PER_WORKER, runOnWorkers, StartedWorkers, type PoolJobs } from '../../../src/core/evaluate/workerPool';
 import type { WorkerData } from '../../../src/core/evaluate/workerProtocol';
 
 const OPTIONS: EngineOptions = { metric: DEFAULT_METRIC_OPTIONS, read: DEFAULT_READ_OPTIONS };
@@ -223,3 +224,51 @@ test(
     assert.deepEqual(low.outcomes, inline, 'the same outcomes at low priority');
   },
 );
+
+/** A gate the test opens and closes by hand. */
+class ManualGate implements JobGate {
+  isOpen = true;
+  private readonly listeners = new Set<() => void>();
+
+  onOpen(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  set(open: boolean): void {
+    this.isOpen = open;
+    if (open) for (const listener of [...this.listeners]) listener();
+  }
+
+  get listening(): number {
+    return this.listeners.size;
+  }
+}
+
+test('a closed gate holds back the jobs not handed out; opened again, the run completes with every pair once', async () => {
+  const { predictions, labels } = makeFolder(30);
+  const { pairs } = await pairFiles(predictions, labels);
+  const gate = new ManualGate();
+  const names: string[] = [];
+  let outcomesWhileClosed: number | undefined;
+  for await (const outcome of evaluatePairs(pairs, OPTIONS, { workers: 2, gate })) {
+    assert.equal(outcome.type, 'image');
+    if (outcome.type === 'image') names.push(outcome.record.name);
+    if (names.length === 3) {
+      gate.set(false);
+      setTimeout(() => {
+        outcomesWhileClosed = names.length;
+        gate.set(true);
+      }, 700);
+    }
+  }
+  // Unheld, the 27 pairs left take a few ms here: the loop would have ended before the timer.
+  assert.ok(outcomesWhileClosed !== undefined, 'the run went on while the gate was closed');
+  // Only the jobs already in the workers' hands finish while it is closed.
+  assert.ok(outcomesWhileClosed <= 3 + 2 * JOBS_PER_WORKER, `${outcomesWhileClosed} outcomes while closed`);
+  assert.deepEqual(
+    names.sort(),
+    pairs.map((p) => p.name),
+  );
+  assert.equal(gate.listening, 0, 'the pool stops listening to the gate when the run ends');
+});
