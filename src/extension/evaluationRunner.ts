@@ -12,6 +12,7 @@ import type { IdRangeWarnings } from './idRangeWarnings';
 import type { ResultsStore } from './resultsStore';
 import { WorkerCensus } from './workerCensus';
 import { EventLoopWatch, eventLoopText } from './logic/eventLoopWatch';
+import { IMAGES_PER_WORKER_COLLECTION } from '../core/evaluate/heapCollector';
 import type { JobGate } from '../core/evaluate/jobGate';
 
 interface ActiveRun {
@@ -220,6 +221,7 @@ export class EvaluationRunner extends Disposable {
       signal,
       lowPriority: true,
       ...(this.gate !== undefined ? { gate: this.gate } : {}),
+      collectEvery: IMAGES_PER_WORKER_COLLECTION,
       ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
     });
     for await (const outcome of outcomes) {
