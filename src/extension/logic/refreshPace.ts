@@ -5,6 +5,7 @@
  * arriving wait longer the more images there are, while what the user asked for (a sort, a filter)
  * and a run's start and end are shown at once, never behind a streaming refresh.
  */
+import { SYSTEM_CLOCK, type Clock } from './clock';
 
 /** The shortest wait between refreshes while results stream in (3,750 images or fewer). */
 export const STREAMING_REFRESH_MIN_MS = 150;
@@ -18,18 +19,6 @@ export function streamingRefreshMs(images: number): number {
   return Math.min(STREAMING_REFRESH_MAX_MS, Math.max(STREAMING_REFRESH_MIN_MS, Math.round(images / IMAGES_PER_MS)));
 }
 
-export interface PacerClock {
-  now(): number;
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const realClock: PacerClock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
 /**
  * Runs `refresh` once for any number of requests: at the earliest time any pending request asked for.
  * A request due later than the one pending joins it; one due sooner moves it forward.
@@ -40,7 +29,7 @@ export class RefreshPacer {
 
   constructor(
     private readonly refresh: () => void,
-    private readonly clock: PacerClock = realClock,
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {}
 
   /** Asks for a refresh within `delayMs` (0: on the next turn of the event loop). */

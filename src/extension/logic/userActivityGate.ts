@@ -1,18 +1,6 @@
 import type { JobGate } from '../../core/evaluate/jobGate';
+import { SYSTEM_CLOCK, type Clock } from './clock';
 import type { IDisposable } from './dispose';
-
-/** The clock and timers the gate uses: the real ones, or a test's. */
-export interface GateClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const SYSTEM_CLOCK: GateClock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export interface GateTimes {
   /** How long new jobs wait after the user's last action (a command ending, a panel's message). */
@@ -51,7 +39,7 @@ export class UserActivityGate implements JobGate, IDisposable {
 
   constructor(
     private readonly times: GateTimes = DEFAULT_GATE_TIMES,
-    private readonly clock: GateClock = SYSTEM_CLOCK,
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {}
 
   get isOpen(): boolean {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Clock } from '../../../src/extension/logic/clock';
 import {
   RefreshPacer,
   STREAMING_REFRESH_MAX_MS,
   STREAMING_REFRESH_MIN_MS,
   streamingRefreshMs,
-  type PacerClock,
 } from '../../../src/extension/logic/refreshPace';
 
 test('streaming refreshes wait 150 ms up to 3,750 images, 1 ms more per 25 images after, 1 s from 25,000 on', () => {
@@ -27,7 +27,7 @@ test('streaming refreshes wait 150 ms up to 3,750 images, 1 ms more per 25 image
 });
 
 /** A clock whose time moves only when the test says, running due timers in order of their due time. */
-class FakeClock implements PacerClock {
+class FakeClock implements Clock {
   time = 0;
   private timers: { due: number; run: () => void; id: number }[] = [];
   private nextId = 1;

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UserActivityGate, type GateClock, type GateTimes } from '../../../src/extension/logic/userActivityGate';
+import type { Clock } from '../../../src/extension/logic/clock';
+import { UserActivityGate, type GateTimes } from '../../../src/extension/logic/userActivityGate';
 
 /** A clock the test moves by hand; timers fire in time order as it passes them. */
-class FakeClock implements GateClock {
+class FakeClock implements Clock {
   private time = 0;
   private nextId = 1;
   private readonly timers = new Map<number, { at: number; callback: () => void }>();
