@@ -12,12 +12,16 @@
 import { closeSync, mkdirSync, openSync, readSync, fstatSync, ftruncateSync, rmSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { sparseConfusionOf, type ImageRecord } from '../../core/evaluate/record';
-import { readImageRecord, resultsLine } from '../../core/report/resultsFile';
+import { readImageRecord } from '../../core/report/resultsFile';
 import { RecordColumns } from './recordColumns';
 
 /** Records kept parsed: the inspector's image and its neighbours, a tree's hovered rows. */
 const RECENT_RECORDS = 64;
 const SCAN_CHUNK = 1 << 20;
+/** Appended lines kept before they are written: about a hundred records of 21 classes. */
+const WRITE_BLOCK = 256 * 1024;
+/** What ends every line, after the record's JSON. */
+const LINE_TAIL = '}\n';
 
 /** A whole line as it was read: the image line's own fields beside `record` (e.g. a cache's keys). */
 export type LineFields = Readonly<Record<string, unknown>>;
@@ -63,7 +67,11 @@ export class PredictionFileIndex implements SlotIndex {
 export class RecordFile<Index extends SlotIndex = RecordColumns> {
   private offsets = new Float64Array(0);
   private lengths = new Uint32Array(0);
+  /** Where the next line goes: the file's bytes and the block's. */
   private end = 0;
+  /** Lines appended and not yet written, at the file's end (`end - blockUsed`); allocated on the first append. */
+  private block: Buffer | undefined;
+  private blockUsed = 0;
   /** Whole lines in the file, superseded ones included (how much a rewrite would save). */
   private lineCount = 0;
   private readonly recent = new Map<number, ImageRecord>();
@@ -172,25 +180,47 @@ export class RecordFile<Index extends SlotIndex = RecordColumns> {
   }
 
   /**
-   * Writes the record's line (with `fields` of its own beside the record, if given); an image already
-   * stored (same prediction file) keeps its slot and reads the new record.
+   * Appends the record's line (with `fields` of its own beside the record, if given); an image already
+   * stored (same prediction file) keeps its slot and reads the new record. The line is on disk after
+   * the next `flush` or `close`, or once the block fills; `read` has it at once.
    */
   append(record: ImageRecord, fields?: LineFields): { slot: number; replaced: boolean } {
     if (!this.writable) throw new Error(`${this.file}: opened for reading only`);
-    const line = withReusedCounts(record);
-    const text =
-      fields === undefined
-        ? resultsLine({ type: 'image', record: line })
-        : `${JSON.stringify({ ...fields, type: 'image', record: line })}\n`;
-    const bytes = Buffer.from(text, 'utf8');
-    const fd = this.handle();
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, this.end + written);
+    const length = this.put(fields === undefined ? IMAGE_LINE_HEAD : lineHead(fields), recordJson(record));
     const replaced = this.columns.slotOfPredictionFile(record.predictionFile) !== undefined;
-    const slot = this.place(record, this.end, bytes.length);
-    this.end += bytes.length;
+    const slot = this.place(record, this.end, length);
+    this.end += length;
     this.lineCount++;
     return { slot, replaced };
+  }
+
+  /** Puts `head`, `json` and the line's end into the block (first writing it if they may not fit); the line's bytes. */
+  private put(head: string, json: string): number {
+    // UTF-8 takes at most 3 bytes for each UTF-16 unit: the bound saves measuring the text first.
+    const most = 3 * (head.length + json.length + LINE_TAIL.length);
+    if (this.blockUsed + most > WRITE_BLOCK) this.flush();
+    if (most > WRITE_BLOCK) {
+      // A line longer than a block (a record of many classes): written on its own.
+      const bytes = Buffer.from(`${head}${json}${LINE_TAIL}`, 'utf8');
+      writeWhole(this.handle(), bytes, this.end);
+      return bytes.length;
+    }
+    const block = (this.block ??= Buffer.allocUnsafe(WRITE_BLOCK));
+    const start = this.blockUsed;
+    let at = start;
+    at += block.write(head, at, 'utf8');
+    at += block.write(json, at, 'utf8');
+    at += block.write(LINE_TAIL, at, 'utf8');
+    this.blockUsed = at;
+    return at - start;
+  }
+
+  /** Writes the lines appended so far to the file. */
+  flush(): void {
+    if (this.blockUsed === 0) return;
+    // On a failed write the block stays as it is: a later flush writes it again at the same place.
+    writeWhole(this.handle(), this.block!.subarray(0, this.blockUsed), this.end - this.blockUsed);
+    this.blockUsed = 0;
   }
 
   /** The record of a slot, parsed from its line (or from the few kept parsed). */
@@ -202,13 +232,21 @@ export class RecordFile<Index extends SlotIndex = RecordColumns> {
       this.recent.set(slot, kept);
       return kept;
     }
-    const offset = this.offsets[slot]!;
-    const buffer = Buffer.alloc(this.lengths[slot]!);
-    readSync(this.handle(), buffer, 0, buffer.length, offset);
-    const { record } = parseLine(buffer.toString('utf8'), this.file, offset);
+    const { record } = parseLine(this.lineText(slot), this.file, this.offsets[slot]!);
     this.recent.set(slot, record);
     if (this.recent.size > RECENT_RECORDS) this.recent.delete(this.recent.keys().next().value!);
     return record;
+  }
+
+  /** A slot's line: from the block while it is not written yet, else from the file. */
+  private lineText(slot: number): string {
+    const offset = this.offsets[slot]!;
+    const length = this.lengths[slot]!;
+    const inBlock = offset - (this.end - this.blockUsed);
+    if (inBlock >= 0) return this.block!.toString('utf8', inBlock, inBlock + length);
+    const buffer = Buffer.alloc(length);
+    readSync(this.handle(), buffer, 0, length, offset);
+    return buffer.toString('utf8');
   }
 
   /** Every record in slot order, one at a time (exports; nothing is kept). */
@@ -216,17 +254,64 @@ export class RecordFile<Index extends SlotIndex = RecordColumns> {
     for (let slot = 0; slot < this.size; slot++) yield this.read(slot);
   }
 
+  /** Writes what is left in the block and closes the file (also when that write fails, which throws). */
   close(): void {
+    try {
+      if (this.fd !== undefined) this.flush();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Closes and removes the file, the lines not written yet with it: the records were only ever a copy of what the run computed. */
+  delete(): void {
+    this.release();
+    rmSync(this.file, { force: true });
+  }
+
+  private release(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.recent.clear();
+    this.block = undefined;
+    this.blockUsed = 0;
   }
+}
 
-  /** Closes and removes the file: the records were only ever a copy of what the run computed. */
-  delete(): void {
-    this.close();
-    rmSync(this.file, { force: true });
+function writeWhole(fd: number, bytes: Uint8Array, position: number): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, position + written);
+}
+
+/** `{"type":"image","record":`: what JSON.stringify({ type: 'image', record }) writes before the record. */
+const IMAGE_LINE_HEAD = '{"type":"image","record":';
+
+/**
+ * The text before the record's JSON on its line, which is the results file's image line with `fields`
+ * first: `${JSON.stringify({ ...fields, type: 'image', record })}\n`, built around the record's JSON
+ * text so that text can serve two files (the tests compare the bytes with that JSON).
+ */
+function lineHead(fields: LineFields): string {
+  if ('record' in fields || 'type' in fields) throw new Error('a line names its type and record itself, not `fields`');
+  const own = JSON.stringify(fields);
+  return own === '{}' ? IMAGE_LINE_HEAD : `${own.slice(0, -1)},${IMAGE_LINE_HEAD.slice(1)}`;
+}
+
+/**
+ * The last record serialised and its JSON. A run writes each computed record twice, one after the
+ * other: to the view's record file (ResultsStore) and to the result cache's (the runner's `remember`),
+ * the same line but for the cache's keys; the second reuses the first's text instead of serialising
+ * the record again. By identity: records are never changed once made (ImageRecord is readonly).
+ */
+let lastRecord: ImageRecord | undefined;
+let lastJson = '';
+
+function recordJson(record: ImageRecord): string {
+  if (record !== lastRecord) {
+    lastJson = JSON.stringify(withReusedCounts(record));
+    lastRecord = record;
   }
+  return lastJson;
 }
 
 /** One C x C array, filled afresh for each line written (see withReusedCounts). */

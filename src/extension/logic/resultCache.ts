@@ -194,7 +194,7 @@ export class ResultCache {
       if (this.fresh === undefined && !this.dropped) return;
       const lines = (this.stored?.lines ?? 0) + (this.fresh?.lines ?? 0);
       if (this.stored === undefined && this.fresh !== undefined && !this.dropped && this.fresh.lines === this.size) {
-        // A first run: its own file is the whole cache.
+        // A first run: its own file (closed, so written whole) is the whole cache.
         this.fresh.close();
         await rename(this.fresh.file, this.file);
         this.fresh = undefined;
@@ -211,6 +211,8 @@ export class ResultCache {
         lines <= REWRITE_WHEN_LINES_PER_ENTRY * this.entries.size &&
         unchanged()
       ) {
+        // The run's last lines may still be in the record file's block: on disk before the copy reads it.
+        this.fresh.flush();
         await appendFile(this.fresh.file, this.file);
         return;
       }

@@ -87,6 +87,7 @@ test('every record reads back equal to what was written, in any order, past the 
 test('the file holds results-file image lines, one per record', () => {
   const records = generated(5);
   const store = filled('lines.jsonl', records);
+  store.flush();
   const lines = readFileSync(store.file, 'utf8').trimEnd().split('\n');
   assert.deepEqual(
     lines.map((line) => JSON.parse(line) as unknown),
@@ -305,6 +306,8 @@ test("a worker's records are written with the same text as their dense form, one
     store.append(record);
     cache.append(record, { cache: { optionsHash: 'h' } });
   }
+  store.flush();
+  cache.flush();
   // The expected lines: the plain records, with the counts as the test wrote them, in JSON.
   const expected = records.map(({ plain }) => `${JSON.stringify({ type: 'image', record: plain })}\n`).join('');
   assert.equal(readFileSync(file, 'utf8'), expected);
@@ -344,4 +347,129 @@ test('a file indexed by prediction file only (the result cache) gives the slots,
   expected.forEach((record, slot) => assert.deepEqual(reopened.read(slot), record));
   reopened.close();
   withColumns.delete();
+});
+
+/** The lines a record file must hold, written out naively: the results file's image line of each record. */
+const imageLine = (record: ImageRecord, fields: Record<string, unknown> = {}): string =>
+  `${JSON.stringify({ ...fields, type: 'image', record })}\n`;
+
+/** Names beyond ASCII (2, 3 and 4 UTF-8 bytes a character), so a line's bytes are not its characters. */
+const foreign = (record: ImageRecord, i: number): ImageRecord => {
+  const name = `${record.name}-façade-日本-🙂-${i}`;
+  return { ...record, name, predictionFile: `/data/predictions/${name}.png`, labelFile: `/data/labels/${name}.png` };
+};
+
+test('records appended over many blocks read back equal at once, later and reopened; the file is the lines joined', () => {
+  // About 1.3 MB of lines: several blocks, with one line longer than a block (a long warning) among them.
+  const records = generated(1800, 31).map((record, i) => (i % 3 === 0 ? foreign(record, i) : record));
+  records[700] = { ...records[700]!, warnings: ['é', 'ü', 'ß'].map((letter) => letter.repeat(50_000)) };
+  const file = path.join(dir, 'blocks.jsonl');
+  const store = RecordFile.create(file);
+  let expected = '';
+  records.forEach((record, slot) => {
+    assert.deepEqual(store.append(record), { slot, replaced: false });
+    expected += imageLine(record);
+    // Read at once (from the block, or from the file for the long line), equal to what was appended.
+    assert.deepEqual(store.read(slot), record, `slot ${slot} at once`);
+    if (slot % 97 === 0) {
+      // What is on disk so far: whole lines, the first of them, never a line's part.
+      const disk = readFileSync(file, 'utf8');
+      assert.ok(expected.startsWith(disk), `slot ${slot}: the file is a start of the lines`);
+      assert.ok(disk === '' || disk.endsWith('\n'), `slot ${slot}: the file ends on a whole line`);
+    }
+  });
+  assert.ok(statSync(file).size < Buffer.byteLength(expected), 'the last lines wait in the block');
+  // Every slot again, most past the kept few: from the file and from the block.
+  records.forEach((record, slot) => assert.deepEqual(store.read(slot), record, `slot ${slot} later`));
+  store.flush();
+  assert.equal(readFileSync(file, 'utf8'), expected, 'flush writes every line appended');
+  store.append(records[0]!);
+  expected += imageLine(records[0]!);
+  store.close();
+  assert.equal(readFileSync(file, 'utf8'), expected, 'close writes the rest');
+  const { store: reopened, dropped } = RecordFile.open(file);
+  assert.equal(dropped, 0);
+  assert.deepEqual([...reopened.records()], records);
+  reopened.delete();
+});
+
+test('a record just appended reads back before its line is on disk, and close writes it', () => {
+  const file = path.join(dir, 'just-appended.jsonl');
+  const store = RecordFile.create(file);
+  const [first, second] = generated(2, 41).map(foreign);
+  store.append(first!);
+  assert.equal(statSync(file).size, 0, 'nothing written yet');
+  assert.deepEqual(store.read(0), first);
+  store.append(second!);
+  assert.deepEqual(store.read(1), second);
+  assert.deepEqual([...store.records()], [first, second]);
+  store.close();
+  assert.equal(readFileSync(file, 'utf8'), imageLine(first!) + imageLine(second!));
+});
+
+test('a file cut at any byte (a killed writer) opens with its whole lines only, the cut one dropped', () => {
+  // Cache-like lines (keys beside the record), written through the blocks; every prefix opened.
+  const records = generated(2, 53).map(foreign);
+  const fields = (i: number) => ({ cache: { prediction: { size: i, mtimeMs: 0.5 }, optionsHash: `h${i}` } });
+  const full = path.join(dir, 'cut-full.jsonl');
+  const writer = RecordFile.create(full, new PredictionFileIndex());
+  records.forEach((record, i) => writer.append(record, fields(i)));
+  writer.close();
+  const bytes = readFileSync(full);
+  assert.equal(bytes.toString('utf8'), records.map((record, i) => imageLine(record, fields(i))).join(''));
+  const lineEnds = [...bytes.entries()].filter(([, byte]) => byte === 10).map(([at]) => at + 1);
+  const cut = path.join(dir, 'cut.jsonl');
+  for (let size = 0; size <= bytes.length; size++) {
+    writeFileSync(cut, bytes.subarray(0, size));
+    const whole = lineEnds.filter((end) => end <= size).length;
+    const visited: unknown[] = [];
+    const writable = size % 2 === 0;
+    const { store, dropped } = RecordFile.open(cut, {
+      writable,
+      index: new PredictionFileIndex(),
+      visit: (slot, line) => visited.push([slot, line['cache']]),
+    });
+    assert.equal(store.size, whole, `cut at ${size}`);
+    assert.equal(dropped, lineEnds.includes(size) || size === 0 ? 0 : 1, `cut at ${size}`);
+    assert.deepEqual([...store.records()], records.slice(0, whole), `cut at ${size}`);
+    assert.deepEqual(
+      visited,
+      records.slice(0, whole).map((_, i) => [i, fields(i).cache]),
+      `cut at ${size}`,
+    );
+    store.close();
+    // Opened for writing, the cut line is removed; for reading only, the file is left as it was.
+    assert.equal(statSync(cut).size, writable ? (lineEnds[whole - 1] ?? 0) : size, `cut at ${size}`);
+  }
+});
+
+test('one record written to two files (the view and the cache) gives each its own line, interleaved with others', () => {
+  // The record file serialises a record once for both files; other records and copies in between must not share it.
+  const [a, b] = generated(2, 61).map(foreign);
+  const copy = { ...a!, miou: 0.001 };
+  const keys = (optionsHash: string) => ({ cache: { optionsHash } });
+  const view = RecordFile.create(path.join(dir, 'two-view.jsonl'));
+  const cache = RecordFile.create(path.join(dir, 'two-cache.jsonl'), new PredictionFileIndex());
+  view.append(a!);
+  cache.append(b!, keys('b'));
+  cache.append(a!, keys('a'));
+  view.append(b!);
+  view.append(copy);
+  cache.append(copy, keys('copy'));
+  view.append(a!);
+  view.close();
+  cache.close();
+  assert.equal(readFileSync(view.file, 'utf8'), [a, b, copy, a].map((r) => imageLine(r!)).join(''));
+  assert.equal(
+    readFileSync(cache.file, 'utf8'),
+    [imageLine(b!, keys('b')), imageLine(a!, keys('a')), imageLine(copy, keys('copy'))].join(''),
+  );
+  const other = RecordFile.create(path.join(dir, 'two-other.jsonl'));
+  assert.throws(() => other.append(a!, { record: 1 }), /type and record itself/);
+  assert.throws(() => other.append(a!, { type: 'x' }), /type and record itself/);
+  other.append(a!, {});
+  other.append(b!, { unset: undefined });
+  other.flush();
+  assert.equal(readFileSync(other.file, 'utf8'), imageLine(a!) + imageLine(b!));
+  other.delete();
 });

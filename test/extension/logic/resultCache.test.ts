@@ -13,6 +13,7 @@ import {
   type MetricOptions,
 } from '../../../src/core/options';
 import { optionsIdentity } from '../../../src/core/optionsIdentity';
+import type { ImageRecord } from '../../../src/core';
 import { fakeRecord } from './records';
 
 const storage = mkdtempSync(path.join(tmpdir(), 'seglens-cache-'));
@@ -220,4 +221,35 @@ test('a cached record must carry a well-formed largest hot spot (or none)', () =
   assert.ok(isImageRecord(fakeRecord('a', { largestHotSpot: null })));
   const broken = { ...fakeRecord('a'), largestHotSpot: { scale: 2 } };
   assert.equal(isImageRecord(broken), false);
+});
+
+test('the cache file holds the lines of before, byte for byte, after a first run, an appending run and a rewrite', async () => {
+  // The format before lines were composed around the record's JSON, retyped: the keys, then type and record.
+  const oldLine = (r: ImageRecord, s: typeof stamps, hash: string): string =>
+    `${JSON.stringify({ cache: { prediction: s.prediction, label: s.label, optionsHash: hash }, type: 'image', record: r })}\n`;
+  // More lines than fit one write block (256 KB), with names beyond ASCII.
+  const entries = Array.from({ length: 900 }, (_, i) => ({
+    record: fakeRecord(`é-日本-${i}`, { miou: i / 900 }),
+    stamps: { prediction: { size: i, mtimeMs: 1733550000000.5 + i }, label: { size: 2 * i, mtimeMs: i } },
+    hash: `h${i % 2}`,
+  }));
+  const file = ResultCache.fileFor(storage, '/p8', '/l8');
+  const expected = (part: typeof entries): string => part.map((e) => oldLine(e.record, e.stamps, e.hash)).join('');
+  const run = async (part: typeof entries, keep?: ReadonlySet<string>): Promise<void> => {
+    const cache = await ResultCache.open(storage, '/p8', '/l8');
+    if (keep !== undefined) cache.retainOnly(keep);
+    for (const { record: r, stamps: s, hash } of part) cache.store(r, s, hash);
+    await cache.save();
+  };
+  await run(entries.slice(0, 500));
+  assert.equal(readFileSync(file, 'utf8'), expected(entries.slice(0, 500)), 'a first run: its own file');
+  await run(entries.slice(500));
+  assert.equal(readFileSync(file, 'utf8'), expected(entries), 'a second run: its lines appended, none lost');
+  const kept = entries.filter((_, i) => i % 3 !== 0);
+  await run([], new Set(kept.map((e) => e.record.predictionFile)));
+  assert.equal(readFileSync(file, 'utf8'), expected(kept), 'images gone: the cache rewritten');
+  const reopened = await ResultCache.open(storage, '/p8', '/l8');
+  for (const { record: r, stamps: s, hash } of kept)
+    assert.deepEqual(reopened.lookup(r.predictionFile, r.labelFile, s, hash), r);
+  reopened.close();
 });
