@@ -186,6 +186,7 @@ export class RecordFile<Index extends SlotIndex = RecordColumns> {
    */
   append(record: ImageRecord, fields?: LineFields): { slot: number; replaced: boolean } {
     if (!this.writable) throw new Error(`${this.file}: opened for reading only`);
+    this.handle(); // a closed file takes no more lines, not even into the block
     const length = this.put(fields === undefined ? IMAGE_LINE_HEAD : lineHead(fields), recordJson(record));
     const replaced = this.columns.slotOfPredictionFile(record.predictionFile) !== undefined;
     const slot = this.place(record, this.end, length);

@@ -405,6 +405,7 @@ test('a record just appended reads back before its line is on disk, and close wr
   assert.deepEqual([...store.records()], [first, second]);
   store.close();
   assert.equal(readFileSync(file, 'utf8'), imageLine(first!) + imageLine(second!));
+  assert.throws(() => store.append(first!), /closed/, 'a closed file takes no more lines');
 });
 
 test('a file cut at any byte (a killed writer) opens with its whole lines only, the cut one dropped', () => {
