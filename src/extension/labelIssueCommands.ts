@@ -60,6 +60,7 @@ export async function findLikelyLabelErrors(services: CommandServices, given: re
       token.onCancellationRequested(() => controller.abort());
       return judgeAgreement(jobs, setup, {
         signal: controller.signal,
+        gate: services.activity,
         ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
         onImage: (done, left) => {
           for (const entry of left) log.warn(`agreement: left out ${entry.file}: ${entry.reason}`);

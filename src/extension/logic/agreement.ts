@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { ImageRecord } from '../../core';
 import type { AgreementJob, AgreementRecord, AgreementSetup } from '../../core/evaluate/agreeImage';
 import { agreeImages } from '../../core/evaluate/agreeImages';
+import type { JobGate } from '../../core/evaluate/jobGate';
 import type { SkippedFile } from '../../core/io/pairing';
 import { defaultMinAgree, type AgreementMaps } from '../../core/metrics/agreement';
 import { ISSUE_REGION_LIMIT } from '../../core/metrics/issueRegions';
@@ -59,6 +60,8 @@ export type AgreementRun =
 export interface AgreementRunControl {
   readonly signal: AbortSignal;
   readonly workers?: number;
+  /** New images wait while it is closed: the user acting in SegLens (userActivityGate.ts). */
+  readonly gate?: JobGate;
   /** After each image: how many are done, and the files it left out. */
   readonly onImage?: (done: number, skipped: readonly SkippedFile[]) => void;
 }
@@ -78,6 +81,7 @@ export async function judgeAgreement(
   const options = {
     signal: control.signal,
     lowPriority: true,
+    ...(control.gate !== undefined ? { gate: control.gate } : {}),
     ...(control.workers !== undefined ? { workers: control.workers } : {}),
   };
   for await (const outcome of agreeImages(jobs, setup, options)) {

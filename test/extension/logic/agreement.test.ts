@@ -272,3 +272,40 @@ test('cancelling Find Likely Label Errors hands back no partial result and write
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('Find Likely Label Errors starts no image while the user acts (a closed gate) and judges every one once it opens', async () => {
+  const { root, jobs, setup } = threeModels();
+  try {
+    let open = false;
+    const listeners = new Set<() => void>();
+    const gate = {
+      get isOpen(): boolean {
+        return open;
+      },
+      onOpen(listener: () => void): () => void {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    let judged = 0;
+    const running = judgeAgreement(jobs, setup, {
+      signal: new AbortController().signal,
+      workers: 2,
+      gate,
+      onImage: (done) => {
+        judged = done;
+      },
+    });
+    await new Promise((done) => setTimeout(done, 1500));
+    assert.equal(judged, 0, 'no image was handed out while the gate was closed');
+    open = true;
+    for (const listener of [...listeners]) listener();
+    const run = await running;
+    assert.equal(run.status, 'done');
+    if (run.status !== 'done') return;
+    assert.deepEqual([...run.records.keys()].sort(), jobs.map((job) => job.name).sort());
+    assert.equal(listeners.size, 0, 'the run stops listening to the gate when it ends');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
