@@ -47,7 +47,7 @@ export class EvaluationRunner extends Disposable {
     private readonly storageDir: string,
     private readonly engineVersion: string,
     private readonly idRanges: IdRangeWarnings,
-    private readonly gate?: JobGate,
+    private readonly gate: JobGate,
   ) {
     super();
     this.register(toDisposable(() => this.active?.controller.abort()));
@@ -220,7 +220,7 @@ export class EvaluationRunner extends Disposable {
     const outcomes = evaluatePairs(pairs, settings.engine, {
       signal,
       lowPriority: true,
-      ...(this.gate !== undefined ? { gate: this.gate } : {}),
+      gate: this.gate,
       collectEvery: IMAGES_PER_WORKER_COLLECTION,
       ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
     });

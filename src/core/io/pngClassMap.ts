@@ -52,8 +52,8 @@ function decode(file: string, buffer: Buffer, header: PngHeader): DecodedPixels 
 /**
  * Reads a label or hard-prediction PNG as class ids: palette indices (VOC style), gray levels
  * (8 or 16 bit, or fewer bits as raw values), or RGB colours through a colour table. With
- * `inflateInto`, the image data is inflated into that buffer, and an 8-bit map's ids view it: they are valid until
- * its next use (see ReusableBuffer).
+ * `inflateInto`, the image data is inflated into that buffer, and an 8-bit map's ids view it: they
+ * are valid until its next use (see ReusableBuffer).
  */
 export function readPngClassMap(
   file: string,

@@ -108,6 +108,12 @@ function extensionOf(file: string): string {
   return extension;
 }
 
+/** A label's or a hard prediction's PNG as class ids, inflated into `into` when given. */
+function pngClassMapOf(file: string, buffer: Buffer, options: EngineOptions, into?: FileBuffers): ClassMap {
+  const limits = { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable };
+  return readPngClassMap(file, buffer, limits, into?.pixels);
+}
+
 /**
  * `encoding` comes from the label's name (`_gtFine_labelIds`); the dataset's default otherwise. With
  * `into`, the file is read and decoded into those buffers, and the map may view them: it is valid
@@ -118,12 +124,7 @@ export function readLabelSync(file: string, options: EngineOptions, encoding?: L
   const buffer = readBytes(file, maxFileBytes(options), into?.bytes);
   const map =
     extension === '.png'
-      ? readPngClassMap(
-          file,
-          buffer,
-          { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable },
-          into?.pixels,
-        )
+      ? pngClassMapOf(file, buffer, options, into)
       : classMapFromNpy(file, readNpy(file, buffer, Math.ceil(options.read.maxMegapixels * 1e6)));
   return mapToTrain(map, encoding ?? options.ids?.labelIds ?? 'train', options.ids);
 }
@@ -136,12 +137,7 @@ export function readPredictionSync(file: string, options: EngineOptions, into?: 
   const extension = extensionOf(file);
   const buffer = readBytes(file, maxFileBytes(options), into?.bytes);
   if (extension === '.png') {
-    const map = readPngClassMap(
-      file,
-      buffer,
-      { maxMegapixels: options.read.maxMegapixels, colorTable: options.colorTable },
-      into?.pixels,
-    );
+    const map = pngClassMapOf(file, buffer, options, into);
     return { type: 'hard', map: mapToTrain(map, options.ids?.predictionIds ?? 'train', options.ids) };
   }
   return predictionFromNpy(file, readNpy(file, buffer, maxValues(options)), options.metric.numClasses, options.read);

@@ -81,8 +81,7 @@ class HandleInflater {
   private discard: Uint8Array | undefined;
 
   constructor(stream: HandleStream) {
-    this.stream = stream;
-    this.listen(stream);
+    this.adopt(stream);
   }
 
   /** Writes at most output.length bytes into `output`; returns how many. Output past that up to maxOutput is read and dropped. */
@@ -127,15 +126,16 @@ class HandleInflater {
   private reopen(): HandleStream {
     const stream = openHandleStream();
     if (!stream) throw new Error('zlib stream handle is no longer available');
-    this.stream = stream;
-    this.listen(stream);
-    return stream;
+    return this.adopt(stream);
   }
 
-  private listen(stream: HandleStream): void {
+  /** Uses `stream` from now on, its errors caught for `write` to throw. */
+  private adopt(stream: HandleStream): HandleStream {
     stream.handle.onerror = (message, errno, code) => {
       this.error = new InflateError(message, errno, code);
     };
+    this.stream = stream;
+    return stream;
   }
 }
 
