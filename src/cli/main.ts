@@ -39,14 +39,14 @@ import { writeReport, type ReportContext } from './report';
 import { runSlurm } from './slurm';
 import { formatCompareTable } from './table';
 import { prepareFolderWith, type PreparedFolder } from './prepareFolder';
-import { pairFilesPacked } from '../core/io/packedPairing';
+import { pairFilesInThread } from '../core/io/pairingThread';
 import type { PackedPairs } from '../core/io/packedPairs';
 import type { DatasetPreset } from '../core/datasets/preset';
 import { runAgree } from './agree';
 import { fullCollection, IMAGES_PER_COLLECTION, IMAGES_PER_WORKER_COLLECTION } from '../core/evaluate/heapCollector';
 import { packageVersion } from './version';
 import { installStopSignals, onStopSignal } from './stopSignals';
-import { raiseTierUpBudget } from './tierUpBudget';
+import { setCliV8Flags } from './v8Flags';
 import { removeStaleTempFolders } from '../core/io/tempFolders';
 
 /** A failure that ends the command with a one-line reason. */
@@ -91,7 +91,8 @@ function classNamesOf(numClasses: number, ...sources: (readonly string[] | undef
  * One prediction folder paired with its labels, its dataset settled, its options built, its backend
  * known. The pairs are held packed for the whole run (PackedPairs, in a temporary file past about
  * 16,000 pairs: dispose of them when done); the pairing held a bounded part of the folders' files at a
- * time (pairFilesPacked, through the same external sort settings as the report's).
+ * time (pairFilesPacked, in a thread of its own, through the same external sort settings as the
+ * report's).
  */
 interface ReadyFolder extends Omit<PreparedFolder, 'prepared'> {
   readonly predictionsDir: string;
@@ -106,7 +107,7 @@ interface ReadyFolder extends Omit<PreparedFolder, 'prepared'> {
 
 async function readyFolder(predictionsDir: string, command: EvalCommand | CompareCommand): Promise<ReadyFolder> {
   const pair = (predictions: string, labels: string, options: PairingOptions): Promise<PairingResult<PackedPairs>> =>
-    pairFilesPacked(predictions, labels, { ...options, sort: sortOptions() });
+    pairFilesInThread(predictions, labels, { ...options, sort: sortOptions() });
   const started = new StartedWorkers(command.workers ?? defaultWorkerCount());
   try {
     const { prepared, ...folder } = await prepareFolderWith(pair, predictionsDir, command);
@@ -423,7 +424,7 @@ if (
   /cli\.js$/.test(process.argv[1] ?? '') ||
   /seglens(\.js)?$/.test(process.argv[1] ?? '')
 ) {
-  raiseTierUpBudget();
+  setCliV8Flags();
   installStopSignals();
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -12,6 +12,9 @@ import type { ResourceLimits } from 'node:worker_threads';
  */
 export const WORKER_YOUNG_GENERATION_MB = 12;
 
+/** Each of the two semi-spaces of that young generation, in MB (V8 adds as much again for large objects). */
+export const WORKER_SEMI_SPACE_MB = WORKER_YOUNG_GENERATION_MB / 3;
+
 /**
  * The limits every engine worker starts with. The old generation is left unlimited: one large image, or
  * a record line of many classes (about 70 KB at 150 classes), must never run a worker out of memory.

@@ -14,12 +14,12 @@ import { REPO_ROOT } from '../helpers/golden';
 const scratch = mkdtempSync(join(tmpdir(), 'seglens-cli-package-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-function run(command: string, args: readonly string[], cwd: string) {
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(command, args, {
     cwd,
     encoding: 'utf8',
     // An empty npm cache and no project settings: what a new machine has. The registry is left as set.
-    env: { ...process.env, npm_config_cache: join(scratch, 'npm-cache'), npm_config_prefix: '' },
+    env: { ...process.env, npm_config_cache: join(scratch, 'npm-cache'), npm_config_prefix: '', ...env },
     maxBuffer: 1 << 26,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -31,7 +31,9 @@ test('npm pack makes a tarball that npm install -g installs into an empty prefix
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   assert.ok(info, 'npm pack reports its tarball');
   const files = info.files.map((file) => file.path).sort();
-  for (const needed of ['bin/seglens.js', 'dist/cli.js', 'dist/worker.js', 'package.json']) {
+  // Every thread's bundle the CLI starts: the evaluation's, the pairing's and the merge's.
+  const threads = ['dist/cli.js', 'dist/worker.js', 'dist/pairingWorker.js', 'dist/mergeWorker.js'];
+  for (const needed of ['bin/seglens.js', ...threads, 'package.json']) {
     assert.ok(files.includes(needed), `${needed} is in the tarball`);
   }
   assert.deepEqual(
@@ -69,4 +71,18 @@ test('npm pack makes a tarball that npm install -g installs into an empty prefix
   const report = JSON.parse(evaluated.stdout) as { images: unknown[]; dataset: { miou: number } };
   assert.equal(report.images.length, readdirSync(join(data, 'predictions')).length);
   assert.ok(report.dataset.miou > 0 && report.dataset.miou <= 1);
+
+  // Two shards, merged on the merge's threads (parts read 1 KB at a time: a part's first chunk is read on
+  // the main thread, the rest go to the threads): the same images as the whole run.
+  const parts = join(scratch, 'parts');
+  for (const shard of ['0/2', '1/2']) {
+    const args = ['eval', join(data, 'predictions'), '--labels', join(data, 'SegmentationClass')];
+    const part = run(seglens, [...args, '--shard', shard, '--out', `${parts}/`], scratch);
+    assert.equal(part.status, 0, part.stderr);
+  }
+  const merged = run(seglens, ['merge', parts, '--json', '--workers', '2'], scratch, { SEGLENS_MERGE_CHUNK: '1024' });
+  assert.equal(merged.status, 0, merged.stderr);
+  const names = (images: unknown[]): string[] => images.map((image) => (image as { name: string }).name).sort();
+  const mergedReport = JSON.parse(merged.stdout) as { images: unknown[] };
+  assert.deepEqual(names(mergedReport.images), names(report.images));
 });

@@ -1,6 +1,6 @@
 import { ExternalSort, type ExternalSortOptions } from '../report/externalSort';
 import type { LabelIds, SuffixRule } from './fileRoles';
-import { PackedPairs } from './packedPairs';
+import { PackedPairs, type SpillFile } from './packedPairs';
 import {
   addCandidate,
   pairGroups,
@@ -19,6 +19,8 @@ export interface PackedPairingOptions extends PairingOptions {
   readonly sort?: ExternalSortOptions;
   /** How many parts the files are split into by stem (each part is paired in memory on its own). */
   readonly partitions?: number;
+  /** The pairs' temporary file, if they need one, opened by the thread that reads them (PackedPairsOptions). */
+  readonly spillTo?: SpillFile;
 }
 
 /**
@@ -136,6 +138,7 @@ export async function pairFilesPacked(
       memoryBytes: (sort.chunk ?? CHUNK) * PAIR_BYTES_PER_CHUNK_ITEM,
       ...(sort.chunk !== undefined && sort.chunk < 256 ? { blockPairs: sort.chunk } : {}),
       ...(sort.tempRoot !== undefined ? { tempRoot: sort.tempRoot } : {}),
+      ...(options.spillTo !== undefined ? { spillTo: options.spillTo } : {}),
     });
     try {
       for await (const held of outcomes.sorted()) {

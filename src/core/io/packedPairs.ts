@@ -20,6 +20,11 @@ export interface PackedPairsOptions {
   readonly blockPairs?: number;
   /** Where the temporary folder goes (default: the system's). */
   readonly tempRoot?: string;
+  /**
+   * The temporary file to use if the pairs outgrow memory, opened beforehand (openSpillFile) by the
+   * thread that will read them: a worker thread's own open files are closed when it ends.
+   */
+  readonly spillTo?: Readonly<SpillFile>;
 }
 
 /** How `labelIds` is stored: its index here (0: absent, the dataset's default). */
@@ -45,11 +50,32 @@ interface Block {
 }
 
 /** The temporary file blocks go to once the pairs outgrow memory. */
-interface SpillFile {
+export interface SpillFile {
   readonly fd: number;
   /** The file's folder, until it is removed (at once where the system allows: openSpillFile). */
   folder: string | undefined;
   size: number;
+}
+
+/**
+ * A PackedPairs as one thread of this process hands it to another (PackedPairs.handOver, then
+ * PackedPairs.adopt there): plain data a worker message can carry, the temporary file's descriptor
+ * included (threads share the process's open files).
+ */
+export interface PackedPairsState {
+  readonly options: PackedPairsOptions;
+  readonly folders: readonly string[];
+  readonly blocks: readonly {
+    readonly bytes: Uint8Array | undefined;
+    readonly offset: number;
+    readonly length: number;
+  }[];
+  /** The open block's bytes, and where each of its pairs starts in them. */
+  readonly open: Uint8Array;
+  readonly openStarts: readonly number[];
+  readonly count: number;
+  readonly heldBytes: number;
+  readonly file: Readonly<SpillFile> | undefined;
 }
 
 /**
@@ -138,14 +164,60 @@ export class PackedPairs implements ListView<FilePair> {
     for (let i = 0; i < this.count; i++) yield this.at(i)!;
   }
 
+  /**
+   * Everything this list holds, for PackedPairs.adopt in another thread of this process, which then
+   * owns the temporary file: this list is empty afterwards, and its dispose() leaves the file alone.
+   */
+  handOver(): PackedPairsState {
+    const state: PackedPairsState = {
+      options: this.options,
+      folders: this.folders.slice(),
+      blocks: this.blocks.map(({ bytes, offset, length }) => ({ bytes, offset, length })),
+      open: this.open.subarray(0, this.openBytes),
+      openStarts: this.openStarts.slice(),
+      count: this.count,
+      heldBytes: this.heldBytes,
+      file: this.file === undefined ? undefined : { ...this.file },
+    };
+    this.folders.length = 0;
+    this.folderIndex.clear();
+    this.blocks.length = 0;
+    this.open = Buffer.allocUnsafe(1 << 12);
+    this.openBytes = 0;
+    this.openStarts.length = 0;
+    this.count = 0;
+    this.heldBytes = 0;
+    this.file = undefined;
+    this.cached = undefined;
+    return state;
+  }
+
+  /** The list another thread handed over (handOver); dispose of it here. */
+  static adopt(state: PackedPairsState): PackedPairs {
+    const pairs = new PackedPairs(state.options);
+    const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (const [index, folder] of state.folders.entries()) {
+      pairs.folders.push(folder);
+      pairs.folderIndex.set(folder, index);
+    }
+    for (const { bytes, offset, length } of state.blocks)
+      pairs.blocks.push({ bytes: bytes === undefined ? undefined : asBuffer(bytes), offset, length });
+    pairs.open = Buffer.allocUnsafe(Math.max(1 << 12, state.open.length));
+    pairs.open.set(state.open);
+    pairs.openBytes = state.open.length;
+    pairs.openStarts.push(...state.openStarts);
+    pairs.count = state.count;
+    pairs.heldBytes = state.heldBytes;
+    pairs.file = state.file === undefined ? undefined : { ...state.file };
+    return pairs;
+  }
+
   /** Closes and removes the temporary file, if any. The pairs read from it are gone after this. */
   dispose(): void {
     const file = this.file;
     this.file = undefined;
     this.cached = undefined;
-    if (file === undefined) return;
-    closeSync(file.fd);
-    if (file.folder !== undefined) rmSync(file.folder, { recursive: true, force: true });
+    if (file !== undefined) closeSpillFile(file);
   }
 
   private decode(bytes: Buffer, start: number): FilePair {
@@ -215,7 +287,9 @@ export class PackedPairs implements ListView<FilePair> {
 
   /** Moves every full block to a new temporary file. */
   private spill(): void {
-    this.file = openSpillFile(this.options.tempRoot);
+    const given = this.options.spillTo;
+    this.file =
+      given !== undefined ? { fd: given.fd, folder: given.folder, size: 0 } : openSpillFile(this.options.tempRoot);
     this.cached = undefined;
     for (let i = 0; i < this.blocks.length; i++) {
       const { bytes, length } = this.blocks[i]!;
@@ -250,7 +324,7 @@ export class PackedPairs implements ListView<FilePair> {
  * system lets an open file be removed (its data stays until it is closed), so even a killed run
  * leaves nothing behind; elsewhere (Windows) dispose() removes them.
  */
-function openSpillFile(tempRoot: string | undefined): SpillFile {
+export function openSpillFile(tempRoot: string | undefined): SpillFile {
   const folder = mkdtempSync(join(tempRoot ?? tmpdir(), 'seglens-pairs-'));
   const path = join(folder, 'pairs.bin');
   let fd: number;
@@ -269,4 +343,10 @@ function openSpillFile(tempRoot: string | undefined): SpillFile {
     // The system keeps an open file (Windows): dispose() removes it after closing it.
   }
   return file;
+}
+
+/** Closes a temporary file of openSpillFile and removes it where the system had not yet. */
+export function closeSpillFile(file: Readonly<SpillFile>): void {
+  closeSync(file.fd);
+  if (file.folder !== undefined) rmSync(file.folder, { recursive: true, force: true });
 }

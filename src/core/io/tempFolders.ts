@@ -54,7 +54,8 @@ export async function removeTempFolder(folder: string): Promise<void> {
 export function removeLiveTempFoldersSync(): void {
   for (const folder of liveFolders) {
     try {
-      rmSync(folder, { recursive: true, force: true });
+      // Retried: another thread of this process (the pairing's) may still be adding files to it.
+      rmSync(folder, { recursive: true, force: true, maxRetries: 3 });
       liveFolders.delete(folder);
     } catch {
       // Left for the next run's removeStaleTempFolders.

@@ -12,6 +12,8 @@ export interface ExternalSortOptions {
   readonly fanIn?: number;
   /** Where the temporary folder goes (default: the system's). */
   readonly tempRoot?: string;
+  /** Called after each run is written, with its count of items, which have just become garbage. */
+  readonly afterSpill?: (items: number) => void;
 }
 
 /**
@@ -82,6 +84,7 @@ export class ExternalSort<T> {
     const run = await this.newRun();
     await writeLines(run, items);
     this.runs.push(run);
+    this.options.afterSpill?.(items.length);
   }
 
   private async *merge(runs: readonly string[]): AsyncGenerator<T> {
@@ -115,7 +118,7 @@ export class ExternalSort<T> {
 }
 
 /** Bytes each run is read at a time while runs are merged. */
-const RUN_READ_BYTES = 1 << 16;
+const RUN_READ_BYTES = 1 << 14;
 
 /** Writes items as JSON lines, waiting for the disk when it is slower than the items come. */
 async function writeLines<T>(file: string, items: Iterable<T> | AsyncIterable<T>): Promise<void> {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, test } from 'node:test';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
 import { cityscapesPreset } from '../../../src/core/datasets/builtinPresets';
 import { parsePairPattern, type SuffixRule } from '../../../src/core/io/fileRoles';
 import { pairFilesPacked, type PackedPairingOptions } from '../../../src/core/io/packedPairing';
 import { pairFiles, type PairingOptions } from '../../../src/core/io/pairing';
 import { seededRandom } from '../../../src/core/synthetic/scenes';
+import { fileLayouts } from '../../helpers/fileLayouts';
 
 // pairFilesPacked must give exactly what pairFiles (every file in memory, one loop over the sorted keys)
 // gives: the same pairs in the same order, the same unpaired and ignored files in the same order, the
@@ -15,20 +15,7 @@ import { seededRandom } from '../../../src/core/synthetic/scenes';
 // the readers, datasets and broken-file tests. Each layout is paired with one part and no spilling, with
 // a few parts and tiny sort chunks (every file spilled, several merge passes), and with the default parts.
 
-const root = mkdtempSync(join(tmpdir(), 'seglens-packed-pairing-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-let layouts = 0;
-
-/** A folder holding the given files (empty: the pairing reads names only). */
-function layout(files: readonly string[]): string {
-  const dir = join(root, `layout-${layouts++}`);
-  for (const file of files) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), '');
-  }
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+const { root, layout } = fileLayouts('seglens-packed-pairing-');
 
 const SPLITS: readonly PackedPairingOptions[] = [
   { partitions: 1 },

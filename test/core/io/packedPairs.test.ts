@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PackedPairs } from '../../../src/core/io/packedPairs';
+import { openSpillFile, PackedPairs } from '../../../src/core/io/packedPairs';
 import type { FilePair } from '../../../src/core/io/pairing';
 import { inShard, shardView } from '../../../src/core/report/shards';
 import { seededRandom } from '../../../src/core/synthetic/scenes';
@@ -128,6 +128,48 @@ test('pairs spill at the block that passes memoryBytes, blocks of one pair inclu
       });
       packed.dispose();
     }
+    assert.deepEqual(entries(tempRoot), []);
+  } finally {
+    rmSync(tempRoot, { recursive: true, force: true });
+  }
+});
+
+test('pairs handed to another holder (handOver, adopt) come back the same, in memory and spilled, the file moving with them', () => {
+  const tempRoot = mkdtempSync(join(tmpdir(), 'seglens-packed-'));
+  try {
+    for (const memoryBytes of [1 << 20, 2000]) {
+      const source = PackedPairs.from(VARIED, { memoryBytes, blockPairs: 7, tempRoot });
+      const spilled = source.spilled;
+      // Through a structured clone, as a worker message carries it.
+      const adopted = PackedPairs.adopt(structuredClone(source.handOver()));
+      assert.equal(source.length, 0, `the source is empty after handing over, ${memoryBytes}`);
+      source.dispose(); // leaves the file to the adopter
+      assert.equal(adopted.spilled, spilled);
+      assert.equal(adopted.length, VARIED.length);
+      assert.deepStrictEqual([...adopted], VARIED, `memoryBytes ${memoryBytes}`);
+      assert.deepStrictEqual(adopted.at(VARIED.length - 1), VARIED[VARIED.length - 1]);
+      // Pushing goes on where the source stopped.
+      adopted.push(VARIED[0]!);
+      assert.deepStrictEqual(adopted.at(VARIED.length), VARIED[0]);
+      adopted.dispose();
+      assert.deepEqual(entries(tempRoot), []);
+    }
+  } finally {
+    rmSync(tempRoot, { recursive: true, force: true });
+  }
+});
+
+test('pairs spill into the file they are given (spillTo), and only when they outgrow memory', () => {
+  const tempRoot = mkdtempSync(join(tmpdir(), 'seglens-packed-'));
+  try {
+    const given = openSpillFile(tempRoot);
+    const within = PackedPairs.from(VARIED, { memoryBytes: 1 << 20, spillTo: given });
+    assert.ok(!within.spilled);
+    within.dispose();
+    const past = PackedPairs.from(VARIED, { memoryBytes: 2000, blockPairs: 7, spillTo: given });
+    assert.ok(past.spilled);
+    assert.deepStrictEqual([...past], VARIED);
+    past.dispose(); // closes the given file, and removes it where it was still there
     assert.deepEqual(entries(tempRoot), []);
   } finally {
     rmSync(tempRoot, { recursive: true, force: true });
