@@ -194,7 +194,9 @@ export class PackedPairs implements ListView<FilePair> {
 
   /** The list another thread handed over (handOver); dispose of it here. */
   static adopt(state: PackedPairsState): PackedPairs {
-    const pairs = new PackedPairs(state.options);
+    // A file given to the other thread (spillTo) is this list's own file now, or was closed unused.
+    const { spillTo: _given, ...options } = state.options;
+    const pairs = new PackedPairs(options);
     const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (const [index, folder] of state.folders.entries()) {
       pairs.folders.push(folder);

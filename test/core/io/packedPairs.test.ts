@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openSpillFile, PackedPairs } from '../../../src/core/io/packedPairs';
+import { closeSpillFile, openSpillFile, PackedPairs } from '../../../src/core/io/packedPairs';
 import type { FilePair } from '../../../src/core/io/pairing';
 import { inShard, shardView } from '../../../src/core/report/shards';
 import { seededRandom } from '../../../src/core/synthetic/scenes';
@@ -170,6 +170,18 @@ test('pairs spill into the file they are given (spillTo), and only when they out
     assert.ok(past.spilled);
     assert.deepStrictEqual([...past], VARIED);
     past.dispose(); // closes the given file, and removes it where it was still there
+    assert.deepEqual(entries(tempRoot), []);
+    // Handed over unspilled, the given file closed as the pairing thread's caller does: the adopted
+    // list spills into a file of its own, never into the closed one.
+    const unused = openSpillFile(tempRoot);
+    const few = PackedPairs.from(VARIED.slice(0, 10), { memoryBytes: 2000, blockPairs: 7, tempRoot, spillTo: unused });
+    const state = few.handOver();
+    closeSpillFile(unused);
+    const adopted = PackedPairs.adopt(structuredClone(state));
+    for (const pair of VARIED.slice(10)) adopted.push(pair);
+    assert.ok(adopted.spilled);
+    assert.deepStrictEqual([...adopted], VARIED);
+    adopted.dispose();
     assert.deepEqual(entries(tempRoot), []);
   } finally {
     rmSync(tempRoot, { recursive: true, force: true });
