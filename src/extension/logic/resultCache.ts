@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { renameSync, rmSync, statSync } from 'node:fs';
-import { open, rename, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ImageRecord } from '../../core/evaluate/record';
 import { errorText } from '../../core/errors';
+import { processExists } from '../../core/io/tempFolders';
 import { PredictionFileIndex, RecordFile, type LineFields } from './recordFile';
 
 /** Size and modification time: cheap to read, and they change whenever a file is rewritten. */
@@ -94,6 +95,7 @@ export class ResultCache {
 
   static async open(storageDir: string, predictionsDir: string, labelsDir: string): Promise<ResultCache> {
     const file = ResultCache.fileFor(storageDir, predictionsDir, labelsDir);
+    await removeStaleTemporaries(file);
     // The cache of SegLens before the record file: one JSON document, read whole. Nobody reads it any more.
     rmSync(file.replace(/\.jsonl$/, '.json'), { force: true });
     const stamp = await stampOf(file);
@@ -263,5 +265,29 @@ async function appendFile(from: string, to: string): Promise<void> {
     }
   } finally {
     await input.close();
+  }
+}
+
+/** A temporary file of a cache (`<cache>.<pid>-<hex>.tmp`, store and rewrite): the pid of its writer. */
+const TEMPORARY_NAME = /^\.(\d+)-[0-9a-f]+\.tmp$/;
+
+/**
+ * Removes the cache's temporary files whose writer no longer runs: an extension host killed during a
+ * run (or a rewrite) left them, as large as the run's records, and nothing else would remove them.
+ * Another live window's files, and names we did not make, are left alone.
+ */
+async function removeStaleTemporaries(file: string): Promise<void> {
+  const folder = path.dirname(file);
+  const base = path.basename(file);
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(base) ? Number(TEMPORARY_NAME.exec(name.slice(base.length))?.[1]) : NaN;
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processExists(pid)) continue;
+    await rm(path.join(folder, name), { force: true }).catch(() => undefined);
   }
 }

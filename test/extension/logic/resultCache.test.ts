@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -252,4 +253,21 @@ test('the cache file holds the lines of before, byte for byte, after a first run
   for (const { record: r, stamps: s, hash } of kept)
     assert.deepEqual(reopened.lookup(r.predictionFile, r.labelFile, s, hash), r);
   reopened.close();
+});
+
+test("opening a cache removes the temporary files a killed window left, never a live window's or other names", async () => {
+  const file = ResultCache.fileFor(storage, '/p-killed', '/l-killed');
+  // A process that has ended: its pid names no process any more.
+  const ended = spawnSync(process.execPath, ['-e', '']).pid;
+  const left = {
+    killed: `${file}.${ended}-0a1b2c3d.tmp`,
+    live: `${file}.${process.pid}-0a1b2c3d.tmp`,
+    otherName: `${file}.${ended}-0a1b2c3d.txt`,
+    otherCache: `${ResultCache.fileFor(storage, '/p-other', '/l-other')}.${ended}-0a1b2c3d.tmp`,
+  };
+  for (const name of Object.values(left)) writeFileSync(name, '{}\n');
+  const cache = await ResultCache.open(storage, '/p-killed', '/l-killed');
+  cache.close();
+  assert.equal(existsSync(left.killed), false, "the killed window's temporary file is removed");
+  for (const kept of [left.live, left.otherName, left.otherCache]) assert.ok(existsSync(kept), `${kept} is left`);
 });
