@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabelIds } from './fileRoles';
+import { TEMP_FOLDER_PREFIX } from './tempFolders';
 import type { FilePair } from './pairing';
 
 /** A list read by position: arrays and PackedPairs alike (what the worker pool hands out). */
@@ -327,7 +328,9 @@ export class PackedPairs implements ListView<FilePair> {
  * leaves nothing behind; elsewhere (Windows) dispose() removes them.
  */
 export function openSpillFile(tempRoot: string | undefined): SpillFile {
-  const folder = mkdtempSync(join(tempRoot ?? tmpdir(), 'seglens-pairs-'));
+  // Named as the engine's temporary folders are: should the process be killed before the folder is
+  // removed, the next run knows it for a dead process's and removes it (removeStaleTempFolders).
+  const folder = mkdtempSync(join(tempRoot ?? tmpdir(), `${TEMP_FOLDER_PREFIX}${process.pid}-`));
   const path = join(folder, 'pairs.bin');
   let fd: number;
   try {

@@ -51,30 +51,37 @@ export async function pairFilesInThread(
   labelsDir: string,
   options: PackedPairingOptions = {},
 ): Promise<PairingResult<PackedPairs>> {
+  // The pairs' file goes beside the sorts' folder, not in it: where an open file cannot be removed
+  // (Windows), it outlives that folder until the pairs are disposed of.
+  const spillTo = openSpillFile(options.sort?.tempRoot);
   // The pairing thread's sorts put their folders in one of this thread's: a stop signal, which only
   // this thread hears, removes it with everything in it (src/cli/stopSignals.ts).
-  const sortFolder = await makeTempFolder(options.sort?.tempRoot);
+  let sortFolder: string;
+  try {
+    sortFolder = await makeTempFolder(options.sort?.tempRoot);
+  } catch (error) {
+    closeSpillFile(spillTo);
+    throw error;
+  }
   try {
     return await pairInThread(
       predictionsDir,
       labelsDir,
       { ...options, sort: { ...options.sort, tempRoot: sortFolder } },
-      options.sort?.tempRoot,
+      spillTo,
     );
   } finally {
     await removeTempFolder(sortFolder);
   }
 }
 
+/** pairFilesInThread's thread; `spillTo` is closed here unless the pairs it returns use it. */
 function pairInThread(
   predictionsDir: string,
   labelsDir: string,
   options: PackedPairingOptions,
-  spillRoot: string | undefined,
+  spillTo: SpillFile,
 ): Promise<PairingResult<PackedPairs>> {
-  // The pairs' file goes beside the sorts' folder, not in it: where an open file cannot be removed
-  // (Windows), it outlives that folder until the pairs are disposed of.
-  const spillTo = openSpillFile(spillRoot);
   const request: PairingRequest = {
     predictionsDir,
     labelsDir,
