@@ -9,10 +9,10 @@ import { WORKER_SEMI_SPACE_MB } from '../core/workerLimits';
 const CLI_V8_FLAGS: readonly string[] = [
   // Bytecode a function runs before V8 considers optimising it (V8's default: 67,584). Every worker
   // thread is its own isolate and optimises the same engine code again, on the same two cores as the
-  // work: on 1,449 VOC-sized pairs with 2 workers, TurboFan's
-  // background threads took 0.9 of the run's 4.5 CPU-seconds (perf, Node 20), most of it for functions
-  // that run a few hundred times in all. With this budget the per-pixel kernels are still optimised
-  // within their first images, and the run takes 5-10% less wall time ("The decode floor").
+  // work: on 1,449 VOC-sized pairs with 2 workers, TurboFan's background threads took 0.9 of the run's
+  // 4.5 CPU-seconds (perf, Node 20), most of it for functions that run a few hundred times in all. With
+  // this budget the per-pixel kernels are still optimised within their first images, and the run takes
+  // 5-10% less wall time ("The decode floor").
   '--interrupt-budget=400000',
   // Young generations keep their starting size. V8 doubles a thread's young generation whenever more
   // bytes have survived it than it holds, up to 32 MB: a long run's main thread, which keeps records

@@ -52,30 +52,28 @@ export async function pairFilesInThread(
   options: PackedPairingOptions = {},
 ): Promise<PairingResult<PackedPairs>> {
   // The pairs' file goes beside the sorts' folder, not in it: where an open file cannot be removed
-  // (Windows), it outlives that folder until the pairs are disposed of.
+  // (Windows), it outlives that folder until the pairs are disposed of. Closed here unless the pairs
+  // use it, which then own it.
   const spillTo = openSpillFile(options.sort?.tempRoot);
-  // The pairing thread's sorts put their folders in one of this thread's: a stop signal, which only
-  // this thread hears, removes it with everything in it (src/cli/stopSignals.ts).
-  let sortFolder: string;
+  let handedOver = false;
   try {
-    sortFolder = await makeTempFolder(options.sort?.tempRoot);
-  } catch (error) {
-    closeSpillFile(spillTo);
-    throw error;
-  }
-  try {
-    return await pairInThread(
-      predictionsDir,
-      labelsDir,
-      { ...options, sort: { ...options.sort, tempRoot: sortFolder } },
-      spillTo,
-    );
+    // The pairing thread's sorts put their folders in one of this thread's: a stop signal, which only
+    // this thread hears, removes it with everything in it (src/cli/stopSignals.ts).
+    const sortFolder = await makeTempFolder(options.sort?.tempRoot);
+    try {
+      const sort = { ...options.sort, tempRoot: sortFolder };
+      const result = await pairInThread(predictionsDir, labelsDir, { ...options, sort }, spillTo);
+      handedOver = result.pairs.spilled;
+      return result;
+    } finally {
+      await removeTempFolder(sortFolder);
+    }
   } finally {
-    await removeTempFolder(sortFolder);
+    if (!handedOver) closeSpillFile(spillTo);
   }
 }
 
-/** pairFilesInThread's thread; `spillTo` is closed here unless the pairs it returns use it. */
+/** pairFilesInThread's thread: started, waited for until it has ended, its answer taken. */
 function pairInThread(
   predictionsDir: string,
   labelsDir: string,
@@ -95,18 +93,11 @@ function pairInThread(
   return new Promise((resolve, reject) => {
     let reply: PairingReply | undefined;
     let failure: Error | undefined;
-    let worker: Worker;
-    try {
-      worker = new Worker(PAIRING_WORKER_SCRIPT, { workerData: request, resourceLimits: WORKER_RESOURCE_LIMITS });
-    } catch (error) {
-      closeSpillFile(spillTo);
-      throw error;
-    }
+    const worker = new Worker(PAIRING_WORKER_SCRIPT, { workerData: request, resourceLimits: WORKER_RESOURCE_LIMITS });
     worker.once('message', (message: PairingReply) => (reply = message));
     worker.once('error', (error) => (failure = error));
     // Settled once the thread is gone, so that what it used is released before the run starts.
     worker.once('exit', (code) => {
-      if (reply?.type !== 'paired' || reply.pairs.file === undefined) closeSpillFile(spillTo);
       if (reply?.type === 'paired') {
         const { pairs, ...rest } = reply;
         resolve({ pairs: PackedPairs.adopt(pairs), ...rest });

@@ -72,6 +72,18 @@ export function removeLiveTempFoldersSync(): void {
  * its process lives: give such processes their own temporary folder (TMPDIR).
  */
 export async function removeStaleTempFolders(root: string = tmpdir()): Promise<string[]> {
+  return removeEntriesOfEndedProcesses(root, ownerPid);
+}
+
+/**
+ * Removes the files and folders in `root` whose writer, the pid `ownerOf` reads from the name, no longer
+ * exists. Names `ownerOf` does not know (undefined), this process's and live processes' are left, and so
+ * is an entry whose removal fails. Returns the entries removed.
+ */
+export async function removeEntriesOfEndedProcesses(
+  root: string,
+  ownerOf: (name: string) => number | undefined,
+): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(root);
@@ -80,12 +92,12 @@ export async function removeStaleTempFolders(root: string = tmpdir()): Promise<s
   }
   const removed: string[] = [];
   for (const name of names) {
-    const pid = ownerPid(name);
+    const pid = ownerOf(name);
     if (pid === undefined || pid === process.pid || processExists(pid)) continue;
-    const folder = join(root, name);
+    const entry = join(root, name);
     try {
-      await rm(folder, { recursive: true, force: true });
-      removed.push(folder);
+      await rm(entry, { recursive: true, force: true });
+      removed.push(entry);
     } catch {
       // Another user's, or in use on a system that locks open files: left alone.
     }

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { renameSync, rmSync, statSync } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ImageRecord } from '../../core/evaluate/record';
 import { errorText } from '../../core/errors';
-import { processExists } from '../../core/io/tempFolders';
+import { removeEntriesOfEndedProcesses } from '../../core/io/tempFolders';
 import { PredictionFileIndex, RecordFile, type LineFields } from './recordFile';
 
 /** Size and modification time: cheap to read, and they change whenever a file is rewritten. */
@@ -95,7 +95,8 @@ export class ResultCache {
 
   static async open(storageDir: string, predictionsDir: string, labelsDir: string): Promise<ResultCache> {
     const file = ResultCache.fileFor(storageDir, predictionsDir, labelsDir);
-    await removeStaleTemporaries(file);
+    // Those an extension host killed during a run (or a rewrite) left, as large as the run's records.
+    await removeEntriesOfEndedProcesses(path.dirname(file), (name) => temporaryFileWriter(file, name));
     // The cache of SegLens before the record file: one JSON document, read whole. Nobody reads it any more.
     rmSync(file.replace(/\.jsonl$/, '.json'), { force: true });
     const stamp = await stampOf(file);
@@ -172,10 +173,7 @@ export class ResultCache {
 
   store(record: ImageRecord, stamps: { prediction: FileStamp; label: FileStamp }, hash: string): void {
     const keys: CacheKeys = { prediction: stamps.prediction, label: stamps.label, optionsHash: hash };
-    this.fresh ??= RecordFile.create(
-      `${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
-      new PredictionFileIndex(),
-    );
+    this.fresh ??= RecordFile.create(temporaryFileOf(this.file), new PredictionFileIndex());
     const { slot } = this.fresh.append(record, { cache: keys });
     this.entries.set(record.predictionFile, { ...keys, labelFile: record.labelFile, in: 'fresh', slot });
   }
@@ -226,10 +224,7 @@ export class ResultCache {
 
   /** Every entry's line into a temp file, renamed over the cache: whole or absent, never half. */
   private rewrite(): void {
-    const temp = RecordFile.create(
-      `${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
-      new PredictionFileIndex(),
-    );
+    const temp = RecordFile.create(temporaryFileOf(this.file), new PredictionFileIndex());
     try {
       for (const entry of this.entries.values()) {
         const keys: CacheKeys = { prediction: entry.prediction, label: entry.label, optionsHash: entry.optionsHash };
@@ -268,26 +263,14 @@ async function appendFile(from: string, to: string): Promise<void> {
   }
 }
 
-/** A temporary file of a cache (`<cache>.<pid>-<hex>.tmp`, store and rewrite): the pid of its writer. */
-const TEMPORARY_NAME = /^\.(\d+)-[0-9a-f]+\.tmp$/;
+/** A new temporary file beside the cache `file` (store and rewrite), named after this process. */
+const temporaryFileOf = (file: string): string => `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
 
-/**
- * Removes the cache's temporary files whose writer no longer runs: an extension host killed during a
- * run (or a rewrite) left them, as large as the run's records, and nothing else would remove them.
- * Another live window's files, and names we did not make, are left alone.
- */
-async function removeStaleTemporaries(file: string): Promise<void> {
-  const folder = path.dirname(file);
+const TEMPORARY_SUFFIX = /^\.(\d+)-[0-9a-f]+\.tmp$/;
+
+/** The pid that wrote `name`, when it is a temporary file of the cache `file` (temporaryFileOf). */
+function temporaryFileWriter(file: string, name: string): number | undefined {
   const base = path.basename(file);
-  let names: string[];
-  try {
-    names = await readdir(folder);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = name.startsWith(base) ? Number(TEMPORARY_NAME.exec(name.slice(base.length))?.[1]) : NaN;
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processExists(pid)) continue;
-    await rm(path.join(folder, name), { force: true }).catch(() => undefined);
-  }
+  const pid = name.startsWith(base) ? Number(TEMPORARY_SUFFIX.exec(name.slice(base.length))?.[1]) : NaN;
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
 }

@@ -67,12 +67,21 @@ const VARIED: FilePair[] = Array.from({ length: 3000 }, (_, i) => {
   };
 });
 
+/** Runs `body` with a new temporary root for the pairs' files, removed after it. */
+function inTempRoot(body: (tempRoot: string) => void): void {
+  const tempRoot = mkdtempSync(join(tmpdir(), 'seglens-packed-'));
+  try {
+    body(tempRoot);
+  } finally {
+    rmSync(tempRoot, { recursive: true, force: true });
+  }
+}
+
 /** The entries of a temporary root (the packed pairs must leave none there). */
 const entries = (dir: string): string[] => readdirSync(dir);
 
 test('pairs past memoryBytes go to a temporary file and come back the same, in order and by position', () => {
-  const tempRoot = mkdtempSync(join(tmpdir(), 'seglens-packed-'));
-  try {
+  inTempRoot((tempRoot) => {
     const packed = PackedPairs.from(VARIED, { memoryBytes: 2000, blockPairs: 7, tempRoot });
     assert.ok(packed.spilled);
     // The file is removed as soon as it is open (its data stays while it is): nothing for a killed run to leave.
@@ -96,28 +105,22 @@ test('pairs past memoryBytes go to a temporary file and come back the same, in o
     // The open (last, partial) block is still in memory.
     assert.deepStrictEqual(packed.at(VARIED.length - 1), VARIED[VARIED.length - 1]);
     packed.dispose();
-  } finally {
-    rmSync(tempRoot, { recursive: true, force: true });
-  }
+  });
 });
 
 test('pairs within memoryBytes never touch the disk, and equal the in-memory list', () => {
-  const tempRoot = mkdtempSync(join(tmpdir(), 'seglens-packed-'));
-  try {
+  inTempRoot((tempRoot) => {
     const packed = PackedPairs.from(VARIED, { memoryBytes: 1 << 20, blockPairs: 7, tempRoot });
     assert.ok(!packed.spilled);
     assert.deepStrictEqual([...packed], [...PackedPairs.from(VARIED)]);
     assert.deepStrictEqual([...packed], VARIED);
     packed.dispose();
     assert.deepEqual(entries(tempRoot), []);
-  } finally {
-    rmSync(tempRoot, { recursive: true, force: true });
-  }
+  });
 });
 
 test('pairs spill at the block that passes memoryBytes, blocks of one pair included', () => {
-  const tempRoot = mkdtempSync(join(tmpdir(), 'seglens-packed-'));
-  try {
+  inTempRoot((tempRoot) => {
     for (const blockPairs of [1, 2, 256]) {
       const packed = new PackedPairs({ memoryBytes: 0, blockPairs, tempRoot });
       VARIED.slice(0, 600).forEach((pair, i) => {
@@ -129,14 +132,11 @@ test('pairs spill at the block that passes memoryBytes, blocks of one pair inclu
       packed.dispose();
     }
     assert.deepEqual(entries(tempRoot), []);
-  } finally {
-    rmSync(tempRoot, { recursive: true, force: true });
-  }
+  });
 });
 
 test('pairs handed to another holder (handOver, adopt) come back the same, in memory and spilled, the file moving with them', () => {
-  const tempRoot = mkdtempSync(join(tmpdir(), 'seglens-packed-'));
-  try {
+  inTempRoot((tempRoot) => {
     for (const memoryBytes of [1 << 20, 2000]) {
       const source = PackedPairs.from(VARIED, { memoryBytes, blockPairs: 7, tempRoot });
       const spilled = source.spilled;
@@ -154,14 +154,11 @@ test('pairs handed to another holder (handOver, adopt) come back the same, in me
       adopted.dispose();
       assert.deepEqual(entries(tempRoot), []);
     }
-  } finally {
-    rmSync(tempRoot, { recursive: true, force: true });
-  }
+  });
 });
 
 test('pairs spill into the file they are given (spillTo), and only when they outgrow memory', () => {
-  const tempRoot = mkdtempSync(join(tmpdir(), 'seglens-packed-'));
-  try {
+  inTempRoot((tempRoot) => {
     const given = openSpillFile(tempRoot);
     const within = PackedPairs.from(VARIED, { memoryBytes: 1 << 20, spillTo: given });
     assert.ok(!within.spilled);
@@ -183,7 +180,5 @@ test('pairs spill into the file they are given (spillTo), and only when they out
     assert.deepStrictEqual([...adopted], VARIED);
     adopted.dispose();
     assert.deepEqual(entries(tempRoot), []);
-  } finally {
-    rmSync(tempRoot, { recursive: true, force: true });
-  }
+  });
 });
