@@ -2,8 +2,8 @@
 // generated pairs (64x48, 21 classes) in a real VS Code (code-server, the e2e tooling: .ci/e2e.sh with
 // E2E_SCALE=N runs test/e2e/extensionScale.e2e.test.ts instead of the scenarios), and the response times
 // of sorting and filtering the view, opening an image and the dataset panel (matrix drawn, a confusion's
-// images listed), measured in the workbench from the click to the answer shown, while the run goes on and
-// after it. Budgets: RSS <= 600 MB, each response <= 200 ms at the 95th percentile.
+// images listed), measured in the workbench from the user's input (the page's own mousedown or Enter) to
+// the answer shown, while the run goes on and after it; and from the driver's call, as before. Budgets: RSS <= 600 MB, each response <= 200 ms at the 95th percentile.
 //
 // Most of each response is the workbench itself (code-server in headless Chromium without a GPU here), so
 // the same bench first runs a small baseline (default 1,000 pairs, in its own code-server): the same
@@ -81,7 +81,7 @@ export function extensionScaleTable(r) {
   ];
   if (base !== undefined) {
     rows.push(
-      `Response times, ms from the click to the answer shown: the 95th percentile (number of samples). The baseline's run lasts a moment, so it has no "during": both differences are from the baseline after its run, the workbench with ${base.pairs} images listed and nothing running.`,
+      `Response times, ms from the user's input (the workbench page's mousedown or Enter) to the answer shown: the 95th percentile (number of samples). The baseline's run lasts a moment, so it has no "during": both differences are from the baseline after its run, the workbench with ${base.pairs} images listed and nothing running.`,
       '',
       `| Response | ${r.pairs}, during the run | ${r.pairs}, after | ${base.pairs} (baseline), after | during − baseline | after − baseline | Budget |`,
       '|---|---:|---:|---:|---:|---:|---:|',
@@ -92,13 +92,26 @@ export function extensionScaleTable(r) {
       );
   } else {
     rows.push(
-      'Response times, ms from the click to the answer shown: the 95th percentile (number of samples).',
+      "Response times, ms from the user's input (the workbench page's mousedown or Enter) to the answer shown: the 95th percentile (number of samples).",
       '',
       `| Response | during the run | after the run | Budget |`,
       '|---|---:|---:|---:|',
     );
     for (const [key, label] of Object.entries(RESPONSES))
       rows.push(`| ${label} | ${p95Of(r.during[key])} | ${p95Of(r.after[key])} | ${RESPONSE_BUDGET_MS} |`);
+  }
+  if (r.afterFromCall !== undefined) {
+    rows.push(
+      '',
+      "The same responses timed from the driver's call that makes the input (the only figures the bench gave before): Playwright's own checks before a click (the element scrolled into view, visible, still for two animation frames) come first, 250-300 ms for a quick pick's row here.",
+      '',
+      `| Response | ${r.pairs}, during the run | ${r.pairs}, after |${base !== undefined ? ` ${base.pairs} (baseline), after |` : ''}`,
+      `|---|---:|---:|${base !== undefined ? '---:|' : ''}`,
+    );
+    for (const [key, label] of Object.entries(RESPONSES))
+      rows.push(
+        `| ${label} | ${p95Of(r.duringFromCall[key])} | ${p95Of(r.afterFromCall[key])} |${base !== undefined ? ` ${p95Of(base.afterFromCall?.[key])} |` : ''}`,
+      );
   }
   rows.push(
     '',

@@ -221,7 +221,8 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
       predictionsDir: target.predictionsDir,
       labelsDir: target.labelsDir,
     };
-    await this.workspaceState.update(STATE_KEYS.inspectorTarget, stored);
+    // Remembered for a reload while the image is made: a round trip to the workbench the user need not wait for.
+    const remembered = this.workspaceState.update(STATE_KEYS.inspectorTarget, stored);
     if (target.from !== undefined) this.shownImage.fire(target.pair.name);
     if (this.panel !== undefined) this.panel.title = `SegLens: ${target.pair.name}`;
     this.rgbImage = await findRgbImage(target.pair, {
@@ -237,6 +238,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     ];
     this.configureWebview(folders);
     if (this.webviewReady) await this.sendCurrent();
+    await remembered;
   }
 
   /** Computes the maps of the current target and posts them; no-op until the webview listens. */
@@ -245,10 +247,14 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     const panel = this.panel;
     if (target === undefined || panel === undefined) return;
     const generation = ++this.generation;
-    await this.post({ type: 'loading', name: target.pair.name });
+    const started = Date.now();
     try {
-      const started = Date.now();
-      const { record, maps } = await evaluateImage(target.pair, target.settings.engine);
+      // The image is computed while the webview is told to show "Computing…", not after it answers:
+      // messages arrive in the order they are posted.
+      const [, { record, maps }] = await Promise.all([
+        this.post({ type: 'loading', name: target.pair.name }),
+        evaluateImage(target.pair, target.settings.engine),
+      ]);
       const comparison = await this.comparisonFor(target, record);
       if (generation !== this.generation || this.panel !== panel) return; // superseded or closed meanwhile
       const position = this.positionOf(target);

@@ -67,6 +67,7 @@ export class ResultsStore extends Disposable {
   private skippedFiles: SkippedFile[] = [];
   private runStatus: RunStatus | undefined;
   private orderedCache: readonly number[] | undefined;
+  private orderedNamesCache: readonly string[] | undefined;
   /** The sort key's order, kept while a run only adds images: each ask ranks only the new ones. */
   private readonly ranking = new StreamingRanking();
   private cellFilter: ConfusionPair | undefined;
@@ -289,9 +290,10 @@ export class ResultsStore extends Disposable {
     return this.orderedCache;
   }
 
-  /** The names of the listed images, in the list's order. */
+  /** The names of the listed images, in the list's order (kept like the order: each image opened asks for them). */
   orderedNames(): readonly string[] {
-    return this.columns?.namesOf(this.orderedSlots()) ?? [];
+    this.orderedNamesCache ??= this.columns?.namesOf(this.orderedSlots()) ?? [];
+    return this.orderedNamesCache;
   }
 
   /** The listed images' records, read back from disk (exports: every record at once). */
@@ -356,6 +358,7 @@ export class ResultsStore extends Disposable {
 
   private touch(change: StoreChange = 'view'): void {
     this.orderedCache = undefined;
+    this.orderedNamesCache = undefined;
     this.summaryCache = undefined;
     this.changed.fire(change);
   }

@@ -474,3 +474,52 @@ test('one record written to two files (the view and the cache) gives each its ow
   assert.equal(readFileSync(other.file, 'utf8'), imageLine(a!) + imageLine(b!));
   other.delete();
 });
+
+test('a run streaming in, the sort and filter switched back and forth: every key kept apart, each answer the naive order', () => {
+  // Each ask changes the key or the class filter, so a key's kept order is merged with several
+  // batches at once when it is asked for again, and a filter is cut from a kept order of every image.
+  const records = generated(1200, 31);
+  const store = RecordFile.create(path.join(dir, 'switching.jsonl'));
+  const { columns } = store;
+  const ranking = new StreamingRanking();
+  const shown: ImageRecord[] = [];
+  const asks = [
+    ['miou', undefined],
+    ['adaptive', undefined],
+    ['miou', 1],
+    ['ce', 2],
+    ['miou', undefined],
+    ['adaptive', 1],
+    ['adaptive', 1],
+    ['ce', undefined],
+    ['miou', 1],
+  ] as const;
+  const batches = [5, 0, 40, 1, 200, 0, 3, 350, 1, 600];
+  let at = 0;
+  batches.forEach((size, b) => {
+    for (const record of records.slice(at, at + size)) {
+      store.append(record);
+      shown.push(record);
+    }
+    at += size;
+    for (const [key, classId] of [asks[b % asks.length]!, asks[(b + 4) % asks.length]!]) {
+      const want = naiveOrder(
+        shown.filter((r) => classId === undefined || r.classesPresent.includes(classId)),
+        key,
+      );
+      assert.deepEqual(
+        columns.namesOf(ranking.order(columns, key, classId)),
+        want,
+        `${key}, class ${classId}, batch ${b}`,
+      );
+    }
+  });
+  // Asked again with nothing added: the very order kept, not a new one.
+  assert.equal(ranking.order(columns, 'ce', undefined), ranking.order(columns, 'ce', undefined));
+  // Other columns (a new run) start afresh: nothing of the first run's orders is answered.
+  const other = RecordFile.create(path.join(dir, 'switching-other.jsonl'));
+  other.append(records[0]!);
+  assert.deepEqual(other.columns.namesOf(ranking.order(other.columns, 'miou', undefined)), [records[0]!.name]);
+  store.delete();
+  other.delete();
+});
