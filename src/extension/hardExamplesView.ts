@@ -248,6 +248,8 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
         return this.imageItem(node.slot);
       case 'more': {
         const item = new vscode.TreeItem(`${formatCount(node.images)} more images: Open Gallery to see them all`);
+        // A narrow sidebar cuts the label: the whole of it on hover.
+        item.tooltip = `${formatCount(node.images)} more images than the ${MAX_TREE_IMAGES} hardest listed here. Click: Open Gallery to see them all, sorted and filtered as this view.`;
         item.id = 'seglens.more';
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         item.command = { command: COMMANDS.openGallery, title: 'Open Gallery' };

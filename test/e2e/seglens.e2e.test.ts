@@ -567,6 +567,24 @@ describe('SegLens in VS Code', { skip }, () => {
       'the group holds every skipped file',
     );
     await screenshot(page, 'soak');
+    // The list's end: past the hundred images listed, one row counts the rest and opens the gallery.
+    assert.ok(images > listed, `the soak lists more images than the view does (${images})`);
+    await page.locator('[id="workbench.view.extension.seglens"] .monaco-list').first().focus();
+    await page.keyboard.press('End');
+    const moreRow = hardExampleRows(page).filter({ has: page.locator('.label-name', { hasText: / more images: / }) });
+    await moreRow.waitFor({ timeout: 10_000 });
+    assert.equal(
+      await moreRow.locator('.label-name').innerText(),
+      `${(images - listed).toLocaleString('en-US')} more images: Open Gallery to see them all`,
+    );
+    await screenshot(page, 'soak-end-of-list');
+    await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
+    await sleep(1000);
+    await screenshot(page, 'soak-end-of-list-toggled-theme');
+    await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
+    // Back to the top, where the steps below find the skipped group and the hardest image.
+    await page.locator('[id="workbench.view.extension.seglens"] .monaco-list').first().focus();
+    await page.keyboard.press('Home');
 
     assert.deepEqual(await errorNotifications(page), [], 'no error notification');
     await waitForLog('the runner to report no worker threads left', /runner idle: 0 worker threads alive/, idle + 2);

@@ -1,9 +1,9 @@
 /**
- * How soon the hard-examples view re-lists its rows. Each refresh ranks every image and sends its
- * rows (1,000 then, 100 now) to the workbench, which lays them out: at 100,000 images, done every 150 ms while a
- * run streamed in, that kept the workbench's renderer busy and the extension host's garbage high. So results
- * arriving wait longer the more images there are, while what the user asked for (a sort, a filter)
- * and a run's start and end are shown at once, never behind a streaming refresh.
+ * How soon the hard-examples view re-lists its rows. Each refresh sends its rows to the workbench,
+ * which lays them out: at 100,000 images and 1,000 rows, done every 150 ms while a run streamed in,
+ * that kept the workbench's renderer busy and the extension host's garbage high. So results arriving
+ * wait longer the more images there are, while what the user asked for (a sort, a filter) and a run's
+ * start and end are shown at once, never behind a streaming refresh.
  */
 import { SYSTEM_CLOCK, type Clock } from './clock';
 

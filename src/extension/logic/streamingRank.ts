@@ -15,7 +15,7 @@ interface KeptOrder {
  * into the kept order (RecordColumns.mergeRank): the same order as ranking them all.
  *
  * Each key's order of every image is kept, not only the last one asked for: re-sorting by a key used
- * before, or changing the class filter, took 50-120 ms at 100,000 images when it ranked afresh (the
+ * before, or changing the class filter, took 50-125 ms at 100,000 images when it ranked afresh (the
  * sort and filter responses of the scale bench), and a class filter keeps the order of what it keeps.
  * About 0.8 MB per key at 100,000 images. Another set of columns starts afresh; a replaced image must
  * be reported (forget).
