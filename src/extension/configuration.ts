@@ -3,14 +3,15 @@ import {
   BUILTIN_PRESETS,
   errorText,
   loadColorTable,
-  prepareDataset,
   validateMetricOptions,
   VOC_CLASS_NAMES,
   type DatasetRequest,
   type EngineOptions,
   type PreparedDataset,
 } from '../core';
+import { prepareDatasetWith } from '../core/datasets/prepareDataset';
 import { parsePairPattern } from '../core/io/fileRoles';
+import { pairFilesInMemoryInThread } from '../core/io/pairingThread';
 import { applyDataset } from './logic/datasetSettings';
 import { resolvePathSetting } from './logic/pathPolicy';
 import { classNamesFor, readSettings, type SegLensSettings } from './logic/settings';
@@ -98,12 +99,22 @@ export async function loadRunSettings(
   };
 }
 
-/** Pairs the folders and applies their dataset (given or detected) to the settings. */
+/**
+ * Pairs the folders and applies their dataset (given or detected) to the settings. The pairing runs
+ * in a thread of its own: the extension host's event loop, which every view and command of the window
+ * waits for, stays free while a folder of 100,000 files is walked and paired.
+ */
 export async function settingsForFolders(
   settings: RunSettings,
   predictionsDir: string,
   labelsDir: string,
 ): Promise<{ readonly settings: RunSettings; readonly prepared: PreparedDataset }> {
-  const prepared = await prepareDataset(predictionsDir, labelsDir, settings.dataset, settings.engine);
+  const prepared = await prepareDatasetWith(
+    pairFilesInMemoryInThread,
+    predictionsDir,
+    labelsDir,
+    settings.dataset,
+    settings.engine,
+  );
   return { settings: applyDataset(settings, prepared), prepared };
 }

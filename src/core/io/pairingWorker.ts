@@ -3,6 +3,8 @@ import { errorText, InputError } from '../errors';
 import { fullCollection } from '../evaluate/heapCollector';
 import { parsePairPattern } from './fileRoles';
 import { pairFilesPacked } from './packedPairing';
+import { PackedPairs } from './packedPairs';
+import { pairFiles, type PairingResult } from './pairing';
 import type { PairingReply, PairingRequest } from './pairingThread';
 
 /** The pairing thread (pairFilesInThread): pairs the folders once, answers, and ends. */
@@ -25,16 +27,28 @@ const afterSpill = (items: number): void => {
   collect?.();
 };
 
+/** The pairing asked for: pairFilesPacked's into the given file, or pairFiles' in memory (no file given). */
+async function pairing(): Promise<PairingResult<PackedPairs>> {
+  const options = {
+    ...(request.suffixes !== undefined ? { suffixes: request.suffixes } : {}),
+    ...(request.patternText !== undefined ? { pattern: parsePairPattern(request.patternText) } : {}),
+    ...(request.limits !== undefined ? { limits: request.limits } : {}),
+  };
+  if (request.spillTo === undefined) {
+    const { pairs, ...rest } = await pairFiles(request.predictionsDir, request.labelsDir, options);
+    return { pairs: PackedPairs.from(pairs), ...rest };
+  }
+  return pairFilesPacked(request.predictionsDir, request.labelsDir, {
+    ...options,
+    sort: { ...request.sort, afterSpill },
+    ...(request.partitions !== undefined ? { partitions: request.partitions } : {}),
+    spillTo: request.spillTo,
+  });
+}
+
 async function answer(): Promise<PairingReply> {
   try {
-    const { pairs, ...rest } = await pairFilesPacked(request.predictionsDir, request.labelsDir, {
-      ...(request.suffixes !== undefined ? { suffixes: request.suffixes } : {}),
-      ...(request.patternText !== undefined ? { pattern: parsePairPattern(request.patternText) } : {}),
-      ...(request.limits !== undefined ? { limits: request.limits } : {}),
-      sort: { ...request.sort, afterSpill },
-      ...(request.partitions !== undefined ? { partitions: request.partitions } : {}),
-      spillTo: request.spillTo,
-    });
+    const { pairs, ...rest } = await pairing();
     return { type: 'paired', pairs: pairs.handOver(), ...rest };
   } catch (error) {
     if (error instanceof InputError)

@@ -7,7 +7,7 @@ import { InputError } from '../../../src/core/errors';
 import { parsePairPattern } from '../../../src/core/io/fileRoles';
 import { pairFilesPacked, type PackedPairingOptions } from '../../../src/core/io/packedPairing';
 import { pairFiles, type PairingOptions } from '../../../src/core/io/pairing';
-import { pairFilesInThread } from '../../../src/core/io/pairingThread';
+import { pairFilesInMemoryInThread, pairFilesInThread } from '../../../src/core/io/pairingThread';
 import { fileLayouts } from '../../helpers/fileLayouts';
 
 // The pairing thread must give exactly what pairFiles gives (the oracle, as in packedPairing.test.ts),
@@ -77,4 +77,27 @@ test("the pairing thread's errors are the caller's: a missing folder is the same
     return true;
   });
   assert.deepEqual(readdirSync(tempRoot), []);
+});
+
+test("the in-memory pairing thread (the extension's) equals pairFiles, options and errors alike", async () => {
+  const files = Array.from({ length: 3000 }, (_, i) => `part${i % 7}/img_${i}.png`);
+  const predictions = layout([...files, 'notes.txt', 'orphan_only.png']);
+  const labels = layout(files.filter((_, i) => i % 97 !== 0).map((f) => f.replace('.png', '_gt.png')));
+  for (const options of [{}, { limits: { maxDepth: 4, maxFiles: 2000 } }] as PairingOptions[]) {
+    const expected = await pairFiles(predictions, labels, options);
+    const threaded = await pairFilesInMemoryInThread(predictions, labels, options);
+    assert.ok(Array.isArray(threaded.pairs), 'an array, as pairFiles gives');
+    assert.deepStrictEqual(threaded, expected);
+  }
+  const missing = join(root, 'no-such-folder');
+  const expected = await pairFiles(missing, labels).then(
+    () => assert.fail('pairFiles paired a missing folder'),
+    (error: unknown) => error,
+  );
+  assert.ok(expected instanceof InputError);
+  await assert.rejects(pairFilesInMemoryInThread(missing, labels), (error: unknown) => {
+    assert.ok(error instanceof InputError, String(error));
+    assert.deepStrictEqual([error.file, error.code, error.reason], [expected.file, expected.code, expected.reason]);
+    return true;
+  });
 });
