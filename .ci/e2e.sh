@@ -140,10 +140,11 @@ for _ in $(seq 1 240); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz"
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" || { cat "$RUN/server.log"; exit 1; }
 
 # ---- the driver: TypeScript run by node --test on the machine's Node 20 ----
-# esbuild only strips types (well under a second); `tsc -p test/e2e` (in typecheck and pretest) type-checks it.
+# esbuild only strips types (well under a second), file by file, with the one src module the driver
+# imports (its marks); `tsc -p test/e2e` (in typecheck and pretest) type-checks it.
 log "compile driver"
 rm -rf out/e2e
-npx --no-install esbuild test/e2e/*.ts --outdir=out/e2e/test/e2e --platform=node --format=cjs --target=node20 --log-level=warning
+npx --no-install esbuild test/e2e/*.ts src/shared/shownMarks.ts --outbase=. --outdir=out/e2e --platform=node --format=cjs --target=node20 --log-level=warning
 log "drive"
 rm -rf test/e2e/screenshots   # only this run's pictures
 status=0

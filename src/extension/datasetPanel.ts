@@ -1,7 +1,13 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { errorText } from '../core';
-import { checkDatasetMessage, type ConfusionPair, type HostToDatasetMessage } from '../shared/protocol/dataset';
+import {
+  checkDatasetMessage,
+  embeddedDatasetJson,
+  type ConfusionPair,
+  type DatasetMessage,
+  type HostToDatasetMessage,
+} from '../shared/protocol/dataset';
 import { WEBVIEW_PANELS } from './ids';
 import { inspectorTargetFor, type InspectorPanels } from './inspectorPanel';
 import { createPagePanel, distOnlyOptions, loadPage } from './webviewPage';
@@ -21,6 +27,8 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
   /** Listeners of the open panel, dropped when it closes. */
   private readonly panelScope = this.register(new DisposableStore());
   private ready = false;
+  /** The dataset written into the page's HTML is still the store's: the page's ready asks for nothing new. */
+  private embeddedIsCurrent = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -34,6 +42,7 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
     // Results stream in image by image: refresh the open panel at most twice a second.
     this.register(
       store.onDidChange(() => {
+        this.embeddedIsCurrent = false;
         if (this.panel === undefined || !this.ready || this.refreshTimer !== undefined) return;
         this.refreshTimer = setTimeout(() => {
           this.refreshTimer = undefined;
@@ -74,7 +83,12 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
     panel.webview.options = distOnlyOptions(this.extensionUri);
     this.panelScope.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
     this.panelScope.add(panel.onDidDispose(() => this.forget()));
-    loadPage(panel, this.extensionUri, 'dataset');
+    // The dataset goes in with the page: the matrix is drawn as soon as the script runs, without
+    // waiting for the page's ready to reach the extension host and the data to come back (a busy host
+    // during a run delays both).
+    const dataset = this.datasetMessage();
+    this.embeddedIsCurrent = dataset !== undefined;
+    loadPage(panel, this.extensionUri, 'dataset', dataset !== undefined ? embeddedDatasetJson(dataset) : undefined);
   }
 
   private get numClasses(): number | undefined {
@@ -85,19 +99,23 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
     await this.panel?.webview.postMessage(message);
   }
 
-  private async sendDataset(): Promise<void> {
+  /** The current results' dataset figures for the page; undefined without results. */
+  private datasetMessage(): DatasetMessage | undefined {
     const source = this.store.source;
     const summary = this.store.summary();
-    if (source === undefined || summary === undefined) return;
+    if (source === undefined || summary === undefined) return undefined;
     const { settings } = source;
-    await this.post(
-      datasetMessage(
-        path.basename(source.predictionsDir),
-        summary,
-        settings.classNames,
-        classColorsFor(settings.engine.metric.numClasses, settings.engine.colorTable),
-      ),
+    return datasetMessage(
+      path.basename(source.predictionsDir),
+      summary,
+      settings.classNames,
+      classColorsFor(settings.engine.metric.numClasses, settings.engine.colorTable),
     );
+  }
+
+  private async sendDataset(): Promise<void> {
+    const message = this.datasetMessage();
+    if (message !== undefined) await this.post(message);
   }
 
   private onMessage(raw: unknown): void {
@@ -114,7 +132,8 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
     switch (message.type) {
       case 'datasetReady':
         this.ready = true;
-        void this.sendDataset();
+        if (!this.embeddedIsCurrent) void this.sendDataset();
+        this.embeddedIsCurrent = false;
         return;
       case 'selectCell':
         void this.post({
@@ -149,5 +168,6 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
     this.panelScope.clear();
     this.panel = undefined;
     this.ready = false;
+    this.embeddedIsCurrent = false;
   }
 }

@@ -10,6 +10,8 @@
  * styles through the CSSOM, which CSP allows.
  */
 
+import { EMBEDDED_DATA_ELEMENT_ID } from '../shared/protocol/common';
+
 export interface WebviewHtmlOptions {
   /** `webview.cspSource` */
   readonly cspSource: string;
@@ -25,6 +27,11 @@ export interface WebviewHtmlOptions {
   readonly title?: string;
   /** Id of the element the script builds the page in (the dataset panel uses its own); default "inspector". */
   readonly rootId?: WebviewPage;
+  /**
+   * JSON the page reads at start-up from `<script type="application/json" id="embedded-data">` (a data
+   * block: never run, so the nonce policy does not apply to it), e.g. the dataset panel's first data.
+   */
+  readonly embeddedJson?: string;
 }
 
 /** The webview pages: each is built by dist/<page>.js in the element of that id. */
@@ -88,6 +95,11 @@ export function webviewHtml(options: WebviewHtmlOptions): string {
   const nonce = escapeHtml(options.nonce);
   const csp = escapeHtml(contentSecurityPolicy(options.cspSource, options.nonce));
   const title = escapeHtml(options.title ?? 'SegLens Inspector');
+  // Every "<" as its JSON escape: no "</script>" or "<!--" can end or change the data block early.
+  const embedded =
+    options.embeddedJson === undefined
+      ? ''
+      : `\n    <script type="application/json" id="${EMBEDDED_DATA_ELEMENT_ID}">${options.embeddedJson.replace(/</g, '\\u003c')}</script>`;
   const elementsScript =
     options.elementsScriptUri === undefined
       ? ''
@@ -102,7 +114,7 @@ export function webviewHtml(options: WebviewHtmlOptions): string {
     <title>${title}</title>
   </head>
   <body>
-    <main id="${options.rootId ?? 'inspector'}" aria-label="${title}"></main>${elementsScript}
+    <main id="${options.rootId ?? 'inspector'}" aria-label="${title}"></main>${embedded}${elementsScript}
     <script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
   </body>
 </html>

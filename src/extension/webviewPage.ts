@@ -30,10 +30,16 @@ export function createPagePanel(
 
 /**
  * Loads `page` into a panel, new or handed back after a reload: the SegLens icon, and the shell with
- * dist/<page>.js and dist/<page>.css under a fresh nonce. The caller has set the webview's options and
- * its listeners first, so the page's first message is heard.
+ * dist/<page>.js and dist/<page>.css under a fresh nonce, and `embeddedJson`, the data the page starts
+ * with, if any. The caller has set the webview's options and its listeners first, so the page's first
+ * message is heard.
  */
-export function loadPage(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, page: WebviewPage): void {
+export function loadPage(
+  panel: vscode.WebviewPanel,
+  extensionUri: vscode.Uri,
+  page: WebviewPage,
+  embeddedJson?: string,
+): void {
   const dist = distFolder(extensionUri);
   const { webview } = panel;
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'seglens.svg');
@@ -44,5 +50,6 @@ export function loadPage(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, p
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, `${page}.css`)).toString(),
     title: PAGE_TITLES[page],
     rootId: page,
+    ...(embeddedJson !== undefined ? { embeddedJson } : {}),
   });
 }

@@ -22,7 +22,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { SHOWN_MARKS } from '../../src/shared/shownMarks';
 import { segLensLogLines } from './extensionLog';
 import {
   e2eEnvironment,
@@ -151,6 +152,13 @@ async function showFacts(page: Page, show: boolean): Promise<void> {
 interface Timing {
   readonly fromInput: number;
   readonly fromCall: number;
+  /**
+   * From the input until the answer was on screen by the page's own clock (the first frame after it:
+   * a mark of the webview, or a mutation observer in the workbench); undefined where there is none.
+   */
+  readonly shown?: number;
+  /** A new webview's response in two: the workbench's part until the page's document starts, and the page's. */
+  readonly split?: { readonly workbench: number; readonly page: number };
 }
 
 /** The global the page notes its latest input's time in (watchInput). */
@@ -182,16 +190,97 @@ async function timeUntil(
   what: string,
   done: () => Promise<boolean>,
   timeoutMs = 60_000,
+  shownAt?: () => Promise<number | undefined>,
 ): Promise<Timing> {
   while (Date.now() - start < timeoutMs) {
     if (await done().catch(() => false)) {
       const end = Date.now();
       const input = await page.evaluate(() => (window as unknown as InputClock).seglensInputAt);
-      return { fromInput: end - (input !== undefined && input >= start ? input : start), fromCall: end - start };
+      const fromInput = input !== undefined && input >= start;
+      const shown = fromInput && shownAt !== undefined ? await shownAt() : undefined;
+      return {
+        fromInput: end - (fromInput ? input : start),
+        fromCall: end - start,
+        ...(shown !== undefined && input !== undefined ? { shown: Math.round(shown - input) } : {}),
+      };
     }
     await sleep(10);
   }
   throw new Error(`timed out: ${what}`);
+}
+
+/**
+ * The time (epoch ms) of a webview page's mark that its answer was on screen (webview/common/shownMark.ts),
+ * with `detail` if given; waits up to a second for it (the mark comes a frame after the answer).
+ */
+async function shownMarkAt(frame: FrameLocator, name: string, detail?: string): Promise<number | undefined> {
+  for (let waited = 0; waited < 1_000; waited += 20) {
+    const at = await frame
+      .locator('body')
+      .evaluate(
+        (_, [markName, markDetail]) => {
+          const mark = performance.getEntriesByName(markName, 'mark').at(-1) as PerformanceMark | undefined;
+          return mark !== undefined && (markDetail === undefined || mark.detail === markDetail)
+            ? performance.timeOrigin + mark.startTime
+            : undefined;
+        },
+        [name, detail] as const,
+        { timeout: 1_000 },
+      )
+      .catch(() => undefined);
+    if (at !== undefined) return at;
+    await sleep(20);
+  }
+  return undefined;
+}
+
+/** What the workbench page watches for (watchAnswer): the view's first image row sorted, or the class filter shown. */
+type Answer = { readonly sortedByPercent: boolean } | { readonly classFilter: string };
+
+/** The global watchAnswer notes its answer's time in. */
+type AnswerClock = { seglensAnswerShownAt?: number };
+
+/**
+ * Before the input: a mutation observer in the workbench page notes when `answer` is in the view,
+ * then the time after the next frame (read by answerShownAt). The same test as the driver's polling.
+ */
+async function watchAnswer(page: Page, answer: Answer): Promise<void> {
+  await page.evaluate((wanted) => {
+    const clock = window as unknown as AnswerClock;
+    clock.seglensAnswerShownAt = undefined;
+    const rows = (): HTMLElement[] => [
+      ...document.querySelectorAll<HTMLElement>('[id="workbench.view.extension.seglens"] .monaco-list-row'),
+    ];
+    const name = (row: HTMLElement): string => row.querySelector('.label-name')?.textContent ?? '';
+    const holds = (): boolean => {
+      if ('sortedByPercent' in wanted) {
+        const first = rows()
+          .map(name)
+          .find((label) => label.includes(' · '));
+        return first !== undefined && first.split(' · ')[0]!.includes('%') === wanted.sortedByPercent;
+      }
+      const fact = rows().find((row) => name(row).trim() === 'class filter');
+      return fact?.querySelector('.label-description')?.textContent?.trim() === wanted.classFilter;
+    };
+    const observer = new MutationObserver(() => {
+      if (!holds()) return;
+      observer.disconnect();
+      requestAnimationFrame(() => setTimeout(() => (clock.seglensAnswerShownAt = Date.now())));
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    // Never left watching: a minute is beyond any response's time-out.
+    setTimeout(() => observer.disconnect(), 60_000);
+  }, answer);
+}
+
+/** The time watchAnswer noted (epoch ms); waits up to a second for the frame after the answer. */
+async function answerShownAt(page: Page): Promise<number | undefined> {
+  for (let waited = 0; waited < 1_000; waited += 20) {
+    const at = await page.evaluate(() => (window as unknown as AnswerClock).seglensAnswerShownAt);
+    if (at !== undefined) return at;
+    await sleep(20);
+  }
+  return undefined;
 }
 
 const IMAGE_ROW = / · /;
@@ -206,12 +295,20 @@ async function timeSort(page: Page, key: 'mIoU' | 'Adaptive loss'): Promise<Timi
   const option = page.locator(`#quickInput_list [role="option"][aria-label^="${key}"]`).first();
   await option.waitFor({ state: 'visible', timeout: 10_000 });
   const percent = key === 'mIoU';
+  await watchAnswer(page, { sortedByPercent: percent });
   const start = Date.now();
   await option.click({ timeout: 10_000 });
-  return timeUntil(page, start, `sort by ${key}`, async () => {
-    const first = (await viewLabels(page)).find((label) => IMAGE_ROW.test(label));
-    return first !== undefined && first.split(' · ')[0]!.includes('%') === percent;
-  });
+  return timeUntil(
+    page,
+    start,
+    `sort by ${key}`,
+    async () => {
+      const first = (await viewLabels(page)).find((label) => IMAGE_ROW.test(label));
+      return first !== undefined && first.split(' · ')[0]!.includes('%') === percent;
+    },
+    undefined,
+    () => answerShownAt(page),
+  );
 }
 
 /**
@@ -229,9 +326,17 @@ async function timeFilter(page: Page, index: number): Promise<Timing> {
     .locator('[id="workbench.view.extension.seglens"] .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: /^class filter$/ }) })
     .locator('.label-description');
+  await watchAnswer(page, { classFilter: want });
   const start = Date.now();
   await option.click({ timeout: 10_000 });
-  return timeUntil(page, start, `filter ${want}`, async () => (await fact.innerText({ timeout: 1_000 })) === want);
+  return timeUntil(
+    page,
+    start,
+    `filter ${want}`,
+    async () => (await fact.innerText({ timeout: 1_000 })) === want,
+    undefined,
+    () => answerShownAt(page),
+  );
 }
 
 /**
@@ -261,6 +366,12 @@ async function timeOpenImage(page: Page, index: number, retried = false): Promis
         return name !== '' && name !== NO_IMAGE_YET && name !== shown;
       },
       20_000,
+      async () =>
+        shownMarkAt(
+          frame,
+          SHOWN_MARKS.inspectorImage,
+          await frame.locator('#image-name').innerText({ timeout: 1_000 }),
+        ),
     );
   } catch (error) {
     // The row moved between reading and clicking, and the click landed on the image already shown.
@@ -292,13 +403,30 @@ async function timeDatasetPanel(page: Page): Promise<Timing> {
   await row.waitFor({ state: 'visible', timeout: 10_000 });
   const start = Date.now();
   await page.keyboard.press('Enter');
-  const matrix = webviewContent(page).locator('#matrix');
-  return timeUntil(page, start, 'dataset panel drawn', async () => {
-    const width = await matrix.evaluate((element) => (element as HTMLCanvasElement).width, undefined, {
-      timeout: 1_000,
-    });
-    return width > 0;
-  });
+  const frame = webviewContent(page);
+  const matrix = frame.locator('#matrix');
+  const timing = await timeUntil(
+    page,
+    start,
+    'dataset panel drawn',
+    async () => {
+      const width = await matrix.evaluate((element) => (element as HTMLCanvasElement).width, undefined, {
+        timeout: 1_000,
+      });
+      return width > 0;
+    },
+    undefined,
+    () => shownMarkAt(frame, SHOWN_MARKS.datasetMatrix),
+  );
+  // The workbench's part, by the pages' own clocks: from Enter until the webview's document started (the
+  // workbench runs the command, and VS Code makes the webview); the rest is the page's.
+  const input = await page.evaluate(() => (window as unknown as InputClock).seglensInputAt);
+  const origin = await matrix.evaluate(() => performance.timeOrigin);
+  const split =
+    input !== undefined && input >= start && timing.shown !== undefined
+      ? { workbench: Math.round(origin - input), page: Math.round(timing.shown - (origin - input)) }
+      : undefined;
+  return { ...timing, ...(split !== undefined ? { split } : {}) };
 }
 
 /** The responses timed, in the order of a round: each step leaves what the next one needs. */
@@ -436,10 +564,13 @@ describe('SegLens at scale (bench)', { skip }, () => {
       return / images · .* · \d+ skipped$/.test(text) && !text.includes('running') ? text : undefined;
     };
     /** A round times each response at most once, so its samples are the round-th of each. */
-    /** "from the input/from the call" in ms, as "56/331". */
+    /** "from the input/from the call/shown by the page's clock" in ms, as "56/331/40". */
     const logRound = (phase: string, round: number, figures: Phase): void => {
       const timed = RESPONSES.map((r): [Response, Timing | undefined] => [r, figures[r][round]]);
-      const shown = timed.map(([r, t]) => [r, t === undefined ? undefined : `${t.fromInput}/${t.fromCall}`]);
+      const shown = timed.map(([r, t]) => [
+        r,
+        t === undefined ? undefined : `${t.fromInput}/${t.fromCall}${t.shown !== undefined ? `/${t.shown}` : ''}`,
+      ]);
       console.log(`# ${phase} round ${round + 1}: ${JSON.stringify(Object.fromEntries(shown))} (${lastState || '?'})`);
     };
     let lastState = '';
@@ -483,10 +614,10 @@ describe('SegLens at scale (bench)', { skip }, () => {
     await sleep(3_000);
     clearInterval(sampler);
     const end = memoryOf(pid);
-    const summarise = (phase: Phase, from: keyof Timing) =>
+    const summarise = (phase: Phase, from: 'fromInput' | 'fromCall' | 'shown') =>
       Object.fromEntries(
         RESPONSES.map((key) => {
-          const values = phase[key].map((timing) => timing[from]);
+          const values = phase[key].flatMap((timing) => (timing[from] !== undefined ? [timing[from]] : []));
           return [key, { p95: p95(values), max: values.length > 0 ? Math.max(...values) : NaN, values }];
         }),
       );
@@ -495,6 +626,15 @@ describe('SegLens at scale (bench)', { skip }, () => {
       .filter((line) => line.includes('during the run, event loop:'))
       .at(-1)
       ?.replace(/^.*during the run, /, '');
+    /** The dataset panel's responses split in two (timeDatasetPanel): the 95th percentile of each part. */
+    const panelSplit = (phase: Phase) => {
+      const splits = phase.datasetPanel.flatMap((timing) => (timing.split !== undefined ? [timing.split] : []));
+      const part = (key: 'workbench' | 'page') => {
+        const values = splits.map((split) => split[key]);
+        return { p95: p95(values), values };
+      };
+      return { workbench: part('workbench'), page: part('page') };
+    };
     const result = {
       pairs: count,
       summary: done,
@@ -516,6 +656,9 @@ describe('SegLens at scale (bench)', { skip }, () => {
       after: summarise(afterFigures, 'fromInput'),
       duringFromCall: summarise(during, 'fromCall'),
       afterFromCall: summarise(afterFigures, 'fromCall'),
+      duringShown: summarise(during, 'shown'),
+      afterShown: summarise(afterFigures, 'shown'),
+      panelSplit: { during: panelSplit(during), after: panelSplit(afterFigures) },
     };
     console.log(`# scale: ${JSON.stringify(result)}`);
     if (out !== undefined) writeFileSync(out, JSON.stringify(result, null, 2));

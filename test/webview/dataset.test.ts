@@ -23,7 +23,7 @@ import { loadResultsFile } from '../../src/core/report/resultsFile';
 import { datasetMessage, imagesForCell } from '../../src/extension/logic/confusionImages';
 import { RecordColumns } from '../../src/extension/logic/recordColumns';
 import { webviewHtml } from '../../src/extension/webviewHtml';
-import { defaultClassColors } from '../../src/shared/protocol/dataset';
+import { defaultClassColors, embeddedDatasetJson } from '../../src/shared/protocol/dataset';
 import { generatedDataset, naiveEce, naiveIoU, reliabilityBins, type PlainDatasetMessage } from './datasetData';
 import { fakeVsCodeApi, launchChromium, serveOnly } from './pageHarness';
 import { applyTheme, axeViolations, THEME_NAMES, type ThemeName } from './themes';
@@ -60,6 +60,7 @@ function smallDataset(counts: readonly number[] = COUNTS): PlainDatasetMessage {
 async function openPanel(
   saved: unknown = null,
   viewport = { width: 900, height: 700 },
+  embeddedJson?: string,
 ): Promise<{ page: Page; foreign: string[] }> {
   if (browser === undefined) throw new Error('browser not launched');
   const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
@@ -70,6 +71,7 @@ async function openPanel(
     styleUri: `${ORIGIN}/media/dataset.css`,
     title: 'SegLens Dataset',
     rootId: 'dataset',
+    ...(embeddedJson !== undefined ? { embeddedJson } : {}),
   });
   const foreign = await serveOnly(page, ORIGIN, {
     '/index.html': ['text/html', html],
@@ -220,6 +222,47 @@ describe('Dataset panel in Chromium', () => {
       await postDataset(page);
       assert.deepEqual(foreign, []);
       assert.deepEqual(await page.evaluate(() => window.__webviewTest.violations), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws the dataset written into its page before any message, and shows hostile names as text', async () => {
+    const hostile = '</script><img src=x onerror="window.__pwned=1">';
+    const plain = { ...smallDataset(), classNames: ['background', hostile, 'dog'] };
+    const json = embeddedDatasetJson({
+      ...plain,
+      confusion: Float64Array.from(plain.confusion),
+      unknownPredictions: Float64Array.from(plain.unknownPredictions),
+    });
+    const { page, foreign } = await openPanel(null, undefined, json);
+    try {
+      await page.waitForFunction(() => document.getElementById('dataset')?.getAttribute('aria-busy') === 'false');
+      assert.deepEqual(await posted(page), [{ type: 'datasetReady' }], 'nothing asked of the host but its ready');
+      assert.deepEqual(await rowLabels(page), ['background', hostile, 'dog']);
+      // The same cells as the posted message draws (see the next tests): 0.9 of background's row, none of 0→1.
+      assert.ok(Math.abs(fractionTowardsFull(await cellPixel(page, 0, 0)) - (0.15 + 0.85 * 0.9)) < 0.02);
+      assert.deepEqual(await cellPixel(page, 0, 1), EMPTY);
+      assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+      assert.equal(await page.locator('#dataset img').count(), 0);
+      assert.deepEqual(foreign, []);
+      assert.deepEqual(await page.evaluate(() => window.__webviewTest.violations), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('says what was wrong with malformed data written into its page, and still asks the host', async () => {
+    const json = JSON.stringify({ ...smallDataset(), confusion: [1, 2] });
+    const { page } = await openPanel(null, undefined, json);
+    try {
+      assert.deepEqual(await posted(page), [{ type: 'datasetReady' }]);
+      assert.match(
+        await page.locator('#dataset').innerText(),
+        /SegLens ignored malformed data from the extension: dataset\.confusion: expected/,
+      );
+      await postDataset(page);
+      assert.deepEqual(await rowLabels(page), ['background', 'cat', 'dog'], 'the posted data draws as before');
     } finally {
       await page.close();
     }

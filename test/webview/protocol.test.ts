@@ -5,7 +5,10 @@ import { contentSecurityPolicy, createNonce, resourceOriginForCsp, webviewHtml }
 import {
   checkDatasetMessage,
   checkWebviewMessage,
+  EMBEDDED_DATA_ELEMENT_ID,
+  embeddedDatasetJson,
   MAX_MATRIX_CLASSES,
+  parseEmbeddedDataset,
   parseDatasetState,
   parseHostToDatasetMessage,
   defaultClassColors,
@@ -338,6 +341,23 @@ describe('webviewHtml', () => {
     });
     assert.ok(!html.includes('<script>alert(1)'));
   });
+
+  it('writes embedded data as a JSON data block no text inside it can close or open', () => {
+    const text = '</script><script>alert(1)</script><!-- </SCRIPT';
+    const html = webviewHtml({
+      cspSource: 'https://x',
+      nonce: createNonce(),
+      scriptUri: 'https://x/dist/dataset.js',
+      styleUri: 'b',
+      embeddedJson: JSON.stringify({ text }),
+    });
+    const block = new RegExp(`<script type="application/json" id="${EMBEDDED_DATA_ELEMENT_ID}">([^<]*)</script>`);
+    const inside = block.exec(html)?.[1];
+    assert.ok(inside !== undefined, 'one data block, ended by its own closing tag');
+    assert.deepEqual(JSON.parse(inside), { text }, 'the JSON reads back exactly');
+    assert.equal(html.match(/<script /g)?.length, 2, 'the data block and the page script, nothing else');
+    assert.doesNotMatch(html, /alert\(1\)<\/script>/);
+  });
 });
 
 describe('dataset panel messages', () => {
@@ -391,6 +411,27 @@ describe('dataset panel messages', () => {
     };
     assert.ok(parseHostToDatasetMessage(cell).ok);
     assert.ok(!parseHostToDatasetMessage({ ...cell, images: [{ name: '../x', count: 3 }] }).ok);
+  });
+
+  it('reads back the dataset written into the page exactly, and checks it as a posted one', () => {
+    const parsed = parseHostToDatasetMessage(dataset);
+    assert.ok(parsed.ok && parsed.value.type === 'dataset');
+    const exact = { ...parsed.value, confusion: Float64Array.from([0.1 + 0.2, 1e15 + 1, 2 ** 53, 3]) };
+    const back = parseEmbeddedDataset(embeddedDatasetJson(exact));
+    assert.ok(back.ok, back.ok ? '' : back.error);
+    assert.deepEqual(back.value, exact, 'typed arrays again, every double the same');
+    const refused = (text: string): string => {
+      const result = parseEmbeddedDataset(text);
+      return result.ok ? 'accepted' : result.error;
+    };
+    assert.match(refused('{"type":'), /^embedded dataset: not JSON/);
+    assert.match(refused('[1,2]'), /embedded dataset: expected an object/);
+    const json = JSON.parse(embeddedDatasetJson(exact)) as Record<string, unknown>;
+    assert.match(refused(JSON.stringify({ ...json, confusion: [5, -1, 2, 3] })), /dataset\.confusion/);
+    assert.match(refused(JSON.stringify({ ...json, confusion: [5, 1, 2] })), /dataset\.confusion/);
+    assert.match(refused(JSON.stringify({ ...json, confusion: ['5', 1, 2, 3] })), /dataset\.confusion/);
+    const cell = { type: 'cellImages', pair: { label: 1, predicted: 0 }, images: [], total: 0 };
+    assert.match(refused(JSON.stringify(cell)), /expected the "dataset" message/);
   });
 
   it('accepts only cells inside the evaluated class count and image names, never paths', () => {

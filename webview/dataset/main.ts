@@ -9,7 +9,9 @@ import {
   DATASET_FIGURES,
   DEFAULT_DATASET_STATE,
   MATRIX_ORDERS,
+  EMBEDDED_DATA_ELEMENT_ID,
   parseDatasetState,
+  parseEmbeddedDataset,
   parseHostToDatasetMessage,
   type CellImagesMessage,
   type ConfusionPair,
@@ -20,6 +22,8 @@ import {
 import { cssColor } from '../common/colormap';
 import { button, element } from '../common/element';
 import { formatCount, formatPercent } from '../common/format';
+import { SHOWN_MARKS } from '../../src/shared/shownMarks';
+import { markShownAfterNextFrame } from '../common/shownMark';
 import { renderClassTable } from './classTable';
 import { cellCount, classTotals, matrixClasses, rowShare, topConfusions, type ClassTotals } from './classes';
 import { cellColor, drawMatrix, GRID_MIN_CELL, positionAt, showsValues, type MatrixColors } from './matrix';
@@ -440,6 +444,7 @@ function showDataset(message: DatasetMessage): void {
   nameFont ??= `11px ${getComputedStyle(document.body).fontFamily}`;
   showSummary(message);
   layoutMatrix();
+  if (first) markShownAfterNextFrame(SHOWN_MARKS.datasetMatrix);
   showTopConfusions(message);
   showBelowTheMatrix();
   // Restored or still selected: ask again for the cell's images (they change while a run goes on).
@@ -566,4 +571,11 @@ window.addEventListener('resize', () => {
 showLegend();
 nameFont = `11px ${getComputedStyle(document.body).fontFamily}`;
 root.append(heading, summary, status, view.section, calibrationSection, tableSection);
+// The host writes the dataset it has into the page: drawn now, without a round trip first.
+const embedded = document.getElementById(EMBEDDED_DATA_ELEMENT_ID)?.textContent;
+if (embedded !== undefined && embedded !== null) {
+  const parsed = parseEmbeddedDataset(embedded);
+  if (parsed.ok) showDataset(parsed.value);
+  else status.textContent = `SegLens ignored malformed data from the extension: ${parsed.error}`;
+}
 post({ type: 'datasetReady' });

@@ -40,6 +40,8 @@ import {
   type InspectorState,
 } from './state';
 import { connectToHost } from '../common/vscodeApi';
+import { SHOWN_MARKS } from '../../src/shared/shownMarks';
+import { markShownAfterNextFrame } from '../common/shownMark';
 import { boxView, type ViewTransform } from './view';
 
 interface LoadedImage {
@@ -251,6 +253,7 @@ function showImage(image: ImageMessage): void {
   dom.previous.disabled = single;
   dom.next.disabled = single;
   update(emphasise(withImage(state, image.name), image));
+  markShownAfterNextFrame(SHOWN_MARKS.inspectorImage, image.name);
   if (image.imageUri !== null) {
     void loadPhoto(image.imageUri).then((photo) => {
       // A newer image may have arrived while this photo was loading.

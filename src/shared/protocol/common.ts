@@ -17,6 +17,12 @@ export { cellGrid, coversPixel, hasCell } from '../../core/metrics/hotSpotCells'
 export type { Rgb } from '../../core/colors';
 export { pascalVocColor, defaultClassColors } from '../../core/colors';
 
+/**
+ * The element of a page's HTML holding data written in by the host (webviewHtml's embeddedJson): a
+ * JSON data block the page reads at start-up.
+ */
+export const EMBEDDED_DATA_ELEMENT_ID = 'embedded-data';
+
 /** One cell of the confusion matrix: pixels labelled `label` and predicted `predicted`. */
 export interface ConfusionPair {
   readonly label: number;

@@ -295,6 +295,49 @@ export function parseHostToDatasetMessage(value: unknown): ParseResult<HostToDat
 }
 
 /**
+ * Host side: the dataset as JSON text, for the page's HTML (webviewHtml's embeddedJson), so a new panel
+ * draws the matrix as soon as its script runs instead of after a round trip to the extension host.
+ * JSON has no typed arrays: the counts go as number lists (doubles round-trip through JSON exactly).
+ */
+export function embeddedDatasetJson(message: DatasetMessage): string {
+  return JSON.stringify({
+    ...message,
+    confusion: Array.from(message.confusion),
+    unknownPredictions: Array.from(message.unknownPredictions),
+  });
+}
+
+/**
+ * Dataset panel side: the dataset written into the page (embeddedDatasetJson), checked exactly as a
+ * posted one is, after its count lists are made typed arrays again.
+ */
+export function parseEmbeddedDataset(text: string): ParseResult<DatasetMessage> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return {
+      ok: false,
+      error: `embedded dataset: not JSON (${error instanceof Error ? error.message : String(error)})`,
+    };
+  }
+  const typed = (list: unknown): unknown =>
+    Array.isArray(list) && list.every((entry) => typeof entry === 'number') ? Float64Array.from(list) : list;
+  const record = toResult(() => readPlainObject(value, 'embedded dataset'));
+  if (!record.ok) return record;
+  if (record.value.type !== 'dataset') return { ok: false, error: 'embedded dataset: expected the "dataset" message' };
+  const parsed = parseHostToDatasetMessage({
+    ...record.value,
+    confusion: typed(record.value.confusion),
+    unknownPredictions: typed(record.value.unknownPredictions),
+  });
+  if (!parsed.ok) return parsed;
+  return parsed.value.type === 'dataset'
+    ? { ok: true, value: parsed.value }
+    : { ok: false, error: 'embedded dataset: expected the "dataset" message' };
+}
+
+/**
  * Host side: a well-formed dataset-panel message, or why it was refused. Class ids are checked
  * against the class count the host evaluated with.
  */
