@@ -287,8 +287,15 @@ const IMAGE_ROW = / · /;
 /** The inspector's heading before its first image (webview/common/dom.ts). */
 const NO_IMAGE_YET = 'No image yet';
 
-/** Re-sorts the view; the time from the quick pick's click until the first image row shows the new metric's form. */
-async function timeSort(page: Page, key: 'mIoU' | 'Adaptive loss'): Promise<Timing> {
+/**
+ * Re-sorts the view by the key it is not sorted by (mIoU or the adaptive loss: the first image row's
+ * metric tells which); the time from the quick pick's click until the first image row shows the other
+ * metric's form. Chosen from what is shown, never by the round's number alone: a round cut short by the
+ * run's end must not leave the next sort asking for the order already shown, which answers at once.
+ */
+async function timeSort(page: Page): Promise<Timing> {
+  const shownFirst = (await viewLabels(page)).find((label) => IMAGE_ROW.test(label));
+  const key = shownFirst?.split(' · ')[0]!.includes('%') === true ? 'Adaptive loss' : 'mIoU';
   await runFromPalette(page, 'SegLens: Sort Hard Examples By');
   // The palette's own rows stay a moment after Enter: pick only from the command's quick pick.
   await quickInputTitle(page, 'sort hard examples by');
@@ -312,20 +319,22 @@ async function timeSort(page: Page, key: 'mIoU' | 'Adaptive loss'): Promise<Timi
 }
 
 /**
- * Filters the view by the quick pick's `index`-th row (0: all classes); the time until the summary's
- * "class filter" row names it (the rows themselves change all the time while the run goes on).
+ * Filters the view by the first class when it is not filtered, else clears the filter (the quick pick's
+ * rows 1 and 0, chosen from the summary's "class filter" row, as timeSort chooses its key); the time
+ * until that row names the new filter (the image rows change all the time while the run goes on).
  */
-async function timeFilter(page: Page, index: number): Promise<Timing> {
+async function timeFilter(page: Page): Promise<Timing> {
+  const fact = page
+    .locator('[id="workbench.view.extension.seglens"] .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: /^class filter$/ }) })
+    .locator('.label-description');
+  const index = (await fact.innerText({ timeout: 5_000 })).trim() === 'none' ? 1 : 0;
   await runFromPalette(page, 'SegLens: Filter Hard Examples by Class');
   await quickInputTitle(page, 'show images whose label or prediction contains');
   const option = page.locator('#quickInput_list [role="option"]').nth(index);
   await option.waitFor({ state: 'visible', timeout: 10_000 });
   const label = (await option.locator('.label-name').first().innerText()).trim();
   const want = index === 0 ? 'none' : label;
-  const fact = page
-    .locator('[id="workbench.view.extension.seglens"] .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: /^class filter$/ }) })
-    .locator('.label-description');
   await watchAnswer(page, { classFilter: want });
   const start = Date.now();
   await option.click({ timeout: 10_000 });
@@ -457,19 +466,19 @@ async function timeAnswered(page: Page, response: Response, i: number): Promise<
   }
 }
 
-/** Times one response; round `i` picks which row, key or class (so rounds do not repeat one another exactly). */
+/** Times one response; round `i` picks which image row (so rounds do not repeat one another exactly). */
 async function timeResponse(page: Page, response: Response, i: number): Promise<Timing> {
   switch (response) {
     case 'sort':
       await showFacts(page, false);
-      return timeSort(page, i % 2 === 0 ? 'mIoU' : 'Adaptive loss');
+      return timeSort(page);
     case 'openImageCold':
       return timeOpenImage(page, i % 3);
     case 'openImage':
       return timeOpenImage(page, (i % 3) + 1);
     case 'filter':
       await showFacts(page, true);
-      return timeFilter(page, i % 2 === 0 ? 1 : 0);
+      return timeFilter(page);
     case 'datasetPanel':
       return timeDatasetPanel(page);
     case 'datasetCell':
