@@ -37,6 +37,8 @@ const nodeEntries = [
   ['src/core/report/mergeWorker.ts', 'mergeWorker.js'],
   // eval's and compare's pairing thread (src/core/io/pairingThread.ts starts it from next to the CLI bundle).
   ['src/core/io/pairingWorker.ts', 'pairingWorker.js'],
+  // The extension's file stamps for its result cache (src/core/io/statThread.ts starts it from next to the extension bundle).
+  ['src/core/io/statWorker.ts', 'statWorker.js'],
   // Gallery thumbnails (src/core/thumbnails/thumbnailPool.ts starts it from next to the extension bundle).
   ['src/core/thumbnails/thumbnailWorker.ts', 'thumbnailWorker.js'],
   // TensorFlow.js, loaded by the three above only when the tensor path runs (src/core/tensor/loadTensorPath.ts).

@@ -104,9 +104,13 @@ test('SIGTERM while images are evaluated: the run stops, its temporary folders a
 
 test("a killed run's folder is removed by the next run; live processes' folders and other names are left", async () => {
   const tmp = mkdtempSync(join(root, 'tmp-killed-'));
-  const child = startRun(tmp, join(root, 'killed.jsonl'));
+  const out = join(root, 'killed.jsonl');
+  const child = startRun(tmp, out);
   const ended = exited(child);
-  await until(() => sortFolders(tmp).length > 0, child, 'a temporary folder');
+  // Killed while images are evaluated, whose sort keeps its folder to the run's end: the pairing's sort
+  // folders come and go, and one seen a moment before the kill may already be gone when it lands.
+  const temp = resultsTemp(out, child.pid!);
+  await until(() => existsSync(temp) && sortFolders(tmp).length > 0, child, 'the evaluation with a spilled sort');
   child.kill('SIGKILL');
   assert.equal((await ended).signal, 'SIGKILL');
   const left = sortFolders(tmp);

@@ -79,7 +79,7 @@ export async function pairFilesInThread(
 /**
  * pairFiles in a thread of its own, for a caller that keeps every pair in memory (the extension): its
  * walk of both folders and its pairing leave the calling thread free (at 100,000 pairs they held the
- * extension host's event loop for 0.7-0.9 s, every view and command of the window waiting). The pairs
+ * extension host's event loop for 0.5-0.8 s, every view and command of the window waiting). The pairs
  * come back packed, with pairFiles' result otherwise as it is, and are unpacked here.
  */
 export async function pairFilesInMemoryInThread(

@@ -1,6 +1,6 @@
 import type { FilePair, ImageRecord } from '../../core';
-import { mapBounded, STAT_CONCURRENCY } from './boundedMap';
-import { stampOf, type FileStamp } from './resultCache';
+import { statFilesInThread } from '../../core/io/statThread';
+import type { FileStamp } from './resultCache';
 
 /** Size and mtime of both files of a pair. */
 export interface PairStamps {
@@ -19,6 +19,24 @@ export class StampTable {
 
   constructor(readonly length: number) {
     this.numbers = new Float64Array(length * 4).fill(Number.NaN);
+  }
+
+  /**
+   * The table of statFilesInThread's numbers for the pairs' files in order (each pair's prediction,
+   * then its label): a pair with either file unstamped has no stamps.
+   */
+  static fromFileStats(numbers: Float64Array): StampTable {
+    const table = new StampTable(numbers.length / 4);
+    const into = table.numbers;
+    for (let at = 0; at + 4 <= numbers.length; at += 4) {
+      const [a, b, c, d] = [numbers[at]!, numbers[at + 1]!, numbers[at + 2]!, numbers[at + 3]!];
+      if (Number.isNaN(a) || Number.isNaN(b) || Number.isNaN(c) || Number.isNaN(d)) continue;
+      into[at] = a;
+      into[at + 1] = b;
+      into[at + 2] = c;
+      into[at + 3] = d;
+    }
+    return table;
   }
 
   set(index: number, stamps: PairStamps | undefined): void {
@@ -40,17 +58,20 @@ export class StampTable {
   }
 }
 
-/** Size and mtime of both files of every pair, at most STAT_CONCURRENCY pairs at a time. */
+/**
+ * Size and mtime of both files of every pair, stat'ed in a thread of its own (statFilesInThread, or
+ * `statFiles` in tests): the extension host stays free while 100,000 pairs are stamped.
+ */
 export async function stampPairs(
-  pairs: readonly FilePair[],
-  stat: (file: string) => Promise<FileStamp | undefined> = stampOf,
+  pairs: readonly Pick<FilePair, 'predictionFile' | 'labelFile'>[],
+  statFiles: (files: readonly string[]) => Promise<Float64Array> = statFilesInThread,
 ): Promise<StampTable> {
-  const table = new StampTable(pairs.length);
-  await mapBounded(pairs, STAT_CONCURRENCY, async (pair, index) => {
-    const [prediction, label] = await Promise.all([stat(pair.predictionFile), stat(pair.labelFile)]);
-    table.set(index, prediction !== undefined && label !== undefined ? { prediction, label } : undefined);
+  const files = new Array<string>(pairs.length * 2);
+  pairs.forEach((pair, index) => {
+    files[index * 2] = pair.predictionFile;
+    files[index * 2 + 1] = pair.labelFile;
   });
-  return table;
+  return StampTable.fromFileStats(await statFiles(files));
 }
 
 /** The stamps of the pairs to compute, by prediction file: what their new results are cached under. */

@@ -1,6 +1,6 @@
 import type { ImageRecord } from '../../core';
-import { mapBounded, STAT_CONCURRENCY } from './boundedMap';
-import { ResultCache, stampOf, type CachedResult } from './resultCache';
+import { stampPairs } from './cachePartition';
+import { ResultCache, type CachedResult } from './resultCache';
 
 export interface EvaluatedFolders {
   readonly predictionsDir: string;
@@ -53,11 +53,11 @@ export async function restoreFromCache(
   hash: string,
 ): Promise<RestoredResults | undefined> {
   const cache = await ResultCache.open(storageDir, folders.predictionsDir, folders.labelsDir);
-  const found = await mapBounded(cache.pairs(), STAT_CONCURRENCY, async ({ predictionFile, labelFile }) => {
-    const [prediction, label] = await Promise.all([stampOf(predictionFile), stampOf(labelFile)]);
-    return prediction !== undefined && label !== undefined
-      ? cache.find(predictionFile, labelFile, { prediction, label }, hash)
-      : undefined;
+  const pairs = cache.pairs();
+  const stamps = await stampPairs(pairs);
+  const found = pairs.map(({ predictionFile, labelFile }, index) => {
+    const pairStamps = stamps.get(index);
+    return pairStamps !== undefined ? cache.find(predictionFile, labelFile, pairStamps, hash) : undefined;
   });
   const valid = found.filter((result): result is CachedResult => result !== undefined);
   if (valid.length === 0) {

@@ -97,7 +97,9 @@ test('stampPairs stats both files of every pair; a pair missing either file has 
       { name: 'a', predictionFile: file('a_pred.png', 3), labelFile: file('a.png', 5) },
       { name: 'b', predictionFile: file('b_pred.png', 4), labelFile: path.join(dir, 'missing.png') },
       { name: 'c', predictionFile: path.join(dir, 'gone_pred.png'), labelFile: file('c.png', 6) },
-      // More pairs than stats in flight at once, each still in its own place.
+      // Names with spaces, accents and CJK cross to the stat thread and back intact.
+      { name: 'ü', predictionFile: file('ünïcode pred 画像.png', 7), labelFile: file('ünïcode 画像.png', 8) },
+      // Many pairs, each still in its own place.
       ...Array.from({ length: 150 }, (_, i) => ({
         name: `n${i}`,
         predictionFile: file(`n${i}_pred.png`, i),
@@ -119,7 +121,9 @@ test('stampPairs stats both files of every pair; a pair missing either file has 
     pairs.forEach((p, i) => assert.deepEqual(table.get(i), expected(p), p.name));
     assert.equal(table.get(1), undefined);
     assert.equal(table.get(2), undefined);
-    assert.equal(table.get(40)?.label.size, 2 * 37);
+    assert.equal(table.get(3)?.label.size, 8);
+    assert.equal(table.get(41)?.label.size, 2 * 37);
+    assert.equal((await stampPairs([])).length, 0, 'no pairs, no thread');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
