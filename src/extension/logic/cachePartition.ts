@@ -59,19 +59,18 @@ export class StampTable {
 }
 
 /**
- * Size and mtime of both files of every pair, stat'ed in a thread of its own (statFilesInThread, or
- * `statFiles` in tests): the extension host stays free while 100,000 pairs are stamped.
+ * Size and mtime of both files of every pair, stat'ed in a thread of its own (statFilesInThread): the
+ * extension host stays free while 100,000 pairs are stamped.
  */
 export async function stampPairs(
   pairs: readonly Pick<FilePair, 'predictionFile' | 'labelFile'>[],
-  statFiles: (files: readonly string[]) => Promise<Float64Array> = statFilesInThread,
 ): Promise<StampTable> {
   const files = new Array<string>(pairs.length * 2);
   pairs.forEach((pair, index) => {
     files[index * 2] = pair.predictionFile;
     files[index * 2 + 1] = pair.labelFile;
   });
-  return StampTable.fromFileStats(await statFiles(files));
+  return StampTable.fromFileStats(await statFilesInThread(files));
 }
 
 /** The stamps of the pairs to compute, by prediction file: what their new results are cached under. */
