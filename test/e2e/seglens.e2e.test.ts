@@ -118,11 +118,12 @@ async function waitForImageRows(
   what: string,
   images: readonly CliImage[],
   want: readonly string[],
+  timeoutMs = 30_000,
 ): Promise<void> {
   let seen: string[] = [];
   await waitUntil(
     what,
-    30_000,
+    timeoutMs,
     async () => {
       seen = await imageRowsIn(page, images);
       return JSON.stringify(seen) === JSON.stringify(want) ? true : undefined;
@@ -377,16 +378,13 @@ describe('SegLens in VS Code', { skip }, () => {
       throw new Error(`${(error as Error).message}; summary says from cache "${text}"`);
     });
     // The summary was just expanded: the tree may still be laying its rows out (CI once read none).
-    const want = expected.map((image) => image.name);
-    let seen: string[] = [];
-    await retry('the cached images listed in CLI order', 10_000, async () => {
-      seen = await imageRowsIn(page, expected);
-      if (JSON.stringify(seen) === JSON.stringify(want)) return true;
-      await sleep(250);
-      return false;
-    }).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}; view shows ${JSON.stringify(seen)}`);
-    });
+    await waitForImageRows(
+      page,
+      'the cached images listed in CLI order',
+      expected,
+      expected.map((image) => image.name),
+      10_000,
+    );
   });
 
   it('re-sorts the view by mIoU from the sort quick pick', async () => {
@@ -395,15 +393,7 @@ describe('SegLens in VS Code', { skip }, () => {
     await option.waitFor({ state: 'visible', timeout: 10_000 });
     await option.click();
     const want = orderBy(expected, (image) => image.miou, 'ascending').map((image) => image.name);
-    let seen: string[] = [];
-    await retry('hard examples in mIoU order', 20_000, async () => {
-      seen = await imageRowsIn(page, expected);
-      if (JSON.stringify(seen) === JSON.stringify(want)) return true;
-      await sleep(250);
-      return false;
-    }).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}; view shows ${JSON.stringify(seen)}`);
-    });
+    await waitForImageRows(page, 'hard examples in mIoU order', expected, want, 20_000);
   });
   it('shows the last results again after a window reload, without a run, leaving out a changed file', async () => {
     // A new mtime with the same bytes: the cache stamp no longer matches, so this image must not be restored.
