@@ -64,14 +64,12 @@ export async function benchDatasetPanel({ numClasses = 171, runs = 7 } = {}) {
       webviewHtml({
         cspSource: ORIGIN,
         nonce: NONCE,
-        scriptUri: `${ORIGIN}/dist/dataset.js`,
-        styleUri: `${ORIGIN}/media/dataset.css`,
+        script: readFileSync(join(root, 'dist', 'dataset.js'), 'utf8'),
+        style: readFileSync(join(root, 'media', 'dataset.css'), 'utf8'),
         title: 'SegLens Dataset',
         rootId: 'dataset',
       }),
     ],
-    '/dist/dataset.js': ['text/javascript', readFileSync(join(root, 'dist', 'dataset.js'), 'utf8')],
-    '/media/dataset.css': ['text/css', readFileSync(join(root, 'media', 'dataset.css'), 'utf8')],
   };
   const browser = await launchChromium();
   const times = [];

@@ -37,15 +37,13 @@ export async function measureGalleryScroll({ images = GALLERY_IMAGES, steps = 40
     const html = webviewHtml({
       cspSource: ORIGIN,
       nonce: NONCE,
-      scriptUri: `${ORIGIN}/gallery.js`,
-      styleUri: `${ORIGIN}/gallery.css`,
+      script: readFileSync(join(root, 'dist', 'gallery.js'), 'utf8'),
+      style: readFileSync(join(root, 'media', 'gallery.css'), 'utf8'),
       title: 'SegLens Gallery',
       rootId: 'gallery',
     });
     const page = await servedPage(browser, ORIGIN, {
       '/index.html': ['text/html', html],
-      '/gallery.js': ['text/javascript', readFileSync(join(root, 'dist', 'gallery.js'), 'utf8')],
-      '/gallery.css': ['text/css', readFileSync(join(root, 'media', 'gallery.css'), 'utf8')],
     });
     // The host stand-in: answers each thumbnail request right away, like a warm cache.
     await page.addInitScript((uri) => {

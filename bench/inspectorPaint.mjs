@@ -102,13 +102,11 @@ export async function benchInspectorPaint({ runs = 7 } = {}) {
   const html = modules.webviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
-    scriptUri: `${ORIGIN}/dist/inspector.js`,
-    styleUri: `${ORIGIN}/media/inspector.css`,
+    script: readFileSync(join(root, 'dist', 'inspector.js'), 'utf8'),
+    style: readFileSync(join(root, 'media', 'inspector.css'), 'utf8'),
   });
   const files = {
     '/index.html': ['text/html', html],
-    '/dist/inspector.js': ['text/javascript', readFileSync(join(root, 'dist', 'inspector.js'), 'utf8')],
-    '/media/inspector.css': ['text/css', readFileSync(join(root, 'media', 'inspector.css'), 'utf8')],
   };
   const times = [];
   let drawn = null;

@@ -25,6 +25,8 @@ type Node =
   | { readonly kind: 'skipped'; readonly file: string; readonly reason: string }
   /** An image by its row in the results' columns: the record itself stays on disk until a row needs it. */
   | { readonly kind: 'image'; readonly slot: number }
+  /** The filters in force, above the images they filter: seen without opening the summary. */
+  | { readonly kind: 'filter' }
   /** The images past the list's cut, counted, with the gallery a click away. */
   | { readonly kind: 'more'; readonly images: number };
 
@@ -112,18 +114,30 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     const nodes: Node[] = [{ kind: 'summary' }];
     if (this.store.skipped.length > 0) nodes.push({ kind: 'skippedGroup' });
     const slots = this.store.orderedSlots();
+    if (this.store.filterClass !== undefined || this.store.filterConfusion !== undefined)
+      nodes.push({ kind: 'filter' });
     for (const slot of slots.slice(0, MAX_TREE_IMAGES)) nodes.push({ kind: 'image', slot });
     if (slots.length > MAX_TREE_IMAGES) nodes.push({ kind: 'more', images: slots.length - MAX_TREE_IMAGES });
     return nodes;
+  }
+
+  /** "cat" and "cat → dog": the class filter and the confusion filter as the view names them. */
+  private filterNames(): { readonly byClass: string; readonly byConfusion: string } {
+    const names = this.store.source?.settings.classNames ?? [];
+    const name = (id: number): string => names[id] ?? `class ${id}`;
+    const filter = this.store.filterClass;
+    const cell = this.store.filterConfusion;
+    return {
+      byClass: filter === undefined ? 'none' : name(filter),
+      byConfusion: cell === undefined ? 'none' : `${name(cell.label)} → ${name(cell.predicted)}`,
+    };
   }
 
   private summaryFacts(): Node[] {
     const summary = this.store.summary();
     const status = this.store.status;
     const source = this.store.source;
-    const names = source?.settings.classNames ?? [];
-    const filter = this.store.filterClass;
-    const cell = this.store.filterConfusion;
+    const { byClass, byConfusion } = this.filterNames();
     const facts: [string, string][] = [
       ['mIoU (pooled confusion matrix)', percent(summary?.miou)],
       ['mIoU (mean per image)', percent(summary?.meanImageMiou)],
@@ -143,13 +157,8 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
       ['from cache', `${status?.fromCache ?? 0} of ${status?.total ?? 0}`],
       ['skipped', String(this.store.skipped.length)],
       ['sorted by', viewSortKeyInfo(this.store.sortKey).label],
-      ['class filter', filter === undefined ? 'none' : (names[filter] ?? `class ${filter}`)],
-      [
-        'confusion filter',
-        cell === undefined
-          ? 'none'
-          : `${names[cell.label] ?? `class ${cell.label}`} → ${names[cell.predicted] ?? `class ${cell.predicted}`}`,
-      ],
+      ['class filter', byClass],
+      ['confusion filter', byConfusion],
       ['predictions', source?.predictionsDir ?? ''],
     ];
     const comparison = this.store.comparison;
@@ -246,6 +255,8 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
       }
       case 'image':
         return this.imageItem(node.slot);
+      case 'filter':
+        return this.filterItem();
       case 'more': {
         const item = new vscode.TreeItem(`${formatCount(node.images)} more images: Open Gallery to see them all`);
         // A narrow sidebar cuts the label: the whole of it on hover.
@@ -309,6 +320,39 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
       status?.state === 'running' ? 'sync~spin' : status?.state === 'failed' ? 'error' : 'graph',
     );
     item.contextValue = 'summary';
+    return item;
+  }
+
+  /**
+   * "class: cat · 1,234 of 100,000 images": which filters hold and how many images pass them. It comes
+   * in the same answer as the filtered rows, so the list and what filters it are shown together; the
+   * summary's facts, a level down, come a round trip later.
+   */
+  private filterItem(): vscode.TreeItem {
+    const { byClass, byConfusion } = this.filterNames();
+    const parts = [
+      ...(byClass !== 'none' ? [`class: ${byClass}`] : []),
+      ...(byConfusion !== 'none' ? [`confusion: ${byConfusion}`] : []),
+    ];
+    const item = new vscode.TreeItem(parts.join(' · '));
+    item.id = 'seglens.filter';
+    item.description = `${formatCount(this.store.orderedSlots().length)} of ${formatCount(this.store.imageCount)} images`;
+    item.iconPath = new vscode.ThemeIcon('filter');
+    item.contextValue = 'filter';
+    const [command, title] =
+      byClass !== 'none'
+        ? [COMMANDS.filterByClass, 'Filter Hard Examples by Class…']
+        : [COMMANDS.filterByConfusion, 'Filter by Confusion…'];
+    item.command = { command, title };
+    item.tooltip = [
+      byClass !== 'none' ? `Only images whose label or prediction contains ${byClass}.` : undefined,
+      byConfusion !== 'none'
+        ? `Only images with pixels labelled ${byConfusion.replace(' → ', ' and predicted ')}, most first.`
+        : undefined,
+      `Click: ${title.replace('…', '')} (its first choice clears it).`,
+    ]
+      .filter((line): line is string => line !== undefined)
+      .join('\n');
     return item;
   }
 

@@ -249,12 +249,11 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     const generation = ++this.generation;
     const started = Date.now();
     try {
-      // The image is computed while the webview is told to show "Computing…", not after it answers:
-      // messages arrive in the order they are posted.
-      const [, { record, maps }] = await Promise.all([
-        this.post({ type: 'loading', name: target.pair.name }),
-        evaluateImage(target.pair, target.settings.engine),
-      ]);
+      // "Computing…" is posted and the image computed at once; its acknowledgement (a round trip
+      // through the workbench, 50-60 ms here) is not awaited: messages arrive in the order they are
+      // posted, so the image can never be overwritten by it.
+      void this.post({ type: 'loading', name: target.pair.name }).then(undefined, () => undefined);
+      const { record, maps } = await evaluateImage(target.pair, target.settings.engine);
       const comparison = await this.comparisonFor(target, record);
       if (generation !== this.generation || this.panel !== panel) return; // superseded or closed meanwhile
       const position = this.positionOf(target);

@@ -1,13 +1,15 @@
 /**
  * The HTML shell of every SegLens webview (inspector, dataset panel, gallery; loaded by webviewPage.ts).
- * The page is built by its bundle (`dist/<page>.js`); the shell only carries the Content-Security-Policy
- * and the two local resources.
+ * The page is built by its bundle (`dist/<page>.js`); the shell carries the Content-Security-Policy, the
+ * page's stylesheet and its script. Both are written into the HTML, not linked: a linked file is
+ * fetched through the webview's service worker and the workbench, 30-110 ms for each new panel here
+ * (a Chrome trace of the scale bench), before anything is drawn.
  *
- * The policy allows nothing by default: scripts only with this load's nonce, styles and images only
- * from the extension's own webview resource origin (`cspSource`), plus `data:`/`blob:` images for
- * canvas exports. No `'unsafe-inline'`: the bundled web components (@vscode-elements/elements, lit)
- * style themselves with constructable stylesheets, which CSP does not gate, and our own code sets
- * styles through the CSSOM, which CSP allows.
+ * The policy allows nothing by default: the one script and the one style element only with this
+ * load's nonce, images only from the extension's own webview resource origin (`cspSource`), plus
+ * `data:`/`blob:` images for canvas exports. No `'unsafe-inline'`: the bundled web components
+ * (@vscode-elements/elements, lit) style themselves with constructable stylesheets, which CSP does not
+ * gate, and our own code sets styles through the CSSOM, which CSP allows.
  */
 
 import { EMBEDDED_DATA_ELEMENT_ID } from '../shared/protocol/common';
@@ -17,12 +19,10 @@ export interface WebviewHtmlOptions {
   readonly cspSource: string;
   /** A fresh random nonce per page load (see `createNonce`). */
   readonly nonce: string;
-  /** `asWebviewUri` of dist/inspector.js */
-  readonly scriptUri: string;
-  /** `asWebviewUri` of the inspector stylesheet */
-  readonly styleUri: string;
-  /** Optional separate script loaded before the main one (e.g. an unbundled component library). */
-  readonly elementsScriptUri?: string;
+  /** The page's bundle (dist/<page>.js), written into the page under the nonce. */
+  readonly script: string;
+  /** The page's stylesheet (dist/<page>.css), written into the page under the nonce. */
+  readonly style: string;
   /** Page title, defaults to "SegLens Inspector". */
   readonly title?: string;
   /** Id of the element the script builds the page in (the dataset panel uses its own); default "inspector". */
@@ -67,6 +67,18 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/**
+ * Text that goes verbatim into a `<script>` or `<style>` element: nothing in it may end the element or
+ * open an HTML comment there (which changes how the rest of a script is parsed). Our bundles never
+ * hold either (a test checks the shipped ones); text that does is refused, never altered.
+ */
+function checkRawText(text: string, element: 'script' | 'style'): string {
+  const found = new RegExp(`</${element}|<!--`, 'i').exec(text);
+  if (found !== null)
+    throw new Error(`webviewHtml: the page's ${element} holds "${found[0]}", which cannot be written into the page`);
+  return text;
+}
+
 /** The source goes inside the CSP header value, where `;` or `,` would start a new directive. */
 function checkCspSource(cspSource: string): string {
   if (!/^[^\s;,'"]+$/.test(cspSource)) {
@@ -80,7 +92,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   return [
     "default-src 'none'",
     `img-src ${source} data: blob:`,
-    `style-src ${source}`,
+    `style-src 'nonce-${nonce}'`,
     `font-src ${source}`,
     `script-src 'nonce-${nonce}'`,
     "base-uri 'none'",
@@ -100,22 +112,20 @@ export function webviewHtml(options: WebviewHtmlOptions): string {
     options.embeddedJson === undefined
       ? ''
       : `\n    <script type="application/json" id="${EMBEDDED_DATA_ELEMENT_ID}">${options.embeddedJson.replace(/</g, '\\u003c')}</script>`;
-  const elementsScript =
-    options.elementsScriptUri === undefined
-      ? ''
-      : `\n    <script nonce="${nonce}" type="module" src="${escapeHtml(options.elementsScriptUri)}"></script>`;
+  const script = checkRawText(options.script, 'script');
+  const style = checkRawText(options.style, 'style');
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${csp}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <link rel="stylesheet" href="${escapeHtml(options.styleUri)}">
+    <style nonce="${nonce}">${style}</style>
     <title>${title}</title>
   </head>
   <body>
-    <main id="${options.rootId ?? 'inspector'}" aria-label="${title}"></main>${embedded}${elementsScript}
-    <script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
+    <main id="${options.rootId ?? 'inspector'}" aria-label="${title}"></main>${embedded}
+    <script nonce="${nonce}">${script}</script>
   </body>
 </html>
 `;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { createNonce, resourceOriginForCsp, webviewHtml, type WebviewPage } from './webviewHtml';
 
@@ -28,9 +29,21 @@ export function createPagePanel(
   return vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, options);
 }
 
+/** The pages' bundles and stylesheets by path, read once: they change only with the extension. */
+const pageFiles = new Map<string, string>();
+
+function pageFile(file: vscode.Uri): string {
+  let text = pageFiles.get(file.fsPath);
+  if (text === undefined) {
+    text = readFileSync(file.fsPath, 'utf8');
+    pageFiles.set(file.fsPath, text);
+  }
+  return text;
+}
+
 /**
  * Loads `page` into a panel, new or handed back after a reload: the SegLens icon, and the shell with
- * dist/<page>.js and dist/<page>.css under a fresh nonce, and `embeddedJson`, the data the page starts
+ * dist/<page>.js and dist/<page>.css written in under a fresh nonce, and `embeddedJson`, the data the page starts
  * with, if any. The caller has set the webview's options and its listeners first, so the page's first
  * message is heard.
  */
@@ -46,8 +59,8 @@ export function loadPage(
   webview.html = webviewHtml({
     cspSource: resourceOriginForCsp(webview.cspSource),
     nonce: createNonce(),
-    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, `${page}.js`)).toString(),
-    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, `${page}.css`)).toString(),
+    script: pageFile(vscode.Uri.joinPath(dist, `${page}.js`)),
+    style: pageFile(vscode.Uri.joinPath(dist, `${page}.css`)),
     title: PAGE_TITLES[page],
     rootId: page,
     ...(embeddedJson !== undefined ? { embeddedJson } : {}),

@@ -446,13 +446,30 @@ describe('SegLens in VS Code', { skip }, () => {
       await option.click();
     };
     const options = page.locator('#quickInput_list [role="option"]');
-    await pickFilter(
-      options.filter({ has: page.locator('.label-description', { hasText: new RegExp(`^id ${classId} · `) }) }).first(),
-    );
+    const classOption = options
+      .filter({ has: page.locator('.label-description', { hasText: new RegExp(`^id ${classId} · `) }) })
+      .first();
+    await runFromPalette(page, 'SegLens: Filter Hard Examples by Class');
+    await classOption.waitFor({ state: 'visible', timeout: 10_000 });
+    const className = (await classOption.locator('.label-name').first().innerText()).trim();
+    await classOption.click();
     await waitForImageRows(page, `images containing class ${classId}`, expected, byMiou(containing(classId)));
+    // The filter in force sits above the images it filters, with how many pass it (counted here from the CLI's records).
+    const filterRow = hardExampleRows(page).filter({ has: page.locator('.codicon-filter') });
+    assert.equal(await filterRow.locator('.label-name').innerText({ timeout: 10_000 }), `class: ${className}`);
+    assert.equal(
+      await filterRow.locator('.label-description').innerText(),
+      `${containing(classId).length} of ${expected.length} images`,
+    );
+    await screenshot(page, 'hard-examples-filtered');
+    await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
+    await sleep(1000);
+    await screenshot(page, 'hard-examples-filtered-toggled-theme');
+    await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
 
     await pickFilter(options.filter({ has: page.locator('.label-name', { hasText: /^All classes$/ }) }).first());
     await waitForImageRows(page, 'every image again', expected, byMiou(expected));
+    await filterRow.waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   it('evaluates a folder while its files are rewritten; a second run cancels the first and every file is accounted for', async () => {

@@ -67,16 +67,14 @@ async function openPanel(
   const html = webviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
-    scriptUri: `${ORIGIN}/dist/dataset.js`,
-    styleUri: `${ORIGIN}/media/dataset.css`,
+    script: readFileSync(BUNDLE_PATH, 'utf8'),
+    style: readFileSync(STYLE_PATH, 'utf8'),
     title: 'SegLens Dataset',
     rootId: 'dataset',
     ...(embeddedJson !== undefined ? { embeddedJson } : {}),
   });
   const foreign = await serveOnly(page, ORIGIN, {
     '/index.html': ['text/html', html],
-    '/dist/dataset.js': ['text/javascript', readFileSync(BUNDLE_PATH, 'utf8')],
-    '/media/dataset.css': ['text/css', readFileSync(STYLE_PATH, 'utf8')],
   });
   await fakeVsCodeApi(page, saved);
   await page.goto(`${ORIGIN}/index.html`);

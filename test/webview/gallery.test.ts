@@ -52,15 +52,13 @@ async function openGallery(saved: unknown = null): Promise<Page> {
   const html = webviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
-    scriptUri: `${ORIGIN}/dist/gallery.js`,
-    styleUri: `${ORIGIN}/media/gallery.css`,
+    script: readFileSync(BUNDLE_PATH, 'utf8'),
+    style: readFileSync(STYLE_PATH, 'utf8'),
     title: 'SegLens Gallery',
     rootId: 'gallery',
   });
   const foreign = await serveOnly(page, ORIGIN, {
     '/index.html': ['text/html', html],
-    '/dist/gallery.js': ['text/javascript', readFileSync(BUNDLE_PATH, 'utf8')],
-    '/media/gallery.css': ['text/css', readFileSync(STYLE_PATH, 'utf8')],
   });
   await fakeVsCodeApi(page, saved);
   await page.goto(`${ORIGIN}/index.html`);

@@ -249,14 +249,12 @@ async function openInspector(savedState: unknown = undefined): Promise<Inspector
   const html = webviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
-    scriptUri: `${ORIGIN}/dist/inspector.js`,
-    styleUri: `${ORIGIN}/media/inspector.css`,
+    script: readFileSync(BUNDLE_PATH, 'utf8'),
+    style: readFileSync(STYLE_PATH, 'utf8'),
   });
   const photo = solidPng(WIDTH, HEIGHT, PHOTO_COLOR);
   const foreignRequests = await serveOnly(page, ORIGIN, {
     '/index.html': ['text/html', html],
-    '/dist/inspector.js': ['text/javascript', readFileSync(BUNDLE_PATH, 'utf8')],
-    '/media/inspector.css': ['text/css', readFileSync(STYLE_PATH, 'utf8')],
     '/photo.png': ['image/png', photo],
   });
   await fakeVsCodeApi(page, savedState ?? null);

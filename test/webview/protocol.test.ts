@@ -1,5 +1,7 @@
 /** The message contract: what the host accepts from the webview, what the webview accepts from the host, and the page's CSP. */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { contentSecurityPolicy, createNonce, resourceOriginForCsp, webviewHtml } from '../../src/extension/webviewHtml';
 import {
@@ -298,26 +300,54 @@ describe('palette', () => {
 });
 
 describe('webviewHtml', () => {
-  it('writes a strict nonce CSP with no inline styles or remote sources', () => {
+  it('writes a strict nonce CSP with the page script and stylesheet inline, under the nonce, and no remote sources', () => {
     const nonce = createNonce();
     const html = webviewHtml({
       cspSource: 'https://*.vscode-cdn.net',
       nonce,
-      scriptUri: 'https://x/dist/inspector.js',
-      styleUri: 'https://x/dist/inspector.css',
+      script: 'document.body.dataset.ran = "yes";',
+      style: 'body { color: red; }',
     });
     const csp = contentSecurityPolicy('https://*.vscode-cdn.net', nonce);
     assert.ok(html.includes(`content="${csp}"`));
     assert.match(csp, /^default-src 'none'/);
     assert.ok(csp.includes(`script-src 'nonce-${nonce}'`));
+    assert.ok(csp.includes(`style-src 'nonce-${nonce}'`));
     assert.doesNotMatch(csp.replaceAll('https://*.vscode-cdn.net', ''), /unsafe-inline|unsafe-eval|https?:|\*/);
     assert.equal(html.match(/<script /g)?.length, 1);
-    assert.ok(html.includes(`<script nonce="${nonce}" src="https://x/dist/inspector.js">`));
+    assert.ok(html.includes(`<script nonce="${nonce}">document.body.dataset.ran = "yes";</script>`));
+    assert.ok(html.includes(`<style nonce="${nonce}">body { color: red; }</style>`));
+    assert.doesNotMatch(html, /<link|\ssrc=/, 'nothing is fetched');
     assert.notEqual(createNonce(), nonce);
   });
 
+  it('refuses a script or stylesheet that would end its element or open a comment, never altering it', () => {
+    const page = { cspSource: 'https://x', nonce: createNonce(), script: '', style: '' };
+    assert.throws(() => webviewHtml({ ...page, script: 'const s = "</script><img src=x>";' }), /"<\/script"/);
+    assert.throws(() => webviewHtml({ ...page, script: 'const s = "</SCRIPT >";' }), /"<\/SCRIPT"/);
+    assert.throws(() => webviewHtml({ ...page, script: 'x <!-- y' }), /"<!--"/);
+    assert.throws(() => webviewHtml({ ...page, style: 'a{} </style><script>alert(1)</script>' }), /"<\/style"/);
+    assert.doesNotThrow(() => webviewHtml({ ...page, script: 'a < b && c </ d', style: 'a > b {}' }));
+  });
+
+  it('writes every shipped page bundle and stylesheet in as it is', (t) => {
+    // Compiled to out/test/webview: the repository is three folders up.
+    const dist = path.join(__dirname, '..', '..', '..', 'dist');
+    const pages = ['inspector', 'dataset', 'gallery'] as const;
+    if (!pages.every((page) => existsSync(path.join(dist, `${page}.js`)))) {
+      t.skip('dist/ not built (npm run build)');
+      return;
+    }
+    for (const page of pages) {
+      const script = readFileSync(path.join(dist, `${page}.js`), 'utf8');
+      const style = readFileSync(path.join(dist, `${page}.css`), 'utf8');
+      const html = webviewHtml({ cspSource: 'https://x', nonce: createNonce(), script, style, rootId: page });
+      assert.ok(html.includes(script) && html.includes(style), `${page}: written in whole`);
+    }
+  });
+
   it('refuses a weak nonce or a csp source that would add directives', () => {
-    assert.throws(() => webviewHtml({ cspSource: 'x', nonce: 'short', scriptUri: 'a', styleUri: 'b' }));
+    assert.throws(() => webviewHtml({ cspSource: 'x', nonce: 'short', script: 'a', style: 'b' }));
     assert.throws(() => contentSecurityPolicy("x; script-src 'unsafe-inline'", createNonce()));
   });
 
@@ -332,12 +362,13 @@ describe('webviewHtml', () => {
     );
   });
 
-  it('escapes URIs into attributes', () => {
+  it('escapes the title into its text and attribute', () => {
     const html = webviewHtml({
       cspSource: 'https://x',
       nonce: createNonce(),
-      scriptUri: 'https://x/a.js"><script>alert(1)</script>',
-      styleUri: 'b',
+      script: '',
+      style: '',
+      title: '"><script>alert(1)</script>',
     });
     assert.ok(!html.includes('<script>alert(1)'));
   });
@@ -347,8 +378,8 @@ describe('webviewHtml', () => {
     const html = webviewHtml({
       cspSource: 'https://x',
       nonce: createNonce(),
-      scriptUri: 'https://x/dist/dataset.js',
-      styleUri: 'b',
+      script: 'void 0;',
+      style: '',
       embeddedJson: JSON.stringify({ text }),
     });
     const block = new RegExp(`<script type="application/json" id="${EMBEDDED_DATA_ELEMENT_ID}">([^<]*)</script>`);
