@@ -10,7 +10,7 @@ import {
 } from '../shared/protocol/dataset';
 import { WEBVIEW_PANELS } from './ids';
 import { inspectorTargetFor, type InspectorPanels } from './inspectorPanel';
-import { createPagePanel, distOnlyOptions, loadPage } from './webviewPage';
+import { createPagePanel, noFilesOptions, loadPage } from './webviewPage';
 import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { datasetMessage, imagesForCell } from './logic/confusionImages';
 import { classColorsFor } from './logic/inspectorMessage';
@@ -63,7 +63,7 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
       this.panel.reveal(undefined, false);
       return;
     }
-    this.adopt(createPagePanel(WEBVIEW_PANELS.dataset, 'SegLens: Dataset', this.extensionUri));
+    this.adopt(createPagePanel(WEBVIEW_PANELS.dataset, 'SegLens: Dataset'));
   }
 
   /**
@@ -80,7 +80,7 @@ export class DatasetPanel extends Disposable implements vscode.WebviewPanelSeria
   private adopt(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
-    panel.webview.options = distOnlyOptions(this.extensionUri);
+    panel.webview.options = noFilesOptions();
     this.panelScope.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
     this.panelScope.add(panel.onDidDispose(() => this.forget()));
     // The dataset goes in with the page: the matrix is drawn as soon as the script runs, without

@@ -9,7 +9,7 @@ import {
 } from '../shared/protocol/gallery';
 import { WEBVIEW_PANELS } from './ids';
 import { inspectorTargetFor, type InspectorPanels } from './inspectorPanel';
-import { createPagePanel, distOnlyOptions, loadPage } from './webviewPage';
+import { createPagePanel, noFilesOptions, loadPage } from './webviewPage';
 import { Disposable, DisposableStore, toDisposable } from './logic/dispose';
 import { galleryItemsMessage, galleryOrder, normalizeQuery, type GalleryContext } from './logic/galleryOrder';
 import type { ResultsStore } from './resultsStore';
@@ -74,7 +74,7 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
       this.panel.reveal(undefined, false);
       return;
     }
-    this.adopt(createPagePanel(WEBVIEW_PANELS.gallery, 'SegLens: Gallery', this.extensionUri));
+    this.adopt(createPagePanel(WEBVIEW_PANELS.gallery, 'SegLens: Gallery'));
   }
 
   /** After a reload: the webview sends its saved query with `galleryReady`. */
@@ -88,7 +88,7 @@ export class GalleryPanel extends Disposable implements vscode.WebviewPanelSeria
     this.panel = panel;
     this.ready = false;
     // Thumbnails arrive as data: URIs, so the page needs no folder of the user's.
-    panel.webview.options = distOnlyOptions(this.extensionUri);
+    panel.webview.options = noFilesOptions();
     this.panelScope.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
     this.panelScope.add(panel.onDidDispose(() => this.forget()));
     loadPage(panel, this.extensionUri, 'gallery');

@@ -10,7 +10,7 @@ import {
   type FilePair,
   type ImageRecord,
 } from '../core';
-import { createPagePanel, distFolder, loadPage } from './webviewPage';
+import { createPagePanel, loadPage } from './webviewPage';
 import {
   checkWebviewMessage,
   imageNameFromPersistedState,
@@ -121,6 +121,8 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
   private pendingError: string | undefined;
   /** Bumped per request so a slow earlier image never overwrites a later one. */
   private generation = 0;
+  /** The image being computed while a new panel's page loads, for the target it was started for. */
+  private early: { readonly target: InspectorTarget; readonly evaluated: ReturnType<typeof evaluateImage> } | undefined;
   private readonly shownImage = this.register(new vscode.EventEmitter<string>());
   /** Fires with the image's name each time the panel shows an image of the results (the view's selection follows). */
   readonly onDidShowImage = this.shownImage.event;
@@ -145,11 +147,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
   /** Opens (or reuses) the panel on `target`. */
   async show(target: InspectorTarget): Promise<void> {
     if (this.panel === undefined) {
-      this.adopt(
-        createPagePanel(WEBVIEW_PANELS.inspector, `SegLens: ${target.pair.name}`, this.extensionUri, {
-          enableScripts: true,
-        }),
-      );
+      this.adopt(createPagePanel(WEBVIEW_PANELS.inspector, `SegLens: ${target.pair.name}`));
     } else {
       this.panel.reveal(undefined, false);
     }
@@ -196,7 +194,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     loadPage(panel, this.extensionUri, 'inspector');
   }
 
-  /** localResourceRoots: the extension's dist and media, and the folders of the image being shown. */
+  /** localResourceRoots: the folders of the image being shown (the page itself is written into its HTML). */
   private configureWebview(dataFolders: readonly string[]): void {
     if (this.panel === undefined) return;
     // Reassigning options makes VS Code update the webview, so only do it when the roots change.
@@ -205,11 +203,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     this.resourceRootsKey = key;
     this.panel.webview.options = {
       enableScripts: true,
-      localResourceRoots: [
-        distFolder(this.extensionUri),
-        vscode.Uri.joinPath(this.extensionUri, 'media'),
-        ...dataFolders.map((folder) => vscode.Uri.file(folder)),
-      ],
+      localResourceRoots: dataFolders.map((folder) => vscode.Uri.file(folder)),
     };
   }
 
@@ -238,6 +232,14 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     ];
     this.configureWebview(folders);
     if (this.webviewReady) await this.sendCurrent();
+    else {
+      // A new panel's page takes a few hundred ms to load: the image is computed meanwhile, not after
+      // the page says it is ready (a large frame takes as long again). A failure is reported by
+      // sendCurrent, which awaits it; until then it is held, not unhandled.
+      const evaluated = evaluateImage(target.pair, target.settings.engine);
+      evaluated.catch(() => undefined);
+      this.early = { target, evaluated };
+    }
     await remembered;
   }
 
@@ -253,7 +255,9 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
       // through the workbench, 50-60 ms here) is not awaited: messages arrive in the order they are
       // posted, so the image can never be overwritten by it.
       void this.post({ type: 'loading', name: target.pair.name }).then(undefined, () => undefined);
-      const { record, maps } = await evaluateImage(target.pair, target.settings.engine);
+      const early = this.early?.target === target ? this.early.evaluated : undefined;
+      this.early = undefined;
+      const { record, maps } = await (early ?? evaluateImage(target.pair, target.settings.engine));
       const comparison = await this.comparisonFor(target, record);
       if (generation !== this.generation || this.panel !== panel) return; // superseded or closed meanwhile
       const position = this.positionOf(target);
@@ -416,6 +420,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
 
   private forgetPanel(): void {
     this.generation++; // drops any image still being computed for the closed panel
+    this.early = undefined;
     this.panelScope.clear();
     this.panel = undefined;
     this.target = undefined;

@@ -9,22 +9,24 @@ const PAGE_TITLES: Record<WebviewPage, string> = {
   gallery: 'SegLens Gallery',
 };
 
-/** The extension's bundles: the only files the dataset panel and the gallery load. */
-export function distFolder(extensionUri: vscode.Uri): vscode.Uri {
+/** The extension's bundles, which loadPage writes into the pages. */
+function distFolder(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist');
 }
 
-/** Scripts on, files from the extension's dist and nothing else (the inspector adds its images' folders). */
-export function distOnlyOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [distFolder(extensionUri)] };
+/**
+ * Scripts on, and no file the page may load: its script and stylesheet are written into its HTML (the
+ * inspector allows the folders of the image it shows, for the photo).
+ */
+export function noFilesOptions(): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [] };
 }
 
 /** A new panel for one of the pages, in the active editor column. */
 export function createPagePanel(
   viewType: string,
   title: string,
-  extensionUri: vscode.Uri,
-  options: vscode.WebviewOptions & vscode.WebviewPanelOptions = distOnlyOptions(extensionUri),
+  options: vscode.WebviewOptions & vscode.WebviewPanelOptions = noFilesOptions(),
 ): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, options);
 }
