@@ -267,9 +267,8 @@ async function watchAnswer(page: Page, answer: Answer): Promise<void> {
         return first !== undefined && first.split(' · ')[0]!.includes('%') === wanted.sortedByPercent;
       }
       const filterRow = rows().find((row) => row.querySelector('.codicon-filter') !== null);
-      return wanted.classFilter === 'none'
-        ? filterRow === undefined
-        : name(filterRow ?? document.body).trim() === `class: ${wanted.classFilter}`;
+      if (filterRow === undefined) return wanted.classFilter === 'none';
+      return name(filterRow).trim() === `class: ${wanted.classFilter}`;
     };
     const observer = new MutationObserver(() => {
       if (!holds()) return;
