@@ -33,6 +33,9 @@ type Node =
 const percent = (value: number | null | undefined): string => formatPercent(value);
 const decimal = (value: number | null | undefined): string => formatFixed(value, 4);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+/** A confusion cell by its classes' names: "cat → dog". */
+const cellText = (cell: { readonly label: string; readonly predicted: string }): string =>
+  `${cell.label} → ${cell.predicted}`;
 
 /**
  * The view lists this many images, hardest first; the gallery shows every one. VS Code builds, sends
@@ -121,15 +124,18 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     return nodes;
   }
 
-  /** "cat" and "cat → dog": the class filter and the confusion filter as the view names them. */
-  private filterNames(): { readonly byClass: string; readonly byConfusion: string } {
+  /** The filters in force by the classes' names; undefined for a filter not set (a class may be named "none"). */
+  private filterNames(): {
+    readonly byClass: string | undefined;
+    readonly byConfusion: { readonly label: string; readonly predicted: string } | undefined;
+  } {
     const names = this.store.source?.settings.classNames ?? [];
     const name = (id: number): string => names[id] ?? `class ${id}`;
     const filter = this.store.filterClass;
     const cell = this.store.filterConfusion;
     return {
-      byClass: filter === undefined ? 'none' : name(filter),
-      byConfusion: cell === undefined ? 'none' : `${name(cell.label)} → ${name(cell.predicted)}`,
+      byClass: filter === undefined ? undefined : name(filter),
+      byConfusion: cell === undefined ? undefined : { label: name(cell.label), predicted: name(cell.predicted) },
     };
   }
 
@@ -157,8 +163,8 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
       ['from cache', `${status?.fromCache ?? 0} of ${status?.total ?? 0}`],
       ['skipped', String(this.store.skipped.length)],
       ['sorted by', viewSortKeyInfo(this.store.sortKey).label],
-      ['class filter', byClass],
-      ['confusion filter', byConfusion],
+      ['class filter', byClass ?? 'none'],
+      ['confusion filter', byConfusion === undefined ? 'none' : cellText(byConfusion)],
       ['predictions', source?.predictionsDir ?? ''],
     ];
     const comparison = this.store.comparison;
@@ -331,8 +337,8 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
   private filterItem(): vscode.TreeItem {
     const { byClass, byConfusion } = this.filterNames();
     const parts = [
-      ...(byClass !== 'none' ? [`class: ${byClass}`] : []),
-      ...(byConfusion !== 'none' ? [`confusion: ${byConfusion}`] : []),
+      ...(byClass !== undefined ? [`class: ${byClass}`] : []),
+      ...(byConfusion !== undefined ? [`confusion: ${cellText(byConfusion)}`] : []),
     ];
     const item = new vscode.TreeItem(parts.join(' · '));
     item.id = 'seglens.filter';
@@ -340,14 +346,14 @@ export class HardExamplesProvider extends Disposable implements vscode.TreeDataP
     item.iconPath = new vscode.ThemeIcon('filter');
     item.contextValue = 'filter';
     const [command, title] =
-      byClass !== 'none'
+      byClass !== undefined
         ? [COMMANDS.filterByClass, 'Filter Hard Examples by Class…']
         : [COMMANDS.filterByConfusion, 'Filter by Confusion…'];
     item.command = { command, title };
     item.tooltip = [
-      byClass !== 'none' ? `Only images whose label or prediction contains ${byClass}.` : undefined,
-      byConfusion !== 'none'
-        ? `Only images with pixels labelled ${byConfusion.replace(' → ', ' and predicted ')}, most first.`
+      byClass !== undefined ? `Only images whose label or prediction contains ${byClass}.` : undefined,
+      byConfusion !== undefined
+        ? `Only images with pixels labelled ${byConfusion.label} and predicted ${byConfusion.predicted}, most first.`
         : undefined,
       `Click: ${title.replace('…', '')} (its first choice clears it).`,
     ]

@@ -440,19 +440,18 @@ describe('SegLens in VS Code', { skip }, () => {
     assert.ok(candidates.length > 0, 'the sample data has a class present in only some images');
     const classId = candidates.sort((a, b) => containing(a).length - containing(b).length || a - b)[0]!;
 
-    const pickFilter = async (option: Locator): Promise<void> => {
+    /** Picks `option` of the filter's quick pick; its label (the class's name). */
+    const pickFilter = async (option: Locator): Promise<string> => {
       await runFromPalette(page, 'SegLens: Filter Hard Examples by Class');
       await option.waitFor({ state: 'visible', timeout: 10_000 });
+      const label = (await option.locator('.label-name').first().innerText()).trim();
       await option.click();
+      return label;
     };
     const options = page.locator('#quickInput_list [role="option"]');
-    const classOption = options
-      .filter({ has: page.locator('.label-description', { hasText: new RegExp(`^id ${classId} · `) }) })
-      .first();
-    await runFromPalette(page, 'SegLens: Filter Hard Examples by Class');
-    await classOption.waitFor({ state: 'visible', timeout: 10_000 });
-    const className = (await classOption.locator('.label-name').first().innerText()).trim();
-    await classOption.click();
+    const className = await pickFilter(
+      options.filter({ has: page.locator('.label-description', { hasText: new RegExp(`^id ${classId} · `) }) }).first(),
+    );
     await waitForImageRows(page, `images containing class ${classId}`, expected, byMiou(containing(classId)));
     // The filter in force sits above the images it filters, with how many pass it (counted here from the CLI's records).
     const filterRow = hardExampleRows(page).filter({ has: page.locator('.codicon-filter') });
