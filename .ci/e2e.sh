@@ -2,9 +2,11 @@
 # End-to-end test of the packaged SegLens extension inside a real VS Code (code-server),
 # driven by Debian chromium through playwright-core. Recipe: docs/dev/e2e-vscode.md.
 #
-# Usage: .ci/e2e.sh [--setup-only] [--no-build]
+# Usage: .ci/e2e.sh [--setup-only] [--no-build | --production]
 #   --setup-only  install the cached tooling (apt chromium + libkrb5-dev, Node 24, code-server) and stop
 #   --no-build    reuse dist/ instead of running `npm run build`
+#   --production  build what `npm run package` ships (minified, no source maps) into dist/ first: the
+#                 scale bench times the pages users get
 # Env:
 #   E2E_CACHE     tool cache, outside the repo (default $HOME/.cache/seglens-e2e)
 #   E2E_PORT      code-server port on 127.0.0.1 (default: a free port)
@@ -27,6 +29,7 @@ for arg in "$@"; do
   case $arg in
     --setup-only) SETUP_ONLY=1 ;;
     --no-build) BUILD=0 ;;
+    --production) BUILD=production ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -78,6 +81,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [ "$BUILD" = 1 ]; then log "build"; npm run --silent build; fi
+if [ "$BUILD" = production ]; then log "build (production)"; npm run --silent build -- --production; fi
 log "package"
 npx --no-install vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --skip-license -o "$RUN/seglens.vsix" >"$RUN/vsce.log" 2>&1 \
   || { cat "$RUN/vsce.log"; exit 1; }
@@ -130,6 +134,13 @@ JSON
 CS=(env "PATH=$N24/bin:$PATH" "XDG_CONFIG_HOME=$RUN/xdg-config" "XDG_DATA_HOME=$RUN/xdg-data"
     "$CS_BIN" --config "$RUN/config.yaml" --user-data-dir "$RUN/udd" --extensions-dir "$RUN/exts")
 "${CS[@]}" --install-extension "$RUN/seglens.vsix" >"$RUN/install.log" 2>&1 || { cat "$RUN/install.log"; exit 1; }
+# The scale bench's yardstick beside SegLens: an extension whose one command opens an empty webview
+# (test/e2e/emptyWebview), what a new webview costs any extension here.
+if [ -n "${E2E_SCALE:-}" ]; then
+  (cd test/e2e/emptyWebview && npx --no-install vsce package --no-dependencies --allow-missing-repository --skip-license -o "$RUN/empty-webview.vsix" >"$RUN/vsce-empty.log" 2>&1) \
+    || { cat "$RUN/vsce-empty.log"; exit 1; }
+  "${CS[@]}" --install-extension "$RUN/empty-webview.vsix" >>"$RUN/install.log" 2>&1 || { cat "$RUN/install.log"; exit 1; }
+fi
 # a free port unless one is given, so parallel runs (or a leftover server) cannot collide
 [ -n "$PORT" ] || PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 log "starting code-server on 127.0.0.1:$PORT"

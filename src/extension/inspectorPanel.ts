@@ -104,6 +104,12 @@ function isStoredTarget(value: unknown): value is StoredTarget {
   );
 }
 
+/** An image's photo, if found, and the folders its page may load files from. */
+interface Located {
+  readonly rgbImage: string | undefined;
+  readonly folders: readonly string[];
+}
+
 /**
  * The single Inspector panel: computes the per-pixel maps of one image on demand, sends them as
  * binary, and walks the hard-example order on next/previous. Everything the webview sends is
@@ -121,8 +127,13 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
   private pendingError: string | undefined;
   /** Bumped per request so a slow earlier image never overwrites a later one. */
   private generation = 0;
-  /** The image being computed while a new panel's page loads, for the target it was started for. */
-  private early: { readonly target: InspectorTarget; readonly evaluated: ReturnType<typeof evaluateImage> } | undefined;
+  /**
+   * Each time VS Code writes the page into the webview (a new panel, or its roots changed): messages
+   * posted before a page's first write has loaded wait for it, later rewrites drop them.
+   */
+  private pageWrites = 0;
+  /** The page write an image was sent to before that page said it was ready (it needs no other). */
+  private sentBeforeReady: number | undefined;
   private readonly shownImage = this.register(new vscode.EventEmitter<string>());
   /** Fires with the image's name each time the panel shows an image of the results (the view's selection follows). */
   readonly onDidShowImage = this.shownImage.event;
@@ -146,12 +157,22 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
 
   /** Opens (or reuses) the panel on `target`. */
   async show(target: InspectorTarget): Promise<void> {
-    if (this.panel === undefined) {
-      this.adopt(createPagePanel(WEBVIEW_PANELS.inspector, `SegLens: ${target.pair.name}`));
-    } else {
+    if (this.panel !== undefined) {
       this.panel.reveal(undefined, false);
+      await this.display(target);
+      return;
     }
-    await this.display(target);
+    // A new page is written once, with its image's folders as its roots already: options changed
+    // after the page was set make VS Code write the page into the webview again.
+    const located = await this.locate(target);
+    const madeMeanwhile = this.openPanel(); // by another show while the photo was searched for
+    if (madeMeanwhile !== undefined) madeMeanwhile.reveal(undefined, false);
+    else
+      this.adopt(
+        createPagePanel(WEBVIEW_PANELS.inspector, `SegLens: ${target.pair.name}`, this.optionsFor(located.folders)),
+        located.folders,
+      );
+    await this.display(target, located);
   }
 
   /**
@@ -164,10 +185,19 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
       panel.dispose(); // only one inspector at a time
       return;
     }
-    this.adopt(panel);
+    // The page is written once its roots are known: the settings and the photo are looked up first.
+    let closed = false;
+    const closing = panel.onDidDispose(() => (closed = true));
+    const take = (folders: readonly string[]): void => {
+      closing.dispose();
+      if (closed) return;
+      panel.webview.options = this.optionsFor(folders);
+      this.adopt(panel, folders);
+    };
     const stored = this.workspaceState.get<unknown>(STATE_KEYS.inspectorTarget);
     const shownName = imageNameFromPersistedState(state);
     if (!isStoredTarget(stored)) {
+      take([]);
       this.log.warn(`inspector: cannot restore ${shownName ?? 'the panel'}: no image recorded`);
       this.pendingError = 'The image shown before the reload is no longer known. Open one from the Hard examples view.';
       return;
@@ -175,39 +205,74 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     this.log.info(
       `inspector: restoring ${stored.pair.name}${shownName !== undefined && shownName !== stored.pair.name ? ` (webview state said ${shownName})` : ''}`,
     );
+    let target: InspectorTarget;
+    let located: Located;
     try {
-      const settings = await this.loadSettings(vscode.Uri.file(stored.predictionsDir));
-      await this.display({ ...stored, settings });
+      target = { ...stored, settings: await this.loadSettings(vscode.Uri.file(stored.predictionsDir)) };
+      located = await this.locate(target);
     } catch (error) {
+      take([]);
       this.log.error(`inspector: restore failed: ${errorText(error)}`);
       this.pendingError = `Could not restore the inspector: ${errorText(error)}`;
+      return;
     }
+    if (this.openPanel() !== undefined) {
+      closing.dispose();
+      panel.dispose(); // an image was opened meanwhile
+      return;
+    }
+    take(located.folders);
+    if (!closed) await this.display(target, located);
   }
 
-  private adopt(panel: vscode.WebviewPanel): void {
+  /** The panel, read anew after an await (another call may have made or closed it meanwhile). */
+  private openPanel(): vscode.WebviewPanel | undefined {
+    return this.panel;
+  }
+
+  /** Takes `panel`, whose options already allow `folders` (optionsFor), and writes its page. */
+  private adopt(panel: vscode.WebviewPanel, folders: readonly string[]): void {
     this.panel = panel;
     this.webviewReady = false;
-    this.resourceRootsKey = undefined;
+    this.pageWrites++;
+    this.resourceRootsKey = folders.join('\0');
     this.panelScope.add(panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
     this.panelScope.add(panel.onDidDispose(() => this.forgetPanel()));
-    this.configureWebview([]);
     loadPage(panel, this.extensionUri, 'inspector');
   }
 
-  /** localResourceRoots: the folders of the image being shown (the page itself is written into its HTML). */
-  private configureWebview(dataFolders: readonly string[]): void {
-    if (this.panel === undefined) return;
-    // Reassigning options makes VS Code update the webview, so only do it when the roots change.
-    const key = dataFolders.join('\0');
-    if (key === this.resourceRootsKey) return;
-    this.resourceRootsKey = key;
-    this.panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: dataFolders.map((folder) => vscode.Uri.file(folder)),
-    };
+  /** Scripts on, and localResourceRoots: the folders of the image shown (the page itself is written into its HTML). */
+  private optionsFor(folders: readonly string[]): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: folders.map((folder) => vscode.Uri.file(folder)) };
   }
 
-  private async display(target: InspectorTarget): Promise<void> {
+  private configureWebview(folders: readonly string[]): void {
+    if (this.panel === undefined) return;
+    // Reassigning options makes VS Code write the page into the webview again: only when the roots change.
+    const key = folders.join('\0');
+    if (key === this.resourceRootsKey) return;
+    this.resourceRootsKey = key;
+    this.panel.webview.options = this.optionsFor(folders);
+    this.pageWrites++;
+  }
+
+  /** The image's photo, if one is found, and the folders the page may load from: the prediction's, the label's and the photo's. */
+  private async locate(target: InspectorTarget): Promise<Located> {
+    const rgbImage = await findRgbImage(target.pair, {
+      ...(target.settings.imageFolderNames !== undefined ? { folderNames: target.settings.imageFolderNames } : {}),
+      ...(target.settings.imagesFolder !== undefined ? { imagesFolder: target.settings.imagesFolder } : {}),
+      predictionsDir: target.predictionsDir,
+      labelsDir: target.labelsDir,
+    });
+    const folders = [
+      target.predictionsDir,
+      target.labelsDir,
+      ...(rgbImage !== undefined ? [path.dirname(rgbImage)] : []),
+    ];
+    return { rgbImage, folders };
+  }
+
+  private async display(target: InspectorTarget, known?: Located): Promise<void> {
     this.target = target;
     this.pendingError = undefined;
     const stored: StoredTarget = {
@@ -219,45 +284,33 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     const remembered = this.workspaceState.update(STATE_KEYS.inspectorTarget, stored);
     if (target.from !== undefined) this.shownImage.fire(target.pair.name);
     if (this.panel !== undefined) this.panel.title = `SegLens: ${target.pair.name}`;
-    this.rgbImage = await findRgbImage(target.pair, {
-      ...(target.settings.imageFolderNames !== undefined ? { folderNames: target.settings.imageFolderNames } : {}),
-      ...(target.settings.imagesFolder !== undefined ? { imagesFolder: target.settings.imagesFolder } : {}),
-      predictionsDir: target.predictionsDir,
-      labelsDir: target.labelsDir,
-    });
-    const folders = [
-      target.predictionsDir,
-      target.labelsDir,
-      ...(this.rgbImage !== undefined ? [path.dirname(this.rgbImage)] : []),
-    ];
+    const { rgbImage, folders } = known ?? (await this.locate(target));
+    this.rgbImage = rgbImage;
     this.configureWebview(folders);
+    // A new panel's page takes a few hundred ms to load: the image is computed and posted meanwhile,
+    // not after the page says it is ready. VS Code holds the messages until the page's first write
+    // has loaded, after its script has begun to listen. That post settles only once the page is
+    // there, so it is not awaited: a panel VS Code brings back after a reload is shown only when its
+    // deserializer returns.
     if (this.webviewReady) await this.sendCurrent();
-    else {
-      // A new panel's page takes a few hundred ms to load: the image is computed meanwhile, not after
-      // the page says it is ready (a large frame takes as long again). A failure is reported by
-      // sendCurrent, which awaits it; until then it is held, not unhandled.
-      const evaluated = evaluateImage(target.pair, target.settings.engine);
-      evaluated.catch(() => undefined);
-      this.early = { target, evaluated };
-    }
+    else void this.sendCurrent();
     await remembered;
   }
 
-  /** Computes the maps of the current target and posts them; no-op until the webview listens. */
+  /** Computes the maps of the current target and posts them, whether or not the page is ready yet. */
   private async sendCurrent(): Promise<void> {
     const target = this.target;
     const panel = this.panel;
     if (target === undefined || panel === undefined) return;
     const generation = ++this.generation;
+    this.sentBeforeReady = this.webviewReady ? undefined : this.pageWrites;
     const started = Date.now();
     try {
       // "Computing…" is posted and the image computed at once; its acknowledgement (a round trip
       // through the workbench, 50-60 ms here) is not awaited: messages arrive in the order they are
       // posted, so the image can never be overwritten by it.
       void this.post({ type: 'loading', name: target.pair.name }).then(undefined, () => undefined);
-      const early = this.early?.target === target ? this.early.evaluated : undefined;
-      this.early = undefined;
-      const { record, maps } = await (early ?? evaluateImage(target.pair, target.settings.engine));
+      const { record, maps } = await evaluateImage(target.pair, target.settings.engine);
       const comparison = await this.comparisonFor(target, record);
       if (generation !== this.generation || this.panel !== panel) return; // superseded or closed meanwhile
       const position = this.positionOf(target);
@@ -355,7 +408,9 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
           void this.post({ type: 'error', message: this.pendingError });
           return;
         }
-        void this.sendCurrent();
+        // The image already sent to this page write reaches it (or is on its way): none is computed twice.
+        if (this.sentBeforeReady !== this.pageWrites) void this.sendCurrent();
+        this.sentBeforeReady = undefined;
         return;
       case 'navigate':
         void this.navigate(message.direction);
@@ -420,7 +475,7 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
 
   private forgetPanel(): void {
     this.generation++; // drops any image still being computed for the closed panel
-    this.early = undefined;
+    this.sentBeforeReady = undefined;
     this.panelScope.clear();
     this.panel = undefined;
     this.target = undefined;

@@ -377,7 +377,7 @@ async function timeOpenImage(page: Page, index: number, retried = false): Promis
   const start = Date.now();
   await row.click();
   try {
-    return await timeUntil(
+    const timing = await timeUntil(
       page,
       start,
       'the inspector shows the clicked image',
@@ -393,6 +393,8 @@ async function timeOpenImage(page: Page, index: number, retried = false): Promis
           await frame.locator('#image-name').innerText({ timeout: 1_000 }),
         ),
     );
+    // No inspector before the click: a new webview, split as the dataset panel's.
+    return shown === '' ? await withSplit(page, frame, start, timing) : timing;
   } catch (error) {
     // The row moved between reading and clicking, and the click landed on the image already shown.
     if (retried) throw error;
@@ -415,33 +417,77 @@ async function timeDatasetCell(page: Page, index: number): Promise<Timing> {
 }
 
 /** Opens the dataset panel from the palette; the time from Enter until its matrix is drawn. */
-async function timeDatasetPanel(page: Page): Promise<Timing> {
+function timeDatasetPanel(page: Page): Promise<Timing> {
+  return timeNewWebview(
+    page,
+    'SegLens: Open Dataset Panel (Confusion Matrix)',
+    'dataset panel drawn',
+    async (frame) =>
+      (await frame
+        .locator('#matrix')
+        .evaluate((element) => (element as HTMLCanvasElement).width, undefined, { timeout: 1_000 })) > 0,
+    SHOWN_MARKS.datasetMatrix,
+  );
+}
+
+/** The mark of the empty page's first frame: test/e2e/emptyWebview/extension.js makes it under this name. */
+const EMPTY_PAGE_SHOWN = 'bench:empty-shown';
+
+/**
+ * The yardstick: an empty page in a new webview, opened from the palette by the fixture extension
+ * installed beside SegLens (test/e2e/emptyWebview). What it takes is what any extension's new webview
+ * takes in this workbench on this machine, with no SegLens page in it.
+ */
+function timeEmptyWebview(page: Page): Promise<Timing> {
+  return timeNewWebview(
+    page,
+    'SegLens Bench: Open an Empty Webview',
+    'empty webview shown',
+    (frame) => frame.locator('#empty-page').isVisible(),
+    EMPTY_PAGE_SHOWN,
+  );
+}
+
+/**
+ * Closes every editor, runs `command` from the palette and times from Enter until `ready` holds in the
+ * new webview's page (and until the page's mark `shownMark`, by its clock). Split in two by the pages'
+ * own clocks: from Enter until the webview's document started (the workbench runs the command and VS
+ * Code makes the webview), and from there on (the page's own part).
+ */
+async function timeNewWebview(
+  page: Page,
+  command: string,
+  what: string,
+  ready: (frame: FrameLocator) => Promise<boolean>,
+  shownMark: string,
+): Promise<Timing> {
   await runFromPalette(page, 'View: Close All Editors');
   await page.keyboard.press('F1');
-  await page.keyboard.type('SegLens: Open Dataset Panel (Confusion Matrix)');
-  const row = page.locator('#quickInput_list [role="option"][aria-label^="SegLens: Open Dataset Panel"]').first();
+  await page.keyboard.type(command);
+  const row = page.locator(`#quickInput_list [role="option"][aria-label^="${command}"]`).first();
   await row.waitFor({ state: 'visible', timeout: 10_000 });
   const start = Date.now();
   await page.keyboard.press('Enter');
   const frame = webviewContent(page);
-  const matrix = frame.locator('#matrix');
   const timing = await timeUntil(
     page,
     start,
-    'dataset panel drawn',
-    async () => {
-      const width = await matrix.evaluate((element) => (element as HTMLCanvasElement).width, undefined, {
-        timeout: 1_000,
-      });
-      return width > 0;
-    },
+    what,
+    () => ready(frame),
     undefined,
-    () => shownMarkAt(frame, SHOWN_MARKS.datasetMatrix),
+    () => shownMarkAt(frame, shownMark),
   );
-  // The workbench's part, by the pages' own clocks: from Enter until the webview's document started (the
-  // workbench runs the command, and VS Code makes the webview); the rest is the page's.
+  return withSplit(page, frame, start, timing);
+}
+
+/**
+ * `timing` of a new webview with its split by the pages' own clocks: from the input until the webview's
+ * document started (the workbench runs the command and VS Code makes the webview), and from there until
+ * the page's mark (the page's own part). Without the input's time or the mark, `timing` as it is.
+ */
+async function withSplit(page: Page, frame: FrameLocator, start: number, timing: Timing): Promise<Timing> {
   const input = await page.evaluate(() => (window as unknown as InputClock).seglensInputAt);
-  const origin = await matrix.evaluate(() => performance.timeOrigin);
+  const origin = await frame.locator('body').evaluate(() => performance.timeOrigin);
   const split =
     input !== undefined && input >= start && timing.shown !== undefined
       ? { workbench: Math.round(origin - input), page: Math.round(timing.shown - (origin - input)) }
@@ -460,12 +506,20 @@ const TRACE_CATEGORIES = [
 ];
 
 /** The responses timed, in the order of a round: each step leaves what the next one needs. */
-const RESPONSES = ['sort', 'openImageCold', 'openImage', 'filter', 'datasetPanel', 'datasetCell'] as const;
+const RESPONSES = [
+  'sort',
+  'openImageCold',
+  'openImage',
+  'filter',
+  'datasetPanel',
+  'datasetCell',
+  'emptyWebview',
+] as const;
 type Response = (typeof RESPONSES)[number];
 /**
  * Milliseconds of each response. openImageCold: the inspector closed before (the dataset panel's step
  * closed every editor), so VS Code makes its webview, which loads its script, then the image;
- * openImage: the inspector open on another image.
+ * openImage: the inspector open on another image; emptyWebview: the yardstick, not SegLens (timeEmptyWebview).
  */
 type Phase = Record<Response, Timing[]>;
 
@@ -504,6 +558,8 @@ async function timeResponse(page: Page, response: Response, i: number): Promise<
       return timeDatasetPanel(page);
     case 'datasetCell':
       return timeDatasetCell(page, i % 3);
+    case 'emptyWebview':
+      return timeEmptyWebview(page);
   }
 }
 
@@ -546,6 +602,8 @@ describe('SegLens at scale (bench)', { skip }, () => {
   it(`evaluates ${count} pairs: extension-host memory and response times during and after the run`, async () => {
     await expandExplorerFolder(page, 'scale', 'scale-predictions');
     await sleep(2_000); // the extension activated and settled
+    // The yardstick's extension starts on its first command: once here, so no sample includes its start.
+    await timeEmptyWebview(page);
     const pid = extensionHostPid();
     const runStarted = Date.now();
     const before = memoryOf(pid);
@@ -659,9 +717,9 @@ describe('SegLens at scale (bench)', { skip }, () => {
       .filter((line) => line.includes('during the run, event loop:'))
       .at(-1)
       ?.replace(/^.*during the run, /, '');
-    /** The dataset panel's responses split in two (timeDatasetPanel): the 95th percentile of each part. */
-    const panelSplit = (phase: Phase) => {
-      const splits = phase.datasetPanel.flatMap((timing) => (timing.split !== undefined ? [timing.split] : []));
+    /** A new webview's responses split in two (timeNewWebview): the 95th percentile of each part. */
+    const panelSplit = (phase: Phase, response: 'datasetPanel' | 'emptyWebview' | 'openImageCold' = 'datasetPanel') => {
+      const splits = phase[response].flatMap((timing) => (timing.split !== undefined ? [timing.split] : []));
       const part = (key: 'workbench' | 'page') => {
         const values = splits.map((split) => split[key]);
         return { p95: p95(values), values };
@@ -692,6 +750,14 @@ describe('SegLens at scale (bench)', { skip }, () => {
       duringShown: summarise(during, 'shown'),
       afterShown: summarise(afterFigures, 'shown'),
       panelSplit: { during: panelSplit(during), after: panelSplit(afterFigures) },
+      inspectorSplit: {
+        during: panelSplit(during, 'openImageCold'),
+        after: panelSplit(afterFigures, 'openImageCold'),
+      },
+      emptySplit: {
+        during: panelSplit(during, 'emptyWebview'),
+        after: panelSplit(afterFigures, 'emptyWebview'),
+      },
     };
     console.log(`# scale: ${JSON.stringify(result)}`);
     if (out !== undefined) writeFileSync(out, JSON.stringify(result, null, 2));
