@@ -2,6 +2,8 @@ import { rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorText, optionsRecord, VOC_CLASS_NAMES } from '../core';
+import { formatCount } from '../core/report/format';
+import { cellOptions } from './logic/galleryOrder';
 import { activeEditorFile } from './activeResource';
 import type { CommandServices } from './commandServices';
 import type { RunSettings } from './configuration';
@@ -133,16 +135,13 @@ async function pickConfusionFilter(services: CommandServices): Promise<void> {
   const names = services.store.source?.settings.classNames ?? [];
   if (summary === undefined) return;
   const name = (id: number): string => names[id] ?? `class ${id}`;
-  const cells = summary.confusion
-    .flatMap((row, label) => row.map((count, predicted) => ({ label, predicted, count })))
-    .filter((cell) => cell.count > 0 && cell.label !== cell.predicted)
-    .sort((a, b) => b.count - a.count)
-    .slice(0, 500);
+  // The quick pick filters as the user types, so it offers many more cells than the gallery's menu.
+  const cells = cellOptions(summary, 500);
   const items: (vscode.QuickPickItem & { pair: { label: number; predicted: number } | undefined })[] = [
     { label: 'No confusion filter', pair: undefined },
     ...cells.map((cell) => ({
       label: `${name(cell.label)} → ${name(cell.predicted)}`,
-      description: `${cell.count} px`,
+      description: `${formatCount(cell.pixels)} px`,
       pair: { label: cell.label, predicted: cell.predicted },
     })),
   ];

@@ -18,7 +18,7 @@ import {
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { expectedHardestFirst, orderBy, type CliImage } from './expectedResults';
+import { cliConfusions, expectedHardestFirst, orderBy, type CliImage } from './expectedResults';
 import { segLensLogLines } from './extensionLog';
 import { churnFiles } from './fileChurn';
 import { writeSegColorLayout } from './generatedLayouts';
@@ -423,7 +423,7 @@ describe('SegLens in VS Code', { skip }, () => {
     assert.equal(logCount(/\] evaluate /), runsBefore, 'nothing was evaluated: the list came from the cache');
   });
 
-  it('filters the view to the images containing the class picked in the filter quick pick', async () => {
+  it('filters the view to the images containing the class picked in the filter quick pick, then by a confusion', async () => {
     // Re-run from the restored list: the changed file is computed again and the list is complete.
     await runFromPalette(page, 'SegLens: Re-run Evaluation');
     await waitForSummary(page, 'the re-run to finish', new RegExp(`^${expected.length} images · .* · 0 skipped$`));
@@ -468,6 +468,49 @@ describe('SegLens in VS Code', { skip }, () => {
 
     await pickFilter(options.filter({ has: page.locator('.label-name', { hasText: /^All classes$/ }) }).first());
     await waitForImageRows(page, 'every image again', expected, byMiou(expected));
+    await filterRow.waitFor({ state: 'detached', timeout: 10_000 });
+
+    // The confusion filter's first cell is the one with the most pixels labelled one class and predicted
+    // another, pooled over the CLI's records; the list holds the images with such pixels, most first (the
+    // mIoU order among ties), and the filter's row names the cell and counts them.
+    const confusions = cliConfusions(
+      repo,
+      path.join(workspace, 'predictions'),
+      path.join(workspace, 'SegmentationClass'),
+    );
+    const n = [...confusions.values()][0]!.numClasses;
+    const pooled = new Array<number>(n * n).fill(0);
+    for (const { counts } of confusions.values()) counts.forEach((pixels, i) => (pooled[i]! += pixels));
+    const top = pooled
+      .map((pixels, i) => ({ label: Math.floor(i / n), predicted: i % n, pixels }))
+      .filter((cell) => cell.label !== cell.predicted && cell.pixels > 0)
+      .sort((a, b) => b.pixels - a.pixels || a.label - b.label || a.predicted - b.predicted)[0]!;
+    const inCell = (name: string): number => confusions.get(name)?.counts[top.label * n + top.predicted] ?? 0;
+    const byCell = byMiou(expected)
+      .filter((name) => inCell(name) > 0)
+      .sort((a, b) => inCell(b) - inCell(a));
+    assert.ok(byCell.length > 0 && byCell.length < expected.length, 'the top confusion is in some images, not all');
+    const pickConfusion = async (index: number): Promise<{ label: string; description: string }> => {
+      await runFromPalette(page, 'SegLens: Filter by Confusion');
+      await quickInputTitle(page, 'show images with pixels labelled A and predicted B');
+      const option = options.nth(index);
+      await option.waitFor({ state: 'visible', timeout: 10_000 });
+      const label = (await option.locator('.label-name').first().innerText()).trim();
+      const description = index === 0 ? '' : (await option.locator('.label-description').first().innerText()).trim();
+      await option.click();
+      return { label, description };
+    };
+    const cell = await pickConfusion(1);
+    assert.equal(cell.description, `${top.pixels.toLocaleString('en-US')} px`, `the first cell, ${cell.label}`);
+    await waitForImageRows(page, `images with pixels of ${cell.label}`, expected, byCell);
+    assert.equal(await filterRow.locator('.label-name').innerText({ timeout: 10_000 }), `confusion: ${cell.label}`);
+    assert.equal(
+      await filterRow.locator('.label-description').innerText(),
+      `${byCell.length} of ${expected.length} images`,
+    );
+    await screenshot(page, 'hard-examples-confusion-filtered');
+    assert.equal((await pickConfusion(0)).label, 'No confusion filter');
+    await waitForImageRows(page, 'every image after the confusion filter', expected, byMiou(expected));
     await filterRow.waitFor({ state: 'detached', timeout: 10_000 });
   });
 
