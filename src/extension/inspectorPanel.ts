@@ -188,16 +188,22 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
     // The page is written once its roots are known: the settings and the photo are looked up first.
     let closed = false;
     const closing = panel.onDidDispose(() => (closed = true));
-    const take = (folders: readonly string[]): void => {
+    /** Adopts the panel with `folders` as its roots; false when it was closed, or an image was opened meanwhile. */
+    const take = (folders: readonly string[]): boolean => {
       closing.dispose();
-      if (closed) return;
+      if (closed) return false;
+      if (this.openPanel() !== undefined) {
+        panel.dispose(); // only one inspector at a time
+        return false;
+      }
       panel.webview.options = this.optionsFor(folders);
       this.adopt(panel, folders);
+      return true;
     };
     const stored = this.workspaceState.get<unknown>(STATE_KEYS.inspectorTarget);
     const shownName = imageNameFromPersistedState(state);
     if (!isStoredTarget(stored)) {
-      take([]);
+      if (!take([])) return;
       this.log.warn(`inspector: cannot restore ${shownName ?? 'the panel'}: no image recorded`);
       this.pendingError = 'The image shown before the reload is no longer known. Open one from the Hard examples view.';
       return;
@@ -211,18 +217,12 @@ export class InspectorPanels extends Disposable implements vscode.WebviewPanelSe
       target = { ...stored, settings: await this.loadSettings(vscode.Uri.file(stored.predictionsDir)) };
       located = await this.locate(target);
     } catch (error) {
-      take([]);
+      if (!take([])) return;
       this.log.error(`inspector: restore failed: ${errorText(error)}`);
       this.pendingError = `Could not restore the inspector: ${errorText(error)}`;
       return;
     }
-    if (this.openPanel() !== undefined) {
-      closing.dispose();
-      panel.dispose(); // an image was opened meanwhile
-      return;
-    }
-    take(located.folders);
-    if (!closed) await this.display(target, located);
+    if (take(located.folders)) await this.display(target, located);
   }
 
   /** The panel, read anew after an await (another call may have made or closed it meanwhile). */
